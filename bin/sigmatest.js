@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry point of the `sigmatest` command. The TypeScript sources are compiled to dist/ by
+// `npm run build`, which `npm ci` runs through the `prepare` script.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const main = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+if (!existsSync(main)) {
+  process.stderr.write('sigmatest: dist/ is missing; run `npm run build` (npm ci does this) first.\n');
+  process.exit(2);
+}
+const { runCli } = await import(main);
+process.exitCode = await runCli(process.argv.slice(2));

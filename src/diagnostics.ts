@@ -1,0 +1,73 @@
+/**
+ * Diagnostics: every problem a rule, case or event author can cause is a value of this shape,
+ * never a thrown exception. Loaders collect all of a file's diagnostics and carry on, so one bad
+ * rule never hides the others. Codes are SCREAMING_SNAKE and stable: tests and users key on them.
+ */
+
+/** A 1-based line and column inside a file. */
+export interface SourcePos {
+  line: number;
+  column: number;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  /** Stable machine-readable code, e.g. `MODIFIER_UNKNOWN`. */
+  code: string;
+  severity: Severity;
+  /** What is wrong, in words a rule author understands. */
+  message: string;
+  /** The file the problem is in, as given by the caller. */
+  file?: string;
+  /** Logical address inside the document, e.g. `detection.filter[1].Image`. */
+  path?: string;
+  /** Where in the file, when known. */
+  pos?: SourcePos;
+}
+
+/** Builds an error diagnostic; optional parts are only set when defined. */
+export function diagnostic(
+  code: string,
+  message: string,
+  where: { file?: string | undefined; path?: string | undefined; pos?: SourcePos | undefined } = {},
+  severity: Severity = 'error',
+): Diagnostic {
+  const d: Diagnostic = { code, severity, message };
+  if (where.file !== undefined) d.file = where.file;
+  if (where.path !== undefined && where.path !== '') d.path = where.path;
+  if (where.pos !== undefined) d.pos = where.pos;
+  return d;
+}
+
+/** `file:line:column: severity CODE at path: message`, the one-line form used on terminals. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const loc = [d.file ?? '<input>', d.pos ? `${d.pos.line}:${d.pos.column}` : undefined]
+    .filter((x) => x !== undefined)
+    .join(':');
+  const at = d.path ? ` at ${d.path}` : '';
+  return `${loc}: ${d.severity} ${d.code}${at}: ${d.message}`;
+}
+
+export function hasErrors(ds: readonly Diagnostic[]): boolean {
+  return ds.some((d) => d.severity === 'error');
+}
+
+/** Converts a 0-based offset in `text` to a 1-based line/column. */
+export function offsetToPos(text: string, offset: number): SourcePos {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+/** Thrown only for our own bugs: an impossible branch of a closed union. */
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,233 @@
+/**
+ * The reference evaluator: the one definition of what a plan means for an event (semantics §2
+ * to §8). `evaluatePlan` returns a full trace (every identifier, every item, every value), the
+ * plain data that coverage, explanations, fuzzing and the gate fold over. `planMatches` is the
+ * same semantics with short-circuiting, for scanning; compiled matchers are proven equal to it.
+ */
+import type { ConditionNode } from '../condition/parse-condition.js';
+import type { Matcher, MatchPlan, PlanItem, SearchNode } from '../plan/plan.js';
+import { eventLeaves, numericValue, renderScalar, resolveField } from './field-access.js';
+import { ipInNetwork } from '../sigma/ip.js';
+import { timestampPart } from '../sigma/timestamp.js';
+import { escapeRegex } from '../sigma/pattern.js';
+
+export type Event = Record<string, unknown>;
+
+/** Which values of an item matched (before `neq`), and the item's truth (after `neq`). */
+export interface ItemTrace {
+  item: number;
+  result: boolean;
+  values: boolean[];
+}
+
+export interface StageTrace {
+  index: number;
+  name: string;
+  result: boolean;
+  exclusion: boolean;
+}
+
+export interface Trace {
+  match: boolean;
+  /** Truth of every search identifier of the rule. */
+  identifiers: Record<string, boolean>;
+  /** By item id. */
+  items: ItemTrace[];
+  /** Stage 0 (the condition) and every identifier the condition uses. */
+  stages: StageTrace[];
+}
+
+/** Per-event memo of field lookups; the keyword leaves are computed once. */
+export class EventView {
+  private leaves: string[] | undefined;
+  constructor(readonly event: Event) {}
+  field(name: string): unknown[] | undefined {
+    return resolveField(this.event, name);
+  }
+  keywordLeaves(): string[] {
+    this.leaves ??= eventLeaves(this.event);
+    return this.leaves;
+  }
+}
+
+function textTest(re: RegExp, v: unknown): boolean {
+  const t = renderScalar(v);
+  return t !== undefined && re.test(t);
+}
+
+function foldedCompare(a: string, b: string, mode: 'eq' | 'startswith' | 'endswith' | 'contains', cased: boolean): boolean {
+  if (cased) {
+    switch (mode) {
+      case 'eq':
+        return a === b;
+      case 'startswith':
+        return a.startsWith(b);
+      case 'endswith':
+        return a.endsWith(b);
+      case 'contains':
+        return a.includes(b);
+    }
+  }
+  const e = escapeRegex(b);
+  const src = mode === 'eq' ? `^${e}$` : mode === 'startswith' ? `^${e}` : mode === 'endswith' ? `${e}$` : e;
+  return new RegExp(src, 'iu').test(a);
+}
+
+/** Does one matcher hold for the values of a field (any element; §2)? */
+export function matcherHolds(m: Matcher, vals: readonly unknown[] | undefined, view: EventView): boolean {
+  switch (m.kind) {
+    case 'null':
+      return vals === undefined || vals.length === 0 || vals.some((v) => v === null);
+    case 'exists':
+      return m.value ? vals !== undefined : vals === undefined;
+    case 'fieldref': {
+      if (vals === undefined) return false;
+      const other = view.field(m.field);
+      if (other === undefined) return false;
+      for (const a of vals) {
+        const at = renderScalar(a);
+        if (at === undefined) continue;
+        for (const b of other) {
+          const bt = renderScalar(b);
+          if (bt !== undefined && foldedCompare(at, bt, m.mode, m.cased)) return true;
+        }
+      }
+      return false;
+    }
+    default:
+      break;
+  }
+  if (vals === undefined) return false;
+  switch (m.kind) {
+    case 'string':
+      return vals.some((v) => textTest(m.regex, v));
+    case 're':
+      return vals.some((v) => textTest(m.regex, v));
+    case 'number':
+      return vals.some((v) => {
+        if (typeof v === 'boolean') return false;
+        const n = numericValue(v);
+        return n !== undefined && n === m.value;
+      });
+    case 'bool':
+      return vals.some((v) => (typeof v === 'boolean' ? v === m.value : typeof v === 'string' && v.toLowerCase() === (m.value ? 'true' : 'false')));
+    case 'cidr': {
+      const net = { family: m.family, network: m.network, prefix: m.prefix };
+      return vals.some((v) => typeof v === 'string' && ipInNetwork(v, net));
+    }
+    case 'compare':
+      return vals.some((v) => {
+        let x: number | undefined;
+        if (m.part !== undefined) x = typeof v === 'string' ? timestampPart(v, m.part) : undefined;
+        else x = typeof v === 'boolean' ? undefined : numericValue(v);
+        if (x === undefined) return false;
+        switch (m.op) {
+          case 'eq':
+            return x === m.value;
+          case 'gt':
+            return x > m.value;
+          case 'gte':
+            return x >= m.value;
+          case 'lt':
+            return x < m.value;
+          case 'lte':
+            return x <= m.value;
+        }
+      });
+    case 'anyOf':
+      return m.members.some((mm) => matcherHolds(mm, vals, view));
+  }
+}
+
+function itemValues(item: PlanItem, view: EventView): readonly unknown[] | undefined {
+  return item.field === null ? view.keywordLeaves() : view.field(item.field);
+}
+
+/** Truth of an item, short-circuiting. */
+function itemHolds(item: PlanItem, view: EventView): boolean {
+  const vals = itemValues(item, view);
+  const inner = item.all ? item.values.every((v) => matcherHolds(v.matcher, vals, view)) : item.values.some((v) => matcherHolds(v.matcher, vals, view));
+  return item.neq ? !inner : inner;
+}
+
+/** Truth of an item with every value's result recorded. */
+function traceItem(item: PlanItem, view: EventView): ItemTrace {
+  const vals = itemValues(item, view);
+  const values = item.values.map((v) => matcherHolds(v.matcher, vals, view));
+  const inner = item.all ? values.every(Boolean) : values.some(Boolean);
+  return { item: item.id, result: item.neq ? !inner : inner, values };
+}
+
+function searchHolds(n: SearchNode, itemTruth: (it: PlanItem) => boolean): boolean {
+  switch (n.kind) {
+    case 'item':
+      return itemTruth(n.item);
+    case 'and':
+      return n.items.every(itemTruth);
+    case 'or':
+      return n.children.some((c) => searchHolds(c, itemTruth));
+  }
+}
+
+function conditionHolds(n: ConditionNode, plan: MatchPlan, id: (name: string) => boolean): boolean {
+  switch (n.kind) {
+    case 'id':
+      return id(n.name);
+    case 'not':
+      return !conditionHolds(n.arg, plan, id);
+    case 'and':
+      return n.args.every((a) => conditionHolds(a, plan, id));
+    case 'or':
+      return n.args.some((a) => conditionHolds(a, plan, id));
+    case 'of': {
+      // A pattern matching nothing: `1 of` is false, `all of` is true (§8, harness rule).
+      const ids = plan.targets[n.target] ?? [];
+      return n.quant === 'one' ? ids.some(id) : ids.every(id);
+    }
+  }
+}
+
+/** Does the rule match the event? Short-circuits; no trace. */
+export function planMatches(plan: MatchPlan, event: Event): boolean {
+  const view = new EventView(event);
+  const memo = new Map<string, boolean>();
+  const byName = identifierIndex(plan);
+  const id = (name: string): boolean => {
+    let r = memo.get(name);
+    if (r === undefined) {
+      const ident = byName.get(name);
+      r = ident === undefined ? false : searchHolds(ident, (it) => itemHolds(it, view));
+      memo.set(name, r);
+    }
+    return r;
+  };
+  return conditionHolds(plan.condition, plan, id);
+}
+
+const indexCache = new WeakMap<MatchPlan, Map<string, SearchNode>>();
+function identifierIndex(plan: MatchPlan): Map<string, SearchNode> {
+  let m = indexCache.get(plan);
+  if (m === undefined) {
+    m = new Map(plan.identifiers.map((i) => [i.name, i.body]));
+    indexCache.set(plan, m);
+  }
+  return m;
+}
+
+/** Evaluates every identifier, item and value of the plan, and the condition. */
+export function evaluatePlan(plan: MatchPlan, event: Event): Trace {
+  const view = new EventView(event);
+  const items: ItemTrace[] = plan.items.map((it) => traceItem(it, view));
+  const identifiers: Record<string, boolean> = {};
+  for (const ident of plan.identifiers) {
+    identifiers[ident.name] = searchHolds(ident.body, (it) => (items[it.id] as ItemTrace).result);
+  }
+  const match = conditionHolds(plan.condition, plan, (name) => identifiers[name] ?? false);
+  const stages: StageTrace[] = plan.stages.map((s) => ({
+    index: s.index,
+    name: s.name,
+    exclusion: s.exclusion,
+    result: s.index === 0 ? match : (identifiers[s.name] ?? false),
+  }));
+  return { match, identifiers, items, stages };
+}

@@ -1,0 +1,93 @@
+/**
+ * The match plan: a Sigma detection after parsing, with every modifier chain already turned into
+ * a closed set of typed matchers (pySigma's vocabulary: items AND, value lists OR). The reference
+ * evaluator, the compiler, coverage, fuzzing and explain all consume this one structure; none of
+ * them ever sees `contains|all` again.
+ */
+import type { ConditionNode } from '../condition/parse-condition.js';
+import type { Pattern } from '../sigma/pattern.js';
+import type { SourcePos } from '../diagnostics.js';
+
+export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
+export type CompareOp = 'gt' | 'gte' | 'lt' | 'lte';
+
+/** A matcher for one rule value. Tagged by `kind`; `anyOf` is an expansion (windash, base64offset, placeholders). */
+export type Matcher =
+  /** Whole-value match of a string pattern against the value rendered as text (§4, §5). */
+  | { kind: 'string'; pattern: Pattern; cased: boolean; regex: RegExp }
+  /** A YAML number used as a number: numeric equality (§4). */
+  | { kind: 'number'; value: number }
+  | { kind: 'bool'; value: boolean }
+  /** Matches an absent field or JSON null (§4). */
+  | { kind: 'null' }
+  /** `re`: an unanchored search (§7.7). */
+  | { kind: 're'; regex: RegExp; source: string }
+  | { kind: 'cidr'; family: 4 | 6; network: bigint; prefix: number; text: string }
+  /** gt/gte/lt/lte, or equality (`op: 'eq'`) of a timestamp part (§7.9, §7.14). */
+  | { kind: 'compare'; op: CompareOp | 'eq'; value: number; part?: TimePart }
+  | { kind: 'exists'; value: boolean }
+  /** `fieldref` (§7.12): compare with another field of the same event. */
+  | { kind: 'fieldref'; field: string; mode: 'eq' | 'startswith' | 'endswith' | 'contains'; cased: boolean }
+  | { kind: 'anyOf'; members: Matcher[] };
+
+/** One value of a detection item: what the author wrote and what it became. */
+export interface PlanValue {
+  /** The value as written in the rule (source text of scalars). */
+  source: string;
+  matcher: Matcher;
+}
+
+/** A detection item: `field|mods: values`, or a keyword item when `field` is null. */
+export interface PlanItem {
+  /** Unique within the rule, in document order. */
+  id: number;
+  /** The search identifier it belongs to. */
+  identifier: string;
+  /** null for keyword (field-less) searches (§6). */
+  field: string | null;
+  /** The modifier chain as written, e.g. ['contains', 'all']. */
+  modifiers: string[];
+  /** AND-linked values (`all`), else OR. */
+  all: boolean;
+  /** `neq`: the item is the negation of the value test (§7.10). */
+  neq: boolean;
+  values: PlanValue[];
+  /** Logical address, e.g. `detection.filter[1].Image`. */
+  path: string;
+  pos?: SourcePos;
+}
+
+/** The body of a search identifier: AND of items (a map), OR of alternatives (a list). */
+export type SearchNode =
+  | { kind: 'and'; items: PlanItem[] }
+  | { kind: 'or'; children: SearchNode[] }
+  | { kind: 'item'; item: PlanItem };
+
+export interface PlanIdentifier {
+  name: string;
+  body: SearchNode;
+  path: string;
+  pos?: SourcePos;
+}
+
+/** A stage (§ trace): 0 is the condition; then each identifier the condition uses, in order. */
+export interface PlanStage {
+  index: number;
+  /** `condition` for stage 0, else the identifier name. */
+  name: string;
+  /** True when the identifier sits under a top-level `not` conjunct (an exclusion). */
+  exclusion: boolean;
+}
+
+export interface MatchPlan {
+  identifiers: PlanIdentifier[];
+  /** The condition tree, with `1 of`/`all of` targets left for resolution at evaluation. */
+  condition: ConditionNode;
+  /** The condition as written (list conditions are joined with ` or `). */
+  conditionText: string;
+  stages: PlanStage[];
+  /** Every item of the plan in document order (index = item id). */
+  items: PlanItem[];
+  /** Identifiers each `of` target resolves to, by target text. */
+  targets: Record<string, string[]>;
+}

@@ -1,0 +1,328 @@
+/**
+ * Modifier chains (§7): `field|m1|m2: value` is applied left to right to each value and turned
+ * into one typed `Matcher`. Every invalid combination of the §7 table is reported here, with the
+ * modifier that broke the chain, so later stages never see a chain again.
+ */
+import type { Matcher, TimePart, CompareOp } from '../plan/plan.js';
+import type { YScalarValue } from '../yaml/yaml-tree.js';
+import {
+  addWildcards,
+  base64OffsetPatterns,
+  base64Pattern,
+  enumerateDashes,
+  expandPlaceholders,
+  hasWildcards,
+  literalPattern,
+  parsePattern,
+  patternRegex,
+  patternSource,
+  utf16Pattern,
+  windash,
+} from './pattern.js';
+import type { Pattern, Utf16Kind } from './pattern.js';
+import { compileSigmaRegex } from './regex.js';
+import { parseNetwork } from './ip.js';
+
+export const MODIFIERS = new Set([
+  'contains', 'startswith', 'endswith', 'all', 'neq', 'cased', 'base64', 'base64offset',
+  'utf16le', 'wide', 'utf16be', 'utf16', 'windash', 're', 'i', 'm', 's', 'ignorecase',
+  'multiline', 'dotall', 'cidr', 'gt', 'gte', 'lt', 'lte', 'minute', 'hour', 'day', 'week',
+  'month', 'year', 'exists', 'fieldref', 'expand',
+]);
+
+const TIME_PARTS = new Set<string>(['minute', 'hour', 'day', 'week', 'month', 'year']);
+/** Modifiers that make no sense on a keyword (field-less) search (§6). */
+const NOT_FOR_KEYWORDS = new Set(['exists', 'cidr', 'gt', 'gte', 'lt', 'lte', 'fieldref', ...TIME_PARTS]);
+
+/** Configuration a chain needs: placeholder values for `expand` (§7.13). */
+export interface ChainContext {
+  placeholders: (name: string) => readonly string[] | undefined;
+}
+
+export interface ChainResult {
+  matcher: Matcher;
+  /** Placeholder names without configured values. */
+  missing: string[];
+  /** Non-fatal remarks (e.g. a regex whose evaluation is bounded). */
+  warnings: string[];
+}
+
+/** Checks the names of a chain; returns the first unknown modifier's message. */
+export function checkModifierNames(mods: readonly string[]): string | undefined {
+  for (const m of mods) {
+    if (!MODIFIERS.has(m)) {
+      const lower = m.toLowerCase();
+      const hint = MODIFIERS.has(lower) ? ` (modifier names are lowercase: '${lower}')` : '';
+      return `unknown modifier '${m}'${hint}`;
+    }
+  }
+  return undefined;
+}
+
+type State =
+  | { k: 'raw' }
+  | { k: 'pat'; alts: Pattern[] }
+  | { k: 're'; i: boolean; m: boolean; s: boolean }
+  | { k: 'cidr' }
+  | { k: 'part'; part: TimePart }
+  | { k: 'cmp'; op: CompareOp; part?: TimePart }
+  | { k: 'exists' }
+  | { k: 'fieldref'; mode: 'eq' | 'startswith' | 'endswith' | 'contains' };
+
+const STATE_NAME: Record<State['k'], string> = {
+  raw: 'a plain value',
+  pat: 'a string pattern',
+  re: 'a regular expression',
+  cidr: 'a network (cidr)',
+  part: 'a timestamp part',
+  cmp: 'a comparison',
+  exists: 'an existence test',
+  fieldref: 'a field reference',
+};
+
+/**
+ * Applies a chain to one value. `keyword` is true for field-less items (implicit wildcards at
+ * both ends, §6). Returns the matcher or an error message.
+ */
+export function buildMatcher(value: YScalarValue, mods: readonly string[], keyword: boolean, ctx: ChainContext): ChainResult | string {
+  const expand = mods.includes('expand');
+  const cased = mods.includes('cased');
+  const missing: string[] = [];
+  const warnings: string[] = [];
+  let st: State = { k: 'raw' };
+
+  const text = (): string | undefined => (value.type === 'null' ? undefined : value.text);
+  const toPattern = (m: string): Pattern[] | string => {
+    const t = text();
+    if (t === undefined) return `'${m}' needs a value, not null`;
+    const p = parsePattern(t, expand);
+    if (!expand) return [p];
+    const r = expandPlaceholders(p, ctx.placeholders);
+    missing.push(...r.missing);
+    return r.patterns;
+  };
+  const misuse = (m: string): string => `the modifier '${m}' cannot be applied to ${STATE_NAME[st.k]} (chain '${mods.join('|')}')`;
+
+  for (let idx = 0; idx < mods.length; idx++) {
+    const m = mods[idx] as string;
+    const first = (): string | undefined => (idx === 0 ? undefined : `'${m}' must be the first modifier of the chain (write '${[m, ...mods.filter((x) => x !== m)].join('|')}')`);
+    if (keyword && NOT_FOR_KEYWORDS.has(m)) return `the modifier '${m}' cannot be used on a keyword search (no field)`;
+    switch (m) {
+      case 'all':
+      case 'neq':
+        break;
+      case 'cased':
+      case 'expand': {
+        if (st.k === 'raw') {
+          const p = toPattern(m);
+          if (typeof p === 'string') return p;
+          st = { k: 'pat', alts: p };
+        } else if (!(st.k === 'pat' || (st.k === 're' && m === 'expand') || (st.k === 'fieldref' && m === 'cased'))) return misuse(m);
+        break;
+      }
+      case 'contains':
+      case 'startswith':
+      case 'endswith': {
+        const start = m !== 'startswith';
+        const end = m !== 'endswith';
+        if (st.k === 'raw') {
+          const p = toPattern(m);
+          if (typeof p === 'string') return p;
+          st = { k: 'pat', alts: p };
+        }
+        if (st.k === 'pat') st = { k: 'pat', alts: st.alts.map((p) => addWildcards(p, start, end)) };
+        else if (st.k === 'fieldref') {
+          if (st.mode !== 'eq') return `a field reference takes only one of contains/startswith/endswith`;
+          st = { k: 'fieldref', mode: m };
+        } else if (st.k !== 're') return misuse(m);
+        break;
+      }
+      case 'base64':
+      case 'base64offset':
+      case 'utf16le':
+      case 'wide':
+      case 'utf16be':
+      case 'utf16':
+      case 'windash': {
+        if (st.k === 'raw') {
+          const p = toPattern(m);
+          if (typeof p === 'string') return p;
+          st = { k: 'pat', alts: p };
+        }
+        if (st.k !== 'pat') return misuse(m);
+        const next: Pattern[] = [];
+        for (const alt of st.alts) {
+          if (m === 'windash') {
+            next.push(windash(alt));
+            continue;
+          }
+          const concrete = enumerateDashes(alt);
+          if (concrete === undefined) return `too many windash variants to encode with '${m}'`;
+          for (const c of concrete) {
+            if (m === 'base64' || m === 'base64offset') {
+              if (hasWildcards(c)) {
+                return `'${m}' cannot encode wildcards: the value has a * or ? (use base64offset|contains on the literal part, or escape it as \\* / \\?)`;
+              }
+              if (m === 'base64') next.push(base64Pattern(c));
+              else next.push(...base64OffsetPatterns(c));
+            } else {
+              if (c.bytes) return `'${m}' applied twice: the value is already encoded as bytes`;
+              const kind: Utf16Kind = m === 'wide' ? 'utf16le' : (m as Utf16Kind);
+              next.push(utf16Pattern(c, kind));
+            }
+          }
+        }
+        if (m === 'base64offset' && text() !== undefined && Buffer.byteLength(text() as string) === 1) {
+          warnings.push('base64offset of a single byte yields an empty variant that matches everything');
+        }
+        st = { k: 'pat', alts: next };
+        break;
+      }
+      case 're': {
+        const f = first();
+        if (f) return f;
+        if (text() === undefined) return `'re' needs a regular expression, not null`;
+        st = { k: 're', i: false, m: false, s: false };
+        break;
+      }
+      case 'i':
+      case 'ignorecase':
+      case 'm':
+      case 'multiline':
+      case 's':
+      case 'dotall': {
+        if (st.k !== 're') return `the regex flag '${m}' must follow 're' (chain '${mods.join('|')}')`;
+        if (m === 'i' || m === 'ignorecase') st.i = true;
+        else if (m === 'm' || m === 'multiline') st.m = true;
+        else st.s = true;
+        break;
+      }
+      case 'cidr': {
+        const f = first();
+        if (f) return f;
+        if (value.type !== 'string') return `'cidr' needs a network written as text, e.g. '10.0.0.0/8'`;
+        st = { k: 'cidr' };
+        break;
+      }
+      case 'gt':
+      case 'gte':
+      case 'lt':
+      case 'lte': {
+        if (st.k === 'part') st = { k: 'cmp', op: m, part: st.part };
+        else if (st.k === 'raw') {
+          if (value.type !== 'number') return `'${m}' compares numbers: the value must be a YAML number, not '${value.text}'${value.type === 'string' ? ' (remove the quotes)' : ''}`;
+          st = { k: 'cmp', op: m };
+        } else return misuse(m);
+        break;
+      }
+      case 'minute':
+      case 'hour':
+      case 'day':
+      case 'week':
+      case 'month':
+      case 'year': {
+        if (st.k !== 'raw') return misuse(m);
+        if (value.type !== 'number') return `'${m}' compares a timestamp part with a YAML number, not '${value.text}'`;
+        st = { k: 'part', part: m };
+        break;
+      }
+      case 'exists': {
+        const f = first();
+        if (f) return f;
+        if (value.type !== 'bool') return `'exists' takes a YAML boolean (true or false), not '${value.text}'`;
+        st = { k: 'exists' };
+        break;
+      }
+      case 'fieldref': {
+        if (st.k !== 'raw') return misuse(m);
+        if (value.type !== 'string' && value.type !== 'number') return `'fieldref' needs the name of another field`;
+        if (/[*?]/.test(value.text)) return `'fieldref' takes a field name without wildcards, not '${value.text}'`;
+        st = { k: 'fieldref', mode: 'eq' };
+        break;
+      }
+      default:
+        return `unknown modifier '${m}'`;
+    }
+  }
+
+  // Final value: turn the state into a matcher.
+  let matcher: Matcher;
+  switch (st.k) {
+    case 'raw':
+      if (keyword) {
+        if (value.type === 'null' || value.type === 'bool') return `a keyword search needs text or a number, not ${value.type === 'null' ? 'null' : 'a boolean'}`;
+        st = { k: 'pat', alts: [addWildcards(value.type === 'number' ? literalPattern(value.text) : parsePattern(value.text), true, true)] };
+        matcher = patternMatcher(st.alts, cased);
+        break;
+      }
+      switch (value.type) {
+        case 'string':
+          matcher = patternMatcher([parsePattern(value.text)], false);
+          break;
+        case 'number':
+          matcher = { kind: 'number', value: value.value };
+          break;
+        case 'bool':
+          matcher = { kind: 'bool', value: value.value };
+          break;
+        case 'null':
+          matcher = { kind: 'null' };
+          break;
+      }
+      break;
+    case 'pat': {
+      const alts = keyword ? st.alts.map((p) => addWildcards(p, true, true)) : st.alts;
+      matcher = patternMatcher(alts, cased);
+      break;
+    }
+    case 're': {
+      let src = value.text;
+      if (expand) {
+        let bad = false;
+        src = src.replace(/(\\)?%([A-Za-z0-9_.-]+)%/g, (whole, esc: string | undefined, name: string) => {
+          if (esc) return whole.slice(1);
+          const vs = ctx.placeholders(name);
+          if (vs === undefined || vs.length === 0) {
+            missing.push(name);
+            bad = true;
+            return '(?!)';
+          }
+          return `(?:${vs.map((v) => patternSource(parsePattern(v))).join('|')})`;
+        });
+        void bad;
+      }
+      const r = compileSigmaRegex(src, { i: st.i, m: st.m, s: st.s });
+      if (typeof r === 'string') return r;
+      if (r.risk !== undefined) warnings.push(`${r.risk}; its evaluation is bounded (linear-time fallback)`);
+      matcher = { kind: 're', regex: r.regex, source: value.text };
+      break;
+    }
+    case 'cidr': {
+      const n = parseNetwork(value.text);
+      if (typeof n === 'string') return n;
+      matcher = { kind: 'cidr', family: n.family, network: n.network, prefix: n.prefix, text: value.text };
+      break;
+    }
+    case 'part':
+      matcher = { kind: 'compare', op: 'eq', value: (value as { value: number }).value, part: st.part };
+      break;
+    case 'cmp': {
+      const cmp: Matcher = { kind: 'compare', op: st.op, value: (value as { value: number }).value };
+      if (st.part !== undefined) cmp.part = st.part;
+      matcher = cmp;
+      break;
+    }
+    case 'exists':
+      matcher = { kind: 'exists', value: (value as { value: boolean }).value };
+      break;
+    case 'fieldref':
+      matcher = { kind: 'fieldref', field: value.text, mode: st.mode, cased };
+      break;
+  }
+  return { matcher, missing, warnings };
+}
+
+function patternMatcher(alts: Pattern[], cased: boolean): Matcher {
+  const ms: Matcher[] = alts.map((pattern) => ({ kind: 'string', pattern, cased, regex: patternRegex(pattern, cased) }));
+  return ms.length === 1 ? (ms[0] as Matcher) : { kind: 'anyOf', members: ms };
+}

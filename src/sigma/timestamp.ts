@@ -1,0 +1,40 @@
+/**
+ * Timestamp parts for the `minute` … `year` modifiers (§7.14). Parts are read from the text as
+ * written: no time zone conversion. `week` is the ISO-8601 week number.
+ */
+import type { TimePart } from '../plan/plan.js';
+
+const TS = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** ISO-8601 week number of a calendar date. */
+export function isoWeek(year: number, month: number, day: number): number {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  const dow = d.getUTCDay() || 7;
+  d.setUTCDate(d.getUTCDate() + 4 - dow); // the Thursday of this week decides the year
+  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
+  return Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
+}
+
+/** Extracts a part from a timestamp text; undefined when the text is not a timestamp or lacks the part. */
+export function timestampPart(text: string, part: TimePart): number | undefined {
+  const m = TS.exec(text);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  switch (part) {
+    case 'year':
+      return year;
+    case 'month':
+      return month;
+    case 'day':
+      return day;
+    case 'week':
+      return isoWeek(year, month, day);
+    case 'hour':
+      return m[4] === undefined ? undefined : Number(m[4]);
+    case 'minute':
+      return m[5] === undefined ? undefined : Number(m[5]);
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * YAML 1.2 documents as a tree of positioned nodes.
+ *
+ * js-yaml's `load` gives plain objects without positions, resolves duplicate keys itself and
+ * forgets how a scalar was written. A Sigma harness needs all three: every diagnostic names a
+ * line and column, a plain `00000429` must keep its source text next to its number
+ * (semantics §1), and a quoted `'010'` must stay text. So we read js-yaml's event stream
+ * (offsets into the source) and build our own tree, resolving plain scalars with the YAML 1.2
+ * core schema: `yes`/`no`/`on`/`off` are strings, `010` is decimal 10, `0x17` is 23.
+ */
+import { parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE } from 'js-yaml';
+import type { ScalarEvent, Event as YamlEvent } from 'js-yaml';
+import { diagnostic, offsetToPos } from '../diagnostics.js';
+import type { Diagnostic, SourcePos } from '../diagnostics.js';
+
+/** A resolved scalar value. Numbers keep the text they were written as. */
+export type YScalarValue =
+  | { type: 'string'; text: string }
+  | { type: 'number'; value: number; text: string }
+  | { type: 'bool'; value: boolean; text: string }
+  | { type: 'null'; text: string };
+
+export interface YScalar {
+  kind: 'scalar';
+  value: YScalarValue;
+  /** true when written without quotes or block style. */
+  plain: boolean;
+  offset: number;
+}
+export interface YSeq {
+  kind: 'seq';
+  items: YNode[];
+  offset: number;
+}
+export interface YMapEntry {
+  key: string;
+  keyNode: YScalar;
+  value: YNode;
+}
+export interface YMap {
+  kind: 'map';
+  entries: YMapEntry[];
+  offset: number;
+}
+export type YNode = YScalar | YSeq | YMap;
+
+/** One YAML document of a file: its tree (null when empty) and a way to locate offsets. */
+export interface YDocument {
+  root: YNode | null;
+  /** Offset of the document's first node, for diagnostics about the whole document. */
+  offset: number;
+}
+
+export interface YParseResult {
+  documents: YDocument[];
+  diagnostics: Diagnostic[];
+}
+
+const CORE_INT = /^[-+]?[0-9]+$/;
+const CORE_OCT = /^0o[0-7]+$/;
+const CORE_HEX = /^0x[0-9a-fA-F]+$/;
+const CORE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const CORE_INF = /^[-+]?\.(inf|Inf|INF)$/;
+const CORE_NAN = /^\.(nan|NaN|NAN)$/;
+
+/** Resolves a plain scalar by the YAML 1.2 core schema. */
+export function resolvePlainScalar(text: string): YScalarValue {
+  if (text === '' || text === '~' || text === 'null' || text === 'Null' || text === 'NULL') {
+    return { type: 'null', text };
+  }
+  if (text === 'true' || text === 'True' || text === 'TRUE') return { type: 'bool', value: true, text };
+  if (text === 'false' || text === 'False' || text === 'FALSE') return { type: 'bool', value: false, text };
+  if (CORE_INT.test(text)) return { type: 'number', value: Number.parseInt(text, 10), text };
+  if (CORE_OCT.test(text)) return { type: 'number', value: Number.parseInt(text.slice(2), 8), text };
+  if (CORE_HEX.test(text)) return { type: 'number', value: Number.parseInt(text.slice(2), 16), text };
+  if (CORE_FLOAT.test(text)) return { type: 'number', value: Number.parseFloat(text), text };
+  if (CORE_INF.test(text)) return { type: 'number', value: text.startsWith('-') ? -Infinity : Infinity, text };
+  if (CORE_NAN.test(text)) return { type: 'number', value: Number.NaN, text };
+  return { type: 'string', text };
+}
+
+/** Resolves an explicitly tagged scalar (`!!str 010`); undefined for a tag we do not know. */
+function resolveTagged(tag: string, text: string): YScalarValue | undefined {
+  const t = tag.replace(/^!!/, 'tag:yaml.org,2002:').replace(/^!<(.*)>$/, '$1');
+  switch (t) {
+    case 'tag:yaml.org,2002:str':
+    case '!':
+      return { type: 'string', text };
+    case 'tag:yaml.org,2002:int':
+    case 'tag:yaml.org,2002:float': {
+      const v = resolvePlainScalar(text);
+      return v.type === 'number' ? v : undefined;
+    }
+    case 'tag:yaml.org,2002:bool': {
+      const v = resolvePlainScalar(text);
+      return v.type === 'bool' ? v : undefined;
+    }
+    case 'tag:yaml.org,2002:null': {
+      const v = resolvePlainScalar(text);
+      return v.type === 'null' ? v : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Parses a YAML text (possibly several documents) into positioned trees. Syntax errors,
+ * duplicate keys, non-scalar keys and unknown tags become diagnostics; a document with an error
+ * still yields whatever could be built, but callers should treat it as broken.
+ */
+export function parseYaml(text: string, file?: string): YParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const where = (offset: number, path?: string): { file?: string; pos: SourcePos; path?: string } => {
+    const w: { file?: string; pos: SourcePos; path?: string } = { pos: offsetToPos(text, offset) };
+    if (file !== undefined) w.file = file;
+    if (path !== undefined) w.path = path;
+    return w;
+  };
+  let events: YamlEvent[];
+  try {
+    events = parseEvents(text, file === undefined ? {} : { filename: file });
+  } catch (e) {
+    const err = e as { reason?: string; mark?: { line: number; column: number }; message?: string };
+    const pos = err.mark ? { line: err.mark.line + 1, column: err.mark.column + 1 } : undefined;
+    diagnostics.push(
+      diagnostic('YAML_SYNTAX', `YAML syntax error: ${err.reason ?? err.message ?? String(e)}`, {
+        file,
+        pos,
+      }),
+    );
+    return { documents: [], diagnostics };
+  }
+
+  const documents: YDocument[] = [];
+  const anchors = new Map<string, YNode>();
+  let i = 0;
+
+  const slice = (a: number, b: number): string => (a >= 0 && b >= 0 ? text.slice(a, b) : '');
+
+  function scalarNode(ev: ScalarEvent): YScalar {
+    const raw = getScalarValue(text, ev);
+    const plain = ev.style === SCALAR_STYLE.PLAIN;
+    const tag = slice(ev.tagStart, ev.tagEnd);
+    let value: YScalarValue;
+    if (tag !== '') {
+      const v = resolveTagged(tag, raw);
+      if (v === undefined) {
+        diagnostics.push(
+          diagnostic('YAML_TAG', `unsupported or mismatched YAML tag ${tag} on '${raw}'`, where(ev.valueStart)),
+        );
+        value = { type: 'string', text: raw };
+      } else value = v;
+    } else value = plain ? resolvePlainScalar(raw) : { type: 'string', text: raw };
+    return { kind: 'scalar', value, plain: plain && tag === '', offset: ev.valueStart };
+  }
+
+  // Recursive descent over the flat event stream; `i` points at the next event.
+  function node(path: string): YNode {
+    const ev = events[i++];
+    if (ev === undefined) throw new Error('unexpected end of YAML events');
+    let n: YNode;
+    let anchorStart = -1;
+    let anchorEnd = -1;
+    switch (ev.type) {
+      case EVENT_ID.SCALAR:
+        n = scalarNode(ev);
+        anchorStart = ev.anchorStart;
+        anchorEnd = ev.anchorEnd;
+        break;
+      case EVENT_ID.SEQUENCE: {
+        const items: YNode[] = [];
+        while (events[i]?.type !== EVENT_ID.POP) items.push(node(`${path}[${items.length}]`));
+        i++;
+        n = { kind: 'seq', items, offset: ev.start };
+        anchorStart = ev.anchorStart;
+        anchorEnd = ev.anchorEnd;
+        break;
+      }
+      case EVENT_ID.MAPPING: {
+        const entries: YMapEntry[] = [];
+        const seen = new Set<string>();
+        while (events[i]?.type !== EVENT_ID.POP) {
+          const keyNode = node(path);
+          const keyText = keyNode.kind === 'scalar' ? keyNode.value.text : '';
+          const childPath = path === '' ? keyText : `${path}.${keyText}`;
+          const value = node(childPath);
+          if (keyNode.kind !== 'scalar') {
+            diagnostics.push(diagnostic('YAML_COMPLEX_KEY', 'mapping keys must be scalars', where(keyNode.offset, path)));
+            continue;
+          }
+          if (seen.has(keyText)) {
+            diagnostics.push(
+              diagnostic(
+                'YAML_DUPLICATE_KEY',
+                `duplicate key '${keyText}': YAML forbids it and Sigma never lets the last one win`,
+                where(keyNode.offset, childPath),
+              ),
+            );
+            continue;
+          }
+          seen.add(keyText);
+          entries.push({ key: keyText, keyNode, value });
+        }
+        i++;
+        n = { kind: 'map', entries, offset: ev.start };
+        anchorStart = ev.anchorStart;
+        anchorEnd = ev.anchorEnd;
+        break;
+      }
+      case EVENT_ID.ALIAS: {
+        const name = slice(ev.anchorStart, ev.anchorEnd);
+        const target = anchors.get(name);
+        if (target === undefined) {
+          diagnostics.push(diagnostic('YAML_ALIAS', `unknown alias *${name}`, where(ev.anchorStart, path)));
+          return { kind: 'scalar', value: { type: 'null', text: '' }, plain: true, offset: ev.anchorStart };
+        }
+        return target;
+      }
+      default:
+        throw new Error(`unexpected YAML event ${ev.type}`);
+    }
+    if (anchorStart >= 0) anchors.set(slice(anchorStart, anchorEnd), n);
+    return n;
+  }
+
+  while (i < events.length) {
+    const ev = events[i++];
+    if (ev?.type !== EVENT_ID.DOCUMENT) continue;
+    anchors.clear();
+    if (events[i]?.type === EVENT_ID.POP) {
+      i++;
+      documents.push({ root: null, offset: 0 });
+      continue;
+    }
+    const root = node('');
+    i++; // the document's POP
+    documents.push({ root, offset: root.offset });
+  }
+  return { documents, diagnostics };
+}
+
+/** Converts a node to plain JS data (strings for string scalars, numbers, booleans, null). */
+export function toPlain(n: YNode | null): unknown {
+  if (n === null) return null;
+  switch (n.kind) {
+    case 'scalar':
+      return n.value.type === 'string' ? n.value.text : n.value.type === 'null' ? null : n.value.value;
+    case 'seq':
+      return n.items.map(toPlain);
+    case 'map': {
+      const o: Record<string, unknown> = {};
+      for (const e of n.entries) o[e.key] = toPlain(e.value);
+      return o;
+    }
+  }
+}
+
+/** The entry of a map node by key. */
+export function mapGet(m: YMap, key: string): YNode | undefined {
+  return m.entries.find((e) => e.key === key)?.value;
+}
