@@ -77,18 +77,30 @@ export function parseCondition(text: string): ConditionNode | ConditionError {
   const describe = (t: Token | undefined): string => (t === undefined ? 'the end of the condition' : `'${t.text}'`);
 
   function parseOr(): ConditionNode {
-    const args = [parseAnd()];
+    // `and`/`or` are associative: a parenthesised operand of the same kind is flattened, so
+    // `(a or b) or c` is one node and printing a tree parses back to the same tree.
+    const args: ConditionNode[] = [];
+    const push = (n: ConditionNode): void => {
+      if (n.kind === 'or') args.push(...n.args);
+      else args.push(n);
+    };
+    push(parseAnd());
     while (isWord(peek(), 'or')) {
       i++;
-      args.push(parseAnd());
+      push(parseAnd());
     }
     return args.length === 1 ? (args[0] as ConditionNode) : { kind: 'or', args };
   }
   function parseAnd(): ConditionNode {
-    const args = [parseNot()];
+    const args: ConditionNode[] = [];
+    const push = (n: ConditionNode): void => {
+      if (n.kind === 'and') args.push(...n.args);
+      else args.push(n);
+    };
+    push(parseNot());
     while (isWord(peek(), 'and')) {
       i++;
-      args.push(parseNot());
+      push(parseNot());
     }
     return args.length === 1 ? (args[0] as ConditionNode) : { kind: 'and', args };
   }

@@ -61,7 +61,7 @@ export interface LoadedFile {
   /** Detection rules whose plan has no error. */
   rules: SigmaRule[];
   /** Detection rules that failed to load, with what could be read of them (for explain and lint). */
-  invalid: Array<{ document: number; id?: string; title?: string; partial?: SigmaRule }>;
+  invalid: Array<{ document: number; id?: string; title?: string; partial?: SigmaRule; diagnostics: Diagnostic[] }>;
   others: SigmaMetaDocument[];
   diagnostics: Diagnostic[];
 }
@@ -105,17 +105,17 @@ export function loadRuleText(text: string, file: string, options: LoadOptions = 
   const out: LoadedFile = { file, rules: [], invalid: [], others: [], diagnostics: [] };
   const parsed = parseYaml(text, file);
   out.diagnostics.push(...parsed.diagnostics);
-  if (parsed.documents.length === 0 && parsed.diagnostics.length === 0) {
-    out.diagnostics.push(diagnostic('RULE_EMPTY', 'the file holds no YAML document', { file }));
+  if (parsed.documents.length === 0) {
+    if (parsed.diagnostics.length === 0) out.diagnostics.push(diagnostic('RULE_EMPTY', 'the file holds no YAML document', { file }));
+    out.invalid.push({ document: 0, diagnostics: [...out.diagnostics] });
   }
-  // A YAML error in a document makes that document unusable: the tree may be incomplete.
-  const yamlBroken = hasErrors(parsed.diagnostics);
   parsed.documents.forEach((doc, index) => {
     const pos = offsetToPos(text, doc.offset);
     if (doc.root === null) return; // an empty document (e.g. a trailing ---)
     if (doc.root.kind !== 'map') {
-      out.diagnostics.push(diagnostic('RULE_NOT_MAPPING', 'a Sigma document must be a YAML mapping', { file, pos }));
-      out.invalid.push({ document: index });
+      const d = diagnostic('RULE_NOT_MAPPING', 'a Sigma document must be a YAML mapping', { file, pos });
+      out.diagnostics.push(d);
+      out.invalid.push({ document: index, diagnostics: [d] });
       return;
     }
     const root = doc.root;
@@ -137,9 +137,9 @@ export function loadRuleText(text: string, file: string, options: LoadOptions = 
     const rule = buildRule(root, raw, text, file, index, pos, ds, options);
     out.diagnostics.push(...ds);
     if (rule !== undefined) rule.diagnostics = ds;
-    if (rule !== undefined && !hasErrors(ds) && !yamlBroken) out.rules.push(rule);
+    if (rule !== undefined && !hasErrors(ds) && !doc.broken) out.rules.push(rule);
     else {
-      const entry: LoadedFile['invalid'][number] = { document: index };
+      const entry: LoadedFile['invalid'][number] = { document: index, diagnostics: doc.broken ? [...parsed.diagnostics.filter((d) => d.pos === undefined || d.pos.line >= pos.line), ...ds] : ds };
       if (typeof raw.id === 'string') entry.id = raw.id;
       if (typeof raw.title === 'string') entry.title = raw.title;
       if (rule !== undefined) entry.partial = rule;
@@ -302,9 +302,8 @@ function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
     for (const [k, v] of values.entries()) {
       const vPath = valueNode.kind === 'seq' ? childPath(path, k) : path;
       const r = buildMatcher(v.value, mods, keyword, chainCtx);
-      if (typeof r === 'string') {
-        const code = /regular expression|regex/.test(r) ? (/bounded/.test(r) ? 'REGEX_CATASTROPHIC' : 'REGEX_INVALID') : /network|prefix|host bits/.test(r) ? 'CIDR_INVALID' : 'MODIFIER_INVALID';
-        err(code, `${r} (in '${identifier}', rule value '${v.value.text}')`, v, vPath);
+      if ('code' in r) {
+        err(r.code, `${r.message} (in '${identifier}', rule value '${v.value.text}')`, v, vPath);
         return undefined;
       }
       for (const name of r.missing) missingPlaceholders.add(name);

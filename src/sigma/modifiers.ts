@@ -47,6 +47,12 @@ export interface ChainResult {
   warnings: string[];
 }
 
+/** A chain error with its diagnostic code. */
+export interface ChainError {
+  code: 'MODIFIER_INVALID' | 'REGEX_INVALID' | 'REGEX_CATASTROPHIC' | 'CIDR_INVALID';
+  message: string;
+}
+
 /** Checks the names of a chain; returns the first unknown modifier's message. */
 export function checkModifierNames(mods: readonly string[]): string | undefined {
   for (const m of mods) {
@@ -84,7 +90,12 @@ const STATE_NAME: Record<State['k'], string> = {
  * Applies a chain to one value. `keyword` is true for field-less items (implicit wildcards at
  * both ends, §6). Returns the matcher or an error message.
  */
-export function buildMatcher(value: YScalarValue, mods: readonly string[], keyword: boolean, ctx: ChainContext): ChainResult | string {
+export function buildMatcher(value: YScalarValue, mods: readonly string[], keyword: boolean, ctx: ChainContext): ChainResult | ChainError {
+  const r = applyChain(value, mods, keyword, ctx);
+  return typeof r === 'string' ? { code: 'MODIFIER_INVALID', message: r } : r;
+}
+
+function applyChain(value: YScalarValue, mods: readonly string[], keyword: boolean, ctx: ChainContext): ChainResult | ChainError | string {
   const expand = mods.includes('expand');
   const cased = mods.includes('cased');
   const missing: string[] = [];
@@ -105,6 +116,8 @@ export function buildMatcher(value: YScalarValue, mods: readonly string[], keywo
 
   for (let idx = 0; idx < mods.length; idx++) {
     const m = mods[idx] as string;
+    // Repeating a modifier is legal (§7); a repeated re/cidr/exists changes nothing.
+    if ((m === 're' || m === 'cidr' || m === 'exists') && mods.indexOf(m) < idx) continue;
     const first = (): string | undefined => (idx === 0 ? undefined : `'${m}' must be the first modifier of the chain (write '${[m, ...mods.filter((x) => x !== m)].join('|')}')`);
     if (keyword && NOT_FOR_KEYWORDS.has(m)) return `the modifier '${m}' cannot be used on a keyword search (no field)`;
     switch (m) {
@@ -112,14 +125,9 @@ export function buildMatcher(value: YScalarValue, mods: readonly string[], keywo
       case 'neq':
         break;
       case 'cased':
-      case 'expand': {
-        if (st.k === 'raw') {
-          const p = toPattern(m);
-          if (typeof p === 'string') return p;
-          st = { k: 'pat', alts: p };
-        } else if (!(st.k === 'pat' || (st.k === 're' && m === 'expand') || (st.k === 'fieldref' && m === 'cased'))) return misuse(m);
+      case 'expand':
+        // Flags wherever they stand (§7.3, §7.13); checked against the final kind below.
         break;
-      }
       case 'contains':
       case 'startswith':
       case 'endswith': {
@@ -181,7 +189,7 @@ export function buildMatcher(value: YScalarValue, mods: readonly string[], keywo
       case 're': {
         const f = first();
         if (f) return f;
-        if (text() === undefined) return `'re' needs a regular expression, not null`;
+        if (text() === undefined) return { code: 'REGEX_INVALID', message: `'re' needs a regular expression, not null` };
         st = { k: 're', i: false, m: false, s: false };
         break;
       }
@@ -200,7 +208,7 @@ export function buildMatcher(value: YScalarValue, mods: readonly string[], keywo
       case 'cidr': {
         const f = first();
         if (f) return f;
-        if (value.type !== 'string') return `'cidr' needs a network written as text, e.g. '10.0.0.0/8'`;
+        if (value.type !== 'string') return { code: 'CIDR_INVALID', message: `'cidr' needs a network written as text, e.g. '10.0.0.0/8'` };
         st = { k: 'cidr' };
         break;
       }
@@ -244,6 +252,16 @@ export function buildMatcher(value: YScalarValue, mods: readonly string[], keywo
         return `unknown modifier '${m}'`;
     }
   }
+
+  // `cased` and `expand` act on whatever the chain produced; only some kinds take them.
+  if ((cased || expand) && st.k === 'raw') {
+    if (value.type === 'null') return `'${cased ? 'cased' : 'expand'}' needs a value, not null`;
+    const p = toPattern(cased ? 'cased' : 'expand');
+    if (typeof p === 'string') return p;
+    st = { k: 'pat', alts: p };
+  }
+  if (cased && st.k !== 'pat' && st.k !== 'fieldref') return `the modifier 'cased' cannot be applied to ${STATE_NAME[st.k]} (chain '${mods.join('|')}')`;
+  if (expand && st.k !== 'pat' && st.k !== 're') return `the modifier 'expand' cannot be applied to ${STATE_NAME[st.k]} (chain '${mods.join('|')}')`;
 
   // Final value: turn the state into a matcher.
   let matcher: Matcher;
@@ -292,14 +310,14 @@ export function buildMatcher(value: YScalarValue, mods: readonly string[], keywo
         void bad;
       }
       const r = compileSigmaRegex(src, { i: st.i, m: st.m, s: st.s });
-      if (typeof r === 'string') return r;
+      if ('code' in r) return r;
       if (r.risk !== undefined) warnings.push(`${r.risk}; its evaluation is bounded (linear-time fallback)`);
       matcher = { kind: 're', regex: r.regex, source: value.text };
       break;
     }
     case 'cidr': {
       const n = parseNetwork(value.text);
-      if (typeof n === 'string') return n;
+      if (typeof n === 'string') return { code: 'CIDR_INVALID', message: n };
       matcher = { kind: 'cidr', family: n.family, network: n.network, prefix: n.prefix, text: value.text };
       break;
     }

@@ -17,6 +17,8 @@ let guardEnabled = false;
 export function enableRegexBacktrackingGuard(): void {
   if (guardEnabled) return;
   setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+  // Lets us ask V8 (the `l` flag) whether a pattern can run on the linear-time engine at all.
+  setFlagsFromString('--enable-experimental-regexp-engine');
   setFlagsFromString('--regexp-backtracks-before-fallback=20000');
   guardEnabled = true;
 }
@@ -72,16 +74,21 @@ function pcreOnly(src: string): string | undefined {
  * unbounded quantifier. This is the star-height-2 shape behind exponential backtracking.
  */
 export function backtrackingRisk(src: string): string | undefined {
-  // Stack of groups: does the group's body contain an unbounded quantifier?
+  // Stack of groups: does the group's body hold an unbounded quantifier?
   const stack: { unbounded: boolean; start: number }[] = [{ unbounded: false, start: 0 }];
+  const top = (): { unbounded: boolean } => stack[stack.length - 1] as { unbounded: boolean };
   let inClass = false;
-  const quantAt = (i: number): { unbounded: boolean; len: number } | undefined => {
+  const quantAt = (i: number): { unbounded: boolean; max: number; len: number } | undefined => {
     const c = src[i];
-    if (c === '*' || c === '+') return { unbounded: true, len: 1 };
-    if (c === '?') return { unbounded: false, len: 1 };
+    if (c === '*' || c === '+') return { unbounded: true, max: Infinity, len: 1 };
+    if (c === '?') return { unbounded: false, max: 1, len: 1 };
     if (c === '{') {
       const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i));
-      if (m) return { unbounded: m[2] !== undefined && m[3] === '', len: m[0].length };
+      if (m) {
+        const unbounded = m[2] !== undefined && m[3] === '';
+        const max = unbounded ? Infinity : Number(m[3] ?? m[1]);
+        return { unbounded, max, len: m[0].length };
+      }
     }
     return undefined;
   };
@@ -89,15 +96,13 @@ export function backtrackingRisk(src: string): string | undefined {
     const c = src[i];
     if (c === '\\') {
       i++;
-      const q = quantAt(i + 1);
-      if (q?.unbounded) (stack[stack.length - 1] as { unbounded: boolean }).unbounded = true;
+      if (quantAt(i + 1)?.unbounded) top().unbounded = true;
       continue;
     }
     if (inClass) {
       if (c === ']') {
         inClass = false;
-        const q = quantAt(i + 1);
-        if (q?.unbounded) (stack[stack.length - 1] as { unbounded: boolean }).unbounded = true;
+        if (quantAt(i + 1)?.unbounded) top().unbounded = true;
       }
       continue;
     }
@@ -115,36 +120,48 @@ export function backtrackingRisk(src: string): string | undefined {
       const g = stack.pop();
       if (g === undefined || stack.length === 0) return undefined; // unbalanced: RegExp reports it
       const q = quantAt(i + 1);
-      if (q?.unbounded && g.unbounded) {
-        return `the group '${src.slice(g.start, i + 1 + q.len)}' repeats an expression that is itself repeated without bound (catastrophic backtracking)`;
+      const text = (): string => src.slice(g.start, i + 1 + (q?.len ?? 0));
+      if (q !== undefined && g.unbounded && (q.unbounded || q.max >= 10)) {
+        return `the group '${text()}' repeats an expression that is itself repeated without bound (catastrophic backtracking)`;
       }
-      if (g.unbounded || q?.unbounded) (stack[stack.length - 1] as { unbounded: boolean }).unbounded = true;
+      if (g.unbounded || q?.unbounded) top().unbounded = true;
       continue;
     }
-    const q = quantAt(i + 1);
-    if (q?.unbounded && c !== ')') (stack[stack.length - 1] as { unbounded: boolean }).unbounded = true;
+    if (quantAt(i + 1)?.unbounded) top().unbounded = true;
   }
   return undefined;
 }
 
-/** Rewrites ASCII letters into two-case forms so a pattern needs no `i` flag. */
-export function explicitCase(src: string): string {
+const CLASS_ESCAPES = new Set(['d', 'D', 'w', 'W', 's', 'S', 'b', 'B', 'n', 'r', 't', 'f', 'v', '0']);
+
+/**
+ * Rewrites ASCII letters into two-case forms so a pattern needs no `i` flag. Returns undefined
+ * when it cannot do so exactly (hex/unicode/control escapes, letter escapes, ranges that span
+ * letters, non-ASCII letters): the caller then keeps the `i` flag.
+ */
+export function explicitCase(src: string): string | undefined {
+  if (/[^\x00-\x7f]/.test(src)) return undefined;
+  const other = (x: string): string => (x === x.toLowerCase() ? x.toUpperCase() : x.toLowerCase());
+  const isLetter = (x: string): boolean => /^[A-Za-z]$/.test(x);
   let out = '';
   let inClass = false;
   for (let i = 0; i < src.length; i++) {
     const c = src[i] as string;
     if (c === '\\') {
       const n = src[i + 1] ?? '';
-      // \p{..}, \k<..>, \u and \x escapes keep their letters; so do class escapes like \d.
+      if (isLetter(n) && !CLASS_ESCAPES.has(n)) {
+        // \k<name> outside a class is a named back-reference; everything else is too subtle.
+        if (n === 'k' && !inClass && src[i + 2] === '<') {
+          const end = src.indexOf('>', i);
+          out += src.slice(i, end + 1);
+          i = end;
+          continue;
+        }
+        return undefined;
+      }
+      if (/[1-9]/.test(n)) return undefined; // a back-reference would compare case-sensitively
       out += c + n;
       i++;
-      if ((n === 'u' || n === 'x' || n === 'c') && !inClass) {
-        const m = /^(\{[0-9a-fA-F]+\}|[0-9a-fA-F]{2,4}|[A-Za-z])/.exec(src.slice(i + 1));
-        if (m) {
-          out += m[0];
-          i += m[0].length;
-        }
-      }
       continue;
     }
     if (inClass) {
@@ -153,21 +170,32 @@ export function explicitCase(src: string): string {
         out += c;
         continue;
       }
-      const range = /^([A-Za-z])-([A-Za-z])/.exec(src.slice(i));
-      if (range) {
-        const [whole, a, b] = range as unknown as [string, string, string];
-        out += whole;
-        const other = (x: string): string => (x === x.toLowerCase() ? x.toUpperCase() : x.toLowerCase());
-        if ((a === a.toLowerCase()) === (b === b.toLowerCase())) out += `${other(a)}-${other(b)}`;
-        i += whole.length - 1;
+      if (src[i + 1] === '-' && src[i + 2] !== undefined && src[i + 2] !== ']') {
+        const a = c;
+        const b = src[i + 2] as string;
+        if (b === '\\') return undefined;
+        if (isLetter(a) && isLetter(b) && (a === a.toLowerCase()) === (b === b.toLowerCase())) {
+          out += `${a}-${b}${other(a)}-${other(b)}`;
+        } else {
+          // A range that is not letter-to-letter of one case must not contain letters.
+          const lo = a.charCodeAt(0);
+          const hi = b.charCodeAt(0);
+          if ((lo <= 0x7a && hi >= 0x61) || (lo <= 0x5a && hi >= 0x41)) return undefined;
+          out += `${a}-${b}`;
+        }
+        i += 2;
         continue;
       }
-      out += /[A-Za-z]/.test(c) ? c + (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) : c;
+      out += isLetter(c) ? c + other(c) : c;
       continue;
     }
     if (c === '[') {
       inClass = true;
       out += c;
+      if (src[i + 1] === '^') {
+        out += '^';
+        i++;
+      }
       continue;
     }
     if (c === '(' && src[i + 1] === '?' && src[i + 2] === '<' && /[A-Za-z]/.test(src[i + 3] ?? '')) {
@@ -184,39 +212,62 @@ export function explicitCase(src: string): string {
         continue;
       }
     }
-    out += /[A-Za-z]/.test(c) ? `[${c}${c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()}]` : c;
+    out += isLetter(c) ? `[${c}${other(c)}]` : c;
   }
   return out;
 }
 
+/** Can V8's linear-time engine run this pattern (so the backtracking fallback applies)? */
+function linearCapable(src: string, flags: string): boolean {
+  try {
+    new RegExp(src, `${flags}l`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Compiles a Sigma `re` value with the given modifier flags (`i`, `m`, `s`). Returns an error
- * message for invalid or PCRE-only patterns.
+ * Compiles a Sigma `re` value with the given modifier flags (`i`, `m`, `s`).
+ *
+ * Whenever the linear-time engine can run the pattern, the regex is compiled in that form
+ * (case-insensitivity spelled out as two-case classes, since that engine refuses `i`), so V8's
+ * backtracking fallback bounds it. A pattern with the shape of catastrophic backtracking that the
+ * linear engine cannot run is rejected.
  */
-export function compileSigmaRegex(source: string, flags: { i: boolean; m: boolean; s: boolean }): SigmaRegex | string {
+export function compileSigmaRegex(
+  source: string,
+  flags: { i: boolean; m: boolean; s: boolean },
+): SigmaRegex | { code: 'REGEX_INVALID' | 'REGEX_CATASTROPHIC'; message: string } {
   let src = source;
   let { i, m, s } = flags;
   const inline = INLINE_FLAGS.exec(src);
   if (inline) {
     const f = inline[1] as string;
-    if (f.includes('x')) return `the inline flag (?x) (extended mode) is not supported`;
+    if (f.includes('x')) return { code: 'REGEX_INVALID', message: `the inline flag (?x) (extended mode) is not supported` };
     i ||= f.includes('i');
     m ||= f.includes('m');
     s ||= f.includes('s');
     src = src.slice(inline[0].length);
   }
   const pcre = pcreOnly(src);
-  if (pcre !== undefined) return `the regular expression uses ${pcre}, which JavaScript would misread`;
-  const risk = backtrackingRisk(src);
+  if (pcre !== undefined) return { code: 'REGEX_INVALID', message: `the regular expression uses ${pcre}, which JavaScript would misread` };
   const flagText = `${m ? 'm' : ''}${s ? 's' : ''}`;
   let regex: RegExp;
   try {
-    regex = risk !== undefined && i ? new RegExp(explicitCase(src), flagText) : new RegExp(src, `${i ? 'i' : ''}${flagText}`);
+    regex = new RegExp(src, `${i ? 'i' : ''}${flagText}`);
   } catch (e) {
-    return `invalid regular expression: ${(e as Error).message}`;
+    return { code: 'REGEX_INVALID', message: `invalid regular expression: ${(e as Error).message}` };
   }
-  if (risk !== undefined && /\\[1-9]|\\k<|\(\?<?[=!]/.test(src)) {
-    return `${risk}, and it uses back-references or look-arounds, so its evaluation cannot be bounded`;
+  const guarded = i ? explicitCase(src) : src;
+  const bounded = guarded !== undefined && linearCapable(guarded, flagText);
+  const risk = backtrackingRisk(src);
+  if (bounded) regex = new RegExp(guarded, flagText);
+  else if (risk !== undefined) {
+    return {
+      code: 'REGEX_CATASTROPHIC',
+      message: `${risk}, and its evaluation cannot be bounded (the pattern uses back-references, look-arounds, large bounded repeats or escapes the linear-time engine does not run)`,
+    };
   }
   const out: SigmaRegex = { regex, source };
   if (risk !== undefined) out.risk = risk;

@@ -49,6 +49,8 @@ export interface YDocument {
   root: YNode | null;
   /** Offset of the document's first node, for diagnostics about the whole document. */
   offset: number;
+  /** True when this document had a YAML error (duplicate key, bad tag…): its tree is not to be trusted. */
+  broken: boolean;
 }
 
 export interface YParseResult {
@@ -105,6 +107,15 @@ function resolveTagged(tag: string, text: string): YScalarValue | undefined {
 }
 
 /**
+ * The logical path of a map entry, in the form every diagnostic uses: dotted for simple keys,
+ * bracketed JSON otherwise (`detection.sel["Image|endswith"]`). Same rule as load-rule's childPath.
+ */
+function keyPath(base: string, key: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return base === '' ? key : `${base}.${key}`;
+  return `${base}[${JSON.stringify(key)}]`;
+}
+
+/**
  * Parses a YAML text (possibly several documents) into positioned trees. Syntax errors,
  * duplicate keys, non-scalar keys and unknown tags become diagnostics; a document with an error
  * still yields whatever could be built, but callers should treat it as broken.
@@ -137,6 +148,9 @@ export function parseYaml(text: string, file?: string): YParseResult {
   let i = 0;
 
   const slice = (a: number, b: number): string => (a >= 0 && b >= 0 ? text.slice(a, b) : '');
+  // js-yaml gives an empty scalar (`condition:` with nothing after it) no position (-1); such a
+  // node is placed where the text before it ended (just after its key), never at offset -1.
+  let lastEnd = 0;
 
   function scalarNode(ev: ScalarEvent): YScalar {
     const raw = getScalarValue(text, ev);
@@ -152,7 +166,9 @@ export function parseYaml(text: string, file?: string): YParseResult {
         value = { type: 'string', text: raw };
       } else value = v;
     } else value = plain ? resolvePlainScalar(raw) : { type: 'string', text: raw };
-    return { kind: 'scalar', value, plain: plain && tag === '', offset: ev.valueStart };
+    const offset = ev.valueStart >= 0 ? ev.valueStart : lastEnd;
+    if (ev.valueEnd >= 0) lastEnd = ev.valueEnd;
+    return { kind: 'scalar', value, plain: plain && tag === '', offset };
   }
 
   // Recursive descent over the flat event stream; `i` points at the next event.
@@ -169,6 +185,7 @@ export function parseYaml(text: string, file?: string): YParseResult {
         anchorEnd = ev.anchorEnd;
         break;
       case EVENT_ID.SEQUENCE: {
+        lastEnd = ev.start;
         const items: YNode[] = [];
         while (events[i]?.type !== EVENT_ID.POP) items.push(node(`${path}[${items.length}]`));
         i++;
@@ -178,12 +195,13 @@ export function parseYaml(text: string, file?: string): YParseResult {
         break;
       }
       case EVENT_ID.MAPPING: {
+        lastEnd = ev.start;
         const entries: YMapEntry[] = [];
         const seen = new Set<string>();
         while (events[i]?.type !== EVENT_ID.POP) {
           const keyNode = node(path);
           const keyText = keyNode.kind === 'scalar' ? keyNode.value.text : '';
-          const childPath = path === '' ? keyText : `${path}.${keyText}`;
+          const childPath = keyPath(path, keyText);
           const value = node(childPath);
           if (keyNode.kind !== 'scalar') {
             diagnostics.push(diagnostic('YAML_COMPLEX_KEY', 'mapping keys must be scalars', where(keyNode.offset, path)));
@@ -228,14 +246,20 @@ export function parseYaml(text: string, file?: string): YParseResult {
     const ev = events[i++];
     if (ev?.type !== EVENT_ID.DOCUMENT) continue;
     anchors.clear();
+    const errorsBefore = diagnostics.length;
     if (events[i]?.type === EVENT_ID.POP) {
       i++;
-      documents.push({ root: null, offset: 0 });
+      documents.push({ root: null, offset: 0, broken: false });
       continue;
     }
     const root = node('');
     i++; // the document's POP
-    documents.push({ root, offset: root.offset });
+    // An explicit empty document (`---` followed by `---` or the end) is an empty scalar.
+    if (root.kind === 'scalar' && root.plain && root.value.type === 'null' && root.value.text === '') {
+      documents.push({ root: null, offset: root.offset, broken: diagnostics.length > errorsBefore });
+      continue;
+    }
+    documents.push({ root, offset: root.offset, broken: diagnostics.length > errorsBefore });
   }
   return { documents, diagnostics };
 }

@@ -1,0 +1,69 @@
+/**
+ * `sigmatest regression <root>`: SigmaHQ regression tests of every rule under the root's
+ * `rules*` folders (or the folders given), evaluated natively.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { EXIT, list, str } from '../args.js';
+import type { CommandSpec, Parsed } from '../args.js';
+import { loadEnvironment, printDiagnostics } from '../io.js';
+import type { Io } from '../io.js';
+import { collectRules } from '../../rules/collect-rules.js';
+import { runRegression, summarise } from '../../regression/regression.js';
+import type { Prefer, RegressionResult } from '../../regression/regression.js';
+
+export const regressionSpec: CommandSpec = {
+  name: 'regression',
+  summary: "Run SigmaHQ-style regression tests (regression_tests_path → info.yml → recorded events).",
+  usage: 'regression <sigma repository root> [--rules <folders...>] [--reporter text|json] [--require-data] [--prefer json|evtx]',
+  description:
+    'A test passes when its rule matches at least match_count (default 1) of the recorded events.\n' +
+    'Tests whose data is absent are reported as missing-data and fail the run only with --require-data.\n' +
+    'Exit 1 when a test fails or errors, 2 on usage errors.',
+  options: {
+    rules: { type: 'string', multiple: true, arg: '<folders...>', help: "rule folders (default: every rules* folder of the root)" },
+    reporter: { type: 'string', choices: ['text', 'json'], default: 'text', help: 'output format' },
+    'require-data': { type: 'boolean', help: 'count missing-data as a failure' },
+    prefer: { type: 'string', choices: ['json', 'evtx'], default: 'json', help: 'which rendering of a recorded test to read' },
+    config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders)' },
+  },
+};
+
+export function regressionCommand(args: Parsed, io: Io): number {
+  const root = args.positionals[0];
+  if (root === undefined || args.positionals.length > 1) {
+    io.err(`sigmatest regression needs exactly one repository root. See 'sigmatest regression --help'.\n`);
+    return EXIT.usage;
+  }
+  if (!existsSync(root)) {
+    io.err(`sigmatest regression: no such folder: ${root}\n`);
+    return EXIT.usage;
+  }
+  const env = loadEnvironment(str(args.values.config));
+  printDiagnostics(io, env.diagnostics);
+  let folders = list(args.values.rules).map((f) => (isAbsolute(f) || existsSync(f) ? f : join(root, f)));
+  if (folders.length === 0) {
+    folders = readdirSync(root, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && e.name.startsWith('rules'))
+      .map((e) => join(root, e.name))
+      .sort();
+  }
+  const set = collectRules(folders, { placeholders: env.config.placeholders });
+  const results = runRegression(root, set.rules, str(args.values.prefer) as Prefer);
+  const summary = summarise(results);
+  if (args.values.reporter === 'json') io.out(`${JSON.stringify({ results, summary }, null, 2)}\n`);
+  else io.out(formatText(results, summary));
+  const requireData = args.values['require-data'] === true;
+  return summary.fail > 0 || summary.error > 0 || (requireData && summary.missingData > 0) ? EXIT.failed : EXIT.ok;
+}
+
+function formatText(results: readonly RegressionResult[], s: ReturnType<typeof summarise>): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    if (r.status === 'missing-data') continue;
+    const counts = r.expected === null ? '' : ` (expected ≥ ${r.expected}, got ${r.actual ?? '-'})`;
+    lines.push(`${r.status.toUpperCase().padEnd(5)} ${r.path} — ${r.test}${counts}${r.message ? `: ${r.message}` : ''}`);
+  }
+  lines.push('', `regression: ${s.tests} tests of ${s.rules} rules: ${s.pass} passed, ${s.fail} failed, ${s.error} errors, ${s.missingData} missing data`);
+  return lines.join('\n') + '\n';
+}

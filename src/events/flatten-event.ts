@@ -1,0 +1,218 @@
+/**
+ * Flattening of Windows events given as EVTX-JSON into the flat field names Sigma rules use.
+ *
+ * Sigma rules for Windows name fields the way Sysmon and the Windows XML do (`Image`,
+ * `Provider_Name`), while EVTX-to-JSON converters (evtx_dump, python-evtx + xmltodict, SigmaHQ's
+ * regression data) nest them under `Event.System` and `Event.EventData`. This module turns such a
+ * record into one flat object, naming fields like SigmaHQ tooling and Zircolite do, so that the
+ * evaluator's field access (semantics §2) applies directly. Everything else is left alone.
+ *
+ * Flattening rules:
+ *
+ * 1. An event is EVTX-JSON when it is an object whose `Event` value is an object with a `System`
+ *    object, or (without the wrapper) an object with a `System` object and an `EventData` or
+ *    `UserData` key. Any other object is returned unchanged (same reference); nested objects are
+ *    resolved later by the evaluator's dotted field access. A non-object gives `{}` (the reader
+ *    reports such values as `EVENT_NOT_OBJECT` and never flattens them).
+ * 2. System children keep their element name: `EventID`, `Version`, `Level`, `Task`, `Opcode`,
+ *    `Keywords`, `EventRecordID`, `Channel`, `Computer`, `Correlation`, `Security`...
+ * 3. XML attributes (`#attributes` objects, or xmltodict-style `@Name` keys) are joined to their
+ *    element with `_`: `Provider_Name`, `Provider_Guid`, `Provider_EventSourceName`,
+ *    `TimeCreated_SystemTime`, `Execution_ProcessID`, `Execution_ThreadID`, `Security_UserID`,
+ *    `Correlation_ActivityID`. `xmlns` attributes are dropped.
+ * 4. An element with `#text` gives the text under its own name, next to its attributes:
+ *    `{"EventID": {"#attributes": {"Qualifiers": 0}, "#text": 4625}}` gives `EventID` = 4625 and
+ *    `EventID_Qualifiers` = 0. An element with only attributes gives only the `_` fields; an
+ *    empty element (`{}`) or `null` gives the field with value null.
+ * 5. EventData fields are named by their name with whitespace removed (`Product Name` →
+ *    `ProductName`). `EventData` may be a plain name→value object (SigmaHQ, evtx_dump), or hold
+ *    `Data` as a name→value object, or as an array of `{"#attributes": {"Name": n}, "#text": v}`
+ *    (also `{"@Name": n, "#text": v}`); a named `Data` without `#text` has value null.
+ * 6. `Data` values without a name (PowerShell classic 400/600/800, many System/Application
+ *    events; also `{"Data": {"#text": [...]}}`) are collected, in order, into one field `Data`
+ *    that is always an array (multi-valued: a value test succeeds when any element matches).
+ * 7. `UserData` (and any other section of `Event` besides `System`, such as `RenderingInfo`) is
+ *    flattened by leaf element name, at any depth: `UserData.EventXML.Param1` → `Param1`, with
+ *    attributes joined by `_` as in rule 3.
+ * 8. System fields win: an EventData/UserData field whose name is already a System field (for
+ *    example `UserData.LogFileCleared.Channel`) does not overwrite it and is kept under
+ *    `<Section>.<Name>` instead (`UserData.Channel`), a key the evaluator finds by exact name.
+ * 9. Two non-System fields with the same name (repeated elements) become one array field holding
+ *    all values in document order.
+ * 10. Values keep their JSON types: numbers stay numbers, strings stay strings (`"0x8000..."`
+ *    Keywords too), null stays null, arrays of scalars stay arrays. Nothing is trimmed or renamed
+ *    beyond the rules above.
+ */
+
+/** A flat event: field name → JSON value, as the evaluator sees it. */
+export type FlatEvent = Record<string, unknown>;
+
+const ATTRS = '#attributes';
+const TEXT = '#text';
+
+type Obj = Record<string, unknown>;
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The `Event` body of an EVTX-JSON record, or undefined when `raw` is not one. */
+function evtxBody(raw: Obj): Obj | undefined {
+  const wrapped = raw['Event'];
+  if (isObject(wrapped) && isObject(wrapped['System'])) return wrapped;
+  if (isObject(raw['System']) && ('EventData' in raw || 'UserData' in raw)) return raw;
+  return undefined;
+}
+
+/** True when `raw` is an EVTX-JSON record that {@link flattenEvent} would flatten. */
+export function isEvtxJson(raw: unknown): boolean {
+  return isObject(raw) && evtxBody(raw) !== undefined;
+}
+
+const SPACE = /\s/;
+
+/** Field names may not carry spaces (`Product Name` → `ProductName`). */
+function fieldName(name: string): string {
+  return SPACE.test(name) ? name.replace(/\s+/g, '') : name;
+}
+
+function isXmlns(attr: string): boolean {
+  return attr === 'xmlns' || attr.startsWith('xmlns:');
+}
+
+/** Child elements of an element: every key that is neither `#...` nor `@...`. */
+function childrenOf(el: Obj): Array<[string, unknown]> {
+  return Object.entries(el).filter(([k]) => !k.startsWith('#') && !k.startsWith('@'));
+}
+
+/** Builds one flat event; tracks which names System set and which fields became multi-valued. */
+class FlatBuilder {
+  readonly out: FlatEvent = {};
+  private readonly systemNames = new Set<string>();
+  private readonly multi = new Set<string>();
+
+  /** Sets a field. `section` is `System` or the name of the section the value comes from. */
+  put(section: string, name: string, value: unknown): void {
+    if (section === 'System') {
+      if (this.systemNames.has(name)) this.append(name, value);
+      else {
+        this.systemNames.add(name);
+        this.out[name] = value;
+      }
+      return;
+    }
+    if (this.systemNames.has(name)) {
+      const key = `${section}.${name}`;
+      if (key in this.out) this.append(key, value);
+      else this.out[key] = value;
+      return;
+    }
+    if (name in this.out) this.append(name, value);
+    else this.out[name] = value;
+  }
+
+  /** Turns a field into an array of all its values (repeated elements), then adds `value`. */
+  private append(name: string, value: unknown): void {
+    const values = Array.isArray(value) ? value : [value];
+    if (this.multi.has(name)) {
+      (this.out[name] as unknown[]).push(...values);
+      return;
+    }
+    const prev = this.out[name];
+    this.out[name] = [...(Array.isArray(prev) ? prev : [prev]), ...values];
+    this.multi.add(name);
+  }
+
+  /** Flattens one element (System child, EventData field, UserData node) named `name`. */
+  element(section: string, name: string, value: unknown): void {
+    if (Array.isArray(value)) {
+      // A repeated element: each occurrence contributes; plain scalars stay one array field.
+      if (value.every((v) => !isObject(v) && !Array.isArray(v))) this.put(section, name, value);
+      else for (const v of value) this.element(section, name, v);
+      return;
+    }
+    if (!isObject(value)) {
+      this.put(section, name, value);
+      return;
+    }
+    // One pass: attributes (`#attributes` entries, xmltodict `@x` keys; xmlns dropped) first,
+    // then the text, then child elements, so that the order of fields is stable.
+    let empty = true;
+    let children: string[] | undefined;
+    for (const k in value) {
+      empty = false;
+      const v = value[k];
+      if (k === ATTRS) {
+        if (isObject(v)) for (const a in v) if (!isXmlns(a)) this.put(section, `${name}_${fieldName(a)}`, v[a]);
+      } else if (k.charCodeAt(0) === 0x40 /* @ */) {
+        const a = k.slice(1);
+        if (!isXmlns(a)) this.put(section, `${name}_${fieldName(a)}`, v);
+      } else if (k.charCodeAt(0) !== 0x23 /* # */) (children ??= []).push(k);
+    }
+    if (TEXT in value) this.put(section, name, value[TEXT]);
+    else if (empty) this.put(section, name, null);
+    if (children !== undefined) for (const k of children) this.element(section, fieldName(k), value[k]);
+  }
+}
+
+/** Flattens `EventData`: named fields by name, unnamed `Data` values into one `Data` array. */
+function flattenEventData(b: FlatBuilder, data: unknown): void {
+  const unnamed: unknown[] = [];
+  const addUnnamed = (v: unknown): void => {
+    if (Array.isArray(v)) unnamed.push(...v);
+    else unnamed.push(v);
+  };
+  const dataItem = (item: unknown): void => {
+    if (Array.isArray(item)) {
+      for (const x of item) dataItem(x);
+      return;
+    }
+    if (!isObject(item)) {
+      addUnnamed(item);
+      return;
+    }
+    const attrs = item[ATTRS];
+    const name = isObject(attrs) && typeof attrs['Name'] === 'string' ? attrs['Name'] : item['@Name'];
+    if (typeof name === 'string') {
+      b.put('EventData', fieldName(name), TEXT in item ? item[TEXT] : null);
+    } else if (TEXT in item) {
+      addUnnamed(item[TEXT]);
+    } else {
+      // `Data` given as a plain name → value object.
+      for (const [k, v] of childrenOf(item)) b.element('EventData', fieldName(k), v);
+    }
+  };
+
+  if (data === null || data === undefined) return;
+  if (!isObject(data)) {
+    addUnnamed(data);
+  } else {
+    for (const [k, v] of Object.entries(data)) {
+      if (k === 'Data') dataItem(v);
+      else if (k === TEXT) addUnnamed(v);
+      else if (k.startsWith('#') || k.startsWith('@')) continue;
+      else b.element('EventData', fieldName(k), v);
+    }
+  }
+  if (unnamed.length > 0) b.put('EventData', 'Data', unnamed);
+}
+
+/**
+ * Flattens an EVTX-JSON record (see the rules at the top of this file); returns any other object
+ * unchanged and `{}` for a non-object.
+ */
+export function flattenEvent(raw: unknown): FlatEvent {
+  if (!isObject(raw)) return {};
+  const body = evtxBody(raw);
+  if (body === undefined) return raw;
+  const b = new FlatBuilder();
+  const system = body['System'] as Obj;
+  for (const [k, v] of childrenOf(system)) b.element('System', k, v);
+  for (const [k, v] of Object.entries(body)) {
+    if (k === 'System' || k.startsWith('#') || k.startsWith('@')) continue;
+    if (k === 'EventData') flattenEventData(b, v);
+    else if (isObject(v)) for (const [ck, cv] of childrenOf(v)) b.element(k, fieldName(ck), cv);
+    else if (v !== null && v !== undefined) b.element(k, fieldName(k), v);
+  }
+  return b.out;
+}

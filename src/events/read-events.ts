@@ -1,0 +1,187 @@
+/**
+ * Reading event files: JSON Lines, a JSON array of objects, a single object, or several
+ * (pretty-printed) objects one after the other, like SigmaHQ's regression `.json` files. The
+ * format is told from the content, never from the extension.
+ *
+ * Files are streamed in chunks through {@link JsonSplitter}, so only one event is in memory at a
+ * time, and every problem becomes a diagnostic while reading carries on with the next event. The
+ * sync and in-memory variants run the same splitter over the whole text. The reader for a file is
+ * picked in one place, {@link readerFor}: native `.evtx` files get a reader that reports
+ * `EVENT_FORMAT_UNSUPPORTED` until an EVTX parser is plugged in there.
+ *
+ * Diagnostic codes: `EVENT_INVALID_JSON` (malformed JSON; line/column of the problem),
+ * `EVENT_NOT_OBJECT` (a top-level value or array element that is not an object),
+ * `EVENT_FILE_UNREADABLE` (missing file, directory, I/O error), `EVENT_FORMAT_UNSUPPORTED` (.evtx).
+ */
+import { createReadStream, readFileSync } from 'node:fs';
+import { diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { flattenEvent } from './flatten-event.js';
+import type { FlatEvent } from './flatten-event.js';
+import { JsonSplitter } from './json-splitter.js';
+import type { SplitItem } from './json-splitter.js';
+
+/** One result of reading an event file: an event, or a problem found on the way. */
+export type EventRead =
+  | {
+      kind: 'event';
+      /** The event as rules see it ({@link flattenEvent} of `raw`). */
+      event: FlatEvent;
+      /** The object exactly as parsed from the file. */
+      raw: unknown;
+      file: string;
+      /** 0-based position among the file's top-level values (or top-level array elements), broken ones included. */
+      index: number;
+      /** 1-based line where the object starts. */
+      line: number;
+    }
+  | { kind: 'error'; diagnostic: Diagnostic };
+
+/** A successfully read event. */
+export type EventItem = Extract<EventRead, { kind: 'event' }>;
+
+/** All events of a file and the diagnostics met while reading it. */
+export interface EventReadResult {
+  events: EventItem[];
+  diagnostics: Diagnostic[];
+}
+
+/** Options for the streaming readers. */
+export interface ReadEventsOptions {
+  /** Size in bytes of the chunks read from disk (default 64 KiB); tests use 1. */
+  chunkSize?: number;
+}
+
+/** How one kind of event file is read, streaming and all at once. */
+export interface EventFileReader {
+  read(file: string, options?: ReadEventsOptions): AsyncGenerator<EventRead>;
+  readSync(file: string): EventReadResult;
+}
+
+const DEFAULT_CHUNK = 64 * 1024;
+
+/** Turns one splitter item into an {@link EventRead}. */
+function toRead(item: SplitItem, file: string): EventRead {
+  const pos = { line: item.line, column: item.column };
+  switch (item.kind) {
+    case 'error':
+      return { kind: 'error', diagnostic: diagnostic('EVENT_INVALID_JSON', `invalid JSON: ${item.message}`, { file, pos }) };
+    case 'value':
+      return {
+        kind: 'error',
+        diagnostic: diagnostic(
+          'EVENT_NOT_OBJECT',
+          `an event must be a JSON object, found ${item.valueType === 'array' ? 'an array' : `a ${item.valueType}`}`,
+          { file, pos },
+        ),
+      };
+    case 'object': {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(item.text);
+      } catch (e) {
+        // The splitter checked the grammar, so this is not expected; report it all the same.
+        return {
+          kind: 'error',
+          diagnostic: diagnostic('EVENT_INVALID_JSON', `invalid JSON: ${(e as Error).message}`, { file, pos }),
+        };
+      }
+      return { kind: 'event', event: flattenEvent(raw), raw, file, index: item.index, line: item.line };
+    }
+  }
+}
+
+function unreadable(file: string, e: unknown): EventRead {
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
+  return { kind: 'error', diagnostic: diagnostic('EVENT_FILE_UNREADABLE', `cannot read event file: ${why}`, { file }) };
+}
+
+function collect(reads: Iterable<EventRead>): EventReadResult {
+  const result: EventReadResult = { events: [], diagnostics: [] };
+  for (const r of reads) {
+    if (r.kind === 'event') result.events.push(r);
+    else result.diagnostics.push(r.diagnostic);
+  }
+  return result;
+}
+
+/** Reads events from in-memory text (same formats and diagnostics as the file readers). */
+export function readEventText(text: string, file: string): EventReadResult {
+  const splitter = new JsonSplitter();
+  const items = [...splitter.feed(text), ...splitter.end()];
+  return collect(items.map((it) => toRead(it, file)));
+}
+
+/** The JSON reader: streams JSON Lines, arrays, single and concatenated objects. */
+const jsonReader: EventFileReader = {
+  async *read(file: string, options: ReadEventsOptions = {}): AsyncGenerator<EventRead> {
+    const splitter = new JsonSplitter();
+    const highWaterMark = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK);
+    try {
+      // Errors (missing file, directory, I/O) surface from the first read, inside this loop.
+      const stream = createReadStream(file, { encoding: 'utf8', highWaterMark });
+      for await (const chunk of stream) {
+        for (const item of splitter.feed(chunk as string)) yield toRead(item, file);
+      }
+    } catch (e) {
+      yield unreadable(file, e);
+      return;
+    }
+    for (const item of splitter.end()) yield toRead(item, file);
+  },
+  readSync(file: string): EventReadResult {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      return collect([unreadable(file, e)]);
+    }
+    return readEventText(text, file);
+  },
+};
+
+function unsupportedEvtx(file: string): EventRead {
+  return {
+    kind: 'error',
+    diagnostic: diagnostic(
+      'EVENT_FORMAT_UNSUPPORTED',
+      'native .evtx reading is not available yet; convert the file to JSON (for example with evtx_dump -o jsonl) and use that',
+      { file },
+    ),
+  };
+}
+
+/** Placeholder reader for native `.evtx` files: one `EVENT_FORMAT_UNSUPPORTED` error. */
+const evtxReader: EventFileReader = {
+  async *read(file: string): AsyncGenerator<EventRead> {
+    yield unsupportedEvtx(file);
+  },
+  readSync(file: string): EventReadResult {
+    return collect([unsupportedEvtx(file)]);
+  },
+};
+
+/** Picks the reader for a file by its name: the one place new formats (native EVTX) plug in. */
+export function readerFor(file: string): EventFileReader {
+  if (/\.evtx$/i.test(file)) return evtxReader;
+  return jsonReader;
+}
+
+/** Streams the events of any supported event file, choosing the reader with {@link readerFor}. */
+export function readEvents(file: string, options: ReadEventsOptions = {}): AsyncGenerator<EventRead> {
+  return readerFor(file).read(file, options);
+}
+
+/**
+ * Streams the events of a file, one at a time, in file order (same as {@link readEvents}): JSON
+ * content is split incrementally; `.evtx` gives `EVENT_FORMAT_UNSUPPORTED`.
+ */
+export async function* readEventFile(file: string, options: ReadEventsOptions = {}): AsyncGenerator<EventRead> {
+  yield* readEvents(file, options);
+}
+
+/** Reads a whole event file at once (same formats and diagnostics as {@link readEventFile}). */
+export function readEventFileSync(file: string): EventReadResult {
+  return readerFor(file).readSync(file);
+}
