@@ -104,6 +104,27 @@ describe('sigmatest eval', () => {
   });
 });
 
+describe('sigmatest eval with correlation documents', () => {
+  it('loads a multi-document file, evaluates its detection rule and reports the correlation as not evaluated', async () => {
+    const d = tempDir();
+    const correlation = `title: Many whoami
+correlation:
+    type: event_count
+    rules: [11111111-2222-4333-8444-555555555555]
+    group-by: [Computer]
+    timespan: 5m
+    condition: {gte: 3}
+`;
+    writeFileSync(join(d, 'multi.yml'), `${RULE}---\n${correlation}`);
+    writeFileSync(join(d, 'e.jsonl'), '{"Image": "C:\\\\whoami.exe"}\n');
+    const io = capture();
+    const code = await runCli(['eval', join(d, 'multi.yml'), '--events', join(d, 'e.jsonl')], io);
+    expect(code).toBe(0);
+    expect(io.stdout()).toMatch(/"event":0/);
+    expect(io.stderr()).toMatch(/correlation document 2 'Many whoami' loaded, not evaluated/);
+  });
+});
+
 describe('sigmatest --help', () => {
   it.each(['eval', 'regression'])('%s --help prints usage and exits 0', async (cmd) => {
     const io = capture();

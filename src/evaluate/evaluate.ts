@@ -37,22 +37,68 @@ export interface Trace {
   stages: StageTrace[];
 }
 
-/** Per-event memo of field lookups; the keyword leaves are computed once. */
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/**
+ * One event as the evaluator sees it, shared by every rule evaluated on it: field lookups, the
+ * keyword leaves and lowercased ASCII texts are computed once per event, not once per rule.
+ */
 export class EventView {
   private leaves: string[] | undefined;
+  private readonly fields = new Map<string, unknown[] | undefined>();
+  private readonly lowered = new Map<string, string | null>();
   constructor(readonly event: Event) {}
   field(name: string): unknown[] | undefined {
-    return resolveField(this.event, name);
+    if (this.fields.has(name)) return this.fields.get(name);
+    const v = resolveField(this.event, name);
+    this.fields.set(name, v);
+    return v;
   }
   keywordLeaves(): string[] {
     this.leaves ??= eventLeaves(this.event);
     return this.leaves;
   }
+  /** The text lowercased when it is pure ASCII (where that equals Unicode case folding), else null. */
+  lowerAscii(text: string): string | null {
+    let l = this.lowered.get(text);
+    if (l === undefined) {
+      l = ASCII_ONLY.test(text) ? text.toLowerCase() : null;
+      this.lowered.set(text, l);
+    }
+    return l;
+  }
+}
+
+function asView(e: Event | EventView): EventView {
+  return e instanceof EventView ? e : new EventView(e);
 }
 
 function textTest(re: RegExp, v: unknown): boolean {
   const t = renderScalar(v);
   return t !== undefined && re.test(t);
+}
+
+/** A string pattern on one value: the literal fast path where it gives the regex's answer. */
+function stringTest(m: Extract<Matcher, { kind: 'string' }>, v: unknown, view: EventView): boolean {
+  const t = renderScalar(v);
+  if (t === undefined) return false;
+  const lit = m.literal;
+  if (lit !== undefined) {
+    const x = m.cased ? t : view.lowerAscii(t);
+    if (x !== null) {
+      switch (lit.mode) {
+        case 'eq':
+          return x === lit.text;
+        case 'contains':
+          return x.includes(lit.text);
+        case 'startswith':
+          return x.startsWith(lit.text);
+        case 'endswith':
+          return x.endsWith(lit.text);
+      }
+    }
+  }
+  return m.regex.test(t);
 }
 
 function foldedCompare(a: string, b: string, mode: 'eq' | 'startswith' | 'endswith' | 'contains', cased: boolean): boolean {
@@ -100,7 +146,7 @@ export function matcherHolds(m: Matcher, vals: readonly unknown[] | undefined, v
   if (vals === undefined) return false;
   switch (m.kind) {
     case 'string':
-      return vals.some((v) => textTest(m.regex, v));
+      return vals.some((v) => stringTest(m, v, view));
     case 're':
       return vals.some((v) => textTest(m.regex, v));
     case 'number':
@@ -187,19 +233,16 @@ function conditionHolds(n: ConditionNode, plan: MatchPlan, id: (name: string) =>
   }
 }
 
-/** Does the rule match the event? Short-circuits; no trace. */
-export function planMatches(plan: MatchPlan, event: Event): boolean {
-  const view = new EventView(event);
-  const memo = new Map<string, boolean>();
+/**
+ * Does the rule match the event? Short-circuits; no trace. Pass an `EventView` to share field
+ * lookups between the rules evaluated on one event.
+ */
+export function planMatches(plan: MatchPlan, event: Event | EventView): boolean {
+  const view = asView(event);
   const byName = identifierIndex(plan);
   const id = (name: string): boolean => {
-    let r = memo.get(name);
-    if (r === undefined) {
-      const ident = byName.get(name);
-      r = ident === undefined ? false : searchHolds(ident, (it) => itemHolds(it, view));
-      memo.set(name, r);
-    }
-    return r;
+    const ident = byName.get(name);
+    return ident !== undefined && searchHolds(ident, (it) => itemHolds(it, view));
   };
   return conditionHolds(plan.condition, plan, id);
 }
@@ -215,8 +258,8 @@ function identifierIndex(plan: MatchPlan): Map<string, SearchNode> {
 }
 
 /** Evaluates every identifier, item and value of the plan, and the condition. */
-export function evaluatePlan(plan: MatchPlan, event: Event): Trace {
-  const view = new EventView(event);
+export function evaluatePlan(plan: MatchPlan, event: Event | EventView): Trace {
+  const view = asView(event);
   const items: ItemTrace[] = plan.items.map((it) => traceItem(it, view));
   const identifiers: Record<string, boolean> = {};
   for (const ident of plan.identifiers) {

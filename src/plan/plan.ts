@@ -8,13 +8,23 @@ import type { ConditionNode } from '../condition/parse-condition.js';
 import type { Pattern } from '../sigma/pattern.js';
 import type { SourcePos } from '../diagnostics.js';
 
+/**
+ * A string pattern that is one ASCII literal with wildcards at most at its ends: matching may
+ * then compare lowercased ASCII text instead of running the regex (same result, §5.2).
+ */
+export interface LiteralShape {
+  mode: 'eq' | 'startswith' | 'endswith' | 'contains';
+  /** The literal, lowercased unless the matcher is cased. */
+  text: string;
+}
+
 export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
 export type CompareOp = 'gt' | 'gte' | 'lt' | 'lte';
 
 /** A matcher for one rule value. Tagged by `kind`; `anyOf` is an expansion (windash, base64offset, placeholders). */
 export type Matcher =
   /** Whole-value match of a string pattern against the value rendered as text (§4, §5). */
-  | { kind: 'string'; pattern: Pattern; cased: boolean; regex: RegExp }
+  | { kind: 'string'; pattern: Pattern; cased: boolean; regex: RegExp; literal?: LiteralShape }
   /** A YAML number used as a number: numeric equality (§4). */
   | { kind: 'number'; value: number }
   | { kind: 'bool'; value: boolean }

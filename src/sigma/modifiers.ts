@@ -3,7 +3,7 @@
  * into one typed `Matcher`. Every invalid combination of the §7 table is reported here, with the
  * modifier that broke the chain, so later stages never see a chain again.
  */
-import type { Matcher, TimePart, CompareOp } from '../plan/plan.js';
+import type { LiteralShape, Matcher, TimePart, CompareOp } from '../plan/plan.js';
 import type { YScalarValue } from '../yaml/yaml-tree.js';
 import {
   addWildcards,
@@ -340,7 +340,28 @@ function applyChain(value: YScalarValue, mods: readonly string[], keyword: boole
   return { matcher, missing, warnings };
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** The literal shape of a pattern, when it has one (see LiteralShape). */
+export function literalShape(p: Pattern, cased: boolean): LiteralShape | undefined {
+  const t = p.tokens;
+  const lead = t[0]?.t === 'any' ? 1 : 0;
+  const trail = t.length > lead && t[t.length - 1]?.t === 'any' ? 1 : 0;
+  const middle = t.slice(lead, t.length - trail);
+  if (middle.length > 1 || p.bytes) return undefined;
+  const only = middle[0];
+  const text = only === undefined ? '' : only.t === 'lit' ? only.s : undefined;
+  if (text === undefined || (!cased && !ASCII.test(text))) return undefined;
+  const mode = lead && trail ? 'contains' : lead ? 'endswith' : trail ? 'startswith' : 'eq';
+  return { mode, text: cased ? text : text.toLowerCase() };
+}
+
 function patternMatcher(alts: Pattern[], cased: boolean): Matcher {
-  const ms: Matcher[] = alts.map((pattern) => ({ kind: 'string', pattern, cased, regex: patternRegex(pattern, cased) }));
+  const ms: Matcher[] = alts.map((pattern) => {
+    const m: Matcher = { kind: 'string', pattern, cased, regex: patternRegex(pattern, cased) };
+    const shape = literalShape(pattern, cased);
+    if (shape !== undefined) m.literal = shape;
+    return m;
+  });
   return ms.length === 1 ? (ms[0] as Matcher) : { kind: 'anyOf', members: ms };
 }

@@ -9,7 +9,7 @@ import type { Io } from '../io.js';
 import { collectRules } from '../../rules/collect-rules.js';
 import { readEvents } from '../../events/read-events.js';
 import { compileLogsourceFilter } from '../../logsource/logsource.js';
-import { planMatches } from '../../evaluate/evaluate.js';
+import { EventView, planMatches } from '../../evaluate/evaluate.js';
 import type { Event } from '../../evaluate/evaluate.js';
 
 export const evalSpec: CommandSpec = {
@@ -56,6 +56,11 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
   for (const d of set.diagnostics) if (d.code === 'PATH_NOT_FOUND') invalid = true;
   printDiagnostics(io, set.diagnostics);
 
+  for (const f of set.files) {
+    for (const o of f.others) {
+      io.err(`${f.file}: ${o.kind} document ${o.document + 1}${o.title ? ` '${o.title}'` : ''} loaded, not evaluated (${o.kind} rules are not evaluated yet)\n`);
+    }
+  }
   const mapLogsource = args.values.logsource === 'map';
   const rules = set.rules.map((r) => ({
     rule: r,
@@ -72,9 +77,10 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
         continue;
       }
       const event = rec.event as Event;
+      const view = new EventView(event);
       for (const { rule, applies } of rules) {
         if (!applies(event)) continue;
-        if (planMatches(rule.plan, event)) {
+        if (planMatches(rule.plan, view)) {
           matches++;
           io.out(`${JSON.stringify({ rule: rule.id ?? null, path: rule.file, event: n })}\n`);
         }
