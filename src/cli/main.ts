@@ -9,6 +9,7 @@ import type { Io } from './io.js';
 import { enableRegexBacktrackingGuard } from '../sigma/regex.js';
 import { evalCommand, evalSpec } from './commands/eval.js';
 import { regressionCommand, regressionSpec } from './commands/regression.js';
+import { runCommand, runSpec } from './commands/run.js';
 
 interface Command {
   spec: CommandSpec;
@@ -16,6 +17,7 @@ interface Command {
 }
 
 const COMMANDS: Command[] = [
+  { spec: runSpec, run: runCommand },
   { spec: evalSpec, run: evalCommand },
   { spec: regressionSpec, run: regressionCommand },
 ];

@@ -274,3 +274,11 @@ export function evaluatePlan(plan: MatchPlan, event: Event | EventView): Trace {
   }));
   return { match, identifiers, items, stages };
 }
+
+/**
+ * The condition's truth for given identifier truths: what-if questions on a trace (would the
+ * rule match if this exclusion were false?) use the same condition semantics.
+ */
+export function evaluateCondition(plan: MatchPlan, identifier: (name: string) => boolean): boolean {
+  return conditionHolds(plan.condition, plan, identifier);
+}

@@ -1,0 +1,186 @@
+/**
+ * Case files (`cases/*.yml`, schema in schema/case-file.schema.json): positive and negative
+ * cases for one rule. Parsed with positions so every problem names the file, line and column;
+ * the whole file is checked and every problem reported, never only the first.
+ */
+import { readFileSync } from 'node:fs';
+import { diagnostic, offsetToPos } from '../diagnostics.js';
+import type { Diagnostic, SourcePos } from '../diagnostics.js';
+import { mapGet, parseYaml, toPlain } from '../yaml/yaml-tree.js';
+import type { YNode } from '../yaml/yaml-tree.js';
+import { childPath } from '../sigma/load-rule.js';
+
+export interface CountExpectation {
+  at_least?: number;
+  exactly?: number;
+  at_most?: number;
+}
+
+export interface Case {
+  /** 0-based position in the file's `cases` list. */
+  index: number;
+  name: string;
+  expect?: 'match' | 'no-match';
+  stages?: Record<string, boolean>;
+  event?: Record<string, unknown>;
+  /** As written, relative to the case file. */
+  eventsFile?: string;
+  count?: CountExpectation;
+  pos?: SourcePos;
+  /** Line of the `stages` key, for stage errors. */
+  stagesPos?: SourcePos;
+}
+
+export interface CaseFile {
+  file: string;
+  /** The rule reference as written: an id or a path relative to the case file. */
+  rule: string;
+  rulePos?: SourcePos;
+  logsource: 'ignore' | 'map';
+  cases: Case[];
+}
+
+export interface LoadedCaseFile {
+  file: string;
+  caseFile?: CaseFile;
+  diagnostics: Diagnostic[];
+}
+
+const CASE_KEYS = new Set(['name', 'description', 'expect', 'stages', 'event', 'events_file', 'count']);
+const TOP_KEYS = new Set(['rule', 'cases', 'logsource']);
+
+/** Loads and validates one case file. */
+export function loadCaseFile(file: string): LoadedCaseFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return { file, diagnostics: [diagnostic('CASE_FILE_UNREADABLE', `cannot read the case file: ${(e as Error).message}`, { file })] };
+  }
+  return loadCaseText(text, file);
+}
+
+/** Validates case-file text (see loadCaseFile). */
+export function loadCaseText(text: string, file: string): LoadedCaseFile {
+  const ds: Diagnostic[] = [];
+  const parsed = parseYaml(text, file);
+  ds.push(...parsed.diagnostics);
+  const docs = parsed.documents.filter((d) => d.root !== null);
+  if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
+  const at = (n: YNode, path: string): { file: string; path: string; pos: SourcePos } => ({ file, path, pos: offsetToPos(text, n.offset) });
+  const err = (code: string, message: string, n: YNode, path: string): void => {
+    ds.push(diagnostic(code, message, at(n, path)));
+  };
+  const root = docs[0]?.root;
+  if (docs.length !== 1 || root === undefined || root === null || root.kind !== 'map') {
+    ds.push(diagnostic('CASE_FILE_INVALID', 'a case file is one YAML mapping with `rule` and `cases`', { file, pos: { line: 1, column: 1 } }));
+    return { file, diagnostics: ds };
+  }
+  for (const e of root.entries) {
+    if (!TOP_KEYS.has(e.key)) err('CASE_FILE_INVALID', `unknown key '${e.key}' (expected rule, cases, logsource)`, e.keyNode, e.key);
+  }
+  const ruleNode = mapGet(root, 'rule');
+  let rule = '';
+  if (ruleNode === undefined) err('CASE_RULE_MISSING', "the case file has no 'rule' (a rule id or a path relative to this file)", root, 'rule');
+  else if (ruleNode.kind !== 'scalar' || ruleNode.value.type !== 'string' || ruleNode.value.text === '') {
+    err('CASE_RULE_MISSING', "'rule' must be a rule id or a path relative to this file", ruleNode, 'rule');
+  } else rule = ruleNode.value.text;
+
+  let logsource: 'ignore' | 'map' = 'ignore';
+  const lsNode = mapGet(root, 'logsource');
+  if (lsNode !== undefined) {
+    const v = toPlain(lsNode);
+    if (v === 'ignore' || v === 'map') logsource = v;
+    else err('CASE_FILE_INVALID', "'logsource' must be 'ignore' or 'map'", lsNode, 'logsource');
+  }
+
+  const casesNode = mapGet(root, 'cases');
+  const cases: Case[] = [];
+  if (casesNode === undefined) err('CASE_FILE_INVALID', "the case file has no 'cases' list", root, 'cases');
+  else if (casesNode.kind !== 'seq' || casesNode.items.length === 0) err('CASE_FILE_INVALID', "'cases' must be a non-empty list", casesNode, 'cases');
+  else {
+    const names = new Map<string, number>();
+    casesNode.items.forEach((n, index) => {
+      const path = childPath('cases', index);
+      if (n.kind !== 'map') {
+        err('CASE_INVALID', 'a case must be a mapping with name, expect and event or events_file', n, path);
+        return;
+      }
+      let ok = true;
+      const bad = (message: string, node: YNode, p: string): void => {
+        err('CASE_INVALID', message, node, p);
+        ok = false;
+      };
+      for (const e of n.entries) {
+        if (!CASE_KEYS.has(e.key)) bad(`unknown key '${e.key}' (expected ${[...CASE_KEYS].join(', ')})`, e.keyNode, childPath(path, e.key));
+      }
+      const c: Case = { index, name: '', pos: offsetToPos(text, n.offset) };
+      const nameNode = mapGet(n, 'name');
+      const name = nameNode === undefined ? undefined : toPlain(nameNode);
+      if (typeof name !== 'string' || name.trim() === '') bad("a case needs a 'name'", nameNode ?? n, childPath(path, 'name'));
+      else {
+        c.name = name;
+        const prev = names.get(name);
+        if (prev !== undefined) bad(`two cases are named '${name}' (cases[${prev}] and cases[${index}]); names identify cases in reports`, nameNode ?? n, childPath(path, 'name'));
+        names.set(name, index);
+      }
+      const expectNode = mapGet(n, 'expect');
+      if (expectNode !== undefined) {
+        const v = toPlain(expectNode);
+        if (v === 'match' || v === 'no-match') c.expect = v;
+        else bad(`'expect' must be match or no-match, not '${String(v)}'`, expectNode, childPath(path, 'expect'));
+      }
+      const stagesNode = mapGet(n, 'stages');
+      if (stagesNode !== undefined) {
+        if (stagesNode.kind !== 'map') bad("'stages' maps stage names to true or false", stagesNode, childPath(path, 'stages'));
+        else {
+          const stages: Record<string, boolean> = {};
+          for (const e of stagesNode.entries) {
+            if (e.value.kind !== 'scalar' || e.value.value.type !== 'bool') bad(`stage '${e.key}' must be true or false`, e.value, childPath(childPath(path, 'stages'), e.key));
+            else stages[e.key] = e.value.value.value;
+          }
+          c.stages = stages;
+          c.stagesPos = offsetToPos(text, stagesNode.offset);
+        }
+      }
+      const eventNode = mapGet(n, 'event');
+      if (eventNode !== undefined) {
+        if (eventNode.kind !== 'map') bad("'event' must be a mapping (one event)", eventNode, childPath(path, 'event'));
+        else c.event = toPlain(eventNode) as Record<string, unknown>;
+      }
+      const fileNode = mapGet(n, 'events_file');
+      if (fileNode !== undefined) {
+        const v = toPlain(fileNode);
+        if (typeof v !== 'string' || v === '') bad("'events_file' must be a path relative to this case file", fileNode, childPath(path, 'events_file'));
+        else c.eventsFile = v;
+      }
+      const countNode = mapGet(n, 'count');
+      if (countNode !== undefined) {
+        if (countNode.kind !== 'map' || countNode.entries.length === 0) bad("'count' takes at_least, exactly and/or at_most", countNode, childPath(path, 'count'));
+        else {
+          const count: CountExpectation = {};
+          for (const e of countNode.entries) {
+            const v = toPlain(e.value);
+            if (e.key !== 'at_least' && e.key !== 'exactly' && e.key !== 'at_most') bad(`unknown count '${e.key}' (at_least, exactly, at_most)`, e.keyNode, childPath(path, 'count'));
+            else if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) bad(`count ${e.key} must be a whole number ≥ 0`, e.value, childPath(childPath(path, 'count'), e.key));
+            else count[e.key] = v;
+          }
+          c.count = count;
+        }
+      }
+      // Shape: event + expect, or events_file + (expect | count).
+      if (eventNode !== undefined && fileNode !== undefined) bad("a case has either 'event' or 'events_file', not both", n, path);
+      else if (eventNode === undefined && fileNode === undefined) bad("a case needs an 'event' or an 'events_file'", n, path);
+      else if (eventNode !== undefined && expectNode === undefined) bad("a case with an 'event' needs 'expect: match' or 'expect: no-match'", n, path);
+      else if (eventNode !== undefined && countNode !== undefined) bad("'count' goes with 'events_file', not with a single 'event'", countNode, childPath(path, 'count'));
+      else if (fileNode !== undefined && (expectNode === undefined) === (countNode === undefined)) {
+        bad("a case with 'events_file' needs exactly one of 'expect' (for every event) or 'count'", n, path);
+      }
+      if (ok) cases.push(c);
+    });
+  }
+  if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
+  const caseFile: CaseFile = { file, rule, logsource, cases };
+  if (ruleNode !== undefined) caseFile.rulePos = offsetToPos(text, ruleNode.offset);
+  return { file, caseFile, diagnostics: ds };
+}

@@ -1,0 +1,215 @@
+/**
+ * The regression runner: case files bound to their rules, every case evaluated with a full
+ * trace, failures explained from the trace, and the traces folded into coverage per stage.
+ * Pure apart from reading events files; reporters and the CLI sit on top of `runSuite`.
+ */
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { loadRuleFile } from '../sigma/load-rule.js';
+import type { LoadOptions, SigmaRule } from '../sigma/load-rule.js';
+import { evaluatePlan } from '../evaluate/evaluate.js';
+import type { Trace } from '../evaluate/evaluate.js';
+import { flattenEvent } from '../events/flatten-event.js';
+import { readEventFileSync } from '../events/read-events.js';
+import { compileLogsourceFilter } from '../logsource/logsource.js';
+import type { LogsourceMapping } from '../logsource/logsource.js';
+import { emptyObservation, foldCoverage, observe } from '../coverage/coverage.js';
+import type { RuleCoverage } from '../coverage/coverage.js';
+import { describeStages } from '../trace/describe-trace.js';
+import type { Case, CaseFile } from './load-cases.js';
+
+export type CaseStatus = 'pass' | 'fail' | 'error';
+
+export interface CaseResult {
+  name: string;
+  /** The case file and the case's line. */
+  file: string;
+  line?: number;
+  status: CaseStatus;
+  /** Events evaluated and how many matched. */
+  events: number;
+  matched: number;
+  /** Why it failed: expectation lines, then the stage explanations of the first failing event. */
+  messages: string[];
+  /** Trace of the single event (event cases only): reports may show it. */
+  trace?: Trace;
+}
+
+export interface RuleRun {
+  rule: SigmaRule;
+  caseFiles: string[];
+  cases: CaseResult[];
+  coverage: RuleCoverage;
+}
+
+export interface SuiteResult {
+  rules: RuleRun[];
+  /** Rules without any case file. */
+  untested: SigmaRule[];
+  /** Problems in case files (unknown rule or stage, unreadable events…). */
+  diagnostics: Diagnostic[];
+}
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+function canonical(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
+/** Finds the rule a case file names: by id among `rules`, else by path relative to the case file. */
+export function resolveCaseRule(
+  cf: CaseFile,
+  rules: readonly SigmaRule[],
+  options: LoadOptions = {},
+): { rule?: SigmaRule; diagnostic?: Diagnostic } {
+  const where = { file: cf.file, path: 'rule', pos: cf.rulePos };
+  if (UUID.test(cf.rule)) {
+    const found = rules.filter((r) => r.id?.toLowerCase() === cf.rule.toLowerCase());
+    if (found.length === 1) return { rule: found[0] as SigmaRule };
+    if (found.length > 1) {
+      return { diagnostic: diagnostic('CASE_RULE_AMBIGUOUS', `rule id ${cf.rule} is used by ${found.length} rules (${found.map((r) => r.file).join(', ')})`, where) };
+    }
+    return { diagnostic: diagnostic('CASE_RULE_UNKNOWN', `no loaded rule has the id ${cf.rule}`, where) };
+  }
+  const path = resolve(dirname(cf.file), cf.rule);
+  if (!existsSync(path)) return { diagnostic: diagnostic('CASE_RULE_UNKNOWN', `the rule file ${cf.rule} does not exist (resolved to ${path})`, where) };
+  const want = canonical(path);
+  const known = rules.filter((r) => canonical(r.file) === want);
+  if (known.length === 1) return { rule: known[0] as SigmaRule };
+  const loaded = loadRuleFile(path, options);
+  if (loaded.rules.length === 1) return { rule: loaded.rules[0] as SigmaRule };
+  const why = loaded.rules.length === 0 ? 'has no loadable detection rule' : `holds ${loaded.rules.length} detection rules; name one by id`;
+  return { diagnostic: diagnostic('CASE_RULE_UNKNOWN', `the rule file ${cf.rule} ${why}`, where) };
+}
+
+/** Checks the stage names a case expects against the rule's stages. */
+function stageProblems(cf: CaseFile, c: Case, rule: SigmaRule): Diagnostic[] {
+  if (c.stages === undefined) return [];
+  const names = new Set(rule.plan.stages.map((s) => s.name));
+  return Object.keys(c.stages)
+    .filter((n) => !names.has(n))
+    .map((n) =>
+      diagnostic(
+        'CASE_STAGE_UNKNOWN',
+        `case '${c.name}' expects stage '${n}', which is not a stage of rule '${rule.title}' (stages: ${[...names].join(', ')})`,
+        { file: cf.file, path: `cases[${c.index}].stages.${n}`, pos: c.stagesPos },
+      ),
+    );
+}
+
+function checkCount(c: Case, matched: number): string | undefined {
+  const k = c.count;
+  if (k === undefined) return undefined;
+  const bad: string[] = [];
+  if (k.exactly !== undefined && matched !== k.exactly) bad.push(`exactly ${k.exactly}`);
+  if (k.at_least !== undefined && matched < k.at_least) bad.push(`at least ${k.at_least}`);
+  if (k.at_most !== undefined && matched > k.at_most) bad.push(`at most ${k.at_most}`);
+  return bad.length ? `expected ${bad.join(' and ')} matching events, got ${matched}` : undefined;
+}
+
+export interface RunOptions {
+  mapping: LogsourceMapping;
+  load?: LoadOptions;
+}
+
+/** Runs the cases of one rule (from any number of case files). */
+export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFile; cases: Case[] }>, options: RunOptions): { run: RuleRun; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const results: CaseResult[] = [];
+  const observations = [];
+  const applies = compileLogsourceFilter(rule.logsource, options.mapping);
+  for (const { cf, cases } of files) {
+    const mapped = cf.logsource === 'map';
+    for (const c of cases) {
+      const probs = stageProblems(cf, c, rule);
+      const base = { name: c.name, file: cf.file, ...(c.pos ? { line: c.pos.line } : {}) };
+      if (probs.length > 0) {
+        diagnostics.push(...probs);
+        results.push({ ...base, status: 'error', events: 0, matched: 0, messages: probs.map((d) => d.message) });
+        continue;
+      }
+      let events: Record<string, unknown>[];
+      if (c.event !== undefined) events = [flattenEvent(c.event)];
+      else {
+        const path = resolve(dirname(cf.file), c.eventsFile as string);
+        const read = readEventFileSync(path);
+        const errs = read.diagnostics.filter((d) => d.severity === 'error');
+        if (errs.length > 0) {
+          const d = diagnostic('CASE_EVENTS_UNREADABLE', `case '${c.name}': ${errs.map((e) => `${e.file ?? path}${e.pos ? `:${e.pos.line}:${e.pos.column}` : ''}: ${e.message}`).join('; ')}`, {
+            file: cf.file,
+            path: `cases[${c.index}].events_file`,
+            pos: c.pos,
+          });
+          diagnostics.push(d);
+          results.push({ ...base, status: 'error', events: 0, matched: 0, messages: [d.message] });
+          continue;
+        }
+        events = read.events.map((e) => e.event);
+      }
+      const obs = emptyObservation();
+      let matched = 0;
+      const messages: string[] = [];
+      let firstTrace: Trace | undefined;
+      events.forEach((event, k) => {
+        const trace = evaluatePlan(rule.plan, event);
+        const hit = trace.match && (!mapped || applies(event));
+        if (hit) matched++;
+        firstTrace ??= trace;
+        observe(rule.plan, trace, c.expect === 'no-match' || (c.count !== undefined && !hit), obs);
+        const problems: string[] = [];
+        if (c.expect !== undefined && hit !== (c.expect === 'match')) {
+          problems.push(`expected ${c.expect}, got ${hit ? 'match' : 'no-match'}${mapped && trace.match && !hit ? ' (the event is outside the rule\'s logsource)' : ''}`);
+        }
+        for (const [name, want] of Object.entries(c.stages ?? {})) {
+          const got = name === 'condition' ? trace.match : trace.identifiers[name];
+          if (got !== want) problems.push(`expected stage ${name} to be ${want}, got ${String(got)}`);
+        }
+        if (problems.length > 0 && messages.length === 0) {
+          const where = events.length > 1 ? `event ${k}: ` : '';
+          messages.push(...problems.map((p) => where + p), ...describeStages(rule.plan, trace, event));
+        }
+      });
+      const countProblem = checkCount(c, matched);
+      if (countProblem !== undefined) messages.unshift(countProblem);
+      observations.push(obs);
+      const result: CaseResult = { ...base, status: messages.length === 0 ? 'pass' : 'fail', events: events.length, matched, messages };
+      if (c.event !== undefined && firstTrace !== undefined) result.trace = firstTrace;
+      results.push(result);
+    }
+  }
+  return {
+    run: { rule, caseFiles: files.map((f) => f.cf.file), cases: results, coverage: foldCoverage(rule.plan, observations) },
+    diagnostics,
+  };
+}
+
+/** Binds every case file to its rule and runs them all; rules without cases are untested. */
+export function runSuite(rules: readonly SigmaRule[], caseFiles: readonly CaseFile[], options: RunOptions): SuiteResult {
+  const diagnostics: Diagnostic[] = [];
+  const byRule = new Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>();
+  const extra: SigmaRule[] = [];
+  for (const cf of caseFiles) {
+    const { rule, diagnostic: d } = resolveCaseRule(cf, rules, options.load);
+    if (d !== undefined) diagnostics.push(d);
+    if (rule === undefined) continue;
+    if (!rules.includes(rule) && !extra.includes(rule)) extra.push(rule);
+    const list = byRule.get(rule) ?? [];
+    list.push({ cf, cases: cf.cases });
+    byRule.set(rule, list);
+  }
+  const runs: RuleRun[] = [];
+  for (const rule of [...rules, ...extra]) {
+    const files = byRule.get(rule);
+    if (files === undefined) continue;
+    const r = runRuleCases(rule, files, options);
+    diagnostics.push(...r.diagnostics);
+    runs.push(r.run);
+  }
+  return { rules: runs, untested: rules.filter((r) => !byRule.has(r)), diagnostics };
+}

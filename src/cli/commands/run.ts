@@ -1,0 +1,86 @@
+/**
+ * `sigmatest run`: every case file against its rule, failures explained, coverage per stage.
+ * Exit 0 when all cases pass and coverage is above the threshold, 1 on failures, low coverage
+ * or a suite that checks nothing, 2 on usage errors or unreadable rule/case files.
+ */
+import { EXIT, list, str } from '../args.js';
+import type { CommandSpec, Parsed } from '../args.js';
+import { loadEnvironment, printDiagnostics } from '../io.js';
+import type { Io } from '../io.js';
+import { collectRules, listYamlFiles } from '../../rules/collect-rules.js';
+import { loadCaseFile } from '../../cases/load-cases.js';
+import type { CaseFile } from '../../cases/load-cases.js';
+import { runSuite } from '../../cases/run-cases.js';
+import { buildSuiteReport } from '../../report/suite-report.js';
+import type { SuiteReport } from '../../report/suite-report.js';
+import { formatText } from '../../report/format-text.js';
+import { formatJson } from '../../report/format-json.js';
+import { formatJunit } from '../../report/format-junit.js';
+import { formatMarkdown } from '../../report/format-markdown.js';
+import { writeFileAtomic } from '../../write-file-atomic.js';
+import type { Diagnostic } from '../../diagnostics.js';
+
+export const REPORTERS: Record<string, (r: SuiteReport) => string> = {
+  text: formatText,
+  json: formatJson,
+  junit: formatJunit,
+  markdown: formatMarkdown,
+};
+
+export const runSpec: CommandSpec = {
+  name: 'run',
+  summary: 'Run the declarative cases of every rule and report results and coverage per stage.',
+  usage: 'run [--rules <dirs...>] [--cases <dirs...>] [--reporter text|json|junit|markdown] [--min-coverage <percent>] [--out <file>]',
+  description:
+    'Case files (YAML, schema/case-file.schema.json) name their rule by id or by path and list cases with an\n' +
+    'event and expect: match|no-match, or an events_file with expect or count. Coverage: every stage seen true\n' +
+    'and false, every value matched, every excluded value the reason for a no-match.',
+  options: {
+    rules: { type: 'string', multiple: true, default: 'rules', arg: '<dirs...>', help: 'rule files or folders' },
+    cases: { type: 'string', multiple: true, default: 'cases', arg: '<dirs...>', help: 'case files or folders' },
+    reporter: { type: 'string', choices: Object.keys(REPORTERS), default: 'text', help: 'output format' },
+    'min-coverage': { type: 'string', arg: '<percent>', help: 'fail rules whose coverage is below this percentage' },
+    out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
+    config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
+  },
+};
+
+/** Loads rules and case files and runs the suite; shared by `run` and the vitest route. */
+export function loadAndRunSuite(
+  rulePaths: string[],
+  casePaths: string[],
+  options: { config?: string | undefined; minCoverage?: number | undefined; cwd?: string } = {},
+): { report: SuiteReport; input: Diagnostic[] } {
+  const env = loadEnvironment(options.config);
+  const set = collectRules(rulePaths, { placeholders: env.config.placeholders });
+  const listed = listYamlFiles(casePaths);
+  const loaded = listed.files.map(loadCaseFile);
+  const caseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
+  const result = runSuite(set.rules, caseFiles, { mapping: env.mapping, load: { placeholders: env.config.placeholders } });
+  const input = [...env.diagnostics, ...set.diagnostics, ...listed.diagnostics, ...loaded.flatMap((l) => l.diagnostics), ...result.diagnostics];
+  return { report: buildSuiteReport(result, options.minCoverage, options.cwd ?? process.cwd(), input), input };
+}
+
+export function runCommand(args: Parsed, io: Io): number {
+  const minText = str(args.values['min-coverage']);
+  let min: number | undefined;
+  if (minText !== undefined) {
+    min = Number(minText.replace(/%$/, ''));
+    if (!Number.isFinite(min) || min < 0 || min > 100) {
+      io.err(`sigmatest run: --min-coverage takes a percentage from 0 to 100, not '${minText}'\n`);
+      return EXIT.usage;
+    }
+  }
+  const { report, input } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd });
+  const reporter = REPORTERS[str(args.values.reporter) ?? 'text'] ?? formatText;
+  const text = reporter(report);
+  const out = str(args.values.out);
+  if (out !== undefined) {
+    writeFileAtomic(out, text);
+    io.err(`report written to ${out}\n`);
+  } else io.out(text);
+  if (reporter !== formatText) printDiagnostics(io, input);
+  const unreadable = input.some((d) => d.severity === 'error' && !d.code.startsWith('CASE_STAGE') && !d.code.startsWith('CASE_RULE'));
+  if (unreadable) return EXIT.usage;
+  return report.summary.ok ? EXIT.ok : EXIT.failed;
+}
