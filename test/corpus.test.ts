@@ -55,6 +55,13 @@ describe.runIf(present)('SigmaHQ corpus', () => {
     expect(summary.missingData).toBeGreaterThan(0);
     for (const r of results.filter((x) => x.status === 'pass')) expect(r.actual).toBeGreaterThanOrEqual(r.expected ?? 1);
   });
+
+  it('passes the same regression sets reading the .evtx files natively (--prefer evtx)', () => {
+    const results = runRegression(root, set.rules, 'evtx');
+    expect(results.filter((r) => r.status === 'fail' || r.status === 'error')).toEqual([]);
+    const evtx = results.filter((r) => r.status === 'pass' && r.data?.endsWith('.evtx'));
+    expect(evtx.length).toBeGreaterThanOrEqual(105);
+  });
 });
 
 describe.skipIf(present)('SigmaHQ corpus (skipped)', () => {

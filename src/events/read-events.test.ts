@@ -1,11 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEventFile, readEventFileSync, readEvents, readEventText, readerFor } from './read-events.js';
 import type { EventRead, EventReadResult } from './read-events.js';
 import { JsonSplitter } from './json-splitter.js';
+import { buildEvtxFile, ChunkWriter, synthValue } from '../evtx/evtx-writer.js';
+import type { SynthTemplate } from '../evtx/evtx-writer.js';
+import { ValueType } from '../evtx/values.js';
 
 const REGRESSION = fileURLToPath(new URL('../../../shared/corpus/sigmahq/regression_data', import.meta.url));
 const HAVE_CORPUS = existsSync(REGRESSION);
@@ -373,17 +376,47 @@ describe('readEventFile: streaming from disk', () => {
 });
 
 describe('readEvents: dispatch by file type', () => {
-  it('reports .evtx files as EVENT_FORMAT_UNSUPPORTED without reading them', async () => {
+  it('reads .evtx files natively: records flattened, line 0, index counting records', async () => {
+    const w = new ChunkWriter();
+    const tpl = (id: number): SynthTemplate => ({
+      key: 'e',
+      nodes: [
+        {
+          el: 'Event',
+          children: [
+            { el: 'System', children: [{ el: 'EventRecordID', children: [{ sub: 0, type: ValueType.UInt64 }] }] },
+            { el: 'EventData', children: [{ el: 'Data', attrs: [['Name', [{ text: 'Image' }]]], children: [{ sub: 1, type: ValueType.String }] }] },
+          ],
+        },
+      ],
+      values: [synthValue.uint64(BigInt(id)), synthValue.string(`C:\\p${id}.exe`)],
+    });
+    w.addRecord(1, tpl(1));
+    w.addRecord(2, tpl(2));
+    const file = tempFile(buildEvtxFile([w.finish()]), '.evtx');
+    const streamed = await readAll(file);
+    expect(streamed.diagnostics).toEqual([]);
+    expect(streamed.events.map((e) => [e.index, e.line, e.event])).toEqual([
+      [0, 0, { EventRecordID: 1, Image: 'C:\\p1.exe' }],
+      [1, 0, { EventRecordID: 2, Image: 'C:\\p2.exe' }],
+    ]);
+    expect(streamed.events[0]?.raw).toEqual({ Event: { System: { EventRecordID: 1 }, EventData: { Image: 'C:\\p1.exe' } } });
+    expect(streamed.events[0]?.file).toBe(file);
+    expect(summary(readEventFileSync(file))).toEqual(summary(streamed));
+  });
+  it('reports a .evtx file that is not EVTX as EVTX_NOT_EVTX', async () => {
     const file = tempFile(Buffer.from([0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00]), '.evtx');
     const reads: EventRead[] = [];
     for await (const r of readEvents(file)) reads.push(r);
     expect(reads).toHaveLength(1);
     const d = reads[0]?.kind === 'error' ? reads[0].diagnostic : undefined;
-    expect(d?.code).toBe('EVENT_FORMAT_UNSUPPORTED');
+    expect(d?.code).toBe('EVTX_NOT_EVTX');
     expect(d?.file).toBe(file);
-    expect(d?.message).toMatch(/native \.evtx reading is not available yet/);
-    expect(readEventFileSync(file).diagnostics.map((x) => x.code)).toEqual(['EVENT_FORMAT_UNSUPPORTED']);
-    expect((await readAll(file.replace(/\.evtx$/, '.EVTX'))).diagnostics.map((x) => x.code)).toEqual(['EVENT_FORMAT_UNSUPPORTED']);
+    expect(d?.message).toMatch(/not an EVTX file/);
+    expect(readEventFileSync(file).diagnostics.map((x) => x.code)).toEqual(['EVTX_NOT_EVTX']);
+    expect((await readAll(file.replace(/\.evtx$/, '.EVTX'))).diagnostics.map((x) => x.code)).toEqual(['EVENT_FILE_UNREADABLE']);
+    const upper = tempFile(readFileSync(file), '.EVTX');
+    expect((await readAll(upper)).diagnostics.map((x) => x.code)).toEqual(['EVTX_NOT_EVTX']);
   });
   it('picks the JSON reader for everything else', () => {
     expect(readerFor('a.json')).toBe(readerFor('b.jsonl'));

@@ -6,12 +6,14 @@
  * Files are streamed in chunks through {@link JsonSplitter}, so only one event is in memory at a
  * time, and every problem becomes a diagnostic while reading carries on with the next event. The
  * sync and in-memory variants run the same splitter over the whole text. The reader for a file is
- * picked in one place, {@link readerFor}: native `.evtx` files get a reader that reports
- * `EVENT_FORMAT_UNSUPPORTED` until an EVTX parser is plugged in there.
+ * picked in one place, {@link readerFor}: native `.evtx` files (by extension) go through the
+ * streaming EVTX reader of `src/evtx`, which yields each record as EVTX-JSON, flattened here like
+ * any JSON event; its warnings and errors become `error` reads carrying the diagnostic.
  *
  * Diagnostic codes: `EVENT_INVALID_JSON` (malformed JSON; line/column of the problem),
  * `EVENT_NOT_OBJECT` (a top-level value or array element that is not an object),
- * `EVENT_FILE_UNREADABLE` (missing file, directory, I/O error), `EVENT_FORMAT_UNSUPPORTED` (.evtx).
+ * `EVENT_FILE_UNREADABLE` (missing file, directory, I/O error); for `.evtx` also `EVTX_NOT_EVTX`,
+ * `EVTX_HEADER_CORRUPT`, `EVTX_CHUNK_CORRUPT` and `EVTX_RECORD_CORRUPT` (see `src/evtx/read-evtx.ts`).
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { diagnostic } from '../diagnostics.js';
@@ -20,6 +22,8 @@ import { flattenEvent } from './flatten-event.js';
 import type { FlatEvent } from './flatten-event.js';
 import { JsonSplitter } from './json-splitter.js';
 import type { SplitItem } from './json-splitter.js';
+import { readEvtx, readEvtxSync } from '../evtx/read-evtx.js';
+import type { EvtxItem } from '../evtx/read-evtx.js';
 
 /** One result of reading an event file: an event, or a problem found on the way. */
 export type EventRead =
@@ -30,9 +34,12 @@ export type EventRead =
       /** The object exactly as parsed from the file. */
       raw: unknown;
       file: string;
-      /** 0-based position among the file's top-level values (or top-level array elements), broken ones included. */
+      /**
+       * 0-based position among the file's top-level values (or top-level array elements), broken
+       * ones included; for `.evtx` files, the position among the records read.
+       */
       index: number;
-      /** 1-based line where the object starts. */
+      /** 1-based line where the object starts (0 for `.evtx` records, which have no lines). */
       line: number;
     }
   | { kind: 'error'; diagnostic: Diagnostic };
@@ -141,24 +148,29 @@ const jsonReader: EventFileReader = {
   },
 };
 
-function unsupportedEvtx(file: string): EventRead {
-  return {
-    kind: 'error',
-    diagnostic: diagnostic(
-      'EVENT_FORMAT_UNSUPPORTED',
-      'native .evtx reading is not available yet; convert the file to JSON (for example with evtx_dump -o jsonl) and use that',
-      { file },
-    ),
-  };
+/** Turns one EVTX reader item into an {@link EventRead}; `index` counts the records so far. */
+function evtxRead(item: EvtxItem, file: string, index: number): EventRead {
+  if (item.kind === 'warning') return { kind: 'error', diagnostic: item.diagnostic };
+  return { kind: 'event', event: flattenEvent(item.event), raw: item.event, file, index, line: 0 };
 }
 
-/** Placeholder reader for native `.evtx` files: one `EVENT_FORMAT_UNSUPPORTED` error. */
+/** The native `.evtx` reader: records streamed chunk by chunk by `src/evtx`, then flattened. */
 const evtxReader: EventFileReader = {
   async *read(file: string): AsyncGenerator<EventRead> {
-    yield unsupportedEvtx(file);
+    let index = 0;
+    for await (const item of readEvtx(file)) {
+      yield evtxRead(item, file, index);
+      if (item.kind === 'record') index++;
+    }
   },
   readSync(file: string): EventReadResult {
-    return collect([unsupportedEvtx(file)]);
+    const reads: EventRead[] = [];
+    let index = 0;
+    for (const item of readEvtxSync(file)) {
+      reads.push(evtxRead(item, file, index));
+      if (item.kind === 'record') index++;
+    }
+    return collect(reads);
   },
 };
 
@@ -175,7 +187,7 @@ export function readEvents(file: string, options: ReadEventsOptions = {}): Async
 
 /**
  * Streams the events of a file, one at a time, in file order (same as {@link readEvents}): JSON
- * content is split incrementally; `.evtx` gives `EVENT_FORMAT_UNSUPPORTED`.
+ * content is split incrementally; `.evtx` files are read chunk by chunk.
  */
 export async function* readEventFile(file: string, options: ReadEventsOptions = {}): AsyncGenerator<EventRead> {
   yield* readEvents(file, options);
