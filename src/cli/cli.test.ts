@@ -125,8 +125,25 @@ correlation:
   });
 });
 
+describe('sigmatest events', () => {
+  it('prints flattened EVTX-JSON events as JSON lines', async () => {
+    const d = tempDir();
+    writeFileSync(join(d, 'e.json'), JSON.stringify({ Event: { System: { EventID: 13, Provider: { '#attributes': { Name: 'Microsoft-Windows-Sysmon' } } }, EventData: { 'Target Object': 'HKLM\\x' } } }));
+    const io = capture();
+    expect(await runCli(['events', join(d, 'e.json')], io)).toBe(0);
+    expect(JSON.parse(io.stdout())).toEqual({ EventID: 13, Provider_Name: 'Microsoft-Windows-Sysmon', TargetObject: 'HKLM\\x' });
+  });
+  it('exits 2 on a file that is not EVTX', async () => {
+    const d = tempDir();
+    writeFileSync(join(d, 'x.evtx'), 'not an evtx file at all');
+    const io = capture();
+    expect(await runCli(['events', join(d, 'x.evtx')], io)).toBe(2);
+    expect(io.stderr()).toMatch(/EVTX_NOT_EVTX/);
+  });
+});
+
 describe('sigmatest --help', () => {
-  it.each(['eval', 'regression'])('%s --help prints usage and exits 0', async (cmd) => {
+  it.each(['run', 'eval', 'regression', 'events'])('%s --help prints usage and exits 0', async (cmd) => {
     const io = capture();
     expect(await runCli([cmd, '--help'], io)).toBe(0);
     expect(io.stdout()).toMatch(new RegExp(`^Usage: sigmatest ${cmd}`));

@@ -9,7 +9,9 @@ import type { Io } from './io.js';
 import { enableRegexBacktrackingGuard } from '../sigma/regex.js';
 import { evalCommand, evalSpec } from './commands/eval.js';
 import { regressionCommand, regressionSpec } from './commands/regression.js';
+import { explainCommand, explainSpec } from './commands/explain.js';
 import { runCommand, runSpec } from './commands/run.js';
+import { eventsCommand, eventsSpec } from './commands/events.js';
 
 interface Command {
   spec: CommandSpec;
@@ -20,6 +22,8 @@ const COMMANDS: Command[] = [
   { spec: runSpec, run: runCommand },
   { spec: evalSpec, run: evalCommand },
   { spec: regressionSpec, run: regressionCommand },
+  { spec: eventsSpec, run: eventsCommand },
+  { spec: explainSpec, run: explainCommand },
 ];
 
 function mainHelp(): string {
