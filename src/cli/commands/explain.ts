@@ -22,6 +22,7 @@ import { buildRulePage } from '../../explain/rule-page.js';
 import type { RulePage } from '../../explain/rule-page.js';
 import { renderMarkdown } from '../../explain/render-markdown.js';
 
+/** Options and help of `sigmatest explain`. */
 export const explainSpec: CommandSpec = {
   name: 'explain',
   summary: "Show a rule's page: ATT&CK coverage, events, stages, exclusions and indicators.",

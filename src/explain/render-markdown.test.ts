@@ -1,0 +1,65 @@
+/**
+ * Markdown rendering: escaping of free text and rule values in table cells, fences that the
+ * content cannot close, and the sections of a page.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadRuleText } from '../sigma/load-rule.js';
+import type { SigmaRule } from '../sigma/load-rule.js';
+import { codeCell, escapeInline, renderMarkdown } from './render-markdown.js';
+import { buildRulePage } from './rule-page.js';
+import { ruleFromDetection } from '../test-helpers.js';
+
+describe('escaping', () => {
+  it('escapes Markdown syntax in free text but keeps words and Windows paths readable', () => {
+    expect(escapeInline('Provider_Name a_b')).toBe('Provider_Name a_b');
+    expect(escapeInline('_lead trail_ *x* `c` <b> [l] a|b')).toBe('\\_lead trail\\_ \\*x\\* \\`c\\` \\<b\\> \\[l\\] a\\|b');
+    expect(escapeInline('C:\\Windows\\x.exe')).toBe('C:\\Windows\\x.exe');
+    expect(escapeInline('a\\*b')).toBe('a\\\\\\*b');
+  });
+
+  it('puts values in code spans safe for table cells', () => {
+    expect(codeCell('C:\\Windows\\*.exe')).toBe('`C:\\Windows\\*.exe`');
+    expect(codeCell('a|b')).toBe('`a\\|b`');
+    expect(codeCell('x`y')).toBe('`` x`y ``');
+    expect(codeCell(' lead')).toBe('`  lead `'); // CommonMark strips one space on each side
+    expect(codeCell('two\nlines')).toBe('`two⏎lines`');
+    expect(codeCell('')).toBe('*(empty string)*');
+  });
+});
+
+describe('renderMarkdown', () => {
+  it('renders every section', () => {
+    const text = ruleFromDetection(
+      `
+      sel:
+        CommandLine|contains: '\`\`\`'
+        EventID: 1
+      kw:
+        - 'evil'
+      filter:
+        User|neq: 'SYSTEM'
+      condition: (sel or kw) and not filter
+      `,
+      'A | B',
+    );
+    const rule = loadRuleText(text, 't.yml').rules[0] as SigmaRule;
+    const md = renderMarkdown(buildRulePage(rule, { source: text }));
+    expect(md).toContain('# A \\| B\n');
+    expect(md).toContain('## MITRE ATT&CK coverage\n\nNo ATT&CK tactic or technique tags.');
+    expect(md).toContain('No mapped events for this logsource (category: test); the rule is run against every event.');
+    expect(md).toContain("### Stage 1: sel\n\n```yaml\nsel:\n  CommandLine|contains: '```'\n  EventID: 1\n```");
+    expect(md).toContain('### Stage 3: not filter');
+    expect(md).toContain('| Field | Kind | Excluded values |\n|---|---|---|\n| User | not eq | `SYSTEM` |');
+    expect(md).toContain(
+      '| Field | Kind | Values | Corpus |\n|---|---|---|---|\n| CommandLine | match | ```` ``` ```` |  |\n| EventID | eq | `1` |  |\n| *(keyword)* | keyword | `evil` |  |\n',
+    );
+  });
+
+  it('makes fences longer than a fence line in the content', () => {
+    const text = "title: T\ndescription: |\n  ```\n  code\n  ```\nlogsource: {category: test}\ndetection:\n  sel: {a: 1}\n  condition: sel\n";
+    const rule = loadRuleText(text, 't.yml').rules[0] as SigmaRule;
+    const md = renderMarkdown(buildRulePage(rule, { source: text }));
+    expect(md).toContain('## Rule body\n\n````yaml\ntitle: T\n');
+    expect(md).toContain('  condition: sel\n````\n');
+  });
+});

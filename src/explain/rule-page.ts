@@ -1,0 +1,158 @@
+/**
+ * The rule page (`sigmatest explain`): everything the catalog page of a Sigma rule shows, as one
+ * plain JSON-able value. Title and description, ATT&CK coverage (attack.ts), the events the
+ * logsource covers, the rule's YAML text, its stages (condition, then each identifier the
+ * condition uses, with the identifier's YAML as written), exclusions and indicators with catalog
+ * counts (indicators.ts). Renderers (render-markdown.ts, JSON) only format this value.
+ */
+import { readFileSync } from 'node:fs';
+import { parseYaml } from '../yaml/yaml-tree.js';
+import type { SigmaRule } from '../sigma/load-rule.js';
+import { builtinMapping, eventCoverage } from '../logsource/logsource.js';
+import type { LogsourceMapping } from '../logsource/logsource.js';
+import { attackCoverage } from './attack.js';
+import type { AttackBundle, NamedRef, TacticRow } from './attack.js';
+import { corpusCount, ruleExclusions, ruleIndicators } from './indicators.js';
+import type { CatalogIndex, IndicatorKind } from './indicators.js';
+import { documentText, identifierText } from './source-text.js';
+
+/** One stage: 0 is the condition, then each identifier the condition uses. */
+export interface PageStage {
+  index: number;
+  /** `condition` for stage 0, else the identifier name. */
+  name: string;
+  /** What the page shows: `condition`, `sel`, or `not filter` for an exclusion. */
+  label: string;
+  exclusion: boolean;
+  /** The condition text (stage 0) or the identifier's YAML as written, starting at column 0. */
+  text: string;
+}
+
+/** One exclusion row: a detection item of an exclusion identifier. */
+export interface PageExclusion {
+  /** null for a keyword (field-less) item. */
+  field: string | null;
+  kind: IndicatorKind;
+  /** A `neq` item (shown as `not <kind>`). */
+  negated: boolean;
+  /** The excluded values as written. */
+  values: string[];
+  identifier: string;
+  /** Logical address of the item, e.g. `detection.filter[1].Image`. */
+  path: string;
+}
+
+/** One indicator value and how many other catalog rules share it (null without a catalog). */
+export interface PageIndicatorValue {
+  value: string;
+  corpus: number | null;
+}
+
+/** The indicators of one (field, kind) pair. */
+export interface PageIndicator {
+  field: string | null;
+  kind: IndicatorKind;
+  negated: boolean;
+  values: PageIndicatorValue[];
+  /** The search identifiers the values come from. */
+  identifiers: string[];
+}
+
+/** One event the rule's logsource covers. */
+export interface PageEvent {
+  provider: string;
+  eventId: number;
+  title: string;
+  channel?: string;
+}
+
+/** The rule page. JSON output is this value as is. */
+export interface RulePage {
+  id: string | null;
+  title: string;
+  description: string | null;
+  file: string;
+  /** 0-based document index in the file. */
+  document: number;
+  status: string | null;
+  level: string | null;
+  tags: string[];
+  logsource: { category?: string; product?: string; service?: string };
+  /** ATT&CK coverage: one row per tactic (matrix order) with the rule's techniques under it. */
+  attack: TacticRow[];
+  /** ATT&CK groups (`attack.g0016`), named when a bundle knows them. */
+  groups: NamedRef[];
+  /** ATT&CK software (`attack.s0002`), named when a bundle knows them. */
+  software: NamedRef[];
+  /** Tags that are no ATT&CK tactic, technique, group or software. */
+  otherTags: string[];
+  events: PageEvent[];
+  /** The rule document's YAML text as in the file. */
+  body: string;
+  stages: PageStage[];
+  exclusions: PageExclusion[];
+  indicators: PageIndicator[];
+  /** The catalog the corpus counts come from; null when there is none (counts are null). */
+  catalog: { rules: number; partial: number } | null;
+  /** Remarks for the reader (unknown technique ids, a rule explained despite errors…). */
+  notes: string[];
+}
+
+/** Inputs of {@link buildRulePage} besides the rule. */
+export interface RulePageOptions {
+  /** The rule file's text; read from `rule.file` when absent. */
+  source?: string;
+  /** Catalog index for corpus counts. */
+  catalog?: CatalogIndex;
+  /** ATT&CK STIX bundle for technique names and tactic placement. */
+  attack?: AttackBundle;
+  /** Logsource mapping for event coverage (default: the built-in one). */
+  mapping?: LogsourceMapping;
+}
+
+/** Builds the page of a rule (a loaded rule, or the partial rule of a document with errors). */
+export function buildRulePage(rule: SigmaRule, options: RulePageOptions = {}): RulePage {
+  const source = options.source ?? readFileSync(rule.file, 'utf8');
+  const doc = parseYaml(source, rule.file).documents[rule.document];
+  const attack = attackCoverage(rule.tags, options.attack);
+  const stages: PageStage[] = rule.plan.stages.map((s) => {
+    const text = s.index === 0 ? rule.plan.conditionText : (doc === undefined ? undefined : identifierText(source, doc, s.name)) ?? `${s.name}:`;
+    return { index: s.index, name: s.name, label: s.exclusion ? `not ${s.name}` : s.name, exclusion: s.exclusion, text };
+  });
+  const catalog = options.catalog;
+  const indicators: PageIndicator[] = ruleIndicators(rule).map((g) => ({
+    field: g.field,
+    kind: g.kind,
+    negated: g.negated,
+    values: g.values.map((value, k) => ({ value, corpus: catalog === undefined ? null : corpusCount(catalog, rule, g.keys[k] as string) })),
+    identifiers: g.identifiers,
+  }));
+  const exclusions: PageExclusion[] = ruleExclusions(rule).map((r) => ({ ...r }));
+  const logsource: RulePage['logsource'] = {};
+  for (const k of ['category', 'product', 'service'] as const) {
+    const v = rule.logsource[k];
+    if (v !== undefined) logsource[k] = v;
+  }
+  return {
+    id: rule.id ?? null,
+    title: rule.title,
+    description: rule.description ?? null,
+    file: rule.file,
+    document: rule.document,
+    status: rule.status ?? null,
+    level: rule.level ?? null,
+    tags: rule.tags,
+    logsource,
+    attack: attack.rows,
+    groups: attack.groups,
+    software: attack.software,
+    otherTags: attack.otherTags,
+    events: eventCoverage(logsource, options.mapping ?? builtinMapping),
+    body: doc === undefined ? '' : documentText(source, doc),
+    stages,
+    exclusions,
+    indicators,
+    catalog: catalog === undefined ? null : { rules: catalog.rules, partial: catalog.partial },
+    notes: [...attack.notes],
+  };
+}
