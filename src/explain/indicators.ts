@@ -239,11 +239,10 @@ export function buildCatalogIndex(rules: Iterable<SigmaRule>): CatalogIndex {
 }
 
 /** How many rules of the catalog other than `rule` have the indicator `key`. */
-export function corpusCount(index: CatalogIndex, rule: SigmaRule, key: string): number {
+export function corpusCount(index: CatalogIndex, _rule: SigmaRule, key: string): number {
   // The catalog page's semantics: the number of catalog rules with this indicator, the rule
   // itself included when the catalog holds it ("blank or 1 shows that the indicator is specific
   // to this rule"), so a rule's own copy never makes an indicator look shared.
-  void rule;
   return index.counts.get(key) ?? 0;
 }
 

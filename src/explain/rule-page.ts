@@ -13,7 +13,7 @@ import type { LogsourceMapping } from '../logsource/logsource.js';
 import { attackCoverage } from './attack.js';
 import type { AttackBundle, NamedRef, TacticRow } from './attack.js';
 import { corpusCount, ruleExclusions, ruleIndicators } from './indicators.js';
-import type { CatalogIndex, IndicatorKind } from './indicators.js';
+import type { CatalogIndex, ExclusionRow, IndicatorKind } from './indicators.js';
 import { documentText, identifierText } from './source-text.js';
 
 /** One stage: 0 is the condition, then each identifier the condition uses. */
@@ -28,19 +28,8 @@ export interface PageStage {
   text: string;
 }
 
-/** One exclusion row: a detection item of an exclusion identifier. */
-export interface PageExclusion {
-  /** null for a keyword (field-less) item. */
-  field: string | null;
-  kind: IndicatorKind;
-  /** A `neq` item (shown as `not <kind>`). */
-  negated: boolean;
-  /** The excluded values as written. */
-  values: string[];
-  identifier: string;
-  /** Logical address of the item, e.g. `detection.filter[1].Image`. */
-  path: string;
-}
+/** One exclusion row: a detection item of an exclusion identifier (shown as `not <kind>` when negated). */
+export type PageExclusion = ExclusionRow;
 
 /** One indicator value and how many other catalog rules share it (null without a catalog). */
 export interface PageIndicatorValue {

@@ -296,18 +296,15 @@ function applyChain(value: YScalarValue, mods: readonly string[], keyword: boole
     case 're': {
       let src = value.text;
       if (expand) {
-        let bad = false;
         src = src.replace(/(\\)?%([A-Za-z0-9_.-]+)%/g, (whole, esc: string | undefined, name: string) => {
           if (esc) return whole.slice(1);
           const vs = ctx.placeholders(name);
           if (vs === undefined || vs.length === 0) {
             missing.push(name);
-            bad = true;
             return '(?!)';
           }
           return `(?:${vs.map((v) => patternSource(parsePattern(v))).join('|')})`;
         });
-        void bad;
       }
       const r = compileSigmaRegex(src, { i: st.i, m: st.m, s: st.s });
       if ('code' in r) return r;
