@@ -22,11 +22,12 @@ const base = files.flatMap((f) => readEventFileSync(f).events.map((e) => e.event
 let seed = 42;
 const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
 const words = ['temp', 'update', 'svc', 'Microsoft', 'Windows', 'Users', 'Public', 'AppData', 'x64', 'setup'];
+const KEEP = new Set(['Channel', 'Provider_Name', 'EventID']);
 const lines = [];
 for (let i = 0; i < Number(count); i++) {
   const e = { ...base[Math.floor(rnd() * base.length)] };
   for (const k of Object.keys(e)) {
-    if (typeof e[k] === 'string' && rnd() < 0.3) e[k] = `${e[k]}\\${words[Math.floor(rnd() * words.length)]}${Math.floor(rnd() * 1000)}`;
+    if (typeof e[k] === 'string' && !KEEP.has(k) && rnd() < 0.3) e[k] = `${e[k]}\\${words[Math.floor(rnd() * words.length)]}${Math.floor(rnd() * 1000)}`;
   }
   lines.push(JSON.stringify(e));
 }

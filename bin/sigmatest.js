@@ -9,5 +9,10 @@ if (!existsSync(main)) {
   process.stderr.write('sigmatest: dist/ is missing; run `npm run build` (npm ci does this) first.\n');
   process.exit(2);
 }
+// A closed pipe (`sigmatest eval ... | head`) ends the output quietly, as for other Unix tools.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 const { runCli } = await import(main);
 process.exitCode = await runCli(process.argv.slice(2));

@@ -9,6 +9,8 @@ import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { loadRuleText } from './sigma/load-rule.js';
 import { evaluatePlan, planMatches } from './evaluate/evaluate.js';
+import { compilePlan } from './compile/compile-plan.js';
+import { RuleIndex } from './compile/rule-index.js';
 
 const file = fileURLToPath(new URL('../../shared/conformance/semantics-vectors.yml', import.meta.url));
 const present = existsSync(file);
@@ -42,6 +44,11 @@ describe.runIf(present)('conformance vectors', () => {
       const trace = evaluatePlan(rule.plan, v.event);
       expect(trace.match ? 'match' : 'no-match', v.why).toBe(v.expect);
       expect(planMatches(rule.plan, v.event)).toBe(trace.match);
+      // The fast paths: the compiled matcher and the rule index give the same verdict.
+      const compiled = compilePlan(rule.plan);
+      expect(compiled.ok).toBe(true);
+      if (compiled.ok) expect(compiled.compiled.match(v.event), v.why).toBe(trace.match);
+      expect(new RuleIndex([rule], { mapping: null }).matches(v.event).length, v.why).toBe(trace.match ? 1 : 0);
     });
   }
 });

@@ -10,6 +10,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { loadRuleFile } from '../sigma/load-rule.js';
 import type { LoadOptions, SigmaRule } from '../sigma/load-rule.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
+import { planMatcher } from '../compile/compile-plan.js';
 import type { Trace } from '../evaluate/evaluate.js';
 import { flattenEvent } from '../events/flatten-event.js';
 import { readEventFileSync } from '../events/read-events.js';
@@ -156,8 +157,13 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
       let matched = 0;
       const messages: string[] = [];
       let firstTrace: Trace | undefined;
+      const fast = planMatcher(rule.plan);
       events.forEach((event, k) => {
         const trace = evaluatePlan(rule.plan, event);
+        // Every case is also a differential check of the fast path against the reference.
+        if (fast.match(event) !== trace.match) {
+          messages.push(`internal error: the compiled matcher says ${trace.match ? 'no-match' : 'match'} where the reference evaluator says ${trace.match ? 'match' : 'no-match'}; please report this rule and event`);
+        }
         const hit = trace.match && (!mapped || applies(event));
         if (hit) matched++;
         firstTrace ??= trace;

@@ -1,36 +1,162 @@
 /**
- * A set of rules ready to scan events: each event meets only the rules that can match it.
- * (First version: logsource buckets + the reference evaluator; compiled matchers and the needle
- * prefilter replace the inside, not this interface.)
+ * A set of rules ready to scan events, the fast path of eval, scan, regression, fuzz and the
+ * gate. Each rule is compiled ({@link compilePlan}; the reference evaluator when the compiler
+ * declines) and indexed twice:
+ * - by logsource: with a mapping, an event meets only the rules whose logsource accepts it
+ *   (Channel, EventID, Provider_Name decide, so the selection is memoised per such triple);
+ * - by necessary needles ({@link planNeedles}): within that selection, a rule with needles is
+ *   tried only when one of them occurs in its field, found for all rules at once by one
+ *   {@link NeedleAutomaton} pass per field. Rules without needles are always tried.
+ * The index only ever skips rules that cannot match, so results equal evaluating every rule.
  */
 import type { SigmaRule } from '../sigma/load-rule.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
-import { LogsourceIndex } from '../logsource/logsource.js';
-import { EventView, planMatches } from '../evaluate/evaluate.js';
+import { LogsourceIndex, safeText } from '../logsource/logsource.js';
 import type { Event } from '../evaluate/evaluate.js';
+import { renderScalar, resolveField } from '../evaluate/field-access.js';
+import { leavesOf, planMatcher } from './compile-plan.js';
+import type { CompiledMatch } from './compile-plan.js';
+import { KEYWORDS, planNeedles } from './needles.js';
+import type { NeedleSet } from './needles.js';
+import { NeedleAutomaton } from './needle-automaton.js';
 
 export interface RuleIndexOptions {
   /** The logsource mapping to apply; null scans every rule against every event ("ignore"). */
   mapping: LogsourceMapping | null;
+  /** Skip the compiler and use the reference evaluator (for comparisons). */
+  interpret?: boolean;
 }
 
+interface Entry {
+  rule: SigmaRule;
+  match: CompiledMatch;
+  needles: NeedleSet;
+}
+
+/** The rules one kind of event (one logsource selection) meets. */
+interface Group {
+  /** Rules tried on every event of the group (no needles), in rule order. */
+  always: number[];
+  fields: Array<{ field: string; automaton: NeedleAutomaton }>;
+}
+
+export interface RuleIndexStats {
+  rules: number;
+  compiled: number;
+  /** Rules the compiler declined, with the reason (they run on the reference evaluator). */
+  declined: Array<{ rule: SigmaRule; reason: string }>;
+  /** Rules with necessary needles (tried only when one occurs). */
+  indexed: number;
+}
+
+const MAX_GROUPS = 4096;
+
 export class RuleIndex {
-  private readonly byLogsource: LogsourceIndex<SigmaRule> | null;
+  private readonly entries: Entry[];
+  private readonly byLogsource: LogsourceIndex<number> | null;
+  private readonly groups = new Map<string, Group>();
+  /** Groups by member list: event kinds meeting the same rules share one. */
+  private readonly byMembers = new Map<string, Group>();
+  private readonly mark: Int32Array;
+  private epoch = 0;
+  private readonly found: number[] = [];
+  readonly stats: RuleIndexStats;
+
   constructor(
     readonly rules: readonly SigmaRule[],
     options: RuleIndexOptions,
   ) {
+    const declined: RuleIndexStats['declined'] = [];
+    this.entries = rules.map((rule) => {
+      const m = planMatcher(rule.plan, options.interpret === true);
+      if (!m.compiled && options.interpret !== true) declined.push({ rule, reason: m.reason ?? 'declined' });
+      return { rule, match: m.match, needles: planNeedles(rule.plan) };
+    });
+    this.mark = new Int32Array(rules.length);
     if (options.mapping === null) this.byLogsource = null;
     else {
-      this.byLogsource = new LogsourceIndex<SigmaRule>(options.mapping);
-      for (const r of rules) this.byLogsource.add(r.logsource, r);
+      this.byLogsource = new LogsourceIndex<number>(options.mapping);
+      rules.forEach((r, i) => this.byLogsource?.add(r.logsource, i));
     }
+    this.stats = {
+      rules: rules.length,
+      compiled: options.interpret === true ? 0 : rules.length - declined.length,
+      declined,
+      indexed: this.entries.filter((e) => e.needles !== null).length,
+    };
   }
 
   /** The rules that match `event`, in rule order. */
   matches(event: Event): SigmaRule[] {
-    const view = new EventView(event);
-    const candidates = this.byLogsource === null ? this.rules : this.byLogsource.candidates(event);
-    return candidates.filter((r) => planMatches(r.plan, view));
+    const g = this.groupOf(event);
+    const epoch = ++this.epoch;
+    const found = this.found;
+    found.length = 0;
+    const { mark } = this;
+    for (const { field, automaton } of g.fields) {
+      if (field === KEYWORDS) {
+        for (const t of leavesOf(event).texts) automaton.scan(t, mark, epoch, found);
+        continue;
+      }
+      const v = event[field];
+      if (typeof v === 'string') automaton.scan(v, mark, epoch, found);
+      else {
+        for (const x of resolveField(event, field) ?? []) {
+          const t = renderScalar(x);
+          if (t !== undefined) automaton.scan(t, mark, epoch, found);
+        }
+      }
+    }
+    const hits: number[] = [];
+    for (const i of g.always) if ((this.entries[i] as Entry).match(event)) hits.push(i);
+    for (const i of found) if ((this.entries[i] as Entry).match(event)) hits.push(i);
+    if (hits.length > 1) hits.sort((a, b) => a - b);
+    return hits.map((i) => (this.entries[i] as Entry).rule);
   }
+
+  private groupOf(event: Event): Group {
+    if (this.byLogsource === null) return this.groupFor('*', () => this.entries.map((_, i) => i));
+    const key = `${keyPart(event['Channel'])}|${keyPart(event['EventID'])}|${keyPart(event['Provider_Name'])}`;
+    return this.groupFor(key, () => this.byLogsource?.candidates(event) ?? []);
+  }
+
+  private groupFor(key: string, members: () => number[]): Group {
+    let g = this.groups.get(key);
+    if (g !== undefined) return g;
+    if (this.groups.size >= MAX_GROUPS) this.groups.clear();
+    const list = members();
+    const mkey = list.join(',');
+    g = this.byMembers.get(mkey);
+    if (g === undefined) {
+      if (this.byMembers.size >= MAX_GROUPS) this.byMembers.clear();
+      g = buildGroup(this.entries, list);
+      this.byMembers.set(mkey, g);
+    }
+    this.groups.set(key, g);
+    return g;
+  }
+}
+
+function keyPart(v: unknown): string {
+  return `${typeof v}:${safeText(v)}`;
+}
+
+function buildGroup(entries: readonly Entry[], members: readonly number[]): Group {
+  const always: number[] = [];
+  const byField = new Map<string, { needles: string[]; targets: number[] }>();
+  for (const i of members) {
+    const needles = (entries[i] as Entry).needles;
+    if (needles === null) {
+      always.push(i);
+      continue;
+    }
+    for (const n of needles) {
+      let f = byField.get(n.field);
+      if (f === undefined) byField.set(n.field, (f = { needles: [], targets: [] }));
+      f.needles.push(n.text);
+      f.targets.push(i);
+    }
+  }
+  const fields = [...byField].map(([field, f]) => ({ field, automaton: new NeedleAutomaton(f.needles, f.targets) }));
+  return { always, fields };
 }

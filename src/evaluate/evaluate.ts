@@ -82,6 +82,7 @@ function textTest(re: RegExp, v: unknown): boolean {
 function stringTest(m: Extract<Matcher, { kind: 'string' }>, v: unknown, view: EventView): boolean {
   const t = renderScalar(v);
   if (t === undefined) return false;
+  if (m.nonAscii === true && view.lowerAscii(t) !== null) return false;
   const lit = m.literal;
   if (lit !== undefined) {
     const x = m.cased ? t : view.lowerAscii(t);
@@ -190,7 +191,7 @@ function itemValues(item: PlanItem, view: EventView): readonly unknown[] | undef
 }
 
 /** Truth of an item, short-circuiting. */
-function itemHolds(item: PlanItem, view: EventView): boolean {
+export function itemHolds(item: PlanItem, view: EventView): boolean {
   const vals = itemValues(item, view);
   const inner = item.all ? item.values.every((v) => matcherHolds(v.matcher, vals, view)) : item.values.some((v) => matcherHolds(v.matcher, vals, view));
   return item.neq ? !inner : inner;

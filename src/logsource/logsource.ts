@@ -129,10 +129,15 @@ function eventIdOf(v: unknown): number | typeof ABSENT {
   return Number.NaN;
 }
 
+/** Any value as text; objects (which may lack toString) as JSON. */
+export function safeText(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+}
+
 /** A text field (Channel, Provider_Name) lowercased; ABSENT when missing or null. */
 function textOf(v: unknown): string | typeof ABSENT {
   if (v === undefined || v === null) return ABSENT;
-  return (typeof v === 'string' ? v : String(v)).toLowerCase();
+  return safeText(v).toLowerCase();
 }
 
 /** An event's bucket key: lowercased Channel and numeric EventID, null where absent or unusable. */

@@ -24,7 +24,15 @@ export type CompareOp = 'gt' | 'gte' | 'lt' | 'lte';
 /** A matcher for one rule value. Tagged by `kind`; `anyOf` is an expansion (windash, base64offset, placeholders). */
 export type Matcher =
   /** Whole-value match of a string pattern against the value rendered as text (§4, §5). */
-  | { kind: 'string'; pattern: Pattern; cased: boolean; regex: RegExp; literal?: LiteralShape }
+  | {
+      kind: 'string';
+      pattern: Pattern;
+      cased: boolean;
+      regex: RegExp;
+      literal?: LiteralShape;
+      /** Set when no pure-ASCII text can match (a literal character outside ASCII; see needsNonAscii). */
+      nonAscii?: true;
+    }
   /** A YAML number used as a number: numeric equality (§4). */
   | { kind: 'number'; value: number }
   | { kind: 'bool'; value: boolean }

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { load } from 'js-yaml';
 import type { SigmaRule } from '../sigma/load-rule.js';
-import { planMatches } from '../evaluate/evaluate.js';
+import { planMatcher } from '../compile/compile-plan.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { readEventFileSync } from '../events/read-events.js';
 
@@ -87,7 +87,8 @@ export function runRegression(root: string, rules: readonly SigmaRule[], prefer:
         continue;
       }
       let actual = 0;
-      for (const e of events) if (planMatches(rule.plan, e.event as Event)) actual++;
+      const matches = planMatcher(rule.plan).match;
+      for (const e of events) if (matches(e.event as Event)) actual++;
       results.push({ ...base, test: name, status: actual >= expected ? 'pass' : 'fail', expected, actual, data });
     }
   }

@@ -353,11 +353,22 @@ export function literalShape(p: Pattern, cased: boolean): LiteralShape | undefin
   return { mode, text: cased ? text : text.toLowerCase() };
 }
 
+/**
+ * True when the pattern can never match a pure-ASCII text: a literal character outside ASCII
+ * that no ASCII character equals under the comparison. Case-insensitively (simple case folding)
+ * only U+017F (ſ) and U+212A (Kelvin sign) fold into ASCII; byte patterns are left alone.
+ */
+export function needsNonAscii(p: Pattern, cased: boolean): boolean {
+  if (p.bytes) return false;
+  return p.tokens.some((t) => t.t === 'lit' && /[^\x00-\x7f]/.test(cased ? t.s : t.s.replace(/[\u017f\u212a]/g, '')));
+}
+
 function patternMatcher(alts: Pattern[], cased: boolean): Matcher {
   const ms: Matcher[] = alts.map((pattern) => {
     const m: Matcher = { kind: 'string', pattern, cased, regex: patternRegex(pattern, cased) };
     const shape = literalShape(pattern, cased);
     if (shape !== undefined) m.literal = shape;
+    if (needsNonAscii(pattern, cased)) m.nonAscii = true;
     return m;
   });
   return ms.length === 1 ? (ms[0] as Matcher) : { kind: 'anyOf', members: ms };

@@ -8,30 +8,35 @@ import { loadEnvironment, printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
 import { collectRules } from '../../rules/collect-rules.js';
 import { readEvents } from '../../events/read-events.js';
-import { compileLogsourceFilter } from '../../logsource/logsource.js';
-import { EventView, planMatches } from '../../evaluate/evaluate.js';
 import type { Event } from '../../evaluate/evaluate.js';
+import { RuleIndex } from '../../compile/rule-index.js';
+import { compilePlan, describeCompiled } from '../../compile/compile-plan.js';
 
 export const evalSpec: CommandSpec = {
   name: 'eval',
   summary: 'Evaluate rules against events and print one JSON line per match.',
-  usage: 'eval <rule files or folders...> --events <files...> [--logsource ignore|map]',
+  usage: 'eval <rule files or folders...> --events <files...> [--logsource ignore|map] [--verbose] | eval <rules...> --dump-js',
   description:
     'Each match prints {"rule": <id>, "path": <rule file>, "event": N}, N counting events from 0 across all\n' +
     'event files in the order given. A rule that cannot be loaded prints {"path", "error": {code, message,\n' +
     'line, column}}. Event files may be JSONL, JSON arrays, concatenated JSON objects or EVTX-JSON.\n' +
-    'Exit 0 when every rule and event file loaded, 2 otherwise (the others are still evaluated).',
+    'Exit 0 when every rule and event file loaded, 2 otherwise (the others are still evaluated).\n' +
+    'Rules run as compiled matchers behind a rule index; --dump-js prints the generated JavaScript of each\n' +
+    'rule instead of evaluating, and --verbose names rules the compiler declined (they run on the evaluator).',
   options: {
     events: { type: 'string', multiple: true, arg: '<files...>', help: 'event files to evaluate' },
     logsource: { type: 'string', choices: ['ignore', 'map'], default: 'ignore', help: 'apply the logsource mapping to pick the events a rule sees' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
+    'dump-js': { type: 'boolean', help: 'print the compiled JavaScript of each rule and exit' },
+    verbose: { type: 'boolean', help: 'report how rules were compiled and indexed' },
   },
 };
 
 export async function evalCommand(args: Parsed, io: Io): Promise<number> {
   const rulePaths = args.positionals;
   const eventFiles = list(args.values.events);
-  if (rulePaths.length === 0 || eventFiles.length === 0) {
+  const dumpJs = args.values['dump-js'] === true;
+  if (rulePaths.length === 0 || (eventFiles.length === 0 && !dumpJs)) {
     io.err(`sigmatest eval needs rule paths and --events files. See 'sigmatest eval --help'.\n`);
     return EXIT.usage;
   }
@@ -61,11 +66,19 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
       io.err(`${f.file}: ${o.kind} document ${o.document + 1}${o.title ? ` '${o.title}'` : ''} loaded, not evaluated (${o.kind} rules are not evaluated yet)\n`);
     }
   }
-  const mapLogsource = args.values.logsource === 'map';
-  const rules = set.rules.map((r) => ({
-    rule: r,
-    applies: mapLogsource ? compileLogsourceFilter(r.logsource, env.mapping) : () => true,
-  }));
+  if (dumpJs) {
+    for (const r of set.rules) {
+      const c = compilePlan(r.plan);
+      io.out(`// ${r.file}${r.id ? ` (${r.id})` : ''}\n${c.ok ? describeCompiled(c.compiled) : `// not compiled: ${c.reason}\n`}\n`);
+    }
+    return invalid ? EXIT.usage : EXIT.ok;
+  }
+  const index = new RuleIndex(set.rules, { mapping: args.values.logsource === 'map' ? env.mapping : null });
+  if (args.values.verbose === true) {
+    const s = index.stats;
+    io.err(`eval: ${s.compiled} of ${s.rules} rules compiled, ${s.indexed} indexed by needles\n`);
+    for (const d of s.declined) io.err(`eval: ${d.rule.file}: not compiled (${d.reason}); the reference evaluator runs it\n`);
+  }
   const started = process.hrtime.bigint();
   let n = 0;
   let matches = 0;
@@ -76,14 +89,9 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
         printDiagnostics(io, [rec.diagnostic]);
         continue;
       }
-      const event = rec.event as Event;
-      const view = new EventView(event);
-      for (const { rule, applies } of rules) {
-        if (!applies(event)) continue;
-        if (planMatches(rule.plan, view)) {
-          matches++;
-          io.out(`${JSON.stringify({ rule: rule.id ?? null, path: rule.file, event: n })}\n`);
-        }
+      for (const rule of index.matches(rec.event as Event)) {
+        matches++;
+        io.out(`${JSON.stringify({ rule: rule.id ?? null, path: rule.file, event: n })}\n`);
       }
       n++;
     }

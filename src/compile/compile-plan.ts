@@ -1,0 +1,262 @@
+/**
+ * Compiles a match plan into a specialised JavaScript function, the way schema validators
+ * compile schemas: the plan's structure (condition, identifiers, items, value lists) becomes
+ * straight-line code, and the common case (the field is a string) runs precomputed lowercased
+ * needles through `===`/`includes`/`startsWith`/`endsWith`, or the value's regex.
+ *
+ * Safety: no rule data is ever written into the source. Field names, needles, regexes and
+ * numbers are passed by reference in the data array `d` and named `d0`, `d1`, ... in the code;
+ * the source holds only generated names and operators. Everything the fast path does not
+ * handle (an absent, non-string or multi-valued field, dotted paths, keywords, `fieldref`)
+ * calls the reference evaluator's item function, so the compiled function is the reference
+ * semantics by construction; `compile-plan.test.ts` checks it against `evaluatePlan`.
+ */
+import type { ConditionNode } from '../condition/parse-condition.js';
+import type { Matcher, MatchPlan, PlanItem, SearchNode } from '../plan/plan.js';
+import { EventView, itemHolds, matcherHolds, planMatches } from '../evaluate/evaluate.js';
+import type { Event } from '../evaluate/evaluate.js';
+import { eventLeaves, numericValue } from '../evaluate/field-access.js';
+
+export type CompiledMatch = (event: Event) => boolean;
+
+export interface CompiledPlan {
+  match: CompiledMatch;
+  /** The generated function body (for `--dump-js`). */
+  source: string;
+  /** The values `d0`, `d1`, ... of the source refer to. */
+  data: unknown[];
+}
+
+export type CompileResult = { ok: true; compiled: CompiledPlan } | { ok: false; reason: string };
+
+const NO_VALUES = new EventView({});
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/** The keyword leaves of an event (§6) with their lowercase forms (null when not ASCII), per event. */
+const leafCache = new WeakMap<Event, { texts: string[]; lowers: Array<string | null> }>();
+export function leavesOf(e: Event): { texts: string[]; lowers: Array<string | null> } {
+  let c = leafCache.get(e);
+  if (c === undefined) {
+    const texts = eventLeaves(e);
+    c = { texts, lowers: texts.map((t) => (ASCII_ONLY.test(t) ? t.toLowerCase() : null)) };
+    leafCache.set(e, c);
+  }
+  return c;
+}
+
+/** Helpers the generated code calls (passed as `h`, never as text). */
+const HELPERS = {
+  /** The reference truth of an item: the slow path. */
+  item: (item: PlanItem, e: Event): boolean => itemHolds(item, new EventView(e)),
+  /** The reference truth of one matcher on one string value. */
+  holds: (m: Matcher, v: string): boolean => matcherHolds(m, [v], NO_VALUES),
+  lower: (v: string): string | null => (ASCII_ONLY.test(v) ? v.toLowerCase() : null),
+  num: numericValue,
+  /** Does `test` hold for some keyword leaf of the event? */
+  anyLeaf: (e: Event, test: (v: string, l: string | null) => boolean): boolean => {
+    const { texts, lowers } = leavesOf(e);
+    for (let i = 0; i < texts.length; i++) if (test(texts[i] as string, lowers[i] ?? null)) return true;
+    return false;
+  },
+};
+
+/** Generates code while keeping rule data out of it. */
+class Emitter {
+  readonly data: unknown[] = [];
+  private readonly refs = new Map<unknown, string>();
+  readonly functions: string[] = [];
+
+  /** A name for a value of the rule, passed by reference. */
+  ref(value: unknown): string {
+    let name = this.refs.get(value);
+    if (name === undefined) {
+      name = `d${this.data.length}`;
+      this.data.push(value);
+      this.refs.set(value, name);
+    }
+    return name;
+  }
+}
+
+const LITERAL_OP = { eq: '===', contains: 'includes', startswith: 'startsWith', endswith: 'endsWith' } as const;
+
+/** A boolean expression for matcher `m` on the string `v` (with `l` its lowercase or null). */
+function valueExpr(m: Matcher, em: Emitter, needsLower: { used: boolean }): string | undefined {
+  switch (m.kind) {
+    case 'string': {
+      const re = em.ref(m.regex);
+      const lit = m.literal;
+      if (m.nonAscii === true) {
+        needsLower.used = true;
+        return `(l === null && ${re}.test(v))`;
+      }
+      if (lit === undefined) return `${re}.test(v)`;
+      const t = em.ref(lit.text);
+      const test = (x: string): string => (lit.mode === 'eq' ? `${x} === ${t}` : `${x}.${LITERAL_OP[lit.mode]}(${t})`);
+      if (m.cased) return test('v');
+      needsLower.used = true;
+      return `(l !== null ? ${test('l')} : ${re}.test(v))`;
+    }
+    case 're':
+      return `${em.ref(m.regex)}.test(v)`;
+    case 'null':
+      return 'false';
+    case 'exists':
+      return m.value ? 'true' : 'false';
+    case 'number':
+      return `h.num(v) === ${em.ref(m.value)}`;
+    case 'bool':
+    case 'cidr':
+    case 'compare':
+      return `h.holds(${em.ref(m)}, v)`;
+    case 'fieldref':
+      return undefined;
+    case 'anyOf': {
+      const parts = m.members.map((mm) => valueExpr(mm, em, needsLower));
+      if (parts.some((p) => p === undefined)) return undefined;
+      return `(${parts.join(' || ')})`;
+    }
+  }
+}
+
+/** Does any value of the matcher tree need a check the fast paths cannot express? */
+function hasKind(m: Matcher, kinds: ReadonlyArray<Matcher['kind']>): boolean {
+  return kinds.includes(m.kind) || (m.kind === 'anyOf' && m.members.some((mm) => hasKind(mm, kinds)));
+}
+
+/** Emits the function of one item; returns its name. */
+function emitItem(item: PlanItem, em: Emitter): string {
+  const name = `i${item.id}`;
+  const slow = `h.item(${em.ref(item)}, e)`;
+  const needsLower = { used: false };
+  const parts = item.values.map((v) => valueExpr(v.matcher, em, needsLower));
+  if (parts.length === 0 || parts.some((p) => p === undefined)) {
+    em.functions.push(`function ${name}(e) { return ${slow}; }`);
+    return name;
+  }
+  const join = (ps: readonly string[]): string => (ps.length === 1 ? (ps[0] as string) : ps.join(item.all ? ' && ' : ' || '));
+  const negate = (body: string): string => (item.neq ? `!(${body})` : body);
+  if (item.field === null) return emitKeywordItem(item, parts as string[], em, slow);
+  const lines = [`function ${name}(e) {`, `  const v = e[${em.ref(item.field)}];`, `  if (typeof v !== 'string') {`];
+  // An absent plain field: the item's truth is a constant of the plan (dotted names may resolve through objects).
+  if (!item.field.includes('.')) lines.push(`    if (v === undefined) return ${itemHolds(item, NO_VALUES) ? 'true' : 'false'};`);
+  if (item.values.every((v) => v.matcher.kind === 'number')) {
+    const nums = item.values.map((v) => `v === ${em.ref((v.matcher as { value: number }).value)}`);
+    lines.push(`    if (typeof v === 'number') return ${negate(join(nums))};`);
+  }
+  lines.push(`    return ${slow};`, '  }');
+  if (needsLower.used) lines.push('  const l = h.lower(v);');
+  lines.push(`  return ${negate(join(parts as string[]))};`, '}');
+  em.functions.push(lines.join('\n'));
+  return name;
+}
+
+/**
+ * A keyword item (§6): any leaf of the event holds a value (every value with `all`). The leaves
+ * and their lowercase forms are computed once per event and shared by every rule.
+ */
+function emitKeywordItem(item: PlanItem, parts: string[], em: Emitter, slow: string): string {
+  const name = `i${item.id}`;
+  // `null`/`exists` on keywords depend on the whole leaf list, not on one leaf: the evaluator decides.
+  if (item.values.some((v) => hasKind(v.matcher, ['null', 'exists']))) {
+    em.functions.push(`function ${name}(e) { return ${slow}; }`);
+    return name;
+  }
+  const tests = item.all ? parts : [parts.join(' || ')];
+  const fns = tests.map((body, j) => {
+    const fn = `${name}_${j}`;
+    em.functions.push(`function ${fn}(v, l) { return ${body}; }`);
+    return `h.anyLeaf(e, ${fn})`;
+  });
+  const body = fns.join(' && ');
+  em.functions.push(`function ${name}(e) { return ${item.neq ? `!(${body})` : body}; }`);
+  return name;
+}
+
+function searchExpr(n: SearchNode, em: Emitter): string {
+  switch (n.kind) {
+    case 'item':
+      return `${emitItem(n.item, em)}(e)`;
+    case 'and':
+      return n.items.length === 0 ? 'true' : `(${n.items.map((it) => `${emitItem(it, em)}(e)`).join(' && ')})`;
+    case 'or':
+      return n.children.length === 0 ? 'false' : `(${n.children.map((c) => searchExpr(c, em)).join(' || ')})`;
+  }
+}
+
+function conditionExpr(n: ConditionNode, plan: MatchPlan, ids: Map<string, string>): string {
+  const id = (name: string): string => {
+    const fn = ids.get(name);
+    return fn === undefined ? 'false' : `${fn}(e)`;
+  };
+  switch (n.kind) {
+    case 'id':
+      return id(n.name);
+    case 'not':
+      return `!${conditionExpr(n.arg, plan, ids)}`;
+    case 'and':
+      return `(${n.args.map((a) => conditionExpr(a, plan, ids)).join(' && ')})`;
+    case 'or':
+      return `(${n.args.map((a) => conditionExpr(a, plan, ids)).join(' || ')})`;
+    case 'of': {
+      const targets = plan.targets[n.target] ?? [];
+      if (targets.length === 0) return n.quant === 'one' ? 'false' : 'true';
+      return `(${targets.map(id).join(n.quant === 'one' ? ' || ' : ' && ')})`;
+    }
+  }
+}
+
+/** Compiles a plan; declines (with the reason) when it cannot, and callers fall back to the evaluator. */
+export function compilePlan(plan: MatchPlan): CompileResult {
+  const em = new Emitter();
+  const ids = new Map<string, string>();
+  plan.identifiers.forEach((ident, i) => {
+    const fn = `s${i}`;
+    ids.set(ident.name, fn);
+    em.functions.push(`function ${fn}(e) { return ${searchExpr(ident.body, em)}; }`);
+  });
+  const cond = conditionExpr(plan.condition, plan, ids);
+  const header = em.data.length === 0 ? '' : `const [${em.data.map((_, i) => `d${i}`).join(', ')}] = d;\n`;
+  const source = `'use strict';\n${header}${em.functions.join('\n')}\nreturn function match(e) { return ${cond}; };\n`;
+  try {
+    const factory = new Function('d', 'h', source) as (d: unknown[], h: typeof HELPERS) => CompiledMatch;
+    return { ok: true, compiled: { match: factory(em.data, HELPERS), source, data: em.data } };
+  } catch (e) {
+    return { ok: false, reason: `code generation failed: ${(e as Error).message}` };
+  }
+}
+
+/** A matcher for a plan (memoised per plan): compiled when possible, else the reference evaluator. */
+export function planMatcher(plan: MatchPlan, interpret = false): PlanMatcher {
+  if (interpret) return { match: (e) => planMatches(plan, e), compiled: false, reason: 'interpreted on request' };
+  let m = matcherCache.get(plan);
+  if (m === undefined) {
+    const r = compilePlan(plan);
+    m = r.ok ? { match: r.compiled.match, compiled: true } : { match: (e) => planMatches(plan, e), compiled: false, reason: r.reason };
+    matcherCache.set(plan, m);
+  }
+  return m;
+}
+
+export interface PlanMatcher {
+  match: CompiledMatch;
+  /** False when the compiler declined and the reference evaluator runs instead. */
+  compiled: boolean;
+  reason?: string;
+}
+
+const matcherCache = new WeakMap<MatchPlan, PlanMatcher>();
+
+/** The generated source with a legend of its data, for `--dump-js`. */
+export function describeCompiled(c: CompiledPlan): string {
+  const legend = c.data.map((v, i) => `// d${i} = ${describeDatum(v)}`);
+  return `${legend.join('\n')}\n${c.source}`;
+}
+
+function describeDatum(v: unknown): string {
+  if (v instanceof RegExp) return `/${v.source}/${v.flags}`.replace(/[\r\n\u2028\u2029]/g, ' ');
+  if (typeof v === 'string' || typeof v === 'number') return JSON.stringify(v);
+  if (typeof v === 'object' && v !== null && 'path' in v) return `item ${String((v as PlanItem).path)}`;
+  if (typeof v === 'object' && v !== null && 'kind' in v) return `matcher ${String((v as Matcher).kind)}`;
+  return String(v);
+}

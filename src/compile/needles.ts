@@ -1,0 +1,152 @@
+/**
+ * Necessary needles of a rule, for the prefilter of the rule index: a set of alternatives
+ * `(field, needle)` such that whenever the rule matches an event, at least one alternative's
+ * field has a value whose folded text contains the needle. A rule without such a set (keywords,
+ * negations only, regexes, numbers...) is a candidate for every event of its logsource.
+ *
+ * Soundness rests on two facts: a string pattern can only match a text that contains each of its
+ * literal runs (so any ASCII piece of a run is necessary), and case-insensitive matching (`iu`,
+ * simple case folding) relates an ASCII needle letter only to its two ASCII cases and to U+017F
+ * (ſ, folds to s) and U+212A (Kelvin sign, folds to k): {@link foldCode} maps text into that space.
+ */
+import type { ConditionNode } from '../condition/parse-condition.js';
+import type { Matcher, MatchPlan, PlanItem, SearchNode } from '../plan/plan.js';
+
+/** The pseudo-field of keyword needles: every leaf of the event (§6). */
+export const KEYWORDS = '\u0000keywords';
+
+export interface Needle {
+  /** The field, or {@link KEYWORDS}. */
+  field: string;
+  /** Lowercase ASCII text, non-empty, or {@link NON_ASCII}. */
+  text: string;
+}
+
+/** null: no necessary set known (always a candidate); []: the rule can never match. */
+export type NeedleSet = Needle[] | null;
+
+/**
+ * The needle "some character outside ASCII": texts a {@link Matcher} with `nonAscii` can match
+ * always contain one (after folding, which maps only ſ and the Kelvin sign into ASCII).
+ */
+export const NON_ASCII = '\u0080';
+
+/** Needles longer than this are cut to their last MAX_NEEDLE characters (still necessary). */
+export const MAX_NEEDLE = 12;
+
+/** The character code a text character is compared as: lowercase ASCII, or itself. */
+export function foldCode(c: number): number {
+  if (c >= 65 && c <= 90) return c + 32;
+  if (c === 0x17f) return 115; // ſ
+  if (c === 0x212a) return 107; // Kelvin sign
+  return c;
+}
+
+const ASCII_RUN = /[\x00-\x7f]+/g;
+
+/** The best necessary needle text of a string matcher, or undefined. */
+function patternNeedle(m: Extract<Matcher, { kind: 'string' }>): string | undefined {
+  if (m.pattern.bytes) return undefined;
+  if (m.nonAscii === true) return NON_ASCII;
+  let best = '';
+  for (const tok of m.pattern.tokens) {
+    if (tok.t !== 'lit') continue;
+    for (const run of tok.s.match(ASCII_RUN) ?? []) if (run.length > best.length) best = run;
+  }
+  if (best === '') return undefined;
+  const lower = best.toLowerCase();
+  return lower.length > MAX_NEEDLE ? lower.slice(lower.length - MAX_NEEDLE) : lower;
+}
+
+function matcherNeedles(m: Matcher, field: string): NeedleSet {
+  switch (m.kind) {
+    case 'string': {
+      const text = patternNeedle(m);
+      return text === undefined ? null : [{ field, text }];
+    }
+    case 'anyOf':
+      return union(m.members.map((mm) => matcherNeedles(mm, field)));
+    default:
+      return null;
+  }
+}
+
+/** Needles an OR needs: all alternatives must have a set. */
+function union(sets: NeedleSet[]): NeedleSet {
+  if (sets.some((s) => s === null)) return null;
+  const out: Needle[] = [];
+  const seen = new Set<string>();
+  for (const s of sets as Needle[][]) {
+    for (const n of s) {
+      const k = `${n.field}\u0000${n.text}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(n);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * How selective a set is (higher is better): its weakest needle decides, short needles being
+ * common; many alternatives cost a little.
+ */
+function score(s: Needle[]): number {
+  if (s.length === 0) return Infinity;
+  let min = Infinity;
+  for (const n of s) min = Math.min(min, n.text.length);
+  return min * 100 - Math.min(s.length, 99);
+}
+
+/** Needles an AND needs: any one conjunct's set will do; the most selective is kept. */
+function best(sets: NeedleSet[]): NeedleSet {
+  let out: NeedleSet = null;
+  for (const s of sets) if (s !== null && (out === null || score(s) > score(out))) out = s;
+  return out;
+}
+
+function itemNeedles(item: PlanItem): NeedleSet {
+  if (item.neq || item.values.length === 0) return null;
+  const field = item.field ?? KEYWORDS;
+  const sets = item.values.map((v) => matcherNeedles(v.matcher, field));
+  return item.all ? best(sets) : union(sets);
+}
+
+function searchNeedles(n: SearchNode): NeedleSet {
+  switch (n.kind) {
+    case 'item':
+      return itemNeedles(n.item);
+    case 'and':
+      return best(n.items.map(itemNeedles));
+    case 'or':
+      return union(n.children.map(searchNeedles));
+  }
+}
+
+/** The necessary needles of a plan (see the module comment). */
+export function planNeedles(plan: MatchPlan): NeedleSet {
+  const bodies = new Map(plan.identifiers.map((i) => [i.name, i.body]));
+  const id = (name: string): NeedleSet => {
+    const body = bodies.get(name);
+    return body === undefined ? [] : searchNeedles(body);
+  };
+  const walk = (n: ConditionNode): NeedleSet => {
+    switch (n.kind) {
+      case 'id':
+        return id(n.name);
+      case 'not':
+        return null;
+      case 'and':
+        return best(n.args.map(walk));
+      case 'or':
+        return union(n.args.map(walk));
+      case 'of': {
+        const names = plan.targets[n.target] ?? [];
+        if (n.quant === 'one') return union(names.map(id));
+        return best(names.map(id));
+      }
+    }
+  };
+  return walk(plan.condition);
+}
