@@ -84,7 +84,8 @@ const LITERAL_OP = { eq: '===', contains: 'includes', startswith: 'startsWith', 
 function valueExpr(m: Matcher, em: Emitter, needsLower: { used: boolean }): string | undefined {
   switch (m.kind) {
     case 'string': {
-      const re = em.ref(m.regex);
+      // The matcher, not its regex: the regex is built only if a text needs it.
+      const re = `${em.ref(m)}.regex`;
       const lit = m.literal;
       if (m.nonAscii === true) {
         needsLower.used = true;
@@ -257,6 +258,9 @@ function describeDatum(v: unknown): string {
   if (v instanceof RegExp) return `/${v.source}/${v.flags}`.replace(/[\r\n\u2028\u2029]/g, ' ');
   if (typeof v === 'string' || typeof v === 'number') return JSON.stringify(v);
   if (typeof v === 'object' && v !== null && 'path' in v) return `item ${String((v as PlanItem).path)}`;
-  if (typeof v === 'object' && v !== null && 'kind' in v) return `matcher ${String((v as Matcher).kind)}`;
+  if (typeof v === 'object' && v !== null && 'kind' in v) {
+    const m = v as Matcher;
+    return m.kind === 'string' ? `matcher ${describeDatum(m.regex)}` : `matcher ${m.kind}`;
+  }
   return String(v);
 }

@@ -97,7 +97,7 @@ function eventArb(plan: MatchPlan): fc.Arbitrary<Event> {
 function checkRules(rules: readonly SigmaRule[], runs: number): void {
   const index = new RuleIndex(rules, { mapping: null });
   const mapped = new RuleIndex(rules, { mapping: builtinMapping });
-  expect(index.stats.declined).toEqual([]);
+  expect(index.stats().declined).toEqual([]);
   rules.forEach((rule) => {
     const compiled = compilePlan(rule.plan);
     if (!compiled.ok) throw new Error(`${rule.file}: ${compiled.reason}`);

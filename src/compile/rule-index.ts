@@ -29,7 +29,8 @@ export interface RuleIndexOptions {
 
 interface Entry {
   rule: SigmaRule;
-  match: CompiledMatch;
+  /** Compiled on first use: a scan compiles only the rules its events get near. */
+  match: CompiledMatch | undefined;
   needles: NeedleSet;
 }
 
@@ -60,30 +61,42 @@ export class RuleIndex {
   private readonly mark: Int32Array;
   private epoch = 0;
   private readonly found: number[] = [];
-  readonly stats: RuleIndexStats;
+  private readonly interpret: boolean;
 
   constructor(
     readonly rules: readonly SigmaRule[],
     options: RuleIndexOptions,
   ) {
-    const declined: RuleIndexStats['declined'] = [];
-    this.entries = rules.map((rule) => {
-      const m = planMatcher(rule.plan, options.interpret === true);
-      if (!m.compiled && options.interpret !== true) declined.push({ rule, reason: m.reason ?? 'declined' });
-      return { rule, match: m.match, needles: planNeedles(rule.plan) };
-    });
+    this.interpret = options.interpret === true;
+    this.entries = rules.map((rule) => ({ rule, match: undefined, needles: planNeedles(rule.plan) }));
     this.mark = new Int32Array(rules.length);
     if (options.mapping === null) this.byLogsource = null;
     else {
       this.byLogsource = new LogsourceIndex<number>(options.mapping);
       rules.forEach((r, i) => this.byLogsource?.add(r.logsource, i));
     }
-    this.stats = {
-      rules: rules.length,
-      compiled: options.interpret === true ? 0 : rules.length - declined.length,
+  }
+
+  /** Compiles every rule now (rather than on first use) and reports how. */
+  stats(): RuleIndexStats {
+    const declined: RuleIndexStats['declined'] = [];
+    for (const e of this.entries) {
+      const m = planMatcher(e.rule.plan, this.interpret);
+      e.match = m.match;
+      if (!m.compiled && !this.interpret) declined.push({ rule: e.rule, reason: m.reason ?? 'declined' });
+    }
+    return {
+      rules: this.entries.length,
+      compiled: this.interpret ? 0 : this.entries.length - declined.length,
       declined,
       indexed: this.entries.filter((e) => e.needles !== null).length,
     };
+  }
+
+  private test(i: number, event: Event): boolean {
+    const e = this.entries[i] as Entry;
+    e.match ??= planMatcher(e.rule.plan, this.interpret).match;
+    return e.match(event);
   }
 
   /** The rules that match `event`, in rule order. */
@@ -108,8 +121,8 @@ export class RuleIndex {
       }
     }
     const hits: number[] = [];
-    for (const i of g.always) if ((this.entries[i] as Entry).match(event)) hits.push(i);
-    for (const i of found) if ((this.entries[i] as Entry).match(event)) hits.push(i);
+    for (const i of g.always) if (this.test(i, event)) hits.push(i);
+    for (const i of found) if (this.test(i, event)) hits.push(i);
     if (hits.length > 1) hits.sort((a, b) => a - b);
     return hits.map((i) => (this.entries[i] as Entry).rule);
   }

@@ -365,7 +365,17 @@ export function needsNonAscii(p: Pattern, cased: boolean): boolean {
 
 function patternMatcher(alts: Pattern[], cased: boolean): Matcher {
   const ms: Matcher[] = alts.map((pattern) => {
-    const m: Matcher = { kind: 'string', pattern, cased, regex: patternRegex(pattern, cased) };
+    // The regex is built on first use: most values are decided by their literal shape.
+    let regex: RegExp | undefined;
+    const m: Matcher = {
+      kind: 'string',
+      pattern,
+      cased,
+      get regex(): RegExp {
+        regex ??= patternRegex(pattern, cased);
+        return regex;
+      },
+    };
     const shape = literalShape(pattern, cased);
     if (shape !== undefined) m.literal = shape;
     if (needsNonAscii(pattern, cased)) m.nonAscii = true;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { loadRuleText } from '../sigma/load-rule.js';
+import type { SigmaRule } from '../sigma/load-rule.js';
+import { evaluatePlan } from '../evaluate/evaluate.js';
+import { compilePlan, describeCompiled, planMatcher } from './compile-plan.js';
+
+function rule(detection: string): SigmaRule {
+  const loaded = loadRuleText(`title: t\nlogsource: {product: windows}\ndetection:\n${detection}`, 't.yml');
+  const r = loaded.rules[0];
+  if (r === undefined) throw new Error(JSON.stringify(loaded.diagnostics));
+  return r;
+}
+
+function compiled(r: SigmaRule) {
+  const c = compilePlan(r.plan);
+  if (!c.ok) throw new Error(c.reason);
+  return c.compiled;
+}
+
+describe('compilePlan', () => {
+  it('keeps rule data out of the generated source', () => {
+    const r = rule('  sel:\n    "x\']; globalThis.pwned = 1; //": "*/ globalThis.pwned = 2; /*"\n    CommandLine|contains: \'`${globalThis.pwned = 3}\'\n  condition: sel');
+    const c = compiled(r);
+    expect(c.source).not.toContain('pwned');
+    expect(c.source).not.toContain('CommandLine');
+    const e = { "x']; globalThis.pwned = 1; //": '*/ globalThis.pwned = 2; /*', CommandLine: 'a`${globalThis.pwned = 3}b' };
+    expect(c.match(e)).toBe(true);
+    expect((globalThis as Record<string, unknown>).pwned).toBeUndefined();
+    // The data travels by reference and is listed for --dump-js.
+    expect(c.data).toContain('CommandLine');
+    expect(describeCompiled(c)).toContain('"CommandLine"');
+  });
+
+  it('uses indexOf-style tests on precomputed lowercase needles, and the regex only for wildcards in the middle', () => {
+    const c = compiled(rule(`  sel:\n    Image|endswith: '\\\\CMD.exe'\n    CommandLine: 'a*b'\n  condition: sel`));
+    expect(c.source).toContain('l.endsWith(');
+    expect(c.data).toContain('\\cmd.exe');
+    expect(c.source).toMatch(/\.regex\.test\(v\)/);
+  });
+
+  it('decides an absent plain field at compile time and sends other shapes to the reference item', () => {
+    const r = rule(`  sel:\n    User: null\n    Image|endswith: '.exe'\n  condition: sel`);
+    const c = compiled(r);
+    expect(c.source).toContain('return true;'); // User absent: null matches
+    for (const e of [{ Image: 'a.exe' }, { Image: 'a.exe', User: null }, { Image: ['x', 'a.EXE'] }, { Image: 'a.exe', User: 'u' }, { Image: 7 }]) {
+      expect(c.match(e), JSON.stringify(e)).toBe(evaluatePlan(r.plan, e).match);
+    }
+  });
+
+  it('matches non-ASCII text by the regex (Unicode case folding) and never an ASCII text for a non-ASCII needle', () => {
+    const r = rule(`  sel:\n    CommandLine|contains: 'ÉCOLE'\n  k:\n    CommandLine|contains: 'sekurlsa'\n  condition: sel or k`);
+    const c = compiled(r);
+    expect(c.match({ CommandLine: 'x école y' })).toBe(true);
+    expect(c.match({ CommandLine: 'x ecole y' })).toBe(false);
+    expect(c.match({ CommandLine: 'ſekurlſa' })).toBe(true); // ſ folds to s
+    expect(c.match({ CommandLine: 'SEKURLSA' })).toBe(true);
+  });
+
+  it('compiles keywords, numbers and the quantifiers', () => {
+    const r = rule(`  keywords: ['mimikatz', 'sekurlsa::*']\n  sel_1: {EventID: [4624, 4625]}\n  sel_2: {EventID: 1}\n  condition: keywords or all of sel_*`);
+    const c = compiled(r);
+    expect(c.match({ a: { b: ['x', 'run MIMIKATZ now'] } })).toBe(true);
+    expect(c.match({ EventID: 4624 })).toBe(false);
+    expect(c.match({ EventID: '4624', x: 'sekurlsa::logonpasswords' })).toBe(true);
+    expect(compiled(rule(`  sel_1: {EventID: 4624}\n  condition: 1 of sel_1 or 1 of nothing_*`)).match({ EventID: 4624 })).toBe(true);
+  });
+
+  it('memoises the matcher per plan and can be told to interpret', () => {
+    const r = rule(`  sel: {a: 1}\n  condition: sel`);
+    expect(planMatcher(r.plan)).toBe(planMatcher(r.plan));
+    expect(planMatcher(r.plan).compiled).toBe(true);
+    const i = planMatcher(r.plan, true);
+    expect(i.compiled).toBe(false);
+    expect(i.match({ a: 1 })).toBe(true);
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { loadRuleText } from '../sigma/load-rule.js';
+import { KEYWORDS, MAX_NEEDLE, NON_ASCII, foldCode, planNeedles } from './needles.js';
+import { NeedleAutomaton } from './needle-automaton.js';
+
+function needles(detection: string) {
+  const r = loadRuleText(`title: t\nlogsource: {product: windows}\ndetection:\n${detection}`, 't.yml').rules[0];
+  if (r === undefined) throw new Error(`rule did not load: ${detection}`);
+  return planNeedles(r.plan);
+}
+
+describe('planNeedles', () => {
+  it('takes the most selective conjunct and the union of alternatives', () => {
+    expect(needles(`  sel:\n    Image|endswith: ['\\\\a.exe', '\\\\bb.exe']\n    CommandLine|contains: ' -e'\n  condition: sel`)).toEqual([
+      { field: 'Image', text: '\\a.exe' },
+      { field: 'Image', text: '\\bb.exe' },
+    ]);
+    expect(needles(`  a: {x: 'foo'}\n  b: {y: 'barbaz'}\n  condition: a or b`)).toEqual([
+      { field: 'x', text: 'foo' },
+      { field: 'y', text: 'barbaz' },
+    ]);
+  });
+
+  it('knows nothing of negations, regexes and numbers, and that a missing identifier never matches', () => {
+    expect(needles(`  a: {x: 'foo'}\n  condition: not a`)).toBeNull();
+    expect(needles(`  a: {x|re: 'foo'}\n  condition: a`)).toBeNull();
+    expect(needles(`  a: {x: 5}\n  b: {y: 'z'}\n  condition: a or b`)).toBeNull();
+    expect(needles(`  a: {x: 5}\n  condition: a and 1 of nope_*`)).toEqual([]);
+  });
+
+  it('uses the longest ASCII run of a pattern, cut to its end, lowercased', () => {
+    expect(needles(`  a: {x: 'AB*\\\\Software\\\\Microsoft\\\\Windows\\\\Run*'}\n  condition: a`)).toEqual([{ field: 'x', text: '\\windows\\run' }]);
+    expect('\\windows\\run'.length).toBe(MAX_NEEDLE);
+    expect(needles(`  a: {x|contains: '😀'}\n  condition: a`)).toEqual([{ field: 'x', text: NON_ASCII }]);
+    expect(needles(`  keywords: ['Mimikatz']\n  condition: keywords`)).toEqual([{ field: KEYWORDS, text: 'mimikatz' }]);
+    // windash alternatives split runs at the dash.
+    expect(needles(`  a: {x|windash|contains: ' -decode '}\n  condition: a`)).toEqual([{ field: 'x', text: 'decode ' }]);
+  });
+});
+
+describe('NeedleAutomaton', () => {
+  it('reports every target whose needle occurs, once, with case and the ASCII-folding characters', () => {
+    const a = new NeedleAutomaton(['he', 'she', 'his', 'hers', 'sk', NON_ASCII], [0, 1, 2, 3, 4, 5]);
+    const mark = new Int32Array(6);
+    const found: number[] = [];
+    a.scan('uSHErs', mark, 1, found);
+    expect(found.sort()).toEqual([0, 1, 3]);
+    found.length = 0;
+    a.scan('ſ\u212a', mark, 2, found); // ſ + Kelvin sign fold to "sk"
+    expect(found).toEqual([4]);
+    found.length = 0;
+    a.scan('é', mark, 3, found);
+    expect(found).toEqual([5]);
+    expect(foldCode('Q'.charCodeAt(0))).toBe('q'.charCodeAt(0));
+  });
+
+  it('agrees with includes() on random texts', () => {
+    const needlesList = ['abc', 'bca', 'cab', 'aa', 'b', 'abcabc'];
+    const a = new NeedleAutomaton(needlesList, needlesList.map((_, i) => i));
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (let k = 1; k < 500; k++) {
+      const text = Array.from({ length: Math.floor(rnd() * 12) }, () => 'abcAB'[Math.floor(rnd() * 5)]).join('');
+      const found: number[] = [];
+      a.scan(text, new Int32Array(needlesList.length), 1, found);
+      const want = needlesList.flatMap((n, i) => (text.toLowerCase().includes(n) ? [i] : []));
+      expect(found.sort(), text).toEqual(want);
+    }
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { loadRuleText } from '../sigma/load-rule.js';
+import type { SigmaRule } from '../sigma/load-rule.js';
+import { builtinMapping } from '../logsource/logsource.js';
+import { RuleIndex } from './rule-index.js';
+
+function rule(name: string, logsource: string, detection: string): SigmaRule {
+  const r = loadRuleText(`title: ${name}\nlogsource: ${logsource}\ndetection:\n${detection}`, `${name}.yml`).rules[0];
+  if (r === undefined) throw new Error('rule did not load');
+  return r;
+}
+
+const proc = rule('proc', '{product: windows, category: process_creation}', `  sel: {Image|endswith: '\\\\whoami.exe'}\n  condition: sel`);
+const reg = rule('reg', '{product: windows, category: registry_set}', `  sel: {TargetObject|contains: '\\\\Run\\\\'}\n  condition: sel`);
+const any = rule('any', '{product: windows}', `  sel: {EventID: 1}\n  condition: sel`);
+const neg = rule('neg', '{product: windows, category: process_creation}', `  sel: {Image|endswith: '\\\\cmd.exe'}\n  f: {User: 'x'}\n  condition: not f and sel`);
+const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
+
+describe('RuleIndex', () => {
+  const rules = [proc, reg, any, neg];
+  it('applies the logsource mapping, and ignores it when told', () => {
+    const mapped = new RuleIndex(rules, { mapping: builtinMapping });
+    const ev = { Channel: SYSMON, EventID: 1, Image: 'C:\\Windows\\System32\\whoami.exe' };
+    expect(mapped.matches(ev).map((r) => r.title)).toEqual(['proc', 'any']);
+    // The same fields under EventID 13 are outside process_creation.
+    expect(mapped.matches({ ...ev, EventID: 13 }).map((r) => r.title)).toEqual([]);
+    const all = new RuleIndex(rules, { mapping: null });
+    expect(all.matches({ ...ev, EventID: 13 }).map((r) => r.title)).toEqual(['proc']);
+  });
+
+  it('returns rules in rule order whichever way they were found, and tries rules without needles always', () => {
+    const idx = new RuleIndex([neg, any, proc], { mapping: null });
+    expect(idx.matches({ EventID: 1, Image: 'x\\CMD.EXE' }).map((r) => r.title)).toEqual(['neg', 'any']);
+    expect(idx.matches({ EventID: 1, Image: 'x\\whoami.exe', User: 'x' }).map((r) => r.title)).toEqual(['any', 'proc']);
+  });
+
+  it('finds needles in arrays, numbers and nested objects', () => {
+    const idx = new RuleIndex([reg, rule('n', '{product: windows}', `  sel: {a.b|contains: '42'}\n  condition: sel`)], { mapping: null });
+    expect(idx.matches({ TargetObject: ['x', 'HKLM\\Software\\Run\\y'] }).map((r) => r.title)).toEqual(['reg']);
+    expect(idx.matches({ a: { b: 1420 } }).map((r) => r.title)).toEqual(['n']);
+    expect(idx.matches({ a: [{ b: 'x' }, { b: 'y42' }] }).map((r) => r.title)).toEqual(['n']);
+  });
+
+  it('reports compilation and needle indexing', () => {
+    const s = new RuleIndex(rules, { mapping: null }).stats();
+    expect(s).toMatchObject({ rules: 4, compiled: 4, declined: [], indexed: 3 });
+  });
+});
