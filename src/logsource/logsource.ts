@@ -62,8 +62,22 @@ export interface ResolvedLogsource {
   sources: Source[];
 }
 
-/** Resolves a rule's logsource to its sources (see the resolution order in the file comment). */
+const resolved = new WeakMap<LogsourceMapping, Map<string, ResolvedLogsource>>();
+
+/** Resolves a rule's logsource to its sources (see the resolution order in the file comment); memoised per mapping. */
 export function resolveLogsource(ls: Logsource, mapping: LogsourceMapping): ResolvedLogsource {
+  let memo = resolved.get(mapping);
+  if (memo === undefined) resolved.set(mapping, (memo = new Map()));
+  const key = logsourceKey(ls);
+  let r = memo.get(key);
+  if (r === undefined) {
+    r = resolveUncached(ls, mapping);
+    memo.set(key, r);
+  }
+  return r;
+}
+
+function resolveUncached(ls: Logsource, mapping: LogsourceMapping): ResolvedLogsource {
   const rule = normalize(ls);
   const ruleKeys = KEYS.filter((k) => rule[k] !== undefined);
   if (ruleKeys.length === 0) return { known: false, sources: [] };

@@ -75,7 +75,7 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
   }
   const index = new RuleIndex(set.rules, { mapping: args.values.logsource === 'map' ? env.mapping : null });
   if (args.values.verbose === true) {
-    const s = index.stats;
+    const s = index.stats();
     io.err(`eval: ${s.compiled} of ${s.rules} rules compiled, ${s.indexed} indexed by needles\n`);
     for (const d of s.declined) io.err(`eval: ${d.rule.file}: not compiled (${d.reason}); the reference evaluator runs it\n`);
   }
