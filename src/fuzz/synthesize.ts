@@ -48,8 +48,12 @@ function holdsOn(m: Matcher, value: unknown, event: Event): boolean {
 function valueFor(req: Requirement, event: Event, ctx: RealizeContext): unknown {
   const ms = req.matchers;
   const candidates: unknown[] = [];
-  const strings = ms.filter((m): m is Extract<Matcher, { kind: 'string' }> => m.kind === 'string');
-  const regexes = ms.filter((m) => m.kind === 're');
+  // Alternatives (windash, base64offset, placeholders) settle on one member for merging.
+  const concrete = ms.map(function one(m: Matcher): Matcher {
+    return m.kind === 'anyOf' && m.members.length > 0 ? one(pick(ctx.rnd, m.members)) : m;
+  });
+  const strings = concrete.filter((m): m is Extract<Matcher, { kind: 'string' }> => m.kind === 'string');
+  const regexes = concrete.filter((m) => m.kind === 're');
   if (strings.length + regexes.length > 1) {
     const found = regexes.map((m) => realizeMatcher(m, req.field, ctx));
     if (found.every((x) => typeof x === 'string')) candidates.push(mergeStrings(strings, found as string[], req.field, ctx));
@@ -174,7 +178,13 @@ export function synthesize(plan: MatchPlan, term: Term, ctx: RealizeContext, opt
       // A must-not-hold identifier holds: drop (or, for null/exists tests, set) a field it reads that no requirement set.
       const fixable = wrong.flatMap(([name, want]) => (want ? [] : plan.items.filter((it) => it.identifier === name && it.field !== null && !reqs.has(it.field))));
       if (fixable.length === 0) {
-        fail(`the requirements of ${wrong.map(([n, w]) => `${n}=${w}`).join(', ')} conflict`);
+        const held = wrong.filter(([, w]) => !w).map(([n]) => `'${n}'`);
+        const missed = wrong.filter(([, w]) => w).map(([n]) => `'${n}'`);
+        fail(
+          [held.length ? `${held.join(', ')} ${held.length > 1 ? 'hold' : 'holds'} as well on every such event` : '', missed.length ? `${missed.join(', ')} cannot be made true alongside` : '']
+            .filter(Boolean)
+            .join('; '),
+        );
         continue attempts;
       }
       const f = pick(ctx.rnd, fixable).field as string;

@@ -1,0 +1,360 @@
+/**
+ * Fuzzing one rule: property runs (fast-check, replayable from seed and path) and analyses of
+ * the rule itself, each producing findings with a stable code:
+ *
+ * - `PROPERTY_FAILED` (error): the engine disagrees with what a value means: a realisation of a
+ *   pattern (literals re-cased unless `cased`, embedded at random positions in realistic values,
+ *   every windash character) must match, and a copy with one character changed must match exactly
+ *   when the independent oracle ({@link oracleMatch}) says so. An engine bug.
+ * - `RULE_UNSATISFIABLE` (error): no event could be synthesised that matches, with the reason.
+ * - `EXCLUSION_DEAD` (warning): an exclusion that is never true for an event the rest matches.
+ * - `EXCLUSION_EVADABLE` (warning): an exclusion on a path-like field that also suppresses an
+ *   attacker-controllable variant (the excluded file name in a user-writable folder, on another
+ *   drive, a look-alike or prefixed name); the example is the event that slips through.
+ * - `STAGE_UNREACHABLE` (warning): a stage whose truth never changes the verdict.
+ * - `VALUE_SHADOWED` (warning): a value of an OR-list that another value of the list covers.
+ */
+import fc from 'fast-check';
+import type { SigmaRule } from '../sigma/load-rule.js';
+import type { LiteralShape, Matcher, PlanItem } from '../plan/plan.js';
+import { EventView, evaluateCondition, evaluatePlan, matcherHolds } from '../evaluate/evaluate.js';
+import type { Event } from '../evaluate/evaluate.js';
+import type { LogsourceMapping } from '../logsource/logsource.js';
+import type { SourcePos } from '../diagnostics.js';
+import { WINDASH_CHARS } from '../sigma/pattern.js';
+import { isPathLike } from '../../generators/registry.js';
+import { basename, isUserWritable, lookalikeNames, relocate, userWritableDir } from '../../generators/windows-paths.js';
+import { mergeTerms, mentioned, substitute, termsOf, toBoolExpr } from './condition-terms.js';
+import type { BoolExpr, Term } from './condition-terms.js';
+import { oracleApplies, oracleMatch } from './oracle.js';
+import { pick, realizePattern } from './realize.js';
+import { synthesize } from './synthesize.js';
+import { logsourceBase, realizeContext, seededRandom } from './witness.js';
+
+export type FindingCode = 'RULE_UNSATISFIABLE' | 'PROPERTY_FAILED' | 'EXCLUSION_DEAD' | 'EXCLUSION_EVADABLE' | 'STAGE_UNREACHABLE' | 'VALUE_SHADOWED';
+
+export const FINDING_SEVERITY: Record<FindingCode, 'error' | 'warning'> = {
+  RULE_UNSATISFIABLE: 'error',
+  PROPERTY_FAILED: 'error',
+  EXCLUSION_DEAD: 'warning',
+  EXCLUSION_EVADABLE: 'warning',
+  STAGE_UNREACHABLE: 'warning',
+  VALUE_SHADOWED: 'warning',
+};
+
+export interface Finding {
+  code: FindingCode;
+  severity: 'error' | 'warning';
+  message: string;
+  /** An event showing it (the counterexample, the event that slips through...). */
+  event?: Event;
+  /** Replay: `sigmatest fuzz <rule> --seed <seed>` (and fast-check's path for property failures). */
+  seed: number;
+  path: string;
+  /** The stage (identifier) or value concerned. */
+  stage?: string;
+  value?: string;
+  pos?: SourcePos;
+}
+
+export interface RuleFuzzResult {
+  rule: SigmaRule;
+  status: 'pass' | 'fail' | 'unsupported';
+  /** Matching events synthesised during the runs. */
+  witnesses: Event[];
+  findings: Finding[];
+  runs: number;
+  reason?: string;
+}
+
+export interface FuzzOptions {
+  runs: number;
+  seed: number;
+  mapping: LogsourceMapping | null;
+  /** Warnings fail the rule too. */
+  strict?: boolean;
+}
+
+const NO_VIEW = new EventView({});
+
+function finding(code: FindingCode, message: string, seed: number, path: string, extra: Partial<Finding> = {}): Finding {
+  return { code, severity: FINDING_SEVERITY[code], message, seed, path, ...extra };
+}
+
+/** The string matchers of the rule with their items (windash dashes stay classes, anyOf expanded). */
+function stringValues(items: readonly PlanItem[]): Array<{ item: PlanItem; source: string; m: Extract<Matcher, { kind: 'string' }> }> {
+  const out: Array<{ item: PlanItem; source: string; m: Extract<Matcher, { kind: 'string' }> }> = [];
+  const walk = (item: PlanItem, source: string, m: Matcher): void => {
+    if (m.kind === 'string') out.push({ item, source, m });
+    else if (m.kind === 'anyOf') for (const mm of m.members) walk(item, source, mm);
+  };
+  for (const it of items) for (const v of it.values) walk(it, v.source, v.matcher);
+  return out;
+}
+
+/** One check of a value against the oracle; a message when the engine disagrees. */
+function checkValue(v: ReturnType<typeof stringValues>[number], text: string): string | undefined {
+  if (!oracleApplies(v.m.pattern, text)) return undefined;
+  const want = oracleMatch(v.m.pattern, v.m.cased, text);
+  const got = matcherHolds(v.m, [text], NO_VIEW);
+  if (want === got) return undefined;
+  return `${v.item.path} value '${v.source}': the engine says ${got ? 'match' : 'no match'} for ${JSON.stringify(text)}, which the pattern ${want ? 'accepts' : 'rejects'}`;
+}
+
+const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** The property of one run: realisations match, every dash variant matches, a broken copy is judged like the oracle. */
+function valueProperty(values: ReturnType<typeof stringValues>, s: number): { message: string; text: string; field: string | null } | undefined {
+  if (values.length === 0) return undefined;
+  const ctx = realizeContext(s);
+  const v = pick(ctx.rnd, values);
+  const text = realizePattern(v.m.pattern, v.m.cased, v.item.field, ctx);
+  const texts = [text];
+  if (v.m.pattern.tokens.some((t) => t.t === 'dash')) {
+    for (const d of WINDASH_CHARS) {
+      texts.push(realizePattern({ tokens: v.m.pattern.tokens.map((t) => (t.t === 'dash' ? { t: 'lit', s: d } : t)), bytes: false }, v.m.cased, v.item.field, ctx));
+    }
+  }
+  if (text.length > 0) {
+    const i = Math.floor(ctx.rnd() * text.length);
+    const c = text[i] as string;
+    let r = pick(ctx.rnd, [...ALNUM]);
+    if (r === c.toLowerCase()) r = r === 'z' ? 'y' : 'z';
+    texts.push(text.slice(0, i) + r + text.slice(i + 1));
+  }
+  for (const t of texts) {
+    const m = checkValue(v, t);
+    if (m !== undefined) return { message: m, text: t, field: v.item.field };
+  }
+  return undefined;
+}
+
+class Synth {
+  readonly expr: BoolExpr;
+  readonly base: Event;
+  constructor(
+    readonly rule: SigmaRule,
+    mapping: LogsourceMapping | null,
+  ) {
+    this.expr = toBoolExpr(rule.plan);
+    this.base = logsourceBase(rule, mapping);
+  }
+
+  /** An event realising one of the terms, trying seeds from `seed`. */
+  realize(terms: readonly Term[], seed: number, attempts: number): { event?: Event; reason?: string; seed: number; path: string } {
+    let reason: string | undefined;
+    for (let k = 0; k < attempts && terms.length > 0; k++) {
+      const ctx = realizeContext(seed + k);
+      const term = k === 0 ? terms.reduce((a, x) => (x.size < a.size ? x : a)) : pick(ctx.rnd, terms);
+      for (const base of Object.keys(this.base).length > 0 ? [this.base, {}] : [{}]) {
+        const r = synthesize(this.rule.plan, term, ctx, { base, tries: 3 });
+        if (r.ok) return { event: r.event, seed: seed + k, path: String(k) };
+        reason ??= r.reason;
+      }
+    }
+    return { reason: reason ?? 'the condition can never be true', seed, path: '' };
+  }
+}
+
+/** Does covering value `b` accept everything value `a` accepts (literal shapes of one casing)? */
+function covers(b: LiteralShape, a: LiteralShape): boolean {
+  switch (b.mode) {
+    case 'eq':
+      return a.mode === 'eq' && a.text === b.text;
+    case 'contains':
+      return a.text.includes(b.text);
+    case 'startswith':
+      return (a.mode === 'startswith' || a.mode === 'eq') && a.text.startsWith(b.text);
+    case 'endswith':
+      return (a.mode === 'endswith' || a.mode === 'eq') && a.text.endsWith(b.text);
+  }
+}
+
+function shadowedValues(rule: SigmaRule, seed: number): Finding[] {
+  const out: Finding[] = [];
+  for (const item of rule.plan.items) {
+    if (item.all || item.values.length < 2) continue;
+    const shapes = item.values.map((v) => (v.matcher.kind === 'string' && v.matcher.literal !== undefined ? { lit: v.matcher.literal, cased: v.matcher.cased } : undefined));
+    item.values.forEach((v, i) => {
+      const a = shapes[i];
+      if (a === undefined) return;
+      const by = item.values.findIndex((_, j) => {
+        const b = shapes[j];
+        if (j === i || b === undefined || b.cased !== a.cased || !covers(b.lit, a.lit)) return false;
+        // Two equal values: the later one is the duplicate.
+        return !covers(a.lit, b.lit) || j < i;
+      });
+      if (by < 0) return;
+      const other = item.values[by]?.source ?? '';
+      out.push(
+        finding('VALUE_SHADOWED', `${item.path}: value '${v.source}' can never be the reason for a match: '${other}' in the same list already matches everything it matches`, seed, 'static', {
+          stage: item.identifier,
+          value: v.source,
+          ...(item.pos ? { pos: item.pos } : {}),
+        }),
+      );
+    });
+  }
+  return out;
+}
+
+/** Path variants an attacker controls: relocated copies, look-alike and prefixed names. */
+function pathVariants(path: string, seed: number): Array<{ path: string; why: string }> {
+  const out: Array<{ path: string; why: string }> = [];
+  const drive = /^([a-z]):/i.exec(path)?.[1]?.toLowerCase();
+  for (const p of fc.sample(relocate(path), { numRuns: 6, seed })) {
+    const d = /^([a-z]):/i.exec(p)?.[1]?.toLowerCase();
+    const why = d !== drive ? 'the same path on another drive' : /\\windows \\/i.test(p) ? "the same file name under a look-alike 'Windows ' folder" : isUserWritable(p) ? 'the same file name in a user-writable folder' : 'the same file name in another folder';
+    out.push({ path: p, why });
+  }
+  // Other names go where any user can write: a name-only exclusion follows them there.
+  const name = basename(path);
+  const writable = fc.sample(userWritableDir, { numRuns: 1, seed })[0] ?? 'C:\\Users\\Public';
+  for (const n of lookalikeNames(name)) out.push({ path: `${writable}\\${n}`, why: 'a look-alike file name in a user-writable folder' });
+  if (name) out.push({ path: `${writable}\\evil${name}`, why: 'a file name ending with the excluded one, in a user-writable folder' });
+  return out;
+}
+
+/** Fuzzes one rule. */
+export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult {
+  const findings: Finding[] = [];
+  const witnesses: Event[] = [];
+  const synth = new Synth(rule, options.mapping);
+  const matchTerms = termsOf(synth.expr, seededRandom(options.seed)).terms;
+  const values = stringValues(rule.plan.items);
+  const seen = new Set<string>();
+
+  // 1. Property runs: a witness and a value property per run.
+  let failure: { message: string; text: string; field: string | null } | undefined;
+  const details = fc.check(
+    fc.property(fc.integer({ min: 0, max: 0x7fffffff }), (s) => {
+      if (matchTerms.length > 0) {
+        const ctx = realizeContext(s);
+        const r = synthesize(rule.plan, pick(ctx.rnd, matchTerms), ctx, { base: synth.base, tries: 1 });
+        if (r.ok) {
+          const key = JSON.stringify(r.event);
+          if (!seen.has(key)) {
+            seen.add(key);
+            witnesses.push(r.event);
+          }
+        }
+      }
+      failure = valueProperty(values, s);
+      return failure === undefined;
+    }),
+    { numRuns: options.runs, seed: options.seed },
+  );
+  if (details.failed) {
+    const f = failure ?? { message: 'property failed', text: '', field: null };
+    const event: Event = { ...synth.base, [f.field ?? 'Message']: f.text };
+    findings.push(finding('PROPERTY_FAILED', `engine bug: ${f.message}`, details.seed, details.counterexamplePath ?? '', { event }));
+  }
+
+  // 2. Satisfiable at all?
+  if (witnesses.length === 0) {
+    const r = synth.realize(matchTerms, options.seed, 12);
+    if (r.event !== undefined) witnesses.push(r.event);
+    else findings.push(finding('RULE_UNSATISFIABLE', `no event can make the rule match: ${r.reason}`, options.seed, 'synthesis'));
+  }
+  const satisfiable = witnesses.length > 0;
+
+  // 3. Stages: exclusions must be able to suppress, other stages must be able to change the verdict.
+  if (satisfiable) {
+    for (const stage of rule.plan.stages) {
+      if (stage.index === 0) continue;
+      const name = stage.name;
+      const ident = rule.plan.identifiers.find((i) => i.name === name);
+      const pos = ident?.pos ? { pos: ident.pos } : {};
+      if (stage.exclusion || onlyNegated(synth.expr, name)) {
+        const rest = termsOf(substitute(synth.expr, name, false), seededRandom(options.seed)).terms;
+        const terms = rest.flatMap((t) => mergeTerms(t, new Map([[name, true]])) ?? []);
+        const r = synth.realize(terms, options.seed + 1000 * stage.index, 10);
+        if (r.event === undefined) {
+          findings.push(finding('EXCLUSION_DEAD', `exclusion '${name}' can never suppress an event the rest of the rule matches: ${r.reason}`, options.seed, `stage:${stage.index}`, { stage: name, ...pos }));
+          continue;
+        }
+        findings.push(...evadable(rule, name, r.event, options.seed, stage.index));
+        continue;
+      }
+      const whenTrue = substitute(synth.expr, name, true);
+      const whenFalse = substitute(synth.expr, name, false);
+      const differs: BoolExpr = {
+        k: 'or',
+        args: [
+          { k: 'and', args: [whenTrue, { k: 'not', arg: whenFalse }] },
+          { k: 'and', args: [{ k: 'not', arg: whenTrue }, whenFalse] },
+        ],
+      };
+      const terms = termsOf(differs, seededRandom(options.seed)).terms;
+      if (terms.length === 0) {
+        findings.push(finding('STAGE_UNREACHABLE', `stage '${name}' never changes the verdict: the condition '${rule.plan.conditionText}' gives the same result whether it is true or false`, options.seed, `stage:${stage.index}`, { stage: name, ...pos }));
+        continue;
+      }
+      const on = synth.realize(terms.flatMap((t) => mergeTerms(t, new Map([[name, true]])) ?? []), options.seed + 1000 * stage.index, 8);
+      const off = synth.realize(terms.flatMap((t) => mergeTerms(t, new Map([[name, false]])) ?? []), options.seed + 1000 * stage.index + 500, 8);
+      if (on.event === undefined || off.event === undefined) {
+        const r = on.event === undefined ? on.reason : off.reason;
+        findings.push(
+          finding('STAGE_UNREACHABLE', `stage '${name}' can never change the verdict: no event where the rest of the rule leaves the verdict to it has it ${on.event === undefined ? 'true' : 'false'} (${r})`, options.seed, `stage:${stage.index}`, { stage: name, ...pos }),
+        );
+      }
+    }
+  }
+  findings.push(...shadowedValues(rule, options.seed));
+  const failing = findings.some((f) => f.severity === 'error' || options.strict === true);
+  return { rule, status: failing ? 'fail' : 'pass', witnesses, findings, runs: options.runs };
+}
+
+/** EXCLUSION_EVADABLE: variants of a suppressed event's excluded path that are still suppressed. */
+function evadable(rule: SigmaRule, stage: string, suppressed: Event, seed: number, index: number): Finding[] {
+  const items = rule.plan.items.filter((it) => it.identifier === stage && it.field !== null && !it.neq && isPathLike(it.field));
+  const out: Finding[] = [];
+  const reported = new Set<string>();
+  for (const it of items) {
+    const field = it.field as string;
+    const value = suppressed[field];
+    if (typeof value !== 'string' || reported.has(field)) continue;
+    const trace = evaluatePlan(rule.plan, suppressed);
+    if (!trace.items[it.id]?.result) continue;
+    for (const variant of pathVariants(value, seed + index)) {
+      const e: Event = { ...suppressed, [field]: variant.path };
+      const t = evaluatePlan(rule.plan, e);
+      const restMatches = evaluateCondition(rule.plan, (n) => (n === stage ? false : (t.identifiers[n] ?? false)));
+      if (!t.match && restMatches && t.identifiers[stage] === true) {
+        reported.add(field);
+        out.push(
+          finding('EXCLUSION_EVADABLE', `exclusion '${stage}' on ${field} also suppresses ${JSON.stringify(variant.path)} (${variant.why}): an attacker's file there slips through`, seed + index, `stage:${index}`, {
+            stage,
+            event: e,
+            value: it.values.map((v) => v.source).join(', '),
+            ...(it.pos ? { pos: it.pos } : {}),
+          }),
+        );
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Does the identifier occur in the condition only under an odd number of negations (a filter)? */
+function onlyNegated(e: BoolExpr, name: string): boolean {
+  let pos = false;
+  let neg = false;
+  const walk = (x: BoolExpr, negated: boolean): void => {
+    if (x.k === 'id') {
+      if (x.name === name) {
+        if (negated) neg = true;
+        else pos = true;
+      }
+    } else if (x.k === 'not') walk(x.arg, !negated);
+    else if (x.k === 'and' || x.k === 'or') for (const a of x.args) walk(a, negated);
+  };
+  walk(e, false);
+  return neg && !pos;
+}
+
+/** Identifiers of the condition (for callers listing stages). */
+export function conditionIdentifiers(rule: SigmaRule): string[] {
+  return mentioned(toBoolExpr(rule.plan));
+}
