@@ -12,6 +12,7 @@ import { regressionCommand, regressionSpec } from './commands/regression.js';
 import { explainCommand, explainSpec } from './commands/explain.js';
 import { runCommand, runSpec } from './commands/run.js';
 import { eventsCommand, eventsSpec } from './commands/events.js';
+import { scanCommand, scanSpec } from './commands/scan.js';
 
 interface Command {
   spec: CommandSpec;
@@ -23,6 +24,7 @@ const COMMANDS: Command[] = [
   { spec: evalSpec, run: evalCommand },
   { spec: regressionSpec, run: regressionCommand },
   { spec: eventsSpec, run: eventsCommand },
+  { spec: scanSpec, run: scanCommand },
   { spec: explainSpec, run: explainCommand },
 ];
 

@@ -1,0 +1,175 @@
+/**
+ * `sigmatest scan`: rules against event files and folders, in the main thread or worker
+ * threads, with known false positives counted apart. The engine is src/scan/scan.ts; this file
+ * only checks options, wires the reporter, the progress line and the exit code.
+ */
+import { EXIT, list, str } from '../args.js';
+import type { CommandSpec, Parsed } from '../args.js';
+import { printDiagnostics } from '../io.js';
+import type { Io } from '../io.js';
+import { formatDiagnostic } from '../../diagnostics.js';
+import { expiredDiagnostics, loadKnownFps } from '../../known-fps/known-fps.js';
+import type { KnownFp } from '../../known-fps/known-fps.js';
+import { scan } from '../../scan/scan.js';
+import type { ScanSummary } from '../../scan/scan.js';
+import { createScanReporter, formatScanSummary, SCAN_REPORTERS } from '../../scan/reporters.js';
+import type { ScanReporterName } from '../../scan/reporters.js';
+import { ProgressLine } from '../../scan/progress.js';
+import { OutputFile } from '../../scan/output-file.js';
+
+const MAX_WORKERS = 256;
+
+export const scanSpec: CommandSpec = {
+  name: 'scan',
+  summary: 'Scan event files and folders with rules and report every match.',
+  usage:
+    'scan --rules <files or folders...> --events <files or folders...> [--logsource map|ignore] [--workers N]\n' +
+    '                      [--known-fps <file>] [--reporter jsonl|json|text] [--config <file>] [--out <file>]',
+  description:
+    'Event folders are searched recursively for .json, .jsonl, .ndjson and .evtx files (JSONL, JSON arrays,\n' +
+    'concatenated objects, EVTX-JSON and native EVTX alike); files are streamed, never loaded whole.\n' +
+    'Each match is {"rule": <id>, "path": <rule file>, "title", "event": <event as read>, "file", "index"},\n' +
+    'in file then event order whatever the number of workers. Matches covered by an unexpired entry of the\n' +
+    '--known-fps file are counted per rule instead of reported; expired entries are warned about.\n' +
+    'Exit 0 when the scan ran (with or without matches), 1 when it read zero events, loaded no rules, or met\n' +
+    'errors in rules or event files (they are reported and the scan carries on), 2 on usage errors and an\n' +
+    'unreadable or invalid known-FP file.',
+  options: {
+    rules: { type: 'string', multiple: true, arg: '<paths>', help: 'rule files or folders (searched for .yml/.yaml)' },
+    events: { type: 'string', multiple: true, arg: '<paths>', help: 'event files or folders' },
+    logsource: {
+      type: 'string',
+      choices: ['map', 'ignore'],
+      default: 'map',
+      help: "map: a rule sees only the events of its logsource (mapping: built-in + config); ignore: every event",
+    },
+    workers: { type: 'string', arg: '<N>', default: '1', help: 'worker threads matching events (1: the main thread only)' },
+    'known-fps': { type: 'string', arg: '<file>', help: 'known false positives (YAML) to count apart' },
+    reporter: { type: 'string', choices: SCAN_REPORTERS, default: 'jsonl', help: 'jsonl: one line per match, summary on stderr; json: one document; text: readable' },
+    config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
+    out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
+  },
+};
+
+function usage(io: Io, message: string): number {
+  io.err(`sigmatest scan: ${message}\nSee 'sigmatest scan --help'.\n`);
+  return EXIT.usage;
+}
+
+export async function scanCommand(args: Parsed, io: Io): Promise<number> {
+  if (args.positionals.length > 0) return usage(io, `unexpected argument '${args.positionals[0] ?? ''}' (rules go after --rules, events after --events)`);
+  const rulePaths = list(args.values.rules);
+  const eventPaths = list(args.values.events);
+  if (rulePaths.length === 0) return usage(io, 'needs --rules <files or folders...>');
+  if (eventPaths.length === 0) return usage(io, 'needs --events <files or folders...>');
+  const workersText = str(args.values.workers) ?? '1';
+  const workers = /^\d+$/.test(workersText) ? Number(workersText) : Number.NaN;
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
+    return usage(io, `--workers must be a whole number from 1 to ${MAX_WORKERS}, not '${workersText}'`);
+  }
+  const reporterName = (str(args.values.reporter) ?? 'jsonl') as ScanReporterName;
+  const logsource = str(args.values.logsource) === 'ignore' ? 'ignore' : 'map';
+  const today = new Date();
+
+  let knownFps: KnownFp[] = [];
+  const knownFpFile = str(args.values['known-fps']);
+  if (knownFpFile !== undefined) {
+    const loaded = loadKnownFps(knownFpFile);
+    if (loaded.diagnostics.some((d) => d.severity === 'error')) {
+      printDiagnostics(io, loaded.diagnostics);
+      return usage(io, `the known false-positive file ${knownFpFile} cannot be used (see above)`);
+    }
+    printDiagnostics(io, loaded.diagnostics);
+    printDiagnostics(io, expiredDiagnostics(loaded.entries, today));
+    knownFps = loaded.entries;
+  }
+
+  const outPath = str(args.values.out);
+  let file: OutputFile | undefined;
+  if (outPath !== undefined) {
+    try {
+      file = new OutputFile(outPath);
+    } catch (e) {
+      return usage(io, `cannot write ${outPath}: ${(e as Error).message}`);
+    }
+  }
+  const columns = process.stderr.columns || 100; // 0 or undefined when the size is unknown
+  const progress = new ProgressLine(io.err, io.isTty, columns);
+  const sink = file === undefined ? io.out : (t: string): void => file.write(t);
+  // Report text is collected into 64 KiB writes (one write per match costs more than the match).
+  let pending: string[] = [];
+  let pendingSize = 0;
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    if (file === undefined) progress.clear();
+    sink(pending.join(''));
+    pending = [];
+    pendingSize = 0;
+  };
+  const out = (t: string): void => {
+    pending.push(t);
+    pendingSize += t.length;
+    if (pendingSize >= 64 * 1024) flush();
+  };
+  const err = (t: string): void => {
+    flush();
+    progress.clear();
+    io.err(t);
+  };
+  const reporter = createScanReporter(reporterName, { out, err });
+
+  progress.note(`scan: loading rules${workers > 1 ? ` (main thread and ${workers} workers)` : ''}…`);
+  let summary: ScanSummary;
+  try {
+    summary = await scan({
+      rulePaths,
+      eventPaths,
+      logsource,
+      workers,
+      configFile: str(args.values.config),
+      knownFps,
+      today,
+      onMatch: (m) => reporter.match(m),
+      onDiagnostic: (d) => err(`${formatDiagnostic(d)}\n`),
+      onProgress: (p) => {
+        // A terminal shows matches as they come, not in 64 KiB steps.
+        if (io.isTty) flush();
+        progress.update(p);
+      },
+    });
+  } catch (e) {
+    flush();
+    progress.done();
+    file?.abort();
+    io.err(`sigmatest scan: the scan failed: ${(e as Error).message}\n`);
+    return EXIT.failed;
+  }
+  progress.done();
+  reporter.finish(summary);
+  flush();
+  if (file !== undefined) {
+    try {
+      file.commit();
+    } catch (e) {
+      io.err(`sigmatest scan: cannot write ${file.path}: ${(e as Error).message}\n`);
+      return EXIT.failed;
+    }
+    if (reporterName !== 'jsonl') io.err(formatScanSummary(summary));
+    io.err(`scan: report written to ${file.path}\n`);
+  }
+
+  let failed = false;
+  if (summary.rules === 0) {
+    io.err(`sigmatest scan: no rules loaded from ${rulePaths.join(', ')}: nothing to scan with\n`);
+    failed = true;
+  }
+  if (summary.events === 0) {
+    io.err(`sigmatest scan: read zero events from ${eventPaths.join(', ')} (${summary.files} event file${summary.files === 1 ? '' : 's'} found): a scan that read no events checked nothing\n`);
+    failed = true;
+  }
+  if (summary.errors > 0) {
+    io.err(`sigmatest scan: ${summary.errors} error${summary.errors === 1 ? '' : 's'} in rules or event files (reported above)\n`);
+    failed = true;
+  }
+  return failed ? EXIT.failed : EXIT.ok;
+}

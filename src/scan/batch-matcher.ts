@@ -1,0 +1,152 @@
+/**
+ * Matching batches of events, in the main thread or in a pool of worker threads. Both give, for
+ * a batch, the (event position, rule position) pairs of its matches in event then rule order, so
+ * the scan's output does not depend on where matching ran.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ScanRuleSource, ScanRules } from './scan-rules.js';
+import type { BatchMessage, WorkerMessage } from './worker-protocol.js';
+
+/** An event to match: flattened, and its JSON text once some matcher has needed it. */
+export interface MatchInput {
+  event: Record<string, unknown>;
+  /** `JSON.stringify(event)`, set by the worker pool (callers may reuse it for output). */
+  json?: string;
+}
+
+export interface BatchMatcher {
+  /** Matches the events of a batch; resolves to (event, rule) position pairs. */
+  match(events: readonly MatchInput[]): Promise<Int32Array>;
+  /** How many batches may be in flight at once before the reader should wait. */
+  readonly capacity: number;
+  close(): Promise<void>;
+}
+
+/** Matching in the calling thread with the already-loaded rules. */
+export function localMatcher(rules: ScanRules): BatchMatcher {
+  const index = rules.index;
+  return {
+    capacity: 1,
+    match(events) {
+      const pairs: number[] = [];
+      for (let i = 0; i < events.length; i++) {
+        for (const r of index.matches((events[i] as MatchInput).event)) pairs.push(i, rules.position(r));
+      }
+      return Promise.resolve(Int32Array.from(pairs));
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/** The compiled worker script next to this module (dist/src/scan/scan-worker.js). */
+export const WORKER_SCRIPT = new URL('./scan-worker.js', import.meta.url);
+
+interface Pending {
+  resolve: (pairs: Int32Array) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  inFlight: number;
+}
+
+export interface WorkerPool extends BatchMatcher {
+  /**
+   * Resolves once every worker has loaded its rules and they are the main thread's (same
+   * fingerprint, see scan-rules.ts); rejects (after closing the pool) otherwise.
+   */
+  ready(expected: string): Promise<void>;
+}
+
+/**
+ * Starts `n` scan workers, each loading the rules from `source` itself, in parallel with each
+ * other and with the calling thread. Throws when the compiled worker script is missing.
+ */
+export function startWorkerPool(n: number, source: ScanRuleSource): WorkerPool {
+  const script = WORKER_SCRIPT;
+  if (!existsSync(fileURLToPath(script))) {
+    throw new Error(`the scan worker script is missing (${fileURLToPath(script)}): workers run the compiled code; run 'npm run build'`);
+  }
+  const pending = new Map<number, Pending>();
+  let failure: Error | undefined;
+  let closing = false;
+  const fail = (e: Error): void => {
+    failure ??= e;
+    for (const p of pending.values()) p.reject(failure);
+    pending.clear();
+  };
+  const slots: Slot[] = [];
+  const loadedRules: Promise<string>[] = [];
+  for (let k = 0; k < n; k++) {
+    const worker = new Worker(script, { workerData: source });
+    const slot: Slot = { worker, inFlight: 0 };
+    slots.push(slot);
+    const fingerprint = new Promise<string>((resolveReady, rejectReady) => {
+      const broken = (e: Error): void => {
+        fail(e);
+        rejectReady(e);
+      };
+      worker.on('message', (m: WorkerMessage) => {
+        switch (m.type) {
+          case 'ready':
+            resolveReady(m.fingerprint);
+            return;
+          case 'result': {
+            slot.inFlight--;
+            const p = pending.get(m.id);
+            pending.delete(m.id);
+            p?.resolve(m.pairs);
+            return;
+          }
+          case 'error':
+            broken(new Error(`scan worker ${k + 1} failed: ${m.message}`));
+            return;
+        }
+      });
+      worker.on('error', (e) => broken(new Error(`scan worker ${k + 1} crashed: ${e.message}`)));
+      worker.on('exit', (code) => {
+        if (!closing) broken(new Error(`scan worker ${k + 1} exited unexpectedly (code ${code})`));
+      });
+    });
+    fingerprint.catch(() => undefined);
+    loadedRules.push(fingerprint);
+  }
+  const close = async (): Promise<void> => {
+    closing = true;
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  };
+  let nextId = 0;
+  return {
+    capacity: n * 2,
+    async ready(expected) {
+      try {
+        const got = await Promise.all(loadedRules);
+        const k = got.findIndex((f) => f !== expected);
+        if (k >= 0) {
+          throw new Error(`scan worker ${k + 1} loaded other rules (${got[k]}) than the main thread (${expected}): did rule files change during the scan?`);
+        }
+      } catch (e) {
+        await close();
+        throw e;
+      }
+    },
+    match(events) {
+      if (failure !== undefined) return Promise.reject(failure);
+      if (events.length === 0) return Promise.resolve(new Int32Array(0));
+      let slot = slots[0] as Slot;
+      for (const s of slots) if (s.inFlight < slot.inFlight) slot = s;
+      const id = nextId++;
+      const text = events.map((e) => (e.json ??= JSON.stringify(e.event))).join('\n');
+      return new Promise<Int32Array>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        slot.inFlight++;
+        const msg: BatchMessage = { type: 'batch', id, text };
+        slot.worker.postMessage(msg);
+      });
+    },
+    close,
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * A report file written atomically but streamed: text goes, in 64 KiB writes, to a temporary
+ * file next to the target, renamed over it on {@link OutputFile.commit}. Readers never see half
+ * a report, and a scan's report is never held in memory whole (unlike write-file-atomic.ts,
+ * which takes the whole text at once).
+ */
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+const FLUSH_AT = 64 * 1024;
+
+export class OutputFile {
+  private readonly tmp: string;
+  private fd: number | undefined;
+  private buffer: string[] = [];
+  private size = 0;
+
+  constructor(readonly path: string) {
+    const dir = dirname(path);
+    mkdirSync(dir, { recursive: true });
+    this.tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+    this.fd = openSync(this.tmp, 'wx');
+  }
+
+  write(text: string): void {
+    this.buffer.push(text);
+    this.size += text.length;
+    if (this.size >= FLUSH_AT) this.flush();
+  }
+
+  private flush(): void {
+    if (this.fd === undefined || this.buffer.length === 0) return;
+    writeSync(this.fd, this.buffer.join(''));
+    this.buffer = [];
+    this.size = 0;
+  }
+
+  /** Writes what is left and puts the file in place. */
+  commit(): void {
+    try {
+      this.flush();
+      if (this.fd !== undefined) closeSync(this.fd);
+      this.fd = undefined;
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+  }
+
+  /** Drops the temporary file; the target is left as it was. */
+  abort(): void {
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already closed or broken: nothing more to do
+      }
+      this.fd = undefined;
+    }
+    rmSync(this.tmp, { force: true });
+  }
+}

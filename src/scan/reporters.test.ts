@@ -1,0 +1,138 @@
+/**
+ * The small parts of the scan's output: the progress line (text, throttling, wiping), the
+ * streamed atomic report file, the event excerpt and the summary text.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ProgressLine, progressText } from './progress.js';
+import { OutputFile } from './output-file.js';
+import { eventExcerpt, formatScanSummary, matchRecord, matchRecordJsonFactory, summaryData } from './reporters.js';
+import type { ScanMatch } from './scan.js';
+import type { SigmaRule } from '../sigma/load-rule.js';
+import type { ScanSummary } from './scan.js';
+
+describe('progress', () => {
+  it('shows files done as a bar, events, rate, matches and the file name, cut to the width', () => {
+    const p = { events: 123456, filesDone: 1, files: 4, matches: 7, seconds: 2, file: '/x/y/big.jsonl' };
+    expect(progressText(p, 200)).toBe('scan [█████░░░░░░░░░░░░░░░] 1/4 files · 123,456 events · 61,728 ev/s · 7 matches · big.jsonl');
+    const cut = progressText(p, 40);
+    expect(cut).toHaveLength(40);
+    expect(cut.endsWith('…')).toBe(true);
+  });
+
+  it('redraws at most every 100 ms, wipes before other output, and does nothing when disabled', () => {
+    let t = 1000;
+    let written = '';
+    const line = new ProgressLine((s) => void (written += s), true, 200, () => t);
+    const p = { events: 1, filesDone: 0, files: 1, matches: 0, seconds: 1 };
+    line.update(p);
+    line.update({ ...p, events: 2 });
+    expect(written.match(/\r/g)).toHaveLength(1);
+    t += 150;
+    line.update({ ...p, events: 3 });
+    expect(written).toMatch(/3 events/);
+    written = '';
+    line.clear();
+    expect(written).toBe('\r\x1b[2K');
+    line.clear();
+    expect(written).toBe('\r\x1b[2K');
+    written = '';
+    line.note('loading rules…');
+    expect(written).toBe('\r\x1b[2Kloading rules…');
+    let off = '';
+    const disabled = new ProgressLine((s) => void (off += s), false);
+    disabled.update(p);
+    disabled.note('x');
+    disabled.done();
+    expect(off).toBe('');
+  });
+});
+
+describe('OutputFile', () => {
+  it('streams to a temporary file and puts it in place on commit', () => {
+    const d = mkdtempSync(join(tmpdir(), 'sigmatest-out-'));
+    const target = join(d, 'sub', 'report.jsonl');
+    const f = new OutputFile(target);
+    const big = 'x'.repeat(70_000);
+    f.write('a\n');
+    f.write(big);
+    expect(existsSync(target)).toBe(false);
+    f.commit();
+    expect(readFileSync(target, 'utf8')).toBe(`a\n${big}`);
+    expect(readdirSync(join(d, 'sub'))).toEqual(['report.jsonl']);
+  });
+
+  it('leaves the previous file alone on abort', () => {
+    const d = mkdtempSync(join(tmpdir(), 'sigmatest-out-'));
+    const target = join(d, 'report.jsonl');
+    writeFileSync(target, 'old');
+    const f = new OutputFile(target);
+    f.write('new');
+    f.abort();
+    expect(readFileSync(target, 'utf8')).toBe('old');
+    expect(readdirSync(d)).toEqual(['report.jsonl']);
+  });
+});
+
+describe('matchRecordJsonFactory', () => {
+  it('writes exactly JSON.stringify(matchRecord(m)), reusing the JSON it is given', () => {
+    const rule = { id: 'r-1', file: 'rules/a "b".yml', title: 'Tab\there' } as unknown as SigmaRule;
+    const noId = { file: 'x.yml', title: 'X' } as unknown as SigmaRule;
+    const raw = { Image: 'C:\\a.exe', n: 1.5, u: '\u2028', nested: { a: [1, null, true] } };
+    const matches: ScanMatch[] = [
+      { rule, raw, event: raw, file: 'e/1.jsonl', index: 0, line: 1 },
+      { rule: noId, raw, event: raw, file: 'e/1.jsonl', index: 0, line: 1 },
+      { rule, raw: { b: 2 }, event: { b: 2 }, file: 'e/"2".json', index: 7, line: 3, rawJson: '{"b":2}' },
+    ];
+    const json = matchRecordJsonFactory();
+    for (const m of matches) expect(json(m)).toBe(JSON.stringify(matchRecord(m)));
+  });
+});
+
+describe('eventExcerpt', () => {
+  it('lists fields as Field=value and cuts long events', () => {
+    expect(eventExcerpt({ Image: 'C:\\a.exe', EventID: 1, Tags: ['x', 'y'] })).toBe('Image=C:\\a.exe, EventID=1, Tags=["x","y"]');
+    const long = eventExcerpt({ A: 'a'.repeat(500), B: 'b' });
+    expect(long).toHaveLength(200);
+    expect(long.endsWith('…')).toBe(true);
+  });
+});
+
+describe('formatScanSummary', () => {
+  const summary: ScanSummary = {
+    events: 12345,
+    files: 2,
+    rules: 10,
+    rulesFailed: 1,
+    rulesNotEvaluated: 0,
+    matches: 3,
+    suppressed: 2,
+    perRule: [
+      { id: 'a', title: 'Rule A', path: 'r/a.yml', matches: 3, suppressed: 0 },
+      { id: null, title: 'Rule B', path: 'r/b.yml', matches: 0, suppressed: 2 },
+    ],
+    knownFps: 4,
+    expiredKnownFps: 1,
+    errors: 1,
+    warnings: 0,
+    workers: 4,
+    loadSeconds: 0.5,
+    seconds: 2.4691,
+    eventsPerSecond: 4999.6,
+  };
+
+  it('says what was scanned, what matched and how fast', () => {
+    const text = formatScanSummary(summary);
+    expect(text).toContain('scan: 12,345 events from 2 files, 10 rules, 1 failed to load, 4 worker threads');
+    expect(text).toContain('3 matches of 1 rule; 2 known false positives suppressed (4 entries, 1 expired)');
+    expect(text).toContain('1 error; 2.47 s (rules loaded in 0.50 s), 5,000 events/s');
+    expect(text).toMatch(/ {6}3 {11}0 {2}Rule A \[a\] r\/a\.yml/);
+    expect(text).toMatch(/ {6}0 {11}2 {2}Rule B \[no id\] r\/b\.yml/);
+  });
+
+  it('rounds times and the rate in the JSON summary', () => {
+    expect(summaryData(summary)).toMatchObject({ seconds: 2.469, loadSeconds: 0.5, eventsPerSecond: 5000 });
+  });
+});

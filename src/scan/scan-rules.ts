@@ -1,0 +1,73 @@
+/**
+ * The rules of a scan, loaded the same way in the main thread and in every worker: the config
+ * (placeholders, extra logsource mapping), the rule files under the paths, and a {@link RuleIndex}.
+ * Rule objects hold RegExps and closures and cannot cross threads, so each worker calls
+ * {@link loadScanRules} itself and names rules by their position in `rules`; the fingerprint
+ * lets the main thread check that a worker loaded the very same rules in the same order.
+ */
+import { createHash } from 'node:crypto';
+import { loadEnvironment } from '../cli/io.js';
+import type { Environment } from '../cli/io.js';
+import { collectRules } from '../rules/collect-rules.js';
+import type { RuleSet } from '../rules/collect-rules.js';
+import { RuleIndex } from '../compile/rule-index.js';
+import type { SigmaRule } from '../sigma/load-rule.js';
+
+export type LogsourceMode = 'map' | 'ignore';
+
+/** What a scan needs to load its rules; plain data, sent to workers as it is. */
+export interface ScanRuleSource {
+  rulePaths: string[];
+  /** The config file (placeholders, logsource mapping); undefined: the default file if present. */
+  configFile: string | undefined;
+  logsource: LogsourceMode;
+}
+
+export interface ScanRules {
+  env: Environment;
+  set: RuleSet;
+  /** The rules matched, in load order; a match names a rule by its position here. */
+  rules: readonly SigmaRule[];
+  /** The rule index, built on first use (the main thread of a scan with workers never needs it). */
+  readonly index: RuleIndex;
+  /** Position of each rule in `rules`. */
+  position: (rule: SigmaRule) => number;
+  /** Identifies the loaded rules and their order (for checking workers). */
+  fingerprint: string;
+}
+
+function ruleKey(r: SigmaRule): string {
+  return `${r.file}#${r.document}`;
+}
+
+/** Loads config, rules and the rule index. */
+export function loadScanRules(source: ScanRuleSource): ScanRules {
+  const env = loadEnvironment(source.configFile);
+  const set = collectRules(source.rulePaths, { placeholders: env.config.placeholders });
+  const rules = set.rules;
+  let index: RuleIndex | undefined;
+  const byObject = new Map<SigmaRule, number>();
+  const byKey = new Map<string, number>();
+  rules.forEach((r, i) => {
+    byObject.set(r, i);
+    byKey.set(ruleKey(r), i);
+  });
+  const position = (r: SigmaRule): number => {
+    const i = byObject.get(r) ?? byKey.get(ruleKey(r));
+    if (i === undefined) throw new Error(`the rule index returned a rule it was not given: ${ruleKey(r)}`);
+    return i;
+  };
+  const hash = createHash('sha1');
+  for (const r of rules) hash.update(`${ruleKey(r)}\0${r.id ?? ''}\n`);
+  return {
+    env,
+    set,
+    rules,
+    get index(): RuleIndex {
+      index ??= new RuleIndex(rules, { mapping: source.logsource === 'map' ? env.mapping : null });
+      return index;
+    },
+    position,
+    fingerprint: `${rules.length}:${hash.digest('hex')}`,
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * A scan worker (`node:worker_threads`): loads the rules itself from the same paths and config
+ * as the main thread, then matches the batches of events it is sent (see worker-protocol.ts).
+ * Runs from the compiled `dist/src/scan/scan-worker.js`.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { enableRegexBacktrackingGuard } from '../sigma/regex.js';
+import { loadScanRules } from './scan-rules.js';
+import type { ScanRuleSource } from './scan-rules.js';
+import type { BatchMessage, WorkerMessage } from './worker-protocol.js';
+
+const port = parentPort;
+if (port === null) throw new Error('scan-worker.js runs as a worker thread');
+
+function post(m: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  port?.postMessage(m, transfer);
+}
+
+try {
+  // Same regex bound as the CLI, before any rule is compiled.
+  enableRegexBacktrackingGuard();
+  const loaded = loadScanRules(workerData as ScanRuleSource);
+  const index = loaded.index; // built now, before reporting ready
+  port.on('message', (m: BatchMessage) => {
+    try {
+      const pairs: number[] = [];
+      const texts = m.text === '' ? [] : m.text.split('\n');
+      for (let i = 0; i < texts.length; i++) {
+        const event = JSON.parse(texts[i] as string) as Record<string, unknown>;
+        for (const r of index.matches(event)) pairs.push(i, loaded.position(r));
+      }
+      const arr = Int32Array.from(pairs);
+      post({ type: 'result', id: m.id, pairs: arr }, [arr.buffer as ArrayBuffer]);
+    } catch (e) {
+      post({ type: 'error', id: m.id, message: (e as Error).stack ?? String(e) });
+    }
+  });
+  post({ type: 'ready', rules: loaded.rules.length, fingerprint: loaded.fingerprint });
+} catch (e) {
+  post({ type: 'error', message: (e as Error).stack ?? String(e) });
+}

@@ -1,0 +1,166 @@
+/**
+ * The worker-thread path of the scan. Workers run the compiled `dist/src/scan/scan-worker.js`
+ * (vitest runs TypeScript sources, which a worker thread cannot load), so these tests drive the
+ * compiled engine and CLI from dist/. `npm ci` builds dist/ (`prepare`); when a source file is
+ * newer than its compiled file, dist/ is rebuilt here first (tsc, as `npm run build`). Without
+ * a usable dist/ the tests are skipped with a message saying to run `npm run build`.
+ *
+ * Checked: workers 2 and 3 give exactly the output of workers 1 (matches, their order,
+ * diagnostics, counts), across many small batches, with malformed events and known FPs.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../diagnostics.js';
+import type { ScanSummary } from './scan.js';
+import type { MatchRecord } from './reporters.js';
+import { ANY_RULE_ID, fixture, PROC_RULE_ID, SYSMON, writeSysmonEvtx } from './test-fixture.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dist = join(root, 'dist');
+const workerScript = join(dist, 'src', 'scan', 'scan-worker.js');
+
+/** Source files (not tests) whose compiled file is missing or older. */
+function staleSources(): string[] {
+  const stale: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts')) {
+        const js = join(dist, relative(root, p)).replace(/\.ts$/, '.js');
+        if (!existsSync(js) || statSync(js).mtimeMs < statSync(p).mtimeMs) stale.push(relative(root, p));
+      }
+    }
+  };
+  walk(join(root, 'src'));
+  return stale;
+}
+
+function prepareDist(): string | undefined {
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const stale = staleSources();
+  if (stale.length > 0 && existsSync(tsc)) {
+    console.info(`scan-workers.test: dist/ is older than ${stale.length} source file(s) (${stale.slice(0, 3).join(', ')}…): rebuilding with tsc`);
+    try {
+      execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'pipe' });
+    } catch {
+      // Type errors elsewhere still emit JavaScript (noEmitOnError is off); what matters is below.
+    }
+  }
+  if (!existsSync(workerScript)) return `no compiled worker script at ${workerScript}: run 'npm run build' to test the worker path`;
+  const left = staleSources();
+  if (left.length > 0) return `dist/ is stale (${left.slice(0, 3).join(', ')}): run 'npm run build' to test the worker path`;
+  return undefined;
+}
+
+const skipReason = prepareDist();
+if (skipReason !== undefined) console.warn(`scan-workers.test skipped: ${skipReason}`);
+
+type ScanModule = typeof import('./scan.js');
+type ReportersModule = typeof import('./reporters.js');
+type KnownFpModule = typeof import('../known-fps/known-fps.js');
+
+async function compiled(): Promise<{ scan: ScanModule; reporters: ReportersModule; knownFps: KnownFpModule }> {
+  const load = (p: string): Promise<unknown> => import(pathToFileURL(join(dist, 'src', p)).href);
+  return {
+    scan: (await load('scan/scan.js')) as ScanModule,
+    reporters: (await load('scan/reporters.js')) as ReportersModule,
+    knownFps: (await load('known-fps/known-fps.js')) as KnownFpModule,
+  };
+}
+
+/** The fixture plus a bigger JSONL file (1,200 lines, 12 of them malformed) and 30 native EVTX records, over many batches. */
+function bigFixture(): ReturnType<typeof fixture> {
+  const f = fixture();
+  const rows: string[] = [];
+  for (let i = 0; i < 1200; i++) {
+    if (i % 97 === 50) {
+      rows.push('{"Marker": ');
+      continue;
+    }
+    const kind = i % 7;
+    const e =
+      kind === 0
+        ? { Channel: SYSMON, EventID: 1, Image: `C:\\t${i}\\whoami.exe`, User: i % 2 === 0 ? 'bob' : 'eve' }
+        : kind === 1
+          ? { Channel: SYSMON, EventID: 3, Image: 'C:\\whoami.exe' }
+          : kind === 2
+            ? { Marker: 'yes', n: i }
+            : { Channel: SYSMON, EventID: 1, Image: `C:\\t${i}\\cmd.exe` };
+    rows.push(JSON.stringify(e));
+  }
+  writeFileSync(join(f.events, 'big.jsonl'), rows.join('\n') + '\n');
+  writeSysmonEvtx(
+    join(f.events, 'nested', 'sysmon.evtx'),
+    Array.from({ length: 30 }, (_, i) => ({ eventId: i % 3 === 0 ? 3 : 1, image: i % 2 === 0 ? `C:\\w${i}\\whoami.exe` : 'C:\\x.exe' })),
+  );
+  return f;
+}
+
+interface Outcome {
+  matches: MatchRecord[];
+  diagnostics: Diagnostic[];
+  summary: ScanSummary;
+}
+
+describe.skipIf(skipReason !== undefined)('scan with worker threads (compiled code in dist/)', () => {
+  it('workers 2 and 3 give exactly the output of workers 1, batch by batch in order', async () => {
+    const { scan, reporters, knownFps } = await compiled();
+    const { rules, events } = bigFixture();
+    const fps = knownFps.parseKnownFps(`- {rule: ${PROC_RULE_ID}, field: User, value: BOB, reason: admin}\n`, 'fps.yml').entries;
+    const run = async (workers: number): Promise<Outcome> => {
+      const matches: MatchRecord[] = [];
+      const diagnostics: Diagnostic[] = [];
+      const summary = await scan.scan({
+        rulePaths: [rules],
+        eventPaths: [events],
+        logsource: 'map',
+        workers,
+        batchSize: 7,
+        knownFps: fps,
+        onMatch: (m) => matches.push(reporters.matchRecord(m)),
+        onDiagnostic: (d) => diagnostics.push(d),
+      });
+      return { matches, diagnostics, summary };
+    };
+    const one = await run(1);
+    expect(one.summary.events).toBe(1200 - 12 + 7 + 30);
+    expect(one.matches.some((m) => m.file.endsWith('sysmon.evtx'))).toBe(true);
+    expect(one.summary.suppressed).toBeGreaterThan(0);
+    expect(one.diagnostics.map((d) => d.code)).toEqual(Array(12).fill('EVENT_INVALID_JSON'));
+    expect(new Set(one.matches.map((m) => m.rule))).toEqual(new Set([PROC_RULE_ID, ANY_RULE_ID]));
+    const neutral = (s: ScanSummary): Partial<ScanSummary> => ({ ...s, workers: 0, seconds: 0, loadSeconds: 0, eventsPerSecond: 0 });
+    for (const workers of [2, 3]) {
+      const many = await run(workers);
+      expect(many.summary.workers).toBe(workers);
+      expect(many.matches).toEqual(one.matches);
+      expect(many.diagnostics).toEqual(one.diagnostics);
+      expect(neutral(many.summary)).toEqual(neutral(one.summary));
+    }
+  });
+
+  it('the CLI prints the same report with --workers 2 as with --workers 1', () => {
+    const { rules, events } = bigFixture();
+    const cli = (workers: string, reporter: string): { code: number | null; stdout: string; stderr: string } => {
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'sigmatest.js'), 'scan', '--rules', rules, '--events', events, '--workers', workers, '--reporter', reporter], {
+        encoding: 'utf8',
+        cwd: root,
+      });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    for (const reporter of ['jsonl', 'text']) {
+      const one = cli('1', reporter);
+      const two = cli('2', reporter);
+      // 12 malformed lines: reported, the scan goes on, exit 1.
+      expect(one.code).toBe(1);
+      expect(two.code).toBe(1);
+      const strip = (s: string): string => s.replace(/\d[\d,]*(\.\d+)? (s|events\/s)\b/g, '#').replace(/matched in the main thread|2 worker threads/, 'W');
+      expect(strip(two.stdout)).toBe(strip(one.stdout));
+      expect(two.stdout + two.stderr).toMatch(/2 worker threads/);
+      expect(strip(two.stderr)).toBe(strip(one.stderr));
+    }
+  });
+});

@@ -1,0 +1,308 @@
+/**
+ * The scanning engine behind `sigmatest scan`: every event of the event files (streamed one file
+ * at a time through {@link readEvents}, never a whole file in memory) against every rule that can
+ * match it ({@link RuleIndex}), in the main thread or in worker threads.
+ *
+ * Events are read in order into batches; batches are matched (in parallel with workers) and their
+ * results emitted strictly in batch order, so matches, diagnostics and counts come out in the
+ * same order (file, then position in the file) whatever the number of workers. At most
+ * `capacity` batches are in flight, which bounds memory on any input size.
+ *
+ * A match covered by an unexpired known false positive is counted (per rule) instead of reported.
+ * Read problems become diagnostics and the scan carries on; callers fail at the end.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Diagnostic } from '../diagnostics.js';
+import { readEvents } from '../events/read-events.js';
+import type { EventRead } from '../events/read-events.js';
+import type { FlatEvent } from '../events/flatten-event.js';
+import { diagnostic } from '../diagnostics.js';
+import { expiredEntries, knownFpFor } from '../known-fps/known-fps.js';
+import type { KnownFp } from '../known-fps/known-fps.js';
+import type { SigmaRule } from '../sigma/load-rule.js';
+import { listEventFiles } from './event-files.js';
+import { loadScanRules } from './scan-rules.js';
+import type { LogsourceMode, ScanRuleSource, ScanRules } from './scan-rules.js';
+import { localMatcher, startWorkerPool } from './batch-matcher.js';
+import type { BatchMatcher, WorkerPool } from './batch-matcher.js';
+
+export interface ScanOptions {
+  /** Rule files or folders (searched recursively for .yml/.yaml). */
+  rulePaths: readonly string[];
+  /** Event files or folders (searched recursively for .json/.jsonl/.ndjson/.evtx). */
+  eventPaths: readonly string[];
+  logsource: LogsourceMode;
+  /** 1 (default): match in the calling thread; N > 1: N worker threads. */
+  workers?: number;
+  /** The sigmatest config file; undefined: `sigmatest.config.yml` when present. */
+  configFile?: string | undefined;
+  knownFps?: readonly KnownFp[];
+  /** The day known-FP expiry is judged on (default: now). */
+  today?: Date;
+  /** Events per batch (default 500). */
+  batchSize?: number;
+  /** Each reported match, in file then event order (then rule order). */
+  onMatch?: (m: ScanMatch) => void;
+  /** Each problem (config, rules, event files), in the order met. */
+  onDiagnostic?: (d: Diagnostic) => void;
+  /** Called as the scan goes (after each batch is read and at the end). */
+  onProgress?: (p: ScanProgress) => void;
+}
+
+/** One reported match. */
+export interface ScanMatch {
+  rule: SigmaRule;
+  /** The event as read from the file. */
+  raw: unknown;
+  /** The event as rules see it (flattened). */
+  event: FlatEvent;
+  file: string;
+  /** Position of the event in its file (see EventRead.index). */
+  index: number;
+  /** 1-based line where the event starts (0 for .evtx records). */
+  line: number;
+  /** `JSON.stringify(raw)` when already made (workers send events as JSON), for reporters. */
+  rawJson?: string;
+}
+
+export interface ScanProgress {
+  events: number;
+  filesDone: number;
+  files: number;
+  /** The file being read, when any. */
+  file?: string;
+  matches: number;
+  seconds: number;
+}
+
+export interface RuleMatchCount {
+  id: string | null;
+  title: string;
+  path: string;
+  /** Reported matches. */
+  matches: number;
+  /** Matches suppressed by known false positives. */
+  suppressed: number;
+}
+
+export interface ScanSummary {
+  /** Events read. */
+  events: number;
+  /** Event files scanned. */
+  files: number;
+  /** Detection rules loaded. */
+  rules: number;
+  /** Rule documents that could not be loaded. */
+  rulesFailed: number;
+  /** Correlation and filter documents: loaded, not evaluated. */
+  rulesNotEvaluated: number;
+  /** Reported matches. */
+  matches: number;
+  /** Matches suppressed by known false positives. */
+  suppressed: number;
+  /** Rules with reported or suppressed matches: most matches first, then in rule order. */
+  perRule: RuleMatchCount[];
+  knownFps: number;
+  expiredKnownFps: number;
+  /** Error diagnostics (config, rules, event files). */
+  errors: number;
+  warnings: number;
+  workers: number;
+  /** Loading the rules (until every worker had them too). */
+  loadSeconds: number;
+  /** Reading and matching the events (from the end of loading to the last result). */
+  seconds: number;
+  eventsPerSecond: number;
+}
+
+interface BatchEvent {
+  raw: unknown;
+  event: FlatEvent;
+  /** JSON of `event`, when the worker pool made it. */
+  json?: string;
+  file: string;
+  index: number;
+  line: number;
+}
+
+type BatchItem = { kind: 'event'; e: BatchEvent } | { kind: 'diagnostic'; d: Diagnostic };
+
+interface Batch {
+  items: BatchItem[];
+  events: BatchEvent[];
+  result?: Promise<Int32Array>;
+}
+
+const DEFAULT_BATCH = 500;
+
+/** Runs a scan; resolves to its summary. Throws only when a worker fails. */
+export async function scan(options: ScanOptions): Promise<ScanSummary> {
+  const started = performance.now();
+  const workers = Math.max(1, Math.floor(options.workers ?? 1));
+  const source: ScanRuleSource = { rulePaths: [...options.rulePaths], configFile: options.configFile, logsource: options.logsource };
+  // Workers start first and load their rules while the main thread loads its own copy.
+  const pool = workers > 1 ? startWorkerPool(workers, source) : undefined;
+  try {
+    return await run(options, source, pool, started, workers);
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** The scan proper, once the workers (if any) are starting; the caller closes them. */
+async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPool | undefined, started: number, workers: number): Promise<ScanSummary> {
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+  const today = options.today ?? new Date();
+  const knownFps = options.knownFps ?? [];
+  let errors = 0;
+  let warnings = 0;
+  const report = (d: Diagnostic): void => {
+    if (d.severity === 'error') errors++;
+    else warnings++;
+    options.onDiagnostic?.(d);
+  };
+  const loaded: ScanRules = loadScanRules(source);
+  for (const d of loaded.env.diagnostics) report(d);
+  for (const d of loaded.set.diagnostics) report(d);
+  const rulesFailed = loaded.set.files.reduce((k, f) => k + f.invalid.length, 0);
+  const rulesNotEvaluated = loaded.set.files.reduce((k, f) => k + f.others.length, 0);
+
+  const { files, diagnostics: fileDiagnostics } = listEventFiles(options.eventPaths);
+  for (const d of fileDiagnostics) report(d);
+
+  const counts = loaded.rules.map(() => ({ matches: 0, suppressed: 0 }));
+  let events = 0;
+  let matches = 0;
+  let suppressed = 0;
+  let filesDone = 0;
+
+  let matcher: BatchMatcher;
+  if (pool !== undefined) {
+    await pool.ready(loaded.fingerprint);
+    matcher = pool;
+  } else matcher = localMatcher(loaded);
+  // Timing of the scan proper starts once every worker has its rules.
+  const scanStart = performance.now();
+
+  const progress = (file?: string): void => {
+    if (options.onProgress === undefined) return;
+    const p: ScanProgress = { events, filesDone, files: files.length, matches, seconds: (performance.now() - scanStart) / 1000 };
+    if (file !== undefined) p.file = file;
+    options.onProgress(p);
+  };
+
+  const emit = (batch: Batch, pairs: Int32Array): void => {
+    let k = 0;
+    let position = 0;
+    for (const item of batch.items) {
+      if (item.kind === 'diagnostic') {
+        report(item.d);
+        continue;
+      }
+      const e = item.e;
+      for (; k < pairs.length && pairs[k] === position; k += 2) {
+        const ruleAt = pairs[k + 1] as number;
+        const rule = loaded.rules[ruleAt] as SigmaRule;
+        const count = counts[ruleAt] as { matches: number; suppressed: number };
+        if (knownFps.length > 0 && knownFpFor(knownFps, rule.id, e.event, today) !== undefined) {
+          count.suppressed++;
+          suppressed++;
+          continue;
+        }
+        count.matches++;
+        matches++;
+        const m: ScanMatch = { rule, raw: e.raw, event: e.event, file: e.file, index: e.index, line: e.line };
+        // A plain JSON event is its own flattened form (same object), so its JSON is the raw JSON.
+        if (e.json !== undefined && e.raw === e.event) m.rawJson = e.json;
+        options.onMatch?.(m);
+      }
+      position++;
+    }
+  };
+
+  const inFlight: Batch[] = [];
+  const drainOne = async (): Promise<void> => {
+    const head = inFlight.shift();
+    if (head === undefined) return;
+    emit(head, await (head.result as Promise<Int32Array>));
+  };
+  let batch: Batch = { items: [], events: [] };
+  const submit = async (): Promise<void> => {
+    const b = batch;
+    batch = { items: [], events: [] };
+    b.result = matcher.match(b.events);
+    // A rejected result is awaited (and thrown) by drainOne; keep it from counting as unhandled meanwhile.
+    b.result.catch(() => undefined);
+    inFlight.push(b);
+    while (inFlight.length >= matcher.capacity) await drainOne();
+  };
+
+  for (const file of files) {
+    const reads = readEvents(file);
+    try {
+      for (;;) {
+        let next: IteratorResult<EventRead>;
+        try {
+          next = await reads.next();
+        } catch (e) {
+          // The readers report problems as diagnostics; this is a last resort so one file never ends the scan.
+          batch.items.push({ kind: 'diagnostic', d: diagnostic('EVENT_FILE_UNREADABLE', `reading stopped: ${(e as Error).message}`, { file }) });
+          break;
+        }
+        if (next.done === true) break;
+        const rec = next.value;
+        if (rec.kind === 'error') {
+          batch.items.push({ kind: 'diagnostic', d: rec.diagnostic });
+          continue;
+        }
+        const e: BatchEvent = { raw: rec.raw, event: rec.event, file: rec.file, index: rec.index, line: rec.line };
+        batch.items.push({ kind: 'event', e });
+        batch.events.push(e);
+        events++;
+        if (batch.events.length >= batchSize) {
+          // Matching failures (a worker died) end the scan: they propagate from here.
+          await submit();
+          progress(file);
+        }
+      }
+    } finally {
+      // Closes the file when the scan ends early.
+      await reads.return(undefined).catch(() => undefined);
+    }
+    filesDone++;
+    progress(file);
+  }
+  if (batch.items.length > 0) await submit();
+  while (inFlight.length > 0) await drainOne();
+  await matcher.close();
+  progress();
+
+  const perRule: RuleMatchCount[] = [];
+  loaded.rules.forEach((r, i) => {
+    const c = counts[i] as { matches: number; suppressed: number };
+    if (c.matches + c.suppressed === 0) return;
+    perRule.push({ id: r.id ?? null, title: r.title, path: r.file, matches: c.matches, suppressed: c.suppressed });
+  });
+  // Stable sort: equal counts stay in rule order.
+  perRule.sort((a, b) => b.matches - a.matches || b.suppressed - a.suppressed);
+  const end = performance.now();
+  const seconds = (end - scanStart) / 1000;
+  return {
+    events,
+    files: files.length,
+    rules: loaded.rules.length,
+    rulesFailed,
+    rulesNotEvaluated,
+    matches,
+    suppressed,
+    perRule,
+    knownFps: knownFps.length,
+    expiredKnownFps: expiredEntries(knownFps, today).length,
+    errors,
+    warnings,
+    workers,
+    loadSeconds: (scanStart - started) / 1000,
+    seconds,
+    eventsPerSecond: seconds > 0 ? events / seconds : 0,
+  };
+}

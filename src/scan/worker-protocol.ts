@@ -1,0 +1,20 @@
+/**
+ * Messages between the scan's main thread and its workers (structured-clone data only).
+ *
+ * main → worker: `workerData` is a {@link ScanRuleSource}; then `batch` messages, each a
+ * batch of events as JSON texts joined by newlines (JSON text never holds a raw newline).
+ * worker → main: one `ready` once the rules are loaded, then one `result` per batch, in any
+ * order across workers: `pairs` lists (event position in the batch, rule position) pairs, by
+ * event then rule order. A failure is an `error` message; the scan stops with it.
+ */
+export interface BatchMessage {
+  type: 'batch';
+  id: number;
+  /** The flattened events of the batch, `JSON.stringify`-ed, joined by `\n`. */
+  text: string;
+}
+
+export type WorkerMessage =
+  | { type: 'ready'; rules: number; fingerprint: string }
+  | { type: 'result'; id: number; pairs: Int32Array }
+  | { type: 'error'; id?: number; message: string };
