@@ -13,6 +13,8 @@ import { explainCommand, explainSpec } from './commands/explain.js';
 import { runCommand, runSpec } from './commands/run.js';
 import { eventsCommand, eventsSpec } from './commands/events.js';
 import { scanCommand, scanSpec } from './commands/scan.js';
+import { fuzzCommand, fuzzSpec } from './commands/fuzz.js';
+import { scaffoldCommand, scaffoldSpec } from './commands/scaffold.js';
 
 interface Command {
   spec: CommandSpec;
@@ -25,6 +27,8 @@ const COMMANDS: Command[] = [
   { spec: regressionSpec, run: regressionCommand },
   { spec: eventsSpec, run: eventsCommand },
   { spec: scanSpec, run: scanCommand },
+  { spec: fuzzSpec, run: fuzzCommand },
+  { spec: scaffoldSpec, run: scaffoldCommand },
   { spec: explainSpec, run: explainCommand },
 ];
 

@@ -204,7 +204,7 @@ function pathVariants(path: string, seed: number): Array<{ path: string; why: st
   const drive = /^([a-z]):/i.exec(path)?.[1]?.toLowerCase();
   for (const p of fc.sample(relocate(path), { numRuns: 6, seed })) {
     const d = /^([a-z]):/i.exec(p)?.[1]?.toLowerCase();
-    const why = d !== drive ? 'the same path on another drive' : /\\windows \\/i.test(p) ? "the same file name under a look-alike 'Windows ' folder" : isUserWritable(p) ? 'the same file name in a user-writable folder' : 'the same file name in another folder';
+    const why = d !== undefined && drive !== undefined && d !== drive ? 'the same path on another drive' : /\\windows \\/i.test(p) ? "the same file name under a look-alike 'Windows ' folder" : isUserWritable(p) ? 'the same file name in a user-writable folder' : 'the same file name in another folder';
     out.push({ path: p, why });
   }
   // Other names go where any user can write: a name-only exclusion follows them there.
@@ -245,7 +245,9 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
     { numRuns: options.runs, seed: options.seed },
   );
   if (details.failed) {
-    const f = failure ?? { message: 'property failed', text: '', field: null };
+    // Re-run the shrunk counterexample for its message (the last run may have been another shrink).
+    const s = details.counterexample?.[0];
+    const f = (s !== undefined ? valueProperty(values, s) : undefined) ?? failure ?? { message: 'property failed', text: '', field: null };
     const event: Event = { ...synth.base, [f.field ?? 'Message']: f.text };
     findings.push(finding('PROPERTY_FAILED', `engine bug: ${f.message}`, details.seed, details.counterexamplePath ?? '', { event }));
   }
@@ -316,14 +318,14 @@ function evadable(rule: SigmaRule, stage: string, suppressed: Event, seed: numbe
     if (typeof value !== 'string' || reported.has(field)) continue;
     const trace = evaluatePlan(rule.plan, suppressed);
     if (!trace.items[it.id]?.result) continue;
-    for (const variant of pathVariants(value, seed + index)) {
+    for (const variant of pathVariants(value, seed * 31 + index)) {
       const e: Event = { ...suppressed, [field]: variant.path };
       const t = evaluatePlan(rule.plan, e);
       const restMatches = evaluateCondition(rule.plan, (n) => (n === stage ? false : (t.identifiers[n] ?? false)));
       if (!t.match && restMatches && t.identifiers[stage] === true) {
         reported.add(field);
         out.push(
-          finding('EXCLUSION_EVADABLE', `exclusion '${stage}' on ${field} also suppresses ${JSON.stringify(variant.path)} (${variant.why}): an attacker's file there slips through`, seed + index, `stage:${index}`, {
+          finding('EXCLUSION_EVADABLE', `exclusion '${stage}' on ${field} also suppresses ${JSON.stringify(variant.path)} (${variant.why}): an attacker's file there slips through`, seed, `stage:${index}`, {
             stage,
             event: e,
             value: it.values.map((v) => v.source).join(', '),

@@ -1,0 +1,140 @@
+/**
+ * `sigmatest fuzz`: property runs and rule analyses for every rule (see src/fuzz/fuzz-rule.ts),
+ * a report (text or JSON), witnesses as JSON lines for other engines, counterexamples saved as
+ * cases. Exit 0 when no rule fails (errors; warnings too with --strict), 1 otherwise, 2 on
+ * usage errors or unreadable rules.
+ */
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { EXIT, list, str } from '../args.js';
+import type { CommandSpec, Parsed } from '../args.js';
+import { loadEnvironment, printDiagnostics } from '../io.js';
+import type { Io } from '../io.js';
+import { collectRules, listYamlFiles } from '../../rules/collect-rules.js';
+import { loadCaseFile } from '../../cases/load-cases.js';
+import { resolveCaseRule } from '../../cases/run-cases.js';
+import { fuzzRule } from '../../fuzz/fuzz-rule.js';
+import type { RuleFuzzResult } from '../../fuzz/fuzz-rule.js';
+import { buildFuzzReport, formatFuzzJson, formatFuzzText } from '../../fuzz/fuzz-report.js';
+import { appendCases, caseFileFor, writeNewCaseFile } from '../../fuzz/case-writer.js';
+import type { NewCase } from '../../fuzz/case-writer.js';
+import { writeFileAtomic } from '../../write-file-atomic.js';
+import type { SigmaRule } from '../../sigma/load-rule.js';
+
+export const fuzzSpec: CommandSpec = {
+  name: 'fuzz',
+  summary: 'Generate events from each rule and check its semantics and exclusions (property-based).',
+  usage: 'fuzz [rule files or folders...] [--runs N] [--seed S] [--reporter text|json] [--save] [--emit-witnesses <file.jsonl>] [--strict]',
+  description:
+    'For each rule: synthesises matching events (witnesses), holds the engine to an independent pattern oracle\n' +
+    '(case changes, needles in realistic values, windash variants, broken needles), and reports rule defects:\n' +
+    'RULE_UNSATISFIABLE, PROPERTY_FAILED (errors); EXCLUSION_DEAD, EXCLUSION_EVADABLE, STAGE_UNREACHABLE,\n' +
+    'VALUE_SHADOWED (warnings; --strict makes them fail). Every finding prints the seed that replays it.',
+  options: {
+    runs: { type: 'string', default: '100', arg: '<N>', help: 'property runs per rule' },
+    seed: { type: 'string', arg: '<S>', help: 'seed (default: random, printed)' },
+    reporter: { type: 'string', choices: ['text', 'json'], default: 'text', help: 'output format' },
+    save: { type: 'boolean', help: "append each counterexample with a known verdict to the rule's case file" },
+    cases: { type: 'string', multiple: true, default: 'cases', arg: '<dirs...>', help: 'case files or folders (for --save)' },
+    'emit-witnesses': { type: 'string', arg: '<file.jsonl>', help: 'write every witness as {"rule", "event"} lines' },
+    strict: { type: 'boolean', help: 'warnings fail the rule too' },
+    out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
+    config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
+  },
+};
+
+function positiveInt(text: string | undefined, fallback: number): number | undefined {
+  if (text === undefined) return fallback;
+  return /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : undefined;
+}
+
+export function fuzzCommand(args: Parsed, io: Io): number {
+  const runs = positiveInt(str(args.values.runs), 100);
+  const seedText = str(args.values.seed);
+  const seed = seedText === undefined ? Math.floor(Math.random() * 0x7fffffff) : /^\d+$/.test(seedText) ? Number(seedText) % 0x80000000 : undefined;
+  if (runs === undefined || seed === undefined) {
+    io.err(`sigmatest fuzz: --runs and --seed take non-negative integers\n`);
+    return EXIT.usage;
+  }
+  const env = loadEnvironment(str(args.values.config));
+  printDiagnostics(io, env.diagnostics);
+  const paths = args.positionals.length > 0 ? args.positionals : ['rules'];
+  const set = collectRules(paths, { placeholders: env.config.placeholders });
+  printDiagnostics(io, set.diagnostics);
+  const loadFailed = set.files.some((f) => f.invalid.length > 0) || set.diagnostics.some((d) => d.severity === 'error');
+  if (set.rules.length === 0) {
+    io.err('sigmatest fuzz: no rules to fuzz\n');
+    return loadFailed ? EXIT.usage : EXIT.failed;
+  }
+  io.err(`fuzz: ${set.rules.length} rules, ${runs} runs each, seed ${seed}\n`);
+  const started = process.hrtime.bigint();
+  const results: RuleFuzzResult[] = [];
+  set.rules.forEach((rule, i) => {
+    results.push(fuzzRule(rule, { runs, seed, mapping: env.mapping, strict: args.values.strict === true }));
+    if (io.isTty && (i % 25 === 0 || i === set.rules.length - 1)) {
+      const done = i + 1;
+      const bar = '█'.repeat(Math.round((20 * done) / set.rules.length)).padEnd(20, '░');
+      io.err(`\r\x1b[2Kfuzz [${bar}] ${done}/${set.rules.length} rules`);
+    }
+  });
+  if (io.isTty) io.err('\r\x1b[2K');
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const report = buildFuzzReport(results, { seed, runs, seconds, cwd: io.cwd });
+
+  const witnessFile = str(args.values['emit-witnesses']);
+  if (witnessFile !== undefined) {
+    writeFileSync(witnessFile, '');
+    for (const r of results) {
+      const lines = r.witnesses.map((event) => JSON.stringify({ rule: r.rule.id ?? r.rule.file, event }));
+      if (lines.length) appendFileSync(witnessFile, `${lines.join('\n')}\n`);
+    }
+    io.err(`fuzz: ${report.summary.witnesses} witnesses written to ${witnessFile}\n`);
+  }
+  if (args.values.save === true) {
+    const saved = saveCounterexamples(results, list(args.values.cases), io);
+    if (saved < 0) return EXIT.usage;
+  }
+  const text = str(args.values.reporter) === 'json' ? formatFuzzJson(report) : formatFuzzText(report);
+  const out = str(args.values.out);
+  if (out !== undefined) {
+    writeFileAtomic(out, text);
+    io.err(`report written to ${out}\n`);
+  } else io.out(text);
+  if (loadFailed) return EXIT.usage;
+  return report.summary.failed > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** Counterexamples with a verdict the rule should give, as cases. */
+function counterexampleCases(r: RuleFuzzResult): NewCase[] {
+  const out: NewCase[] = [];
+  for (const f of r.findings) {
+    if (f.event === undefined) continue;
+    if (f.code === 'EXCLUSION_EVADABLE') {
+      out.push({ name: `fuzz: ${f.stage ?? 'exclusion'} must not hide ${f.message.match(/suppresses (".*?")/)?.[1] ?? 'this variant'}`, expect: 'match', event: f.event, comment: `${f.code} found by sigmatest fuzz --seed ${f.seed}` });
+    }
+  }
+  return out;
+}
+
+/** Appends counterexamples to each rule's case file (or creates one); the number saved, -1 on a write problem. */
+function saveCounterexamples(results: readonly RuleFuzzResult[], caseDirs: string[], io: Io): number {
+  const listed = listYamlFiles(caseDirs.filter((d) => existsSync(d)));
+  const files = listed.files.map(loadCaseFile).flatMap((l) => (l.caseFile ? [l.caseFile] : []));
+  const rules: SigmaRule[] = results.map((r) => r.rule);
+  let saved = 0;
+  for (const r of results) {
+    const cases = counterexampleCases(r);
+    if (cases.length === 0) continue;
+    const cf = files.find((f) => resolveCaseRule(f, rules).rule === r.rule);
+    try {
+      if (cf !== undefined) appendCases(cf.file, cases);
+      else writeNewCaseFile(caseFileFor(r.rule.file, caseDirs[0] ?? 'cases'), r.rule, cases);
+      saved += cases.length;
+      io.err(`fuzz: saved ${cases.length} case(s) for ${r.rule.file} to ${cf?.file ?? caseFileFor(r.rule.file, caseDirs[0] ?? 'cases')}\n`);
+    } catch (e) {
+      io.err(`sigmatest fuzz: --save: ${(e as Error).message}\n`);
+      return -1;
+    }
+  }
+  if (saved === 0) io.err('fuzz: no counterexample to save\n');
+  return saved;
+}

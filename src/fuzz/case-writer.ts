@@ -1,0 +1,75 @@
+/**
+ * Writing cases: appending counterexamples to a rule's case file without touching what is there
+ * (the new items go after the last item of its block-style `cases` list; the file is replaced
+ * atomically), and scaffolding a starter case file (refusing to overwrite one).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { writeFileAtomic } from '../write-file-atomic.js';
+import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
+import type { Event } from '../evaluate/evaluate.js';
+
+export interface NewCase {
+  name: string;
+  expect: 'match' | 'no-match';
+  stages?: Record<string, boolean>;
+  event: Event;
+  /** A comment line above the case (e.g. how it was found). */
+  comment?: string;
+}
+
+function caseText(c: NewCase, indent: string): string {
+  const lines: string[] = [];
+  if (c.comment) lines.push(`${indent}# ${c.comment.replace(/[\r\n]+/g, ' ')}`);
+  lines.push(`${indent}- name: ${JSON.stringify(c.name)}`);
+  lines.push(`${indent}  expect: ${c.expect}`);
+  if (c.stages && Object.keys(c.stages).length) lines.push(`${indent}  stages: ${JSON.stringify(c.stages)}`);
+  // JSON is YAML: the event is written as one flow mapping, exactly as generated.
+  lines.push(`${indent}  event: ${JSON.stringify(c.event)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Appends cases to an existing case file. Throws with a message when the file's `cases` is not a
+ * block list (nothing is written then).
+ */
+export function appendCases(file: string, cases: readonly NewCase[]): void {
+  const text = readFileSync(file, 'utf8');
+  const doc = parseYaml(text, file).documents[0];
+  const root = doc?.root;
+  const list = root?.kind === 'map' ? mapGet(root, 'cases') : undefined;
+  if (list === undefined || list.kind !== 'seq' || list.items.length === 0) throw new Error(`${file}: no block-style 'cases' list to append to`);
+  const first = list.items[0];
+  const lineStart = (off: number): number => text.lastIndexOf('\n', off - 1) + 1;
+  // The '-' of the first item sets the indentation; a flow list ('[') cannot be appended to.
+  const dash = text.lastIndexOf('-', first?.offset ?? 0);
+  if (dash < 0 || text.slice(lineStart(dash), dash).trim() !== '') throw new Error(`${file}: the 'cases' list is not in block style; append by hand`);
+  const indent = text.slice(lineStart(dash), dash);
+  // The list ends before the first later line indented at most as much as its dashes.
+  const last = list.items[list.items.length - 1];
+  let pos = text.indexOf('\n', last?.offset ?? 0);
+  while (pos >= 0 && pos < text.length - 1) {
+    const next = text.indexOf('\n', pos + 1);
+    const line = text.slice(pos + 1, next < 0 ? text.length : next);
+    const lead = line.length - line.trimStart().length;
+    if (line.trim() !== '' && !line.trimStart().startsWith('#') && lead <= indent.length) break;
+    pos = next;
+  }
+  const at = pos < 0 ? text.length : pos + 1;
+  const before = text.slice(0, at);
+  const glue = before.endsWith('\n') || before === '' ? '' : '\n';
+  writeFileAtomic(file, before + glue + cases.map((c) => caseText(c, indent)).join('') + text.slice(at));
+}
+
+/** The path of a new case file for a rule in a cases folder. */
+export function caseFileFor(ruleFile: string, casesDir: string): string {
+  return join(casesDir, basename(ruleFile).replace(/\.ya?ml$/i, '') + '.yml');
+}
+
+/** Writes a new case file; refuses (throws) when the file exists. */
+export function writeNewCaseFile(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[]): void {
+  if (existsSync(file)) throw new Error(`${file} exists; sigmatest never overwrites a case file (append with fuzz --save, or remove it first)`);
+  const ref = rule.id ?? relative(dirname(file), rule.file);
+  const head = `# yaml-language-server: $schema=${relative(dirname(file), join(process.cwd(), 'schema/case-file.schema.json'))}\nrule: ${JSON.stringify(ref)}\ncases:\n`;
+  writeFileAtomic(file, head + cases.map((c) => caseText(c, '  ')).join(''));
+}

@@ -1,0 +1,113 @@
+/**
+ * The fuzz and scaffold commands end to end: the JSON report's shape, witnesses for another
+ * engine, counterexamples appended to case files without touching what is there, and scaffold
+ * writing a case file that `run` then passes, refusing to overwrite.
+ */
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/main.js';
+import type { Io } from '../cli/io.js';
+import { loadRuleFile } from '../sigma/load-rule.js';
+import { evaluatePlan } from '../evaluate/evaluate.js';
+import { appendCases } from './case-writer.js';
+import { loadCaseFile } from '../cases/load-cases.js';
+
+function capture(cwd: string): Io & { stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  return { out: (t) => void (out += t), err: (t) => void (err += t), isTty: false, cwd, stdout: () => out, stderr: () => err };
+}
+
+const EVADABLE = `title: Encoded PowerShell
+id: 0b7c3b1e-1111-4c1a-9d1e-000000000009
+logsource: {category: process_creation, product: windows}
+detection:
+    selection:
+        CommandLine|contains: ' -enc '
+    filter:
+        ParentImage|endswith: '\\msiexec.exe'
+    condition: selection and not filter
+`;
+
+function repo(): string {
+  const d = mkdtempSync(join(tmpdir(), 'sigmatest-fuzz-'));
+  mkdirSync(join(d, 'rules'));
+  mkdirSync(join(d, 'cases'));
+  writeFileSync(join(d, 'rules', 'enc.yml'), EVADABLE);
+  return d;
+}
+
+describe('sigmatest fuzz', () => {
+  it('reports JSON with rules, statuses, witnesses and findings, and writes witnesses as JSON lines', async () => {
+    const d = repo();
+    const io = capture(d);
+    const witnesses = join(d, 'w.jsonl');
+    const code = await runCli(['fuzz', join(d, 'rules'), '--runs', '30', '--seed', '3', '--reporter', 'json', '--emit-witnesses', witnesses], io);
+    expect(code).toBe(0); // warnings only
+    const report = JSON.parse(io.stdout());
+    expect(report.rules).toHaveLength(1);
+    expect(report.rules[0]).toMatchObject({ id: '0b7c3b1e-1111-4c1a-9d1e-000000000009', status: 'pass' });
+    expect(report.rules[0].findings[0]).toMatchObject({ code: 'EXCLUSION_EVADABLE', severity: 'warning', seed: 3 });
+    expect(report.summary).toMatchObject({ rules: 1, passed: 1, failed: 0, synthesised: 1, seed: 3, runs: 30 });
+    const rule = loadRuleFile(join(d, 'rules', 'enc.yml')).rules[0];
+    const lines = readFileSync(witnesses, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.length).toBe(report.rules[0].witnesses);
+    for (const l of lines) {
+      expect(l.rule).toBe(rule?.id);
+      expect(rule && evaluatePlan(rule.plan, l.event).match).toBe(true);
+    }
+    // --strict turns the warning into a failure.
+    expect(await runCli(['fuzz', join(d, 'rules'), '--runs', '10', '--seed', '3', '--strict'], capture(d))).toBe(1);
+  });
+
+  it('--save appends the counterexample to the existing case file, keeping its text', async () => {
+    const d = repo();
+    const caseFile = join(d, 'cases', 'enc.yml');
+    const original = `# my cases\nrule: 0b7c3b1e-1111-4c1a-9d1e-000000000009\ncases:\n  - name: hand written   # keep me\n    expect: match\n    event: {CommandLine: 'powershell -enc AAAA'}\n\n# trailing comment\n`;
+    writeFileSync(caseFile, original);
+    const io = capture(d);
+    expect(await runCli(['fuzz', join(d, 'rules'), '--runs', '10', '--seed', '3', '--save', '--cases', join(d, 'cases')], io)).toBe(0);
+    const after = readFileSync(caseFile, 'utf8');
+    expect(after.startsWith(original.slice(0, original.indexOf('\n\n# trailing')))).toBe(true);
+    expect(after).toContain('# trailing comment');
+    const loaded = loadCaseFile(caseFile);
+    expect(loaded.diagnostics).toEqual([]);
+    expect(loaded.caseFile?.cases.map((c) => c.expect)).toEqual(['match', 'match']);
+    expect(loaded.caseFile?.cases[0]?.name).toBe('hand written');
+  });
+
+  it('appendCases refuses a flow-style list and writes nothing', () => {
+    const d = repo();
+    const f = join(d, 'cases', 'flow.yml');
+    writeFileSync(f, 'rule: x\ncases: [{name: a, expect: match, event: {a: 1}}]\n');
+    expect(() => appendCases(f, [{ name: 'b', expect: 'match', event: {} }])).toThrow(/block style/);
+    expect(readFileSync(f, 'utf8')).toBe('rule: x\ncases: [{name: a, expect: match, event: {a: 1}}]\n');
+  });
+
+  it('rejects bad options with exit 2', async () => {
+    expect(await runCli(['fuzz', '--runs', 'many'], capture(process.cwd()))).toBe(2);
+  });
+});
+
+describe('sigmatest scaffold', () => {
+  it('writes a witness and one no-match case per excluded value, which run passes; never overwrites', async () => {
+    const d = repo();
+    writeFileSync(
+      join(d, 'rules', 'two.yml'),
+      EVADABLE.replace("'\\msiexec.exe'", "['\\msiexec.exe', '\\ccmexec.exe']").replace('000000000009', '000000000010'),
+    );
+    const io = capture(d);
+    const out = join(d, 'cases', 'two.yml');
+    expect(await runCli(['scaffold', join(d, 'rules', 'two.yml'), '--out', out], io)).toBe(0);
+    const cf = loadCaseFile(out);
+    expect(cf.diagnostics).toEqual([]);
+    expect(cf.caseFile?.cases.map((c) => c.expect)).toEqual(['match', 'no-match', 'no-match']);
+    const run = capture(d);
+    expect(await runCli(['run', '--rules', join(d, 'rules', 'two.yml'), '--cases', out], run)).toBe(0);
+    const again = capture(d);
+    expect(await runCli(['scaffold', join(d, 'rules', 'two.yml'), '--out', out], again)).toBe(2);
+    expect(again.stderr()).toMatch(/never overwrites/);
+  });
+});

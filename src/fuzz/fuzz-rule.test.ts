@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { loadRuleText } from '../sigma/load-rule.js';
+import type { SigmaRule } from '../sigma/load-rule.js';
+import { builtinMapping } from '../logsource/logsource.js';
+import { evaluatePlan } from '../evaluate/evaluate.js';
+import { fuzzRule } from './fuzz-rule.js';
+import type { FindingCode } from './fuzz-rule.js';
+import { oracleMatch } from './oracle.js';
+import { parsePattern } from '../sigma/pattern.js';
+import { synthesizeWitness } from './witness.js';
+
+function rule(detection: string, category = 'process_creation'): SigmaRule {
+  const loaded = loadRuleText(`title: planted\nlogsource: {product: windows, category: ${category}}\ndetection:\n${detection}`, 'planted.yml');
+  const r = loaded.rules[0];
+  if (r === undefined) throw new Error(JSON.stringify(loaded.diagnostics));
+  return r;
+}
+
+const fuzz = (r: SigmaRule, runs = 60) => fuzzRule(r, { runs, seed: 5, mapping: builtinMapping });
+const codes = (r: SigmaRule): FindingCode[] => fuzz(r).findings.map((f) => f.code);
+
+describe('fuzzRule findings', () => {
+  it('passes a sound rule with witnesses that match', () => {
+    const r = rule(`  selection:\n    Image|endswith: '\\\\rundll32.exe'\n    CommandLine|contains: ',DllRegisterServer'\n  filter:\n    ParentImage: 'C:\\\\Windows\\\\System32\\\\msiexec.exe'\n  condition: selection and not filter`);
+    const res = fuzz(r);
+    expect(res.findings).toEqual([]);
+    expect(res.status).toBe('pass');
+    expect(res.witnesses.length).toBeGreaterThan(20);
+    for (const w of res.witnesses) expect(evaluatePlan(r.plan, w).match).toBe(true);
+    // The witness carries the logsource's Channel and EventID.
+    expect(res.witnesses[0]).toMatchObject({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1 });
+  });
+
+  it('RULE_UNSATISFIABLE: two equalities on one field, with the reason', () => {
+    const res = fuzz(rule(`  a: {Image: 'C:\\\\a.exe'}\n  b: {Image: 'C:\\\\b.exe'}\n  condition: a and b`));
+    expect(res.status).toBe('fail');
+    const f = res.findings.find((x) => x.code === 'RULE_UNSATISFIABLE');
+    expect(f?.severity).toBe('error');
+    expect(f?.message).toMatch(/Image/);
+    expect(codes(rule(`  a: {Image: 'x'}\n  condition: a and not a`))).toContain('RULE_UNSATISFIABLE');
+  });
+
+  it('EXCLUSION_DEAD: a filter that contradicts the selection, or that another filter always covers', () => {
+    expect(codes(rule(`  selection: {Image|endswith: '\\\\powershell.exe'}\n  filter: {Image|endswith: '\\\\cmd.exe'}\n  condition: selection and not filter`))).toEqual(['EXCLUSION_DEAD']);
+    const covered = fuzz(rule(`  selection: {Image|endswith: '.exe'}\n  filter_a: {Image|contains: '\\\\Program Files\\\\'}\n  filter_b: {Image|startswith: 'C:\\\\Program Files\\\\Java\\\\'}\n  condition: selection and not 1 of filter_*`));
+    expect(covered.findings.map((f) => [f.code, f.stage])).toContainEqual(['EXCLUSION_DEAD', 'filter_b']);
+  });
+
+  it('EXCLUSION_EVADABLE: a name-only exclusion on a path, with the event that slips through', () => {
+    const r = rule(`  selection: {CommandLine|contains: ' -enc '}\n  filter: {ParentImage|endswith: '\\\\msiexec.exe'}\n  condition: selection and not filter`);
+    const f = fuzz(r).findings.find((x) => x.code === 'EXCLUSION_EVADABLE');
+    expect(f).toBeDefined();
+    expect(f?.stage).toBe('filter');
+    const e = f?.event as Record<string, unknown>;
+    expect(String(e['ParentImage']).toLowerCase()).toMatch(/\\msiexec\.exe$/);
+    expect(evaluatePlan(r.plan, e).match).toBe(false); // it is still suppressed: that is the problem
+    // A full-path exclusion in a protected folder is not evadable by relocation.
+    expect(codes(rule(`  selection: {CommandLine|contains: ' -enc '}\n  filter: {ParentImage: 'C:\\\\Windows\\\\System32\\\\msiexec.exe'}\n  condition: selection and not filter`))).toEqual([]);
+  });
+
+  it('STAGE_UNREACHABLE: by the condition alone, and by field constraints', () => {
+    expect(codes(rule(`  sel: {Image|endswith: '\\\\a.exe'}\n  extra: {User: 'x'}\n  condition: sel or (sel and extra)`))).toContain('STAGE_UNREACHABLE');
+    const implied = fuzz(rule(`  sel1: {Image|endswith: '\\\\whoami.exe'}\n  sel2: {Image|endswith: '.exe'}\n  condition: sel1 and sel2`));
+    expect(implied.findings.map((f) => [f.code, f.stage])).toEqual([['STAGE_UNREACHABLE', 'sel2']]);
+  });
+
+  it('VALUE_SHADOWED: a list value another value covers, duplicates included', () => {
+    const res = fuzz(rule(`  sel:\n    CommandLine|contains: ['enc', ' -encodedcommand ', 'ENC', 'nop']\n    Image|endswith: ['\\\\cmd.exe', 'cmd.exe']\n  condition: sel`));
+    const shadowed = res.findings.filter((f) => f.code === 'VALUE_SHADOWED').map((f) => f.value);
+    expect(shadowed.sort()).toEqual([' -encodedcommand ', 'ENC', String.raw`\\cmd.exe`].sort());
+  });
+
+  it('PROPERTY_FAILED: an engine whose matcher disagrees with the pattern is caught, with a replayable seed', () => {
+    const r = rule(`  sel: {CommandLine|contains: 'mimikatz'}\n  condition: sel`);
+    // Simulate an engine bug: the compiled literal lost its case folding.
+    const item = r.plan.items[0];
+    const m = item?.values[0]?.matcher;
+    if (m?.kind !== 'string') throw new Error('expected a string matcher');
+    delete m.literal;
+    Object.defineProperty(m, 'regex', { value: /mimikatz/ });
+    const res = fuzz(r, 200);
+    const f = res.findings.find((x) => x.code === 'PROPERTY_FAILED');
+    expect(f?.severity).toBe('error');
+    expect(f?.message).toMatch(/engine says no match/);
+    expect(f?.seed).toBe(5);
+    expect(f?.path).not.toBe('');
+  });
+});
+
+describe('oracle', () => {
+  it('matches wildcards, case and dashes independently of the engine', () => {
+    expect(oracleMatch(parsePattern('*\\cmd.exe'), false, 'C:\\Windows\\CMD.EXE')).toBe(true);
+    expect(oracleMatch(parsePattern('a?c*'), false, 'abcdef')).toBe(true);
+    expect(oracleMatch(parsePattern('a?c'), false, 'ac')).toBe(false);
+    expect(oracleMatch(parsePattern('ABC'), true, 'abc')).toBe(false);
+    expect(oracleMatch({ tokens: [{ t: 'lit', s: 'x' }, { t: 'dash' }, { t: 'lit', s: 'y' }], bytes: false }, false, 'x\u2013y')).toBe(true);
+  });
+});
+
+describe('synthesizeWitness', () => {
+  it('honours modifiers: cidr, numbers, regex, base64offset, windash, fieldref, null and exists', () => {
+    const r = rule(
+      `  sel:\n    DestinationIp|cidr: '10.1.0.0/16'\n    DestinationPort|gte: 1024\n    CommandLine|re: '^curl\\s+-k'\n    ScriptBlockText|base64offset|contains: 'IEX'\n    Args|windash|contains: ' -decode '\n    ParentImage|fieldref: Image\n    User: null\n    Hashes|exists: true\n  condition: sel`,
+      'network_connection',
+    );
+    for (let s = 1; s <= 20; s++) {
+      const w = synthesizeWitness(r, s, builtinMapping);
+      expect(w.ok, w.ok ? '' : w.reason).toBe(true);
+      if (w.ok) expect(evaluatePlan(r.plan, w.event).match).toBe(true);
+    }
+  });
+});

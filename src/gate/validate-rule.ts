@@ -1,0 +1,601 @@
+/**
+ * Rule validation for `sigmatest gate`, at the level of SigmaHQ's own CI: metadata schema and
+ * required fields, duplicate ids and titles over the whole rule tree, tag formats (ATT&CK, CVE,
+ * CAR, detection, TLP, STP), known logsources, and the modifier/wildcard pitfalls rule authors hit.
+ *
+ * Every finding is a located Diagnostic with a stable code; each code has a default severity
+ * (see VALIDATION_CODES) that the caller may override per code, or switch off.
+ *
+ * Some checks repeat what the loader already rejects (an invalid id, level or status, a missing
+ * title...): they use the loader's codes and only fire for rules the loader could not fully accept
+ * (a `partial` rule of `LoadedFile.invalid`), so a gate that validates partial rules reports them.
+ *
+ * Positions: the rule's file is re-read and re-parsed (cached per call) so that every diagnostic
+ * points at the exact key or value. When the text is unavailable or no longer matches the loaded
+ * rule, the line of the rule's top-level key (`keyLines`) or the document start is used instead.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { diagnostic, offsetToPos } from '../diagnostics.js';
+import type { Diagnostic, SourcePos } from '../diagnostics.js';
+import { childPath } from '../sigma/load-rule.js';
+import type { SigmaRule } from '../sigma/load-rule.js';
+import { parseYaml } from '../yaml/yaml-tree.js';
+import type { YNode, YScalar } from '../yaml/yaml-tree.js';
+import { builtinMapping, resolveLogsource } from '../logsource/logsource.js';
+import type { LogsourceMapping } from '../logsource/logsource.js';
+import { parsePattern } from '../sigma/pattern.js';
+import type { PatternToken } from '../sigma/pattern.js';
+import type { PlanItem } from '../plan/plan.js';
+
+/** A configurable severity: `off` drops the check. */
+export type ValidationSeverity = 'error' | 'warning' | 'off';
+
+export interface ValidationCode {
+  severity: ValidationSeverity;
+  description: string;
+}
+
+/** Every code validateRules can produce, with its default severity and a one-line description. */
+export const VALIDATION_CODES = {
+  // Required fields and schema.
+  RULE_TITLE_MISSING: { severity: 'error', description: "the rule has no 'title' (also a load error)" },
+  RULE_TITLE_INVALID: { severity: 'error', description: "'title' is not a non-empty string of at most 256 characters (also a load error)" },
+  RULE_ID_MISSING: { severity: 'error', description: "the rule has no 'id' (a UUID identifies it across renames)" },
+  RULE_ID_INVALID: { severity: 'error', description: "'id' is not a UUID (also a load error)" },
+  RULE_ID_DUPLICATE: { severity: 'error', description: 'another rule of the rule tree has the same id' },
+  RULE_TITLE_DUPLICATE: { severity: 'warning', description: 'another rule of the rule tree has the same title' },
+  RULE_STATUS_MISSING: { severity: 'warning', description: "the rule has no 'status'" },
+  RULE_STATUS_INVALID: { severity: 'error', description: "'status' is not one of stable, test, experimental, deprecated, unsupported (also a load error)" },
+  RULE_LEVEL_MISSING: { severity: 'warning', description: "the rule has no 'level'" },
+  RULE_LEVEL_INVALID: { severity: 'error', description: "'level' is not one of informational, low, medium, high, critical (also a load error)" },
+  RULE_DESCRIPTION_MISSING: { severity: 'warning', description: "the rule has no 'description' (or it is not text)" },
+  RULE_AUTHOR_MISSING: { severity: 'warning', description: "the rule has no 'author' (or it is not text)" },
+  RULE_DATE_MISSING: { severity: 'warning', description: "the rule has no 'date'" },
+  RULE_DATE_INVALID: { severity: 'error', description: "'date' is not a valid YYYY-MM-DD date" },
+  RULE_MODIFIED_INVALID: { severity: 'error', description: "'modified' is not a valid YYYY-MM-DD date" },
+  RULE_MODIFIED_BEFORE_DATE: { severity: 'error', description: "'modified' is earlier than 'date'" },
+  RULE_LOGSOURCE_MISSING: { severity: 'error', description: "the rule has no 'logsource' (also a load error)" },
+  RULE_LOGSOURCE_INVALID: { severity: 'error', description: "'logsource' is not a mapping with category, product or service (also a load error)" },
+  RULE_LOGSOURCE_UNKNOWN: { severity: 'warning', description: 'the logsource mapping does not know the logsource: the rule is run against every event' },
+  RULE_DETECTION_MISSING: { severity: 'error', description: "the rule has no 'detection' mapping (also a load error)" },
+  RULE_CONDITION_MISSING: { severity: 'error', description: "'detection' has no 'condition' (also a load error)" },
+  RULE_REFERENCES_INVALID: { severity: 'error', description: "'references' is not a list of strings" },
+  RULE_FALSEPOSITIVES_INVALID: { severity: 'error', description: "'falsepositives' is not a list of strings" },
+  RULE_TAGS_INVALID: { severity: 'error', description: "'tags' is not a list of strings" },
+  // Tags.
+  TAG_UPPERCASE: { severity: 'error', description: 'a tag has uppercase letters; tags are lowercase' },
+  TAG_DUPLICATE: { severity: 'warning', description: 'the same tag is listed twice' },
+  TAG_ATTACK_UNDERSCORE: { severity: 'error', description: 'an ATT&CK tactic written with underscores (attack.defense_evasion); SigmaHQ uses hyphens' },
+  TAG_ATTACK_INVALID: { severity: 'error', description: 'an attack.* tag that is neither a technique (t1234, t1234.001), group (g1234), software (s1234), data source (ds1234) nor a tactic name' },
+  TAG_CVE_INVALID: { severity: 'error', description: 'a cve.* tag not of the form cve.2021-44228' },
+  TAG_CAR_INVALID: { severity: 'error', description: 'a car.* tag not of the form car.2016-04-005' },
+  TAG_DETECTION_INVALID: { severity: 'error', description: 'a detection.* tag other than dfir, emerging-threats, threat-hunting' },
+  TAG_TLP_INVALID: { severity: 'warning', description: 'a tlp.* tag other than red, amber, amber-strict, green, clear' },
+  TAG_STP_INVALID: { severity: 'warning', description: 'an stp.* tag not of the form stp.1 to stp.5, optionally followed by a, u or k' },
+  TAG_NAMESPACE_UNKNOWN: { severity: 'warning', description: 'a tag outside the namespaces SigmaHQ allows (attack, car, cve, detection, stp, tlp)' },
+  // Detection values and modifiers.
+  MODIFIER_ALL_SINGLE_VALUE: { severity: 'warning', description: "'all' on a single value ANDs nothing (the loader already rejects it as MODIFIER_ALL_SINGLE)" },
+  MODIFIER_WINDASH_ALL: { severity: 'warning', description: "'windash' combined with 'all': legal, but converters disagree on it and SigmaHQ never uses it" },
+  WILDCARD_INSTEAD_OF_MODIFIER: { severity: 'warning', description: "a value '*x*', 'x*' or '*x' without a modifier: write |contains, |startswith or |endswith" },
+  WILDCARD_REDUNDANT: { severity: 'warning', description: "a wildcard at the end a contains/startswith/endswith already covers, or one that changes the modifier's meaning" },
+  PATH_SINGLE_WILDCARD: { severity: 'warning', description: "'?' in a path-like field matches any one character; escape it as \\? if it is literal" },
+  VALUE_ESCAPED_WILDCARD: { severity: 'warning', description: "'\\*' is an escaped (literal) star, not a wildcard: flagged in path-like fields, and elsewhere when it ends a Windows path ('C:\\Temp\\*'); write \\\\* for a folder followed by a wildcard" },
+} as const satisfies Record<string, ValidationCode>;
+
+export type ValidationCodeName = keyof typeof VALIDATION_CODES;
+
+export interface ValidateOptions {
+  /** Per-code severity overrides; `off` drops the check. Unknown codes are ignored (see unknownSeverityCodes). */
+  severities?: Readonly<Record<string, ValidationSeverity>>;
+  /** Logsource mapping for RULE_LOGSOURCE_UNKNOWN; the built-in one by default. */
+  mapping?: LogsourceMapping;
+  /** The whole rule tree, for duplicate ids and titles; the validated rules by default. */
+  allRules?: readonly SigmaRule[];
+  /**
+   * Reads a rule file's text to locate diagnostics precisely; by default from disk. Return
+   * undefined when unavailable (positions then fall back to the rule's key lines).
+   */
+  readSource?: (file: string) => string | undefined;
+}
+
+/** The codes of a severity table that validateRules does not know (for config validation). */
+export function unknownSeverityCodes(severities: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(severities).filter((c) => !Object.hasOwn(VALIDATION_CODES, c));
+}
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'];
+const STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * ATT&CK tactic short names: Enterprise (with v18's stealth and defense-impairment, which split
+ * defense-evasion), plus the ICS-only evasion, inhibit-response-function, impair-process-control.
+ */
+export const ATTACK_TACTICS: ReadonlySet<string> = new Set([
+  'reconnaissance', 'resource-development', 'initial-access', 'execution', 'persistence',
+  'privilege-escalation', 'defense-evasion', 'stealth', 'defense-impairment', 'credential-access',
+  'discovery', 'lateral-movement', 'collection', 'command-and-control', 'exfiltration', 'impact',
+  'evasion', 'inhibit-response-function', 'impair-process-control',
+]);
+const DETECTION_TAGS = new Set(['dfir', 'emerging-threats', 'threat-hunting']);
+const TLP_TAGS = new Set(['red', 'amber', 'amber-strict', 'green', 'clear']);
+
+/**
+ * Field names whose values are Windows file system paths, where `*` and `?` can never be literal
+ * characters: Sysmon/Windows style names ending in Image, Path, Filename, FileName or Directory,
+ * and ImageLoaded. Case-sensitive on purpose: lowercase names of other log sources (Zeek's SMB
+ * `path`, proxy paths) hold share names or URLs, where a literal `*` or `?` is real.
+ */
+export function isPathLikeField(field: string): boolean {
+  return /(Image|Path|Filename|FileName|Directory)$/.test(field) || field === 'ImageLoaded';
+}
+
+/** Modifiers after which a value is not a Sigma string pattern (or wildcards are rejected anyway). */
+const NON_PATTERN_MODIFIERS = new Set([
+  're', 'cidr', 'exists', 'fieldref', 'gt', 'gte', 'lt', 'lte', 'minute', 'hour', 'day', 'week', 'month', 'year',
+  'base64', 'base64offset',
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Locating diagnostics in the source.
+
+interface NodeRef {
+  node: YNode;
+  key?: YScalar;
+}
+
+interface DocIndex {
+  text: string;
+  nodes: Map<string, NodeRef>;
+}
+
+class Locator {
+  private readonly files = new Map<string, { text: string; roots: Array<YNode | null> } | null>();
+  private readonly docs = new Map<string, DocIndex | null>();
+
+  constructor(private readonly read: (file: string) => string | undefined) {}
+
+  private parsed(file: string): { text: string; roots: Array<YNode | null> } | null {
+    let p = this.files.get(file);
+    if (p === undefined) {
+      const text = this.read(file);
+      if (text === undefined) p = null;
+      else {
+        const r = parseYaml(text, file);
+        p = { text, roots: r.documents.map((d) => d.root) };
+      }
+      this.files.set(file, p);
+    }
+    return p;
+  }
+
+  /** The index of a rule's document, or null when its text is unavailable or does not match the rule. */
+  index(rule: SigmaRule): DocIndex | null {
+    const k = `${rule.file}\0${rule.document}`;
+    let ix = this.docs.get(k);
+    if (ix === undefined) {
+      ix = null;
+      const p = this.parsed(rule.file);
+      const root = p?.roots[rule.document];
+      if (p !== null && root !== undefined && root !== null && root.kind === 'map') {
+        // The text must still be the one the rule was loaded from: same top-level keys on the same lines.
+        const same =
+          root.entries.length === Object.keys(rule.keyLines).length &&
+          root.entries.every((e) => rule.keyLines[e.key] === offsetToPos(p.text, e.keyNode.offset).line);
+        if (same) {
+          const nodes = new Map<string, NodeRef>();
+          const walk = (n: YNode, path: string, key: YScalar | undefined, depth: number): void => {
+            if (depth > 64 || nodes.has(path)) return;
+            nodes.set(path, key === undefined ? { node: n } : { node: n, key });
+            if (n.kind === 'map') for (const e of n.entries) walk(e.value, childPath(path, e.key), e.keyNode, depth + 1);
+            else if (n.kind === 'seq') n.items.forEach((x, i) => walk(x, childPath(path, i), undefined, depth + 1));
+          };
+          walk(root, '', undefined, 0);
+          ix = { text: p.text, nodes };
+        }
+      }
+      this.docs.set(k, ix);
+    }
+    return ix;
+  }
+
+  /** Whether the rule's source has a node at the path (false when the source is unavailable). */
+  has(rule: SigmaRule, path: string): boolean {
+    return this.index(rule)?.nodes.has(path) ?? false;
+  }
+
+  /** The position of a path's key (`key`) or value (`value`); a missing path falls back to its nearest known ancestor. */
+  pos(rule: SigmaRule, path: string, prefer: 'key' | 'value'): SourcePos {
+    const ix = this.index(rule);
+    if (ix !== null) {
+      let p = path;
+      for (;;) {
+        const ref = ix.nodes.get(p);
+        if (ref !== undefined) {
+          const n = prefer === 'key' && ref.key !== undefined ? ref.key : ref.node;
+          return offsetToPos(ix.text, n.offset);
+        }
+        const parent = parentPath(p);
+        if (parent === undefined) break;
+        p = parent;
+      }
+    }
+    const top = /^[^.[]+/.exec(path)?.[0];
+    const line = top !== undefined ? rule.keyLines[top] : undefined;
+    return line !== undefined ? { line, column: 1 } : rule.pos;
+  }
+}
+
+/** `detection.sel["A|b"][1]` → `detection.sel["A|b"]` → `detection.sel` → `detection` → ``. */
+function parentPath(path: string): string | undefined {
+  if (path === '') return undefined;
+  if (path.endsWith(']')) {
+    // Find the `[` that opens the last segment (skip over a JSON string).
+    let i = path.length - 2;
+    if (path[i] === '"') {
+      i--;
+      while (i >= 0 && !(path[i] === '"' && path[i - 1] !== '\\')) i--;
+      i--;
+    } else while (i >= 0 && path[i] !== '[') i--;
+    return i <= 0 ? '' : path.slice(0, i);
+  }
+  const dot = path.lastIndexOf('.');
+  return dot < 0 ? '' : path.slice(0, dot);
+}
+
+function defaultRead(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation.
+
+type Emit = (code: ValidationCodeName, message: string, path: string, prefer?: 'key' | 'value') => void;
+
+/** Validates rules; diagnostics are in rule order, then check order. */
+export function validateRules(rules: readonly SigmaRule[], options: ValidateOptions = {}): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const locator = new Locator(options.readSource ?? defaultRead);
+  const mapping = options.mapping ?? builtinMapping;
+  const all = options.allRules ?? rules;
+  const severityOf = (code: ValidationCodeName): ValidationSeverity => options.severities?.[code] ?? VALIDATION_CODES[code].severity;
+
+  // Duplicate ids and titles over the whole tree (a rule present in both lists counts once).
+  const ruleKey = (r: SigmaRule): string => `${resolve(r.file)}\0${r.document}`;
+  const byId = new Map<string, SigmaRule[]>();
+  const byTitle = new Map<string, SigmaRule[]>();
+  const seen = new Set<string>();
+  for (const r of [...all, ...rules]) {
+    const k = ruleKey(r);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const id = typeof r.raw.id === 'string' ? r.raw.id.trim().toLowerCase() : '';
+    if (id !== '') byId.set(id, [...(byId.get(id) ?? []), r]);
+    const title = r.title.trim().toLowerCase();
+    if (title !== '') byTitle.set(title, [...(byTitle.get(title) ?? []), r]);
+  }
+
+  for (const rule of rules) {
+    const emit: Emit = (code, message, path, prefer = 'value') => {
+      const severity = severityOf(code);
+      if (severity === 'off') return;
+      out.push(diagnostic(code, message, { file: rule.file, path, pos: locator.pos(rule, path, prefer) }, severity));
+    };
+    checkMetadata(rule, emit);
+    const others = (m: Map<string, SigmaRule[]>, key: string): SigmaRule[] => (m.get(key) ?? []).filter((r) => ruleKey(r) !== ruleKey(rule));
+    if (typeof rule.raw.id === 'string' && rule.raw.id.trim() !== '') {
+      const dups = others(byId, rule.raw.id.trim().toLowerCase());
+      if (dups.length > 0) emit('RULE_ID_DUPLICATE', `the id ${rule.raw.id} is also the id of ${describeRules(dups)}; every rule needs its own id (generate a new UUID)`, 'id');
+    }
+    if (rule.title.trim() !== '') {
+      const dups = others(byTitle, rule.title.trim().toLowerCase());
+      if (dups.length > 0) emit('RULE_TITLE_DUPLICATE', `the title '${rule.title}' is also the title of ${describeRules(dups)}`, 'title');
+    }
+    checkTags(rule, emit);
+    checkLogsource(rule, mapping, emit);
+    for (const item of rule.plan.items) {
+      const valuePath = (k: number): string => {
+        const p = childPath(item.path, k);
+        return item.values.length > 1 || locator.has(rule, p) ? p : item.path;
+      };
+      checkItem(item, valuePath, emit);
+    }
+  }
+  return out;
+}
+
+function describeRules(rules: SigmaRule[]): string {
+  const shown = rules.slice(0, 3).map((r) => `'${r.title}' in ${r.file}${r.document > 0 ? ` (document ${r.document + 1})` : ''}`);
+  return shown.join(', ') + (rules.length > 3 ? ` and ${rules.length - 3} more` : '');
+}
+
+/** A YYYY-MM-DD date as days since the epoch, undefined when not a valid calendar date. */
+export function parseSigmaDate(v: unknown): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = DATE.exec(v.trim());
+  if (m === null) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = Date.UTC(y, mo - 1, d);
+  const back = new Date(t);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
+  return t / 86_400_000;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v);
+}
+
+function isStringList(v: unknown): boolean {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+function checkMetadata(rule: SigmaRule, emit: Emit): void {
+  const raw = rule.raw;
+  const has = (k: string): boolean => Object.hasOwn(raw, k) && raw[k] !== null && raw[k] !== undefined;
+
+  if (!has('title')) emit('RULE_TITLE_MISSING', "the rule has no 'title'", 'title');
+  else if (typeof raw.title !== 'string' || raw.title.trim() === '') emit('RULE_TITLE_INVALID', "'title' must be a non-empty string", 'title');
+  else if (raw.title.length > 256) emit('RULE_TITLE_INVALID', `'title' is ${raw.title.length} characters long; at most 256 are allowed`, 'title');
+
+  if (!has('id')) emit('RULE_ID_MISSING', "the rule has no 'id'; add a fresh UUID (e.g. from `uuidgen`) so the rule keeps its identity across renames", 'id');
+  else if (typeof raw.id !== 'string' || !UUID.test(raw.id)) emit('RULE_ID_INVALID', `'id' must be a UUID such as 929a690e-bef0-4204-a928-ef5e620d6fcc, not ${show(raw.id)}`, 'id');
+
+  if (!has('status')) emit('RULE_STATUS_MISSING', `the rule has no 'status' (one of ${STATUSES.join(', ')})`, 'status');
+  else if (typeof raw.status !== 'string' || !STATUSES.includes(raw.status)) emit('RULE_STATUS_INVALID', `'status' must be one of ${STATUSES.join(', ')}, not ${show(raw.status)}`, 'status');
+
+  if (!has('level')) emit('RULE_LEVEL_MISSING', `the rule has no 'level' (one of ${LEVELS.join(', ')})`, 'level');
+  else if (typeof raw.level !== 'string' || !LEVELS.includes(raw.level)) emit('RULE_LEVEL_INVALID', `'level' must be one of ${LEVELS.join(', ')}, not ${show(raw.level)}`, 'level');
+
+  if (typeof raw.description !== 'string' || raw.description.trim() === '') emit('RULE_DESCRIPTION_MISSING', "the rule has no 'description' text", 'description');
+  if (typeof raw.author !== 'string' || raw.author.trim() === '') emit('RULE_AUTHOR_MISSING', "the rule has no 'author' text", 'author');
+
+  let date: number | undefined;
+  if (!has('date')) emit('RULE_DATE_MISSING', "the rule has no 'date' (the creation date, YYYY-MM-DD)", 'date');
+  else {
+    date = parseSigmaDate(raw.date);
+    if (date === undefined) emit('RULE_DATE_INVALID', `'date' must be a date written YYYY-MM-DD, not ${show(raw.date)}`, 'date');
+  }
+  if (has('modified')) {
+    const modified = parseSigmaDate(raw.modified);
+    if (modified === undefined) emit('RULE_MODIFIED_INVALID', `'modified' must be a date written YYYY-MM-DD, not ${show(raw.modified)}`, 'modified');
+    else if (date !== undefined && modified < date) emit('RULE_MODIFIED_BEFORE_DATE', `'modified' (${String(raw.modified)}) is before 'date' (${String(raw.date)})`, 'modified');
+  }
+
+  const ls = raw.logsource;
+  if (!has('logsource')) emit('RULE_LOGSOURCE_MISSING', "the rule has no 'logsource'", 'logsource');
+  else if (typeof ls !== 'object' || ls === null || Array.isArray(ls)) emit('RULE_LOGSOURCE_INVALID', "'logsource' must be a mapping with category, product and/or service", 'logsource');
+  else {
+    const l = ls as Record<string, unknown>;
+    if (!['category', 'product', 'service'].some((k) => typeof l[k] === 'string' && l[k] !== '')) {
+      emit('RULE_LOGSOURCE_INVALID', "'logsource' needs at least one of category, product or service", 'logsource');
+    }
+  }
+
+  const det = raw.detection;
+  if (typeof det !== 'object' || det === null || Array.isArray(det)) emit('RULE_DETECTION_MISSING', "the rule has no 'detection' mapping", 'detection');
+  else if (!Object.hasOwn(det, 'condition') || (det as Record<string, unknown>).condition === null) emit('RULE_CONDITION_MISSING', "'detection' has no 'condition'", 'detection');
+
+  if (has('references') && !isStringList(raw.references)) emit('RULE_REFERENCES_INVALID', "'references' must be a list of strings (one URL per item)", 'references');
+  if (has('falsepositives') && !isStringList(raw.falsepositives)) emit('RULE_FALSEPOSITIVES_INVALID', "'falsepositives' must be a list of strings (write '- Unknown' for none known)", 'falsepositives');
+  if (has('tags') && !isStringList(raw.tags)) emit('RULE_TAGS_INVALID', "'tags' must be a list of strings", 'tags');
+}
+
+/** The problem of one (lowercased) tag, or undefined when its format is fine. */
+export function checkTagFormat(tag: string): { code: ValidationCodeName; message: string } | undefined {
+  const dot = tag.indexOf('.');
+  if (dot <= 0) return { code: 'TAG_NAMESPACE_UNKNOWN', message: `the tag '${tag}' has no namespace (attack., car., cve., detection., stp., tlp.)` };
+  const ns = tag.slice(0, dot);
+  const name = tag.slice(dot + 1);
+  switch (ns) {
+    case 'attack': {
+      if (/^t\d{4}(\.\d{3})?$/.test(name) || /^[gs]\d{4}$/.test(name) || /^ds\d{4}$/.test(name) || ATTACK_TACTICS.has(name)) return undefined;
+      const hyphenated = name.replace(/_/g, '-');
+      if (name.includes('_') && ATTACK_TACTICS.has(hyphenated)) {
+        return { code: 'TAG_ATTACK_UNDERSCORE', message: `the ATT&CK tactic '${tag}' is written with underscores; SigmaHQ uses hyphens: 'attack.${hyphenated}'` };
+      }
+      let hint = '';
+      if (/^t\d+(\.\d+)?$/.test(name)) hint = ' (technique ids are t + 4 digits, sub-techniques add . + 3 digits: attack.t1059.001)';
+      else if (/^ta\d{4}$/.test(name)) hint = ' (write the tactic by name, e.g. attack.execution for TA0002)';
+      return { code: 'TAG_ATTACK_INVALID', message: `'${tag}' is not an ATT&CK technique, group, software or tactic tag${hint}` };
+    }
+    case 'cve': {
+      if (/^\d{4}-\d{4,}$/.test(name)) return undefined;
+      const fixed = /^(\d{4})[._](\d{4,})$/.exec(name);
+      return { code: 'TAG_CVE_INVALID', message: `'${tag}' is not a CVE tag of the form cve.2021-44228${fixed ? ` (write 'cve.${fixed[1]}-${fixed[2]}')` : ''}` };
+    }
+    case 'car':
+      return /^\d{4}-\d{2}-\d{3}$/.test(name) ? undefined : { code: 'TAG_CAR_INVALID', message: `'${tag}' is not a CAR tag of the form car.2016-04-005` };
+    case 'detection':
+      return DETECTION_TAGS.has(name) ? undefined : { code: 'TAG_DETECTION_INVALID', message: `'${tag}' is not one of detection.dfir, detection.emerging-threats, detection.threat-hunting` };
+    case 'tlp':
+      return TLP_TAGS.has(name)
+        ? undefined
+        : { code: 'TAG_TLP_INVALID', message: `'${tag}' is not a TLP 2.0 level (tlp.red, tlp.amber, tlp.amber-strict, tlp.green, tlp.clear)${name === 'white' ? "; TLP:WHITE is now 'tlp.clear'" : ''}` };
+    case 'stp':
+      return /^[1-5][auk]?$/.test(name) ? undefined : { code: 'TAG_STP_INVALID', message: `'${tag}' is not a Summiting the Pyramid score (stp.1 to stp.5, optionally followed by a, u or k)` };
+    default:
+      return { code: 'TAG_NAMESPACE_UNKNOWN', message: `the tag namespace '${ns}' is not one SigmaHQ uses (attack, car, cve, detection, stp, tlp)` };
+  }
+}
+
+function checkTags(rule: SigmaRule, emit: Emit): void {
+  if (!Array.isArray(rule.raw.tags)) return;
+  const seen = new Set<string>();
+  rule.raw.tags.forEach((t: unknown, k: number) => {
+    if (typeof t !== 'string') return;
+    const path = childPath('tags', k);
+    const tag = t.trim();
+    const lower = tag.toLowerCase();
+    if (tag !== lower) emit('TAG_UPPERCASE', `the tag '${tag}' has uppercase letters; tags are lowercase ('${lower}')`, path);
+    if (seen.has(lower)) emit('TAG_DUPLICATE', `the tag '${tag}' is listed twice`, path);
+    seen.add(lower);
+    const problem = checkTagFormat(lower);
+    if (problem !== undefined) emit(problem.code, problem.message, path);
+  });
+}
+
+function checkLogsource(rule: SigmaRule, mapping: LogsourceMapping, emit: Emit): void {
+  const ls = rule.logsource;
+  if (ls.category === undefined && ls.product === undefined && ls.service === undefined) return; // RULE_LOGSOURCE_*
+  if (resolveLogsource(ls, mapping).known) return;
+  const text = (['category', 'product', 'service'] as const)
+    .filter((k) => ls[k] !== undefined)
+    .map((k) => `${k}: ${ls[k] as string}`)
+    .join(', ');
+  emit('RULE_LOGSOURCE_UNKNOWN', `unknown logsource (${text}): the logsource mapping has no events for it, so the rule is run against every event`, 'logsource');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detection item pitfalls.
+
+/** Positions of `\*` / `\?` escapes in a Sigma string, as parsePattern reads them. */
+function escapedWildcards(text: string): number[] {
+  const at: number[] = [];
+  const chars = Array.from(text);
+  let offset = 0;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    if (c === '\\') {
+      const n = chars[i + 1];
+      if (n === '*' || n === '?') at.push(offset);
+      if (n === '*' || n === '?' || n === '\\') {
+        offset += c.length + n.length;
+        i++;
+        continue;
+      }
+    }
+    offset += c.length;
+  }
+  return at;
+}
+
+const isWild = (t: PatternToken | undefined): boolean => t?.t === 'any' || t?.t === 'one';
+
+/** `valuePath(k)`: the path of the item's k-th value (`path[k]` when written as a list). */
+function checkItem(item: PlanItem, valuePath: (k: number) => string, emit: Emit): void {
+  const mods = item.modifiers;
+  const keyPath = item.path;
+  const field = item.field;
+  const shown = field === null ? 'the keyword search' : `'${[field, ...mods].join('|')}'`;
+
+  if (item.all && item.values.length < 2) {
+    emit('MODIFIER_ALL_SINGLE_VALUE', `${shown} has 'all' but only one value: there is nothing to AND together (remove '|all')`, keyPath, 'key');
+  }
+  if (item.all && mods.includes('windash')) {
+    emit(
+      'MODIFIER_WINDASH_ALL',
+      `${shown} combines 'windash' with 'all': every value must be present (each in any of its dash forms), but some converters AND the dash variants together and the rule then never matches; SigmaHQ never combines them (use one selection per value)`,
+      keyPath,
+      'key',
+    );
+  }
+
+  if (mods.some((m) => NON_PATTERN_MODIFIERS.has(m))) return;
+  const expand = mods.includes('expand');
+  const contains = mods.includes('contains');
+  const startswith = mods.includes('startswith');
+  const endswith = mods.includes('endswith');
+  const pathLike = field !== null && isPathLikeField(field);
+
+  item.values.forEach((v, k) => {
+    const kind = v.matcher.kind;
+    if (kind !== 'string' && kind !== 'anyOf') return;
+    const path = valuePath(k);
+    const tokens = parsePattern(v.source, expand).tokens;
+    const first = tokens[0];
+    const last = tokens[tokens.length - 1];
+    const inner = tokens.slice(1, -1);
+    const hasLiteral = tokens.some((t) => t.t === 'lit' || t.t === 'ph');
+
+    // Wildcards where a modifier belongs (field items only: keywords already match anywhere).
+    if (field !== null && !contains && !startswith && !endswith && hasLiteral && tokens.length >= 2) {
+      let suggest: 'contains' | 'startswith' | 'endswith' | undefined;
+      let bare = '';
+      if (first?.t === 'any' && last?.t === 'any' && tokens.length >= 3 && !inner.some(isWild)) {
+        suggest = 'contains';
+        bare = stripEnds(v.source, true, true);
+      } else if (first?.t !== 'any' && last?.t === 'any' && !tokens.slice(0, -1).some(isWild)) {
+        suggest = 'startswith';
+        bare = stripEnds(v.source, false, true);
+      } else if (first?.t === 'any' && last?.t !== 'any' && !tokens.slice(1).some(isWild)) {
+        suggest = 'endswith';
+        bare = stripEnds(v.source, true, false);
+      }
+      if (suggest !== undefined) {
+        emit(
+          'WILDCARD_INSTEAD_OF_MODIFIER',
+          `'${v.source}' uses wildcards where a modifier belongs: write ${[field, ...mods, suggest].join('|')}: ${quote(bare)} (the same match, and the SigmaHQ style)`,
+          path,
+        );
+      }
+    }
+
+    // A wildcard the modifier already adds, or one that turns it into another modifier.
+    if (contains && (first?.t === 'any' || last?.t === 'any') && hasLiteral) {
+      emit('WILDCARD_REDUNDANT', `'${v.source}' with 'contains': the leading/trailing * is redundant (contains already matches anywhere): write ${quote(stripEnds(v.source, first?.t === 'any', last?.t === 'any'))}`, path);
+    } else if (startswith && !contains && hasLiteral && (first?.t === 'any' || last?.t === 'any')) {
+      const msg =
+        first?.t === 'any'
+          ? `'${v.source}' with 'startswith' begins with *, so it matches anywhere: use 'contains' (or remove the *)`
+          : `'${v.source}' with 'startswith': the trailing * is redundant (write ${quote(stripEnds(v.source, false, true))})`;
+      emit('WILDCARD_REDUNDANT', msg, path);
+    } else if (endswith && !contains && hasLiteral && (first?.t === 'any' || last?.t === 'any')) {
+      const msg =
+        last?.t === 'any'
+          ? `'${v.source}' with 'endswith' ends with *, so it matches anywhere: use 'contains' (or remove the *)`
+          : `'${v.source}' with 'endswith': the leading * is redundant (write ${quote(stripEnds(v.source, true, false))})`;
+      emit('WILDCARD_REDUNDANT', msg, path);
+    }
+
+    if (pathLike && tokens.some((t) => t.t === 'one')) {
+      emit(
+        'PATH_SINGLE_WILDCARD',
+        `'${v.source}': in Sigma '?' matches any one character; escape it as \\? if it is a literal question mark (the NT prefix \\??\\ is written \\\\\\?\\?\\\\)`,
+        path,
+      );
+    }
+
+    // `\*` is an escaped, literal star. In a path-like field it can never match (no Windows path
+    // holds a `*`); elsewhere (command lines) it is often deliberate (`-Filter \*`, `/text:\*`), so
+    // only a value ending in `folder\*` after an earlier backslash is taken for a mistyped path.
+    // Escaped `?` is left alone: `\??\` paths do hold literal question marks.
+    const stars = escapedWildcards(v.source).filter((at) => v.source[at + 1] === '*');
+    const trailingFolderStar = endsWithEscapedStar(v.source) && /\\[^\\*?]*[\w$)\]}-]\\\*$/.test(v.source);
+    if (stars.length > 0 && (pathLike || trailingFolderStar)) {
+      let fixed = v.source;
+      for (const at of [...stars].reverse()) fixed = `${fixed.slice(0, at)}\\\\${fixed.slice(at + 1)}`;
+      const alt =
+        endsWithEscapedStar(v.source) && !contains && !endswith && field !== null
+          ? ` (or ${[field, ...mods.filter((m) => m !== 'startswith'), 'startswith'].join('|')}: ${quote(v.source.slice(0, -1))})`
+          : '';
+      emit(
+        'VALUE_ESCAPED_WILDCARD',
+        `'${v.source}': in Sigma a backslash before * escapes it, so this is a literal '*'${pathLike ? ', which no file path contains' : ', not a wildcard'}; for a folder followed by a wildcard write ${quote(fixed)}${alt}`,
+        path,
+      );
+    }
+  });
+}
+
+function endsWithEscapedStar(s: string): boolean {
+  const esc = escapedWildcards(s);
+  return esc.length > 0 && esc[esc.length - 1] === s.length - 2 && s.endsWith('*');
+}
+
+/** Drops a leading and/or trailing unescaped `*` from a Sigma string. */
+function stripEnds(s: string, start: boolean, end: boolean): string {
+  let out = s;
+  if (start && out.startsWith('*')) out = out.slice(1);
+  if (end && out.endsWith('*')) out = out.slice(0, -1);
+  return out;
+}
+
+function quote(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
