@@ -44,13 +44,39 @@ export function leavesOf(e: Event): { texts: string[]; lowers: Array<string | nu
   return c;
 }
 
+/**
+ * The lowercase of an ASCII text, else null; the last few answers are kept, since the rules
+ * tried on one event ask for the same field values again and again.
+ */
+const memoKeys: string[] = ['', '', '', ''];
+const memoVals: Array<string | null> = ['', '', '', ''];
+let memoNext = 0;
+function lowerMemo(v: string): string | null {
+  for (let i = 0; i < 4; i++) if (memoKeys[i] === v) return memoVals[i] as string | null;
+  const l = ASCII_ONLY.test(v) ? v.toLowerCase() : null;
+  memoKeys[memoNext] = v;
+  memoVals[memoNext] = l;
+  memoNext = (memoNext + 1) & 3;
+  return l;
+}
+
 /** Helpers the generated code calls (passed as `h`, never as text). */
 const HELPERS = {
   /** The reference truth of an item: the slow path. */
   item: (item: PlanItem, e: Event): boolean => itemHolds(item, new EventView(e)),
   /** The reference truth of one matcher on one string value. */
   holds: (m: Matcher, v: string): boolean => matcherHolds(m, [v], NO_VALUES),
-  lower: (v: string): string | null => (ASCII_ONLY.test(v) ? v.toLowerCase() : null),
+  lower: lowerMemo,
+  /** `fieldref` on a string value: both sides plain ASCII strings compare directly, else the reference. */
+  fieldref: (m: Extract<Matcher, { kind: 'fieldref' }>, v: string, e: Event): boolean => {
+    const o = e[m.field];
+    if (typeof o === 'string' && ASCII_ONLY.test(v) && ASCII_ONLY.test(o)) {
+      const a = m.cased ? v : v.toLowerCase();
+      const b = m.cased ? o : o.toLowerCase();
+      return m.mode === 'eq' ? a === b : m.mode === 'startswith' ? a.startsWith(b) : m.mode === 'endswith' ? a.endsWith(b) : a.includes(b);
+    }
+    return matcherHolds(m, [v], new EventView(e));
+  },
   num: numericValue,
   /** Does `test` hold for some keyword leaf of the event? */
   anyLeaf: (e: Event, test: (v: string, l: string | null) => boolean): boolean => {
@@ -111,7 +137,7 @@ function valueExpr(m: Matcher, em: Emitter, needsLower: { used: boolean }): stri
     case 'compare':
       return `h.holds(${em.ref(m)}, v)`;
     case 'fieldref':
-      return undefined;
+      return `h.fieldref(${em.ref(m)}, v, e)`;
     case 'anyOf': {
       const parts = m.members.map((mm) => valueExpr(mm, em, needsLower));
       if (parts.some((p) => p === undefined)) return undefined;
@@ -159,7 +185,7 @@ function emitItem(item: PlanItem, em: Emitter): string {
 function emitKeywordItem(item: PlanItem, parts: string[], em: Emitter, slow: string): string {
   const name = `i${item.id}`;
   // `null`/`exists` on keywords depend on the whole leaf list, not on one leaf: the evaluator decides.
-  if (item.values.some((v) => hasKind(v.matcher, ['null', 'exists']))) {
+  if (item.values.some((v) => hasKind(v.matcher, ['null', 'exists', 'fieldref']))) {
     em.functions.push(`function ${name}(e) { return ${slow}; }`);
     return name;
   }

@@ -23,14 +23,15 @@ describe('planNeedles', () => {
 
   it('knows nothing of negations, regexes and numbers, and that a missing identifier never matches', () => {
     expect(needles(`  a: {x: 'foo'}\n  condition: not a`)).toBeNull();
-    expect(needles(`  a: {x|re: 'foo'}\n  condition: a`)).toBeNull();
+    expect(needles(`  a: {x|re: 'f.o'}\n  condition: a`)).toBeNull();
+    expect(needles(`  a: {x|re: 'fo+bar'}\n  condition: a`)).toEqual([{ field: 'x', text: 'bar' }]);
     expect(needles(`  a: {x: 5}\n  b: {y: 'z'}\n  condition: a or b`)).toBeNull();
     expect(needles(`  a: {x: 5}\n  condition: a and 1 of nope_*`)).toEqual([]);
   });
 
   it('uses the longest ASCII run of a pattern, cut to its end, lowercased', () => {
-    expect(needles(`  a: {x: 'AB*\\\\Software\\\\Microsoft\\\\Windows\\\\Run*'}\n  condition: a`)).toEqual([{ field: 'x', text: '\\windows\\run' }]);
-    expect('\\windows\\run'.length).toBe(MAX_NEEDLE);
+    expect(needles(`  a: {x: 'AB*\\\\Software\\\\Microsoft\\\\Windows\\\\Run*'}\n  condition: a`)).toEqual([{ field: 'x', text: 'dows\\run' }]);
+    expect('dows\\run'.length).toBe(MAX_NEEDLE);
     expect(needles(`  a: {x|contains: '😀'}\n  condition: a`)).toEqual([{ field: 'x', text: NON_ASCII }]);
     expect(needles(`  keywords: ['Mimikatz']\n  condition: keywords`)).toEqual([{ field: KEYWORDS, text: 'mimikatz' }]);
     // windash alternatives split runs at the dash.
@@ -65,6 +66,28 @@ describe('NeedleAutomaton', () => {
       a.scan(text, new Int32Array(needlesList.length), 1, found);
       const want = needlesList.flatMap((n, i) => (text.toLowerCase().includes(n) ? [i] : []));
       expect(found.sort(), text).toEqual(want);
+    }
+  });
+});
+
+describe('regexNeedle', () => {
+  it('reads a literal every match contains, conservatively', async () => {
+    const { regexNeedle } = await import('./needles.js');
+    expect(regexNeedle('(?i)echo.*clip.*&&.*(Clipboard|i`?n)')).toBe('echo');
+    expect(regexNeedle('\\\\Windows\\\\Temp\\\\[a-z]+\\.exe')).toBe('ws\\temp\\');
+    expect(regexNeedle('abc|defgh')).toBeUndefined();
+    expect(regexNeedle('ab?cdef')).toBe('cdef');
+    expect(regexNeedle('x{2,}yzw')).toBe('yzw');
+    expect(regexNeedle('\\bnet\\s+user\\b')).toBe('user');
+    expect(regexNeedle('a\\d\\d')).toBeUndefined();
+    // Every regex whose needle we take must really contain it in what it matches.
+    for (const [re, text] of [
+      ['(?i)echo.*clip', 'ECHO x CLIP'],
+      ['\\\\Windows\\\\Temp\\\\[a-z]+\\.exe', 'C:\\Windows\\Temp\\abc.exe'],
+      ['x{2,}yzw', 'xxxyzw'],
+    ] as const) {
+      const n = regexNeedle(re);
+      expect(text.toLowerCase()).toContain(n);
     }
   });
 });

@@ -32,7 +32,7 @@ export type NeedleSet = Needle[] | null;
 export const NON_ASCII = '\u0080';
 
 /** Needles longer than this are cut to their last MAX_NEEDLE characters (still necessary). */
-export const MAX_NEEDLE = 12;
+export const MAX_NEEDLE = 8;
 
 /** The character code a text character is compared as: lowercase ASCII, or itself. */
 export function foldCode(c: number): number {
@@ -58,8 +58,85 @@ function patternNeedle(m: Extract<Matcher, { kind: 'string' }>): string | undefi
   return lower.length > MAX_NEEDLE ? lower.slice(lower.length - MAX_NEEDLE) : lower;
 }
 
+/**
+ * A literal that every match of a regular expression contains, read conservatively from its
+ * source: only a top-level sequence without alternation is read; groups, classes, escapes of
+ * classes, anchors and optional characters break a run; a character before `+` or `{n,` (n ≥ 1)
+ * still counts once. The longest run (lowercased: matching is case-folded anyway) or undefined.
+ */
+export function regexNeedle(source: string): string | undefined {
+  let src = source;
+  const inline = /^\(\?[a-z]+\)/.exec(src);
+  if (inline) src = src.slice(inline[0].length);
+  let best = '';
+  let run = '';
+  const cut = (): void => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  /** A literal character followed by `rest`: optional ones break the run, repeated ones count once. */
+  const addChar = (ch: string, rest: string): void => {
+    const q = rest[0];
+    if (q === '*' || q === '?' || /^\{0*(,\d*)?\}/.test(rest) || /[^\x00-\x7f]/.test(ch)) {
+      cut();
+      return;
+    }
+    run += ch.toLowerCase();
+    if (q === '+' || q === '{') cut();
+  };
+  let depth = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i] as string;
+    if (c === '\\') {
+      const n = src[i + 1] ?? '';
+      i++;
+      if (depth > 0) continue;
+      // Letters and digits after a backslash are classes, boundaries, codes or backreferences.
+      if (/[A-Za-z0-9]/.test(n)) cut();
+      else addChar(n, src.slice(i + 1));
+      continue;
+    }
+    if (c === '(' || c === ')') {
+      depth += c === '(' ? 1 : -1;
+      cut();
+      continue;
+    }
+    if (c === '|') {
+      if (depth === 0) return undefined;
+      continue;
+    }
+    if (depth > 0) continue;
+    if (c === '[') {
+      const end = src.indexOf(']', i + 2);
+      if (end < 0) return undefined;
+      i = end;
+      cut();
+      continue;
+    }
+    if (c === '{') {
+      const end = src.indexOf('}', i);
+      if (end < 0) return undefined;
+      i = end;
+      cut();
+      continue;
+    }
+    if ('.^$*?+'.includes(c)) {
+      cut();
+      continue;
+    }
+    addChar(c, src.slice(i + 1));
+  }
+  cut();
+  if (best.length < 3) return undefined;
+  return best.length > MAX_NEEDLE ? best.slice(best.length - MAX_NEEDLE) : best;
+}
+
 function matcherNeedles(m: Matcher, field: string): NeedleSet {
   switch (m.kind) {
+    case 're': {
+      const text = regexNeedle(m.source);
+      return text === undefined ? null : [{ field, text }];
+    }
     case 'string': {
       const text = patternNeedle(m);
       return text === undefined ? null : [{ field, text }];

@@ -38,7 +38,10 @@ interface Entry {
 interface Group {
   /** Rules tried on every event of the group (no needles), in rule order. */
   always: number[];
-  fields: Array<{ field: string; automaton: NeedleAutomaton }>;
+  /** Automata of plain field names, looked up from the event's own keys. */
+  byField: Map<string, NeedleAutomaton[]>;
+  /** Dotted field names (resolved through objects) and the keyword pseudo-field. */
+  special: Array<{ field: string; automata: NeedleAutomaton[] }>;
 }
 
 export interface RuleIndexStats {
@@ -106,18 +109,21 @@ export class RuleIndex {
     const found = this.found;
     found.length = 0;
     const { mark } = this;
-    for (const { field, automaton } of g.fields) {
-      if (field === KEYWORDS) {
-        for (const t of leavesOf(event).texts) automaton.scan(t, mark, epoch, found);
-        continue;
+    // Walk the event's keys (fewer than the group's fields, and no lookups of absent ones).
+    for (const key in event) {
+      const automata = g.byField.get(key);
+      if (automata === undefined) continue;
+      const v = event[key];
+      for (const automaton of automata) {
+        if (typeof v === 'string') automaton.scan(v, mark, epoch, found);
+        else scanValues(automaton, resolveField(event, key), mark, epoch, found);
       }
-      const v = event[field];
-      if (typeof v === 'string') automaton.scan(v, mark, epoch, found);
-      else {
-        for (const x of resolveField(event, field) ?? []) {
-          const t = renderScalar(x);
-          if (t !== undefined) automaton.scan(t, mark, epoch, found);
-        }
+    }
+    for (const { field, automata } of g.special) {
+      for (const automaton of automata) {
+        if (field === KEYWORDS) {
+          for (const t of leavesOf(event).texts) automaton.scan(t, mark, epoch, found);
+        } else scanValues(automaton, resolveField(event, field), mark, epoch, found);
       }
     }
     const hits: number[] = [];
@@ -150,6 +156,31 @@ export class RuleIndex {
   }
 }
 
+/** Automata for needles, split so that each stays within 16-bit states. */
+function automataFor(needles: string[], targets: number[]): NeedleAutomaton[] {
+  const out: NeedleAutomaton[] = [];
+  let start = 0;
+  let chars = 0;
+  for (let i = 0; i <= needles.length; i++) {
+    const n = needles[i];
+    if (i === needles.length || chars + (n?.length ?? 0) >= 0xfff0) {
+      if (i > start) out.push(new NeedleAutomaton(needles.slice(start, i), targets.slice(start, i)));
+      start = i;
+      chars = 0;
+    }
+    chars += n?.length ?? 0;
+  }
+  return out;
+}
+
+function scanValues(automaton: NeedleAutomaton, values: unknown[] | undefined, mark: Int32Array, epoch: number, found: number[]): void {
+  if (values === undefined) return;
+  for (const x of values) {
+    const t = renderScalar(x);
+    if (t !== undefined) automaton.scan(t, mark, epoch, found);
+  }
+}
+
 function keyPart(v: unknown): string {
   return `${typeof v}:${safeText(v)}`;
 }
@@ -170,6 +201,12 @@ function buildGroup(entries: readonly Entry[], members: readonly number[]): Grou
       f.targets.push(i);
     }
   }
-  const fields = [...byField].map(([field, f]) => ({ field, automaton: new NeedleAutomaton(f.needles, f.targets) }));
-  return { always, fields };
+  const plain = new Map<string, NeedleAutomaton[]>();
+  const special: Group['special'] = [];
+  for (const [field, f] of byField) {
+    const automata = automataFor(f.needles, f.targets);
+    if (field === KEYWORDS || field.includes('.')) special.push({ field, automata });
+    else plain.set(field, automata);
+  }
+  return { always, byField: plain, special };
 }
