@@ -176,54 +176,85 @@ function score(s: Needle[]): number {
   return min * 100 - Math.min(s.length, 99);
 }
 
-/** Needles an AND needs: any one conjunct's set will do; the most selective is kept. */
-function best(sets: NeedleSet[]): NeedleSet {
-  let out: NeedleSet = null;
-  for (const s of sets) if (s !== null && (out === null || score(s) > score(out))) out = s;
-  return out;
+/**
+ * Necessary clauses: every clause (an OR of needles) holds on any event the rule matches.
+ * `[]` knows nothing; a clause `[]` means the rule can never match. At most {@link MAX_CLAUSES}
+ * are kept, the most selective; the index asks for all of them, so a rule whose selection is
+ * `Image|endswith: \powershell.exe` and `CommandLine|contains: -enc` is tried only when both occur.
+ */
+export type Clauses = Needle[][];
+export const MAX_CLAUSES = 2;
+
+function andClauses(parts: Clauses[]): Clauses {
+  const all: Needle[][] = [];
+  const seen = new Set<string>();
+  for (const p of parts) {
+    for (const c of p) {
+      if (c.length === 0) return [[]];
+      const k = c.map((n) => `${n.field}\u0000${n.text}`).sort().join('\u0001');
+      if (seen.has(k)) continue;
+      seen.add(k);
+      all.push(c);
+    }
+  }
+  return all.sort((a, b) => score(b) - score(a)).slice(0, MAX_CLAUSES);
 }
 
-function itemNeedles(item: PlanItem): NeedleSet {
-  if (item.neq || item.values.length === 0) return null;
+function orClauses(parts: Clauses[]): Clauses {
+  if (parts.some((p) => p.length === 0)) return [];
+  const u = union(parts.map((p) => p[0] as Needle[]));
+  return u === null ? [] : [u];
+}
+
+function itemClauses(item: PlanItem): Clauses {
+  if (item.neq || item.values.length === 0) return [];
   const field = item.field ?? KEYWORDS;
   const sets = item.values.map((v) => matcherNeedles(v.matcher, field));
-  return item.all ? best(sets) : union(sets);
+  if (item.all) return andClauses(sets.map((s) => (s === null ? [] : [s])));
+  const u = union(sets);
+  return u === null ? [] : [u];
 }
 
-function searchNeedles(n: SearchNode): NeedleSet {
+function searchClauses(n: SearchNode): Clauses {
   switch (n.kind) {
     case 'item':
-      return itemNeedles(n.item);
+      return itemClauses(n.item);
     case 'and':
-      return best(n.items.map(itemNeedles));
+      return andClauses(n.items.map(itemClauses));
     case 'or':
-      return union(n.children.map(searchNeedles));
+      return orClauses(n.children.map(searchClauses));
   }
 }
 
-/** The necessary needles of a plan (see the module comment). */
-export function planNeedles(plan: MatchPlan): NeedleSet {
+/** The necessary clauses of a plan (see {@link Clauses}). */
+export function planClauses(plan: MatchPlan): Clauses {
   const bodies = new Map(plan.identifiers.map((i) => [i.name, i.body]));
-  const id = (name: string): NeedleSet => {
+  const id = (name: string): Clauses => {
     const body = bodies.get(name);
-    return body === undefined ? [] : searchNeedles(body);
+    return body === undefined ? [[]] : searchClauses(body);
   };
-  const walk = (n: ConditionNode): NeedleSet => {
+  const walk = (n: ConditionNode): Clauses => {
     switch (n.kind) {
       case 'id':
         return id(n.name);
       case 'not':
-        return null;
+        return [];
       case 'and':
-        return best(n.args.map(walk));
+        return andClauses(n.args.map(walk));
       case 'or':
-        return union(n.args.map(walk));
+        return orClauses(n.args.map(walk));
       case 'of': {
         const names = plan.targets[n.target] ?? [];
-        if (n.quant === 'one') return union(names.map(id));
-        return best(names.map(id));
+        if (n.quant === 'one') return names.length === 0 ? [[]] : orClauses(names.map(id));
+        return andClauses(names.map(id));
       }
     }
   };
   return walk(plan.condition);
+}
+
+/** The most selective necessary clause of a plan, or null when none is known. */
+export function planNeedles(plan: MatchPlan): NeedleSet {
+  const c = planClauses(plan);
+  return c.length === 0 ? null : (c[0] as Needle[]);
 }

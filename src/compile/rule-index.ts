@@ -16,8 +16,8 @@ import type { Event } from '../evaluate/evaluate.js';
 import { renderScalar, resolveField } from '../evaluate/field-access.js';
 import { leavesOf, planMatcher } from './compile-plan.js';
 import type { CompiledMatch } from './compile-plan.js';
-import { KEYWORDS, planNeedles } from './needles.js';
-import type { NeedleSet } from './needles.js';
+import { KEYWORDS, MAX_CLAUSES, planClauses } from './needles.js';
+import type { Clauses } from './needles.js';
 import { NeedleAutomaton } from './needle-automaton.js';
 
 export interface RuleIndexOptions {
@@ -31,7 +31,8 @@ interface Entry {
   rule: SigmaRule;
   /** Compiled on first use: a scan compiles only the rules its events get near. */
   match: CompiledMatch | undefined;
-  needles: NeedleSet;
+  /** Necessary clauses (at most two); none: always tried. */
+  clauses: Clauses;
 }
 
 /** The rules one kind of event (one logsource selection) meets. */
@@ -61,7 +62,10 @@ export class RuleIndex {
   private readonly groups = new Map<string, Group>();
   /** Groups by member list: event kinds meeting the same rules share one. */
   private readonly byMembers = new Map<string, Group>();
+  /** Per clause (rule × MAX_CLAUSES + k): the epoch it was last seen in. */
   private readonly mark: Int32Array;
+  /** Per rule: the epoch it was last made a candidate in. */
+  private readonly ruleMark: Int32Array;
   private epoch = 0;
   private readonly found: number[] = [];
   private readonly interpret: boolean;
@@ -71,8 +75,9 @@ export class RuleIndex {
     options: RuleIndexOptions,
   ) {
     this.interpret = options.interpret === true;
-    this.entries = rules.map((rule) => ({ rule, match: undefined, needles: planNeedles(rule.plan) }));
-    this.mark = new Int32Array(rules.length);
+    this.entries = rules.map((rule) => ({ rule, match: undefined, clauses: planClauses(rule.plan) }));
+    this.mark = new Int32Array(rules.length * MAX_CLAUSES);
+    this.ruleMark = new Int32Array(rules.length);
     if (options.mapping === null) this.byLogsource = null;
     else {
       this.byLogsource = new LogsourceIndex<number>(options.mapping);
@@ -92,7 +97,7 @@ export class RuleIndex {
       rules: this.entries.length,
       compiled: this.interpret ? 0 : this.entries.length - declined.length,
       declined,
-      indexed: this.entries.filter((e) => e.needles !== null).length,
+      indexed: this.entries.filter((e) => e.clauses.length > 0).length,
     };
   }
 
@@ -128,7 +133,18 @@ export class RuleIndex {
     }
     const hits: number[] = [];
     for (const i of g.always) if (this.test(i, event)) hits.push(i);
-    for (const i of found) if (this.test(i, event)) hits.push(i);
+    // A rule is a candidate once every one of its clauses was seen.
+    const { ruleMark, entries } = this;
+    for (const id of found) {
+      const r = (id / MAX_CLAUSES) | 0;
+      if (ruleMark[r] === epoch) continue;
+      const n = (entries[r] as Entry).clauses.length;
+      let all = true;
+      for (let k = 0; k < n; k++) if (mark[r * MAX_CLAUSES + k] !== epoch) all = false;
+      if (!all) continue;
+      ruleMark[r] = epoch;
+      if (this.test(r, event)) hits.push(r);
+    }
     if (hits.length > 1) hits.sort((a, b) => a - b);
     return hits.map((i) => (this.entries[i] as Entry).rule);
   }
@@ -189,17 +205,20 @@ function buildGroup(entries: readonly Entry[], members: readonly number[]): Grou
   const always: number[] = [];
   const byField = new Map<string, { needles: string[]; targets: number[] }>();
   for (const i of members) {
-    const needles = (entries[i] as Entry).needles;
-    if (needles === null) {
+    const clauses = (entries[i] as Entry).clauses;
+    if (clauses.length === 0) {
       always.push(i);
       continue;
     }
-    for (const n of needles) {
-      let f = byField.get(n.field);
-      if (f === undefined) byField.set(n.field, (f = { needles: [], targets: [] }));
-      f.needles.push(n.text);
-      f.targets.push(i);
-    }
+    if (clauses.some((c) => c.length === 0)) continue; // can never match
+    clauses.forEach((c, k) => {
+      for (const n of c) {
+        let f = byField.get(n.field);
+        if (f === undefined) byField.set(n.field, (f = { needles: [], targets: [] }));
+        f.needles.push(n.text);
+        f.targets.push(i * MAX_CLAUSES + k);
+      }
+    });
   }
   const plain = new Map<string, NeedleAutomaton[]>();
   const special: Group['special'] = [];
