@@ -15,6 +15,8 @@ import { eventsCommand, eventsSpec } from './commands/events.js';
 import { scanCommand, scanSpec } from './commands/scan.js';
 import { fuzzCommand, fuzzSpec } from './commands/fuzz.js';
 import { scaffoldCommand, scaffoldSpec } from './commands/scaffold.js';
+import { gateCommand, gateSpec } from './commands/gate.js';
+import { mergeReportsCommand, mergeReportsSpec } from './commands/merge-reports.js';
 
 interface Command {
   spec: CommandSpec;
@@ -30,6 +32,8 @@ const COMMANDS: Command[] = [
   { spec: fuzzSpec, run: fuzzCommand },
   { spec: scaffoldSpec, run: scaffoldCommand },
   { spec: explainSpec, run: explainCommand },
+  { spec: gateSpec, run: gateCommand },
+  { spec: mergeReportsSpec, run: mergeReportsCommand },
 ];
 
 function mainHelp(): string {

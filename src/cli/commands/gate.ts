@@ -1,0 +1,147 @@
+/**
+ * `sigmatest gate`: the merge gate for changed rules (src/gate/gate.ts). This file checks the
+ * options, picks the reporter, writes the GitHub step summary and maps the outcome to an exit code:
+ * 0 the gate passed, 1 it failed, 2 usage or configuration errors (unknown base...).
+ */
+import { appendFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EXIT, list, str } from '../args.js';
+import type { CommandSpec, Parsed } from '../args.js';
+import { printDiagnostics } from '../io.js';
+import type { Io } from '../io.js';
+import { DEFAULT_CONFIG_FILE } from '../../config.js';
+import { readGateConfig, runGate } from '../../gate/gate.js';
+import type { GateConfig } from '../../gate/gate.js';
+import { formatGateMarkdown, GATE_REPORTERS } from '../../gate/gate-report.js';
+import type { GateReport } from '../../gate/gate-report.js';
+import { writeFileAtomic } from '../../write-file-atomic.js';
+
+export const gateSpec: CommandSpec = {
+  name: 'gate',
+  summary: 'Merge gate: validate, test, fuzz, diff and corpus-check every rule changed against a base.',
+  usage:
+    'gate [--base <git ref>] [--rules <dirs...>] [--cases <dirs...>] [--corpus <paths...>] [--known-fps <file>]\n' +
+    '                      [--min-coverage <percent>] [--min-match N] [--min-no-match N] [--fuzz-runs N]\n' +
+    '                      [--reporter text|json|junit|sarif|github] [--out <file>] [--shard i/n] [--config <file>]',
+  description:
+    'Changed rules are those added, modified, renamed or deleted since the merge-base of --base (default: the\n' +
+    'upstream, else main, else master) and HEAD, working tree included; without git every rule counts as added.\n' +
+    'Checks per rule: validate, tests (match and no-match cases, all passing), coverage, fuzz, semantic-diff\n' +
+    '(modified/renamed: widened, narrowed, changed or equivalent; lost detections of the base cases fail) and\n' +
+    'corpus (no match on the benign corpus except known false positives). Defaults may be set in the config file\n' +
+    'under gate: (min_match, min_no_match, min_coverage, fuzz_runs, corpus, known_fps, severities).\n' +
+    'Exit 0 when the gate passes, 1 when a check fails, 2 on usage or configuration errors.',
+  options: {
+    base: { type: 'string', arg: '<git ref>', help: 'compare with the merge-base of this ref and HEAD' },
+    rules: { type: 'string', multiple: true, default: 'rules', arg: '<dirs...>', help: 'rule folders' },
+    cases: { type: 'string', multiple: true, default: 'cases', arg: '<dirs...>', help: 'case folders' },
+    corpus: { type: 'string', multiple: true, arg: '<paths...>', help: 'benign event files or folders (no corpus: check skipped)' },
+    'known-fps': { type: 'string', arg: '<file>', help: 'known false positives accepted on the corpus' },
+    'min-coverage': { type: 'string', arg: '<percent>', help: 'minimum case coverage per changed rule (default 0: reported only)' },
+    'min-match': { type: 'string', arg: '<N>', help: 'match cases required per changed rule (default 1)' },
+    'min-no-match': { type: 'string', arg: '<N>', help: 'no-match cases required per changed rule (default 1)' },
+    'fuzz-runs': { type: 'string', arg: '<N>', help: 'fuzz runs per rule (default 50)' },
+    reporter: { type: 'string', choices: Object.keys(GATE_REPORTERS), default: 'text', help: 'output format' },
+    out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
+    shard: { type: 'string', arg: '<i/n>', help: 'check only shard i of n of the changed rules (split by sorted path)' },
+    config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping, gate defaults)' },
+  },
+};
+
+function usage(io: Io, message: string): number {
+  io.err(`sigmatest gate: ${message}\nSee 'sigmatest gate --help'.\n`);
+  return EXIT.usage;
+}
+
+/** A whole number in [min, max], or an error message. */
+function wholeNumber(text: string, flag: string, min: number, max: number): number | string {
+  const v = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  return Number.isInteger(v) && v >= min && v <= max ? v : `--${flag} must be a whole number from ${min} to ${max}, not '${text}'`;
+}
+
+/** Parses `i/n` (1 ≤ i ≤ n). */
+export function parseShard(text: string): { index: number; count: number } | undefined {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (m === null) return undefined;
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  return count >= 1 && index >= 1 && index <= count ? { index, count } : undefined;
+}
+
+/** Writes a report with the chosen reporter to --out or stdout, and the GitHub step summary. */
+export function emitGateReport(report: GateReport, reporterName: string, out: string | undefined, io: Io): void {
+  const reporter = GATE_REPORTERS[reporterName] ?? GATE_REPORTERS['text'];
+  const text = (reporter as (r: GateReport) => string)(report);
+  if (out !== undefined) {
+    writeFileAtomic(resolve(io.cwd, out), text);
+    io.err(`report written to ${out}\n`);
+  } else io.out(text);
+  const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
+  if (reporterName === 'github' && summaryFile !== undefined && summaryFile !== '') {
+    try {
+      appendFileSync(summaryFile, formatGateMarkdown(report));
+    } catch (e) {
+      io.err(`sigmatest gate: cannot write the step summary ${summaryFile}: ${(e as Error).message}\n`);
+    }
+  }
+}
+
+export async function gateCommand(args: Parsed, io: Io): Promise<number> {
+  if (args.positionals.length > 0) return usage(io, `unexpected argument '${args.positionals[0] ?? ''}'`);
+  const configArg = str(args.values.config);
+  let gateConfig: GateConfig = {};
+  const configPath = configArg !== undefined ? resolve(io.cwd, configArg) : join(io.cwd, DEFAULT_CONFIG_FILE);
+  if (configArg !== undefined && !existsSync(configPath)) return usage(io, `the config file ${configArg} does not exist`);
+  if (existsSync(configPath)) {
+    const read = readGateConfig(configPath);
+    if (read.error !== undefined) return usage(io, read.error);
+    gateConfig = read.config;
+  }
+
+  const number = (flag: string, fallback: number, min: number, max: number): number | string => {
+    const t = str(args.values[flag]);
+    if (t === undefined) return fallback;
+    if (flag === 'min-coverage') {
+      const v = Number(t.replace(/%$/, ''));
+      return Number.isFinite(v) && v >= 0 && v <= 100 ? v : `--min-coverage takes a percentage from 0 to 100, not '${t}'`;
+    }
+    return wholeNumber(t, flag, min, max);
+  };
+  const minCoverage = number('min-coverage', gateConfig.minCoverage ?? 0, 0, 100);
+  const minMatch = number('min-match', gateConfig.minMatch ?? 1, 0, 1000);
+  const minNoMatch = number('min-no-match', gateConfig.minNoMatch ?? 1, 0, 1000);
+  const fuzzRuns = number('fuzz-runs', gateConfig.fuzzRuns ?? 50, 1, 100000);
+  for (const v of [minCoverage, minMatch, minNoMatch, fuzzRuns]) if (typeof v === 'string') return usage(io, v);
+
+  let shard: { index: number; count: number } | undefined;
+  const shardText = str(args.values.shard);
+  if (shardText !== undefined) {
+    shard = parseShard(shardText);
+    if (shard === undefined) return usage(io, `--shard takes i/n with 1 <= i <= n (e.g. 2/4), not '${shardText}'`);
+  }
+
+  const corpus = args.values.corpus !== undefined ? list(args.values.corpus) : (gateConfig.corpus ?? []);
+  const knownFps = str(args.values['known-fps']) ?? gateConfig.knownFps;
+  const outcome = await runGate({
+    cwd: io.cwd,
+    base: str(args.values.base),
+    ruleDirs: list(args.values.rules),
+    caseDirs: list(args.values.cases),
+    corpus,
+    knownFps,
+    minCoverage: minCoverage as number,
+    minMatch: minMatch as number,
+    minNoMatch: minNoMatch as number,
+    fuzzRuns: fuzzRuns as number,
+    shard,
+    config: configArg,
+    ...(gateConfig.severities !== undefined ? { severities: gateConfig.severities } : {}),
+  });
+  if (outcome.kind === 'usage') {
+    printDiagnostics(io, outcome.diagnostics);
+    io.err(`sigmatest gate: ${outcome.message}\n`);
+    return EXIT.usage;
+  }
+  emitGateReport(outcome.report, str(args.values.reporter) ?? 'text', str(args.values.out), io);
+  return outcome.report.summary.ok ? EXIT.ok : EXIT.failed;
+}

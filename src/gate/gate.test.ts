@@ -1,0 +1,336 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/main.js';
+import type { Io } from '../cli/io.js';
+import type { GateReport } from './gate-report.js';
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
+const savedSummary = process.env['GITHUB_STEP_SUMMARY'];
+afterEach(() => {
+  if (savedSummary === undefined) delete process.env['GITHUB_STEP_SUMMARY'];
+  else process.env['GITHUB_STEP_SUMMARY'] = savedSummary;
+});
+
+const GIT_ENV = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_CEILING_DIRECTORIES: tmpdir() };
+
+function sh(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: GIT_ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function write(root: string, path: string, text: string): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), text);
+}
+
+function commitAll(root: string, message: string): void {
+  sh(root, 'add', '-A');
+  sh(root, 'commit', '-q', '-m', message);
+}
+
+const ID = '5f2a3a11-9c51-4c1e-8a3d-6c0b3c9a8e21';
+const ID2 = '6e1b2c33-1d2e-4f5a-9b8c-7d6e5f4a3b21';
+
+interface RuleParts {
+  id?: string;
+  title?: string;
+  description?: string;
+  selection?: string;
+  filter?: string | null;
+}
+
+function ruleText(p: RuleParts = {}): string {
+  const filter = p.filter === undefined ? "    CommandLine|contains: ' -safe'\n" : p.filter;
+  return [
+    `title: ${p.title ?? 'Evil tool execution'}`,
+    `id: ${p.id ?? ID}`,
+    'status: test',
+    `description: ${p.description ?? 'Detects the evil tool.'}`,
+    'author: Gate Test',
+    'date: 2024-01-15',
+    'tags:',
+    '  - attack.execution',
+    '  - attack.t1059',
+    'logsource:',
+    '  category: process_creation',
+    '  product: windows',
+    'detection:',
+    '  selection:',
+    p.selection ?? "    Image|endswith: '\\evil.exe'",
+    ...(filter !== null ? ['  filter:', filter.trimEnd(), '  condition: selection and not filter'] : ['  condition: selection']),
+    'falsepositives:',
+    '  - Unknown',
+    'level: high',
+    '',
+  ].join('\n');
+}
+
+const CASES = `rule: ${ID}
+cases:
+  - name: evil runs
+    expect: match
+    event:
+      Image: 'C:\\Users\\bob\\evil.exe'
+      CommandLine: 'evil.exe -run'
+  - name: safe mode
+    expect: no-match
+    event:
+      Image: 'C:\\Users\\bob\\evil.exe'
+      CommandLine: 'evil.exe -safe'
+  - name: other tool
+    expect: no-match
+    event:
+      Image: 'C:\\Windows\\notepad.exe'
+      CommandLine: 'notepad.exe'
+`;
+
+const SYSMON = { Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1 };
+const BENIGN = [
+  { ...SYSMON, Image: 'C:\\Windows\\System32\\notepad.exe', CommandLine: 'notepad.exe a.txt' },
+  { ...SYSMON, Image: 'C:\\Program Files\\Tool\\good.exe', CommandLine: 'good.exe --x' },
+];
+
+function jsonl(events: object[]): string {
+  return events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+}
+
+/** A repository on main with the rule, its cases and a benign corpus, then a `feature` branch. */
+function repo(): string {
+  const root = mkdtempSync(join(tmpdir(), 'sigmatest-gate-cli-'));
+  temps.push(root);
+  sh(root, 'init', '-q', '-b', 'main');
+  write(root, 'rules/evil.yml', ruleText());
+  write(root, 'cases/evil.yml', CASES);
+  write(root, 'corpus/benign.jsonl', jsonl(BENIGN));
+  commitAll(root, 'initial');
+  sh(root, 'checkout', '-q', '-b', 'feature');
+  return root;
+}
+
+function io(cwd: string): Io & { stdout: string; stderr: string } {
+  const o = {
+    stdout: '',
+    stderr: '',
+    isTty: false,
+    cwd,
+    out: (t: string) => void (o.stdout += t),
+    err: (t: string) => void (o.stderr += t),
+  };
+  return o;
+}
+
+async function gate(cwd: string, ...args: string[]): Promise<{ code: number; report: GateReport; stderr: string }> {
+  const c = io(cwd);
+  const code = await runCli(['gate', '--base', 'main', '--fuzz-runs', '20', '--reporter', 'json', ...args], c);
+  let report: GateReport;
+  try {
+    report = JSON.parse(c.stdout) as GateReport;
+  } catch {
+    throw new Error(`not JSON (exit ${code}): ${c.stdout}\n${c.stderr}`);
+  }
+  return { code, report, stderr: c.stderr };
+}
+
+const check = (r: GateReport, path: string, name: string) => r.rules.find((x) => x.path === path)?.checks.find((c) => c.name === name);
+
+describe('sigmatest gate', () => {
+  it('passes a valid, tested rule change and reports an equivalent edit (description only)', async () => {
+    const root = repo();
+    write(root, 'rules/evil.yml', ruleText({ description: 'Detects the evil tool, reworded.' }));
+    commitAll(root, 'reword');
+    const { code, report } = await gate(root, '--corpus', 'corpus');
+    const r = report.rules[0];
+    expect(report.rules).toHaveLength(1);
+    expect(r?.change).toBe('modified');
+    expect(r?.diff).toBe('equivalent');
+    expect(r?.checks.map((c) => c.name)).toEqual(['validate', 'tests', 'coverage', 'fuzz', 'semantic-diff', 'corpus']);
+    expect(check(report, 'rules/evil.yml', 'corpus')?.status).toBe('pass');
+    expect(report.summary.ok).toBe(true);
+    expect(code).toBe(0);
+  });
+
+  it('reports a widened rule (filter removed) with a flipped example', async () => {
+    const root = repo();
+    write(root, 'rules/evil.yml', ruleText({ filter: null }));
+    write(root, 'cases/evil.yml', CASES.replace("  - name: safe mode\n    expect: no-match", "  - name: safe mode\n    expect: match"));
+    const { report } = await gate(root);
+    const r = report.rules[0];
+    expect(r?.diff).toBe('widened');
+    expect(r?.examples?.newMatches.length).toBeGreaterThan(0);
+    expect(r?.examples?.lostMatches).toHaveLength(0);
+    expect(check(report, 'rules/evil.yml', 'semantic-diff')?.status).toBe('pass');
+  });
+
+  it('reports a widened rule (value added)', async () => {
+    const root = repo();
+    write(root, 'rules/evil.yml', ruleText({ selection: "    Image|endswith:\n      - '\\evil.exe'\n      - '\\wicked.exe'" }));
+    const { report } = await gate(root);
+    expect(report.rules[0]?.diff).toBe('widened');
+    const example = report.rules[0]?.examples?.newMatches[0] as Record<string, unknown>;
+    expect(String(example['Image']).toLowerCase()).toMatch(/wicked\.exe$/);
+  });
+
+  it('reports a narrowed rule, and a base positive case it no longer matches is a lost detection', async () => {
+    const root = repo();
+    write(root, 'rules/evil.yml', ruleText({ filter: "    CommandLine|contains:\n      - ' -safe'\n      - ' -run'" }));
+    // The author also flips the case, so only the base version's case shows the lost detection.
+    write(root, 'cases/evil.yml', CASES.replace("  - name: evil runs\n    expect: match", "  - name: evil runs\n    expect: no-match"));
+    const { code, report } = await gate(root);
+    const r = report.rules[0];
+    expect(r?.diff).toBe('narrowed');
+    expect(r?.examples?.lostMatches.length).toBeGreaterThan(0);
+    const diff = check(report, 'rules/evil.yml', 'semantic-diff');
+    expect(diff?.status).toBe('fail');
+    expect(diff?.message).toMatch(/lost detection/);
+    expect(diff?.details?.join('\n')).toMatch(/base case 'evil runs' no longer matches/);
+    expect(code).toBe(1);
+  });
+
+  it('a narrowed rule alone is reported, not failed', async () => {
+    const root = repo();
+    write(root, 'rules/evil.yml', ruleText({ filter: "    CommandLine|contains:\n      - ' -safe'\n      - ' -quiet'" }));
+    const { code, report } = await gate(root);
+    expect(report.rules[0]?.diff).toBe('narrowed');
+    expect(check(report, 'rules/evil.yml', 'semantic-diff')?.status).toBe('warn');
+    expect(code).toBe(0);
+  });
+
+  it('fails a new rule without cases', async () => {
+    const root = repo();
+    write(root, 'rules/new.yml', ruleText({ id: ID2, title: 'Wicked tool', selection: "    Image|endswith: '\\wicked.exe'" }));
+    const { code, report } = await gate(root);
+    const r = report.rules.find((x) => x.path === 'rules/new.yml');
+    expect(r?.change).toBe('added');
+    expect(r?.diff).toBeNull();
+    expect(check(report, 'rules/new.yml', 'tests')?.status).toBe('fail');
+    expect(check(report, 'rules/new.yml', 'tests')?.message).toMatch(/0 match case/);
+    expect(check(report, 'rules/new.yml', 'semantic-diff')?.status).toBe('skip');
+    expect(check(report, 'rules/new.yml', 'corpus')?.status).toBe('skip');
+    expect(code).toBe(1);
+  });
+
+  it('fails a rule whose cases no longer pass', async () => {
+    const root = repo();
+    write(root, 'rules/evil.yml', ruleText({ selection: "    Image|endswith: '\\evil2.exe'" }));
+    const { code, report } = await gate(root);
+    const t = check(report, 'rules/evil.yml', 'tests');
+    expect(t?.status).toBe('fail');
+    expect(t?.details?.join('\n')).toMatch(/evil runs/);
+    expect(t?.location?.file).toBe('cases/evil.yml');
+    expect(code).toBe(1);
+  });
+
+  it('fails on a benign corpus match, passes with a known-FP entry, and fails again once it expired', async () => {
+    const root = repo();
+    write(root, 'rules/evil.yml', ruleText({ selection: "    Image|endswith:\n      - '\\evil.exe'\n      - '\\good.exe'" }));
+    let res = await gate(root, '--corpus', 'corpus');
+    let c = check(res.report, 'rules/evil.yml', 'corpus');
+    expect(c?.status).toBe('fail');
+    expect(c?.details?.join('\n')).toMatch(/good\.exe/);
+    expect(res.code).toBe(1);
+
+    write(root, 'known-fps.yml', `known_fps:\n  - rule: ${ID}\n    field: Image\n    value: 'C:\\Program Files\\Tool\\good.exe'\n    reason: our own tool\n`);
+    res = await gate(root, '--corpus', 'corpus', '--known-fps', 'known-fps.yml');
+    expect(check(res.report, 'rules/evil.yml', 'corpus')?.status).toBe('pass');
+    expect(res.code).toBe(0);
+
+    write(root, 'known-fps.yml', `known_fps:\n  - rule: ${ID}\n    field: Image\n    value: 'C:\\Program Files\\Tool\\good.exe'\n    reason: our own tool\n    expires: 2020-01-01\n`);
+    res = await gate(root, '--corpus', 'corpus', '--known-fps', 'known-fps.yml');
+    c = check(res.report, 'rules/evil.yml', 'corpus');
+    expect(c?.status).toBe('fail');
+    expect(c?.details?.join('\n')).toMatch(/expired on 2020-01-01/);
+    expect(res.report.messages.some((m) => m.code === 'KNOWN_FP_EXPIRED' && m.severity === 'warning' && m.file === 'known-fps.yml')).toBe(true);
+    expect(res.code).toBe(1);
+  });
+
+  it('fails when the corpus yields zero events', async () => {
+    const root = repo();
+    write(root, 'empty/none.jsonl', '');
+    write(root, 'rules/evil.yml', ruleText({ description: 'Edited.' }));
+    const { code, report } = await gate(root, '--corpus', 'empty');
+    expect(check(report, 'rules/evil.yml', 'corpus')?.status).toBe('fail');
+    expect(check(report, 'rules/evil.yml', 'corpus')?.message).toMatch(/zero events/);
+    expect(code).toBe(1);
+  });
+
+  it('exits 2 on an unknown base and on a bad --shard', async () => {
+    const root = repo();
+    const c = io(root);
+    expect(await runCli(['gate', '--base', 'no-such-branch'], c)).toBe(2);
+    expect(c.stderr).toMatch(/no-such-branch/);
+    expect(await runCli(['gate', '--shard', '3/2'], io(root))).toBe(2);
+  });
+
+  it('fails validation errors of a changed rule', async () => {
+    const root = repo();
+    write(root, 'rules/evil.yml', ruleText().replace('  - attack.execution', '  - attack.Execution'));
+    const { report } = await gate(root);
+    const v = check(report, 'rules/evil.yml', 'validate');
+    expect(v?.status).toBe('fail');
+    expect(v?.location?.line).toBe(8);
+  });
+
+  it('writes JUnit, SARIF and GitHub outputs of the expected shape', async () => {
+    const root = repo();
+    write(root, 'rules/new.yml', ruleText({ id: ID2, title: 'Wicked tool', selection: "    Image|endswith: '\\wicked.exe'" }));
+    const junit = io(root);
+    expect(await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', 'junit'], junit)).toBe(1);
+    expect(junit.stdout).toMatch(/^<\?xml version="1.0"/);
+    expect(junit.stdout).toMatch(/<testcase name="tests" classname="rules\/new.yml"[^>]*>\s*<failure message="0 match case/);
+    expect((junit.stdout.match(/<testcase /g) ?? []).length).toBe(6);
+
+    const sarif = io(root);
+    await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', 'sarif'], sarif);
+    const s = JSON.parse(sarif.stdout) as {
+      version: string;
+      runs: Array<{ tool: { driver: { name: string; rules: Array<{ id: string }> } }; results: Array<{ ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }>;
+    };
+    expect(s.version).toBe('2.1.0');
+    const run = s.runs[0];
+    expect(run?.tool.driver.name).toBe('sigmatest');
+    expect(run?.tool.driver.rules.map((r) => r.id)).toContain('sigmatest/tests');
+    const failed = run?.results.find((r) => r.ruleId === 'sigmatest/tests');
+    expect(failed?.level).toBe('error');
+    expect(failed?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('rules/new.yml');
+    expect(failed?.locations[0]?.physicalLocation.region.startLine).toBe(1);
+
+    const summary = join(root, 'summary.md');
+    process.env['GITHUB_STEP_SUMMARY'] = summary;
+    const gh = io(root);
+    await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', 'github'], gh);
+    expect(gh.stdout).toMatch(/^::error file=rules\/new.yml,line=1,title=sigmatest gate%3A tests::0 match case/m);
+    const md = readFileSync(summary, 'utf8');
+    expect(md).toMatch(/\| Rule \| Change \| Diff \| validate \| tests/);
+    expect(md).toMatch(/\| `rules\/new.yml` \| added \|/);
+  });
+
+  it('splits the changed rules into shards and merges the shard reports', async () => {
+    const root = repo();
+    write(root, 'rules/new.yml', ruleText({ id: ID2, title: 'Wicked tool', selection: "    Image|endswith: '\\wicked.exe'" }));
+    write(root, 'rules/evil.yml', ruleText({ description: 'Edited.' }));
+    const one = await gate(root, '--shard', '1/2');
+    const two = await gate(root, '--shard', '2/2');
+    expect(one.report.rules.map((r) => r.path)).toEqual(['rules/evil.yml']);
+    expect(two.report.rules.map((r) => r.path)).toEqual(['rules/new.yml']);
+    write(root, 'r1.json', JSON.stringify(one.report));
+    write(root, 'r2.json', JSON.stringify(two.report));
+    const m = io(root);
+    const code = await runCli(['merge-reports', 'r2.json', 'r1.json', '--reporter', 'json'], m);
+    const merged = JSON.parse(m.stdout) as GateReport;
+    expect(merged.rules.map((r) => r.path)).toEqual(['rules/evil.yml', 'rules/new.yml']);
+    expect(merged.summary.rules).toBe(2);
+    expect(merged.summary.failed).toBe(1);
+    expect(code).toBe(1);
+    expect(await runCli(['merge-reports'], io(root))).toBe(2);
+  });
+});

@@ -1,0 +1,498 @@
+/**
+ * `sigmatest gate`: the merge gate of a rule repository. For every rule changed against the
+ * merge-base (src/gate/changed-rules.ts) it runs these checks and reports each as
+ * pass/fail/warn/skip:
+ *
+ * - `validate`: validateRules (errors fail, warnings warn) plus the loader's own diagnostics.
+ * - `tests`: at least `minMatch` match and `minNoMatch` no-match cases, and every case passes.
+ * - `coverage`: the cases' coverage reaches `minCoverage` (0: reported only).
+ * - `fuzz`: fuzzRule; error findings fail, warnings warn.
+ * - `semantic-diff` (modified/renamed): the base version against the new one (semantic-diff.ts);
+ *   widened/equivalent pass, narrowed/changed warn, and a positive case of the base version's case
+ *   files that the new rule no longer matches (a lost detection) fails.
+ * - `corpus`: the changed rules over a benign corpus with the logsource mapping; every match not
+ *   covered by an unexpired known-FP entry fails; a corpus with zero events fails; no corpus: skip.
+ *
+ * Paths are resolved against `cwd` and git runs there. Problems that make the gate meaningless
+ * (unknown base, unreadable config or known-FP file, missing corpus path) are usage errors.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { load } from 'js-yaml';
+import type { Diagnostic } from '../diagnostics.js';
+import { formatDiagnostic } from '../diagnostics.js';
+import { DEFAULT_CONFIG_FILE } from '../config.js';
+import { loadEnvironment } from '../cli/io.js';
+import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
+import { loadRuleText } from '../sigma/load-rule.js';
+import type { SigmaRule } from '../sigma/load-rule.js';
+import { loadCaseFile, loadCaseText } from '../cases/load-cases.js';
+import type { Case, CaseFile } from '../cases/load-cases.js';
+import { resolveCaseRule, runRuleCases } from '../cases/run-cases.js';
+import { fuzzRule } from '../fuzz/fuzz-rule.js';
+import type { RuleFuzzResult } from '../fuzz/fuzz-rule.js';
+import { evaluatePlan } from '../evaluate/evaluate.js';
+import type { Event } from '../evaluate/evaluate.js';
+import { flattenEvent } from '../events/flatten-event.js';
+import { readEventFileSync } from '../events/read-events.js';
+import { compileLogsourceFilter } from '../logsource/logsource.js';
+import type { LogsourceMapping } from '../logsource/logsource.js';
+import { entryMatchesEvent, expiredDiagnostics, isExpired, loadKnownFps } from '../known-fps/known-fps.js';
+import type { KnownFp } from '../known-fps/known-fps.js';
+import { scan } from '../scan/scan.js';
+import type { ScanMatch } from '../scan/scan.js';
+import { changedRules, readBaseVersion } from './changed-rules.js';
+import type { RuleChange } from './changed-rules.js';
+import { validateRules } from './validate-rule.js';
+import type { ValidationSeverity } from './validate-rule.js';
+import { semanticDiff } from './semantic-diff.js';
+import { ruleStatus, summarize } from './gate-report.js';
+import type { GateCheck, GateLocation, GateMessage, GateReport, GateRuleReport } from './gate-report.js';
+
+export interface GateOptions {
+  /** Working directory: paths are relative to it and git runs here. */
+  cwd: string;
+  base?: string | undefined;
+  ruleDirs: string[];
+  caseDirs: string[];
+  /** Benign event files or folders; empty: the corpus check is skipped. */
+  corpus: string[];
+  knownFps?: string | undefined;
+  minCoverage: number;
+  minMatch: number;
+  minNoMatch: number;
+  fuzzRuns: number;
+  shard?: { index: number; count: number } | undefined;
+  /** The config file (relative to cwd); default `sigmatest.config.yml` in cwd when present. */
+  config?: string | undefined;
+  /** Validation severity overrides. */
+  severities?: Record<string, ValidationSeverity>;
+  /** The day known-FP expiry is judged on. */
+  today?: Date;
+}
+
+export type GateOutcome = { kind: 'report'; report: GateReport } | { kind: 'usage'; message: string; diagnostics: Diagnostic[] };
+
+/** The `gate:` section of the config file (all optional; flags win). */
+export interface GateConfig {
+  minMatch?: number;
+  minNoMatch?: number;
+  minCoverage?: number;
+  fuzzRuns?: number;
+  corpus?: string[];
+  knownFps?: string;
+  severities?: Record<string, ValidationSeverity>;
+}
+
+/** Reads the `gate:` section of a config file; paths in it are resolved against the file's folder. */
+export function readGateConfig(file: string): { config: GateConfig; error?: string } {
+  let data: unknown;
+  try {
+    data = load(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return { config: {}, error: `cannot read ${file}: ${(e as Error).message}` };
+  }
+  const gate = (data as Record<string, unknown> | null)?.['gate'];
+  if (gate === undefined || gate === null) return { config: {} };
+  if (typeof gate !== 'object' || Array.isArray(gate)) return { config: {}, error: `${file}: 'gate' must be a mapping` };
+  const g = gate as Record<string, unknown>;
+  const config: GateConfig = {};
+  const num = (key: string, max: number): number | undefined | string => {
+    const v = g[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) return `${file}: gate.${key} must be a number from 0 to ${max}`;
+    return v;
+  };
+  for (const [key, prop, max] of [
+    ['min_match', 'minMatch', 1000],
+    ['min_no_match', 'minNoMatch', 1000],
+    ['min_coverage', 'minCoverage', 100],
+    ['fuzz_runs', 'fuzzRuns', 100000],
+  ] as const) {
+    const v = num(key, max);
+    if (typeof v === 'string') return { config: {}, error: v };
+    if (v !== undefined) config[prop] = v;
+  }
+  const base = dirname(file);
+  if (g['corpus'] !== undefined) {
+    const list = Array.isArray(g['corpus']) ? g['corpus'] : [g['corpus']];
+    if (!list.every((x) => typeof x === 'string')) return { config: {}, error: `${file}: gate.corpus must be a path or a list of paths` };
+    config.corpus = (list as string[]).map((p) => resolve(base, p));
+  }
+  if (g['known_fps'] !== undefined) {
+    if (typeof g['known_fps'] !== 'string') return { config: {}, error: `${file}: gate.known_fps must be a path` };
+    config.knownFps = resolve(base, g['known_fps']);
+  }
+  if (g['severities'] !== undefined) {
+    const s = g['severities'];
+    if (typeof s !== 'object' || s === null || Array.isArray(s) || !Object.values(s).every((v) => v === 'error' || v === 'warning' || v === 'off')) {
+      return { config: {}, error: `${file}: gate.severities must map validation codes to error, warning or off` };
+    }
+    config.severities = s as Record<string, ValidationSeverity>;
+  }
+  return { config };
+}
+
+const toPosix = (p: string): string => p.split(sep).join('/');
+
+/** Expected verdicts a case contributes: a positive case, a negative case (or neither). */
+function caseKind(c: Case): 'match' | 'no-match' | undefined {
+  if (c.expect !== undefined) return c.expect;
+  const k = c.count;
+  if (k === undefined) return undefined;
+  if ((k.at_least ?? 0) >= 1 || (k.exactly ?? 0) >= 1) return 'match';
+  if (k.exactly === 0 || k.at_most === 0) return 'no-match';
+  return undefined;
+}
+
+/** The events of a case (inline or from its events file); empty when unreadable. */
+function caseEvents(cf: CaseFile, c: Case): Event[] {
+  if (c.event !== undefined) return [flattenEvent(c.event)];
+  if (c.eventsFile === undefined) return [];
+  const read = readEventFileSync(resolve(dirname(cf.file), c.eventsFile));
+  return read.events.map((e) => e.event);
+}
+
+function git(cwd: string, args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' } });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The case files of the case folders as they were at `commit` (loaded with their current paths). */
+function baseCaseFiles(cwd: string, commit: string, caseDirs: readonly string[]): CaseFile[] {
+  const out: CaseFile[] = [];
+  const rels = caseDirs.map((d) => toPosix(relative(cwd, resolve(cwd, d))) || '.');
+  const listed = git(cwd, ['ls-tree', '-r', '-z', '--name-only', commit, '--', ...rels]);
+  if (listed === undefined) return out;
+  for (const p of listed.split('\0')) {
+    if (!/\.ya?ml$/i.test(p)) continue;
+    const text = readBaseVersion(cwd, commit, p);
+    if (text === undefined) continue;
+    const loaded = loadCaseText(text, resolve(cwd, p));
+    if (loaded.caseFile !== undefined) out.push(loaded.caseFile);
+  }
+  return out;
+}
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Does the case file name this rule (by one of its ids or one of its paths)? */
+function namesRule(cf: CaseFile, ids: ReadonlyArray<string | undefined>, paths: readonly string[]): boolean {
+  if (UUID.test(cf.rule)) return ids.some((id) => id !== undefined && id.toLowerCase() === cf.rule.toLowerCase());
+  const p = resolve(dirname(cf.file), cf.rule);
+  return paths.includes(p);
+}
+
+function ruleKey(file: string, document: number): string {
+  return `${resolve(file)}#${document}`;
+}
+
+function eventText(e: unknown): string {
+  const t = JSON.stringify(e);
+  return t.length > 300 ? `${t.slice(0, 297)}...` : t;
+}
+
+/** Runs the gate (see the file comment). */
+export async function runGate(options: GateOptions): Promise<GateOutcome> {
+  const cwd = resolve(options.cwd);
+  const abs = (p: string): string => resolve(cwd, p);
+  const rel = (p: string): string => toPosix(relative(cwd, p)) || p;
+  const today = options.today ?? new Date();
+  const messages: GateMessage[] = [];
+  const usage = (message: string, diagnostics: Diagnostic[] = []): GateOutcome => ({ kind: 'usage', message, diagnostics });
+  const toMessage = (d: Diagnostic): GateMessage => {
+    const m: GateMessage = { severity: d.severity, code: d.code, message: d.message };
+    if (d.file !== undefined) m.file = rel(abs(d.file));
+    if (d.pos !== undefined) m.line = d.pos.line;
+    return m;
+  };
+
+  // Config and logsource mapping.
+  const configFile = options.config !== undefined ? abs(options.config) : existsSync(join(cwd, DEFAULT_CONFIG_FILE)) ? join(cwd, DEFAULT_CONFIG_FILE) : undefined;
+  if (options.config !== undefined && !existsSync(configFile as string)) return usage(`the config file ${options.config} does not exist`);
+  const env = loadEnvironment(configFile);
+  if (env.diagnostics.some((d) => d.severity === 'error')) return usage('the config file is invalid', env.diagnostics);
+  const mapping: LogsourceMapping = env.mapping;
+  const loadOpts = { placeholders: env.config.placeholders };
+
+  // Known false positives.
+  let knownFps: KnownFp[] = [];
+  if (options.knownFps !== undefined) {
+    const loaded = loadKnownFps(abs(options.knownFps));
+    if (loaded.diagnostics.some((d) => d.severity === 'error')) return usage(`the known false-positive file ${options.knownFps} cannot be used`, loaded.diagnostics);
+    knownFps = loaded.entries;
+    messages.push(...expiredDiagnostics(knownFps, today).map(toMessage));
+  }
+  for (const c of options.corpus) if (!existsSync(abs(c))) return usage(`the corpus path ${c} does not exist`);
+
+  // Changed rules.
+  const changed = changedRules({ cwd, ruleDirs: options.ruleDirs, ...(options.base !== undefined ? { base: options.base } : {}) });
+  const fatal = changed.diagnostics.filter((d) => d.severity === 'error');
+  if (fatal.length > 0) return usage(fatal.map((d) => d.message).join('; '), fatal);
+  messages.push(...changed.diagnostics.map(toMessage));
+  let changes: RuleChange[] = [...changed.changes].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const shard = options.shard;
+  if (shard !== undefined) changes = changes.filter((_, k) => k % shard.count === shard.index - 1);
+
+  // The whole rule tree (duplicates, case binding) and the case files.
+  const tree = collectRules(options.ruleDirs.map(abs), loadOpts);
+  const allRules = tree.rules;
+  const listed = listYamlFiles(options.caseDirs.map(abs).filter((p) => existsSync(p)));
+  const caseFiles: CaseFile[] = [];
+  for (const f of listed.files) {
+    const l = loadCaseFile(f);
+    if (l.caseFile !== undefined) caseFiles.push(l.caseFile);
+    else messages.push(...l.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...toMessage(d), severity: 'warning' as const })));
+  }
+  const bound = new Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>();
+  for (const cf of caseFiles) {
+    const { rule } = resolveCaseRule(cf, allRules, loadOpts);
+    if (rule === undefined) continue;
+    bound.set(rule, [...(bound.get(rule) ?? []), { cf, cases: cf.cases }]);
+  }
+  const oldCases = changed.base !== undefined && changes.some((c) => c.change === 'modified' || c.change === 'renamed') ? baseCaseFiles(cwd, changed.base, options.caseDirs) : [];
+
+  // Corpus: one scan of the changed rule files.
+  const live = changes.filter((c) => c.change !== 'deleted');
+  const corpusMatches = new Map<string, ScanMatch[]>();
+  let corpusEvents = 0;
+  const corpusProblems: string[] = [];
+  if (options.corpus.length > 0 && live.length > 0) {
+    const summary = await scan({
+      rulePaths: live.map((c) => abs(c.path)),
+      eventPaths: options.corpus.map(abs),
+      logsource: 'map',
+      configFile,
+      knownFps,
+      today,
+      onMatch: (m) => {
+        const k = ruleKey(m.rule.file, m.rule.document);
+        corpusMatches.set(k, [...(corpusMatches.get(k) ?? []), m]);
+      },
+      onDiagnostic: (d) => {
+        if (d.severity === 'error' && d.file !== undefined && !live.some((c) => abs(c.path) === resolve(d.file as string))) corpusProblems.push(formatDiagnostic(d));
+      },
+    });
+    corpusEvents = summary.events;
+  }
+
+  const rules: GateRuleReport[] = [];
+  for (const change of changes) {
+    const file = abs(change.path);
+    if (change.change === 'deleted') {
+      rules.push({ id: null, title: null, path: change.path, change: 'deleted', diff: null, line: 1, status: 'pass', checks: [] });
+      continue;
+    }
+    const loaded = tree.files.find((f) => resolve(f.file) === file);
+    const docs = loaded?.rules ?? [];
+    for (const inv of loaded?.invalid ?? []) {
+      const first = inv.diagnostics.find((d) => d.severity === 'error');
+      const check: GateCheck = {
+        name: 'validate',
+        status: 'fail',
+        message: `the rule does not load: ${first?.message ?? 'invalid document'}`,
+        details: inv.diagnostics.map(formatDiagnostic),
+        location: { file: change.path, line: first?.pos?.line ?? 1 },
+      };
+      const r: GateRuleReport = { id: inv.id ?? null, title: inv.title ?? null, path: change.path, change: change.change, diff: null, line: first?.pos?.line ?? 1, status: 'fail', checks: [check] };
+      if (change.oldPath !== undefined) r.oldPath = change.oldPath;
+      rules.push(r);
+    }
+    if (loaded === undefined) {
+      rules.push({ id: null, title: null, path: change.path, change: change.change, diff: null, line: 1, status: 'fail', checks: [{ name: 'validate', status: 'fail', message: 'the rule file could not be read' }] });
+      continue;
+    }
+    for (const rule of docs) {
+      rules.push(checkRule(rule, change, { ...options, cwd }, { mapping, loadOpts, allRules, bound, oldCases, corpusMatches, corpusEvents, corpusProblems, knownFps, today, base: changed.base }));
+    }
+  }
+  return {
+    kind: 'report',
+    report: {
+      tool: 'sigmatest-gate',
+      version: 1,
+      base: changed.base ?? null,
+      baseRef: changed.baseRef ?? null,
+      shard: shard ?? null,
+      rules,
+      messages,
+      summary: summarize(rules, messages),
+    },
+  };
+}
+
+interface Context {
+  mapping: LogsourceMapping;
+  loadOpts: { placeholders: Record<string, string[]> };
+  allRules: SigmaRule[];
+  bound: Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>;
+  oldCases: CaseFile[];
+  corpusMatches: Map<string, ScanMatch[]>;
+  corpusEvents: number;
+  corpusProblems: string[];
+  knownFps: KnownFp[];
+  today: Date;
+  base: string | undefined;
+}
+
+function checkRule(rule: SigmaRule, change: RuleChange, options: GateOptions, ctx: Context): GateRuleReport {
+  const cwd = options.cwd;
+  const rel = (p: string): string => toPosix(relative(cwd, p)) || p;
+  const at = (line: number | undefined, column?: number): GateLocation => ({ file: change.path, line: line ?? rule.pos.line, ...(column !== undefined ? { column } : {}) });
+  const checks: GateCheck[] = [];
+
+  // 1. Validation.
+  const vds = [...rule.diagnostics, ...validateRules([rule], { mapping: ctx.mapping, allRules: ctx.allRules, ...(options.severities !== undefined ? { severities: options.severities } : {}) })];
+  const verrors = vds.filter((d) => d.severity === 'error');
+  const vwarn = vds.filter((d) => d.severity === 'warning');
+  const vfirst = verrors[0] ?? vwarn[0];
+  const fmt = (d: Diagnostic): string => `${d.pos ? `line ${d.pos.line}: ` : ''}${d.severity} ${d.code}${d.path ? ` at ${d.path}` : ''}: ${d.message}`;
+  checks.push({
+    name: 'validate',
+    status: verrors.length > 0 ? 'fail' : vwarn.length > 0 ? 'warn' : 'pass',
+    message: verrors.length > 0 ? `${verrors.length} error(s), ${vwarn.length} warning(s): ${verrors[0]?.message ?? ''}` : vwarn.length > 0 ? `${vwarn.length} warning(s): ${vwarn[0]?.message ?? ''}` : 'valid',
+    details: vds.map(fmt),
+    location: at(vfirst?.pos?.line, vfirst?.pos?.column),
+  });
+
+  // 2. Tests and 3. coverage.
+  const files = ctx.bound.get(rule) ?? [];
+  const allCases = files.flatMap((f) => f.cases);
+  const positives = allCases.filter((c) => caseKind(c) === 'match').length;
+  const negatives = allCases.filter((c) => caseKind(c) === 'no-match').length;
+  const run = files.length > 0 ? runRuleCases(rule, files, { mapping: ctx.mapping, load: ctx.loadOpts }).run : undefined;
+  const bad = run?.cases.filter((c) => c.status !== 'pass') ?? [];
+  const testProblems: string[] = [];
+  if (positives < options.minMatch) testProblems.push(`${positives} match case(s), at least ${options.minMatch} required`);
+  if (negatives < options.minNoMatch) testProblems.push(`${negatives} no-match case(s), at least ${options.minNoMatch} required`);
+  if (bad.length > 0) testProblems.push(`${bad.length} of ${run?.cases.length ?? 0} case(s) fail`);
+  const firstBad = bad[0];
+  checks.push({
+    name: 'tests',
+    status: testProblems.length > 0 ? 'fail' : 'pass',
+    message: testProblems.length > 0 ? testProblems.join('; ') : `${run?.cases.length ?? 0} case(s) pass (${positives} match, ${negatives} no-match)`,
+    details: bad.map((c) => `${rel(c.file)}${c.line !== undefined ? `:${c.line}` : ''}: case '${c.name}' ${c.status}: ${c.messages[0] ?? ''}`),
+    ...(firstBad !== undefined ? { location: { file: rel(firstBad.file), line: firstBad.line ?? 1 } } : files.length === 0 ? {} : {}),
+  });
+  if (run === undefined || run.cases.length === 0) checks.push({ name: 'coverage', status: options.minCoverage > 0 ? 'fail' : 'skip', message: 'no cases, no coverage' });
+  else {
+    const pct = run.coverage.percent;
+    const ok = pct >= options.minCoverage;
+    const missed = [...run.coverage.values.missed, ...run.coverage.exclusions.missed].slice(0, 10).map((v) => `not covered: ${JSON.stringify(v)}`);
+    checks.push({
+      name: 'coverage',
+      status: ok ? 'pass' : 'fail',
+      message: options.minCoverage > 0 ? `${pct}% (minimum ${options.minCoverage}%)` : `${pct}% (no minimum set)`,
+      ...(ok ? {} : { details: missed }),
+    });
+  }
+
+  // 4. Fuzz.
+  let fuzz: RuleFuzzResult | undefined;
+  try {
+    fuzz = fuzzRule(rule, { runs: options.fuzzRuns, seed: 1, mapping: ctx.mapping });
+  } catch (e) {
+    checks.push({ name: 'fuzz', status: 'fail', message: `the fuzzer failed: ${(e as Error).message}` });
+  }
+  if (fuzz !== undefined) {
+    const errs = fuzz.findings.filter((f) => f.severity === 'error');
+    const warns = fuzz.findings.filter((f) => f.severity === 'warning');
+    const first = errs[0] ?? warns[0];
+    checks.push({
+      name: 'fuzz',
+      status: fuzz.status === 'unsupported' ? 'skip' : errs.length > 0 ? 'fail' : warns.length > 0 ? 'warn' : 'pass',
+      message:
+        fuzz.status === 'unsupported'
+          ? `not fuzzed: ${fuzz.reason ?? 'unsupported'}`
+          : errs.length + warns.length === 0
+            ? `${fuzz.runs} runs, no findings`
+            : `${errs.length} error(s), ${warns.length} warning(s): ${first?.message ?? ''}`,
+      details: fuzz.findings.map((f) => `${f.severity} ${f.code}: ${f.message} (replay: sigmatest fuzz ${change.path} --seed ${f.seed})`),
+      location: at(first?.pos?.line, first?.pos?.column),
+    });
+  }
+
+  // 5. Semantic diff.
+  const report: GateRuleReport = { id: rule.id ?? null, title: rule.title, path: change.path, change: change.change, diff: null, line: rule.pos.line, status: 'pass', checks };
+  if (change.oldPath !== undefined) report.oldPath = change.oldPath;
+  if (change.change === 'added') checks.push({ name: 'semantic-diff', status: 'skip', message: 'a new rule: nothing to compare with' });
+  else if (ctx.base === undefined) checks.push({ name: 'semantic-diff', status: 'skip', message: 'no base version (not a git repository)' });
+  else {
+    const oldPath = change.oldPath ?? change.path;
+    const text = readBaseVersion(cwd, ctx.base, oldPath);
+    const oldFile = resolve(cwd, oldPath);
+    const oldDocs = text === undefined ? [] : loadRuleText(text, oldFile, ctx.loadOpts).rules;
+    const old = (rule.id !== undefined ? oldDocs.find((r) => r.id?.toLowerCase() === rule.id?.toLowerCase()) : undefined) ?? oldDocs.find((r) => r.document === rule.document);
+    if (old === undefined) checks.push({ name: 'semantic-diff', status: 'skip', message: `the base version of ${oldPath} could not be loaded` });
+    else {
+      // Positive cases of the base version's case files, against the new rule.
+      const lost: string[] = [];
+      const extra: Event[] = [];
+      const applies = compileLogsourceFilter(rule.logsource, ctx.mapping);
+      const oldCaseFiles = ctx.oldCases.filter((cf) => namesRule(cf, [old.id, rule.id], [oldFile, resolve(cwd, change.path)]));
+      let firstLostLine: GateLocation | undefined;
+      for (const cf of oldCaseFiles) {
+        for (const c of cf.cases) {
+          const events = caseEvents(cf, c);
+          extra.push(...events);
+          if (c.expect !== 'match' || events.length === 0) continue;
+          const missed = events.filter((e) => !(evaluatePlan(rule.plan, e).match && (cf.logsource !== 'map' || applies(e))));
+          if (missed.length > 0) {
+            lost.push(`${rel(cf.file)}${c.pos ? `:${c.pos.line}` : ''}: base case '${c.name}' no longer matches: ${eventText(missed[0])}`);
+            firstLostLine ??= { file: rel(cf.file), line: c.pos?.line ?? 1 };
+          }
+        }
+      }
+      for (const { cf, cases } of files) for (const c of cases) extra.push(...caseEvents(cf, c));
+      const d = semanticDiff(old, rule, { mapping: ctx.mapping, newWitnesses: fuzz?.witnesses ?? [], extraEvents: extra.slice(0, 200) });
+      report.diff = d.diff;
+      report.examples = { newMatches: d.newMatches, lostMatches: d.lostMatches };
+      const what =
+        d.diff === 'equivalent'
+          ? `equivalent: no event of ${d.events} changes verdict`
+          : `${d.diff}: ${d.newMatchCount} of ${d.events} events now match, ${d.lostMatchCount} no longer match`;
+      const details = [
+        ...lost,
+        ...d.newMatches.map((e) => `now matches: ${eventText(e)}`),
+        ...d.lostMatches.map((e) => `no longer matches: ${eventText(e)}`),
+      ];
+      checks.push({
+        name: 'semantic-diff',
+        status: lost.length > 0 ? 'fail' : d.diff === 'narrowed' || d.diff === 'changed' ? 'warn' : 'pass',
+        message: lost.length > 0 ? `${lost.length} lost detection(s) of the base version's cases; ${what}` : what,
+        details,
+        location: firstLostLine ?? at(rule.keyLines['detection']),
+      });
+    }
+  }
+
+  // 6. Corpus.
+  if (options.corpus.length === 0) checks.push({ name: 'corpus', status: 'skip', message: 'no benign corpus given (--corpus)' });
+  else if (ctx.corpusEvents === 0) checks.push({ name: 'corpus', status: 'fail', message: 'the benign corpus yielded zero events: a corpus that checks nothing must not pass' });
+  else {
+    const matches = ctx.corpusMatches.get(ruleKey(rule.file, rule.document)) ?? [];
+    const expired = (m: ScanMatch): KnownFp | undefined =>
+      ctx.knownFps.find((e) => rule.id !== undefined && e.rule.toLowerCase() === rule.id.toLowerCase() && isExpired(e, ctx.today) && entryMatchesEvent(e, m.event));
+    checks.push({
+      name: 'corpus',
+      status: matches.length > 0 || ctx.corpusProblems.length > 0 ? 'fail' : 'pass',
+      message:
+        matches.length > 0
+          ? `${matches.length} match(es) in the benign corpus of ${ctx.corpusEvents} events (add a filter, or a known-FP entry with a reason)`
+          : ctx.corpusProblems.length > 0
+            ? `the corpus could not be read completely: ${ctx.corpusProblems[0] ?? ''}`
+            : `no match in ${ctx.corpusEvents} benign events`,
+      details: matches.slice(0, 10).map((m) => {
+        const e = expired(m);
+        return `${rel(m.file)}:${m.line}: ${eventText(m.raw)}${e !== undefined ? ` (the known-FP entry at ${rel(e.file)}:${e.pos.line} expired on ${e.expires ?? ''})` : ''}`;
+      }),
+    });
+  }
+
+  report.status = ruleStatus(checks);
+  return report;
+}
