@@ -98,6 +98,17 @@ function toRead(item: SplitItem, file: string): EventRead {
   }
 }
 
+function isObjectLine(text: string): boolean {
+  const t = text.trim();
+  if (!t.startsWith('{') || !t.endsWith('}')) return false;
+  try {
+    const v: unknown = JSON.parse(t);
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
 function unreadable(file: string, e: unknown): EventRead {
   const err = e as NodeJS.ErrnoException;
   const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
@@ -120,21 +131,80 @@ export function readEventText(text: string, file: string): EventReadResult {
   return collect(items.map((it) => toRead(it, file)));
 }
 
+/**
+ * One line of a JSON Lines file, parsed natively; a line that is not a JSON value goes through
+ * the splitter alone, so its diagnostic is exactly the splitter's (line numbers shifted).
+ */
+function readLine(text: string, file: string, line: number, index: number): EventRead[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    // A whole object first puts the splitter in JSON Lines mode, as it is for the file.
+    const splitter = new JsonSplitter();
+    const items = [...splitter.feed(`{}\n${text}\n`), ...splitter.end()].slice(1);
+    return items.map((it) => toRead({ ...it, line: it.line + line - 2, ...('index' in it ? { index } : {}) } as SplitItem, file));
+  }
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return [{ kind: 'event', event: flattenEvent(raw as Record<string, unknown>), raw, file, index, line }];
+  const valueType = Array.isArray(raw) ? 'array' : raw === null ? 'null' : (typeof raw as 'string' | 'number' | 'boolean');
+  const column = text.length - text.trimStart().length + 1;
+  return [toRead({ kind: 'value', valueType, line, column, index }, file)];
+}
+
 /** The JSON reader: streams JSON Lines, arrays, single and concatenated objects. */
 const jsonReader: EventFileReader = {
   async *read(file: string, options: ReadEventsOptions = {}): AsyncGenerator<EventRead> {
     const splitter = new JsonSplitter();
     const highWaterMark = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK);
+    // JSON Lines (the first line is a whole object) is read a line at a time with the native
+    // parser; anything else streams through the splitter.
+    let mode: 'undecided' | 'lines' | 'splitter' = 'undecided';
+    let pending = '';
+    let line = 0;
+    let index = 0;
     try {
       // Errors (missing file, directory, I/O) surface from the first read, inside this loop.
       const stream = createReadStream(file, { encoding: 'utf8', highWaterMark });
       for await (const chunk of stream) {
-        for (const item of splitter.feed(chunk as string)) yield toRead(item, file);
+        if (mode === 'splitter') {
+          for (const item of splitter.feed(chunk as string)) yield toRead(item, file);
+          continue;
+        }
+        pending += chunk as string;
+        let nl = pending.indexOf('\n');
+        if (mode === 'undecided') {
+          const first = pending.search(/\S/);
+          if (first < 0 || nl < 0 || (first > nl && pending.slice(nl + 1).search(/\S/) < 0)) continue;
+          const firstLineEnd = pending.indexOf('\n', first);
+          if (firstLineEnd < 0) continue;
+          const firstLine = pending.slice(pending.lastIndexOf('\n', first) + 1, firstLineEnd);
+          mode = isObjectLine(firstLine) ? 'lines' : 'splitter';
+          if (mode === 'splitter') {
+            for (const item of splitter.feed(pending)) yield toRead(item, file);
+            pending = '';
+            continue;
+          }
+        }
+        let start = 0;
+        while (nl >= 0) {
+          line++;
+          let text = pending.slice(start, nl).replace(/\r$/, '');
+          if (line === 1 && text.startsWith('\ufeff')) text = text.slice(1);
+          if (text.trim() !== '') yield* readLine(text, file, line, index++);
+          start = nl + 1;
+          nl = pending.indexOf('\n', start);
+        }
+        pending = pending.slice(start);
       }
     } catch (e) {
       yield unreadable(file, e);
       return;
     }
+    if (mode === 'lines') {
+      if (pending.trim() !== '') yield* readLine(pending.replace(/\r$/, '').replace(/^\ufeff/, ''), file, line + 1, index);
+      return;
+    }
+    if (mode === 'undecided' && pending !== '') for (const item of splitter.feed(pending)) yield toRead(item, file);
     for (const item of splitter.end()) yield toRead(item, file);
   },
   readSync(file: string): EventReadResult {
