@@ -17,8 +17,13 @@ import { formatText } from '../../report/format-text.js';
 import { formatJson } from '../../report/format-json.js';
 import { formatJunit } from '../../report/format-junit.js';
 import { formatMarkdown } from '../../report/format-markdown.js';
+import { renderHtmlReport } from '../../report/html/render-html-report.js';
+import { writeHtmlReport } from '../../report/html/write-html-report.js';
+import { buildHtmlExtras } from '../../report/html/html-extras.js';
 import { writeFileAtomic } from '../../write-file-atomic.js';
 import type { Diagnostic } from '../../diagnostics.js';
+import type { SigmaRule } from '../../sigma/load-rule.js';
+import type { LogsourceMapping } from '../../logsource/logsource.js';
 
 export const REPORTERS: Record<string, (r: SuiteReport) => string> = {
   text: formatText,
@@ -27,20 +32,25 @@ export const REPORTERS: Record<string, (r: SuiteReport) => string> = {
   markdown: formatMarkdown,
 };
 
+/** Reporters that write a folder (`--out <dir>`) rather than one text. */
+export const FOLDER_REPORTERS = ['html'] as const;
+
 export const runSpec: CommandSpec = {
   name: 'run',
   summary: 'Run the declarative cases of every rule and report results and coverage per stage.',
-  usage: 'run [--rules <dirs...>] [--cases <dirs...>] [--reporter text|json|junit|markdown] [--min-coverage <percent>] [--out <file>]',
+  usage: 'run [--rules <dirs...>] [--cases <dirs...>] [--reporter text|json|junit|markdown|html] [--min-coverage <percent>] [--out <file|dir>]',
   description:
     'Case files (YAML, schema/case-file.schema.json) name their rule by id or by path and list cases with an\n' +
     'event and expect: match|no-match, or an events_file with expect or count. Coverage: every stage seen true\n' +
-    'and false, every value matched, every excluded value the reason for a no-match.',
+    'and false, every value matched, every excluded value the reason for a no-match.\n' +
+    '--reporter html --out <dir> writes a static site (index.html and a page per rule, no network resources)\n' +
+    'and also fuzzes every rule that has cases (30 runs, seed 1) to show its findings.',
   options: {
     rules: { type: 'string', multiple: true, default: 'rules', arg: '<dirs...>', help: 'rule files or folders' },
     cases: { type: 'string', multiple: true, default: 'cases', arg: '<dirs...>', help: 'case files or folders' },
-    reporter: { type: 'string', choices: Object.keys(REPORTERS), default: 'text', help: 'output format' },
+    reporter: { type: 'string', choices: [...Object.keys(REPORTERS), ...FOLDER_REPORTERS], default: 'text', help: 'output format (html: a folder, see --out)' },
     'min-coverage': { type: 'string', arg: '<percent>', help: 'fail rules whose coverage is below this percentage' },
-    out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
+    out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
   },
 };
@@ -50,7 +60,7 @@ export function loadAndRunSuite(
   rulePaths: string[],
   casePaths: string[],
   options: { config?: string | undefined; minCoverage?: number | undefined; cwd?: string } = {},
-): { report: SuiteReport; input: Diagnostic[] } {
+): { report: SuiteReport; input: Diagnostic[]; rules: SigmaRule[]; mapping: LogsourceMapping } {
   const env = loadEnvironment(options.config);
   const set = collectRules(rulePaths, { placeholders: env.config.placeholders });
   const listed = listYamlFiles(casePaths);
@@ -58,7 +68,9 @@ export function loadAndRunSuite(
   const caseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
   const result = runSuite(set.rules, caseFiles, { mapping: env.mapping, load: { placeholders: env.config.placeholders } });
   const input = [...env.diagnostics, ...set.diagnostics, ...listed.diagnostics, ...loaded.flatMap((l) => l.diagnostics), ...result.diagnostics];
-  return { report: buildSuiteReport(result, options.minCoverage, options.cwd ?? process.cwd(), input), input };
+  // `rules` is aligned with `report.rules`: tested rules in run order, then the untested ones.
+  const rules = [...result.rules.map((r) => r.rule), ...result.untested];
+  return { report: buildSuiteReport(result, options.minCoverage, options.cwd ?? process.cwd(), input), input, rules, mapping: env.mapping };
 }
 
 export function runCommand(args: Parsed, io: Io): number {
@@ -71,15 +83,27 @@ export function runCommand(args: Parsed, io: Io): number {
       return EXIT.usage;
     }
   }
-  const { report, input } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd });
-  const reporter = REPORTERS[str(args.values.reporter) ?? 'text'] ?? formatText;
-  const text = reporter(report);
+  const reporterName = str(args.values.reporter) ?? 'text';
   const out = str(args.values.out);
-  if (out !== undefined) {
-    writeFileAtomic(out, text);
-    io.err(`report written to ${out}\n`);
-  } else io.out(text);
-  if (reporter !== formatText) printDiagnostics(io, input);
+  if (reporterName === 'html' && out === undefined) {
+    io.err(`sigmatest run: --reporter html writes a folder; give it with --out <dir>\n`);
+    return EXIT.usage;
+  }
+  const { report, input, rules, mapping } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd });
+  if (reporterName === 'html' && out !== undefined) {
+    const extras = buildHtmlExtras(report, rules, { mapping, onProblem: (path, message) => io.err(`sigmatest run: html report: ${path}: ${message}\n`) });
+    const written = writeHtmlReport(out, renderHtmlReport(report, extras));
+    io.err(`html report written to ${out}/index.html (${written.length} files)\n`);
+    printDiagnostics(io, input);
+  } else {
+    const reporter = REPORTERS[reporterName] ?? formatText;
+    const text = reporter(report);
+    if (out !== undefined) {
+      writeFileAtomic(out, text);
+      io.err(`report written to ${out}\n`);
+    } else io.out(text);
+    if (reporter !== formatText) printDiagnostics(io, input);
+  }
   const unreadable = input.some((d) => d.severity === 'error' && !d.code.startsWith('CASE_STAGE') && !d.code.startsWith('CASE_RULE'));
   if (unreadable) return EXIT.usage;
   return report.summary.ok ? EXIT.ok : EXIT.failed;
