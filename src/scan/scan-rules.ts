@@ -5,6 +5,8 @@
  * {@link loadScanRules} itself and names rules by their position in `rules`; the fingerprint
  * lets the main thread check that a worker loaded the very same rules in the same order.
  */
+import { inShard } from '../cli/shard.js';
+import type { Shard } from '../cli/shard.js';
 import { createHash } from 'node:crypto';
 import { loadEnvironment } from '../cli/io.js';
 import type { Environment } from '../cli/io.js';
@@ -21,6 +23,8 @@ export interface ScanRuleSource {
   /** The config file (placeholders, logsource mapping); undefined: the default file if present. */
   configFile: string | undefined;
   logsource: LogsourceMode;
+  /** Only the rules of this shard (`--shard i/n`). */
+  shard?: Shard | undefined;
 }
 
 export interface ScanRules {
@@ -44,7 +48,7 @@ function ruleKey(r: SigmaRule): string {
 export function loadScanRules(source: ScanRuleSource): ScanRules {
   const env = loadEnvironment(source.configFile);
   const set = collectRules(source.rulePaths, { placeholders: env.config.placeholders });
-  const rules = set.rules;
+  const rules = inShard(set.rules, source.shard);
   let index: RuleIndex | undefined;
   const byObject = new Map<SigmaRule, number>();
   const byKey = new Map<string, number>();

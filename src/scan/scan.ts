@@ -14,6 +14,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from '../diagnostics.js';
 import { readEvents } from '../events/read-events.js';
+import type { Shard } from '../cli/shard.js';
 import type { EventRead } from '../events/read-events.js';
 import type { FlatEvent } from '../events/flatten-event.js';
 import { diagnostic } from '../diagnostics.js';
@@ -34,6 +35,8 @@ export interface ScanOptions {
   logsource: LogsourceMode;
   /** 1 (default): match in the calling thread; N > 1: N worker threads. */
   workers?: number;
+  /** Only the rules of this shard (`--shard i/n`). */
+  shard?: Shard | undefined;
   /** The sigmatest config file; undefined: `sigmatest.config.yml` when present. */
   configFile?: string | undefined;
   knownFps?: readonly KnownFp[];
@@ -139,7 +142,7 @@ const DEFAULT_BATCH = 500;
 export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
-  const source: ScanRuleSource = { rulePaths: [...options.rulePaths], configFile: options.configFile, logsource: options.logsource };
+  const source: ScanRuleSource = { rulePaths: [...options.rulePaths], configFile: options.configFile, logsource: options.logsource, shard: options.shard };
   // Workers start first and load their rules while the main thread loads its own copy.
   const pool = workers > 1 ? startWorkerPool(workers, source) : undefined;
   try {

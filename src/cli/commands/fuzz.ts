@@ -5,6 +5,7 @@
  * usage errors or unreadable rules.
  */
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { inShard, parseShard } from '../shard.js';
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { loadEnvironment, printDiagnostics } from '../io.js';
@@ -23,7 +24,7 @@ import type { SigmaRule } from '../../sigma/load-rule.js';
 export const fuzzSpec: CommandSpec = {
   name: 'fuzz',
   summary: 'Generate events from each rule and check its semantics and exclusions (property-based).',
-  usage: 'fuzz [rule files or folders...] [--runs N] [--seed S] [--reporter text|json] [--save] [--emit-witnesses <file.jsonl>] [--strict]',
+  usage: 'fuzz [rule files or folders...] [--runs N] [--seed S] [--reporter text|json] [--save] [--emit-witnesses <file.jsonl>] [--strict] [--shard i/n]',
   description:
     'For each rule: synthesises matching events (witnesses), holds the engine to an independent pattern oracle\n' +
     '(case changes, needles in realistic values, windash variants, broken needles), and reports rule defects:\n' +
@@ -37,6 +38,7 @@ export const fuzzSpec: CommandSpec = {
     cases: { type: 'string', multiple: true, default: 'cases', arg: '<dirs...>', help: 'case files or folders (for --save)' },
     'emit-witnesses': { type: 'string', arg: '<file.jsonl>', help: 'write every witness as {"rule", "event"} lines' },
     strict: { type: 'boolean', help: 'warnings fail the rule too' },
+    shard: { type: 'string', arg: '<i/n>', help: 'fuzz shard i of n of the rules (split by sorted rule file path)' },
     out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
   },
@@ -55,10 +57,17 @@ export function fuzzCommand(args: Parsed, io: Io): number {
     io.err(`sigmatest fuzz: --runs and --seed take non-negative integers\n`);
     return EXIT.usage;
   }
+  const shardText = str(args.values.shard);
+  const shard = shardText === undefined ? undefined : parseShard(shardText);
+  if (shardText !== undefined && shard === undefined) {
+    io.err(`sigmatest fuzz: --shard takes i/n with 1 <= i <= n (e.g. 2/4), not '${shardText}'\n`);
+    return EXIT.usage;
+  }
   const env = loadEnvironment(str(args.values.config));
   printDiagnostics(io, env.diagnostics);
   const paths = args.positionals.length > 0 ? args.positionals : ['rules'];
-  const set = collectRules(paths, { placeholders: env.config.placeholders });
+  const loaded = collectRules(paths, { placeholders: env.config.placeholders });
+  const set = { ...loaded, rules: inShard(loaded.rules, shard) };
   printDiagnostics(io, set.diagnostics);
   const loadFailed = set.files.some((f) => f.invalid.length > 0) || set.diagnostics.some((d) => d.severity === 'error');
   if (set.rules.length === 0) {

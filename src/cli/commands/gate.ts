@@ -5,6 +5,7 @@
  */
 import { appendFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseShard } from '../shard.js';
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { printDiagnostics } from '../io.js';
@@ -60,13 +61,7 @@ function wholeNumber(text: string, flag: string, min: number, max: number): numb
 }
 
 /** Parses `i/n` (1 ≤ i ≤ n). */
-export function parseShard(text: string): { index: number; count: number } | undefined {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (m === null) return undefined;
-  const index = Number(m[1]);
-  const count = Number(m[2]);
-  return count >= 1 && index >= 1 && index <= count ? { index, count } : undefined;
-}
+export { parseShard } from '../shard.js';
 
 /** Writes a report with the chosen reporter to --out or stdout, and the GitHub step summary. */
 export function emitGateReport(report: GateReport, reporterName: string, out: string | undefined, io: Io): void {

@@ -3,6 +3,8 @@
  * Exit 0 when all cases pass and coverage is above the threshold, 1 on failures, low coverage
  * or a suite that checks nothing, 2 on usage errors or unreadable rule/case files.
  */
+import { inShard, parseShard } from '../shard.js';
+import type { Shard } from '../shard.js';
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { loadEnvironment, printDiagnostics } from '../io.js';
@@ -10,7 +12,7 @@ import type { Io } from '../io.js';
 import { collectRules, listYamlFiles } from '../../rules/collect-rules.js';
 import { loadCaseFile } from '../../cases/load-cases.js';
 import type { CaseFile } from '../../cases/load-cases.js';
-import { runSuite } from '../../cases/run-cases.js';
+import { resolveCaseRule, runSuite } from '../../cases/run-cases.js';
 import { buildSuiteReport } from '../../report/suite-report.js';
 import type { SuiteReport } from '../../report/suite-report.js';
 import { formatText } from '../../report/format-text.js';
@@ -52,6 +54,7 @@ export const runSpec: CommandSpec = {
     'min-coverage': { type: 'string', arg: '<percent>', help: 'fail rules whose coverage is below this percentage' },
     out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
+    shard: { type: 'string', arg: '<i/n>', help: 'run shard i of n of the rules (split by sorted rule file path)' },
   },
 };
 
@@ -59,18 +62,29 @@ export const runSpec: CommandSpec = {
 export function loadAndRunSuite(
   rulePaths: string[],
   casePaths: string[],
-  options: { config?: string | undefined; minCoverage?: number | undefined; cwd?: string } = {},
+  options: { config?: string | undefined; minCoverage?: number | undefined; cwd?: string; shard?: Shard | undefined } = {},
 ): { report: SuiteReport; input: Diagnostic[]; rules: SigmaRule[]; mapping: LogsourceMapping } {
   const env = loadEnvironment(options.config);
   const set = collectRules(rulePaths, { placeholders: env.config.placeholders });
   const listed = listYamlFiles(casePaths);
   const loaded = listed.files.map(loadCaseFile);
-  const caseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
-  const result = runSuite(set.rules, caseFiles, { mapping: env.mapping, load: { placeholders: env.config.placeholders } });
+  let caseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
+  let rules = set.rules;
+  if (options.shard !== undefined) {
+    // The shard's rules, and the case files of those rules (unbound ones go to shard 1, once).
+    rules = inShard(set.rules, options.shard);
+    const keep = new Set(rules);
+    const first = options.shard.index === 1;
+    caseFiles = caseFiles.filter((cf) => {
+      const r = resolveCaseRule(cf, set.rules, { placeholders: env.config.placeholders }).rule;
+      return r === undefined ? first : keep.has(r);
+    });
+  }
+  const result = runSuite(rules, caseFiles, { mapping: env.mapping, load: { placeholders: env.config.placeholders } });
   const input = [...env.diagnostics, ...set.diagnostics, ...listed.diagnostics, ...loaded.flatMap((l) => l.diagnostics), ...result.diagnostics];
-  // `rules` is aligned with `report.rules`: tested rules in run order, then the untested ones.
-  const rules = [...result.rules.map((r) => r.rule), ...result.untested];
-  return { report: buildSuiteReport(result, options.minCoverage, options.cwd ?? process.cwd(), input), input, rules, mapping: env.mapping };
+  // `ordered` is aligned with `report.rules`: tested rules in run order, then the untested ones.
+  const ordered = [...result.rules.map((r) => r.rule), ...result.untested];
+  return { report: buildSuiteReport(result, options.minCoverage, options.cwd ?? process.cwd(), input), input, rules: ordered, mapping: env.mapping };
 }
 
 export function runCommand(args: Parsed, io: Io): number {
@@ -89,7 +103,13 @@ export function runCommand(args: Parsed, io: Io): number {
     io.err(`sigmatest run: --reporter html writes a folder; give it with --out <dir>\n`);
     return EXIT.usage;
   }
-  const { report, input, rules, mapping } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd });
+  const shardText = str(args.values.shard);
+  const shard = shardText === undefined ? undefined : parseShard(shardText);
+  if (shardText !== undefined && shard === undefined) {
+    io.err(`sigmatest run: --shard takes i/n with 1 <= i <= n (e.g. 2/4), not '${shardText}'\n`);
+    return EXIT.usage;
+  }
+  const { report, input, rules, mapping } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard });
   if (reporterName === 'html' && out !== undefined) {
     const extras = buildHtmlExtras(report, rules, { mapping, onProblem: (path, message) => io.err(`sigmatest run: html report: ${path}: ${message}\n`) });
     const written = writeHtmlReport(out, renderHtmlReport(report, extras));
