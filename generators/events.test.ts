@@ -265,13 +265,5 @@ describe('generateEvents', () => {
     expect(few.slice(1).some((e) => e['Image'] === 'changed')).toBe(false);
   });
 
-  it('is fast: well over 20,000 events per second', () => {
-    const start = performance.now();
-    const n = 60_000;
-    const out = generateEvents(n, 99);
-    const seconds = (performance.now() - start) / 1000;
-    expect(out).toHaveLength(n);
-    // Typically 60-120k/s; the bound leaves room for slow CI machines.
-    expect(n / seconds).toBeGreaterThan(20_000);
-  });
+  // Generation speed is a benchmark figure (npm run bench), not a timed test.
 });
