@@ -71,3 +71,9 @@ export function offsetToPos(text: string, offset: number): SourcePos {
 export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
 }
+
+/** Why a file could not be read, in words (missing, a directory, or the system's message). */
+export function readErrorReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
+}

@@ -16,7 +16,7 @@
  * `EVTX_HEADER_CORRUPT`, `EVTX_CHUNK_CORRUPT` and `EVTX_RECORD_CORRUPT` (see `src/evtx/read-evtx.ts`).
  */
 import { createReadStream, readFileSync } from 'node:fs';
-import { diagnostic } from '../diagnostics.js';
+import { diagnostic, readErrorReason } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { flattenEvent } from './flatten-event.js';
 import type { FlatEvent } from './flatten-event.js';
@@ -110,8 +110,7 @@ function isObjectLine(text: string): boolean {
 }
 
 function unreadable(file: string, e: unknown): EventRead {
-  const err = e as NodeJS.ErrnoException;
-  const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
+  const why = readErrorReason(e);
   return { kind: 'error', diagnostic: diagnostic('EVENT_FILE_UNREADABLE', `cannot read event file: ${why}`, { file }) };
 }
 

@@ -10,6 +10,7 @@ import type { Event } from '../evaluate/evaluate.js';
 import { resolveLogsource } from '../logsource/logsource.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { generatorFor } from '../../generators/registry.js';
+import { createRng } from '../../generators/common.js';
 import { termsOf, toBoolExpr } from './condition-terms.js';
 import type { Term } from './condition-terms.js';
 import { pick } from './realize.js';
@@ -17,17 +18,8 @@ import type { RealizeContext } from './realize.js';
 import { synthesize } from './synthesize.js';
 import type { Synthesis } from './synthesize.js';
 
-/** A small, fast, seedable PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small, fast, seedable PRNG (the generators' mulberry32). */
+export const seededRandom = createRng;
 
 const pools = new Map<string, string[]>();
 /** Realistic values of a field from its generator (a fixed sample per field, shared by all rules). */

@@ -31,7 +31,7 @@
  * of `entries`; the others load.
  */
 import { readFileSync } from 'node:fs';
-import { diagnostic, offsetToPos } from '../diagnostics.js';
+import { diagnostic, offsetToPos, readErrorReason } from '../diagnostics.js';
 import type { Diagnostic, SourcePos } from '../diagnostics.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
@@ -94,8 +94,7 @@ export function loadKnownFps(file: string): KnownFpFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
+    const why = readErrorReason(e);
     return { file, entries: [], diagnostics: [diagnostic('KNOWN_FP_UNREADABLE', `cannot read the known false-positive file: ${why}`, { file })] };
   }
   return parseKnownFps(text, file);

@@ -42,7 +42,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadAll } from 'js-yaml';
-import { diagnostic, offsetToPos } from '../diagnostics.js';
+import { diagnostic, offsetToPos, readErrorReason } from '../diagnostics.js';
 import type { Diagnostic, SourcePos } from '../diagnostics.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
@@ -351,8 +351,7 @@ export function loadLogsourceMapping(file: string): { mapping: LogsourceMapping;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
+    const why = readErrorReason(e);
     return {
       mapping: { logsources: [], events: [] },
       diagnostics: [diagnostic('LOGSOURCE_FILE_UNREADABLE', `cannot read logsource mapping file: ${why}`, { file })],
