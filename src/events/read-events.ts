@@ -41,6 +41,8 @@ export type EventRead =
       index: number;
       /** 1-based line where the object starts (0 for `.evtx` records, which have no lines). */
       line: number;
+      /** The object's JSON text as read, when it was one line of a JSON Lines file. */
+      json?: string;
     }
   | { kind: 'error'; diagnostic: Diagnostic };
 
@@ -144,7 +146,7 @@ function readLine(text: string, file: string, line: number, index: number): Even
     const items = [...splitter.feed(`{}\n${text}\n`), ...splitter.end()].slice(1);
     return items.map((it) => toRead({ ...it, line: it.line + line - 2, ...('index' in it ? { index } : {}) } as SplitItem, file));
   }
-  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return [{ kind: 'event', event: flattenEvent(raw as Record<string, unknown>), raw, file, index, line }];
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return [{ kind: 'event', event: flattenEvent(raw as Record<string, unknown>), raw, file, index, line, json: text }];
   const valueType = Array.isArray(raw) ? 'array' : raw === null ? 'null' : (typeof raw as 'string' | 'number' | 'boolean');
   const column = text.length - text.trimStart().length + 1;
   return [toRead({ kind: 'value', valueType, line, column, index }, file)];

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { enableRegexBacktrackingGuard } from '../sigma/regex.js';
 import { loadScanRules } from './scan-rules.js';
+import { flattenEvent } from '../events/flatten-event.js';
 import type { ScanRuleSource } from './scan-rules.js';
 import type { BatchMessage, WorkerMessage } from './worker-protocol.js';
 
@@ -26,7 +27,8 @@ try {
       const pairs: number[] = [];
       const texts = m.text === '' ? [] : m.text.split('\n');
       for (let i = 0; i < texts.length; i++) {
-        const event = JSON.parse(texts[i] as string) as Record<string, unknown>;
+        // Raw JSON Lines text or an already flattened event: flattening is idempotent.
+        const event = flattenEvent(JSON.parse(texts[i] as string));
         for (const r of index.matches(event)) pairs.push(i, loaded.position(r));
       }
       const arr = Int32Array.from(pairs);

@@ -121,8 +121,10 @@ export interface ScanSummary {
 interface BatchEvent {
   raw: unknown;
   event: FlatEvent;
-  /** JSON of `event`, when the worker pool made it. */
+  /** JSON sent to the workers: the line as read (raw), or `event` stringified by the pool. */
   json?: string;
+  /** `json` is the raw event's own text (a JSON Lines line). */
+  jsonIsRaw?: boolean;
   file: string;
   index: number;
   line: number;
@@ -216,7 +218,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
         matches++;
         const m: ScanMatch = { rule, raw: e.raw, event: e.event, file: e.file, index: e.index, line: e.line };
         // A plain JSON event is its own flattened form (same object), so its JSON is the raw JSON.
-        if (e.json !== undefined && e.raw === e.event) m.rawJson = e.json;
+        if (e.json !== undefined && (e.jsonIsRaw === true || e.raw === e.event)) m.rawJson = e.json;
         options.onMatch?.(m);
       }
       position++;
@@ -259,6 +261,11 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
           continue;
         }
         const e: BatchEvent = { raw: rec.raw, event: rec.event, file: rec.file, index: rec.index, line: rec.line };
+        // A JSON Lines event travels to the workers as its own line (they flatten it again).
+        if (rec.json !== undefined) {
+          e.json = rec.json;
+          e.jsonIsRaw = true;
+        }
         batch.items.push({ kind: 'event', e });
         batch.events.push(e);
         events++;

@@ -2,7 +2,8 @@
  * Messages between the scan's main thread and its workers (structured-clone data only).
  *
  * main → worker: `workerData` is a {@link ScanRuleSource}; then `batch` messages, each a
- * batch of events as JSON texts joined by newlines (JSON text never holds a raw newline).
+ * batch of events as JSON texts joined by newlines (JSON text never holds a raw newline); the
+ * worker flattens each (flattening a flat event changes nothing).
  * worker → main: one `ready` once the rules are loaded, then one `result` per batch, in any
  * order across workers: `pairs` lists (event position in the batch, rule position) pairs, by
  * event then rule order. A failure is an `error` message; the scan stops with it.
@@ -10,7 +11,7 @@
 export interface BatchMessage {
   type: 'batch';
   id: number;
-  /** The flattened events of the batch, `JSON.stringify`-ed, joined by `\n`. */
+  /** The events of the batch as JSON texts (a JSON Lines line as read, or the flattened event), joined by `\n`; the worker flattens. */
   text: string;
 }
 
