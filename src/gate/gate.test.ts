@@ -334,3 +334,24 @@ describe('sigmatest gate', () => {
     expect(await runCli(['merge-reports'], io(root))).toBe(2);
   });
 });
+
+describe('sigmatest gate --reporter html', () => {
+  it('writes the suite site with the gate column and, on the changed rule, its diff and flipped events', async () => {
+    const root = repo();
+    write(root, 'rules/evil.yml', ruleText({ filter: null }));
+    write(root, 'cases/evil.yml', CASES.replace("  - name: safe mode\n    expect: no-match", "  - name: safe mode\n    expect: match"));
+    const c = io(root);
+    const out = join(root, 'site');
+    const code = await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', 'html', '--out', out], c);
+    expect(code).toBe(0);
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(index).toMatch(/Gate/);
+    expect(index).toMatch(/widened/);
+    const page = readFileSync(join(out, 'rules', 'evil.html'), 'utf8');
+    expect(page).toMatch(/widened/);
+    expect(page).toMatch(/semantic-diff/);
+    // A flipped example event: the safe-mode command line that now matches.
+    expect(page).toMatch(/-safe/);
+    expect(await runCli(['gate', '--base', 'main', '--reporter', 'html'], io(root))).toBe(2);
+  });
+});

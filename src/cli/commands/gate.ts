@@ -6,6 +6,11 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseShard } from '../shard.js';
+import { loadAndRunSuite } from './run.js';
+import { buildHtmlExtras } from '../../report/html/html-extras.js';
+import { renderHtmlReport } from '../../report/html/render-html-report.js';
+import { writeHtmlReport } from '../../report/html/write-html-report.js';
+import type { GateEntry } from '../../report/html/types.js';
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { printDiagnostics } from '../io.js';
@@ -42,7 +47,7 @@ export const gateSpec: CommandSpec = {
     'min-match': { type: 'string', arg: '<N>', help: 'match cases required per changed rule (default 1)' },
     'min-no-match': { type: 'string', arg: '<N>', help: 'no-match cases required per changed rule (default 1)' },
     'fuzz-runs': { type: 'string', arg: '<N>', help: 'fuzz runs per rule (default 50)' },
-    reporter: { type: 'string', choices: Object.keys(GATE_REPORTERS), default: 'text', help: 'output format' },
+    reporter: { type: 'string', choices: [...Object.keys(GATE_REPORTERS), 'html'], default: 'text', help: 'output format (html: a static site in --out <dir>)' },
     out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
     shard: { type: 'string', arg: '<i/n>', help: 'check only shard i of n of the changed rules (split by sorted path)' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping, gate defaults)' },
@@ -137,6 +142,34 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
     io.err(`sigmatest gate: ${outcome.message}\n`);
     return EXIT.usage;
   }
-  emitGateReport(outcome.report, str(args.values.reporter) ?? 'text', str(args.values.out), io);
+  if (str(args.values.reporter) === 'html') {
+    const out = str(args.values.out);
+    if (out === undefined) return usage(io, '--reporter html writes a folder; give it with --out <dir>');
+    writeGateHtml(outcome.report, list(args.values.rules), list(args.values.cases), configArg, resolve(io.cwd, out), io);
+  } else emitGateReport(outcome.report, str(args.values.reporter) ?? 'text', str(args.values.out), io);
   return outcome.report.summary.ok ? EXIT.ok : EXIT.failed;
+}
+
+/**
+ * The gate as HTML: the suite of the rule tree (every rule's cases, coverage and fuzz findings)
+ * with the gate's column on the index and, on each changed rule's page, its checks, its diff
+ * classification and the flipped example events.
+ */
+function writeGateHtml(report: GateReport, ruleDirs: string[], caseDirs: string[], config: string | undefined, out: string, io: Io): void {
+  const suite = loadAndRunSuite(
+    ruleDirs.map((d) => resolve(io.cwd, d)),
+    caseDirs.map((d) => resolve(io.cwd, d)),
+    { config, cwd: io.cwd },
+  );
+  const extras = buildHtmlExtras(suite.report, suite.rules, { mapping: suite.mapping, onProblem: (path, message) => io.err(`sigmatest gate: html report: ${path}: ${message}\n`) });
+  const gate: GateEntry[] = report.rules.map((r) => ({
+    path: r.path,
+    ...(r.oldPath !== undefined ? { oldPath: r.oldPath } : {}),
+    change: r.change,
+    diff: r.diff,
+    checks: r.checks.map((c) => ({ name: c.name, status: c.status, message: c.message })),
+    flipped: [...(r.examples?.newMatches ?? []), ...(r.examples?.lostMatches ?? [])],
+  }));
+  const written = writeHtmlReport(out, renderHtmlReport(suite.report, { ...extras, gate, title: `sigmatest gate: ${report.summary.ok ? 'pass' : 'FAILED'}` }));
+  io.err(`sigmatest gate: html report written to ${out} (${written.length} files)\n`);
 }
