@@ -6,7 +6,7 @@
 //   (target ≥ 100,000 events/s per core); peak memory; fuzzing those rules at 100 runs (target ≤ 60 s);
 //   the reference evaluator for comparison; native EVTX reading.
 import { cpus, totalmem } from 'node:os';
-import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -56,11 +56,12 @@ if (want('load')) {
 const COUNT = Number(process.env.BENCH_EVENTS ?? 200000);
 let eventsFile;
 let events;
+let tempDir;
 if (want('scan') || want('seed') || want('reference')) {
   const [genS, evs] = seconds(() => generateEvents(COUNT, 20261127));
   events = evs;
-  const dir = mkdtempSync(join(tmpdir(), 'sigmatest-bench-'));
-  eventsFile = join(dir, 'events.jsonl');
+  tempDir = mkdtempSync(join(tmpdir(), 'sigmatest-bench-'));
+  eventsFile = join(tempDir, 'events.jsonl');
   writeFileSync(eventsFile, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
   rows.push(['generate events (generators/)', `${fmt(COUNT)} events, ${(statSync(eventsFile).size / 1e6).toFixed(0)} MB JSONL`, `${genS.toFixed(1)} s`]);
 }
@@ -166,6 +167,7 @@ if (want('evtx')) {
   rows.push(['read .evtx (regression data)', `${evtx.length} files, ${t.records} records`, `${(t.bytes / 1e6 / t.seconds).toFixed(1)} MB/s`]);
 }
 
+if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
 console.log(`machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
 console.log('| benchmark | input | result |\n|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
