@@ -55,7 +55,7 @@ function patternNeedle(m: Extract<Matcher, { kind: 'string' }>): string | undefi
   }
   if (best === '') return undefined;
   const lower = best.toLowerCase();
-  return lower.length > MAX_NEEDLE ? lower.slice(lower.length - MAX_NEEDLE) : lower;
+  return windowOf(lower);
 }
 
 /**
@@ -128,7 +128,7 @@ export function regexNeedle(source: string): string | undefined {
   }
   cut();
   if (best.length < 3) return undefined;
-  return best.length > MAX_NEEDLE ? best.slice(best.length - MAX_NEEDLE) : best;
+  return windowOf(best);
 }
 
 function matcherNeedles(m: Matcher, field: string): NeedleSet {
@@ -172,9 +172,76 @@ function union(sets: NeedleSet[]): NeedleSet {
 function score(s: Needle[]): number {
   if (s.length === 0) return Infinity;
   let min = Infinity;
-  for (const n of s) min = Math.min(min, n.text.length);
-  return min * 100 - Math.min(s.length, 99);
+  let common = false;
+  for (const n of s) {
+    min = Math.min(min, n.text.length);
+    if (FEW_VALUES.has(n.field) || isCommon(n.text)) common = true;
+  }
+  return min * 100 - Math.min(s.length, 99) - (common ? 600 : 0);
 }
+
+/**
+ * A literal cut to MAX_NEEDLE characters (any piece of a necessary literal is necessary): the
+ * last window that is not common Windows text, else the last window.
+ */
+function windowOf(text: string): string {
+  if (text.length <= MAX_NEEDLE) return text;
+  for (let end = text.length; end >= MAX_NEEDLE; end--) {
+    const w = text.slice(end - MAX_NEEDLE, end);
+    if (!isCommon(w)) return w;
+  }
+  return text.slice(text.length - MAX_NEEDLE);
+}
+
+function isCommon(text: string): boolean {
+  return COMMON_TEXT.some((t) => t.includes(text));
+}
+
+/** Text found in most Windows events: a needle inside one of these is hardly selective. */
+const COMMON_TEXT = [
+  'c:\\windows\\system32\\',
+  'c:\\windows\\syswow64\\',
+  'c:\\program files (x86)\\',
+  '\\appdata\\local\\temp\\',
+  '\\appdata\\roaming\\microsoft\\windows\\',
+  'c:\\users\\public\\',
+  'c:\\programdata\\microsoft\\',
+  '.exe',
+  '.dll',
+  'nt authority\\system',
+  'microsoft corporation',
+  'microsoft® windows® operating system',
+];
+
+/**
+ * Fields whose values come from a small set (integrity levels, accounts, protocols...): a needle
+ * there occurs in a large share of events, so a clause on another field is preferred.
+ */
+const FEW_VALUES = new Set([
+  'IntegrityLevel',
+  'User',
+  'ParentUser',
+  'SubjectUserName',
+  'SubjectUserSid',
+  'SubjectDomainName',
+  'TargetDomainName',
+  'LogonType',
+  'EventType',
+  'Protocol',
+  'Initiated',
+  'SourceIsIpv6',
+  'DestinationIsIpv6',
+  'Company',
+  'Product',
+  'Provider_Name',
+  'Channel',
+  'State',
+  'Status',
+  'QueryStatus',
+  'SignatureStatus',
+  'Signed',
+  'Signature',
+]);
 
 /**
  * Necessary clauses: every clause (an OR of needles) holds on any event the rule matches.
