@@ -242,6 +242,7 @@ describe('sigmatest gate', () => {
     write(root, 'known-fps.yml', `known_fps:\n  - rule: ${ID}\n    field: Image\n    value: 'C:\\Program Files\\Tool\\good.exe'\n    reason: our own tool\n`);
     res = await gate(root, '--corpus', 'corpus', '--known-fps', 'known-fps.yml');
     expect(check(res.report, 'rules/evil.yml', 'corpus')?.status).toBe('pass');
+    expect(check(res.report, 'rules/evil.yml', 'corpus')?.message).toMatch(/1 accepted as known false positives by/);
     expect(res.code).toBe(0);
 
     write(root, 'known-fps.yml', `known_fps:\n  - rule: ${ID}\n    field: Image\n    value: 'C:\\Program Files\\Tool\\good.exe'\n    reason: our own tool\n    expires: 2020-01-01\n`);
@@ -353,5 +354,19 @@ describe('sigmatest gate --reporter html', () => {
     // A flipped example event: the safe-mode command line that now matches.
     expect(page).toMatch(/-safe/);
     expect(await runCli(['gate', '--base', 'main', '--reporter', 'html'], io(root))).toBe(2);
+  });
+});
+
+describe('sigmatest gate: deletions and accepted false positives', () => {
+  it('reports what a deleted rule gives up, with the base id and its orphaned positive cases', async () => {
+    const root = repo();
+    rmSync(join(root, 'rules', 'evil.yml'));
+    const { report } = await gate(root);
+    const r = report.rules[0];
+    expect(r?.change).toBe('deleted');
+    expect(r?.id).toBe(ID);
+    const c = r?.checks.find((x) => x.name === 'semantic-diff');
+    expect(c?.status).toBe('warn');
+    expect(c?.message).toMatch(/positive case\(s\) in .*cases\/evil\.yml/);
   });
 });

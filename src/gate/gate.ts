@@ -187,6 +187,12 @@ function namesRule(cf: CaseFile, ids: ReadonlyArray<string | undefined>, paths: 
   return paths.includes(p);
 }
 
+/** The base case files naming a rule, and how many positive cases they hold. */
+function ctx0CaseCount(cases: readonly CaseFile[], ids: ReadonlyArray<string | undefined>, paths: readonly string[]): { files: string[]; positives: number } {
+  const files = cases.filter((cf) => namesRule(cf, ids, paths));
+  return { files: files.map((f) => f.file), positives: files.reduce((n, f) => n + f.cases.filter((c) => c.expect === 'match').length, 0) };
+}
+
 function ruleKey(file: string, document: number): string {
   return `${resolve(file)}#${document}`;
 }
@@ -254,13 +260,15 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
     if (rule === undefined) continue;
     bound.set(rule, [...(bound.get(rule) ?? []), { cf, cases: cf.cases }]);
   }
-  const oldCases = changed.base !== undefined && changes.some((c) => c.change === 'modified' || c.change === 'renamed') ? baseCaseFiles(cwd, changed.base, options.caseDirs) : [];
+  const oldCases = changed.base !== undefined && changes.some((c) => c.change !== 'added') ? baseCaseFiles(cwd, changed.base, options.caseDirs) : [];
 
   // Corpus: one scan of the changed rule files.
   const live = changes.filter((c) => c.change !== 'deleted');
   const corpusMatches = new Map<string, ScanMatch[]>();
   let corpusEvents = 0;
   const corpusProblems: string[] = [];
+  /** Matches accepted as known false positives, by rule file. */
+  const corpusAccepted = new Map<string, number>();
   if (options.corpus.length > 0 && live.length > 0) {
     const summary = await scan({
       rulePaths: live.map((c) => abs(c.path)),
@@ -278,13 +286,32 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       },
     });
     corpusEvents = summary.events;
+    for (const p of summary.perRule) if (p.suppressed > 0) corpusAccepted.set(resolve(p.path), (corpusAccepted.get(resolve(p.path)) ?? 0) + p.suppressed);
   }
 
   const rules: GateRuleReport[] = [];
   for (const change of changes) {
     const file = abs(change.path);
     if (change.change === 'deleted') {
-      rules.push({ id: null, title: null, path: change.path, change: 'deleted', diff: null, line: 1, status: 'pass', checks: [] });
+      // What the deletion gives up: every detection of the base version, and its cases.
+      const text = changed.base !== undefined ? readBaseVersion(cwd, changed.base, change.path) : undefined;
+      const old = text === undefined ? [] : loadRuleText(text, resolve(cwd, change.path), loadOpts).rules;
+      const cases = ctx0CaseCount(oldCases, old.map((r) => r.id), [resolve(cwd, change.path)]);
+      const stillThere = tree.files.flatMap((f) => f.rules).filter((r) => old.some((o) => o.id !== undefined && o.id === r.id));
+      const message =
+        stillThere.length > 0
+          ? `deleted here, but its id lives on in ${stillThere.map((r) => rel(r.file)).join(', ')}`
+          : `deleted: its detections are gone${cases.positives > 0 ? ` (${cases.positives} positive case(s) in ${cases.files.map(rel).join(', ')} no longer have a rule)` : ''}`;
+      rules.push({
+        id: old[0]?.id ?? null,
+        title: old[0]?.title ?? null,
+        path: change.path,
+        change: 'deleted',
+        diff: null,
+        line: 1,
+        status: 'pass',
+        checks: [{ name: 'semantic-diff', status: stillThere.length > 0 ? 'pass' : 'warn', message }],
+      });
       continue;
     }
     const loaded = tree.files.find((f) => resolve(f.file) === file);
@@ -307,7 +334,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       continue;
     }
     for (const rule of docs) {
-      rules.push(checkRule(rule, change, { ...options, cwd }, { mapping, loadOpts, allRules, bound, oldCases, corpusMatches, corpusEvents, corpusProblems, knownFps, today, base: changed.base }));
+      rules.push(checkRule(rule, change, { ...options, cwd }, { mapping, loadOpts, allRules, bound, oldCases, corpusMatches, corpusEvents, corpusProblems, corpusAccepted, knownFps, today, base: changed.base }));
     }
   }
   return {
@@ -333,6 +360,7 @@ interface Context {
   oldCases: CaseFile[];
   corpusMatches: Map<string, ScanMatch[]>;
   corpusEvents: number;
+  corpusAccepted: Map<string, number>;
   corpusProblems: string[];
   knownFps: KnownFp[];
   today: Date;
@@ -475,6 +503,7 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: GateOptions, ct
   else if (ctx.corpusEvents === 0) checks.push({ name: 'corpus', status: 'fail', message: 'the benign corpus yielded zero events: a corpus that checks nothing must not pass' });
   else {
     const matches = ctx.corpusMatches.get(ruleKey(rule.file, rule.document)) ?? [];
+    const accepted = ctx.corpusAccepted.get(resolve(rule.file)) ?? 0;
     const expired = (m: ScanMatch): KnownFp | undefined =>
       ctx.knownFps.find((e) => rule.id !== undefined && e.rule.toLowerCase() === rule.id.toLowerCase() && isExpired(e, ctx.today) && entryMatchesEvent(e, m.event));
     checks.push({
@@ -485,7 +514,7 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: GateOptions, ct
           ? `${matches.length} match(es) in the benign corpus of ${ctx.corpusEvents} events (add a filter, or a known-FP entry with a reason)`
           : ctx.corpusProblems.length > 0
             ? `the corpus could not be read completely: ${ctx.corpusProblems[0] ?? ''}`
-            : `no match in ${ctx.corpusEvents} benign events`,
+            : `no match in ${ctx.corpusEvents} benign events${accepted > 0 ? ` (${accepted} accepted as known false positives${ctx.knownFps[0] !== undefined ? ` by ${rel(ctx.knownFps[0].file)}` : ''})` : ''}`,
       details: matches.slice(0, 10).map((m) => {
         const e = expired(m);
         return `${rel(m.file)}:${m.line}: ${eventText(m.raw)}${e !== undefined ? ` (the known-FP entry at ${rel(e.file)}:${e.pos.line} expired on ${e.expires ?? ''})` : ''}`;

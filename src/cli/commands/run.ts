@@ -46,7 +46,7 @@ export const runSpec: CommandSpec = {
     'event and expect: match|no-match, or an events_file with expect or count. Coverage: every stage seen true\n' +
     'and false, every value matched, every excluded value the reason for a no-match.\n' +
     '--reporter html --out <dir> writes a static site (index.html and a page per rule, no network resources)\n' +
-    'and also fuzzes every rule that has cases (30 runs, seed 1) to show its findings.',
+    'and also fuzzes every rule (30 runs, seed 1) to show its findings.',
   options: {
     rules: { type: 'string', multiple: true, default: 'rules', arg: '<dirs...>', help: 'rule files or folders' },
     cases: { type: 'string', multiple: true, default: 'cases', arg: '<dirs...>', help: 'case files or folders' },

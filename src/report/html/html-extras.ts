@@ -1,6 +1,6 @@
 /**
  * The extras of the HTML report for a run: a rule page and the match plan of every rule, and a
- * modest fuzz pass (default 30 runs, seed 1: reproducible) over every rule that has cases.
+ * modest fuzz pass (default 30 runs, seed 1: reproducible) over every rule.
  * `rules` must be aligned with `report.rules` (what `loadAndRunSuite` returns).
  */
 import type { SigmaRule } from '../../sigma/load-rule.js';
@@ -42,7 +42,7 @@ export function buildHtmlExtras(report: SuiteReport, rules: readonly SigmaRule[]
     } catch (e) {
       options.onProblem?.(r.path, `rule page: ${(e as Error).message}`);
     }
-    if (runs > 0 && r.status !== 'untested') {
+    if (runs > 0) {
       try {
         fuzz.set(key, fuzzRule(rule, { runs, seed, mapping: options.mapping }));
       } catch (e) {
