@@ -4,6 +4,7 @@
  * atomically), and scaffolding a starter case file (refusing to overwrite one).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, relative } from 'node:path';
 import { writeFileAtomic } from '../write-file-atomic.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
@@ -66,10 +67,23 @@ export function caseFileFor(ruleFile: string, casesDir: string): string {
   return join(casesDir, basename(ruleFile).replace(/\.ya?ml$/i, '') + '.yml');
 }
 
+/** The case file JSON Schema shipped with sigmatest (found from this module, wherever it is installed). */
+function schemaFile(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const f = join(dir, 'schema', 'case-file.schema.json');
+    if (existsSync(f)) return f;
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
 /** Writes a new case file; refuses (throws) when the file exists. */
 export function writeNewCaseFile(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[]): void {
   if (existsSync(file)) throw new Error(`${file} exists; sigmatest never overwrites a case file (append with fuzz --save, or remove it first)`);
   const ref = rule.id ?? relative(dirname(file), rule.file);
-  const head = `# yaml-language-server: $schema=${relative(dirname(file), join(process.cwd(), 'schema/case-file.schema.json'))}\nrule: ${JSON.stringify(ref)}\ncases:\n`;
+  const schema = schemaFile();
+  const hint = schema !== undefined ? `# yaml-language-server: $schema=${relative(dirname(file), schema)}\n` : '';
+  const head = `${hint}rule: ${JSON.stringify(ref)}\ncases:\n`;
   writeFileAtomic(file, head + cases.map((c) => caseText(c, '  ')).join(''));
 }

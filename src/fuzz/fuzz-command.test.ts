@@ -111,3 +111,16 @@ describe('sigmatest scaffold', () => {
     expect(again.stderr()).toMatch(/never overwrites/);
   });
 });
+
+describe('fuzz --save twice', () => {
+  it('adds nothing the second time: same events are not saved again, names stay unique', async () => {
+    const d = repo();
+    const args = ['fuzz', join(d, 'rules'), '--runs', '10', '--seed', '3', '--save', '--cases', join(d, 'cases')];
+    expect(await runCli(args, capture(d))).toBe(0);
+    const first = readFileSync(join(d, 'cases', 'enc.yml'), 'utf8');
+    expect(first).toMatch(/case-file\.schema\.json/);
+    expect(await runCli(args, capture(d))).toBe(0);
+    expect(readFileSync(join(d, 'cases', 'enc.yml'), 'utf8')).toBe(first);
+    expect(loadCaseFile(join(d, 'cases', 'enc.yml')).diagnostics).toEqual([]);
+  });
+});

@@ -70,6 +70,18 @@ describe('fuzzRule findings', () => {
     expect(shadowed.sort()).toEqual([' -encodedcommand ', 'ENC', String.raw`\\cmd.exe`].sort());
   });
 
+  it('VALUE_SHADOWED across a list of maps, for duplicates of numbers and regexes, wildcards and windash', () => {
+    const shadowed = (d: string): Array<string | undefined> => fuzz(rule(d)).findings.filter((f) => f.code === 'VALUE_SHADOWED').map((f) => f.value);
+    expect(shadowed(`  sel:\n    - Image|endswith: '\\\\cmd.exe'\n    - Image|endswith: 'cmd.exe'\n  condition: sel`)).toEqual([String.raw`\\cmd.exe`]);
+    expect(shadowed(`  sel:\n    EventID: [1, 1]\n  condition: sel`)).toEqual(['1']);
+    expect(shadowed(`  sel:\n    CommandLine|re: ['mimikatz', 'mimikatz']\n  condition: sel`)).toEqual(['mimikatz']);
+    expect(shadowed(`  sel:\n    CommandLine|contains: ['mimi?atz', 'mimikatz']\n  condition: sel`)).toEqual(['mimikatz']);
+    expect(shadowed(`  sel:\n    CommandLine|windash|contains: [' -enc', ' -encodedcommand']\n  condition: sel`)).toEqual([' -encodedcommand']);
+    // Not shadowed: a wildcard that needs a character the other value does not have.
+    expect(shadowed(`  sel:\n    CommandLine|contains: ['mimi?atz', 'mimiatz']\n  condition: sel`)).toEqual([]);
+    expect(shadowed(`  sel:\n    CommandLine|startswith: ['ab', 'abc']\n    Image|endswith: ['.exe', '.com']\n  condition: sel`)).toEqual(['abc']);
+  });
+
   it('PROPERTY_FAILED: an engine whose matcher disagrees with the pattern is caught, with a replayable seed', () => {
     const r = rule(`  sel: {CommandLine|contains: 'mimikatz'}\n  condition: sel`);
     // Simulate an engine bug: the compiled literal lost its case folding.

@@ -16,7 +16,7 @@
  */
 import fc from 'fast-check';
 import type { SigmaRule } from '../sigma/load-rule.js';
-import type { LiteralShape, Matcher, PlanItem } from '../plan/plan.js';
+import type { LiteralShape, Matcher, PlanItem, SearchNode } from '../plan/plan.js';
 import { EventView, evaluateCondition, evaluatePlan, matcherHolds } from '../evaluate/evaluate.js';
 import type { Event } from '../evaluate/evaluate.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
@@ -170,27 +170,103 @@ function covers(b: LiteralShape, a: LiteralShape): boolean {
   }
 }
 
+/** One value of an OR-list, with the item it sits in (lists of maps spread one list over items). */
+interface ListValue {
+  item: PlanItem;
+  source: string;
+  matcher: Matcher;
+}
+
+/**
+ * The OR-lists of a rule: each item's values, and the values of sibling items in a list of maps
+ * that test the same field with the same modifiers (`- Image|endswith: a` / `- Image|endswith: b`).
+ */
+function orLists(rule: SigmaRule): ListValue[][] {
+  const lists: ListValue[][] = [];
+  const single = (n: SearchNode): PlanItem | undefined => (n.kind === 'item' ? n.item : n.kind === 'and' && n.items.length === 1 ? n.items[0] : undefined);
+  const seen = new Set<PlanItem>();
+  const walk = (n: SearchNode): void => {
+    if (n.kind !== 'or') return;
+    const groups = new Map<string, PlanItem[]>();
+    for (const c of n.children) {
+      const it = single(c);
+      if (it === undefined || it.all || it.neq) {
+        walk(c);
+        continue;
+      }
+      const key = `${it.field ?? ''}\u0000${it.modifiers.join('|')}`;
+      groups.set(key, [...(groups.get(key) ?? []), it]);
+    }
+    for (const items of groups.values()) {
+      if (items.length < 2) continue;
+      for (const it of items) seen.add(it);
+      lists.push(items.flatMap((it) => it.values.map((v) => ({ item: it, source: v.source, matcher: v.matcher }))));
+    }
+  };
+  for (const ident of rule.plan.identifiers) walk(ident.body);
+  for (const it of rule.plan.items) {
+    if (it.all || it.neq || seen.has(it) || it.values.length < 2) continue;
+    lists.push(it.values.map((v) => ({ item: it, source: v.source, matcher: v.matcher })));
+  }
+  return lists;
+}
+
+const sampleMemo = new WeakMap<Matcher, string[]>();
+
+/** Texts a string matcher accepts: wildcards empty and filled, each dash, recased literals (memoised). */
+function samplesOf(m: Extract<Matcher, { kind: 'string' }>, seed: number): string[] {
+  let s = sampleMemo.get(m);
+  if (s === undefined) {
+    s = makeSamples(m, seed);
+    sampleMemo.set(m, s);
+  }
+  return s;
+}
+
+function makeSamples(m: Extract<Matcher, { kind: 'string' }>, seed: number): string[] {
+  const fixed = (fill: string, dash: string): string =>
+    m.pattern.tokens.map((t) => (t.t === 'lit' ? t.s : t.t === 'any' ? fill : t.t === 'one' ? 'x' : t.t === 'dash' ? dash : '')).join('');
+  const out = [fixed('', '-'), fixed('x', '/'), fixed('', '\u2013'), fixed(' \\ ', '-')];
+  const ctx = realizeContext(seed);
+  for (let k = 0; k < 8; k++) out.push(realizePattern(m.pattern, m.cased, null, ctx));
+  return out;
+}
+
+/** Does value `b` accept everything value `a` accepts? Exact for literal shapes, sampled (with the oracle) otherwise. */
+function coversValue(b: Matcher, a: Matcher, seed: number, sampled: boolean): boolean {
+  if (a.kind === 'string' && b.kind === 'string') {
+    if (a.cased !== b.cased || a.pattern.bytes || b.pattern.bytes) return false;
+    if (a.literal !== undefined && b.literal !== undefined) return covers(b.literal, a.literal);
+    if (!sampled) return false;
+    const texts = samplesOf(a, seed);
+    return texts.every((t) => oracleApplies(b.pattern, t) && oracleMatch(b.pattern, b.cased, t));
+  }
+  // Other kinds: only exact duplicates.
+  if (a.kind === 'number' && b.kind === 'number') return a.value === b.value;
+  if (a.kind === 're' && b.kind === 're') return a.source === b.source && a.regex.flags === b.regex.flags;
+  if (a.kind === 'cidr' && b.kind === 'cidr') return a.family === b.family && b.prefix <= a.prefix && a.network >> BigInt((a.family === 4 ? 32 : 128) - b.prefix) === b.network >> BigInt((b.family === 4 ? 32 : 128) - b.prefix);
+  return false;
+}
+
 function shadowedValues(rule: SigmaRule, seed: number): Finding[] {
   const out: Finding[] = [];
-  for (const item of rule.plan.items) {
-    if (item.all || item.values.length < 2) continue;
-    const shapes = item.values.map((v) => (v.matcher.kind === 'string' && v.matcher.literal !== undefined ? { lit: v.matcher.literal, cased: v.matcher.cased } : undefined));
-    item.values.forEach((v, i) => {
-      const a = shapes[i];
-      if (a === undefined) return;
-      const by = item.values.findIndex((_, j) => {
-        const b = shapes[j];
-        if (j === i || b === undefined || b.cased !== a.cased || !covers(b.lit, a.lit)) return false;
-        // Two equal values: the later one is the duplicate.
-        return !covers(a.lit, b.lit) || j < i;
+  for (const list of orLists(rule)) {
+    // Patterns other than plain literals are compared by sampling, in lists of a sensible size.
+    const sampled = list.length <= 40;
+    list.forEach((v, i) => {
+      const by = list.findIndex((w, j) => {
+        if (j === i || !coversValue(w.matcher, v.matcher, seed, sampled)) return false;
+        // Two values covering each other (duplicates): the later one is reported.
+        return !coversValue(v.matcher, w.matcher, seed, sampled) || j < i;
       });
       if (by < 0) return;
-      const other = item.values[by]?.source ?? '';
+      const other = list[by];
+      const where = other !== undefined && other.item !== v.item ? ` (${other.item.path})` : ' in the same list';
       out.push(
-        finding('VALUE_SHADOWED', `${item.path}: value '${v.source}' can never be the reason for a match: '${other}' in the same list already matches everything it matches`, seed, 'static', {
-          stage: item.identifier,
+        finding('VALUE_SHADOWED', `${v.item.path}: value '${v.source}' can never be the reason for a match: '${other?.source ?? ''}'${where} already matches everything it matches`, seed, 'static', {
+          stage: v.item.identifier,
           value: v.source,
-          ...(item.pos ? { pos: item.pos } : {}),
+          ...(v.item.pos ? { pos: v.item.pos } : {}),
         }),
       );
     });

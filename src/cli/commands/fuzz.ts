@@ -131,9 +131,21 @@ function saveCounterexamples(results: readonly RuleFuzzResult[], caseDirs: strin
   const rules: SigmaRule[] = results.map((r) => r.rule);
   let saved = 0;
   for (const r of results) {
-    const cases = counterexampleCases(r);
-    if (cases.length === 0) continue;
     const cf = files.find((f) => resolveCaseRule(f, rules).rule === r.rule);
+    // Never the same event twice, never a name the file already has (run rejects duplicates).
+    const seenEvents = new Set((cf?.cases ?? []).flatMap((c) => (c.event !== undefined ? [JSON.stringify(c.event)] : [])));
+    const names = new Set((cf?.cases ?? []).map((c) => c.name));
+    const cases = counterexampleCases(r).filter((c) => {
+      const key = JSON.stringify(c.event);
+      if (seenEvents.has(key)) return false;
+      seenEvents.add(key);
+      let name = c.name;
+      for (let k = 2; names.has(name); k++) name = `${c.name} (${k})`;
+      names.add(name);
+      c.name = name;
+      return true;
+    });
+    if (cases.length === 0) continue;
     try {
       if (cf !== undefined) appendCases(cf.file, cases);
       else writeNewCaseFile(caseFileFor(r.rule.file, caseDirs[0] ?? 'cases'), r.rule, cases);
