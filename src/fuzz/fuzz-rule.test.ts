@@ -38,6 +38,9 @@ describe('fuzzRule findings', () => {
     expect(f?.severity).toBe('error');
     expect(f?.message).toMatch(/Image/);
     expect(codes(rule(`  a: {Image: 'x'}\n  condition: a and not a`))).toContain('RULE_UNSATISFIABLE');
+    const total = fuzz(rule(`  selection: {Image|endswith: '\\\\cmd.exe'}\n  filter: {Image|endswith: '\\\\cmd.exe'}\n  condition: selection and not filter`));
+    expect(total.findings.map((f) => f.code)).toEqual(['RULE_UNSATISFIABLE']);
+    expect(total.findings[0]?.message).toMatch(/exclusion 'filter' suppresses every event the rest of the rule matches/);
   });
 
   it('EXCLUSION_DEAD: a filter that contradicts the selection, or that another filter always covers', () => {

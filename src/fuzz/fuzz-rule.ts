@@ -332,7 +332,15 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
   if (witnesses.length === 0) {
     const r = synth.realize(matchTerms, options.seed, 12);
     if (r.event !== undefined) witnesses.push(r.event);
-    else findings.push(finding('RULE_UNSATISFIABLE', `no event can make the rule match: ${r.reason}`, options.seed, 'synthesis'));
+    else {
+      // Say which exclusion, if any, is what leaves nothing to match.
+      const culprits = rule.plan.stages
+        .filter((st) => st.index > 0 && (st.exclusion || onlyNegated(synth.expr, st.name)))
+        .filter((st) => synth.realize(termsOf(substitute(synth.expr, st.name, false), seededRandom(options.seed)).terms, options.seed, 6).event !== undefined)
+        .map((st) => `'${st.name}'`);
+      const why = culprits.length > 0 ? `exclusion ${culprits.join(', ')} suppresses every event the rest of the rule matches (${r.reason})` : r.reason;
+      findings.push(finding('RULE_UNSATISFIABLE', `no event can make the rule match: ${why}`, options.seed, 'synthesis'));
+    }
   }
   const satisfiable = witnesses.length > 0;
 
