@@ -55,8 +55,19 @@ export interface EventReadResult {
   diagnostics: Diagnostic[];
 }
 
+/** A JSON Lines line handed over unparsed (see {@link readEventsRaw}); {@link readLine} reads it. */
+export interface RawLine {
+  kind: 'line';
+  text: string;
+  file: string;
+  index: number;
+  line: number;
+}
+
 /** Options for the streaming readers. */
 export interface ReadEventsOptions {
+  /** JSON Lines lines are yielded unparsed as {@link RawLine} items (for {@link readEventsRaw}). */
+  rawLines?: boolean;
   /** Size in bytes of the chunks read from disk (default 64 KiB); tests use 1. */
   chunkSize?: number;
 }
@@ -136,7 +147,7 @@ export function readEventText(text: string, file: string): EventReadResult {
  * One line of a JSON Lines file, parsed natively; a line that is not a JSON value goes through
  * the splitter alone, so its diagnostic is exactly the splitter's (line numbers shifted).
  */
-function readLine(text: string, file: string, line: number, index: number): EventRead[] {
+export function readLine(text: string, file: string, line: number, index: number): EventRead[] {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -191,7 +202,10 @@ const jsonReader: EventFileReader = {
           line++;
           let text = pending.slice(start, nl).replace(/\r$/, '');
           if (line === 1 && text.startsWith('\ufeff')) text = text.slice(1);
-          if (text.trim() !== '') yield* readLine(text, file, line, index++);
+          if (text.trim() === '') {
+            // blank lines are not values
+          } else if (options.rawLines === true) yield { kind: 'line', text, file, index: index++, line } as unknown as EventRead;
+          else yield* readLine(text, file, line, index++);
           start = nl + 1;
           nl = pending.indexOf('\n', start);
         }
@@ -249,6 +263,14 @@ const evtxReader: EventFileReader = {
 export function readerFor(file: string): EventFileReader {
   if (/\.evtx$/i.test(file)) return evtxReader;
   return jsonReader;
+}
+
+/**
+ * Like {@link readEvents}, but the lines of a JSON Lines file come unparsed, for a caller that
+ * parses them elsewhere (scan's worker threads) and reads back the broken ones with {@link readLine}.
+ */
+export function readEventsRaw(file: string, options: ReadEventsOptions = {}): AsyncGenerator<EventRead | RawLine> {
+  return readerFor(file).read(file, { ...options, rawLines: true }) as AsyncGenerator<EventRead | RawLine>;
 }
 
 /** Streams the events of any supported event file, choosing the reader with {@link readerFor}. */

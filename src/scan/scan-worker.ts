@@ -27,8 +27,19 @@ try {
       const pairs: number[] = [];
       const texts = m.text === '' ? [] : m.text.split('\n');
       for (let i = 0; i < texts.length; i++) {
-        // Raw JSON Lines text or an already flattened event: flattening is idempotent.
-        const event = flattenEvent(JSON.parse(texts[i] as string));
+        // Raw JSON Lines text or an already flattened event: flattening is idempotent. A line
+        // that is not a JSON object is flagged (rule -1); the main thread reports it.
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(texts[i] as string);
+        } catch {
+          parsed = undefined;
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          pairs.push(i, -1);
+          continue;
+        }
+        const event = flattenEvent(parsed);
         for (const r of index.matches(event)) pairs.push(i, loaded.position(r));
       }
       const arr = Int32Array.from(pairs);

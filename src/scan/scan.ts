@@ -13,7 +13,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from '../diagnostics.js';
-import { readEvents } from '../events/read-events.js';
+import { readEvents, readEventsRaw, readLine } from '../events/read-events.js';
+import type { RawLine } from '../events/read-events.js';
+import { flattenEvent } from '../events/flatten-event.js';
 import type { Shard } from '../cli/shard.js';
 import type { EventRead } from '../events/read-events.js';
 import type { FlatEvent } from '../events/flatten-event.js';
@@ -130,6 +132,34 @@ interface BatchEvent {
   line: number;
 }
 
+/** An event of an unparsed JSON Lines line: parsed (and flattened) here only if it is reported. */
+function lazyEvent(rec: RawLine): BatchEvent {
+  let raw: unknown;
+  let parsed = false;
+  let flat: FlatEvent | undefined;
+  const parse = (): unknown => {
+    if (!parsed) {
+      raw = JSON.parse(rec.text);
+      parsed = true;
+    }
+    return raw;
+  };
+  return {
+    get raw(): unknown {
+      return parse();
+    },
+    get event(): FlatEvent {
+      flat ??= flattenEvent(parse());
+      return flat;
+    },
+    json: rec.text,
+    jsonIsRaw: true,
+    file: rec.file,
+    index: rec.index,
+    line: rec.line,
+  };
+}
+
 type BatchItem = { kind: 'event'; e: BatchEvent } | { kind: 'diagnostic'; d: Diagnostic };
 
 interface Batch {
@@ -205,6 +235,14 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
         continue;
       }
       const e = item.e;
+      if (k < pairs.length && pairs[k] === position && pairs[k + 1] === -1) {
+        // A JSON Lines line the worker could not take as an event: read it here for its exact diagnostic.
+        for (const r of readLine(e.json ?? '', e.file, e.line, e.index)) if (r.kind === 'error') report(r.diagnostic);
+        events--;
+        k += 2;
+        position++;
+        continue;
+      }
       for (; k < pairs.length && pairs[k] === position; k += 2) {
         const ruleAt = pairs[k + 1] as number;
         const rule = loaded.rules[ruleAt] as SigmaRule;
@@ -243,10 +281,11 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
   };
 
   for (const file of files) {
-    const reads = readEvents(file);
+    // With workers, JSON Lines lines travel unparsed: the workers parse them in parallel.
+    const reads: AsyncGenerator<EventRead | RawLine> = pool !== undefined ? readEventsRaw(file) : readEvents(file);
     try {
       for (;;) {
-        let next: IteratorResult<EventRead>;
+        let next: IteratorResult<EventRead | RawLine>;
         try {
           next = await reads.next();
         } catch (e) {
@@ -258,6 +297,17 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
         const rec = next.value;
         if (rec.kind === 'error') {
           batch.items.push({ kind: 'diagnostic', d: rec.diagnostic });
+          continue;
+        }
+        if (rec.kind === 'line') {
+          const e = lazyEvent(rec);
+          batch.items.push({ kind: 'event', e });
+          batch.events.push(e);
+          events++;
+          if (batch.events.length >= batchSize) {
+            await submit();
+            progress(file);
+          }
           continue;
         }
         const e: BatchEvent = { raw: rec.raw, event: rec.event, file: rec.file, index: rec.index, line: rec.line };

@@ -6,7 +6,7 @@
  * worker flattens each (flattening a flat event changes nothing).
  * worker → main: one `ready` once the rules are loaded, then one `result` per batch, in any
  * order across workers: `pairs` lists (event position in the batch, rule position) pairs, by
- * event then rule order. A failure is an `error` message; the scan stops with it.
+ * event then rule order; rule position -1 flags a text that is not a JSON object. A failure is an `error` message; the scan stops with it.
  */
 export interface BatchMessage {
   type: 'batch';
