@@ -13,8 +13,8 @@ import type { SigmaRule } from '../sigma/load-rule.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { LogsourceIndex, safeText } from '../logsource/logsource.js';
 import type { Event } from '../evaluate/evaluate.js';
-import { renderScalar, resolveField } from '../evaluate/field-access.js';
-import { leavesOf, planMatcher } from './compile-plan.js';
+import { eventLeaves, renderScalar, resolveField } from '../evaluate/field-access.js';
+import { planMatcher } from './compile-plan.js';
 import type { CompiledMatch } from './compile-plan.js';
 import { KEYWORDS, MAX_CLAUSES, planClauses } from './needles.js';
 import type { Clauses } from './needles.js';
@@ -39,8 +39,10 @@ interface Entry {
 interface Group {
   /** Rules tried on every event of the group (no needles), in rule order. */
   always: number[];
-  /** Automata of plain field names, looked up from the event's own keys. */
+  /** Automata of plain field names, looked up from the event's own keys (keyword needles included). */
   byField: Map<string, NeedleAutomaton[]>;
+  /** The keyword needles alone, for the values of other keys (keywords look at every leaf). */
+  keywordOnly: NeedleAutomaton[] | undefined;
   /** Dotted field names (resolved through objects) and the keyword pseudo-field. */
   special: Array<{ field: string; automata: NeedleAutomaton[] }>;
 }
@@ -115,21 +117,24 @@ export class RuleIndex {
     found.length = 0;
     const { mark } = this;
     // Walk the event's keys (fewer than the group's fields, and no lookups of absent ones).
+    // One pass per value finds field needles and keyword needles together.
+    const keywordOnly = g.keywordOnly;
     for (const key in event) {
-      const automata = g.byField.get(key);
+      const automata = g.byField.get(key) ?? keywordOnly;
       if (automata === undefined) continue;
       const v = event[key];
-      for (const automaton of automata) {
-        if (typeof v === 'string') automaton.scan(v, mark, epoch, found);
-        else scanValues(automaton, resolveField(event, key), mark, epoch, found);
+      if (typeof v === 'string') {
+        for (const automaton of automata) automaton.scan(v, mark, epoch, found);
+        continue;
+      }
+      for (const automaton of automata) scanValues(automaton, resolveField(event, key), mark, epoch, found);
+      // Keywords also see the leaves nested in objects.
+      if (keywordOnly !== undefined && typeof v === 'object' && v !== null) {
+        for (const t of eventLeaves(v)) for (const automaton of keywordOnly) automaton.scan(t, mark, epoch, found);
       }
     }
     for (const { field, automata } of g.special) {
-      for (const automaton of automata) {
-        if (field === KEYWORDS) {
-          for (const t of leavesOf(event).texts) automaton.scan(t, mark, epoch, found);
-        } else scanValues(automaton, resolveField(event, field), mark, epoch, found);
-      }
+      for (const automaton of automata) scanValues(automaton, resolveField(event, field), mark, epoch, found);
     }
     const hits: number[] = [];
     for (const i of g.always) if (this.test(i, event)) hits.push(i);
@@ -222,10 +227,11 @@ function buildGroup(entries: readonly Entry[], members: readonly number[]): Grou
   }
   const plain = new Map<string, NeedleAutomaton[]>();
   const special: Group['special'] = [];
+  const kw = byField.get(KEYWORDS);
   for (const [field, f] of byField) {
-    const automata = automataFor(f.needles, f.targets);
-    if (field === KEYWORDS || field.includes('.')) special.push({ field, automata });
-    else plain.set(field, automata);
+    if (field === KEYWORDS) continue;
+    if (field.includes('.')) special.push({ field, automata: automataFor(f.needles, f.targets) });
+    else plain.set(field, automataFor(kw ? [...f.needles, ...kw.needles] : f.needles, kw ? [...f.targets, ...kw.targets] : f.targets));
   }
-  return { always, byField: plain, special };
+  return { always, byField: plain, special, keywordOnly: kw ? automataFor(kw.needles, kw.targets) : undefined };
 }
