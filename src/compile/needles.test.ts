@@ -25,7 +25,8 @@ describe('planNeedles', () => {
     expect(needles(`  a: {x: 'foo'}\n  condition: not a`)).toBeNull();
     expect(needles(`  a: {x|re: 'f.o'}\n  condition: a`)).toBeNull();
     expect(needles(`  a: {x|re: 'fo+bar'}\n  condition: a`)).toEqual([{ field: 'x', text: 'bar' }]);
-    expect(needles(`  a: {x: 5}\n  b: {y: 'z'}\n  condition: a or b`)).toBeNull();
+    expect(needles(`  a: {x: 5}\n  b: {y: 'zzz'}\n  condition: a or b`)).toEqual([{ field: 'x', text: '5', numeric: true }, { field: 'y', text: 'zzz' }]);
+    expect(needles(`  a: {x: 1.5}\n  condition: a`)).toBeNull();
     expect(needles(`  a: {x: 5}\n  condition: a and 1 of nope_*`)).toEqual([]);
   });
 

@@ -20,6 +20,11 @@ export interface Needle {
   field: string;
   /** Lowercase ASCII text, non-empty, or {@link NON_ASCII}. */
   text: string;
+  /**
+   * A number's canonical text: it occurs in the canonical text (`String(Number(v))`) of any value
+   * numerically equal, which the index scans for numeric strings of such fields.
+   */
+  numeric?: true;
 }
 
 /** null: no necessary set known (always a candidate); []: the rule can never match. */
@@ -141,6 +146,9 @@ function matcherNeedles(m: Matcher, field: string): NeedleSet {
       const text = patternNeedle(m);
       return text === undefined ? null : [{ field, text }];
     }
+    case 'number':
+      // Keyword items compare numbers with leaves as text; only fields get numeric needles.
+      return field !== KEYWORDS && Number.isSafeInteger(m.value) ? [{ field, text: String(m.value), numeric: true }] : null;
     case 'anyOf':
       return union(m.members.map((mm) => matcherNeedles(mm, field)));
     default:

@@ -13,7 +13,7 @@ import type { SigmaRule } from '../sigma/load-rule.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { LogsourceIndex, safeText } from '../logsource/logsource.js';
 import type { Event } from '../evaluate/evaluate.js';
-import { eventLeaves, renderScalar, resolveField } from '../evaluate/field-access.js';
+import { eventLeaves, NUMERIC, renderScalar, resolveField } from '../evaluate/field-access.js';
 import { planMatcher } from './compile-plan.js';
 import type { CompiledMatch } from './compile-plan.js';
 import { KEYWORDS, MAX_CLAUSES, planClauses } from './needles.js';
@@ -43,6 +43,8 @@ interface Group {
   byField: Map<string, NeedleAutomaton[]>;
   /** The keyword needles alone, for the values of other keys (keywords look at every leaf). */
   keywordOnly: NeedleAutomaton[] | undefined;
+  /** Fields with numeric needles: their numeric strings are scanned in canonical form too. */
+  numeric: Set<string>;
   /** Dotted field names (resolved through objects) and the keyword pseudo-field. */
   special: Array<{ field: string; automata: NeedleAutomaton[] }>;
 }
@@ -125,6 +127,8 @@ export class RuleIndex {
       const v = event[key];
       if (typeof v === 'string') {
         for (const automaton of automata) automaton.scan(v, mark, epoch, found);
+        // "0x10", "4.444e3": a numeric string equal to a rule's number shows it only in canonical form.
+        if (g.numeric.has(key) && NUMERIC.test(v)) for (const automaton of automata) automaton.scan(String(Number(v)), mark, epoch, found);
         continue;
       }
       for (const automaton of automata) scanValues(automaton, resolveField(event, key), mark, epoch, found);
@@ -198,7 +202,10 @@ function scanValues(automaton: NeedleAutomaton, values: unknown[] | undefined, m
   if (values === undefined) return;
   for (const x of values) {
     const t = renderScalar(x);
-    if (t !== undefined) automaton.scan(t, mark, epoch, found);
+    if (t === undefined) continue;
+    automaton.scan(t, mark, epoch, found);
+    // Numbers inside arrays and dotted fields: the canonical form too (cheap, and only for numeric texts).
+    if (typeof x === 'string' && NUMERIC.test(x)) automaton.scan(String(Number(x)), mark, epoch, found);
   }
 }
 
@@ -209,6 +216,7 @@ function keyPart(v: unknown): string {
 function buildGroup(entries: readonly Entry[], members: readonly number[]): Group {
   const always: number[] = [];
   const byField = new Map<string, { needles: string[]; targets: number[] }>();
+  const numeric = new Set<string>();
   for (const i of members) {
     const clauses = (entries[i] as Entry).clauses;
     if (clauses.length === 0) {
@@ -218,6 +226,7 @@ function buildGroup(entries: readonly Entry[], members: readonly number[]): Grou
     if (clauses.some((c) => c.length === 0)) continue; // can never match
     clauses.forEach((c, k) => {
       for (const n of c) {
+        if (n.numeric === true) numeric.add(n.field);
         let f = byField.get(n.field);
         if (f === undefined) byField.set(n.field, (f = { needles: [], targets: [] }));
         f.needles.push(n.text);
@@ -233,5 +242,5 @@ function buildGroup(entries: readonly Entry[], members: readonly number[]): Grou
     if (field.includes('.')) special.push({ field, automata: automataFor(f.needles, f.targets) });
     else plain.set(field, automataFor(kw ? [...f.needles, ...kw.needles] : f.needles, kw ? [...f.targets, ...kw.targets] : f.targets));
   }
-  return { always, byField: plain, special, keywordOnly: kw ? automataFor(kw.needles, kw.targets) : undefined };
+  return { always, byField: plain, special, keywordOnly: kw ? automataFor(kw.needles, kw.targets) : undefined, numeric };
 }

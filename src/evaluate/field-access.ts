@@ -76,7 +76,8 @@ export function eventLeaves(event: unknown, out: string[] = []): string[] {
   return out;
 }
 
-const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** The numeric grammar of event strings (§4). */
+export const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** A number from an event value: numbers as they are, strings in the numeric grammar of §4. */
 export function numericValue(v: unknown): number | undefined {
