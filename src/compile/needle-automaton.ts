@@ -83,11 +83,51 @@ export class NeedleAutomaton {
     for (let s = 0; s < states; s++) for (const t of outs[s] ?? []) this.targets[k++] = t;
   }
 
+  /** Remembered results per text, while remembering pays (image paths, companies, users repeat; command lines rarely). */
+  private memo: Map<string, Int32Array> | undefined = new Map();
+  private memoHits = 0;
+  private memoMisses = 0;
+  private ownMark: Int32Array | undefined;
+  private ownEpoch = 0;
+
   /**
    * Adds to `found` every target whose needle occurs in `text` and whose `mark` is not yet
    * `epoch` (marking it).
    */
   scan(text: string, mark: Int32Array, epoch: number, found: number[]): void {
+    const memo = this.memo;
+    if (memo === undefined || text.length > 512) {
+      this.run(text, mark, epoch, found);
+      return;
+    }
+    let hits = memo.get(text);
+    if (hits !== undefined) this.memoHits++;
+    else {
+      this.memoMisses++;
+      this.ownMark ??= new Int32Array(this.maxTarget() + 1);
+      const out: number[] = [];
+      this.run(text, this.ownMark, ++this.ownEpoch, out);
+      hits = Int32Array.from(out);
+      if (memo.size < 4096) memo.set(text, hits);
+      // Stop remembering where texts hardly repeat.
+      if ((this.memoHits + this.memoMisses) % 2048 === 0 && this.memoHits < this.memoMisses) this.memo = undefined;
+    }
+    for (let j = 0; j < hits.length; j++) {
+      const t = hits[j] as number;
+      if (mark[t] !== epoch) {
+        mark[t] = epoch;
+        found.push(t);
+      }
+    }
+  }
+
+  private maxTarget(): number {
+    let m = 0;
+    for (let i = 0; i < this.targets.length; i++) m = Math.max(m, this.targets[i] as number);
+    return m;
+  }
+
+  private run(text: string, mark: Int32Array, epoch: number, found: number[]): void {
     const { symbols, delta, width, outStart, targets } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
