@@ -77,6 +77,10 @@ describe('regexNeedle', () => {
     expect(regexNeedle('(?i)echo.*clip.*&&.*(Clipboard|i`?n)')).toBe('echo');
     expect(regexNeedle('\\\\Windows\\\\Temp\\\\[a-z]+\\.exe')).toBe('ws\\temp\\');
     expect(regexNeedle('abc|defgh')).toBeUndefined();
+    const { regexNeedles } = await import('./needles.js');
+    expect(regexNeedles('(?i)abc|de[|]fgh\\|x')).toEqual(['abc', 'fgh|x']);
+    expect(regexNeedles('abc|d')).toBeUndefined();
+    expect(regexNeedles('(a|b)cde')).toEqual(['cde']);
     expect(regexNeedle('ab?cdef')).toBe('cdef');
     expect(regexNeedle('x{2,}yzw')).toBe('yzw');
     expect(regexNeedle('\\bnet\\s+user\\b')).toBe('user');

@@ -136,11 +136,45 @@ export function regexNeedle(source: string): string | undefined {
   return windowOf(best);
 }
 
+/**
+ * Necessary literals of a regex with top-level alternatives: one per alternative (every match
+ * contains one of them), or undefined when some alternative has none.
+ */
+export function regexNeedles(source: string): string[] | undefined {
+  const inline = /^\(\?[a-z]+\)/.exec(source);
+  const src = inline ? source.slice(inline[0].length) : source;
+  const branches: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (c === '[') {
+      const end = src.indexOf(']', i + 2);
+      if (end < 0) return undefined;
+      i = end;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      branches.push(src.slice(start, i));
+      start = i + 1;
+    }
+  }
+  branches.push(src.slice(start));
+  const out: string[] = [];
+  for (const b of branches) {
+    const n = regexNeedle(b);
+    if (n === undefined) return undefined;
+    out.push(n);
+  }
+  return out;
+}
+
 function matcherNeedles(m: Matcher, field: string): NeedleSet {
   switch (m.kind) {
     case 're': {
-      const text = regexNeedle(m.source);
-      return text === undefined ? null : [{ field, text }];
+      const texts = regexNeedles(m.source);
+      return texts === undefined ? null : texts.map((text) => ({ field, text }));
     }
     case 'string': {
       const text = patternNeedle(m);
