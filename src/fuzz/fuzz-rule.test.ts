@@ -57,6 +57,9 @@ describe('fuzzRule findings', () => {
     const e = f?.event as Record<string, unknown>;
     expect(String(e['ParentImage']).toLowerCase()).toMatch(/\\msiexec\.exe$/);
     expect(evaluatePlan(r.plan, e).match).toBe(false); // it is still suppressed: that is the problem
+    // An exclusion of a user-writable folder: anything dropped there is hidden.
+    const temp = fuzz(rule(`  selection: {CommandLine|contains: ' -enc '}\n  filter: {Image|contains: '\\\\AppData\\\\Local\\\\Temp\\\\'}\n  condition: selection and not filter`));
+    expect(temp.findings.map((x) => x.code)).toEqual(['EXCLUSION_EVADABLE']);
     // A full-path exclusion in a protected folder is not evadable by relocation.
     expect(codes(rule(`  selection: {CommandLine|contains: ' -enc '}\n  filter: {ParentImage: 'C:\\\\Windows\\\\System32\\\\msiexec.exe'}\n  condition: selection and not filter`))).toEqual([]);
   });

@@ -23,7 +23,7 @@ import type { LogsourceMapping } from '../logsource/logsource.js';
 import type { SourcePos } from '../diagnostics.js';
 import { WINDASH_CHARS } from '../sigma/pattern.js';
 import { isPathLike } from '../../generators/registry.js';
-import { basename, isUserWritable, lookalikeNames, relocate, userWritableDir } from '../../generators/windows-paths.js';
+import { basename, fillUser, isUserWritable, lookalikeNames, relocate, userWritableDir, userWritableDirs } from '../../generators/windows-paths.js';
 import { mergeTerms, mentioned, substitute, termsOf, toBoolExpr } from './condition-terms.js';
 import type { BoolExpr, Term } from './condition-terms.js';
 import { oracleApplies, oracleMatch } from './oracle.js';
@@ -283,8 +283,10 @@ function pathVariants(path: string, seed: number): Array<{ path: string; why: st
     const why = d !== undefined && drive !== undefined && d !== drive ? 'the same path on another drive' : /\\windows \\/i.test(p) ? "the same file name under a look-alike 'Windows ' folder" : isUserWritable(p) ? 'the same file name in a user-writable folder' : 'the same file name in another folder';
     out.push({ path: p, why });
   }
-  // Other names go where any user can write: a name-only exclusion follows them there.
+  // The same name in every user-writable folder, deterministically (an exclusion of such a folder shows here).
   const name = basename(path);
+  if (name !== '') for (const t of userWritableDirs) out.push({ path: `C:${fillUser(t, 'attacker')}\\${name}`, why: 'the same file name in a user-writable folder' });
+  // Other names go where any user can write: a name-only exclusion follows them there.
   const writable = fc.sample(userWritableDir, { numRuns: 1, seed })[0] ?? 'C:\\Users\\Public';
   for (const n of lookalikeNames(name)) out.push({ path: `${writable}\\${n}`, why: 'a look-alike file name in a user-writable folder' });
   if (name) out.push({ path: `${writable}\\evil${name}`, why: 'a file name ending with the excluded one, in a user-writable folder' });
