@@ -38,6 +38,10 @@ function fill(field: string | null, where: 'start' | 'mid' | 'end', next: string
     const n = Math.floor(ctx.rnd() * 6);
     return Array.from({ length: n }, () => pick(ctx.rnd, [...ALNUM])).join('');
   }
+  // A literal that starts with the drive colon (`:\Program Files\`) wants a drive letter before it.
+  if (where === 'start' && next !== undefined && next.startsWith(':')) return pick(ctx.rnd, ['C', 'C', 'D', 'c']);
+  // A literal that starts with a drive (`C:\...`) starts the path.
+  if (where === 'start' && next !== undefined && /^[a-z]:/i.test(next)) return '';
   const pool = ctx.pool(field);
   if (pool.length === 0 || ctx.rnd() < 0.15) return '';
   const v = pick(ctx.rnd, pool);
