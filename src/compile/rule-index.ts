@@ -39,14 +39,14 @@ interface Entry {
 interface Group {
   /** Rules tried on every event of the group (no needles), in rule order. */
   always: number[];
-  /** Automata of plain field names, looked up from the event's own keys (keyword needles included). */
-  byField: Map<string, NeedleAutomaton[]>;
-  /** The keyword needles alone, for the values of other keys (keywords look at every leaf). */
-  keywordOnly: NeedleAutomaton[] | undefined;
-  /** Fields with numeric needles: their numeric strings are scanned in canonical form too. */
-  numeric: Set<string>;
-  /** Dotted field names (resolved through objects) and the keyword pseudo-field. */
-  special: Array<{ field: string; automata: NeedleAutomaton[] }>;
+  /** 1 for the rules of the group: needle hits of other rules are ignored. */
+  member: Uint8Array;
+}
+
+/** The needles of one field, over all rules. */
+interface FieldNeedles {
+  needles: string[];
+  targets: number[];
 }
 
 export interface RuleIndexStats {
@@ -73,6 +73,18 @@ export class RuleIndex {
   private epoch = 0;
   private readonly found: number[] = [];
   private readonly interpret: boolean;
+  /**
+   * Needles by field over all rules (one automaton per field for every kind of event: building
+   * them once beats building them per logsource group); keyword needles ride in each.
+   */
+  private readonly byField = new Map<string, FieldNeedles>();
+  private readonly keywordNeedles: FieldNeedles | undefined;
+  private readonly automata = new Map<string, NeedleAutomaton[]>();
+  private keywordOnly: NeedleAutomaton[] | undefined;
+  /** Dotted field names with needles (resolved through objects, not looked up by key). */
+  private readonly dotted: string[] = [];
+  /** Fields with numeric needles: their numeric strings are scanned in canonical form too. */
+  private readonly numeric = new Set<string>();
 
   constructor(
     readonly rules: readonly SigmaRule[],
@@ -82,6 +94,21 @@ export class RuleIndex {
     this.entries = rules.map((rule) => ({ rule, match: undefined, clauses: planClauses(rule.plan) }));
     this.mark = new Int32Array(rules.length * MAX_CLAUSES);
     this.ruleMark = new Int32Array(rules.length);
+    this.entries.forEach((e, i) => {
+      if (e.clauses.some((c) => c.length === 0)) return; // can never match
+      e.clauses.forEach((c, k) => {
+        for (const n of c) {
+          if (n.numeric === true) this.numeric.add(n.field);
+          let f = this.byField.get(n.field);
+          if (f === undefined) this.byField.set(n.field, (f = { needles: [], targets: [] }));
+          f.needles.push(n.text);
+          f.targets.push(i * MAX_CLAUSES + k);
+        }
+      });
+    });
+    this.keywordNeedles = this.byField.get(KEYWORDS);
+    this.byField.delete(KEYWORDS);
+    for (const f of this.byField.keys()) if (f.includes('.')) this.dotted.push(f);
     if (options.mapping === null) this.byLogsource = null;
     else {
       this.byLogsource = new LogsourceIndex<number>(options.mapping);
@@ -118,17 +145,18 @@ export class RuleIndex {
     const found = this.found;
     found.length = 0;
     const { mark } = this;
-    // Walk the event's keys (fewer than the group's fields, and no lookups of absent ones).
-    // One pass per value finds field needles and keyword needles together.
-    const keywordOnly = g.keywordOnly;
+    // Walk the event's keys (no lookups of absent fields); one pass per value finds field and
+    // keyword needles together.
+    const keywordOnly = this.keywordOnlyAutomata();
     for (const key in event) {
-      const automata = g.byField.get(key) ?? keywordOnly;
+      // Dotted names are resolved below (through objects too); here their values only meet the keywords.
+      const automata = (key.includes('.') ? undefined : this.fieldAutomata(key)) ?? keywordOnly;
       if (automata === undefined) continue;
       const v = event[key];
       if (typeof v === 'string') {
         for (const automaton of automata) automaton.scan(v, mark, epoch, found);
         // "0x10", "4.444e3": a numeric string equal to a rule's number shows it only in canonical form.
-        if (g.numeric.has(key) && NUMERIC.test(v)) for (const automaton of automata) automaton.scan(String(Number(v)), mark, epoch, found);
+        if (this.numeric.has(key) && NUMERIC.test(v)) for (const automaton of automata) automaton.scan(String(Number(v)), mark, epoch, found);
         continue;
       }
       for (const automaton of automata) scanValues(automaton, resolveField(event, key), mark, epoch, found);
@@ -137,16 +165,18 @@ export class RuleIndex {
         for (const t of eventLeaves(v)) for (const automaton of keywordOnly) automaton.scan(t, mark, epoch, found);
       }
     }
-    for (const { field, automata } of g.special) {
-      for (const automaton of automata) scanValues(automaton, resolveField(event, field), mark, epoch, found);
+    for (const field of this.dotted) {
+      const automata = this.fieldAutomata(field);
+      if (automata !== undefined) for (const automaton of automata) scanValues(automaton, resolveField(event, field), mark, epoch, found);
     }
     const hits: number[] = [];
     for (const i of g.always) if (this.test(i, event)) hits.push(i);
     // A rule is a candidate once every one of its clauses was seen.
     const { ruleMark, entries } = this;
+    const member = g.member;
     for (const id of found) {
       const r = (id / MAX_CLAUSES) | 0;
-      if (ruleMark[r] === epoch) continue;
+      if (ruleMark[r] === epoch || member[r] !== 1) continue;
       const n = (entries[r] as Entry).clauses.length;
       let all = true;
       for (let k = 0; k < n; k++) if (mark[r * MAX_CLAUSES + k] !== epoch) all = false;
@@ -156,6 +186,25 @@ export class RuleIndex {
     }
     if (hits.length > 1) hits.sort((a, b) => a - b);
     return hits.map((i) => (this.entries[i] as Entry).rule);
+  }
+
+  /** The automata of a field (its needles and the keyword needles), built on first use. */
+  private fieldAutomata(field: string): NeedleAutomaton[] | undefined {
+    let a = this.automata.get(field);
+    if (a === undefined) {
+      const f = this.byField.get(field);
+      if (f === undefined) return undefined;
+      const kw = field.includes('.') ? undefined : this.keywordNeedles;
+      a = automataFor(kw ? [...f.needles, ...kw.needles] : f.needles, kw ? [...f.targets, ...kw.targets] : f.targets);
+      this.automata.set(field, a);
+    }
+    return a;
+  }
+
+  private keywordOnlyAutomata(): NeedleAutomaton[] | undefined {
+    if (this.keywordNeedles === undefined) return undefined;
+    this.keywordOnly ??= automataFor(this.keywordNeedles.needles, this.keywordNeedles.targets);
+    return this.keywordOnly;
   }
 
   private groupOf(event: Event): Group {
@@ -215,32 +264,11 @@ function keyPart(v: unknown): string {
 
 function buildGroup(entries: readonly Entry[], members: readonly number[]): Group {
   const always: number[] = [];
-  const byField = new Map<string, { needles: string[]; targets: number[] }>();
-  const numeric = new Set<string>();
+  const member = new Uint8Array(entries.length);
   for (const i of members) {
     const clauses = (entries[i] as Entry).clauses;
-    if (clauses.length === 0) {
-      always.push(i);
-      continue;
-    }
-    if (clauses.some((c) => c.length === 0)) continue; // can never match
-    clauses.forEach((c, k) => {
-      for (const n of c) {
-        if (n.numeric === true) numeric.add(n.field);
-        let f = byField.get(n.field);
-        if (f === undefined) byField.set(n.field, (f = { needles: [], targets: [] }));
-        f.needles.push(n.text);
-        f.targets.push(i * MAX_CLAUSES + k);
-      }
-    });
+    member[i] = 1;
+    if (clauses.length === 0) always.push(i);
   }
-  const plain = new Map<string, NeedleAutomaton[]>();
-  const special: Group['special'] = [];
-  const kw = byField.get(KEYWORDS);
-  for (const [field, f] of byField) {
-    if (field === KEYWORDS) continue;
-    if (field.includes('.')) special.push({ field, automata: automataFor(f.needles, f.targets) });
-    else plain.set(field, automataFor(kw ? [...f.needles, ...kw.needles] : f.needles, kw ? [...f.targets, ...kw.targets] : f.targets));
-  }
-  return { always, byField: plain, special, keywordOnly: kw ? automataFor(kw.needles, kw.targets) : undefined, numeric };
+  return { always, member };
 }
