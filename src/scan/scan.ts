@@ -13,7 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from '../diagnostics.js';
-import { readEvents, readEventsRaw, readLine } from '../events/read-events.js';
+import { readEventBatches, readLine } from '../events/read-events.js';
 import type { RawLine } from '../events/read-events.js';
 import { flattenEvent } from '../events/flatten-event.js';
 import type { Shard } from '../cli/shard.js';
@@ -282,10 +282,11 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
 
   for (const file of files) {
     // With workers, JSON Lines lines travel unparsed: the workers parse them in parallel.
-    const reads: AsyncGenerator<EventRead | RawLine> = pool !== undefined ? readEventsRaw(file) : readEvents(file);
+    // Reads come a chunk at a time (one await per chunk, not per event).
+    const reads = readEventBatches(file, { rawLines: pool !== undefined });
     try {
       for (;;) {
-        let next: IteratorResult<EventRead | RawLine>;
+        let next: IteratorResult<Array<EventRead | RawLine>>;
         try {
           next = await reads.next();
         } catch (e) {
@@ -294,35 +295,29 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
           break;
         }
         if (next.done === true) break;
-        const rec = next.value;
-        if (rec.kind === 'error') {
-          batch.items.push({ kind: 'diagnostic', d: rec.diagnostic });
-          continue;
-        }
-        if (rec.kind === 'line') {
-          const e = lazyEvent(rec);
+        for (const rec of next.value) {
+          if (rec.kind === 'error') {
+            batch.items.push({ kind: 'diagnostic', d: rec.diagnostic });
+            continue;
+          }
+          let e: BatchEvent;
+          if (rec.kind === 'line') e = lazyEvent(rec);
+          else {
+            e = { raw: rec.raw, event: rec.event, file: rec.file, index: rec.index, line: rec.line };
+            // A JSON Lines event travels to the workers as its own line (they flatten it again).
+            if (rec.json !== undefined) {
+              e.json = rec.json;
+              e.jsonIsRaw = true;
+            }
+          }
           batch.items.push({ kind: 'event', e });
           batch.events.push(e);
           events++;
           if (batch.events.length >= batchSize) {
+            // Matching failures (a worker died) end the scan: they propagate from here.
             await submit();
             progress(file);
           }
-          continue;
-        }
-        const e: BatchEvent = { raw: rec.raw, event: rec.event, file: rec.file, index: rec.index, line: rec.line };
-        // A JSON Lines event travels to the workers as its own line (they flatten it again).
-        if (rec.json !== undefined) {
-          e.json = rec.json;
-          e.jsonIsRaw = true;
-        }
-        batch.items.push({ kind: 'event', e });
-        batch.events.push(e);
-        events++;
-        if (batch.events.length >= batchSize) {
-          // Matching failures (a worker died) end the scan: they propagate from here.
-          await submit();
-          progress(file);
         }
       }
     } finally {
