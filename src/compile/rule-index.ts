@@ -59,6 +59,8 @@ export interface RuleIndexStats {
 }
 
 const MAX_GROUPS = 4096;
+/** Marks a field without needles in the automata cache. */
+const NONE: NeedleAutomaton[] = [];
 
 export class RuleIndex {
   private readonly entries: Entry[];
@@ -159,6 +161,12 @@ export class RuleIndex {
         if (this.numeric.has(key) && NUMERIC.test(v)) for (const automaton of automata) automaton.scan(String(Number(v)), mark, epoch, found);
         continue;
       }
+      if (typeof v === 'number' || typeof v === 'boolean') {
+        // A plain scalar: its text, no array of values to build.
+        const t = renderScalar(v) as string;
+        for (const automaton of automata) automaton.scan(t, mark, epoch, found);
+        continue;
+      }
       for (const automaton of automata) scanValues(automaton, resolveField(event, key), mark, epoch, found);
       // Keywords also see the leaves nested in objects.
       if (keywordOnly !== undefined && typeof v === 'object' && v !== null) {
@@ -193,12 +201,15 @@ export class RuleIndex {
     let a = this.automata.get(field);
     if (a === undefined) {
       const f = this.byField.get(field);
-      if (f === undefined) return undefined;
+      if (f === undefined) {
+        this.automata.set(field, NONE);
+        return undefined;
+      }
       const kw = field.includes('.') ? undefined : this.keywordNeedles;
       a = automataFor(kw ? [...f.needles, ...kw.needles] : f.needles, kw ? [...f.targets, ...kw.targets] : f.targets);
       this.automata.set(field, a);
     }
-    return a;
+    return a === NONE ? undefined : a;
   }
 
   private keywordOnlyAutomata(): NeedleAutomaton[] | undefined {
