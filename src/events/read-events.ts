@@ -209,9 +209,11 @@ async function* jsonBatches(file: string, options: ReadEventsOptions = {}): Asyn
       let start = 0;
       while (nl >= 0) {
         line++;
-        let text = pending.slice(start, nl).replace(/\r$/, '');
+        let text = pending.slice(start, nl);
+        if (text.endsWith('\r')) text = text.slice(0, -1);
         if (line === 1 && text.startsWith('\ufeff')) text = text.slice(1);
-        if (text.trim() === '') {
+        // Most lines start with '{'; only others need the blank-line test.
+        if (text.charCodeAt(0) !== 123 && text.trim() === '') {
           // blank lines are not values
         } else if (options.rawLines === true) out.push({ kind: 'line', text, file, index: index++, line });
         else out.push(...readLine(text, file, line, index++));
