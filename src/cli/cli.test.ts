@@ -7,20 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './main.js';
-import type { Io } from './io.js';
+import { captureIo } from '../../test/capture-io.js';
 
-function capture(): Io & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-    isTty: false,
-    cwd: process.cwd(),
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
+const capture = () => captureIo();
 
 const RULE = `title: Whoami
 id: 11111111-2222-4333-8444-555555555555

@@ -4,13 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './main.js';
-import type { Io } from './io.js';
+import { captureIo } from '../../test/capture-io.js';
 
-function capture(cwd: string): Io & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return { out: (t) => void (out += t), err: (t) => void (err += t), isTty: false, cwd, stdout: () => out, stderr: () => err };
-}
+const capture = (cwd: string) => captureIo({ cwd });
 
 const RULE = (id: string, value = 'whoami.exe'): string => `title: Rule ${id.slice(0, 4)}
 id: ${id}

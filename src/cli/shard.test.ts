@@ -8,12 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inShard, parseShard } from './shard.js';
 import { runCli } from './main.js';
-import type { Io } from './io.js';
+import { captureIo } from '../../test/capture-io.js';
 
-function capture(): Io & { stdout: () => string } {
-  let out = '';
-  return { out: (t) => void (out += t), err: () => undefined, isTty: false, cwd: process.cwd(), stdout: () => out };
-}
+const capture = () => captureIo();
 
 describe('shards', () => {
   it('parses i/n and splits by sorted file, every item in exactly one shard', () => {

@@ -34,7 +34,7 @@ const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /** The keyword leaves of an event (§6) with their lowercase forms (null when not ASCII), per event. */
 const leafCache = new WeakMap<Event, { texts: string[]; lowers: Array<string | null> }>();
-export function leavesOf(e: Event): { texts: string[]; lowers: Array<string | null> } {
+function leavesOf(e: Event): { texts: string[]; lowers: Array<string | null> } {
   let c = leafCache.get(e);
   if (c === undefined) {
     const texts = eventLeaves(e);

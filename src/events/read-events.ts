@@ -55,7 +55,7 @@ export interface EventReadResult {
   diagnostics: Diagnostic[];
 }
 
-/** A JSON Lines line handed over unparsed (see {@link readEventsRaw}); {@link readLine} reads it. */
+/** A JSON Lines line handed over unparsed (see {@link readEventBatches}); {@link readLine} reads it. */
 export interface RawLine {
   kind: 'line';
   text: string;
@@ -66,7 +66,7 @@ export interface RawLine {
 
 /** Options for the streaming readers. */
 export interface ReadEventsOptions {
-  /** JSON Lines lines are yielded unparsed as {@link RawLine} items (for {@link readEventsRaw}). */
+  /** JSON Lines lines are yielded unparsed as {@link RawLine} items (only {@link readEventBatches} takes it). */
   rawLines?: boolean;
   /** Size in bytes of the chunks read from disk (default 64 KiB); tests use 1. */
   chunkSize?: number;
@@ -239,7 +239,7 @@ async function* jsonBatches(file: string, options: ReadEventsOptions = {}): Asyn
 /** The JSON reader: streams JSON Lines, arrays, single and concatenated objects. */
 const jsonReader: EventFileReader = {
   async *read(file: string, options: ReadEventsOptions = {}): AsyncGenerator<EventRead> {
-    for await (const batch of jsonBatches(file, options)) yield* batch as EventRead[];
+    for await (const batch of jsonBatches(file, { ...options, rawLines: false })) yield* batch as EventRead[];
   },
   readSync(file: string): EventReadResult {
     let text: string;
@@ -285,16 +285,9 @@ export function readerFor(file: string): EventFileReader {
 }
 
 /**
- * Like {@link readEvents}, but the lines of a JSON Lines file come unparsed, for a caller that
- * parses them elsewhere (scan's worker threads) and reads back the broken ones with {@link readLine}.
- */
-export function readEventsRaw(file: string, options: ReadEventsOptions = {}): AsyncGenerator<EventRead | RawLine> {
-  return readerFor(file).read(file, { ...options, rawLines: true }) as AsyncGenerator<EventRead | RawLine>;
-}
-
-/**
  * The reads of a file a batch at a time (a chunk's worth for JSON, one record for `.evtx`), for
- * callers that count microseconds per event; `rawLines` as for {@link readEventsRaw}.
+ * callers that count microseconds per event; with `rawLines`, JSON Lines lines come unparsed
+ * ({@link RawLine}, parsed elsewhere, e.g. by scan's workers, and read back with {@link readLine} when broken).
  */
 export async function* readEventBatches(file: string, options: ReadEventsOptions = {}): AsyncGenerator<Array<EventRead | RawLine>> {
   if (readerFor(file) === jsonReader) {

@@ -9,22 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
-import type { Io } from '../cli/io.js';
+import { captureIo } from '../../test/capture-io.js';
 const SEED_FILE = fileURLToPath(new URL('../../rules/windows/registry/registry_set_asep_reg_keys_modification_winsock2.yml', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('./fixtures/attack-bundle.json', import.meta.url));
 
-function capture(): Io & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-    isTty: false,
-    cwd: process.cwd(),
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
+const capture = () => captureIo();
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = capture();

@@ -70,15 +70,6 @@ export function evalBool(e: BoolExpr, truth: (name: string) => boolean): boolean
   }
 }
 
-/** Identifiers an expression mentions, in first-mention order. */
-export function mentioned(e: BoolExpr, out: string[] = []): string[] {
-  if (e.k === 'id') {
-    if (!out.includes(e.name)) out.push(e.name);
-  } else if (e.k === 'not') mentioned(e.arg, out);
-  else if (e.k === 'and' || e.k === 'or') for (const a of e.args) mentioned(a, out);
-  return out;
-}
-
 export interface Terms {
   terms: Term[];
   truncated: boolean;

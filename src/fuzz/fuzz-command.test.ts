@@ -8,17 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
-import type { Io } from '../cli/io.js';
 import { loadRuleFile } from '../sigma/load-rule.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
 import { appendCases } from './case-writer.js';
 import { loadCaseFile } from '../cases/load-cases.js';
+import { captureIo } from '../../test/capture-io.js';
 
-function capture(cwd: string): Io & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return { out: (t) => void (out += t), err: (t) => void (err += t), isTty: false, cwd, stdout: () => out, stderr: () => err };
-}
+const capture = (cwd: string) => captureIo({ cwd });
 
 const EVADABLE = `title: Encoded PowerShell
 id: 0b7c3b1e-1111-4c1a-9d1e-000000000009

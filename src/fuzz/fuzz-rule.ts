@@ -24,12 +24,12 @@ import type { SourcePos } from '../diagnostics.js';
 import { WINDASH_CHARS } from '../sigma/pattern.js';
 import { isPathLike } from '../../generators/registry.js';
 import { basename, fillUser, isUserWritable, lookalikeNames, relocate, userWritableDir, userWritableDirs } from '../../generators/windows-paths.js';
-import { mergeTerms, mentioned, substitute, termsOf, toBoolExpr } from './condition-terms.js';
+import { mergeTerms, substitute, termsOf, toBoolExpr } from './condition-terms.js';
 import type { BoolExpr, Term } from './condition-terms.js';
 import { oracleApplies, oracleMatch } from './oracle.js';
 import { pick, realizePattern } from './realize.js';
 import { synthesize } from './synthesize.js';
-import { logsourceBase, realizeContext, seededRandom } from './witness.js';
+import { logsourceBase, realizeContext, realizeTerms, seededRandom } from './witness.js';
 
 export type FindingCode = 'RULE_UNSATISFIABLE' | 'PROPERTY_FAILED' | 'EXCLUSION_DEAD' | 'EXCLUSION_EVADABLE' | 'STAGE_UNREACHABLE' | 'VALUE_SHADOWED';
 
@@ -141,18 +141,9 @@ class Synth {
   }
 
   /** An event realising one of the terms, trying seeds from `seed`. */
-  realize(terms: readonly Term[], seed: number, attempts: number): { event?: Event; reason?: string; seed: number; path: string } {
-    let reason: string | undefined;
-    for (let k = 0; k < attempts && terms.length > 0; k++) {
-      const ctx = realizeContext(seed + k);
-      const term = k === 0 ? terms.reduce((a, x) => (x.size < a.size ? x : a)) : pick(ctx.rnd, terms);
-      for (const base of Object.keys(this.base).length > 0 ? [this.base, {}] : [{}]) {
-        const r = synthesize(this.rule.plan, term, ctx, { base, tries: 3 });
-        if (r.ok) return { event: r.event, seed: seed + k, path: String(k) };
-        reason ??= r.reason;
-      }
-    }
-    return { reason: reason ?? 'the condition can never be true', seed, path: '' };
+  realize(terms: readonly Term[], seed: number, attempts: number): { event?: Event; reason?: string } {
+    const r = realizeTerms(this.rule.plan, terms, this.base, seed, attempts);
+    return r.ok ? { event: r.event } : { reason: r.reason };
   }
 }
 
@@ -440,9 +431,4 @@ function onlyNegated(e: BoolExpr, name: string): boolean {
   };
   walk(e, false);
   return neg && !pos;
-}
-
-/** Identifiers of the condition (for callers listing stages). */
-export function conditionIdentifiers(rule: SigmaRule): string[] {
-  return mentioned(toBoolExpr(rule.plan));
 }

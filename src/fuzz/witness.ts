@@ -59,26 +59,25 @@ export function matchTerms(plan: MatchPlan, rnd: () => number): Term[] {
 }
 
 /**
- * One witness: tries terms in random order until one is realised. The failure reason is the one
- * most terms failed with.
+ * An event realising one of the terms: the smallest term first, then random ones, each attempt
+ * with its own seed (`seed + k`), with the logsource's fields and, since the detection may
+ * contradict them (another EventID), without. The failure reason is the first one met.
  */
-export function synthesizeWitness(rule: SigmaRule, seed: number, mapping: LogsourceMapping | null, base?: Event): Synthesis {
-  const ctx = realizeContext(seed);
-  const terms = matchTerms(rule.plan, ctx.rnd);
-  if (terms.length === 0) return { ok: false, reason: 'the condition can never be true, whatever the identifiers' };
-  const b = base ?? logsourceBase(rule, mapping);
-  const reasons: string[] = [];
-  const order = [...terms];
-  for (let i = 0; i < Math.min(order.length, 8); i++) {
-    const t = i === 0 ? order.reduce((a, x) => (x.size < a.size ? x : a)) : pick(ctx.rnd, order);
-    const r = synthesize(rule.plan, t, ctx, { base: b });
-    if (r.ok) return r;
-    reasons.push(r.reason);
-    // The logsource fields may be what the detection contradicts (e.g. another EventID).
-    if (Object.keys(b).length > 0) {
-      const bare = synthesize(rule.plan, t, ctx, {});
-      if (bare.ok) return bare;
+export function realizeTerms(plan: MatchPlan, terms: readonly Term[], base: Event, seed: number, attempts: number): Synthesis {
+  let reason: string | undefined;
+  for (let k = 0; k < attempts && terms.length > 0; k++) {
+    const ctx = realizeContext(seed + k);
+    const term = k === 0 ? terms.reduce((a, x) => (x.size < a.size ? x : a)) : pick(ctx.rnd, terms);
+    for (const b of Object.keys(base).length > 0 ? [base, {}] : [{}]) {
+      const r = synthesize(plan, term, ctx, { base: b, tries: 3 });
+      if (r.ok) return r;
+      reason ??= r.reason;
     }
   }
-  return { ok: false, reason: reasons[0] ?? 'no term could be realised' };
+  return { ok: false, reason: reason ?? 'the condition can never be true, whatever the identifiers' };
+}
+
+/** One witness of the rule (see {@link realizeTerms}). */
+export function synthesizeWitness(rule: SigmaRule, seed: number, mapping: LogsourceMapping | null, base?: Event): Synthesis {
+  return realizeTerms(rule.plan, matchTerms(rule.plan, seededRandom(seed)), base ?? logsourceBase(rule, mapping), seed, 8);
 }

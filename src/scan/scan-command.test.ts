@@ -8,21 +8,10 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
-import type { Io } from '../cli/io.js';
 import { ANY_RULE_ID, fixture, PROC_RULE_ID } from './test-fixture.js';
+import { captureIo } from '../../test/capture-io.js';
 
-function capture(isTty = false): Io & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-    isTty,
-    cwd: process.cwd(),
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
+const capture = (isTty = false) => captureIo({ isTty });
 
 const lines = (text: string): Array<Record<string, unknown>> =>
   text
