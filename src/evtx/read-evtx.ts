@@ -133,6 +133,50 @@ export function* readChunk(buf: Uint8Array, length: number, index: number, fileO
   }
 }
 
+/** A read the file walk asks its driver for: `length` bytes at `position` into `buffer`. */
+interface ReadRequest {
+  kind: 'read';
+  buffer: Buffer;
+  length: number;
+  position: number;
+}
+
+/**
+ * The walk over an open `.evtx` file, shared by the async and sync readers: it yields items and
+ * read requests; the driver answers each request with the number of bytes read (or throws the
+ * I/O error into it).
+ */
+function* walkEvtx(file: string): Generator<EvtxRecord | EvtxWarning | ReadRequest, void, number> {
+  const head = Buffer.alloc(FILE_HEADER_SIZE);
+  let headLength: number;
+  try {
+    headLength = yield { kind: 'read', buffer: head, length: FILE_HEADER_SIZE, position: 0 };
+  } catch (e) {
+    yield unreadable(file, e);
+    return;
+  }
+  const checked = checkHeader(head.subarray(0, headLength), file);
+  if ('kind' in checked) {
+    yield checked;
+    return;
+  }
+  yield* checked.warnings;
+  const chunk = Buffer.alloc(CHUNK_SIZE);
+  for (let index = 0; ; index++) {
+    const offset = checked.start + index * CHUNK_SIZE;
+    let length: number;
+    try {
+      length = yield { kind: 'read', buffer: chunk, length: CHUNK_SIZE, position: offset };
+    } catch (e) {
+      yield unreadable(file, e);
+      return;
+    }
+    if (length === 0) break;
+    yield* readChunk(chunk, length, index, offset, file);
+    if (length < CHUNK_SIZE) break;
+  }
+}
+
 /**
  * Streams the records of an `.evtx` file chunk by chunk (one 64 KiB buffer, never the whole
  * file), with problems as {@link EvtxWarning}s in file order.
@@ -146,33 +190,23 @@ export async function* readEvtx(file: string): AsyncGenerator<EvtxRecord | EvtxW
     return;
   }
   try {
-    const head = Buffer.alloc(FILE_HEADER_SIZE);
-    let headLength: number;
-    try {
-      headLength = (await fh.read(head, 0, FILE_HEADER_SIZE, 0)).bytesRead;
-    } catch (e) {
-      yield unreadable(file, e);
-      return;
-    }
-    const checked = checkHeader(head.subarray(0, headLength), file);
-    if ('kind' in checked) {
-      yield checked;
-      return;
-    }
-    yield* checked.warnings;
-    const chunk = Buffer.alloc(CHUNK_SIZE);
-    for (let index = 0; ; index++) {
-      const offset = checked.start + index * CHUNK_SIZE;
-      let length: number;
-      try {
-        length = (await fh.read(chunk, 0, CHUNK_SIZE, offset)).bytesRead;
-      } catch (e) {
-        yield unreadable(file, e);
-        return;
+    const walk = walkEvtx(file);
+    let step = walk.next();
+    while (step.done !== true) {
+      const item = step.value;
+      if (item.kind !== 'read') {
+        yield item;
+        step = walk.next();
+        continue;
       }
-      if (length === 0) break;
-      yield* readChunk(chunk, length, index, offset, file);
-      if (length < CHUNK_SIZE) break;
+      let n: number;
+      try {
+        n = (await fh.read(item.buffer, 0, item.length, item.position)).bytesRead;
+      } catch (e) {
+        step = walk.throw(e);
+        continue;
+      }
+      step = walk.next(n);
     }
   } finally {
     await fh.close();
@@ -189,33 +223,23 @@ export function* readEvtxSync(file: string): Generator<EvtxRecord | EvtxWarning>
     return;
   }
   try {
-    const head = Buffer.alloc(FILE_HEADER_SIZE);
-    let headLength: number;
-    try {
-      headLength = readSync(fd, head, 0, FILE_HEADER_SIZE, 0);
-    } catch (e) {
-      yield unreadable(file, e);
-      return;
-    }
-    const checked = checkHeader(head.subarray(0, headLength), file);
-    if ('kind' in checked) {
-      yield checked;
-      return;
-    }
-    yield* checked.warnings;
-    const chunk = Buffer.alloc(CHUNK_SIZE);
-    for (let index = 0; ; index++) {
-      const offset = checked.start + index * CHUNK_SIZE;
-      let length: number;
-      try {
-        length = readSync(fd, chunk, 0, CHUNK_SIZE, offset);
-      } catch (e) {
-        yield unreadable(file, e);
-        return;
+    const walk = walkEvtx(file);
+    let step = walk.next();
+    while (step.done !== true) {
+      const item = step.value;
+      if (item.kind !== 'read') {
+        yield item;
+        step = walk.next();
+        continue;
       }
-      if (length === 0) break;
-      yield* readChunk(chunk, length, index, offset, file);
-      if (length < CHUNK_SIZE) break;
+      let n: number;
+      try {
+        n = readSync(fd, item.buffer, 0, item.length, item.position);
+      } catch (e) {
+        step = walk.throw(e);
+        continue;
+      }
+      step = walk.next(n);
     }
   } finally {
     closeSync(fd);
