@@ -25,6 +25,20 @@ function tempDir(): string {
 }
 
 describe('sigmatest eval', () => {
+  it('--dump-js prints each rule\'s generated code with the legend of its data; --verbose reports compilation', async () => {
+    const d = tempDir();
+    writeFileSync(join(d, 'r.yml'), RULE);
+    const dump = capture();
+    expect(await runCli(['eval', join(d, 'r.yml'), '--dump-js'], dump)).toBe(0);
+    expect(dump.stdout()).toContain('return function match(e)');
+    expect(dump.stdout()).toMatch(/\/\/ d\d+ = "\\\\whoami\.exe"/);
+    writeFileSync(join(d, 'e.jsonl'), '{"Image": "C:\\\\x\\\\whoami.exe"}\n');
+    const verbose = capture();
+    expect(await runCli(['eval', join(d, 'r.yml'), '--events', join(d, 'e.jsonl'), '--verbose'], verbose)).toBe(0);
+    expect(verbose.stderr()).toContain('1 of 1 rules compiled, 1 indexed by needles');
+    expect(verbose.stdout()).toContain('"event":0');
+  });
+
   it('prints one JSON line per match, numbering events across files', async () => {
     const d = tempDir();
     writeFileSync(join(d, 'r.yml'), RULE);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readEventFile, readEventFileSync, readEvents, readEventText, readerFor } from './read-events.js';
+import { readEventBatches, readEventFile, readEventFileSync, readEvents, readEventText, readerFor, readLine } from './read-events.js';
 import type { EventRead, EventReadResult } from './read-events.js';
 import { JsonSplitter } from './json-splitter.js';
 import { buildEvtxFile, ChunkWriter, synthValue } from '../evtx/evtx-writer.js';
@@ -463,3 +463,34 @@ describe.skipIf(!HAVE_CORPUS)(
 );
 
 if (!HAVE_CORPUS) console.warn(`read-events.test: ${REGRESSION} not found; corpus tests skipped`);
+
+describe('readEventBatches', () => {
+  it('gives the reads of readEvents, a chunk at a time', async () => {
+    const text = '{"a":1}\n{"b":\n{"c":3}\n\n[1]\n{"d":4}';
+    const f = tempFile(text, '.jsonl');
+    const one: EventRead[] = [];
+    for await (const r of readEvents(f, { chunkSize: 5 })) one.push(r);
+    const batched: unknown[] = [];
+    let batches = 0;
+    for await (const b of readEventBatches(f, { chunkSize: 5 })) {
+      batches++;
+      batched.push(...b);
+    }
+    expect(batched).toEqual(one);
+    expect(batches).toBeLessThan(one.length + 2);
+  });
+
+  it('hands JSON Lines over unparsed with rawLines; readLine reads a broken one like the reader', async () => {
+    const f = tempFile('{"a":1}\n{"b":\n{"c":3}\n', '.jsonl');
+    const items: Array<{ kind: string }> = [];
+    for await (const b of readEventBatches(f, { rawLines: true })) items.push(...b);
+    expect(items).toEqual([
+      { kind: 'line', text: '{"a":1}', file: f, index: 0, line: 1 },
+      { kind: 'line', text: '{"b":', file: f, index: 1, line: 2 },
+      { kind: 'line', text: '{"c":3}', file: f, index: 2, line: 3 },
+    ]);
+    const direct: EventRead[] = [];
+    for await (const r of readEvents(f)) direct.push(r);
+    expect(readLine('{"b":', f, 2, 1)).toEqual([direct[1]]);
+  });
+});
