@@ -16,6 +16,7 @@
  * `EVTX_HEADER_CORRUPT`, `EVTX_CHUNK_CORRUPT` and `EVTX_RECORD_CORRUPT` (see `src/evtx/read-evtx.ts`).
  */
 import { createReadStream, readFileSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { diagnostic, readErrorReason } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { flattenEvent } from './flatten-event.js';
@@ -78,7 +79,7 @@ export interface EventFileReader {
   readSync(file: string): EventReadResult;
 }
 
-const DEFAULT_CHUNK = 64 * 1024;
+const DEFAULT_CHUNK = 1024 * 1024;
 
 /** Turns one splitter item into an {@link EventRead}. */
 function toRead(item: SplitItem, file: string): EventRead {
@@ -164,63 +165,82 @@ export function readLine(text: string, file: string, line: number, index: number
 }
 
 /**
- * The JSON reader's core: the reads of one chunk at a time (one await per 64 KiB, not per event).
- * JSON Lines (the first line is a whole object) is read a line at a time with the native parser
- * (or handed over unparsed with `rawLines`); anything else streams through the splitter.
+ * The JSON reader's core: the reads of one chunk at a time (one await per chunk, not per event).
+ * JSON Lines (the first line is a whole object) is split into lines on the bytes and each line
+ * decoded on its own: lines stay one-byte strings unless they hold non-ASCII text themselves,
+ * which parses faster, and no decoder state is carried. Each line goes to the native parser (or
+ * is handed over unparsed with `rawLines`); anything else streams through the splitter.
  */
 async function* jsonBatches(file: string, options: ReadEventsOptions = {}): AsyncGenerator<Array<EventRead | RawLine>> {
   const splitter = new JsonSplitter();
+  const decoder = new StringDecoder('utf8');
   const highWaterMark = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK);
   let mode: 'undecided' | 'lines' | 'splitter' = 'undecided';
-  let pending = '';
+  /** Undecided: the bytes so far; lines: the bytes after the last newline. */
+  let carry: Buffer | undefined;
   let line = 0;
   let index = 0;
   let out: Array<EventRead | RawLine> = [];
   const fromSplitter = (items: SplitItem[]): void => {
     for (const item of items) out.push(toRead(item, file));
   };
+  const takeLine = (buf: Buffer, start: number, end: number): void => {
+    line++;
+    if (end > start && buf[end - 1] === 13) end--; // CRLF
+    let text = buf.toString('utf8', start, end);
+    if (line === 1 && text.startsWith('\ufeff')) text = text.slice(1);
+    // Most lines start with '{'; only others need the blank-line test.
+    if (text.charCodeAt(0) !== 123 && text.trim() === '') return; // blank lines are not values
+    if (options.rawLines === true) out.push({ kind: 'line', text, file, index: index++, line });
+    else for (const r of readLine(text, file, line, index++)) out.push(r);
+  };
   try {
     // Errors (missing file, directory, I/O) surface from the first read, inside this loop.
-    const stream = createReadStream(file, { encoding: 'utf8', highWaterMark });
-    for await (const chunk of stream) {
+    const stream = createReadStream(file, { highWaterMark });
+    for await (const raw of stream) {
+      let chunk = raw as Buffer;
       if (out.length > 0) {
         yield out;
         out = [];
       }
       if (mode === 'splitter') {
-        fromSplitter(splitter.feed(chunk as string));
+        fromSplitter(splitter.feed(decoder.write(chunk)));
         continue;
       }
-      pending += chunk as string;
-      let nl = pending.indexOf('\n');
       if (mode === 'undecided') {
-        const first = pending.search(/\S/);
-        if (first < 0 || nl < 0 || (first > nl && pending.slice(nl + 1).search(/\S/) < 0)) continue;
-        const firstLineEnd = pending.indexOf('\n', first);
-        if (firstLineEnd < 0) continue;
-        const firstLine = pending.slice(pending.lastIndexOf('\n', first) + 1, firstLineEnd);
-        mode = isObjectLine(firstLine) ? 'lines' : 'splitter';
+        chunk = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
+        carry = undefined;
+        const decided = formatOf(chunk);
+        if (decided === undefined) {
+          carry = chunk;
+          continue;
+        }
+        mode = decided;
         if (mode === 'splitter') {
-          fromSplitter(splitter.feed(pending));
-          pending = '';
+          fromSplitter(splitter.feed(decoder.write(chunk)));
           continue;
         }
       }
       let start = 0;
-      while (nl >= 0) {
-        line++;
-        let text = pending.slice(start, nl);
-        if (text.endsWith('\r')) text = text.slice(0, -1);
-        if (line === 1 && text.startsWith('\ufeff')) text = text.slice(1);
-        // Most lines start with '{'; only others need the blank-line test.
-        if (text.charCodeAt(0) !== 123 && text.trim() === '') {
-          // blank lines are not values
-        } else if (options.rawLines === true) out.push({ kind: 'line', text, file, index: index++, line });
-        else out.push(...readLine(text, file, line, index++));
+      let nl = chunk.indexOf(10);
+      if (carry !== undefined) {
+        // The line begun in the previous chunk.
+        if (nl < 0) {
+          carry = Buffer.concat([carry, chunk]);
+          continue;
+        }
+        const first = Buffer.concat([carry, chunk.subarray(0, nl)]);
+        takeLine(first, 0, first.length);
+        carry = undefined;
         start = nl + 1;
-        nl = pending.indexOf('\n', start);
+        nl = chunk.indexOf(10, start);
       }
-      pending = pending.slice(start);
+      while (nl >= 0) {
+        takeLine(chunk, start, nl);
+        start = nl + 1;
+        nl = chunk.indexOf(10, start);
+      }
+      if (start < chunk.length) carry = Buffer.from(chunk.subarray(start));
     }
   } catch (e) {
     out.push(unreadable(file, e));
@@ -228,12 +248,28 @@ async function* jsonBatches(file: string, options: ReadEventsOptions = {}): Asyn
     return;
   }
   if (mode === 'lines') {
-    if (pending.trim() !== '') out.push(...readLine(pending.replace(/\r$/, '').replace(/^\ufeff/, ''), file, line + 1, index));
+    if (carry !== undefined) takeLine(carry, 0, carry.length);
   } else {
-    if (mode === 'undecided' && pending !== '') fromSplitter(splitter.feed(pending));
+    if (mode === 'undecided' && carry !== undefined) fromSplitter(splitter.feed(decoder.write(carry)));
+    fromSplitter(splitter.feed(decoder.end()));
     fromSplitter(splitter.end());
   }
   if (out.length > 0) yield out;
+}
+
+/**
+ * JSON Lines when the first line holding anything is a whole JSON object, else the splitter;
+ * undefined until the bytes so far show it (that line has ended and something follows it).
+ */
+function formatOf(bytes: Buffer): 'lines' | 'splitter' | undefined {
+  const text = bytes.toString('utf8');
+  const first = text.search(/\S/);
+  const nl = text.indexOf('\n');
+  if (first < 0 || nl < 0 || (first > nl && text.slice(nl + 1).search(/\S/) < 0)) return undefined;
+  const firstLineEnd = text.indexOf('\n', first);
+  if (firstLineEnd < 0) return undefined;
+  const firstLine = text.slice(text.lastIndexOf('\n', first) + 1, firstLineEnd);
+  return isObjectLine(firstLine) ? 'lines' : 'splitter';
 }
 
 /** The JSON reader: streams JSON Lines, arrays, single and concatenated objects. */
