@@ -73,4 +73,41 @@ describe('compilePlan', () => {
     expect(i.compiled).toBe(false);
     expect(i.match({ a: 1 })).toBe(true);
   });
+
+  it('tests long literal lists as one set, with the regex still deciding non-ASCII texts', () => {
+    const names = Array.from({ length: 30 }, (_, i) => `'\\\\lib${i}.dll'`).join(', ');
+    const cmds = Array.from({ length: 20 }, (_, i) => `'-cmd${i} '`).join(', ');
+    const r = rule(`  sel:\n    ImageLoaded|endswith: [${names}, 'x*y']\n  cmd:\n    CommandLine|contains: [${cmds}]\n  eq:\n    User: [a, b, c, d, SKY]\n  condition: sel or cmd or eq`);
+    const c = compiled(r);
+    expect(c.source).toContain('.test(l)');
+    expect(describeCompiled(c)).toContain('endswith any of 30');
+    const events = [
+      { ImageLoaded: 'C:\\Windows\\LIB7.dll' },
+      { ImageLoaded: 'C:\\Windows\\lib7.dll.bak' },
+      { ImageLoaded: 'C:\\x\\ſlib7.dll' },
+      { ImageLoaded: 'C:\\x\\lib1ſ.dll' },
+      { ImageLoaded: 'xzzy' },
+      { CommandLine: 'run -CMD19 now' },
+      { CommandLine: 'run -cmd19now' },
+      { CommandLine: 'é -cmd3 ' },
+      { User: 'ſ\u212Ay' },
+      { User: 'sky' },
+      { User: 'e' },
+    ];
+    for (const e of events) expect(c.match(e), JSON.stringify(e)).toBe(evaluatePlan(r.plan, e).match);
+    expect(c.match({ User: 'ſ\u212Ay' })).toBe(true);
+  });
+
+  it('compares cidr networks as the evaluator does, parsing the address once', () => {
+    const r = rule(`  sel:\n    DestinationIp|cidr: ['10.0.0.0/8', '0.0.0.0/0', '192.168.1.128/25', '::1/128', 'fe80::/10', '2001:db8::/32', '1.2.3.4/32']\n  condition: sel`);
+    const narrow = rule(`  sel:\n    DestinationIp|cidr: ['10.0.0.0/8', '192.168.1.128/25', 'fe80::/10', '1.2.3.4/32', '::/0']\n  condition: sel`);
+    const c = compiled(r);
+    const n = compiled(narrow);
+    for (const ip of ['10.1.2.3', '11.0.0.1', '192.168.1.200', '192.168.1.127', '1.2.3.4', '1.2.3.5', '::1', 'FE80::1', 'fec0::1', '2001:db8::ffff', '2001:db9::', 'x', '255.255.255.255', '0.0.0.0', '01.2.3.4', '::ffff:10.0.0.1']) {
+      expect(c.match({ DestinationIp: ip }), ip).toBe(evaluatePlan(r.plan, { DestinationIp: ip }).match);
+      expect(n.match({ DestinationIp: ip }), ip).toBe(evaluatePlan(narrow.plan, { DestinationIp: ip }).match);
+    }
+    expect(n.match({ DestinationIp: '192.168.1.200' })).toBe(true);
+    expect(n.match({ DestinationIp: '192.168.1.127' })).toBe(false);
+  });
 });

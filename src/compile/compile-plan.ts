@@ -16,6 +16,11 @@ import type { Matcher, MatchPlan, PlanItem, SearchNode } from '../plan/plan.js';
 import { EventView, itemHolds, matcherHolds, planMatches } from '../evaluate/evaluate.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { eventLeaves, numericValue } from '../evaluate/field-access.js';
+import { LiteralSet, MIN_LITERALS } from './literal-set.js';
+import { parseIp } from '../sigma/ip.js';
+import { regexMinLength } from '../sigma/regex.js';
+import type { IpAddress } from '../sigma/ip.js';
+import type { LiteralMode } from './literal-set.js';
 
 export type CompiledMatch = (event: Event) => boolean;
 
@@ -60,6 +65,40 @@ function lowerMemo(v: string): string | null {
   return l;
 }
 
+/** A `cidr` value prepared for comparing parsed addresses: the network's bits above the host part. */
+interface CidrTest {
+  family: 4 | 6;
+  /** Host bits (32 − prefix or 128 − prefix). */
+  shift: number;
+  /** IPv4: the network shifted right by `shift` (0 when shift is 32). */
+  v4: number;
+  v6: bigint;
+}
+
+function cidrTest(m: Extract<Matcher, { kind: 'cidr' }>): CidrTest {
+  const shift = (m.family === 4 ? 32 : 128) - m.prefix;
+  return { family: m.family, shift, v4: shift >= 32 ? 0 : Number(m.network >> BigInt(shift)), v6: m.network >> BigInt(shift) };
+}
+
+/** The last address parsed: a cidr list tests one value against many networks. */
+let lastIpText: string | undefined;
+let lastIp: IpAddress | undefined;
+function ipOf(v: string): IpAddress | undefined {
+  if (v !== lastIpText) {
+    lastIp = parseIp(v);
+    lastIpText = v;
+  }
+  return lastIp;
+}
+
+/** Is `v` an address inside the network? As `ipInNetwork`, with the address parsed once per value. */
+function inCidr(c: CidrTest, v: string): boolean {
+  const ip = ipOf(v);
+  if (ip === undefined || ip.family !== c.family) return false;
+  if (c.family === 6) return ip.value >> BigInt(c.shift) === c.v6;
+  return c.shift >= 32 || Math.floor(Number(ip.value) / 2 ** c.shift) === c.v4;
+}
+
 /** Helpers the generated code calls (passed as `h`, never as text). */
 const HELPERS = {
   /** The reference truth of an item: the slow path. */
@@ -78,6 +117,7 @@ const HELPERS = {
     return matcherHolds(m, [v], new EventView(e));
   },
   num: numericValue,
+  cidr: inCidr,
   /** Does `test` hold for some keyword leaf of the event? */
   anyLeaf: (e: Event, test: (v: string, l: string | null) => boolean): boolean => {
     const { texts, lowers } = leavesOf(e);
@@ -124,16 +164,21 @@ function valueExpr(m: Matcher, em: Emitter, needsLower: { used: boolean }): stri
       needsLower.used = true;
       return `(l !== null ? ${test('l')} : ${re}.test(v))`;
     }
-    case 're':
-      return `${em.ref(m.regex)}.test(v)`;
+    case 're': {
+      // A text shorter than any match skips the regex (`.{1000,}`).
+      const min = regexMinLength(m.source);
+      const test = `${em.ref(m.regex)}.test(v)`;
+      return min > 1 ? `(v.length >= ${em.ref(min)} && ${test})` : test;
+    }
     case 'null':
       return 'false';
     case 'exists':
       return m.value ? 'true' : 'false';
     case 'number':
       return `h.num(v) === ${em.ref(m.value)}`;
-    case 'bool':
     case 'cidr':
+      return `h.cidr(${em.ref(cidrTest(m))}, v)`;
+    case 'bool':
     case 'compare':
       return `h.holds(${em.ref(m)}, v)`;
     case 'fieldref':
@@ -151,12 +196,53 @@ function hasKind(m: Matcher, kinds: ReadonlyArray<Matcher['kind']>): boolean {
   return kinds.includes(m.kind) || (m.kind === 'anyOf' && m.members.some((mm) => hasKind(mm, kinds)));
 }
 
+type StringMatcher = Extract<Matcher, { kind: 'string' }>;
+
+/** A plain case-insensitive ASCII literal: one a {@link LiteralSet} can take. */
+function setLiteral(m: Matcher): m is StringMatcher & { literal: NonNullable<StringMatcher['literal']> } {
+  return m.kind === 'string' && m.literal !== undefined && !m.cased && m.nonAscii !== true;
+}
+
+/**
+ * The expressions of an item's values. In an OR item (any value may hold), long runs of plain
+ * literals of one mode become one {@link LiteralSet} test on the lowercase text; a non-ASCII
+ * text still goes through each value's regex (Unicode folding).
+ */
+function valueExprs(item: PlanItem, em: Emitter, needsLower: { used: boolean }): Array<string | undefined> {
+  if (item.all) return item.values.map((v) => valueExpr(v.matcher, em, needsLower));
+  const leaves: Matcher[] = [];
+  const flatten = (m: Matcher): void => {
+    if (m.kind === 'anyOf') m.members.forEach(flatten);
+    else leaves.push(m);
+  };
+  for (const v of item.values) flatten(v.matcher);
+  const byMode = new Map<LiteralMode, StringMatcher[]>();
+  for (const m of leaves) {
+    if (!setLiteral(m)) continue;
+    const list = byMode.get(m.literal.mode) ?? [];
+    list.push(m);
+    byMode.set(m.literal.mode, list);
+  }
+  const grouped = new Set<Matcher>();
+  const out: Array<string | undefined> = [];
+  for (const [mode, ms] of byMode) {
+    if (ms.length < MIN_LITERALS[mode]) continue;
+    for (const m of ms) grouped.add(m);
+    const set = em.ref(new LiteralSet(mode, ms.map((m) => (m.literal as { text: string }).text)));
+    needsLower.used = true;
+    out.push(`(l !== null ? ${set}.test(l) : (${ms.map((m) => `${em.ref(m)}.regex.test(v)`).join(' || ')}))`);
+  }
+  if (grouped.size === 0) return item.values.map((v) => valueExpr(v.matcher, em, needsLower));
+  for (const m of leaves) if (!grouped.has(m)) out.push(valueExpr(m, em, needsLower));
+  return out;
+}
+
 /** Emits the function of one item; returns its name. */
 function emitItem(item: PlanItem, em: Emitter): string {
   const name = `i${item.id}`;
   const slow = `h.item(${em.ref(item)}, e)`;
   const needsLower = { used: false };
-  const parts = item.values.map((v) => valueExpr(v.matcher, em, needsLower));
+  const parts = valueExprs(item, em, needsLower);
   if (parts.length === 0 || parts.some((p) => p === undefined)) {
     em.functions.push(`function ${name}(e) { return ${slow}; }`);
     return name;
@@ -235,17 +321,17 @@ function conditionExpr(n: ConditionNode, plan: MatchPlan, ids: Map<string, strin
 
 /** Compiles a plan; declines (with the reason) when it cannot, and callers fall back to the evaluator. */
 export function compilePlan(plan: MatchPlan): CompileResult {
-  const em = new Emitter();
-  const ids = new Map<string, string>();
-  plan.identifiers.forEach((ident, i) => {
-    const fn = `s${i}`;
-    ids.set(ident.name, fn);
-    em.functions.push(`function ${fn}(e) { return ${searchExpr(ident.body, em)}; }`);
-  });
-  const cond = conditionExpr(plan.condition, plan, ids);
-  const header = em.data.length === 0 ? '' : `const [${em.data.map((_, i) => `d${i}`).join(', ')}] = d;\n`;
-  const source = `'use strict';\n${header}${em.functions.join('\n')}\nreturn function match(e) { return ${cond}; };\n`;
   try {
+    const em = new Emitter();
+    const ids = new Map<string, string>();
+    plan.identifiers.forEach((ident, i) => {
+      const fn = `s${i}`;
+      ids.set(ident.name, fn);
+      em.functions.push(`function ${fn}(e) { return ${searchExpr(ident.body, em)}; }`);
+    });
+    const cond = conditionExpr(plan.condition, plan, ids);
+    const header = em.data.length === 0 ? '' : `const [${em.data.map((_, i) => `d${i}`).join(', ')}] = d;\n`;
+    const source = `'use strict';\n${header}${em.functions.join('\n')}\nreturn function match(e) { return ${cond}; };\n`;
     const factory = new Function('d', 'h', source) as (d: unknown[], h: typeof HELPERS) => CompiledMatch;
     return { ok: true, compiled: { match: factory(em.data, HELPERS), source, data: em.data } };
   } catch (e) {
@@ -281,6 +367,7 @@ export function describeCompiled(c: CompiledPlan): string {
 }
 
 function describeDatum(v: unknown): string {
+  if (v instanceof LiteralSet) return `${v.mode} any of ${v.literals.length}: ${JSON.stringify(v.literals.slice(0, 3))}${v.literals.length > 3 ? ', ...' : ''}`;
   if (v instanceof RegExp) return `/${v.source}/${v.flags}`.replace(/[\r\n\u2028\u2029]/g, ' ');
   if (typeof v === 'string' || typeof v === 'number') return JSON.stringify(v);
   if (typeof v === 'object' && v !== null && 'path' in v) return `item ${String((v as PlanItem).path)}`;

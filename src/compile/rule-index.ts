@@ -18,7 +18,10 @@ import { planMatcher } from './compile-plan.js';
 import type { CompiledMatch } from './compile-plan.js';
 import { KEYWORDS, MAX_CLAUSES, planClauses } from './needles.js';
 import type { Clauses } from './needles.js';
-import { NeedleAutomaton } from './needle-automaton.js';
+import { automataFor } from './needle-automaton.js';
+import type { NeedleAutomaton } from './needle-automaton.js';
+import { FieldScanner } from './field-scanner.js';
+import type { ScanScratch } from './field-scanner.js';
 
 export interface RuleIndexOptions {
   /** The logsource mapping to apply; null scans every rule against every event ("ignore"). */
@@ -59,8 +62,20 @@ export interface RuleIndexStats {
 }
 
 const MAX_GROUPS = 4096;
+/** At most this many event keys get a remembered scan plan (keys are usually a few hundred). */
+const MAX_SLOTS = 65536;
 /** Marks a field without needles in the automata cache. */
 const NONE: NeedleAutomaton[] = [];
+
+/** How the values of one event key are scanned. */
+interface Slot {
+  /** Null: the key's values meet no needle. */
+  scanner: FieldScanner | null;
+  /** The field has numeric needles: numeric strings are scanned in canonical form too. */
+  numeric: boolean;
+}
+
+type Primitive = string | number | boolean | undefined | null;
 
 export class RuleIndex {
   private readonly entries: Entry[];
@@ -83,6 +98,14 @@ export class RuleIndex {
   private readonly keywordNeedles: FieldNeedles | undefined;
   private readonly automata = new Map<string, NeedleAutomaton[]>();
   private keywordOnly: NeedleAutomaton[] | undefined;
+  private readonly slots = new Map<string, Slot>();
+  private readonly dottedScanners = new Map<string, FieldScanner | null>();
+  private readonly scratch: ScanScratch;
+  /** Scanner of the leaves nested in objects (keyword needles only). */
+  private nestedScanner: FieldScanner | null | undefined;
+  /** Groups by Channel, then EventID, then Provider_Name, for events where all three are primitives. */
+  private readonly fastGroups = new Map<Primitive, Map<Primitive, Map<Primitive, Group>>>();
+  private fastGroupCount = 0;
   /** Dotted field names with needles (resolved through objects, not looked up by key). */
   private readonly dotted: string[] = [];
   /** Fields with numeric needles: their numeric strings are scanned in canonical form too. */
@@ -95,6 +118,7 @@ export class RuleIndex {
     this.interpret = options.interpret === true;
     this.entries = rules.map((rule) => ({ rule, match: undefined, clauses: planClauses(rule.plan) }));
     this.mark = new Int32Array(rules.length * MAX_CLAUSES);
+    this.scratch = { mark: new Int32Array(rules.length * MAX_CLAUSES), epoch: 0 };
     this.ruleMark = new Int32Array(rules.length);
     this.entries.forEach((e, i) => {
       if (e.clauses.some((c) => c.length === 0)) return; // can never match
@@ -149,33 +173,32 @@ export class RuleIndex {
     const { mark } = this;
     // Walk the event's keys (no lookups of absent fields); one pass per value finds field and
     // keyword needles together.
-    const keywordOnly = this.keywordOnlyAutomata();
     for (const key in event) {
-      // Dotted names are resolved below (through objects too); here their values only meet the keywords.
-      const automata = (key.includes('.') ? undefined : this.fieldAutomata(key)) ?? keywordOnly;
-      if (automata === undefined) continue;
+      const slot = this.slotOf(key);
+      const scanner = slot.scanner;
+      if (scanner === null) continue;
       const v = event[key];
       if (typeof v === 'string') {
-        for (const automaton of automata) automaton.scan(v, mark, epoch, found);
+        scanner.scan(v, mark, epoch, found);
         // "0x10", "4.444e3": a numeric string equal to a rule's number shows it only in canonical form.
-        if (this.numeric.has(key) && NUMERIC.test(v)) for (const automaton of automata) automaton.scan(String(Number(v)), mark, epoch, found);
+        if (slot.numeric && NUMERIC.test(v)) scanner.scan(String(Number(v)), mark, epoch, found);
         continue;
       }
       if (typeof v === 'number' || typeof v === 'boolean') {
         // A plain scalar: its text, no array of values to build.
-        const t = renderScalar(v) as string;
-        for (const automaton of automata) automaton.scan(t, mark, epoch, found);
+        scanner.scan(renderScalar(v) as string, mark, epoch, found);
         continue;
       }
-      for (const automaton of automata) scanValues(automaton, resolveField(event, key), mark, epoch, found);
+      scanValues(scanner, resolveField(event, key), mark, epoch, found);
       // Keywords also see the leaves nested in objects.
-      if (keywordOnly !== undefined && typeof v === 'object' && v !== null) {
-        for (const t of eventLeaves(v)) for (const automaton of keywordOnly) automaton.scan(t, mark, epoch, found);
+      if (typeof v === 'object' && v !== null) {
+        const nested = this.nestedLeafScanner();
+        if (nested !== null) for (const t of eventLeaves(v)) nested.scan(t, mark, epoch, found);
       }
     }
     for (const field of this.dotted) {
-      const automata = this.fieldAutomata(field);
-      if (automata !== undefined) for (const automaton of automata) scanValues(automaton, resolveField(event, field), mark, epoch, found);
+      const scanner = this.dottedScanner(field);
+      if (scanner !== null) scanValues(scanner, resolveField(event, field), mark, epoch, found);
     }
     const hits: number[] = [];
     for (const i of g.always) if (this.test(i, event)) hits.push(i);
@@ -194,6 +217,39 @@ export class RuleIndex {
     }
     if (hits.length > 1) hits.sort((a, b) => a - b);
     return hits.map((i) => (this.entries[i] as Entry).rule);
+  }
+
+  /**
+   * How an event key's values are scanned, remembered per key: a key holding a plain field with
+   * needles meets that field's automata (keyword needles included); any other key only the
+   * keyword needles (dotted field names are resolved through objects by {@link dottedScanner}).
+   */
+  private slotOf(key: string): Slot {
+    let slot = this.slots.get(key);
+    if (slot !== undefined) return slot;
+    const automata = (key.includes('.') ? undefined : this.fieldAutomata(key)) ?? this.keywordOnlyAutomata();
+    slot = { scanner: automata === undefined ? null : new FieldScanner(automata, this.scratch), numeric: this.numeric.has(key) };
+    if (this.slots.size < MAX_SLOTS) this.slots.set(key, slot);
+    return slot;
+  }
+
+  /** The scanner of a dotted field with needles (its values resolved through objects). */
+  private dottedScanner(field: string): FieldScanner | null {
+    let scanner = this.dottedScanners.get(field);
+    if (scanner === undefined) {
+      const automata = this.fieldAutomata(field);
+      scanner = automata === undefined ? null : new FieldScanner(automata, this.scratch);
+      this.dottedScanners.set(field, scanner);
+    }
+    return scanner;
+  }
+
+  private nestedLeafScanner(): FieldScanner | null {
+    if (this.nestedScanner === undefined) {
+      const kw = this.keywordOnlyAutomata();
+      this.nestedScanner = kw === undefined ? null : new FieldScanner(kw, this.scratch);
+    }
+    return this.nestedScanner;
   }
 
   /** The automata of a field (its needles and the keyword needles), built on first use. */
@@ -220,6 +276,31 @@ export class RuleIndex {
 
   private groupOf(event: Event): Group {
     if (this.byLogsource === null) return this.groupFor('*', () => this.entries.map((_, i) => i));
+    const channel = event['Channel'];
+    const eventId = event['EventID'];
+    const provider = event['Provider_Name'];
+    if (isPrimitive(channel) && isPrimitive(eventId) && isPrimitive(provider)) {
+      let byId = this.fastGroups.get(channel);
+      if (byId === undefined) this.fastGroups.set(channel, (byId = new Map()));
+      let byProvider = byId.get(eventId);
+      if (byProvider === undefined) byId.set(eventId, (byProvider = new Map()));
+      let g = byProvider.get(provider);
+      if (g === undefined) {
+        if (this.fastGroupCount >= MAX_GROUPS) {
+          this.fastGroups.clear();
+          this.fastGroupCount = 0;
+        }
+        g = this.slowGroupOf(event);
+        byProvider.set(provider, g);
+        this.fastGroupCount++;
+      }
+      return g;
+    }
+    return this.slowGroupOf(event);
+  }
+
+  /** The group by a text key of the three values (any value, objects included). */
+  private slowGroupOf(event: Event): Group {
     const key = `${keyPart(event['Channel'])}|${keyPart(event['EventID'])}|${keyPart(event['Provider_Name'])}`;
     return this.groupFor(key, () => this.byLogsource?.candidates(event) ?? []);
   }
@@ -241,32 +322,19 @@ export class RuleIndex {
   }
 }
 
-/** Automata for needles, split so that each stays within 16-bit states. */
-function automataFor(needles: string[], targets: number[]): NeedleAutomaton[] {
-  const out: NeedleAutomaton[] = [];
-  let start = 0;
-  let chars = 0;
-  for (let i = 0; i <= needles.length; i++) {
-    const n = needles[i];
-    if (i === needles.length || chars + (n?.length ?? 0) >= 0xfff0) {
-      if (i > start) out.push(new NeedleAutomaton(needles.slice(start, i), targets.slice(start, i)));
-      start = i;
-      chars = 0;
-    }
-    chars += n?.length ?? 0;
-  }
-  return out;
-}
-
-function scanValues(automaton: NeedleAutomaton, values: unknown[] | undefined, mark: Int32Array, epoch: number, found: number[]): void {
+function scanValues(scanner: FieldScanner, values: unknown[] | undefined, mark: Int32Array, epoch: number, found: number[]): void {
   if (values === undefined) return;
   for (const x of values) {
     const t = renderScalar(x);
     if (t === undefined) continue;
-    automaton.scan(t, mark, epoch, found);
+    scanner.scan(t, mark, epoch, found);
     // Numbers inside arrays and dotted fields: the canonical form too (cheap, and only for numeric texts).
-    if (typeof x === 'string' && NUMERIC.test(x)) automaton.scan(String(Number(x)), mark, epoch, found);
+    if (typeof x === 'string' && NUMERIC.test(x)) scanner.scan(String(Number(x)), mark, epoch, found);
   }
+}
+
+function isPrimitive(v: unknown): v is Primitive {
+  return v === undefined || v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
 function keyPart(v: unknown): string {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backtrackingRisk, compileSigmaRegex, explicitCase } from './regex.js';
+import { backtrackingRisk, compileSigmaRegex, explicitCase, regexMinLength } from './regex.js';
 import { Worker } from 'node:worker_threads';
 import type { SigmaRule } from './load-rule.js';
 import { errorsOf, fieldRule, fieldRuleErrors, loadDetection, matches } from '../test-helpers.js';
@@ -276,5 +276,36 @@ describe('explicitCase declines what it cannot rewrite exactly', () => {
   });
   it('rewrites plain letters, classes and ranges', () => {
     expect(explicitCase('[a-c]x')).toBe('[a-cA-C][xX]');
+  });
+});
+
+describe('regexMinLength', () => {
+  it('reads a lower bound on the match length', () => {
+    const cases: Array<[string, number]> = [
+      ['.{1000,}', 1000],
+      ['(?i).{5}x+', 6],
+      ['ab|c', 1],
+      ['^a\\d{2,3}$', 3],
+      ['a*b?c{0,4}', 0],
+      ['(abc){3}d', 1],
+      ['[a-z]{4}\\b', 4],
+      ['(a)\\1', 0],
+      ['x{2}?', 2],
+      ['[\\]x]{3}', 3],
+      ['a{', 2],
+    ];
+    for (const [src, n] of cases) expect(regexMinLength(src), src).toBe(n);
+  });
+
+  it('never exceeds the length of a text the regex matches', () => {
+    const piece = fc.constantFrom('a', 'b', '.', '\\d', '[ab]', '(a|bc)', 'x*', 'y+', 'z?', 'q{2}', 'r{1,3}', '^', '$', '\\b', '|', '(?:ab)+');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'x', 'y', 'z', 'q', 'r', '1', ' '), maxLength: 12 }), (parts, text) => {
+        const src = parts.join('');
+        const m = new RegExp(src).exec(text);
+        if (m !== null) expect(m[0].length, `${src} on ${text}`).toBeGreaterThanOrEqual(regexMinLength(src));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -273,3 +273,78 @@ export function compileSigmaRegex(
   if (risk !== undefined) out.risk = risk;
   return out;
 }
+
+/**
+ * A lower bound on the length (UTF-16 code units) of any text a Sigma `re` value matches, read
+ * conservatively from its source: every character, escape, class or `.` consumes one unit;
+ * quantifiers multiply by their minimum; groups, anchors, boundaries and back-references count
+ * nothing; top-level alternatives take the smallest bound. Compiled matchers skip the regex for
+ * shorter texts (`.{1000,}` on a 90-character command line).
+ */
+export function regexMinLength(source: string): number {
+  const src = source.replace(INLINE_FLAGS, '');
+  let best = Infinity;
+  let total = 0;
+  /** The minimum count of the quantifier at `i` (1 when there is none) and where it ends. */
+  const quantifier = (i: number): [number, number] => {
+    const q = src[i];
+    let min = 1;
+    let end = i;
+    if (q === '*' || q === '?') [min, end] = [0, i + 1];
+    else if (q === '+') end = i + 1;
+    else if (q === '{') {
+      const m = /^\{(\d+)(,\d*)?\}/.exec(src.slice(i));
+      if (m) [min, end] = [Number(m[1]), i + m[0].length];
+    }
+    if (end > i && src[end] === '?') end++; // lazy
+    return [min, end];
+  };
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i] as string;
+    let units = 1;
+    let next = i + 1;
+    if (c === '|') {
+      best = Math.min(best, total);
+      total = 0;
+      i++;
+      continue;
+    } else if (c === '^' || c === '$') {
+      units = 0;
+    } else if (c === '\\') {
+      const n = src[i + 1] ?? '';
+      next = i + 2;
+      // Boundaries and back-references may match nothing.
+      if (n === 'b' || n === 'B' || /[1-9]/.test(n)) units = 0;
+      else if (n === 'k' && src[i + 2] === '<') units = 0;
+    } else if (c === '[') {
+      let j = i + 1;
+      if (src[j] === '^') j++;
+      if (src[j] === ']') j++;
+      while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
+      if (j >= src.length) return 0;
+      next = j + 1;
+    } else if (c === '(') {
+      let depth = 0;
+      let j = i;
+      for (; j < src.length; j++) {
+        const d = src[j];
+        if (d === '\\') j++;
+        else if (d === '[') {
+          j++;
+          if (src[j] === '^') j++;
+          if (src[j] === ']') j++;
+          while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
+        } else if (d === '(') depth++;
+        else if (d === ')' && --depth === 0) break;
+      }
+      if (j >= src.length) return 0;
+      units = 0;
+      next = j + 1;
+    }
+    const [min, end] = quantifier(next);
+    total += units * min;
+    i = Math.max(end, next);
+  }
+  return Math.min(best, total);
+}

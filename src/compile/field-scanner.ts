@@ -1,0 +1,77 @@
+/**
+ * The needle scan of one event field: the field's automata (its own needles and the keyword
+ * needles, which every value meets) behind a memo of results per text. Values of a field repeat
+ * a lot in event streams (image paths, users, channels, registry keys), so most texts are looked
+ * up rather than scanned; the memo switches itself off for a field whose texts hardly repeat
+ * (times, GUIDs, most command lines). The memo is per field, not per automaton, because one
+ * automaton (the keyword needles) serves fields of both kinds.
+ */
+import type { NeedleAutomaton } from './needle-automaton.js';
+
+/** Scratch marks shared by the scanners of one index, for collecting a text's hits. */
+export interface ScanScratch {
+  mark: Int32Array;
+  epoch: number;
+}
+
+const NO_HITS = new Int32Array(0);
+/** Texts longer than this are scanned every time (they seldom repeat, and hashing them costs). */
+const MAX_REMEMBERED_TEXT = 512;
+const MAX_REMEMBERED = 4096;
+/** How often the memo's hit rate is checked. */
+const REVIEW_EVERY = 2048;
+
+export class FieldScanner {
+  private memo: Map<string, Int32Array> | undefined = new Map();
+  private hits = 0;
+  private misses = 0;
+  /** The automata's pair test first, while it turns most of this field's texts away. */
+  private prefilter = true;
+  private checks = 0;
+  private passes = 0;
+  private readonly out: number[] = [];
+
+  constructor(
+    private readonly automata: readonly NeedleAutomaton[],
+    private readonly scratch: ScanScratch,
+  ) {}
+
+  /** Adds to `found` every target with a needle in `text` whose `mark` is not yet `epoch` (marking it). */
+  scan(text: string, mark: Int32Array, epoch: number, found: number[]): void {
+    if (this.prefilter && !this.mayHold(text)) return;
+    const memo = this.memo;
+    if (memo === undefined || text.length > MAX_REMEMBERED_TEXT) {
+      for (const a of this.automata) a.run(text, mark, epoch, found);
+      return;
+    }
+    let hits = memo.get(text);
+    if (hits !== undefined) this.hits++;
+    else {
+      this.misses++;
+      const out = this.out;
+      out.length = 0;
+      const e = ++this.scratch.epoch;
+      for (const a of this.automata) a.run(text, this.scratch.mark, e, out);
+      hits = out.length === 0 ? NO_HITS : Int32Array.from(out);
+      if (memo.size < MAX_REMEMBERED) memo.set(text, hits);
+      if ((this.hits + this.misses) % REVIEW_EVERY === 0 && this.hits < this.misses) this.memo = undefined;
+    }
+    for (let j = 0; j < hits.length; j++) {
+      const t = hits[j] as number;
+      if (mark[t] !== epoch) {
+        mark[t] = epoch;
+        found.push(t);
+      }
+    }
+  }
+
+  private mayHold(text: string): boolean {
+    let pass = false;
+    for (const a of this.automata) if (a.mayHold(text)) pass = true;
+    this.checks++;
+    if (pass) this.passes++;
+    // Stop testing where most texts pass anyway.
+    if (this.checks % REVIEW_EVERY === 0 && this.passes * 2 > this.checks) this.prefilter = false;
+    return pass;
+  }
+}

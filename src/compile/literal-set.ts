@@ -1,0 +1,101 @@
+/**
+ * One test for a long list of literals of the same mode, for compiled matchers: "does the
+ * lowercase ASCII text equal / start with / end with / contain any of these?". Sigma lists run to
+ * hundreds of values (`ImageLoaded|endswith` of 400 DLL names, `CommandLine|contains` of 60
+ * cmdlets); testing them one by one costs a call per value. Here:
+ * - eq: a Set;
+ * - startswith / endswith: the text's prefixes (suffixes) are hashed in one pass and looked up
+ *   only at the lengths some literal has, then compared exactly;
+ * - contains: {@link NeedleAutomaton}s over the literals (their pair test first).
+ * Results equal `literals.some((t) => text[mode](t))`; literal-set.test.ts checks that.
+ */
+import { automataFor } from './needle-automaton.js';
+import type { NeedleAutomaton } from './needle-automaton.js';
+
+export type LiteralMode = 'eq' | 'startswith' | 'endswith' | 'contains';
+
+/** From this many literals of one mode on, a compiled item uses a LiteralSet. */
+export const MIN_LITERALS: Record<LiteralMode, number> = { eq: 4, startswith: 6, endswith: 6, contains: 12 };
+
+export class LiteralSet {
+  private readonly exact: Set<string> | undefined;
+  /** startswith/endswith: literals by (hash of their text, length). */
+  private readonly byHash: Map<number, string[]> | undefined;
+  /** startswith/endswith: 1 at the lengths some literal has. */
+  private readonly lengths: Uint8Array | undefined;
+  private readonly maxLength: number = 0;
+  private readonly automata: NeedleAutomaton[] | undefined;
+  /** An empty literal: every text starts with, ends with and contains it. */
+  private readonly always: boolean;
+
+  /** `literals`: lowercase ASCII. */
+  constructor(
+    readonly mode: LiteralMode,
+    readonly literals: readonly string[],
+  ) {
+    this.always = mode !== 'eq' && literals.includes('');
+    const texts = literals.filter((t) => t !== '');
+    if (mode === 'eq') this.exact = new Set(literals);
+    else if (mode === 'contains') this.automata = automataFor(texts, texts.map((_, i) => i));
+    else {
+      this.maxLength = Math.max(0, ...texts.map((t) => t.length));
+      this.lengths = new Uint8Array(this.maxLength + 1);
+      this.byHash = new Map();
+      for (const t of texts) {
+        this.lengths[t.length] = 1;
+        const key = keyOf(mode === 'startswith' ? prefixHash(t, t.length) : suffixHash(t, t.length), t.length);
+        const list = this.byHash.get(key);
+        if (list === undefined) this.byHash.set(key, [t]);
+        else list.push(t);
+      }
+    }
+  }
+
+  /** Does the lowercase text `l` hold one of the literals (in the set's mode)? */
+  test(l: string): boolean {
+    if (this.always) return true;
+    switch (this.mode) {
+      case 'eq':
+        return (this.exact as Set<string>).has(l);
+      case 'contains':
+        for (const a of this.automata as NeedleAutomaton[]) if (a.mayHold(l) && a.anyHit(l)) return true;
+        return false;
+      case 'startswith':
+        return this.ends(l, true);
+      case 'endswith':
+        return this.ends(l, false);
+    }
+  }
+
+  private ends(l: string, start: boolean): boolean {
+    const lengths = this.lengths as Uint8Array;
+    const byHash = this.byHash as Map<number, string[]>;
+    const n = Math.min(l.length, this.maxLength);
+    let h = 0;
+    for (let k = 1; k <= n; k++) {
+      h = (Math.imul(h, 31) + l.charCodeAt(start ? k - 1 : l.length - k)) | 0;
+      if (lengths[k] !== 1) continue;
+      const list = byHash.get(keyOf(h, k));
+      if (list === undefined) continue;
+      for (const t of list) if (start ? l.startsWith(t) : l.endsWith(t)) return true;
+    }
+    return false;
+  }
+}
+
+function prefixHash(t: string, n: number): number {
+  let h = 0;
+  for (let k = 0; k < n; k++) h = (Math.imul(h, 31) + t.charCodeAt(k)) | 0;
+  return h;
+}
+
+/** The hash of the last `n` characters, read from the end (as {@link LiteralSet} reads texts). */
+function suffixHash(t: string, n: number): number {
+  let h = 0;
+  for (let k = 1; k <= n; k++) h = (Math.imul(h, 31) + t.charCodeAt(t.length - k)) | 0;
+  return h;
+}
+
+function keyOf(h: number, length: number): number {
+  return (Math.imul(h, 0x9e3779b1) ^ length) | 0;
+}
