@@ -67,6 +67,23 @@ export function offsetToPos(text: string, offset: number): SourcePos {
   return { line, column: end - lineStart + 1 };
 }
 
+/** The 1-based lines of ascending offsets in `text`, in one pass (many offsetToPos calls rescan). */
+export function offsetsToLines(text: string, offsets: readonly number[]): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let i = 0;
+  for (const offset of offsets) {
+    const end = Math.min(offset, text.length);
+    if (end < i) {
+      lines.push(offsetToPos(text, offset).line);
+      continue;
+    }
+    for (; i < end; i++) if (text.charCodeAt(i) === 10) line++;
+    lines.push(line);
+  }
+  return lines;
+}
+
 /** Thrown only for our own bugs: an impossible branch of a closed union. */
 export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);

@@ -63,46 +63,66 @@ export class NeedleAutomaton {
       }
     }
     this.width = width;
-    // The trie, as per-state child maps, then breadth-first failure links.
-    const children: Array<Map<number, number>> = [new Map()];
-    const outs: Array<Set<number>> = [new Set()];
+    // The trie, written straight into the transition table (0 = no child: the root is nobody's
+    // child), then completed breadth-first: a state's row is still its trie edges when it is
+    // reached, and its failure state's row is already complete.
+    let maxStates = 1;
+    for (const n of needles) maxStates += n.length;
+    if (maxStates > 0x10000) maxStates = 0x10000;
+    let delta = new Uint16Array(maxStates * width);
+    const ownHead = new Int32Array(maxStates).fill(-1);
+    const ownNext = new Int32Array(needles.length);
+    let states = 1;
     needles.forEach((n, i) => {
       let s = 0;
       for (let k = 0; k < n.length; k++) {
-        const a = this.symbols[n.charCodeAt(k)] as number;
-        let next = children[s]?.get(a);
-        if (next === undefined) {
-          next = children.length;
-          children.push(new Map());
-          outs.push(new Set());
-          children[s]?.set(a, next);
+        const at = s * width + (this.symbols[n.charCodeAt(k)] as number);
+        let next = delta[at] as number;
+        if (next === 0) {
+          if (states > 0xffff) throw new Error('too many needle states for one automaton; split the needles');
+          next = states++;
+          delta[at] = next;
         }
         s = next;
       }
-      outs[s]?.add(targetOf[i] as number);
+      ownNext[i] = ownHead[s] as number;
+      ownHead[s] = i;
     });
-    const states = children.length;
     this.states = states;
-    if (states > 0xffff) throw new Error('too many needle states for one automaton; split the needles');
-    const delta = new Uint16Array(states * width);
+    delta = delta.slice(0, states * width);
     const fail = new Int32Array(states);
-    const queue: number[] = [];
-    for (const [a, t] of children[0] ?? []) {
-      delta[a] = t;
-      queue.push(t);
-    }
-    for (let q = 0; q < queue.length; q++) {
-      const s = queue[q] as number;
+    const order = new Int32Array(states);
+    let queued = 1;
+    for (let q = 0; q < queued; q++) {
+      const s = order[q] as number;
       const f = fail[s] as number;
-      for (const t of outs[f] ?? []) outs[s]?.add(t);
       for (let a = 1; a < width; a++) {
-        const child = children[s]?.get(a);
-        if (child !== undefined) {
-          fail[child] = delta[f * width + a] as number;
-          delta[s * width + a] = child;
-          queue.push(child);
-        } else delta[s * width + a] = delta[f * width + a] as number;
+        const at = s * width + a;
+        const child = delta[at] as number;
+        const viaFail = s === 0 ? 0 : (delta[f * width + a] as number);
+        if (child !== 0) {
+          fail[child] = viaFail;
+          order[queued++] = child;
+        } else delta[at] = viaFail;
       }
+    }
+    // Outputs: a state's own needles, then its failure state's outputs (complete: reached earlier).
+    const count = new Int32Array(states);
+    for (let q = 0; q < states; q++) {
+      const s = order[q] as number;
+      let own = 0;
+      for (let i = ownHead[s] as number; i >= 0; i = ownNext[i] as number) own++;
+      count[s] = own + (s === 0 ? 0 : (count[fail[s] as number] as number));
+    }
+    this.outStart = new Int32Array(states + 1);
+    for (let s = 0; s < states; s++) this.outStart[s + 1] = (this.outStart[s] as number) + (count[s] as number);
+    this.targets = new Int32Array(this.outStart[states] as number);
+    for (let q = 1; q < states; q++) {
+      const s = order[q] as number;
+      let k = this.outStart[s] as number;
+      for (let i = ownHead[s] as number; i >= 0; i = ownNext[i] as number) this.targets[k++] = targetOf[i] as number;
+      const f = fail[s] as number;
+      for (let j = this.outStart[f] as number; j < (this.outStart[f + 1] as number); j++) this.targets[k++] = this.targets[j] as number;
     }
     this.delta = delta;
     this.pairs = new Uint8Array(width * width);
@@ -116,16 +136,6 @@ export class NeedleAutomaton {
       for (let k = 2; k < n.length; k++) if (pairRarity(n, k) > pairRarity(n, best)) best = k;
       this.pairs[(this.symbols[n.charCodeAt(best - 1)] as number) * width + (this.symbols[n.charCodeAt(best)] as number)] = 1;
     }
-    this.outStart = new Int32Array(states + 1);
-    let total = 0;
-    for (let s = 0; s < states; s++) {
-      this.outStart[s] = total;
-      total += outs[s]?.size ?? 0;
-    }
-    this.outStart[states] = total;
-    this.targets = new Int32Array(total);
-    let k = 0;
-    for (let s = 0; s < states; s++) for (const t of outs[s] ?? []) this.targets[k++] = t;
   }
 
   /**

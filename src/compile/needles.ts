@@ -224,16 +224,36 @@ function score(s: Needle[]): number {
 
 /**
  * A literal cut to MAX_NEEDLE characters (any piece of a necessary literal is necessary): the
- * last window that is not common Windows text, else the last window.
+ * window with the most characters outside low-information pieces (extensions, common path
+ * parts), not inside common Windows text; the last of equals. `\svchost.exe` gives `\svchost`,
+ * not `host.exe`, which every conhost, dllhost and taskhost event holds.
  */
 function windowOf(text: string): string {
   if (text.length <= MAX_NEEDLE) return text;
+  const low = new Uint8Array(text.length);
+  for (const piece of LOW_INFO) {
+    for (let i = text.indexOf(piece); i >= 0; i = text.indexOf(piece, i + 1)) low.fill(1, i, i + piece.length);
+  }
+  let best = text.slice(text.length - MAX_NEEDLE);
+  let bestScore = -Infinity;
   for (let end = text.length; end >= MAX_NEEDLE; end--) {
     const w = text.slice(end - MAX_NEEDLE, end);
-    if (!isCommon(w)) return w;
+    let score = isCommon(w) ? -MAX_NEEDLE : 0;
+    for (let i = end - MAX_NEEDLE; i < end; i++) if (low[i] === 0) score++;
+    if (score > bestScore) {
+      best = w;
+      bestScore = score;
+    }
   }
-  return text.slice(text.length - MAX_NEEDLE);
+  return best;
 }
+
+/** Pieces of needles that most Windows events hold too: they say little about a window. */
+const LOW_INFO = [
+  '.exe', '.dll', '.sys', 'c:\\', 'windows\\', 'system32\\', 'syswow64\\', 'users\\', 'program files', 'programdata\\',
+  'appdata\\', 'microsoft\\', 'software\\', 'currentversion\\', 'currentcontrolset\\', 'controlset001\\',
+  'services\\', 'system\\', 'hklm\\', 'hkcu\\', 'hku\\', '\\registry\\machine\\', '\\registry\\user\\',
+];
 
 function isCommon(text: string): boolean {
   return COMMON_TEXT.some((t) => t.includes(text));

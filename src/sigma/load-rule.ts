@@ -4,7 +4,7 @@
  * diagnostic (§9). All diagnostics of a file are collected; a broken rule never stops the others.
  */
 import { readFileSync } from 'node:fs';
-import { diagnostic, offsetToPos, hasErrors } from '../diagnostics.js';
+import { diagnostic, offsetToPos, offsetsToLines, hasErrors } from '../diagnostics.js';
 import type { Diagnostic, SourcePos } from '../diagnostics.js';
 import { parseYaml, toPlain, mapGet } from '../yaml/yaml-tree.js';
 import type { YMap, YNode, YScalar } from '../yaml/yaml-tree.js';
@@ -171,7 +171,8 @@ function buildRule(
     ds.push(diagnostic(code, message, at(n ?? root, path), 'warning'));
   };
   const keyLines: Record<string, number> = {};
-  for (const e of root.entries) keyLines[e.key] = offsetToPos(text, e.keyNode.offset).line;
+  const lines = offsetsToLines(text, root.entries.map((e) => e.keyNode.offset));
+  root.entries.forEach((e, i) => (keyLines[e.key] = lines[i] as number));
 
   // Metadata (§1).
   const titleNode = mapGet(root, 'title');
