@@ -42,7 +42,7 @@ function yamlFiles(dir: string): string[] {
   return out;
 }
 
-const CORPUS = '/work/shared/corpus/sigmahq';
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/sigmahq', import.meta.url));
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('fast YAML reader against js-yaml on real files', () => {
