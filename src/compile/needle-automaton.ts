@@ -13,19 +13,22 @@ import type { NON_ASCII } from './needles.js';
  * letters and path punctuation fill GUIDs, times and paths; other letters are rarer.
  */
 function pairRarity(n: string, k: number): number {
-  return charRarity(n.charCodeAt(k - 1)) + charRarity(n.charCodeAt(k)) - (COMMON_PAIRS.has(n.slice(k - 1, k + 1)) ? 4 : 0);
+  const a = n.charCodeAt(k - 1);
+  const b = n.charCodeAt(k);
+  return charRarity(a) + charRarity(b) - (a < 128 && b < 128 && COMMON_PAIRS[a * 128 + b] === 1 ? 4 : 0);
 }
 
-/** Character pairs of words found in most Windows events (channels, paths, accounts). */
-const COMMON_PAIRS = new Set(
-  [
+/** Character pairs (`a * 128 + b`) of words found in most Windows events (channels, paths, accounts). */
+const COMMON_PAIRS = new Uint8Array(128 * 128);
+for (const w of [
     'microsoft-windows-sysmon/operational', 'security-auditing', 'powershell', 'program files',
     'c:\\windows\\system32\\', 'syswow64', 'c:\\users\\', 'appdata\\local\\temp', 'roaming',
     'programdata', 'nt authority\\system', 'network service', 'local service', '.exe', '.dll',
     'desktop-', 'corp.', '.local', '.com', 'service', 'process', 'registry', 'machine', 'software',
     'current', 'version', 'control', 'true', 'false', 'user', 'admin', 'domain', 'logon', 'information',
-  ].flatMap((w) => Array.from({ length: w.length - 1 }, (_, i) => w.slice(i, i + 2))),
-);
+]) {
+  for (let i = 1; i < w.length; i++) COMMON_PAIRS[w.charCodeAt(i - 1) * 128 + w.charCodeAt(i)] = 1;
+}
 
 function charRarity(c: number): number {
   if (c >= 48 && c <= 57) return 0;
@@ -35,14 +38,30 @@ function charRarity(c: number): number {
   return 2;
 }
 
+/** State 0 marks a transition not worked out yet (a zeroed table is all unknown); the root is 1. */
+const ROOT = 1;
+/** States are 16-bit and 0 is reserved. */
+const MAX_STATES = 0xffff;
+
 export class NeedleAutomaton {
   private readonly symbols = new Uint8Array(129);
   private readonly width: number;
-  /** 16-bit states halve the table (cache misses dominate scanning); one type keeps `scan` monomorphic. */
+  /**
+   * Transitions, worked out on first use ({@link next}) and kept: rows of states a text never
+   * reaches are never written, so their memory is never touched (a fresh zeroed table costs
+   * nothing until written). 16-bit states halve the table (cache misses dominate scanning); one
+   * type keeps the loops monomorphic.
+   */
   private readonly delta: Uint16Array;
+  /** The trie: each state's children as a list (first child, next sibling, edge symbol). */
+  private readonly firstChild: Int32Array;
+  private readonly nextSibling: Int32Array;
+  private readonly edgeSymbol: Uint8Array;
+  private readonly fail: Uint16Array;
   /** Outputs of state s: targets[outStart[s] .. outStart[s+1]). */
   private readonly outStart: Int32Array;
   private readonly targets: Int32Array;
+  /** Number of states, the root included. */
   readonly states: number;
   /**
    * A cheap test to run before the automaton: one chosen character pair of every needle
@@ -63,68 +82,67 @@ export class NeedleAutomaton {
       }
     }
     this.width = width;
-    // The trie, written straight into the transition table (0 = no child: the root is nobody's
-    // child), then completed breadth-first: a state's row is still its trie edges when it is
-    // reached, and its failure state's row is already complete.
-    let maxStates = 1;
+    let maxStates = ROOT + 1;
     for (const n of needles) maxStates += n.length;
-    if (maxStates > 0x10000) maxStates = 0x10000;
-    let delta = new Uint16Array(maxStates * width);
+    maxStates = Math.min(maxStates, MAX_STATES + 1);
+    this.delta = new Uint16Array(maxStates * width);
+    this.firstChild = new Int32Array(maxStates);
+    this.nextSibling = new Int32Array(maxStates);
+    this.edgeSymbol = new Uint8Array(maxStates);
+    // The trie; the root's children are also written into its row at once (it is always used).
     const ownHead = new Int32Array(maxStates).fill(-1);
     const ownNext = new Int32Array(needles.length);
-    let states = 1;
+    let last = ROOT;
     needles.forEach((n, i) => {
-      let s = 0;
+      let s = ROOT;
       for (let k = 0; k < n.length; k++) {
-        const at = s * width + (this.symbols[n.charCodeAt(k)] as number);
-        let next = delta[at] as number;
-        if (next === 0) {
-          if (states > 0xffff) throw new Error('too many needle states for one automaton; split the needles');
-          next = states++;
-          delta[at] = next;
+        const a = this.symbols[n.charCodeAt(k)] as number;
+        let child = this.child(s, a);
+        if (child === 0) {
+          if (last >= MAX_STATES) throw new Error('too many needle states for one automaton; split the needles');
+          child = ++last;
+          this.edgeSymbol[child] = a;
+          this.nextSibling[child] = this.firstChild[s] as number;
+          this.firstChild[s] = child;
+          if (s === ROOT) this.delta[ROOT * width + a] = child;
         }
-        s = next;
+        s = child;
       }
       ownNext[i] = ownHead[s] as number;
       ownHead[s] = i;
     });
-    this.states = states;
-    delta = delta.slice(0, states * width);
-    const fail = new Int32Array(states);
-    const order = new Int32Array(states);
+    this.states = last;
+    // Failure links breadth-first (a state's failure state is shallower, so already linked).
+    this.fail = new Uint16Array(last + 1);
+    this.fail[ROOT] = ROOT;
+    const order = new Int32Array(last);
+    order[0] = ROOT;
     let queued = 1;
     for (let q = 0; q < queued; q++) {
       const s = order[q] as number;
-      const f = fail[s] as number;
-      for (let a = 1; a < width; a++) {
-        const at = s * width + a;
-        const child = delta[at] as number;
-        const viaFail = s === 0 ? 0 : (delta[f * width + a] as number);
-        if (child !== 0) {
-          fail[child] = viaFail;
-          order[queued++] = child;
-        } else delta[at] = viaFail;
+      for (let c = this.firstChild[s] as number; c !== 0; c = this.nextSibling[c] as number) {
+        this.fail[c] = s === ROOT ? ROOT : this.next(this.fail[s] as number, this.edgeSymbol[c] as number);
+        order[queued++] = c;
       }
     }
     // Outputs: a state's own needles, then its failure state's outputs (complete: reached earlier).
-    const count = new Int32Array(states);
-    for (let q = 0; q < states; q++) {
+    const count = new Int32Array(last + 1);
+    for (let q = 0; q < queued; q++) {
       const s = order[q] as number;
       let own = 0;
       for (let i = ownHead[s] as number; i >= 0; i = ownNext[i] as number) own++;
-      count[s] = own + (s === 0 ? 0 : (count[fail[s] as number] as number));
+      count[s] = own + (s === ROOT ? 0 : (count[this.fail[s] as number] as number));
     }
-    this.outStart = new Int32Array(states + 1);
-    for (let s = 0; s < states; s++) this.outStart[s + 1] = (this.outStart[s] as number) + (count[s] as number);
-    this.targets = new Int32Array(this.outStart[states] as number);
-    for (let q = 1; q < states; q++) {
+    this.outStart = new Int32Array(last + 2);
+    for (let s = 0; s <= last; s++) this.outStart[s + 1] = (this.outStart[s] as number) + (count[s] as number);
+    this.targets = new Int32Array(this.outStart[last + 1] as number);
+    for (let q = 1; q < queued; q++) {
       const s = order[q] as number;
       let k = this.outStart[s] as number;
       for (let i = ownHead[s] as number; i >= 0; i = ownNext[i] as number) this.targets[k++] = targetOf[i] as number;
-      const f = fail[s] as number;
+      const f = this.fail[s] as number;
       for (let j = this.outStart[f] as number; j < (this.outStart[f + 1] as number); j++) this.targets[k++] = this.targets[j] as number;
     }
-    this.delta = delta;
     this.pairs = new Uint8Array(width * width);
     this.singles = new Uint8Array(width);
     for (const n of needles) {
@@ -136,6 +154,25 @@ export class NeedleAutomaton {
       for (let k = 2; k < n.length; k++) if (pairRarity(n, k) > pairRarity(n, best)) best = k;
       this.pairs[(this.symbols[n.charCodeAt(best - 1)] as number) * width + (this.symbols[n.charCodeAt(best)] as number)] = 1;
     }
+  }
+
+  /** The trie child of `s` on symbol `a`, or 0. */
+  private child(s: number, a: number): number {
+    if (s === ROOT) return this.delta[ROOT * this.width + a] as number;
+    for (let c = this.firstChild[s] as number; c !== 0; c = this.nextSibling[c] as number) if (this.edgeSymbol[c] === a) return c;
+    return 0;
+  }
+
+  /** The transition from state `s` on symbol `a`: the trie edge, else through the failure link; kept. */
+  private next(s: number, a: number): number {
+    const at = s * this.width + a;
+    let t = this.delta[at] as number;
+    if (t === 0) {
+      t = this.child(s, a);
+      if (t === 0) t = s === ROOT ? ROOT : this.next(this.fail[s] as number, a);
+      this.delta[at] = t;
+    }
+    return t;
   }
 
   /**
@@ -168,12 +205,14 @@ export class NeedleAutomaton {
   /** Does any needle occur in `text`? Stops at the first. */
   anyHit(text: string): boolean {
     const { symbols, delta, width, outStart } = this;
-    let s = 0;
+    let s = ROOT;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);
       if (c >= 128) c = foldCode(c);
       else if (c >= 65 && c <= 90) c += 32;
-      s = delta[s * width + (symbols[c < 128 ? c : 128] as number)] as number;
+      const a = symbols[c < 128 ? c : 128] as number;
+      const t = delta[s * width + a] as number;
+      s = t === 0 ? this.next(s, a) : t;
       if ((outStart[s] as number) < (outStart[s + 1] as number)) return true;
     }
     return false;
@@ -182,19 +221,21 @@ export class NeedleAutomaton {
   /** {@link scan} without the pair test. */
   run(text: string, mark: Int32Array, epoch: number, found: number[]): void {
     const { symbols, delta, width, outStart, targets } = this;
-    let s = 0;
+    let s = ROOT;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);
       if (c >= 128) c = foldCode(c);
       else if (c >= 65 && c <= 90) c += 32;
-      s = delta[s * width + (symbols[c < 128 ? c : 128] as number)] as number;
+      const a = symbols[c < 128 ? c : 128] as number;
+      const t = delta[s * width + a] as number;
+      s = t === 0 ? this.next(s, a) : t;
       const o = outStart[s] as number;
       const end = outStart[s + 1] as number;
       for (let j = o; j < end; j++) {
-        const t = targets[j] as number;
-        if (mark[t] !== epoch) {
-          mark[t] = epoch;
-          found.push(t);
+        const target = targets[j] as number;
+        if (mark[target] !== epoch) {
+          mark[target] = epoch;
+          found.push(target);
         }
       }
     }

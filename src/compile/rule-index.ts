@@ -15,6 +15,7 @@ import { LogsourceIndex, safeText } from '../logsource/logsource.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { eventLeaves, NUMERIC, renderScalar, resolveField } from '../evaluate/field-access.js';
 import { planMatcher } from './compile-plan.js';
+import { planMatches } from '../evaluate/evaluate.js';
 import type { CompiledMatch } from './compile-plan.js';
 import { KEYWORDS, MAX_CLAUSES, planClauses } from './needles.js';
 import type { Clauses } from './needles.js';
@@ -28,12 +29,23 @@ export interface RuleIndexOptions {
   mapping: LogsourceMapping | null;
   /** Skip the compiler and use the reference evaluator (for comparisons). */
   interpret?: boolean;
+  /**
+   * A rule is compiled once it has been tried this many times (default {@link COMPILE_AFTER});
+   * before, the reference evaluator decides. Most rules of a large set meet few events, and
+   * generating and compiling their code would cost more than it saves. 0: compile on first use.
+   */
+  compileAfter?: number;
 }
+
+/** See {@link RuleIndexOptions.compileAfter}: about where compiling starts to pay, measured. */
+export const COMPILE_AFTER = 32;
 
 interface Entry {
   rule: SigmaRule;
-  /** Compiled on first use: a scan compiles only the rules its events get near. */
+  /** Compiled once tried often enough: a scan compiles only the rules its events keep meeting. */
   match: CompiledMatch | undefined;
+  /** Times tried before being compiled. */
+  tries: number;
   /** Necessary clauses (at most two); none: always tried. */
   clauses: Clauses;
 }
@@ -90,6 +102,7 @@ export class RuleIndex {
   private epoch = 0;
   private readonly found: number[] = [];
   private readonly interpret: boolean;
+  private readonly compileAfter: number;
   /**
    * Needles by field over all rules (one automaton per field for every kind of event: building
    * them once beats building them per logsource group); keyword needles ride in each.
@@ -116,7 +129,8 @@ export class RuleIndex {
     options: RuleIndexOptions,
   ) {
     this.interpret = options.interpret === true;
-    this.entries = rules.map((rule) => ({ rule, match: undefined, clauses: planClauses(rule.plan) }));
+    this.compileAfter = Math.max(0, options.compileAfter ?? COMPILE_AFTER);
+    this.entries = rules.map((rule) => ({ rule, match: undefined, tries: 0, clauses: planClauses(rule.plan) }));
     this.mark = new Int32Array(rules.length * MAX_CLAUSES);
     this.scratch = { mark: new Int32Array(rules.length * MAX_CLAUSES), epoch: 0 };
     this.ruleMark = new Int32Array(rules.length);
@@ -160,7 +174,9 @@ export class RuleIndex {
 
   private test(i: number, event: Event): boolean {
     const e = this.entries[i] as Entry;
-    e.match ??= planMatcher(e.rule.plan, this.interpret).match;
+    if (e.match !== undefined) return e.match(event);
+    if (e.tries++ < this.compileAfter) return planMatches(e.rule.plan, event);
+    e.match = planMatcher(e.rule.plan, this.interpret).match;
     return e.match(event);
   }
 
