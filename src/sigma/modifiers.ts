@@ -363,23 +363,33 @@ export function needsNonAscii(p: Pattern, cased: boolean): boolean {
   return p.tokens.some((t) => t.t === 'lit' && /[^\x00-\x7f]/.test(cased ? t.s : t.s.replace(/[\u017f\u212a]/g, '')));
 }
 
-function patternMatcher(alts: Pattern[], cased: boolean): Matcher {
-  const ms: Matcher[] = alts.map((pattern) => {
-    // The regex is built on first use: most values are decided by their literal shape.
-    let regex: RegExp | undefined;
-    const m: Matcher = {
-      kind: 'string',
-      pattern,
-      cased,
-      get regex(): RegExp {
-        regex ??= patternRegex(pattern, cased);
-        return regex;
-      },
-    };
+/**
+ * A string matcher whose regex is built on first use: most values are decided by their literal
+ * shape. A class keeps the getter on the prototype: no closure per value, and the objects keep
+ * fast properties (an accessor in each literal object cost ~0.5 KB per value over the corpus).
+ */
+class StringMatcher {
+  readonly kind = 'string';
+  declare literal?: LiteralShape;
+  declare nonAscii?: true;
+  #regex: RegExp | undefined;
+
+  constructor(
+    readonly pattern: Pattern,
+    readonly cased: boolean,
+  ) {
     const shape = literalShape(pattern, cased);
-    if (shape !== undefined) m.literal = shape;
-    if (needsNonAscii(pattern, cased)) m.nonAscii = true;
-    return m;
-  });
+    if (shape !== undefined) this.literal = shape;
+    if (needsNonAscii(pattern, cased)) this.nonAscii = true;
+  }
+
+  get regex(): RegExp {
+    this.#regex ??= patternRegex(this.pattern, this.cased);
+    return this.#regex;
+  }
+}
+
+function patternMatcher(alts: Pattern[], cased: boolean): Matcher {
+  const ms: Matcher[] = alts.map((pattern) => new StringMatcher(pattern, cased));
   return ms.length === 1 ? (ms[0] as Matcher) : { kind: 'anyOf', members: ms };
 }
