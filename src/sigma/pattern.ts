@@ -37,41 +37,56 @@ function pushLit(tokens: PatternToken[], s: string): void {
  * backslash is literal. With `expand`, `%name%` is a placeholder and `\%` a literal `%` (§7.13).
  */
 export function parsePattern(text: string, expand = false): Pattern {
+  // Most values are plain text: one literal token (or none), in an array of exactly that size.
+  if (!SPECIAL.test(text) && !(expand && text.includes('%'))) return { tokens: text === '' ? [] : [{ t: 'lit', s: text }], bytes: false };
   const tokens: PatternToken[] = [];
   let lit = '';
-  const chars = Array.from(text);
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i] as string;
+  // The special characters are ASCII, so code units do (a surrogate pair is copied as it is).
+  let runStart = 0;
+  const flush = (end: number): void => {
+    lit += text.slice(runStart, end);
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
     if (c === '\\') {
-      const n = chars[i + 1];
+      flush(i);
+      const n = text[i + 1];
       if (n === '*' || n === '?' || n === '\\' || (expand && n === '%')) {
         lit += n;
         i++;
       } else lit += '\\';
+      runStart = i + 1;
       continue;
     }
     if (c === '*' || c === '?') {
+      flush(i);
       pushLit(tokens, lit);
       lit = '';
       tokens.push(c === '*' ? { t: 'any' } : { t: 'one' });
+      runStart = i + 1;
       continue;
     }
     if (expand && c === '%') {
-      const end = chars.indexOf('%', i + 1);
-      const name = end > i + 1 ? chars.slice(i + 1, end).join('') : '';
+      const end = text.indexOf('%', i + 1);
+      const name = end > i + 1 ? text.slice(i + 1, end) : '';
       if (end > i + 1 && /^[A-Za-z0-9_.-]+$/.test(name)) {
+        flush(i);
         pushLit(tokens, lit);
         lit = '';
         tokens.push({ t: 'ph', name });
         i = end;
+        runStart = i + 1;
         continue;
       }
     }
-    lit += c;
   }
+  flush(text.length);
   pushLit(tokens, lit);
-  return { tokens, bytes: false };
+  return { tokens: tokens.slice(), bytes: false };
 }
+
+/** Characters that make a value more than one literal: escapes and wildcards. */
+const SPECIAL = /[\\*?]/;
 
 /** A pattern that is exactly the given literal text. */
 export function literalPattern(text: string): Pattern {
@@ -86,9 +101,15 @@ export function hasWildcards(p: Pattern): boolean {
 
 /** `contains` / `startswith` / `endswith` (§7.1): a real wildcard unless one is already there. */
 export function addWildcards(p: Pattern, start: boolean, end: boolean): Pattern {
-  const tokens = [...p.tokens];
-  if (start && tokens[0]?.t !== 'any') tokens.unshift({ t: 'any' });
-  if (end && tokens[tokens.length - 1]?.t !== 'any') tokens.push({ t: 'any' });
+  const t = p.tokens;
+  const head = start && t[0]?.t !== 'any';
+  const tail = end && t[t.length - 1]?.t !== 'any';
+  // Built at its final size: patterns live as long as their rules.
+  const tokens = new Array<PatternToken>(t.length + (head ? 1 : 0) + (tail ? 1 : 0));
+  let k = 0;
+  if (head) tokens[k++] = { t: 'any' };
+  for (const tok of t) tokens[k++] = tok;
+  if (tail) tokens[k] = { t: 'any' };
   return { tokens, bytes: p.bytes };
 }
 
