@@ -78,7 +78,8 @@ export function offsetsToLines(text: string, offsets: readonly number[]): number
       lines.push(offsetToPos(text, offset).line);
       continue;
     }
-    for (; i < end; i++) if (text.charCodeAt(i) === 10) line++;
+    for (let nl = text.indexOf('\n', i); nl >= 0 && nl < end; nl = text.indexOf('\n', nl + 1)) line++;
+    i = end;
     lines.push(line);
   }
   return lines;

@@ -100,6 +100,30 @@ export function loadRuleFile(file: string, options: LoadOptions = {}): LoadedFil
   return loadRuleText(text, file, options);
 }
 
+/**
+ * The plain form of a rule's mapping. `detection`, most of it and read by few, is converted when
+ * first read (the property then becomes a plain value).
+ */
+function plainRule(root: YMap): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const e of root.entries) {
+    if (e.key !== 'detection') {
+      o[e.key] = toPlain(e.value);
+      continue;
+    }
+    Object.defineProperty(o, e.key, {
+      enumerable: true,
+      configurable: true,
+      get(): unknown {
+        const value = toPlain(e.value);
+        Object.defineProperty(o, e.key, { value, writable: true, enumerable: true, configurable: true });
+        return value;
+      },
+    });
+  }
+  return o;
+}
+
 /** Loads every document of a YAML text. */
 export function loadRuleText(text: string, file: string, options: LoadOptions = {}): LoadedFile {
   const out: LoadedFile = { file, rules: [], invalid: [], others: [], diagnostics: [] };
@@ -119,7 +143,7 @@ export function loadRuleText(text: string, file: string, options: LoadOptions = 
       return;
     }
     const root = doc.root;
-    const raw = toPlain(root) as Record<string, unknown>;
+    const raw = plainRule(root);
     if (mapGet(root, 'correlation') !== undefined || mapGet(root, 'filter') !== undefined) {
       const meta: SigmaMetaDocument = {
         kind: mapGet(root, 'correlation') !== undefined ? 'correlation' : 'filter',
