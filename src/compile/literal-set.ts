@@ -18,21 +18,26 @@ export type LiteralMode = 'eq' | 'startswith' | 'endswith' | 'contains';
 export const MIN_LITERALS: Record<LiteralMode, number> = { eq: 4, startswith: 6, endswith: 6, contains: 12 };
 
 export class LiteralSet {
-  private readonly exact: Set<string> | undefined;
+  private built = false;
+  private exact: Set<string> | undefined;
   /** startswith/endswith: literals by (hash of their text, length). */
-  private readonly byHash: Map<number, string[]> | undefined;
+  private byHash: Map<number, string[]> | undefined;
   /** startswith/endswith: 1 at the lengths some literal has. */
-  private readonly lengths: Uint8Array | undefined;
-  private readonly maxLength: number = 0;
-  private readonly automata: NeedleAutomaton[] | undefined;
+  private lengths: Uint8Array | undefined;
+  private maxLength = 0;
+  private automata: NeedleAutomaton[] | undefined;
   /** An empty literal: every text starts with, ends with and contains it. */
-  private readonly always: boolean;
+  private always = false;
 
-  /** `literals`: lowercase ASCII. */
+  /** `literals`: lowercase ASCII. The lookup structures are built on the first test. */
   constructor(
     readonly mode: LiteralMode,
     readonly literals: readonly string[],
-  ) {
+  ) {}
+
+  private build(): void {
+    const { mode, literals } = this;
+    this.built = true;
     this.always = mode !== 'eq' && literals.includes('');
     const texts = literals.filter((t) => t !== '');
     if (mode === 'eq') this.exact = new Set(literals);
@@ -53,6 +58,7 @@ export class LiteralSet {
 
   /** Does the lowercase text `l` hold one of the literals (in the set's mode)? */
   test(l: string): boolean {
+    if (!this.built) this.build();
     if (this.always) return true;
     switch (this.mode) {
       case 'eq':

@@ -230,23 +230,39 @@ function score(s: Needle[]): number {
  */
 function windowOf(text: string): string {
   if (text.length <= MAX_NEEDLE) return text;
-  const low = new Uint8Array(text.length);
-  for (const piece of LOW_INFO) {
-    for (let i = text.indexOf(piece); i >= 0; i = text.indexOf(piece, i + 1)) low.fill(1, i, i + piece.length);
-  }
-  let best = text.slice(text.length - MAX_NEEDLE);
-  let bestScore = -Infinity;
-  for (let end = text.length; end >= MAX_NEEDLE; end--) {
-    const w = text.slice(end - MAX_NEEDLE, end);
-    let score = isCommon(w) ? -MAX_NEEDLE : 0;
-    for (let i = end - MAX_NEEDLE; i < end; i++) if (low[i] === 0) score++;
-    if (score > bestScore) {
-      best = w;
-      bestScore = score;
+  // Informative characters (outside low-information pieces) before each position.
+  if (scratch.length < text.length + 1) scratch = new Int32Array(2 * text.length + 2);
+  const before = scratch;
+  before.fill(1, 0, text.length);
+  if (LOW_INFO_HINT.test(text)) {
+    for (const piece of LOW_INFO) {
+      for (let i = text.indexOf(piece); i >= 0; i = text.indexOf(piece, i + 1)) before.fill(0, i, i + piece.length);
     }
   }
-  return best;
+  let sum = 0;
+  for (let i = 0; i < text.length; i++) {
+    const here = before[i] as number;
+    before[i] = sum;
+    sum += here;
+  }
+  before[text.length] = sum;
+  let best: string | undefined;
+  let bestScore = -1;
+  for (let end = text.length; end >= MAX_NEEDLE; end--) {
+    const score = (before[end] as number) - (before[end - MAX_NEEDLE] as number);
+    if (score <= bestScore) continue;
+    const w = text.slice(end - MAX_NEEDLE, end);
+    if (isCommon(w)) continue;
+    best = w;
+    bestScore = score;
+    if (score === MAX_NEEDLE) break;
+  }
+  return best ?? text.slice(text.length - MAX_NEEDLE);
 }
+
+let scratch = new Int32Array(256);
+/** Every low-information piece holds one of these characters. */
+const LOW_INFO_HINT = /[.\\: ]/;
 
 /** Pieces of needles that most Windows events hold too: they say little about a window. */
 const LOW_INFO = [
