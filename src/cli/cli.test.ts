@@ -31,7 +31,7 @@ describe('sigmatest eval', () => {
     const dump = capture();
     expect(await runCli(['eval', join(d, 'r.yml'), '--dump-js'], dump)).toBe(0);
     expect(dump.stdout()).toContain('return function match(e)');
-    expect(dump.stdout()).toMatch(/\/\/ d\d+ = "\\\\whoami\.exe"/);
+    expect(dump.stdout()).toMatch(/\/\/ d\[\d+\] = "\\\\whoami\.exe"/);
     writeFileSync(join(d, 'e.jsonl'), '{"Image": "C:\\\\x\\\\whoami.exe"}\n');
     const verbose = capture();
     expect(await runCli(['eval', join(d, 'r.yml'), '--events', join(d, 'e.jsonl'), '--verbose'], verbose)).toBe(0);

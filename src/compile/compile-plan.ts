@@ -5,7 +5,7 @@
  * needles through `===`/`includes`/`startsWith`/`endsWith`, or the value's regex.
  *
  * Safety: no rule data is ever written into the source. Field names, needles, regexes and
- * numbers are passed by reference in the data array `d` and named `d0`, `d1`, ... in the code;
+ * numbers are passed by reference in the data array `d` and read as `d[0]`, `d[1]`, ... in the code;
  * the source holds only generated names and operators. Everything the fast path does not
  * handle (an absent, non-string or multi-valued field, dotted paths, keywords, `fieldref`)
  * calls the reference evaluator's item function, so the compiled function is the reference
@@ -28,7 +28,7 @@ export interface CompiledPlan {
   match: CompiledMatch;
   /** The generated function body (for `--dump-js`). */
   source: string;
-  /** The values `d0`, `d1`, ... of the source refer to. */
+  /** The values `d[0]`, `d[1]`, ... of the source refer to. */
   data: unknown[];
 }
 
@@ -136,7 +136,7 @@ class Emitter {
   ref(value: unknown): string {
     let name = this.refs.get(value);
     if (name === undefined) {
-      name = `d${this.data.length}`;
+      name = `d[${this.data.length}]`;
       this.data.push(value);
       this.refs.set(value, name);
     }
@@ -330,8 +330,7 @@ export function compilePlan(plan: MatchPlan): CompileResult {
       em.functions.push(`function ${fn}(e) { return ${searchExpr(ident.body, em)}; }`);
     });
     const cond = conditionExpr(plan.condition, plan, ids);
-    const header = em.data.length === 0 ? '' : `const [${em.data.map((_, i) => `d${i}`).join(', ')}] = d;\n`;
-    const source = `'use strict';\n${header}${em.functions.join('\n')}\nreturn function match(e) { return ${cond}; };\n`;
+    const source = `'use strict';\n${em.functions.join('\n')}\nreturn function match(e) { return ${cond}; };\n`;
     const factory = new Function('d', 'h', source) as (d: unknown[], h: typeof HELPERS) => CompiledMatch;
     return { ok: true, compiled: { match: factory(em.data, HELPERS), source, data: em.data } };
   } catch (e) {
@@ -362,7 +361,7 @@ const matcherCache = new WeakMap<MatchPlan, PlanMatcher>();
 
 /** The generated source with a legend of its data, for `--dump-js`. */
 export function describeCompiled(c: CompiledPlan): string {
-  const legend = c.data.map((v, i) => `// d${i} = ${describeDatum(v)}`);
+  const legend = c.data.map((v, i) => `// d[${i}] = ${describeDatum(v)}`);
   return `${legend.join('\n')}\n${c.source}`;
 }
 
