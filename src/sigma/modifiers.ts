@@ -342,6 +342,8 @@ const ASCII = /^[\x00-\x7f]*$/;
 /** The literal shape of a pattern, when it has one (see LiteralShape). */
 export function literalShape(p: Pattern, cased: boolean): LiteralShape | undefined {
   const t = p.tokens;
+  // A lone wildcard matches everything: containing the empty text.
+  if (t.length === 1 && t[0]?.t === 'any' && !p.bytes) return { mode: 'contains', text: '' };
   const lead = t[0]?.t === 'any' ? 1 : 0;
   const trail = t.length > lead && t[t.length - 1]?.t === 'any' ? 1 : 0;
   const middle = t.slice(lead, t.length - trail);

@@ -12,6 +12,7 @@ import {
 } from './pattern.js';
 import type { Pattern, PatternToken } from './pattern.js';
 import type { Matcher } from '../plan/plan.js';
+import { literalShape } from './modifiers.js';
 import { compileDetection, fieldRule, fieldRuleErrors, matches } from '../test-helpers.js';
 
 const lit = (s: string): PatternToken => ({ t: 'lit', s });
@@ -422,5 +423,16 @@ describe('patternDisplay', () => {
       const p = parsePattern(src);
       expect(parsePattern(patternDisplay(p))).toEqual(p);
     }
+  });
+});
+
+describe('addWildcards on short patterns', () => {
+  it('gives an empty contains value one wildcard, and a lone wildcard the literal shape contains ""', () => {
+    expect(addWildcards(parsePattern(''), true, true).tokens).toEqual([{ t: 'any' }]);
+    expect(addWildcards(parsePattern(''), false, true).tokens).toEqual([{ t: 'any' }]);
+    expect(addWildcards(parsePattern('a'), true, true).tokens).toEqual([{ t: 'any' }, { t: 'lit', s: 'a' }, { t: 'any' }]);
+    expect(addWildcards(parsePattern('*a'), true, false).tokens).toEqual([{ t: 'any' }, { t: 'lit', s: 'a' }]);
+    expect(literalShape(parsePattern('*'), false)).toEqual({ mode: 'contains', text: '' });
+    expect(literalShape(parsePattern('*A'), false)).toEqual({ mode: 'endswith', text: 'a' });
   });
 });

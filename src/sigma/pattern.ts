@@ -103,7 +103,8 @@ export function hasWildcards(p: Pattern): boolean {
 export function addWildcards(p: Pattern, start: boolean, end: boolean): Pattern {
   const t = p.tokens;
   const head = start && t[0]?.t !== 'any';
-  const tail = end && t[t.length - 1]?.t !== 'any';
+  // An empty pattern given a leading wildcard already ends with it.
+  const tail = end && (t.length === 0 ? !head : t[t.length - 1]?.t !== 'any');
   // Built at its final size: patterns live as long as their rules.
   const tokens = new Array<PatternToken>(t.length + (head ? 1 : 0) + (tail ? 1 : 0));
   let k = 0;
