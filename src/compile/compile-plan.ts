@@ -2,7 +2,8 @@
  * Compiles a match plan into a specialised JavaScript function, the way schema validators
  * compile schemas: the plan's structure (condition, identifiers, items, value lists) becomes
  * straight-line code, and the common case (the field is a string) runs precomputed lowercased
- * needles through `===`/`includes`/`startsWith`/`endsWith`, or the value's regex.
+ * needles through `===`/`includes`/`startsWith`/`endsWith` on the folded text (case-fold.ts),
+ * and the value's regex only where a pattern needs one (inner wildcards, non-ASCII values).
  *
  * Safety: no rule data is ever written into the source. Field names, needles, regexes and
  * numbers are passed by reference in the data array `d` and read as `d[0]`, `d[1]`, ... in the code;
@@ -19,6 +20,7 @@ import { eventLeaves, numericValue } from '../evaluate/field-access.js';
 import { LiteralSet, MIN_LITERALS } from './literal-set.js';
 import { parseIp } from '../sigma/ip.js';
 import { regexMinLength } from '../sigma/regex.js';
+import { foldText, isAscii } from '../sigma/case-fold.js';
 import type { IpAddress } from '../sigma/ip.js';
 import type { LiteralMode } from './literal-set.js';
 
@@ -37,28 +39,29 @@ export type CompileResult = { ok: true; compiled: CompiledPlan } | { ok: false; 
 const NO_VALUES = new EventView({});
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
-/** The keyword leaves of an event (§6) with their lowercase forms (null when not ASCII), per event. */
-const leafCache = new WeakMap<Event, { texts: string[]; lowers: Array<string | null> }>();
-function leavesOf(e: Event): { texts: string[]; lowers: Array<string | null> } {
+/** The keyword leaves of an event (§6) with their folded forms ({@link foldText}), per event. */
+const leafCache = new WeakMap<Event, { texts: string[]; lowers: string[] }>();
+function leavesOf(e: Event): { texts: string[]; lowers: string[] } {
   let c = leafCache.get(e);
   if (c === undefined) {
     const texts = eventLeaves(e);
-    c = { texts, lowers: texts.map((t) => (ASCII_ONLY.test(t) ? t.toLowerCase() : null)) };
+    c = { texts, lowers: texts.map(foldText) };
     leafCache.set(e, c);
   }
   return c;
 }
 
 /**
- * The lowercase of an ASCII text, else null; the last few answers are kept, since the rules
- * tried on one event ask for the same field values again and again.
+ * The folded text ({@link foldText}: what ASCII literals compare with case-insensitively); the
+ * last few answers are kept, since the rules tried on one event ask for the same field values
+ * again and again.
  */
 const memoKeys: string[] = ['', '', '', ''];
-const memoVals: Array<string | null> = ['', '', '', ''];
+const memoVals: string[] = ['', '', '', ''];
 let memoNext = 0;
-function lowerMemo(v: string): string | null {
-  for (let i = 0; i < 4; i++) if (memoKeys[i] === v) return memoVals[i] as string | null;
-  const l = ASCII_ONLY.test(v) ? v.toLowerCase() : null;
+function lowerMemo(v: string): string {
+  for (let i = 0; i < 4; i++) if (memoKeys[i] === v) return memoVals[i] as string;
+  const l = foldText(v);
   memoKeys[memoNext] = v;
   memoVals[memoNext] = l;
   memoNext = (memoNext + 1) & 3;
@@ -106,6 +109,7 @@ const HELPERS = {
   /** The reference truth of one matcher on one string value. */
   holds: (m: Matcher, v: string): boolean => matcherHolds(m, [v], NO_VALUES),
   lower: lowerMemo,
+  ascii: isAscii,
   /** `fieldref` on a string value: both sides plain ASCII strings compare directly, else the reference. */
   fieldref: (m: Extract<Matcher, { kind: 'fieldref' }>, v: string, e: Event): boolean => {
     const o = e[m.field];
@@ -119,9 +123,9 @@ const HELPERS = {
   num: numericValue,
   cidr: inCidr,
   /** Does `test` hold for some keyword leaf of the event? */
-  anyLeaf: (e: Event, test: (v: string, l: string | null) => boolean): boolean => {
+  anyLeaf: (e: Event, test: (v: string, l: string) => boolean): boolean => {
     const { texts, lowers } = leavesOf(e);
-    for (let i = 0; i < texts.length; i++) if (test(texts[i] as string, lowers[i] ?? null)) return true;
+    for (let i = 0; i < texts.length; i++) if (test(texts[i] as string, lowers[i] as string)) return true;
     return false;
   },
 };
@@ -146,23 +150,23 @@ class Emitter {
 
 const LITERAL_OP = { eq: '===', contains: 'includes', startswith: 'startsWith', endswith: 'endsWith' } as const;
 
-/** A boolean expression for matcher `m` on the string `v` (with `l` its lowercase or null). */
+/** A boolean expression for matcher `m` on the string `v` (with `l` its folded form, foldText). */
 function valueExpr(m: Matcher, em: Emitter, needsLower: { used: boolean }): string | undefined {
   switch (m.kind) {
     case 'string': {
       // The matcher, not its regex: the regex is built only if a text needs it.
       const re = `${em.ref(m)}.regex`;
       const lit = m.literal;
-      if (m.nonAscii === true) {
-        needsLower.used = true;
-        return `(l === null && ${re}.test(v))`;
+      if (lit === undefined) {
+        // A text of ASCII only never holds a value that needs a character outside ASCII.
+        return m.nonAscii === true ? `(!h.ascii(v) && ${re}.test(v))` : `${re}.test(v)`;
       }
-      if (lit === undefined) return `${re}.test(v)`;
       const t = em.ref(lit.text);
       const test = (x: string): string => (lit.mode === 'eq' ? `${x} === ${t}` : `${x}.${LITERAL_OP[lit.mode]}(${t})`);
       if (m.cased) return test('v');
+      // A literal compares with the folded text, whatever the text holds (case-fold.ts).
       needsLower.used = true;
-      return `(l !== null ? ${test('l')} : ${re}.test(v))`;
+      return test('l');
     }
     case 're': {
       // A text shorter than any match skips the regex (`.{1000,}`).
@@ -205,8 +209,7 @@ function setLiteral(m: Matcher): m is StringMatcher & { literal: NonNullable<Str
 
 /**
  * The expressions of an item's values. In an OR item (any value may hold), long runs of plain
- * literals of one mode become one {@link LiteralSet} test on the lowercase text; a non-ASCII
- * text still goes through each value's regex (Unicode folding).
+ * literals of one mode become one {@link LiteralSet} test on the folded text.
  */
 function valueExprs(item: PlanItem, em: Emitter, needsLower: { used: boolean }): Array<string | undefined> {
   if (item.all) return item.values.map((v) => valueExpr(v.matcher, em, needsLower));
@@ -230,7 +233,7 @@ function valueExprs(item: PlanItem, em: Emitter, needsLower: { used: boolean }):
     for (const m of ms) grouped.add(m);
     const set = em.ref(new LiteralSet(mode, ms.map((m) => (m.literal as { text: string }).text)));
     needsLower.used = true;
-    out.push(`(l !== null ? ${set}.test(l) : (${ms.map((m) => `${em.ref(m)}.regex.test(v)`).join(' || ')}))`);
+    out.push(`${set}.test(l)`);
   }
   if (grouped.size === 0) return item.values.map((v) => valueExpr(v.matcher, em, needsLower));
   for (const m of leaves) if (!grouped.has(m)) out.push(valueExpr(m, em, needsLower));

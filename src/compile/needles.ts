@@ -39,13 +39,7 @@ export const NON_ASCII = '\u0080';
 /** Needles longer than this are cut to their last MAX_NEEDLE characters (still necessary). */
 export const MAX_NEEDLE = 8;
 
-/** The character code a text character is compared as: lowercase ASCII, or itself. */
-export function foldCode(c: number): number {
-  if (c >= 65 && c <= 90) return c + 32;
-  if (c === 0x17f) return 115; // ſ
-  if (c === 0x212a) return 107; // Kelvin sign
-  return c;
-}
+export { foldCode } from '../sigma/case-fold.js';
 
 const ASCII_RUN = /[\x00-\x7f]+/g;
 

@@ -37,6 +37,15 @@ export interface RuleIndexOptions {
   compileAfter?: number;
 }
 
+/** Rules with more values than this are compiled on first use (see the constructor). */
+const LONG_RULE = 64;
+
+function valueCount(rule: SigmaRule): number {
+  let n = 0;
+  for (const item of rule.plan.items) n += item.values.length;
+  return n;
+}
+
 /** See {@link RuleIndexOptions.compileAfter}: about where compiling starts to pay, measured. */
 export const COMPILE_AFTER = 32;
 
@@ -130,7 +139,9 @@ export class RuleIndex {
   ) {
     this.interpret = options.interpret === true;
     this.compileAfter = Math.max(0, options.compileAfter ?? COMPILE_AFTER);
-    this.entries = rules.map((rule) => ({ rule, match: undefined, tries: 0, clauses: planClauses(rule.plan) }));
+    // A rule with long value lists is compiled on first use: the evaluator tests its values one
+    // by one, the compiled code as sets.
+    this.entries = rules.map((rule) => ({ rule, match: undefined, tries: valueCount(rule) > LONG_RULE ? this.compileAfter : 0, clauses: planClauses(rule.plan) }));
     this.mark = new Int32Array(rules.length * MAX_CLAUSES);
     this.scratch = { mark: new Int32Array(rules.length * MAX_CLAUSES), epoch: 0 };
     this.ruleMark = new Int32Array(rules.length);

@@ -10,6 +10,7 @@ import { eventLeaves, numericValue, renderScalar, resolveField } from './field-a
 import { ipInNetwork } from '../sigma/ip.js';
 import { timestampPart } from '../sigma/timestamp.js';
 import { escapeRegex } from '../sigma/pattern.js';
+import { foldText, isAscii } from '../sigma/case-fold.js';
 
 export type Event = Record<string, unknown>;
 
@@ -37,8 +38,6 @@ export interface Trace {
   stages: StageTrace[];
 }
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
-
 /**
  * One event as the evaluator sees it, shared by every rule evaluated on it: field lookups, the
  * keyword leaves and lowercased ASCII texts are computed once per event, not once per rule.
@@ -46,7 +45,7 @@ const ASCII_ONLY = /^[\x00-\x7f]*$/;
 export class EventView {
   private leaves: string[] | undefined;
   private readonly fields = new Map<string, unknown[] | undefined>();
-  private readonly lowered = new Map<string, string | null>();
+  private readonly folded = new Map<string, string>();
   constructor(readonly event: Event) {}
   field(name: string): unknown[] | undefined {
     if (this.fields.has(name)) return this.fields.get(name);
@@ -58,12 +57,12 @@ export class EventView {
     this.leaves ??= eventLeaves(this.event);
     return this.leaves;
   }
-  /** The text lowercased when it is pure ASCII (where that equals Unicode case folding), else null. */
-  lowerAscii(text: string): string | null {
-    let l = this.lowered.get(text);
+  /** The text as ASCII literals compare with it case-insensitively ({@link foldText}). */
+  fold(text: string): string {
+    let l = this.folded.get(text);
     if (l === undefined) {
-      l = ASCII_ONLY.test(text) ? text.toLowerCase() : null;
-      this.lowered.set(text, l);
+      l = foldText(text);
+      this.folded.set(text, l);
     }
     return l;
   }
@@ -82,21 +81,20 @@ function textTest(re: RegExp, v: unknown): boolean {
 function stringTest(m: Extract<Matcher, { kind: 'string' }>, v: unknown, view: EventView): boolean {
   const t = renderScalar(v);
   if (t === undefined) return false;
-  if (m.nonAscii === true && view.lowerAscii(t) !== null) return false;
+  if (m.nonAscii === true && isAscii(t)) return false;
   const lit = m.literal;
   if (lit !== undefined) {
-    const x = m.cased ? t : view.lowerAscii(t);
-    if (x !== null) {
-      switch (lit.mode) {
-        case 'eq':
-          return x === lit.text;
-        case 'contains':
-          return x.includes(lit.text);
-        case 'startswith':
-          return x.startsWith(lit.text);
-        case 'endswith':
-          return x.endsWith(lit.text);
-      }
+    // An ASCII literal (any literal when cased) compares without the regex, whatever the text holds.
+    const x = m.cased ? t : view.fold(t);
+    switch (lit.mode) {
+      case 'eq':
+        return x === lit.text;
+      case 'contains':
+        return x.includes(lit.text);
+      case 'startswith':
+        return x.startsWith(lit.text);
+      case 'endswith':
+        return x.endsWith(lit.text);
     }
   }
   return m.regex.test(t);

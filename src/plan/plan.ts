@@ -9,8 +9,9 @@ import type { Pattern } from '../sigma/pattern.js';
 import type { SourcePos } from '../diagnostics.js';
 
 /**
- * A string pattern that is one ASCII literal with wildcards at most at its ends: matching may
- * then compare lowercased ASCII text instead of running the regex (same result, §5.2).
+ * A string pattern that is one literal with wildcards at most at its ends, its characters ASCII
+ * or caseless unless cased: matching may then compare the folded text (case-fold.ts) instead of
+ * running the regex (same result, §5.2).
  */
 export interface LiteralShape {
   mode: 'eq' | 'startswith' | 'endswith' | 'contains';

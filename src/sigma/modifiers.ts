@@ -21,6 +21,7 @@ import {
 } from './pattern.js';
 import type { Pattern, Utf16Kind } from './pattern.js';
 import { compileSigmaRegex } from './regex.js';
+import { foldText } from './case-fold.js';
 import { parseNetwork } from './ip.js';
 
 export const MODIFIERS = new Set([
@@ -338,6 +339,8 @@ function applyChain(value: YScalarValue, mods: readonly string[], keyword: boole
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
+/** ASCII and characters without case (emoji, symbols, most scripts' marks): see case-fold.ts. */
+const ASCII_OR_CASELESS = /^[\x00-\x7f\P{Cased}]*$/u;
 
 /** The literal shape of a pattern, when it has one (see LiteralShape). */
 export function literalShape(p: Pattern, cased: boolean): LiteralShape | undefined {
@@ -350,9 +353,10 @@ export function literalShape(p: Pattern, cased: boolean): LiteralShape | undefin
   if (middle.length > 1 || p.bytes) return undefined;
   const only = middle[0];
   const text = only === undefined ? '' : only.t === 'lit' ? only.s : undefined;
-  if (text === undefined || (!cased && !ASCII.test(text))) return undefined;
+  // Case-insensitively, characters outside ASCII qualify only when caseless (see case-fold.ts).
+  if (text === undefined || (!cased && !ASCII.test(text) && !ASCII_OR_CASELESS.test(text))) return undefined;
   const mode = lead && trail ? 'contains' : lead ? 'endswith' : trail ? 'startswith' : 'eq';
-  return { mode, text: cased ? text : text.toLowerCase() };
+  return { mode, text: cased ? text : foldText(text) };
 }
 
 /**
