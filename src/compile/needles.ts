@@ -266,7 +266,18 @@ const LOW_INFO = [
 ];
 
 function isCommon(text: string): boolean {
+  if (text.length <= MAX_NEEDLE) return commonPieces().has(text);
   return COMMON_TEXT.some((t) => t.includes(text));
+}
+
+let pieces: Set<string> | undefined;
+/** Every piece of COMMON_TEXT up to MAX_NEEDLE characters long (needles and windows are that short). */
+function commonPieces(): Set<string> {
+  if (pieces === undefined) {
+    pieces = new Set();
+    for (const t of COMMON_TEXT) for (let i = 0; i < t.length; i++) for (let n = 0; n <= MAX_NEEDLE && i + n <= t.length; n++) pieces.add(t.slice(i, i + n));
+  }
+  return pieces;
 }
 
 /** Text found in most Windows events: a needle inside one of these is hardly selective. */
@@ -325,18 +336,26 @@ export type Clauses = Needle[][];
 export const MAX_CLAUSES = 2;
 
 function andClauses(parts: Clauses[]): Clauses {
-  const all: Needle[][] = [];
+  const all: Array<{ clause: Needle[]; score: number }> = [];
   const seen = new Set<string>();
   for (const p of parts) {
     for (const c of p) {
       if (c.length === 0) return [[]];
-      const k = c.map((n) => `${n.field}\u0000${n.text}`).sort().join('\u0001');
+      // A clause met twice is kept once. The key is cheap: a different clause taken for a
+      // duplicate is only dropped, and dropping a clause never drops a match.
+      const first = c[0] as Needle;
+      const last = c[c.length - 1] as Needle;
+      const k = `${c.length}\u0001${first.field}\u0000${first.text}\u0001${last.field}\u0000${last.text}`;
       if (seen.has(k)) continue;
       seen.add(k);
-      all.push(c);
+      all.push({ clause: c, score: score(c) });
     }
   }
-  return all.sort((a, b) => score(b) - score(a)).slice(0, MAX_CLAUSES);
+  // Stable: equal scores keep their order.
+  return all
+    .sort((a, b) => b.score - a.score)
+    .slice(0, MAX_CLAUSES)
+    .map((x) => x.clause);
 }
 
 function orClauses(parts: Clauses[]): Clauses {
