@@ -305,7 +305,8 @@ function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
         return undefined;
       }
       values = [];
-      for (const [k, v] of valueNode.items.entries()) {
+      for (let k = 0; k < valueNode.items.length; k++) {
+        const v = valueNode.items[k] as YNode;
         if (v.kind !== 'scalar') {
           err(v.kind === 'seq' ? 'VALUE_NESTED_LIST' : 'VALUE_MAP', `a value list cannot contain a ${v.kind === 'seq' ? 'list' : 'mapping'}`, v, childPath(path, k));
           return undefined;
@@ -324,11 +325,13 @@ function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
       return undefined;
     }
     const planValues: PlanValue[] = [];
-    for (const [k, v] of values.entries()) {
-      const vPath = valueNode.kind === 'seq' ? childPath(path, k) : path;
+    // A value's path is only for diagnostics: built when one is reported.
+    const pathOf = (k: number): string => (valueNode.kind === 'seq' ? childPath(path, k) : path);
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k] as YScalar;
       const r = buildMatcher(v.value, mods, keyword, chainCtx);
       if ('code' in r) {
-        err(r.code, `${r.message} (in '${identifier}', rule value '${v.value.text}')`, v, vPath);
+        err(r.code, `${r.message} (in '${identifier}', rule value '${v.value.text}')`, v, pathOf(k));
         return undefined;
       }
       for (const name of r.missing) missingPlaceholders.add(name);
@@ -337,10 +340,10 @@ function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
           'PLACEHOLDER_UNRESOLVED',
           `the placeholder %${r.missing.join('%, %')}% has no configured values; give it values under 'placeholders:' in the sigmatest config file (--config), or the rule cannot be evaluated`,
           v,
-          vPath,
+          pathOf(k),
         );
       }
-      for (const w of r.warnings) warn(/backtrack/.test(w) ? 'REGEX_BACKTRACKING_RISK' : 'MODIFIER_WARNING', `${w} (in '${identifier}', pattern '${v.value.text}')`, v, vPath);
+      for (const w of r.warnings) warn(/backtrack/.test(w) ? 'REGEX_BACKTRACKING_RISK' : 'MODIFIER_WARNING', `${w} (in '${identifier}', pattern '${v.value.text}')`, v, pathOf(k));
       planValues.push({ source: v.value.type === 'null' ? 'null' : v.value.text, matcher: r.matcher });
     }
     const item: PlanItem = {

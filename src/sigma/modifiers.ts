@@ -35,6 +35,8 @@ const TIME_PARTS = new Set<string>(['minute', 'hour', 'day', 'week', 'month', 'y
 /** Modifiers that make no sense on a keyword (field-less) search (§6). */
 const NOT_FOR_KEYWORDS = new Set(['exists', 'cidr', 'gt', 'gte', 'lt', 'lte', 'fieldref', ...TIME_PARTS]);
 
+const NONE: readonly string[] = Object.freeze([]);
+
 /** Configuration a chain needs: placeholder values for `expand` (§7.13). */
 export interface ChainContext {
   placeholders: (name: string) => readonly string[] | undefined;
@@ -43,9 +45,9 @@ export interface ChainContext {
 export interface ChainResult {
   matcher: Matcher;
   /** Placeholder names without configured values. */
-  missing: string[];
+  missing: readonly string[];
   /** Non-fatal remarks (e.g. a regex whose evaluation is bounded). */
-  warnings: string[];
+  warnings: readonly string[];
 }
 
 /** A chain error with its diagnostic code. */
@@ -97,6 +99,15 @@ export function buildMatcher(value: YScalarValue, mods: readonly string[], keywo
 }
 
 function applyChain(value: YScalarValue, mods: readonly string[], keyword: boolean, ctx: ChainContext): ChainResult | ChainError | string {
+  // The common chains (none, or one of contains/startswith/endswith) on a string value.
+  if (!keyword && value.type === 'string' && mods.length <= 1) {
+    const m = mods[0];
+    if (m === undefined) return { matcher: patternMatcher([parsePattern(value.text)], false), missing: NONE, warnings: NONE };
+    if (m === 'contains' || m === 'startswith' || m === 'endswith') {
+      const p = addWildcards(parsePattern(value.text), m !== 'startswith', m !== 'endswith');
+      return { matcher: patternMatcher([p], false), missing: NONE, warnings: NONE };
+    }
+  }
   const expand = mods.includes('expand');
   const cased = mods.includes('cased');
   const missing: string[] = [];
