@@ -350,6 +350,9 @@ function applyChain(value: YScalarValue, mods: readonly string[], keyword: boole
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
+const NOT_ASCII = /[^\x00-\x7f]/;
+/** A character that neither is ASCII nor folds into it (ſ and the Kelvin sign do). */
+const NOT_ASCII_OR_FOLDING = /[^\x00-\x7f\u017f\u212a]/;
 /** ASCII and characters without case (emoji, symbols, most scripts' marks): see case-fold.ts. */
 const ASCII_OR_CASELESS = /^[\x00-\x7f\P{Cased}]*$/u;
 
@@ -360,9 +363,9 @@ export function literalShape(p: Pattern, cased: boolean): LiteralShape | undefin
   if (t.length === 1 && t[0]?.t === 'any' && !p.bytes) return { mode: 'contains', text: '' };
   const lead = t[0]?.t === 'any' ? 1 : 0;
   const trail = t.length > lead && t[t.length - 1]?.t === 'any' ? 1 : 0;
-  const middle = t.slice(lead, t.length - trail);
-  if (middle.length > 1 || p.bytes) return undefined;
-  const only = middle[0];
+  const middle = t.length - lead - trail;
+  if (middle > 1 || p.bytes) return undefined;
+  const only = middle === 1 ? t[lead] : undefined;
   const text = only === undefined ? '' : only.t === 'lit' ? only.s : undefined;
   // Case-insensitively, characters outside ASCII qualify only when caseless (see case-fold.ts).
   if (text === undefined || (!cased && !ASCII.test(text) && !ASCII_OR_CASELESS.test(text))) return undefined;
@@ -377,7 +380,8 @@ export function literalShape(p: Pattern, cased: boolean): LiteralShape | undefin
  */
 export function needsNonAscii(p: Pattern, cased: boolean): boolean {
   if (p.bytes) return false;
-  return p.tokens.some((t) => t.t === 'lit' && /[^\x00-\x7f]/.test(cased ? t.s : t.s.replace(/[\u017f\u212a]/g, '')));
+  const outside = cased ? NOT_ASCII : NOT_ASCII_OR_FOLDING;
+  return p.tokens.some((t) => t.t === 'lit' && outside.test(t.s));
 }
 
 /**
