@@ -39,6 +39,12 @@ describe('RuleIndex', () => {
     expect(idx.matches({ TargetObject: ['x', 'HKLM\\Software\\Run\\y'] }).map((r) => r.title)).toEqual(['reg']);
     expect(idx.matches({ a: { b: 1420 } }).map((r) => r.title)).toEqual(['n']);
     expect(idx.matches({ a: [{ b: 'x' }, { b: 'y42' }] }).map((r) => r.title)).toEqual(['n']);
+    // A dotted field also resolves through a key that is itself dotted, or is one whole key.
+    const deep = new RuleIndex([rule('d', '{product: windows}', `  sel: {a.b.c|contains: '42'}\n  condition: sel`)], { mapping: null });
+    for (const e of [{ 'a.b': { c: 'y42' } }, { 'a.b.c': 'z42' }, { a: { 'b.c': 420 } }, { a: { b: { c: ['x', '142'] } } }]) {
+      expect(deep.matches(e).map((r) => r.title), JSON.stringify(e)).toEqual(['d']);
+    }
+    expect(deep.matches({ 'a.b': { c: 'y' }, x: '42' })).toEqual([]);
   });
 
   it('finds numbers in any numeric spelling (the index scans the canonical form)', () => {

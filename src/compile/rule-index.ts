@@ -130,6 +130,8 @@ export class RuleIndex {
   private fastGroupCount = 0;
   /** Dotted field names with needles (resolved through objects, not looked up by key). */
   private readonly dotted: string[] = [];
+  /** Each dotted field and its prefixes (`a.b.c`, `a`, `a.b`): with none of them a key, it resolves to nothing. */
+  private readonly dottedHeads: string[][] = [];
   /** Fields with numeric needles: their numeric strings are scanned in canonical form too. */
   private readonly numeric = new Set<string>();
 
@@ -159,7 +161,13 @@ export class RuleIndex {
     });
     this.keywordNeedles = this.byField.get(KEYWORDS);
     this.byField.delete(KEYWORDS);
-    for (const f of this.byField.keys()) if (f.includes('.')) this.dotted.push(f);
+    for (const f of this.byField.keys()) {
+      if (!f.includes('.')) continue;
+      this.dotted.push(f);
+      const heads = [f];
+      for (let dot = f.indexOf('.'); dot > 0; dot = f.indexOf('.', dot + 1)) heads.push(f.slice(0, dot));
+      this.dottedHeads.push(heads);
+    }
     if (options.mapping === null) this.byLogsource = null;
     else {
       this.byLogsource = new LogsourceIndex<number>(options.mapping);
@@ -223,7 +231,9 @@ export class RuleIndex {
         if (nested !== null) for (const t of eventLeaves(v)) nested.scan(t, mark, epoch, found);
       }
     }
-    for (const field of this.dotted) {
+    for (let d = 0; d < this.dotted.length; d++) {
+      const field = this.dotted[d] as string;
+      if ((this.dottedHeads[d] as string[]).every((h) => event[h] === undefined)) continue;
       const scanner = this.dottedScanner(field);
       if (scanner !== null) scanValues(scanner, resolveField(event, field), mark, epoch, found);
     }
