@@ -108,6 +108,8 @@ export class RuleIndex {
   private readonly mark: Int32Array;
   /** Per rule: the epoch it was last made a candidate in. */
   private readonly ruleMark: Int32Array;
+  /** Per rule: its number of clauses (a compact copy: read for every needle hit). */
+  private readonly clauseCount: Uint8Array;
   private epoch = 0;
   private readonly found: number[] = [];
   private readonly interpret: boolean;
@@ -147,6 +149,7 @@ export class RuleIndex {
     this.mark = new Int32Array(rules.length * MAX_CLAUSES);
     this.scratch = { mark: new Int32Array(rules.length * MAX_CLAUSES), epoch: 0 };
     this.ruleMark = new Int32Array(rules.length);
+    this.clauseCount = Uint8Array.from(this.entries, (e) => e.clauses.length);
     this.entries.forEach((e, i) => {
       if (e.clauses.some((c) => c.length === 0)) return; // can never match
       e.clauses.forEach((c, k) => {
@@ -240,12 +243,12 @@ export class RuleIndex {
     const hits: number[] = [];
     for (const i of g.always) if (this.test(i, event)) hits.push(i);
     // A rule is a candidate once every one of its clauses was seen.
-    const { ruleMark, entries } = this;
+    const { ruleMark, clauseCount } = this;
     const member = g.member;
     for (const id of found) {
       const r = (id / MAX_CLAUSES) | 0;
       if (ruleMark[r] === epoch || member[r] !== 1) continue;
-      const n = (entries[r] as Entry).clauses.length;
+      const n = clauseCount[r] as number;
       let all = true;
       for (let k = 0; k < n; k++) if (mark[r * MAX_CLAUSES + k] !== epoch) all = false;
       if (!all) continue;
