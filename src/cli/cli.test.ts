@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './main.js';
+import { COMMANDS, runCli } from './main.js';
 import { captureIo } from '../../test/capture-io.js';
 
 const capture = () => captureIo();
@@ -194,5 +194,17 @@ describe('sigmatest regression', () => {
     const io = capture();
     expect(await runCli(['regression', root], io)).toBe(1);
     expect(io.stdout()).toMatch(/FAIL .*expected ≥ 1, got 0/);
+  });
+});
+
+describe('sigmatest commands', () => {
+  it('loads each command on demand under the name of its spec', async () => {
+    for (const c of COMMANDS) expect((await c.load()).spec.name).toBe(c.name);
+    const io = capture();
+    expect(await runCli(['--help'], io)).toBe(0);
+    for (const c of COMMANDS) expect(io.stdout()).toContain(`  ${c.name} `);
+    const unknown = capture();
+    expect(await runCli(['nope'], unknown)).toBe(2);
+    expect(unknown.stderr()).toContain("unknown command 'nope'");
   });
 });

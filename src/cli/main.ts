@@ -7,44 +7,39 @@ import type { CommandSpec, Parsed } from './args.js';
 import { processIo } from './io.js';
 import type { Io } from './io.js';
 import { enableRegexBacktrackingGuard } from '../sigma/regex.js';
-import { evalCommand, evalSpec } from './commands/eval.js';
-import { regressionCommand, regressionSpec } from './commands/regression.js';
-import { explainCommand, explainSpec } from './commands/explain.js';
-import { runCommand, runSpec } from './commands/run.js';
-import { eventsCommand, eventsSpec } from './commands/events.js';
-import { scanCommand, scanSpec } from './commands/scan.js';
-import { fuzzCommand, fuzzSpec } from './commands/fuzz.js';
-import { scaffoldCommand, scaffoldSpec } from './commands/scaffold.js';
-import { gateCommand, gateSpec } from './commands/gate.js';
-import { mergeReportsCommand, mergeReportsSpec } from './commands/merge-reports.js';
 
 interface Command {
   spec: CommandSpec;
   run: (args: Parsed, io: Io) => number | Promise<number>;
 }
 
-const COMMANDS: Command[] = [
-  { spec: runSpec, run: runCommand },
-  { spec: evalSpec, run: evalCommand },
-  { spec: regressionSpec, run: regressionCommand },
-  { spec: eventsSpec, run: eventsCommand },
-  { spec: scanSpec, run: scanCommand },
-  { spec: fuzzSpec, run: fuzzCommand },
-  { spec: scaffoldSpec, run: scaffoldCommand },
-  { spec: explainSpec, run: explainCommand },
-  { spec: gateSpec, run: gateCommand },
-  { spec: mergeReportsSpec, run: mergeReportsCommand },
+/**
+ * The commands, each loaded only when it runs: a scan does not load the fuzzer's generators
+ * (faker alone takes about 0.2 s to import). `name` must be the spec's name (cli.test.ts checks).
+ */
+export const COMMANDS: ReadonlyArray<{ name: string; load: () => Promise<Command> }> = [
+  { name: 'run', load: async () => ((m) => ({ spec: m.runSpec, run: m.runCommand }))(await import('./commands/run.js')) },
+  { name: 'eval', load: async () => ((m) => ({ spec: m.evalSpec, run: m.evalCommand }))(await import('./commands/eval.js')) },
+  { name: 'regression', load: async () => ((m) => ({ spec: m.regressionSpec, run: m.regressionCommand }))(await import('./commands/regression.js')) },
+  { name: 'events', load: async () => ((m) => ({ spec: m.eventsSpec, run: m.eventsCommand }))(await import('./commands/events.js')) },
+  { name: 'scan', load: async () => ((m) => ({ spec: m.scanSpec, run: m.scanCommand }))(await import('./commands/scan.js')) },
+  { name: 'fuzz', load: async () => ((m) => ({ spec: m.fuzzSpec, run: m.fuzzCommand }))(await import('./commands/fuzz.js')) },
+  { name: 'scaffold', load: async () => ((m) => ({ spec: m.scaffoldSpec, run: m.scaffoldCommand }))(await import('./commands/scaffold.js')) },
+  { name: 'explain', load: async () => ((m) => ({ spec: m.explainSpec, run: m.explainCommand }))(await import('./commands/explain.js')) },
+  { name: 'gate', load: async () => ((m) => ({ spec: m.gateSpec, run: m.gateCommand }))(await import('./commands/gate.js')) },
+  { name: 'merge-reports', load: async () => ((m) => ({ spec: m.mergeReportsSpec, run: m.mergeReportsCommand }))(await import('./commands/merge-reports.js')) },
 ];
 
-function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;
+async function mainHelp(): Promise<string> {
+  const specs = await Promise.all(COMMANDS.map(async (c) => (await c.load()).spec));
+  const width = Math.max(...specs.map((s) => s.name.length)) + 2;
   return [
     'Usage: sigmatest <command> [options]',
     '',
     'Test harness and regression framework for Sigma detection rules.',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary}`),
+    ...specs.map((s) => `  ${s.name.padEnd(width)}${s.summary}`),
     '',
     "Run 'sigmatest <command> --help' for a command's options.",
     '',
@@ -56,14 +51,15 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   enableRegexBacktrackingGuard();
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(mainHelp());
+    io.out(await mainHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const cmd = COMMANDS.find((c) => c.spec.name === name);
-  if (cmd === undefined) {
-    io.err(`sigmatest: unknown command '${name}'\n\n${mainHelp()}`);
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (entry === undefined) {
+    io.err(`sigmatest: unknown command '${name}'\n\n${await mainHelp()}`);
     return EXIT.usage;
   }
+  const cmd = await entry.load();
   try {
     const args = parseCommandArgs(cmd.spec, rest);
     if (args.help) {
