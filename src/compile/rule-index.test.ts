@@ -54,6 +54,25 @@ describe('RuleIndex', () => {
     expect(idx.matches({ EventID: ['7', '1e0'] }).map((r) => r.title)).toEqual(['any']);
   });
 
+  it('matches a batch as it matches each event, in event then rule order', () => {
+    const idx = new RuleIndex([neg, any, proc, reg], { mapping: null, compileAfter: 1 });
+    const events = [
+      { EventID: 1, Image: 'x\\CMD.EXE' },
+      { TargetObject: 'HKLM\\Software\\Run\\y' },
+      {},
+      { EventID: 1, Image: 'x\\whoami.exe', User: 'x' },
+      { EventID: 1, Image: 'x\\whoami.exe', User: 'x' },
+      { EventID: 2, Image: 'x\\cmd.exe', User: 'x' },
+    ];
+    // Twice: the rules are interpreted first, compiled from their second try on.
+    for (let round = 0; round < 2; round++) {
+      const want = events.flatMap((e, i) => idx.matches(e).map((r) => [i, [neg, any, proc, reg].indexOf(r)]));
+      expect(Array.from(idx.matchBatch(events))).toEqual(want.flat());
+    }
+    expect(Array.from(idx.matchBatch(events))).toEqual([0, 0, 0, 1, 1, 3, 3, 1, 3, 2, 4, 1, 4, 2]);
+    expect(Array.from(idx.matchBatch([]))).toEqual([]);
+  });
+
   it('reports compilation and needle indexing', () => {
     const s = new RuleIndex(rules, { mapping: null }).stats();
     expect(s).toMatchObject({ rules: 4, compiled: 4, declined: [], indexed: 4 });

@@ -30,11 +30,8 @@ export function localMatcher(rules: ScanRules): BatchMatcher {
   return {
     capacity: 1,
     match(events) {
-      const pairs: number[] = [];
-      for (let i = 0; i < events.length; i++) {
-        for (const r of index.matches((events[i] as MatchInput).event)) pairs.push(i, rules.position(r));
-      }
-      return Promise.resolve(Int32Array.from(pairs));
+      // Index positions are rule positions: the index holds `rules.rules` in order.
+      return Promise.resolve(index.matchBatch(events.map((e) => e.event)));
     },
     close: () => Promise.resolve(),
   };
