@@ -170,7 +170,7 @@ function valueExpr(m: Matcher, em: Emitter, needsLower: { used: boolean }): stri
     }
     case 're': {
       // A text shorter than any match skips the regex (`.{1000,}`).
-      const min = regexMinLength(m.source);
+      const min = regexMinLength(m.expanded);
       const test = `${em.ref(m.regex)}.test(v)`;
       return min > 1 ? `(v.length >= ${em.ref(min)} && ${test})` : test;
     }

@@ -11,6 +11,7 @@
  */
 import type { ConditionNode } from '../condition/parse-condition.js';
 import type { Matcher, MatchPlan, PlanItem, SearchNode } from '../plan/plan.js';
+import { regexClassEnd, regexEscape } from '../sigma/regex.js';
 
 /** The pseudo-field of keyword needles: every leaf of the event (§6). */
 export const KEYWORDS = '\u0000keywords';
@@ -42,11 +43,15 @@ export const MAX_NEEDLE = 8;
 export { foldCode } from '../sigma/case-fold.js';
 
 const ASCII_RUN = /[\x00-\x7f]+/g;
+/** A character outside ASCII that does not fold into it. */
+const BEYOND_FOLDING = /[^\x00-\x7f\u017f\u212a]/;
 
 /** The best necessary needle text of a string matcher, or undefined. */
 function patternNeedle(m: Extract<Matcher, { kind: 'string' }>): string | undefined {
   if (m.pattern.bytes) return undefined;
-  if (m.nonAscii === true) return NON_ASCII;
+  // A matching text then holds a character outside ASCII that the automaton does not fold into
+  // ASCII. Not so for ſ and the Kelvin sign (a cased value may hold them): they scan as s and k.
+  if (m.nonAscii === true && m.pattern.tokens.some((t) => t.t === 'lit' && BEYOND_FOLDING.test(t.s))) return NON_ASCII;
   let best = '';
   for (const tok of m.pattern.tokens) {
     if (tok.t !== 'lit') continue;
@@ -88,11 +93,23 @@ export function regexNeedle(source: string): string | undefined {
     const c = src[i] as string;
     if (c === '\\') {
       const n = src[i + 1] ?? '';
+      if (depth === 0 && /[A-Za-z0-9]/.test(n)) {
+        // Letters and digits after a backslash are classes, boundaries, codes (\x41, \u0041,
+        // \cA) or backreferences (\1, \k<name>): none is read as text, all of it is skipped.
+        cut();
+        i += regexEscape(src, i).span - 1;
+        continue;
+      }
       i++;
-      if (depth > 0) continue;
-      // Letters and digits after a backslash are classes, boundaries, codes or backreferences.
-      if (/[A-Za-z0-9]/.test(n)) cut();
-      else addChar(n, src.slice(i + 1));
+      if (depth === 0) addChar(n, src.slice(i + 1));
+      continue;
+    }
+    if (c === '[') {
+      // A class, at any depth (a parenthesis inside it is no group), read as JavaScript does.
+      const end = regexClassEnd(src, i);
+      if (end < 0) return undefined;
+      i = end;
+      cut();
       continue;
     }
     if (c === '(' || c === ')') {
@@ -105,13 +122,6 @@ export function regexNeedle(source: string): string | undefined {
       continue;
     }
     if (depth > 0) continue;
-    if (c === '[') {
-      const end = src.indexOf(']', i + 2);
-      if (end < 0) return undefined;
-      i = end;
-      cut();
-      continue;
-    }
     if (c === '{') {
       const end = src.indexOf('}', i);
       if (end < 0) return undefined;
@@ -144,7 +154,7 @@ export function regexNeedles(source: string): string[] | undefined {
     const c = src[i];
     if (c === '\\') i++;
     else if (c === '[') {
-      const end = src.indexOf(']', i + 2);
+      const end = regexClassEnd(src, i);
       if (end < 0) return undefined;
       i = end;
     } else if (c === '(') depth++;
@@ -167,7 +177,7 @@ export function regexNeedles(source: string): string[] | undefined {
 function matcherNeedles(m: Matcher, field: string): NeedleSet {
   switch (m.kind) {
     case 're': {
-      const texts = regexNeedles(m.source);
+      const texts = regexNeedles(m.expanded);
       return texts === undefined ? null : texts.map((text) => ({ field, text }));
     }
     case 'string': {

@@ -40,7 +40,8 @@ export type Matcher =
   /** Matches an absent field or JSON null (§4). */
   | { kind: 'null' }
   /** `re`: an unanchored search (§7.7). */
-  | { kind: 're'; regex: RegExp; source: string }
+  /** `source` as the rule wrote it; `expanded`: after placeholder expansion (what the regex runs). */
+  | { kind: 're'; regex: RegExp; source: string; expanded: string }
   | { kind: 'cidr'; family: 4 | 6; network: bigint; prefix: number; text: string }
   /** gt/gte/lt/lte, or equality (`op: 'eq'`) of a timestamp part (§7.9, §7.14). */
   | { kind: 'compare'; op: CompareOp | 'eq'; value: number; part?: TimePart }

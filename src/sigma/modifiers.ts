@@ -321,7 +321,7 @@ function applyChain(value: YScalarValue, mods: readonly string[], keyword: boole
       const r = compileSigmaRegex(src, { i: st.i, m: st.m, s: st.s });
       if ('code' in r) return r;
       if (r.risk !== undefined) warnings.push(`${r.risk}; its evaluation is bounded (linear-time fallback)`);
-      matcher = { kind: 're', regex: r.regex, source: value.text };
+      matcher = { kind: 're', regex: r.regex, source: value.text, expanded: src };
       break;
     }
     case 'cidr': {
@@ -351,6 +351,7 @@ function applyChain(value: YScalarValue, mods: readonly string[], keyword: boole
 
 const ASCII = /^[\x00-\x7f]*$/;
 const NOT_ASCII = /[^\x00-\x7f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** A character that neither is ASCII nor folds into it (ſ and the Kelvin sign do). */
 const NOT_ASCII_OR_FOLDING = /[^\x00-\x7f\u017f\u212a]/;
 /** ASCII and characters without case (emoji, symbols, most scripts' marks): see case-fold.ts. */
@@ -367,8 +368,9 @@ export function literalShape(p: Pattern, cased: boolean): LiteralShape | undefin
   if (middle > 1 || p.bytes) return undefined;
   const only = middle === 1 ? t[lead] : undefined;
   const text = only === undefined ? '' : only.t === 'lit' ? only.s : undefined;
-  // Case-insensitively, characters outside ASCII qualify only when caseless (see case-fold.ts).
-  if (text === undefined || (!cased && !ASCII.test(text) && !ASCII_OR_CASELESS.test(text))) return undefined;
+  // Case-insensitively, characters outside ASCII qualify only when caseless (see case-fold.ts);
+  // a lone surrogate never does (the regex compares code points, a text search code units).
+  if (text === undefined || LONE_SURROGATE.test(text) || (!cased && !ASCII.test(text) && !ASCII_OR_CASELESS.test(text))) return undefined;
   const mode = lead && trail ? 'contains' : lead ? 'endswith' : trail ? 'startswith' : 'eq';
   return { mode, text: cased ? text : foldText(text) };
 }

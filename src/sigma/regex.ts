@@ -275,11 +275,49 @@ export function compileSigmaRegex(
 }
 
 /**
+ * The escape at `i` (a backslash) of a regex source read without the `u` flag, as JavaScript
+ * reads it: how many source characters it spans, and how many text characters it consumes at
+ * least (`\x41` spans 4 and consumes 1; a back-reference or boundary consumes 0; so does
+ * anything whose reading is in doubt, which keeps {@link regexMinLength} a lower bound).
+ */
+export function regexEscape(src: string, i: number): { span: number; units: number } {
+  const n = src[i + 1] ?? '';
+  const hex = (k: number): boolean => /^[0-9a-fA-F]+$/.test(src.slice(i + 2, i + 2 + k)) && src.length >= i + 2 + k;
+  if (n === 'x') return hex(2) ? { span: 4, units: 1 } : { span: 2, units: 1 };
+  if (n === 'u') return hex(4) ? { span: 6, units: 1 } : { span: 2, units: 0 };
+  if (n === 'c') return /[A-Za-z]/.test(src[i + 2] ?? '') ? { span: 3, units: 1 } : { span: 2, units: 0 };
+  if (/[0-9]/.test(n)) {
+    // A back-reference or a legacy octal escape: all its digits, at least nothing.
+    let j = i + 1;
+    while (/[0-9]/.test(src[j] ?? '')) j++;
+    return { span: j - i, units: 0 };
+  }
+  if (n === 'k') {
+    const end = src[i + 2] === '<' ? src.indexOf('>', i + 3) : -1;
+    return { span: end > 0 ? end - i + 1 : 2, units: 0 };
+  }
+  if (n === 'b' || n === 'B' || n === '') return { span: 2, units: 0 };
+  return { span: 2, units: 1 };
+}
+
+/**
+ * Where the character class opened at `i` ends (the index of its `]`), read as JavaScript does:
+ * `[]` is an empty class and `[^]` any character, both ending at once. -1 when it never ends.
+ */
+export function regexClassEnd(src: string, i: number): number {
+  let j = i + 1;
+  if (src[j] === '^') j++;
+  while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
+  return j < src.length ? j : -1;
+}
+
+/**
  * A lower bound on the length (UTF-16 code units) of any text a Sigma `re` value matches, read
- * conservatively from its source: every character, escape, class or `.` consumes one unit;
- * quantifiers multiply by their minimum; groups, anchors, boundaries and back-references count
- * nothing; top-level alternatives take the smallest bound. Compiled matchers skip the regex for
- * shorter texts (`.{1000,}` on a 90-character command line).
+ * conservatively from its source (after placeholder expansion): every character, class or `.`
+ * consumes one unit, escapes as {@link regexEscape} says; quantifiers multiply by their minimum;
+ * groups, anchors, boundaries and back-references count nothing; top-level alternatives take the
+ * smallest bound. Compiled matchers skip the regex for shorter texts (`.{1000,}` on a
+ * 90-character command line).
  */
 export function regexMinLength(source: string): number {
   const src = source.replace(INLINE_FLAGS, '');
@@ -312,18 +350,13 @@ export function regexMinLength(source: string): number {
     } else if (c === '^' || c === '$') {
       units = 0;
     } else if (c === '\\') {
-      const n = src[i + 1] ?? '';
-      next = i + 2;
-      // Boundaries and back-references may match nothing.
-      if (n === 'b' || n === 'B' || /[1-9]/.test(n)) units = 0;
-      else if (n === 'k' && src[i + 2] === '<') units = 0;
+      const e = regexEscape(src, i);
+      units = e.units;
+      next = i + e.span;
     } else if (c === '[') {
-      let j = i + 1;
-      if (src[j] === '^') j++;
-      if (src[j] === ']') j++;
-      while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
-      if (j >= src.length) return 0;
-      next = j + 1;
+      const end = regexClassEnd(src, i);
+      if (end < 0) return 0;
+      next = end + 1;
     } else if (c === '(') {
       let depth = 0;
       let j = i;
@@ -331,10 +364,8 @@ export function regexMinLength(source: string): number {
         const d = src[j];
         if (d === '\\') j++;
         else if (d === '[') {
-          j++;
-          if (src[j] === '^') j++;
-          if (src[j] === ']') j++;
-          while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
+          j = regexClassEnd(src, j);
+          if (j < 0) return 0;
         } else if (d === '(') depth++;
         else if (d === ')' && --depth === 0) break;
       }
