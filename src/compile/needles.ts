@@ -54,13 +54,15 @@ function patternNeedle(m: Extract<Matcher, { kind: 'string' }>): string | undefi
   if (m.nonAscii === true && m.pattern.tokens.some((t) => t.t === 'lit' && BEYOND_FOLDING.test(t.s))) return NON_ASCII;
   let best = '';
   for (const tok of m.pattern.tokens) {
-    if (tok.t !== 'lit') continue;
-    for (const run of tok.s.match(ASCII_RUN) ?? []) if (run.length > best.length) best = run;
+    if (tok.t !== 'lit' || tok.s.length <= best.length) continue;
+    if (ASCII_ONLY.test(tok.s)) best = tok.s;
+    else for (const run of tok.s.match(ASCII_RUN) ?? []) if (run.length > best.length) best = run;
   }
   if (best === '') return undefined;
-  const lower = best.toLowerCase();
-  return windowOf(lower);
+  return windowOf(best.toLowerCase());
 }
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /**
  * A literal that every match of a regular expression contains, read conservatively from its
@@ -197,15 +199,17 @@ function matcherNeedles(m: Matcher, field: string): NeedleSet {
 /** Needles an OR needs: all alternatives must have a set. */
 function union(sets: NeedleSet[]): NeedleSet {
   if (sets.some((s) => s === null)) return null;
+  if (sets.length === 1) return sets[0] as Needle[];
   const out: Needle[] = [];
-  const seen = new Set<string>();
+  // Texts seen per field (most unions are of one field).
+  const seen = new Map<string, Set<string>>();
   for (const s of sets as Needle[][]) {
     for (const n of s) {
-      const k = `${n.field}\u0000${n.text}`;
-      if (!seen.has(k)) {
-        seen.add(k);
-        out.push(n);
-      }
+      let texts = seen.get(n.field);
+      if (texts === undefined) seen.set(n.field, (texts = new Set()));
+      if (texts.has(n.text)) continue;
+      texts.add(n.text);
+      out.push(n);
     }
   }
   return out;
@@ -234,6 +238,19 @@ function score(s: Needle[]): number {
  */
 function windowOf(text: string): string {
   if (text.length <= MAX_NEEDLE) return text;
+  let w = windows.get(text);
+  if (w === undefined) {
+    w = bestWindow(text);
+    if (windows.size >= 65536) windows.clear();
+    windows.set(text, w);
+  }
+  return w;
+}
+
+/** Windows already chosen: the same values recur across rules. */
+const windows = new Map<string, string>();
+
+function bestWindow(text: string): string {
   // Informative characters (outside low-information pieces) before each position.
   if (scratch.length < text.length + 1) scratch = new Int32Array(2 * text.length + 2);
   const before = scratch;
