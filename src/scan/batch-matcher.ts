@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ScanRuleSource, ScanRules } from './scan-rules.js';
+import type { ScanCatalog, ScanRuleSource, ScanRules } from './scan-rules.js';
 import type { BatchMessage, WorkerMessage } from './worker-protocol.js';
 
 /** An event to match: flattened, and its JSON text once some matcher has needed it. */
@@ -52,10 +52,10 @@ interface Slot {
 
 export interface WorkerPool extends BatchMatcher {
   /**
-   * Resolves once every worker has loaded its rules and they are the main thread's (same
-   * fingerprint, see scan-rules.ts); rejects (after closing the pool) otherwise.
+   * Resolves, to the first worker's catalog, once every worker has loaded its rules and they are
+   * the same rules (same fingerprint, see scan-rules.ts); rejects (after closing the pool) otherwise.
    */
-  ready(expected: string): Promise<void>;
+  ready(): Promise<ScanCatalog>;
 }
 
 /**
@@ -76,12 +76,12 @@ export function startWorkerPool(n: number, source: ScanRuleSource): WorkerPool {
     pending.clear();
   };
   const slots: Slot[] = [];
-  const loadedRules: Promise<string>[] = [];
+  const loadedRules: Array<Promise<{ fingerprint: string; catalog: ScanCatalog }>> = [];
   for (let k = 0; k < n; k++) {
     const worker = new Worker(script, { workerData: source });
     const slot: Slot = { worker, inFlight: 0 };
     slots.push(slot);
-    const fingerprint = new Promise<string>((resolveReady, rejectReady) => {
+    const fingerprint = new Promise<{ fingerprint: string; catalog: ScanCatalog }>((resolveReady, rejectReady) => {
       const broken = (e: Error): void => {
         fail(e);
         rejectReady(e);
@@ -89,7 +89,7 @@ export function startWorkerPool(n: number, source: ScanRuleSource): WorkerPool {
       worker.on('message', (m: WorkerMessage) => {
         switch (m.type) {
           case 'ready':
-            resolveReady(m.fingerprint);
+            resolveReady({ fingerprint: m.fingerprint, catalog: m.catalog });
             return;
           case 'result': {
             slot.inFlight--;
@@ -118,13 +118,15 @@ export function startWorkerPool(n: number, source: ScanRuleSource): WorkerPool {
   let nextId = 0;
   return {
     capacity: n * 2,
-    async ready(expected) {
+    async ready() {
       try {
         const got = await Promise.all(loadedRules);
-        const k = got.findIndex((f) => f !== expected);
+        const first = got[0] as { fingerprint: string; catalog: ScanCatalog };
+        const k = got.findIndex((g) => g.fingerprint !== first.fingerprint);
         if (k >= 0) {
-          throw new Error(`scan worker ${k + 1} loaded other rules (${got[k]}) than the main thread (${expected}): did rule files change during the scan?`);
+          throw new Error(`scan worker ${k + 1} loaded other rules (${got[k]?.fingerprint}) than scan worker 1 (${first.fingerprint}): did rule files change during the scan?`);
         }
+        return first.catalog;
       } catch (e) {
         await close();
         throw e;

@@ -126,11 +126,15 @@ describe.skipIf(skipReason !== undefined)('scan with worker threads (compiled co
       });
       return { matches, diagnostics, summary };
     };
+    // A rule that fails to load: with workers its diagnostics come from the first worker's catalog.
+    writeFileSync(join(rules, 'broken.yml'), 'title: broken\nlogsource: {product: windows}\ndetection:\n  sel: {Image|nope: x}\n  condition: sel\n');
     const one = await run(1);
+    expect(one.summary.rulesFailed).toBe(1);
+    expect(one.diagnostics.filter((d) => d.code === 'MODIFIER_UNKNOWN')).toHaveLength(1);
     expect(one.summary.events).toBe(1200 - 12 + 7 + 30);
     expect(one.matches.some((m) => m.file.endsWith('sysmon.evtx'))).toBe(true);
     expect(one.summary.suppressed).toBeGreaterThan(0);
-    expect(one.diagnostics.map((d) => d.code)).toEqual(Array(12).fill('EVENT_INVALID_JSON'));
+    expect(one.diagnostics.map((d) => d.code)).toEqual(['MODIFIER_UNKNOWN', ...Array(12).fill('EVENT_INVALID_JSON')]);
     expect(new Set(one.matches.map((m) => m.rule))).toEqual(new Set([PROC_RULE_ID, ANY_RULE_ID]));
     const neutral = (s: ScanSummary): Partial<ScanSummary> => ({ ...s, workers: 0, seconds: 0, loadSeconds: 0, eventsPerSecond: 0 });
     for (const workers of [2, 3]) {

@@ -22,10 +22,10 @@ import type { FlatEvent } from '../events/flatten-event.js';
 import { diagnostic } from '../diagnostics.js';
 import { expiredEntries, knownFpFor } from '../known-fps/known-fps.js';
 import type { KnownFp } from '../known-fps/known-fps.js';
-import type { SigmaRule } from '../sigma/load-rule.js';
 import { listEventFiles } from './event-files.js';
-import { loadScanRules } from './scan-rules.js';
-import type { LogsourceMode, ScanRuleSource, ScanRules } from './scan-rules.js';
+import { catalogOf, loadScanRules } from './scan-rules.js';
+import type { LogsourceMode, ScanCatalog, ScanRuleInfo, ScanRuleSource, ScanRules } from './scan-rules.js';
+import { loadEnvironment } from '../cli/io.js';
 import { localMatcher, startWorkerPool } from './batch-matcher.js';
 import type { BatchMatcher, WorkerPool } from './batch-matcher.js';
 
@@ -56,7 +56,8 @@ export interface ScanOptions {
 
 /** One reported match. */
 export interface ScanMatch {
-  rule: SigmaRule;
+  /** The rule (the loaded rule object when matching ran here; what a worker's catalog says of it with workers). */
+  rule: ScanRuleInfo;
   /** The event as read from the file. */
   raw: unknown;
   /** The event as rules see it (flattened). */
@@ -175,7 +176,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
   const source: ScanRuleSource = { rulePaths: [...options.rulePaths], configFile: options.configFile, logsource: options.logsource, shard: options.shard };
-  // Workers start first and load their rules while the main thread loads its own copy.
+  // Workers start first and load their rules; the main thread then only waits for their catalog.
   const pool = workers > 1 ? startWorkerPool(workers, source) : undefined;
   try {
     return await run(options, source, pool, started, workers);
@@ -196,26 +197,33 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     else warnings++;
     options.onDiagnostic?.(d);
   };
-  const loaded: ScanRules = loadScanRules(source);
-  for (const d of loaded.env.diagnostics) report(d);
-  for (const d of loaded.set.diagnostics) report(d);
-  const rulesFailed = loaded.set.files.reduce((k, f) => k + f.invalid.length, 0);
-  const rulesNotEvaluated = loaded.set.files.reduce((k, f) => k + f.others.length, 0);
+  // Matching here: load the rules. With workers: they load them (in parallel), and the first
+  // one's catalog says what to report; loading them here too would only compete for the cores.
+  let catalog: ScanCatalog;
+  let matcher: BatchMatcher;
+  if (pool === undefined) {
+    const loaded: ScanRules = loadScanRules(source);
+    for (const d of loaded.env.diagnostics) report(d);
+    // The rules themselves (not copies): a match names the very rule object.
+    catalog = { ...catalogOf(loaded), rules: [...loaded.rules] };
+    matcher = localMatcher(loaded);
+  } else {
+    for (const d of loadEnvironment(source.configFile).diagnostics) report(d);
+    catalog = await pool.ready();
+    matcher = pool;
+  }
+  for (const d of catalog.diagnostics) report(d);
+  const { rulesFailed, rulesNotEvaluated } = catalog;
+  const rules: readonly ScanRuleInfo[] = catalog.rules;
 
   const { files, diagnostics: fileDiagnostics } = listEventFiles(options.eventPaths);
   for (const d of fileDiagnostics) report(d);
 
-  const counts = loaded.rules.map(() => ({ matches: 0, suppressed: 0 }));
+  const counts = rules.map(() => ({ matches: 0, suppressed: 0 }));
   let events = 0;
   let matches = 0;
   let suppressed = 0;
   let filesDone = 0;
-
-  let matcher: BatchMatcher;
-  if (pool !== undefined) {
-    await pool.ready(loaded.fingerprint);
-    matcher = pool;
-  } else matcher = localMatcher(loaded);
   // Timing of the scan proper starts once every worker has its rules.
   const scanStart = performance.now();
 
@@ -245,7 +253,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
       }
       for (; k < pairs.length && pairs[k] === position; k += 2) {
         const ruleAt = pairs[k + 1] as number;
-        const rule = loaded.rules[ruleAt] as SigmaRule;
+        const rule = rules[ruleAt] as ScanRuleInfo;
         const count = counts[ruleAt] as { matches: number; suppressed: number };
         if (knownFps.length > 0 && knownFpFor(knownFps, rule.id, e.event, today) !== undefined) {
           count.suppressed++;
@@ -333,7 +341,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
   progress();
 
   const perRule: RuleMatchCount[] = [];
-  loaded.rules.forEach((r, i) => {
+  rules.forEach((r, i) => {
     const c = counts[i] as { matches: number; suppressed: number };
     if (c.matches + c.suppressed === 0) return;
     perRule.push({ id: r.id ?? null, title: r.title, path: r.file, matches: c.matches, suppressed: c.suppressed });
@@ -345,7 +353,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
   return {
     events,
     files: files.length,
-    rules: loaded.rules.length,
+    rules: rules.length,
     rulesFailed,
     rulesNotEvaluated,
     matches,

@@ -123,7 +123,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
   };
   const reporter = createScanReporter(reporterName, { out, err });
 
-  progress.note(`scan: loading rules${workers > 1 ? ` (main thread and ${workers} workers)` : ''}…`);
+  progress.note(`scan: loading rules${workers > 1 ? ` (in ${workers} workers)` : ''}…`);
   let summary: ScanSummary;
   try {
     summary = await scan({
