@@ -141,6 +141,10 @@ describe('fast YAML reader: tricky inputs', () => {
   it('flow sequences of scalars', () => {
     same("a: [x, 'y', \"z\", 010, ~]\nb: []\nc: [ a , b, ]\nd: [a:b, http://x]\n");
     declines('a: [[x]]\n');
+    // An indented document marker: js-yaml reads ' --- k' as the scalar k and ' --- k: ' as an error.
+    declines(' --- k: ');
+    declines(' --- k\n');
+    declines('a: 1\n ... b\n');
     declines('a: [x,\n  y]\n');
     declines('a: [a: b]\n');
   });
@@ -355,7 +359,7 @@ describe('fast YAML reader: generated documents (property)', () => {
         if (r.accepted) accepted++;
         expect(r.ok, text).toBe(true);
       }),
-      { numRuns: runs },
+      { numRuns: runs, seed: 20261127 },
     );
     // The grammar stays mostly inside the subset, so most documents must be read fast.
     expect(accepted).toBeGreaterThan(runs * 0.3);
@@ -367,7 +371,7 @@ describe('fast YAML reader: generated documents (property)', () => {
       fc.property(fc.array(fc.constantFrom(...atoms), { maxLength: 30 }).map((a) => a.join('')), (text) => {
         expect(agreesWithSlow(text).ok, text).toBe(true);
       }),
-      { numRuns: 3000 },
+      { numRuns: 3000, seed: 20261127 },
     );
   });
 });

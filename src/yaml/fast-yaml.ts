@@ -71,7 +71,7 @@ function decline(): never {
  * diagnostic. See the module comment for the contract.
  */
 export function parseYamlFast(text: string): YDocument[] | undefined {
-  if (NOT_PLAIN.test(text)) return undefined;
+  if (NOT_PLAIN.test(text) || INDENTED_MARKER.test(text)) return undefined;
   try {
     return new FastYaml(text).stream();
   } catch {
@@ -85,6 +85,13 @@ export function parseYamlFast(text: string): YDocument[] | undefined {
  * charCodeAt is twice as slow).
  */
 const NOT_PLAIN = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A document marker (`---`, `...`) after indentation: js-yaml takes it for a marker where a
+ * document starts (` --- k` is the scalar k; ` --- k: v` is an error) and for text elsewhere.
+ * Rare in rules; the slow path decides.
+ */
+const INDENTED_MARKER = /^[ ]+(?:---|\.\.\.)/m;
 
 function stringValue(text: string): YScalarValue {
   return { type: 'string', text };
