@@ -5,7 +5,7 @@
  * the root, and every character still outside ASCII after folding is the one symbol of
  * {@link NON_ASCII}. Used by the rule index to find the rules an event can possibly match.
  */
-import { foldCode } from './needles.js';
+import { foldCode } from '../sigma/case-fold.js';
 import type { NON_ASCII } from './needles.js';
 
 /**
@@ -36,6 +36,15 @@ function charRarity(c: number): number {
   if (c >= 103 && c <= 122) return 3;
   if (c === 32 || c === 46 || c === 92 || c === 45 || c === 58 || c === 95 || c === 47 || c === 44 || c === 61) return 1;
   return 2;
+}
+
+/**
+ * The symbol a text character scans as: folded ({@link foldCode}), then its alphabet symbol;
+ * every character still outside ASCII is the one symbol at 128, the alphabet's {@link NON_ASCII}.
+ */
+function symbolOf(symbols: Uint8Array, code: number): number {
+  const c = code >= 65 && code <= 90 ? code + 32 : code >= 128 ? foldCode(code) : code;
+  return symbols[c < 128 ? c : 128] as number;
 }
 
 /** State 0 marks a transition not worked out yet (a zeroed table is all unknown); the root is 1. */
@@ -192,10 +201,7 @@ export class NeedleAutomaton {
     const { pairs, singles, symbols, width } = this;
     let prev = 0;
     for (let i = 0; i < text.length; i++) {
-      let c = text.charCodeAt(i);
-      if (c >= 128) c = foldCode(c);
-      else if (c >= 65 && c <= 90) c += 32;
-      const a = symbols[c < 128 ? c : 128] as number;
+      const a = symbolOf(symbols, text.charCodeAt(i));
       if (singles[a] === 1 || pairs[prev * width + a] === 1) return true;
       prev = a;
     }
@@ -207,10 +213,7 @@ export class NeedleAutomaton {
     const { symbols, delta, width, outStart } = this;
     let s = ROOT;
     for (let i = 0; i < text.length; i++) {
-      let c = text.charCodeAt(i);
-      if (c >= 128) c = foldCode(c);
-      else if (c >= 65 && c <= 90) c += 32;
-      const a = symbols[c < 128 ? c : 128] as number;
+      const a = symbolOf(symbols, text.charCodeAt(i));
       const t = delta[s * width + a] as number;
       s = t === 0 ? this.next(s, a) : t;
       if ((outStart[s] as number) < (outStart[s + 1] as number)) return true;
@@ -223,10 +226,7 @@ export class NeedleAutomaton {
     const { symbols, delta, width, outStart, targets } = this;
     let s = ROOT;
     for (let i = 0; i < text.length; i++) {
-      let c = text.charCodeAt(i);
-      if (c >= 128) c = foldCode(c);
-      else if (c >= 65 && c <= 90) c += 32;
-      const a = symbols[c < 128 ? c : 128] as number;
+      const a = symbolOf(symbols, text.charCodeAt(i));
       const t = delta[s * width + a] as number;
       s = t === 0 ? this.next(s, a) : t;
       const o = outStart[s] as number;

@@ -33,6 +33,9 @@ describe('planNeedles', () => {
   it('uses the longest ASCII run of a pattern, cut to its end, lowercased', () => {
     expect(needles(`  a: {x: 'AB*\\\\Software\\\\Microsoft\\\\Windows\\\\Run*'}\n  condition: a`)).toEqual([{ field: 'x', text: 'dows\\run' }]);
     expect('dows\\run'.length).toBe(MAX_NEEDLE);
+    // The window keeps the name, not the extension every other host process shares.
+    expect(needles(`  a: {Image|endswith: '\\\\svchost.exe'}\n  condition: a`)).toEqual([{ field: 'Image', text: '\\svchost' }]);
+    expect(needles(`  a: {TargetObject|contains: 'SOFTWARE\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\UMe'}\n  condition: a`)).toEqual([{ field: 'TargetObject', text: 'sion\\ume' }]);
     expect(needles(`  a: {x|contains: '😀'}\n  condition: a`)).toEqual([{ field: 'x', text: NON_ASCII }]);
     expect(needles(`  keywords: ['Mimikatz']\n  condition: keywords`)).toEqual([{ field: KEYWORDS, text: 'mimikatz' }]);
     // windash alternatives split runs at the dash.

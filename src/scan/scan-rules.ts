@@ -63,18 +63,21 @@ export interface ScanCatalog {
   rulesNotEvaluated: number;
 }
 
-/** The catalog of loaded rules. */
-export function catalogOf(loaded: ScanRules): ScanCatalog {
+/** The catalog of loaded rules; `rules` as given (the rule objects themselves, when they stay in this thread). */
+export function catalogOf(loaded: ScanRules, rules: ScanRuleInfo[] = loaded.rules.map(ruleInfo)): ScanCatalog {
   return {
-    rules: loaded.rules.map((r) => {
-      const info: ScanRuleInfo = { title: r.title, file: r.file, document: r.document };
-      if (r.id !== undefined) info.id = r.id;
-      return info;
-    }),
+    rules,
     diagnostics: loaded.set.diagnostics,
     rulesFailed: loaded.set.files.reduce((k, f) => k + f.invalid.length, 0),
     rulesNotEvaluated: loaded.set.files.reduce((k, f) => k + f.others.length, 0),
   };
+}
+
+/** What a scan reports of a rule, as plain data (for a worker's catalog). */
+function ruleInfo(r: SigmaRule): ScanRuleInfo {
+  const info: ScanRuleInfo = { title: r.title, file: r.file, document: r.document };
+  if (r.id !== undefined) info.id = r.id;
+  return info;
 }
 
 function ruleKey(r: SigmaRule): string {

@@ -205,7 +205,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     const loaded: ScanRules = loadScanRules(source);
     for (const d of loaded.env.diagnostics) report(d);
     // The rules themselves (not copies): a match names the very rule object.
-    catalog = { ...catalogOf(loaded), rules: [...loaded.rules] };
+    catalog = catalogOf(loaded, [...loaded.rules]);
     matcher = localMatcher(loaded);
   } else {
     for (const d of loadEnvironment(source.configFile).diagnostics) report(d);

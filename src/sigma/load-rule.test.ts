@@ -51,6 +51,16 @@ describe('a valid rule', () => {
     ]);
   });
 
+  it('keeps the raw form of the document, detection included (converted when first read)', () => {
+    const r = load(rule({ tail: ['tags:', '  - attack.t1059'] })).rules[0];
+    expect(Object.keys(r?.raw ?? {})).toContain('detection');
+    expect(r?.raw.tags).toEqual(['attack.t1059']);
+    const detection = r?.raw.detection as Record<string, unknown>;
+    expect(detection).toEqual({ sel: { 'Image|endswith': '\\cmd.exe' }, condition: 'sel' });
+    expect(r?.raw.detection).toBe(detection); // the same value on every read
+    expect(JSON.parse(JSON.stringify(r?.raw)).detection).toEqual(detection);
+  });
+
   it.each(['informational', 'low', 'medium', 'high', 'critical'])('level %s is valid', (level) => {
     expect(load(rule({ head: ['title: t', `level: ${level}`] })).diagnostics).toEqual([]);
   });
