@@ -282,7 +282,7 @@ export class RuleIndex {
     }
     for (let d = 0; d < this.dotted.length; d++) {
       const field = this.dotted[d] as string;
-      if ((this.dottedHeads[d] as string[]).every((h) => event[h] === undefined)) continue;
+      if (!holdsAnyKey(event, this.dottedHeads[d] as string[])) continue;
       const scanner = this.dottedScanner(field);
       if (scanner !== null) scanValues(scanner, resolveField(event, field), mark, epoch, found);
     }
@@ -415,6 +415,11 @@ function scanValues(scanner: FieldScanner, values: unknown[] | undefined, mark: 
     // Numbers inside arrays and dotted fields: the canonical form too (cheap, and only for numeric texts).
     if (typeof x === 'string' && NUMERIC.test(x)) scanner.scan(String(Number(x)), mark, epoch, found);
   }
+}
+
+function holdsAnyKey(event: Event, keys: readonly string[]): boolean {
+  for (const k of keys) if (event[k] !== undefined) return true;
+  return false;
 }
 
 function isPrimitive(v: unknown): v is Primitive {
