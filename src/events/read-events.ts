@@ -23,7 +23,7 @@ import { flattenEvent } from './flatten-event.js';
 import type { FlatEvent } from './flatten-event.js';
 import { JsonSplitter } from './json-splitter.js';
 import type { SplitItem } from './json-splitter.js';
-import { readEvtx, readEvtxSync } from '../evtx/read-evtx.js';
+import { readEvtx, readEvtxBatches, readEvtxSync } from '../evtx/read-evtx.js';
 import type { EvtxItem } from '../evtx/read-evtx.js';
 
 /** One result of reading an event file: an event, or a problem found on the way. */
@@ -321,7 +321,7 @@ export function readerFor(file: string): EventFileReader {
 }
 
 /**
- * The reads of a file a batch at a time (a chunk's worth for JSON, one record for `.evtx`), for
+ * The reads of a file a batch at a time (a chunk's worth: 1 MiB of JSON, one 64 KiB `.evtx` chunk), for
  * callers that count microseconds per event; with `rawLines`, JSON Lines lines come unparsed
  * ({@link RawLine}, parsed elsewhere, e.g. by scan's workers, and read back with {@link readLine} when broken).
  */
@@ -330,7 +330,16 @@ export async function* readEventBatches(file: string, options: ReadEventsOptions
     yield* jsonBatches(file, options);
     return;
   }
-  for await (const r of readEvents(file, options)) yield [r];
+  let index = 0;
+  for await (const items of readEvtxBatches(file)) {
+    const reads: EventRead[] = new Array<EventRead>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as EvtxItem;
+      reads[i] = evtxRead(item, file, index);
+      if (item.kind === 'record') index++;
+    }
+    yield reads;
+  }
 }
 
 /** Streams the events of any supported event file, choosing the reader with {@link readerFor}. */

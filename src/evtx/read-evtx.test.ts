@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureEvtxThroughput, readEvtx, readEvtxSync } from './read-evtx.js';
+import { measureEvtxThroughput, readEvtx, readEvtxBatches, readEvtxSync } from './read-evtx.js';
 import type { EvtxItem, EvtxRecord } from './read-evtx.js';
 import { buildEvtxFile, ChunkWriter, fixChunkChecksums, synthValue as v } from './evtx-writer.js';
 import type { SynthTemplate } from './evtx-writer.js';
@@ -78,6 +78,22 @@ describe('readEvtx on synthetic files', () => {
     expect(first.written).toBe('1970-01-01T00:00:01.000000Z');
     expect(first.offset).toBe(4096 + 512);
     expect(first.event).toEqual({ Event: { System: { EventID: 1 }, EventData: { Message: 'm1' } } });
+  });
+
+  it('reads files longer than one read-ahead block (16 chunks): every record once, in order, chunk by chunk', async () => {
+    // 37 chunks: two whole 1 MiB blocks and a part; then the same cut inside the last chunk.
+    const chunks = Array.from({ length: 37 }, (_, c) => chunkOf(2 * c + 1, 2));
+    const full = buildEvtxFile(chunks);
+    const expected = chunks.flatMap((_, c) => [`${c}:${2 * c + 1}:m${2 * c + 1}`, `${c}:${2 * c + 2}:m${2 * c + 2}`]);
+    const f = tempFile(full);
+    expect(summary(await readAll(f))).toEqual(expected);
+    expect(summary([...readEvtxSync(f)])).toEqual(expected);
+    const batches: string[][] = [];
+    for await (const b of readEvtxBatches(f)) batches.push(summary(b));
+    expect(batches).toHaveLength(37);
+    expect(batches.flat()).toEqual(expected);
+    const cut = tempFile(full.subarray(0, full.length - 65536 + 700));
+    expect(summary(await readAll(cut))).toEqual([...expected.slice(0, 72), 'EVTX_CHUNK_CORRUPT chunk[36]']);
   });
 
   it('reads a file with no chunks, and skips unused all-zero chunks silently', async () => {

@@ -13,8 +13,11 @@ import type { ScanProgress } from './scan.js';
 const BAR = 20;
 const INTERVAL_MS = 100;
 
+/** One formatter for every count: `toLocaleString` builds a new one per call (milliseconds for a per-rule table). */
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return COUNT.format(Math.round(n));
 }
 
 /** The progress text for a state, cut to `columns` characters. */
