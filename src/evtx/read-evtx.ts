@@ -221,7 +221,7 @@ class BlockReader {
   }
 
   private async fetch(position: number, size: number): Promise<Block> {
-    const buffer = this.spare !== undefined && this.spare.length === size ? this.spare : Buffer.alloc(size);
+    const buffer = this.spare !== undefined && this.spare.length === size ? this.spare : Buffer.allocUnsafe(size);
     this.spare = undefined;
     const { bytesRead } = await this.fh.read(buffer, 0, size, position);
     return { position, buffer, length: bytesRead };
