@@ -249,6 +249,11 @@ const cases: Case[] = [
     raw: { Event: { System: { EventID: 1, Channel: 'X', Computer: 'a' }, EventData: { Computer: 'b', Other: 1 } } },
     want: { EventID: 1, Channel: 'X', Computer: 'a', 'EventData.Computer': 'b', Other: 1 },
   },
+  {
+    name: 'fields named like members of Object.prototype are plain fields, repeated ones still collect',
+    raw: { Event: { System: { EventID: 1, Channel: 'X' }, EventData: { Data: [{ '@Name': 'constructor', '#text': 'a' }, { '@Name': 'toString', '#text': 'b' }, { '@Name': 'toString', '#text': 'c' }] } } },
+    want: { EventID: 1, Channel: 'X', constructor: 'a', toString: ['b', 'c'] },
+  },
 ];
 
 describe('flattenEvent: EVTX-JSON shapes', () => {

@@ -70,57 +70,71 @@ export function isEvtxJson(raw: unknown): boolean {
 }
 
 const SPACE = /\s/;
+/** Names seen, without their whitespace: the same few dozen names recur in every record. */
+const names = new Map<string, string>();
 
 /** Field names may not carry spaces (`Product Name` → `ProductName`). */
 function fieldName(name: string): string {
-  return SPACE.test(name) ? name.replace(/\s+/g, '') : name;
+  let n = names.get(name);
+  if (n === undefined) {
+    n = SPACE.test(name) ? name.replace(/\s+/g, '') : name;
+    if (names.size >= 4096) names.clear();
+    names.set(name, n);
+  }
+  return n;
 }
 
 function isXmlns(attr: string): boolean {
   return attr === 'xmlns' || attr.startsWith('xmlns:');
 }
 
-/** Child elements of an element: every key that is neither `#...` nor `@...`. */
-function childrenOf(el: Obj): Array<[string, unknown]> {
-  return Object.entries(el).filter(([k]) => !k.startsWith('#') && !k.startsWith('@'));
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Is `k` the key of a child element (neither `#...` nor `@...`)? */
+function isChildKey(k: string): boolean {
+  const c = k.charCodeAt(0);
+  return c !== 0x23 /* # */ && c !== 0x40 /* @ */;
 }
 
-/** Builds one flat event; tracks which names System set and which fields became multi-valued. */
+/**
+ * Builds one flat event; tracks which names System set and which fields became multi-valued.
+ * Both are rare questions (a name met twice), so both are answered from lists kept small.
+ */
 class FlatBuilder {
   readonly out: FlatEvent = {};
-  private readonly systemNames = new Set<string>();
-  private readonly multi = new Set<string>();
+  private readonly systemNames: string[] = [];
+  private multi: string[] | undefined;
 
   /** Sets a field. `section` is `System` or the name of the section the value comes from. */
   put(section: string, name: string, value: unknown): void {
-    if (section === 'System') {
-      if (this.systemNames.has(name)) this.append(name, value);
-      else {
-        this.systemNames.add(name);
-        this.out[name] = value;
-      }
+    const out = this.out;
+    // Own keys only: a field named like an Object.prototype member (`constructor`) is a field.
+    if (!hasOwn.call(out, name)) {
+      // System comes first: a key not yet set is set by its section for the first time.
+      if (section === 'System') this.systemNames.push(name);
+      out[name] = value;
       return;
     }
-    if (this.systemNames.has(name)) {
+    if (section !== 'System' && this.systemNames.includes(name)) {
       const key = `${section}.${name}`;
-      if (key in this.out) this.append(key, value);
-      else this.out[key] = value;
+      if (hasOwn.call(out, key)) this.append(key, value);
+      else out[key] = value;
       return;
     }
-    if (name in this.out) this.append(name, value);
-    else this.out[name] = value;
+    this.append(name, value);
   }
 
   /** Turns a field into an array of all its values (repeated elements), then adds `value`. */
   private append(name: string, value: unknown): void {
     const values = Array.isArray(value) ? value : [value];
-    if (this.multi.has(name)) {
+    const multi = (this.multi ??= []);
+    if (multi.includes(name)) {
       (this.out[name] as unknown[]).push(...values);
       return;
     }
     const prev = this.out[name];
     this.out[name] = [...(Array.isArray(prev) ? prev : [prev]), ...values];
-    this.multi.add(name);
+    multi.push(name);
   }
 
   /** Flattens one element (System child, EventData field, UserData node) named `name`. */
@@ -179,7 +193,7 @@ function flattenEventData(b: FlatBuilder, data: unknown): void {
       addUnnamed(item[TEXT]);
     } else {
       // `Data` given as a plain name → value object.
-      for (const [k, v] of childrenOf(item)) b.element('EventData', fieldName(k), v);
+      for (const k in item) if (isChildKey(k)) b.element('EventData', fieldName(k), item[k]);
     }
   };
 
@@ -187,11 +201,11 @@ function flattenEventData(b: FlatBuilder, data: unknown): void {
   if (!isObject(data)) {
     addUnnamed(data);
   } else {
-    for (const [k, v] of Object.entries(data)) {
+    for (const k in data) {
+      const v = data[k];
       if (k === 'Data') dataItem(v);
       else if (k === TEXT) addUnnamed(v);
-      else if (k.startsWith('#') || k.startsWith('@')) continue;
-      else b.element('EventData', fieldName(k), v);
+      else if (isChildKey(k)) b.element('EventData', fieldName(k), v);
     }
   }
   if (unnamed.length > 0) b.put('EventData', 'Data', unnamed);
@@ -207,12 +221,14 @@ export function flattenEvent(raw: unknown): FlatEvent {
   if (body === undefined) return raw;
   const b = new FlatBuilder();
   const system = body['System'] as Obj;
-  for (const [k, v] of childrenOf(system)) b.element('System', k, v);
-  for (const [k, v] of Object.entries(body)) {
-    if (k === 'System' || k.startsWith('#') || k.startsWith('@')) continue;
+  for (const k in system) if (isChildKey(k)) b.element('System', k, system[k]);
+  for (const k in body) {
+    if (k === 'System' || !isChildKey(k)) continue;
+    const v = body[k];
     if (k === 'EventData') flattenEventData(b, v);
-    else if (isObject(v)) for (const [ck, cv] of childrenOf(v)) b.element(k, fieldName(ck), cv);
-    else if (v !== null && v !== undefined) b.element(k, fieldName(k), v);
+    else if (isObject(v)) {
+      for (const ck in v) if (isChildKey(ck)) b.element(k, fieldName(ck), v[ck]);
+    } else if (v !== null && v !== undefined) b.element(k, fieldName(k), v);
   }
   return b.out;
 }
