@@ -3,11 +3,17 @@ import { ChunkBinXml } from './binxml.js';
 import { checkChunk, chunkRecords } from './chunk.js';
 import { ChunkWriter, fixChunkChecksums, synthValue as v } from './evtx-writer.js';
 import type { SynthNode, SynthTemplate, SynthValue } from './evtx-writer.js';
-import { toEvtxJson, toXml } from './to-json.js';
+import { templateJson, toEvtxJson, toXml } from './to-json.js';
 import { EvtxFormatError, ValueType } from './values.js';
 import { flattenEvent } from '../events/flatten-event.js';
 
-/** Parses every record of a finished chunk; returns per record the JSON or the error message. */
+/** Records rendered both ways by {@link parseChunk} (the direct path was taken). */
+let direct = 0;
+
+/**
+ * Parses every record of a finished chunk; returns per record the JSON or the error message.
+ * Records that are one template instance are also rendered by the direct path and compared.
+ */
 function parseChunk(chunk: Buffer): Array<{ id: number; json?: unknown; xml?: string; error?: string }> {
   const check = checkChunk(chunk);
   if (!check.ok) throw new Error(check.reason);
@@ -17,7 +23,14 @@ function parseChunk(chunk: Buffer): Array<{ id: number; json?: unknown; xml?: st
     if (r.kind === 'bad') throw new Error(r.reason);
     try {
       const nodes = parser.parseDocument(r.dataStart, r.dataEnd);
-      out.push({ id: r.recordId, json: toEvtxJson(nodes), xml: toXml(nodes) });
+      const json = toEvtxJson(nodes);
+      // The reader's direct path (template + values, no instantiated tree) must render the same.
+      const instance = parser.parseInstance(r.dataStart, r.dataEnd);
+      if (instance !== undefined) {
+        expect(templateJson(instance.def.nodes, instance.values)).toEqual(json);
+        direct++;
+      }
+      out.push({ id: r.recordId, json, xml: toXml(nodes) });
     } catch (e) {
       out.push({ id: r.recordId, error: (e as Error).message });
     }
@@ -245,6 +258,37 @@ describe('Binary XML: templates and substitutions', () => {
     expect(r.error).toBeUndefined();
     const flat = flattenEvent(r.json);
     for (const [name, , expected] of values) expect(flat[name], name).toEqual(expected);
+  });
+});
+
+describe('Binary XML: rendering straight from the template', () => {
+  it('takes template records the direct way (and parseChunk compares every one with the tree)', () => {
+    const before = direct;
+    const r = one(event({}, eventData([['Image', v.string('C:\\x.exe')], ['Gone', v.null()]])));
+    expect(r.error).toBeUndefined();
+    expect(direct).toBe(before + 1);
+  });
+
+  it('renders the edge cases of substitution alike: a NULL element value next to an attribute, an attribute without content', () => {
+    const before = direct;
+    const r = one(event({ 2: v.uint16(16384), 3: v.null() }, eventData([['Image', v.string('a')]])));
+    expect((r.json as { Event: { System: Record<string, unknown> } }).Event.System['EventID']).toEqual({ '#attributes': { Qualifiers: 16384 } });
+    const bare = one({ key: 'bare', nodes: [{ el: 'Event', attrs: [['Empty', []]], children: [{ el: 'System', children: [{ el: 'EventID', children: [{ sub: 0, type: S.UInt16 }] }] }] }], values: [v.uint16(5)] });
+    expect(bare.json).toEqual({ Event: { '#attributes': { Empty: '' }, System: { EventID: 5 } } });
+    expect(direct).toBe(before + 2);
+  });
+
+  it('leaves records that are no single template instance to the general path', () => {
+    const w = new ChunkWriter();
+    w.addRecord(1, [{ el: 'Event', children: [{ el: 'System', children: [{ el: 'EventID', children: [{ text: '4' }] }] }] }]);
+    const chunk = w.finish();
+    const check = checkChunk(chunk);
+    if (!check.ok) throw new Error(check.reason);
+    const parser = new ChunkBinXml(chunk);
+    const rec = [...chunkRecords(chunk, check.header)][0];
+    if (rec === undefined || rec.kind === 'bad') throw new Error('no record');
+    expect(parser.parseInstance(rec.dataStart, rec.dataEnd)).toBeUndefined();
+    expect(toEvtxJson(parser.parseDocument(rec.dataStart, rec.dataEnd))).toEqual({ Event: { System: { EventID: '4' } } });
   });
 });
 

@@ -356,6 +356,28 @@ export class ChunkBinXml {
    * 0 u8), the value bytes. Returns the instantiated nodes and the offset after the values.
    */
   private templateInstance(p: number, end: number): [XmlNode[], number] {
+    const { def, values, next } = this.templateValues(p, end);
+    return [instantiate(def.nodes, values), next];
+  }
+
+  /**
+   * A record that is one template instance (how Windows writes records): its definition and
+   * values, for rendering without building the instantiated tree ({@link templateJson}). Any
+   * other record gives undefined. Throws on malformed data, as {@link parseDocument} does.
+   */
+  parseInstance(start: number, end: number): { def: TemplateDefinition; values: SubstitutionValue[] } | undefined {
+    if (end > this.buf.length || start > end) throw new EvtxFormatError(`event data ${start}..${end} is outside the chunk`);
+    let p = start;
+    if (p < end && (this.u8(p) & ~MORE) === Token.FragmentHeader) p += 4;
+    if (p >= end || (this.u8(p) & ~MORE) !== Token.TemplateInstance) return undefined;
+    const { def, values, next } = this.templateValues(p, end);
+    // Only an end of stream may follow (anything else: the general path).
+    if (next >= end || (this.u8(next) & ~MORE) !== Token.EndOfStream) return undefined;
+    return { def, values };
+  }
+
+  /** The definition and the decoded values of the template instance at p, and the offset after it. */
+  private templateValues(p: number, end: number): { def: TemplateDefinition; values: SubstitutionValue[]; next: number } {
     let q = p + 2 + 4;
     const defOff = this.u32(q);
     q += 4;
@@ -373,7 +395,7 @@ export class ChunkBinXml {
       values[i] = this.substitutionValue(type, v, size);
       v += size;
     }
-    return [instantiate(def.nodes, values), v];
+    return { def, values, next: v };
   }
 
   /** Decodes one instance value; BinXml values are parsed as nested fragments. */
@@ -403,7 +425,7 @@ function isAttributeContent(tok: number): boolean {
   );
 }
 
-function hasSubstitution(nodes: readonly XmlNode[]): boolean {
+export function hasSubstitution(nodes: readonly XmlNode[]): boolean {
   return nodes.some((n) => n.kind === 'substitution');
 }
 

@@ -8,7 +8,8 @@
  * fully self-contained (its own names and template definitions), so every record is decoded into
  * plain JS values before the next chunk is read. Each chunk is checked (signature, header and
  * record-area CRC32) before its records are parsed; records are parsed by {@link ChunkBinXml}
- * and rendered by {@link toEvtxJson}.
+ * and rendered by {@link toEvtxJson} (by {@link templateJson} straight from the template when the
+ * record is one template instance, as Windows writes them).
  *
  * Problems never throw. They are yielded as diagnostics, in file order among the records:
  * - `EVTX_NOT_EVTX` (error, reading stops): the file does not start with `ElfFile\0`;
@@ -29,7 +30,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { ChunkBinXml } from './binxml.js';
 import { checkChunk, chunkRecords } from './chunk.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE, hasFileSignature, parseFileHeader } from './file-header.js';
-import { toEvtxJson } from './to-json.js';
+import { templateJson, toEvtxJson } from './to-json.js';
 import type { EvtxJson } from './to-json.js';
 
 /** One event record read from an `.evtx` file. */
@@ -120,7 +121,9 @@ export function* readChunk(buf: Uint8Array, length: number, index: number, fileO
     }
     let event: EvtxJson;
     try {
-      event = toEvtxJson(binxml.parseDocument(r.dataStart, r.dataEnd));
+      // A record that is one template instance (nearly all) renders straight from the template.
+      const instance = binxml.parseInstance(r.dataStart, r.dataEnd);
+      event = instance !== undefined ? templateJson(instance.def.nodes, instance.values) : toEvtxJson(binxml.parseDocument(r.dataStart, r.dataEnd));
     } catch (e) {
       yield warn(
         'EVTX_RECORD_CORRUPT',

@@ -17,7 +17,8 @@
  * and as the SigmaHQ regression renderings show (Sysmon command lines often end in a space);
  * leading whitespace is kept. The XML tree ({@link toXml}) keeps values untouched.
  */
-import type { XmlAttribute, XmlElement, XmlNode } from './binxml.js';
+import { hasSubstitution, instantiate } from './binxml.js';
+import type { SubstitutionValue, XmlAttribute, XmlElement, XmlNode } from './binxml.js';
 import { valueText } from './values.js';
 import type { EvtxValue } from './values.js';
 
@@ -99,6 +100,11 @@ export function elementJson(el: XmlElement, skip?: XmlAttribute): unknown {
       addChild((children ??= {}), key, elementJson(c, nameAttr));
     } else if (c.kind !== 'pi' && c.kind !== 'substitution') (text ??= []).push(c);
   }
+  return assemble(attrs, children, text);
+}
+
+/** An element's JSON from its attributes, child elements and text (see the rules at the top). */
+function assemble(attrs: Record<string, unknown> | undefined, children: Record<string, unknown> | undefined, text: XmlNode[] | undefined): unknown {
   if (attrs === undefined && children === undefined) return text === undefined ? null : contentValue(text);
   // Whitespace between child elements is layout, not a value.
   const textValue = text === undefined ? undefined : contentValue(text);
@@ -116,6 +122,81 @@ export function toEvtxJson(nodes: readonly XmlNode[]): EvtxJson {
   const out: EvtxJson = {};
   for (const n of nodes) if (n.kind === 'element') addChild(out, n.name, elementJson(n));
   return out;
+}
+
+/**
+ * {@link toEvtxJson} of a template instance, `toEvtxJson(instantiate(nodes, values))`, rendered
+ * from the definition's tree with the values looked up on the way: no instantiated copy of the
+ * tree is built (one per record otherwise).
+ */
+export function templateJson(nodes: readonly XmlNode[], values: readonly SubstitutionValue[]): EvtxJson {
+  const out: EvtxJson = {};
+  for (const n of nodes) {
+    if (n.kind === 'element') addChild(out, n.name, templateElementJson(n, values));
+    else if (n.kind === 'substitution') {
+      const v = values[n.index];
+      if (v?.kind === 'xml') for (const x of v.nodes) if (x.kind === 'element') addChild(out, x.name, elementJson(x));
+    }
+  }
+  return out;
+}
+
+/** The content of a template attribute with its substitutions replaced (as instantiate does). */
+function attributeContent(a: XmlAttribute, values: readonly SubstitutionValue[]): XmlNode[] {
+  return hasSubstitution(a.value) ? instantiate(a.value, values) : a.value;
+}
+
+/** {@link elementJson} of the instantiated `el`, from the template element and the values. */
+function templateElementJson(el: XmlElement, values: readonly SubstitutionValue[], skip?: XmlAttribute): unknown {
+  let attrs: Record<string, unknown> | undefined;
+  for (const a of el.attributes) {
+    if (a === skip) continue;
+    const content = attributeContent(a, values);
+    // An attribute whose substitutions all gave nothing is left out.
+    if (content.length === 0 && a.value.length > 0) continue;
+    (attrs ??= {})[a.name] = contentValue(content);
+  }
+  let children: Record<string, unknown> | undefined;
+  let text: XmlNode[] | undefined;
+  for (const c of el.children) {
+    switch (c.kind) {
+      case 'element': {
+        const nameAttr = templateDataName(c, values);
+        const key = nameAttr === undefined ? c.name : String(contentValue(attributeContent(nameAttr, values)));
+        addChild((children ??= {}), key, templateElementJson(c, values, nameAttr));
+        break;
+      }
+      case 'substitution': {
+        const v = values[c.index];
+        if (v === undefined) break;
+        if (v.kind === 'value') {
+          if (v.value !== null) (text ??= []).push({ kind: 'value', value: v.value });
+          break;
+        }
+        // A BinXml value: its nodes (already instantiated) as if they stood here.
+        for (const x of v.nodes) {
+          if (x.kind === 'element') {
+            const nameAttr = dataName(x);
+            const key = nameAttr === undefined ? x.name : String(contentValue(nameAttr.value));
+            addChild((children ??= {}), key, elementJson(x, nameAttr));
+          } else if (x.kind !== 'pi' && x.kind !== 'substitution') (text ??= []).push(x);
+        }
+        break;
+      }
+      case 'pi':
+        break;
+      default:
+        (text ??= []).push(c);
+    }
+  }
+  return assemble(attrs, children, text);
+}
+
+/** The `Name` attribute of a template `Data` element when it keeps some content once instantiated. */
+function templateDataName(el: XmlElement, values: readonly SubstitutionValue[]): XmlAttribute | undefined {
+  if (el.name !== 'Data') return undefined;
+  for (const a of el.attributes) if (a.name === 'Name' && !(a.value.length > 0 && attributeContent(a, values).length === 0)) return a;
+  return undefined;
 }
 
 function escapeXml(s: string, attr: boolean): string {
