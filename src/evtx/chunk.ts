@@ -10,7 +10,7 @@
  * resynchronises on the next plausible record signature.
  */
 import { crc32 } from 'node:zlib';
-import { formatFiletime } from './values.js';
+import { formatFiletimeParts } from './values.js';
 
 /** Size of the chunk header; records start right after it. */
 export const CHUNK_HEADER_SIZE = 512;
@@ -145,7 +145,7 @@ export function* chunkRecords(buf: Uint8Array, header: ChunkHeader): Generator<R
       offset: p,
       size,
       recordId: Number(dv.getBigUint64(p + 8, true)),
-      written: formatFiletime(dv.getBigUint64(p + 16, true)),
+      written: formatFiletimeParts(dv.getUint32(p + 16, true), dv.getUint32(p + 20, true)),
       dataStart: p + 24,
       dataEnd: p + size - 4,
     };

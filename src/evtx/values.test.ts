@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
 import { decodeValue, EvtxFormatError, formatFiletime, ValueType } from './values.js';
 import { synthValue as v } from './evtx-writer.js';
 import type { SynthValue } from './evtx-writer.js';
@@ -103,9 +104,29 @@ describe('decodeValue: malformed values', () => {
   });
 });
 
+/** FILETIME → ISO the long way (BigInt division, fields one by one): the oracle of the fast version. */
+function filetimeOracle(ticks: bigint): string {
+  const micros = ticks / 10n;
+  const d = new Date(Number(micros / 1000n - 11644473600000n));
+  const p = (n: number, w: number): string => String(n).padStart(w, '0');
+  const y = d.getUTCFullYear();
+  const year = y <= 9999 ? p(y, 4) : `+${p(y, 6)}`;
+  return `${year}-${p(d.getUTCMonth() + 1, 2)}-${p(d.getUTCDate(), 2)}T${p(d.getUTCHours(), 2)}:${p(d.getUTCMinutes(), 2)}:${p(d.getUTCSeconds(), 2)}.${p(d.getUTCMilliseconds(), 3)}${p(Number(micros % 1000n), 3)}Z`;
+}
+
 describe('formatFiletime', () => {
   it('renders 100 ns ticks as ISO UTC with 6 fractional digits, truncating', () => {
     expect(formatFiletime(116444736000000000n)).toBe('1970-01-01T00:00:00.000000Z');
     expect(formatFiletime(116444736000000019n)).toBe('1970-01-01T00:00:00.000001Z');
+    expect(formatFiletime(2n ** 64n - 1n)).toBe('+060056-05-28T05:36:10.955161Z');
+  });
+
+  it('agrees with BigInt arithmetic on any 64-bit value (halves near 2^32, 10^4 boundaries)', () => {
+    const edges = [0n, 9999n, 10000n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 32n * 10000n - 1n, 116444736000000000n, 134058224746406705n, 2n ** 63n, 2n ** 64n - 1n];
+    for (const t of edges) expect(formatFiletime(t), String(t)).toBe(filetimeOracle(t));
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), (t) => formatFiletime(t) === filetimeOracle(t)),
+      { numRuns: 5000, seed: 20261128 },
+    );
   });
 });

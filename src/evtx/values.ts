@@ -172,29 +172,33 @@ export function formatSid(buf: Uint8Array, start: number, size: number): string 
   return s;
 }
 
-const EPOCH_DIFF_MS = 11644473600000n; // 1601-01-01 → 1970-01-01
-
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0');
-}
 
 /** ISO-8601 UTC from whole milliseconds since 1970 and extra microseconds (0-999). */
 function isoMicros(ms: number, micros: number): string {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) throw new EvtxFormatError(`time value out of range`);
-  const y = d.getUTCFullYear();
-  const year = y >= 0 && y <= 9999 ? pad(y, 4) : (y < 0 ? '-' : '+') + pad(Math.abs(y), 6);
-  return (
-    `${year}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T${pad(d.getUTCHours(), 2)}:` +
-    `${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(d.getUTCMilliseconds(), 3)}${pad(micros, 3)}Z`
-  );
+  // toISOString: `YYYY-MM-DDTHH:MM:SS.mmmZ`, years outside 0-9999 as ±YYYYYY; the µs go before the Z.
+  const iso = d.toISOString();
+  return `${iso.slice(0, -1)}${micros < 10 ? '00' : micros < 100 ? '0' : ''}${micros}Z`;
+}
+
+/** 1601-01-01 → 1970-01-01 in milliseconds. */
+const EPOCH_DIFF = 11644473600000;
+
+/**
+ * FILETIME given as its two 32-bit halves → ISO (see {@link formatFiletime}), in exact double
+ * arithmetic: ticks = 10⁴ · (hi · 429496) + r with r = hi · 7296 + lo (2³² = 10⁴ · 429496 + 7296),
+ * every term below 2⁵³.
+ */
+export function formatFiletimeParts(lo: number, hi: number): string {
+  const r = hi * 7296 + lo;
+  const ms = hi * 429496 + Math.floor(r / 10000);
+  return isoMicros(ms - EPOCH_DIFF, Math.floor((r % 10000) / 10));
 }
 
 /** FILETIME (100 ns ticks since 1601-01-01 UTC) → `YYYY-MM-DDTHH:MM:SS.ffffffZ` (truncated to µs). */
 export function formatFiletime(ticks: bigint): string {
-  const micros = ticks / 10n;
-  const ms = micros / 1000n - EPOCH_DIFF_MS;
-  return isoMicros(Number(ms), Number(micros % 1000n));
+  return formatFiletimeParts(Number(ticks & 0xffffffffn), Number((ticks >> 32n) & 0xffffffffn));
 }
 
 /** SYSTEMTIME (8 little-endian uint16: year, month, weekday, day, h, m, s, ms) → ISO like FILETIME. */
@@ -290,7 +294,7 @@ function fixedScalar(buf: Uint8Array, dv: DataView, base: number, start: number,
     case ValueType.EvtHandle:
       return width === 8 ? Number(dv.getBigUint64(start, true)) : dv.getUint32(start, true);
     case ValueType.FileTime:
-      return formatFiletime(dv.getBigUint64(start, true));
+      return formatFiletimeParts(dv.getUint32(start, true), dv.getUint32(start + 4, true));
     case ValueType.SysTime:
       return formatSystemtime(buf, start);
     case ValueType.Guid:
