@@ -15,7 +15,7 @@
  * `EVENT_FILE_UNREADABLE` (missing file, directory, I/O error); for `.evtx` also `EVTX_NOT_EVTX`,
  * `EVTX_HEADER_CORRUPT`, `EVTX_CHUNK_CORRUPT` and `EVTX_RECORD_CORRUPT` (see `src/evtx/read-evtx.ts`).
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { diagnostic, readErrorReason } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -196,7 +196,9 @@ async function* jsonBatches(file: string, options: ReadEventsOptions = {}): Asyn
   };
   try {
     // Errors (missing file, directory, I/O) surface from the first read, inside this loop.
-    const stream = createReadStream(file, { highWaterMark });
+    // A file that fits one chunk is read at once: a stream's round trips through the I/O
+    // threads cost more than its bytes when a scan reads hundreds of small files.
+    const stream = isSmallFile(file, highWaterMark) ? [readFileSync(file)] : createReadStream(file, { highWaterMark });
     for await (const raw of stream) {
       let chunk = raw as Buffer;
       if (out.length > 0) {
@@ -255,6 +257,16 @@ async function* jsonBatches(file: string, options: ReadEventsOptions = {}): Asyn
     fromSplitter(splitter.end());
   }
   if (out.length > 0) yield out;
+}
+
+/** Is `file` a regular file of at most `limit` bytes? (False when it cannot be examined: the read reports why.) */
+function isSmallFile(file: string, limit: number): boolean {
+  try {
+    const st = statSync(file);
+    return st.isFile() && st.size <= limit;
+  } catch {
+    return false;
+  }
 }
 
 /**

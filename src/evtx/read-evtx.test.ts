@@ -96,6 +96,16 @@ describe('readEvtx on synthetic files', () => {
     expect(summary(await readAll(cut))).toEqual([...expected.slice(0, 72), 'EVTX_CHUNK_CORRUPT chunk[36]']);
   });
 
+  it('reads a small file (read with blocking calls) in the same batches, problems included', async () => {
+    const bytes = buildEvtxFile([chunkOf(1, 2), chunkOf(3, 1), chunkOf(4, 2)]);
+    bytes[4096 + 65536 + 600] ^= 0xff; // chunk 1's records
+    const f = tempFile(bytes);
+    const batches: string[][] = [];
+    for await (const b of readEvtxBatches(f)) batches.push(summary(b));
+    expect(batches).toEqual([['0:1:m1', '0:2:m2'], ['EVTX_CHUNK_CORRUPT chunk[1]'], ['2:4:m4', '2:5:m5']]);
+    expect(batches.flat()).toEqual(summary([...readEvtxSync(f)]));
+  });
+
   it('reads a file with no chunks, and skips unused all-zero chunks silently', async () => {
     expect(await readAll(tempFile(buildEvtxFile([])))).toEqual([]);
     const f = tempFile(Buffer.concat([buildEvtxFile([chunkOf(1, 1)]), Buffer.alloc(65536)]));

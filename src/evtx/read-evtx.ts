@@ -243,6 +243,12 @@ class BlockReader {
  * the same items one by one.
  */
 export async function* readEvtxBatches(file: string): AsyncGenerator<EvtxItem[]> {
+  // A small file is read with blocking calls: each asynchronous read waits for an I/O thread,
+  // which costs more than the reading itself when a scan meets hundreds of small files.
+  if (isSmallFile(file)) {
+    yield* evtxBatchesSync(file);
+    return;
+  }
   let fh: FileHandle;
   try {
     fh = await open(file, 'r');
@@ -290,8 +296,38 @@ export async function* readEvtx(file: string): AsyncGenerator<EvtxRecord | EvtxW
   for await (const batch of readEvtxBatches(file)) yield* batch;
 }
 
+/** Files up to this size are read with blocking calls by {@link readEvtxBatches}. */
+const SMALL_FILE = BLOCK_CHUNKS * CHUNK_SIZE;
+
+function isSmallFile(file: string): boolean {
+  try {
+    const st = statSync(file);
+    return st.isFile() && st.size <= SMALL_FILE;
+  } catch {
+    return false; // the read reports why
+  }
+}
+
+/** {@link readEvtxSync}'s items a chunk at a time, as {@link readEvtxBatches} yields them. */
+function* evtxBatchesSync(file: string): Generator<EvtxItem[]> {
+  let batch: EvtxItem[] = [];
+  for (const item of evtxItemsSync(file)) {
+    if (item !== undefined) batch.push(item);
+    else if (batch.length > 0) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
 /** Synchronous {@link readEvtx}: the same items, read with blocking file calls, one chunk at a time. */
 export function* readEvtxSync(file: string): Generator<EvtxRecord | EvtxWarning> {
+  for (const item of evtxItemsSync(file)) if (item !== undefined) yield item;
+}
+
+/** The blocking driver of {@link walkEvtx}: its items, and `undefined` before each read (a chunk boundary). */
+function* evtxItemsSync(file: string): Generator<EvtxItem | undefined> {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -309,6 +345,7 @@ export function* readEvtxSync(file: string): Generator<EvtxRecord | EvtxWarning>
         step = walk.next();
         continue;
       }
+      yield undefined;
       let n: number;
       try {
         n = readSync(fd, item.buffer, 0, item.length, item.position);
