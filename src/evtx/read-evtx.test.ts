@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +95,32 @@ describe('readEvtx on synthetic files', () => {
     expect(batches.flat()).toEqual(expected);
     const cut = tempFile(full.subarray(0, full.length - 65536 + 700));
     expect(summary(await readAll(cut))).toEqual([...expected.slice(0, 72), 'EVTX_CHUNK_CORRUPT chunk[36]']);
+  });
+
+  it('reads ahead without changing what short reads and I/O errors show (as one read per chunk)', async () => {
+    const chunks = Array.from({ length: 40 }, (_, c) => chunkOf(3 * c + 1, 3));
+    const f = tempFile(buildEvtxFile(chunks));
+    const all = chunks.flatMap((_, c) => [0, 1, 2].map((k) => `${c}:${3 * c + 1 + k}:m${3 * c + 1 + k}`));
+    const probe = await open(f, 'r');
+    const proto = Object.getPrototypeOf(probe) as { read: (...args: unknown[]) => Promise<{ bytesRead: number }> };
+    await probe.close();
+    const realRead = proto.read;
+    try {
+      // A file system answering at most 256 KiB per read: every record all the same.
+      proto.read = function (this: unknown, buf: unknown, off: number, len: number, pos: number) {
+        return realRead.call(this, buf, off, Math.min(len, 262144), pos);
+      };
+      expect(summary(await readAll(f))).toEqual(all);
+      // A bad sector at chunk 20: the bytes before it, then EIO, reported as the file unreadable.
+      const bad = 4096 + 20 * 65536;
+      proto.read = function (this: unknown, buf: unknown, off: number, len: number, pos: number) {
+        if (pos === bad) return Promise.reject(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+        return realRead.call(this, buf, off, pos < bad && pos + len > bad ? bad - pos : len, pos);
+      };
+      expect(summary(await readAll(f))).toEqual([...all.slice(0, 60), 'EVENT_FILE_UNREADABLE']);
+    } finally {
+      proto.read = realRead;
+    }
   });
 
   it('reads a small file (read with blocking calls) in the same batches, problems included', async () => {

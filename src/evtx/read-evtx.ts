@@ -190,10 +190,16 @@ interface Block {
   length: number;
 }
 
+/** Does block `b` hold all of the `length` bytes at `position`? */
+function holds(b: Block | undefined, position: number, length: number): boolean {
+  return b !== undefined && position >= b.position && position + length <= b.position + b.length;
+}
+
 /**
  * Serves the walk's chunk reads from 1 MiB blocks, reading the next block ahead while the current
  * one is decoded (decoding then rarely waits for the disk). Reads smaller than a chunk (the file
- * header) and reads outside the blocks go to the file directly.
+ * header), and reads a block does not wholly hold (the end of the file, a short read, an I/O
+ * error), go to the file directly: the walk sees exactly what one read per chunk would show.
  */
 class BlockReader {
   private current: Block | undefined;
@@ -204,9 +210,12 @@ class BlockReader {
   constructor(private readonly fh: FileHandle) {}
 
   async read(target: Buffer, length: number, position: number): Promise<number> {
-    if (length < CHUNK_SIZE) return (await this.fh.read(target, 0, length, position)).bytesRead;
+    if (length < CHUNK_SIZE) return this.direct(target, length, position);
     let b = this.current;
-    if (b === undefined || position < b.position || position + length > b.position + b.buffer.length) {
+    if (!holds(b, position, length)) {
+      // Past a short block (the end of the file, a short read, an I/O error at the bytes not read):
+      // read the chunk on its own, so that the walk sees what one read per chunk would see.
+      if (b !== undefined && b.length < b.buffer.length && position >= b.position) return this.direct(target, length, position);
       if (b !== undefined) this.spare = b.buffer;
       b = this.current = this.ahead !== undefined && this.aheadAt === position ? await this.ahead : await this.fetch(position, length * BLOCK_CHUNKS);
       this.ahead = undefined;
@@ -217,10 +226,15 @@ class BlockReader {
         // Its rejection surfaces when it is awaited; until then it must not count as unhandled.
         this.ahead.catch(() => undefined);
       }
+      if (!holds(b, position, length)) return this.direct(target, length, position);
     }
-    const n = Math.max(0, Math.min(length, b.position + b.length - position));
-    b.buffer.copy(target, 0, position - b.position, position - b.position + n);
-    return n;
+    const block = b as Block;
+    block.buffer.copy(target, 0, position - block.position, position - block.position + length);
+    return length;
+  }
+
+  private async direct(target: Buffer, length: number, position: number): Promise<number> {
+    return (await this.fh.read(target, 0, length, position)).bytesRead;
   }
 
   private async fetch(position: number, size: number): Promise<Block> {
