@@ -267,6 +267,16 @@ describe('flattenEvent: EVTX-JSON shapes', () => {
   }
 });
 
+describe('flattenEvent: a field named __proto__', () => {
+  it('is an own field like any other (JSON.parse makes it one), never the prototype', () => {
+    const raw = JSON.parse('{"Event": {"System": {"EventID": 1}, "EventData": {"__proto__": "x", "Image": "a.exe"}, "UserData": {"W": {"__proto__": {"Param": "p"}}}}}') as unknown;
+    const flat = flattenEvent(raw);
+    expect(Object.getPrototypeOf(flat)).toBe(Object.prototype);
+    expect(Object.keys(flat)).toEqual(['EventID', '__proto__', 'Image', 'Param']);
+    expect(Object.getOwnPropertyDescriptor(flat, '__proto__')?.value).toBe('x');
+  });
+});
+
 describe('flattenEvent: everything else', () => {
   it('returns a non-EVTX object unchanged (same reference, nested objects untouched)', () => {
     const raw = { Image: 'C:\\a.exe', process: { parent: { name: 'x' } }, EventID: 1 };

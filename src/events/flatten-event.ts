@@ -42,7 +42,10 @@
  * 10. Values keep their JSON types: numbers stay numbers, strings stay strings (`"0x8000..."`
  *    Keywords too), null stays null, arrays of scalars stay arrays. Nothing is trimmed or renamed
  *    beyond the rules above.
+ * 11. Any name is an ordinary own field, `constructor` and `__proto__` included.
  */
+
+import { setOwnField } from './own-field.js';
 
 /** A flat event: field name → JSON value, as the evaluator sees it. */
 export type FlatEvent = Record<string, unknown>;
@@ -112,13 +115,13 @@ class FlatBuilder {
     if (!hasOwn.call(out, name)) {
       // System comes first: a key not yet set is set by its section for the first time.
       if (section === 'System') this.systemNames.push(name);
-      out[name] = value;
+      setOwnField(out, name, value);
       return;
     }
     if (section !== 'System' && this.systemNames.includes(name)) {
       const key = `${section}.${name}`;
       if (hasOwn.call(out, key)) this.append(key, value);
-      else out[key] = value;
+      else setOwnField(out, key, value);
       return;
     }
     this.append(name, value);
@@ -133,7 +136,7 @@ class FlatBuilder {
       return;
     }
     const prev = this.out[name];
-    this.out[name] = [...(Array.isArray(prev) ? prev : [prev]), ...values];
+    setOwnField(this.out, name, [...(Array.isArray(prev) ? prev : [prev]), ...values]);
     multi.push(name);
   }
 

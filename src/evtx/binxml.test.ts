@@ -278,6 +278,28 @@ describe('Binary XML: rendering straight from the template', () => {
     expect(direct).toBe(before + 2);
   });
 
+  it('renders elements, Data names and attributes called __proto__ as own keys, both ways', () => {
+    const r = one({
+      key: 'proto',
+      nodes: [
+        {
+          el: 'Event',
+          attrs: [['__proto__', [{ sub: 0, type: S.String }]]],
+          children: [
+            { el: 'System', children: [{ el: 'EventID', children: [{ sub: 1, type: S.UInt16 }] }] },
+            { el: 'EventData', children: [{ el: 'Data', attrs: [['Name', [{ text: '__proto__' }]]], children: [{ sub: 0, type: S.String }] }] },
+            { el: 'UserData', children: [{ el: '__proto__', children: [{ el: 'Param', children: [{ text: 'p' }] }] }] },
+          ],
+        },
+      ],
+      values: [v.string('x'), v.uint16(4)],
+    });
+    const json = r.json as { Event: Record<string, Record<string, unknown>> };
+    expect(JSON.stringify(json)).toBe('{"Event":{"#attributes":{"__proto__":"x"},"System":{"EventID":4},"EventData":{"__proto__":"x"},"UserData":{"__proto__":{"Param":"p"}}}}');
+    expect(Object.getPrototypeOf(json.Event['UserData'])).toBe(Object.prototype);
+    expect(flattenEvent(json)).toMatchObject({ EventID: 4, Param: 'p' });
+  });
+
   it('leaves records that are no single template instance to the general path', () => {
     const w = new ChunkWriter();
     w.addRecord(1, [{ el: 'Event', children: [{ el: 'System', children: [{ el: 'EventID', children: [{ text: '4' }] }] }] }]);

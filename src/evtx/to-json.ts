@@ -18,6 +18,7 @@
  * leading whitespace is kept. The XML tree ({@link toXml}) keeps values untouched.
  */
 import { hasSubstitution, instantiate } from './binxml.js';
+import { setOwnField } from '../events/own-field.js';
 import type { SubstitutionValue, XmlAttribute, XmlElement, XmlNode } from './binxml.js';
 import { valueText } from './values.js';
 import type { EvtxValue } from './values.js';
@@ -68,7 +69,7 @@ const repeated = new WeakSet<unknown[]>();
 /** Adds `key: value` to `obj`; a repeated key turns into an array of all values, in order. */
 function addChild(obj: Record<string, unknown>, key: string, value: unknown): void {
   if (!Object.prototype.hasOwnProperty.call(obj, key)) {
-    obj[key] = value;
+    setOwnField(obj, key, value);
     return;
   }
   const prev = obj[key];
@@ -76,7 +77,7 @@ function addChild(obj: Record<string, unknown>, key: string, value: unknown): vo
   else {
     const all = [prev, value];
     repeated.add(all);
-    obj[key] = all;
+    setOwnField(obj, key, all);
   }
 }
 
@@ -90,7 +91,7 @@ function dataName(el: XmlElement): XmlAttribute | undefined {
 /** The JSON value of one element (see the rules at the top of this file), leaving out attribute `skip`. */
 export function elementJson(el: XmlElement, skip?: XmlAttribute): unknown {
   let attrs: Record<string, unknown> | undefined;
-  for (const a of el.attributes) if (a !== skip) (attrs ??= {})[a.name] = contentValue(a.value);
+  for (const a of el.attributes) if (a !== skip) setOwnField((attrs ??= {}), a.name, contentValue(a.value));
   let children: Record<string, unknown> | undefined;
   let text: XmlNode[] | undefined;
   for (const c of el.children) {
@@ -112,7 +113,7 @@ function assemble(attrs: Record<string, unknown> | undefined, children: Record<s
   if (attrs === undefined && !hasText) return children;
   const out: Record<string, unknown> = {};
   if (attrs !== undefined) out['#attributes'] = attrs;
-  if (children !== undefined) Object.assign(out, children);
+  if (children !== undefined) for (const k of Object.keys(children)) setOwnField(out, k, children[k]);
   if (hasText) out['#text'] = textValue;
   return out;
 }
@@ -154,7 +155,7 @@ function templateElementJson(el: XmlElement, values: readonly SubstitutionValue[
     const content = attributeContent(a, values);
     // An attribute whose substitutions all gave nothing is left out.
     if (content.length === 0 && a.value.length > 0) continue;
-    (attrs ??= {})[a.name] = contentValue(content);
+    setOwnField((attrs ??= {}), a.name, contentValue(content));
   }
   let children: Record<string, unknown> | undefined;
   let text: XmlNode[] | undefined;
