@@ -41,9 +41,11 @@ function charRarity(c: number): number {
 /**
  * The symbol a text character scans as: folded ({@link foldCode}), then its alphabet symbol;
  * every character still outside ASCII is the one symbol at 128, the alphabet's {@link NON_ASCII}.
+ * ASCII characters, nearly all of them, take one load from `fold` (folding included).
  */
-function symbolOf(symbols: Uint8Array, code: number): number {
-  const c = code >= 65 && code <= 90 ? code + 32 : code >= 128 ? foldCode(code) : code;
+function symbolOf(fold: Uint8Array, symbols: Uint8Array, code: number): number {
+  if (code < 128) return fold[code] as number;
+  const c = foldCode(code);
   return symbols[c < 128 ? c : 128] as number;
 }
 
@@ -54,6 +56,8 @@ const MAX_STATES = 0xffff;
 
 export class NeedleAutomaton {
   private readonly symbols = new Uint8Array(129);
+  /** The symbol of each ASCII text character, case folded (`symbols` of its lowercase). */
+  private readonly fold = new Uint8Array(128);
   private readonly width: number;
   /**
    * Transitions, worked out on first use ({@link next}) and kept: rows of states a text never
@@ -91,6 +95,7 @@ export class NeedleAutomaton {
       }
     }
     this.width = width;
+    for (let c = 0; c < 128; c++) this.fold[c] = this.symbols[c >= 65 && c <= 90 ? c + 32 : c] as number;
     let maxStates = ROOT + 1;
     for (const n of needles) maxStates += n.length;
     maxStates = Math.min(maxStates, MAX_STATES + 1);
@@ -198,10 +203,10 @@ export class NeedleAutomaton {
    * texts fail it (see FieldScanner).
    */
   mayHold(text: string): boolean {
-    const { pairs, singles, symbols, width } = this;
+    const { pairs, singles, symbols, fold, width } = this;
     let prev = 0;
     for (let i = 0; i < text.length; i++) {
-      const a = symbolOf(symbols, text.charCodeAt(i));
+      const a = symbolOf(fold, symbols, text.charCodeAt(i));
       if (singles[a] === 1 || pairs[prev * width + a] === 1) return true;
       prev = a;
     }
@@ -210,10 +215,10 @@ export class NeedleAutomaton {
 
   /** Does any needle occur in `text`? Stops at the first. */
   anyHit(text: string): boolean {
-    const { symbols, delta, width, outStart } = this;
+    const { symbols, fold, delta, width, outStart } = this;
     let s = ROOT;
     for (let i = 0; i < text.length; i++) {
-      const a = symbolOf(symbols, text.charCodeAt(i));
+      const a = symbolOf(fold, symbols, text.charCodeAt(i));
       const t = delta[s * width + a] as number;
       s = t === 0 ? this.next(s, a) : t;
       if ((outStart[s] as number) < (outStart[s + 1] as number)) return true;
@@ -223,10 +228,10 @@ export class NeedleAutomaton {
 
   /** {@link scan} without the pair test. */
   run(text: string, mark: Int32Array, epoch: number, found: number[]): void {
-    const { symbols, delta, width, outStart, targets } = this;
+    const { symbols, fold, delta, width, outStart, targets } = this;
     let s = ROOT;
     for (let i = 0; i < text.length; i++) {
-      const a = symbolOf(symbols, text.charCodeAt(i));
+      const a = symbolOf(fold, symbols, text.charCodeAt(i));
       const t = delta[s * width + a] as number;
       s = t === 0 ? this.next(s, a) : t;
       const o = outStart[s] as number;
