@@ -31,10 +31,15 @@ export class FieldScanner {
   private passes = 0;
   private readonly out: number[] = [];
 
+  /** Can the text of a finite number hold one of the needles? (See {@link NeedleAutomaton.numberText}.) */
+  readonly numberText: boolean;
+
   constructor(
     private readonly automata: readonly NeedleAutomaton[],
     private readonly scratch: ScanScratch,
-  ) {}
+  ) {
+    this.numberText = automata.some((a) => a.numberText);
+  }
 
   /** Adds to `found` every target with a needle in `text` whose `mark` is not yet `epoch` (marking it). */
   scan(text: string, mark: Int32Array, epoch: number, found: number[]): void {

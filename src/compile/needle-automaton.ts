@@ -49,6 +49,9 @@ function symbolOf(fold: Uint8Array, symbols: Uint8Array, code: number): number {
   return symbols[c < 128 ? c : 128] as number;
 }
 
+/** Texts made only of what a finite number renders as. */
+const NUMBER_TEXT = /^[0-9.e+-]+$/;
+
 /** State 0 marks a transition not worked out yet (a zeroed table is all unknown); the root is 1. */
 const ROOT = 1;
 /** States are 16-bit and 0 is reserved. */
@@ -58,6 +61,11 @@ export class NeedleAutomaton {
   private readonly symbols = new Uint8Array(129);
   /** The symbol of each ASCII text character, case folded (`symbols` of its lowercase). */
   private readonly fold = new Uint8Array(128);
+  /**
+   * Can the text of a finite number (`12`, `-3.5`, `1e+21`) hold a needle? Only when some needle
+   * is made of digits, `.`, `e`, `+` and `-` alone: most fields' automata cannot, and skip numbers.
+   */
+  readonly numberText: boolean;
   private readonly width: number;
   /**
    * Transitions, worked out on first use ({@link next}) and kept: rows of states a text never
@@ -95,6 +103,7 @@ export class NeedleAutomaton {
       }
     }
     this.width = width;
+    this.numberText = needles.some((n) => NUMBER_TEXT.test(n));
     for (let c = 0; c < 128; c++) this.fold[c] = this.symbols[c >= 65 && c <= 90 ? c + 32 : c] as number;
     let maxStates = ROOT + 1;
     for (const n of needles) maxStates += n.length;

@@ -34,6 +34,19 @@ describe('RuleIndex', () => {
     expect(idx.matches({ EventID: 1, Image: 'x\\whoami.exe', User: 'x' }).map((r) => r.title)).toEqual(['any', 'proc']);
   });
 
+  it('skips numbers only where no needle of the field could be in the text of a number', () => {
+    const port = rule('port', '{product: windows}', `  sel: {DestinationPort|contains: '44'}\n  condition: sel`);
+    const kw = rule('kw', '{product: windows}', `  kw: ['1e+21']\n  condition: kw`);
+    const word = rule('word', '{product: windows}', `  sel: {ProcessId|contains: 'x'}\n  condition: sel`);
+    const idx = new RuleIndex([port, kw, word], { mapping: null });
+    expect(idx.matches({ DestinationPort: 8443 }).map((r) => r.title)).toEqual(['port']);
+    expect(idx.matches({ DestinationPort: 80, Other: 1e21 }).map((r) => r.title)).toEqual(['kw']);
+    expect(idx.matches({ ProcessId: 4242 }).map((r) => r.title)).toEqual([]);
+    // A number that is not finite renders as text (possible for events built in code, not from JSON).
+    const inf = new RuleIndex([rule('inf', '{product: windows}', `  sel: {Ratio|contains: 'inity'}\n  condition: sel`)], { mapping: null });
+    expect(inf.matches({ Ratio: Number.POSITIVE_INFINITY }).map((r) => r.title)).toEqual(['inf']);
+  });
+
   it('finds needles in arrays, numbers and nested objects', () => {
     const idx = new RuleIndex([reg, rule('n', '{product: windows}', `  sel: {a.b|contains: '42'}\n  condition: sel`)], { mapping: null });
     expect(idx.matches({ TargetObject: ['x', 'HKLM\\Software\\Run\\y'] }).map((r) => r.title)).toEqual(['reg']);

@@ -268,9 +268,13 @@ export class RuleIndex {
         if (slot.numeric && NUMERIC.test(v)) scanner.scan(String(Number(v)), mark, epoch, found);
         continue;
       }
-      if (typeof v === 'number' || typeof v === 'boolean') {
-        // A plain scalar: its text, no array of values to build.
-        scanner.scan(renderScalar(v) as string, mark, epoch, found);
+      if (typeof v === 'number') {
+        // A number: its text, unless no needle of the field can be in the text of a number.
+        if (scanner.numberText || !Number.isFinite(v)) scanner.scan(renderScalar(v) as string, mark, epoch, found);
+        continue;
+      }
+      if (typeof v === 'boolean') {
+        scanner.scan(v ? 'true' : 'false', mark, epoch, found);
         continue;
       }
       scanValues(scanner, resolveField(event, key), mark, epoch, found);
