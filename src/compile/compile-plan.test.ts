@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { loadRuleText } from '../sigma/load-rule.js';
 import type { SigmaRule } from '../sigma/load-rule.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
@@ -109,5 +110,35 @@ describe('compilePlan', () => {
     }
     expect(n.match({ DestinationIp: '192.168.1.200' })).toBe(true);
     expect(n.match({ DestinationIp: '192.168.1.127' })).toBe(false);
+    // Lists of four or more networks are tested as one set, listed so by --dump-js.
+    expect(describeCompiled(c)).toContain('cidr any of 7: ["10.0.0.0/8","0.0.0.0/0","192.168.1.128/25"], ...');
+  });
+
+  it('tests a long cidr list as one set with the evaluator verdict on any address', () => {
+    const octet = fc.integer({ min: 0, max: 255 });
+    const v4 = fc.tuple(octet, octet, octet, octet).map((o) => o.join('.'));
+    const v6 = fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }).map((g) => g.map((x) => x.toString(16)).join(':'));
+    // A network: an address with its host bits cleared (the loader rejects host bits), any prefix.
+    const net4 = fc.tuple(v4, fc.integer({ min: 0, max: 32 })).map(([a, p]) => {
+      const n = a.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+      const base = p === 0 ? 0 : Math.floor(n / 2 ** (32 - p)) * 2 ** (32 - p);
+      return `${[24, 16, 8, 0].map((sh) => Math.floor(base / 2 ** sh) % 256).join('.')}/${p}`;
+    });
+    const net6 = fc.tuple(v6, fc.integer({ min: 0, max: 128 })).map(([a, p]) => {
+      const n = a.split(':').reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+      const base = p === 0 ? 0n : (n >> BigInt(128 - p)) << BigInt(128 - p);
+      const groups = Array.from({ length: 8 }, (_, i) => ((base >> BigInt(16 * (7 - i))) & 0xffffn).toString(16));
+      return `${groups.join(':')}/${p}`;
+    });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(net4, net6), { minLength: 4, maxLength: 12 }), fc.array(fc.oneof(v4, v6, fc.constant('x'), fc.constant('::ffff:10.0.0.1')), { minLength: 1, maxLength: 8 }), (nets, ips) => {
+        const r = rule(`  sel:\n    DestinationIp|cidr: ${JSON.stringify(nets)}\n  condition: sel`);
+        const c = compiled(r);
+        expect(describeCompiled(c)).toContain(`cidr any of ${nets.length}`);
+        // Addresses inside some network too: the network's own address.
+        for (const ip of [...ips, ...nets.map((x) => x.replace(/\/.*/, ''))]) expect(c.match({ DestinationIp: ip }), `${ip} in ${nets.join(' ')}`).toBe(evaluatePlan(r.plan, { DestinationIp: ip }).match);
+      }),
+      { numRuns: 300, seed: 20261128 },
+    );
   });
 });

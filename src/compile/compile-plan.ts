@@ -76,11 +76,13 @@ interface CidrTest {
   /** IPv4: the network shifted right by `shift` (0 when shift is 32). */
   v4: number;
   v6: bigint;
+  /** The network as the rule writes it (for `--dump-js`). */
+  text: string;
 }
 
 function cidrTest(m: Extract<Matcher, { kind: 'cidr' }>): CidrTest {
   const shift = (m.family === 4 ? 32 : 128) - m.prefix;
-  return { family: m.family, shift, v4: shift >= 32 ? 0 : Number(m.network >> BigInt(shift)), v6: m.network >> BigInt(shift) };
+  return { family: m.family, shift, v4: shift >= 32 ? 0 : Number(m.network >> BigInt(shift)), v6: m.network >> BigInt(shift), text: m.text };
 }
 
 /** The last address parsed: a cidr list tests one value against many networks. */
@@ -101,6 +103,47 @@ function inCidr(c: CidrTest, v: string): boolean {
   if (c.family === 6) return ip.value >> BigInt(c.shift) === c.v6;
   return c.shift >= 32 || Math.floor(Number(ip.value) / 2 ** c.shift) === c.v4;
 }
+
+/**
+ * The networks of a long `cidr` list, tested together: the address is parsed once and, for IPv4,
+ * made a number once (not once per network); each network as {@link inCidr} tests it.
+ */
+export class CidrSet {
+  /** IPv4: host bits, their divisor 2^shift, and the network above them. */
+  private readonly v4Shift: number[] = [];
+  private readonly v4Div: number[] = [];
+  private readonly v4Net: number[] = [];
+  private readonly v6: CidrTest[] = [];
+
+  constructor(readonly tests: readonly CidrTest[]) {
+    for (const c of tests) {
+      if (c.family === 6) this.v6.push(c);
+      else {
+        this.v4Shift.push(c.shift);
+        this.v4Div.push(2 ** c.shift);
+        this.v4Net.push(c.v4);
+      }
+    }
+  }
+
+  test(v: string): boolean {
+    const ip = ipOf(v);
+    if (ip === undefined) return false;
+    if (ip.family === 4) {
+      if (this.v4Shift.length === 0) return false;
+      const n = Number(ip.value);
+      for (let i = 0; i < this.v4Shift.length; i++) {
+        if ((this.v4Shift[i] as number) >= 32 || Math.floor(n / (this.v4Div[i] as number)) === this.v4Net[i]) return true;
+      }
+      return false;
+    }
+    for (const c of this.v6) if (ip.value >> BigInt(c.shift) === c.v6) return true;
+    return false;
+  }
+}
+
+/** From this many `cidr` values on, an OR item tests them as one {@link CidrSet}. */
+const MIN_CIDRS = 4;
 
 /** Helpers the generated code calls (passed as `h`, never as text). */
 const HELPERS = {
@@ -209,7 +252,8 @@ function setLiteral(m: Matcher): m is StringMatcher & { literal: NonNullable<Str
 
 /**
  * The expressions of an item's values. In an OR item (any value may hold), long runs of plain
- * literals of one mode become one {@link LiteralSet} test on the folded text.
+ * literals of one mode become one {@link LiteralSet} test on the folded text, long `cidr` lists
+ * one {@link CidrSet} test.
  */
 function valueExprs(item: PlanItem, em: Emitter, needsLower: { used: boolean }): Array<string | undefined> {
   if (item.all) return item.values.map((v) => valueExpr(v.matcher, em, needsLower));
@@ -234,6 +278,11 @@ function valueExprs(item: PlanItem, em: Emitter, needsLower: { used: boolean }):
     const set = em.ref(new LiteralSet(mode, ms.map((m) => (m.literal as { text: string }).text)));
     needsLower.used = true;
     out.push(`${set}.test(l)`);
+  }
+  const cidrs = leaves.filter((m): m is Extract<Matcher, { kind: 'cidr' }> => m.kind === 'cidr');
+  if (cidrs.length >= MIN_CIDRS) {
+    for (const m of cidrs) grouped.add(m);
+    out.push(`${em.ref(new CidrSet(cidrs.map(cidrTest)))}.test(v)`);
   }
   if (grouped.size === 0) return item.values.map((v) => valueExpr(v.matcher, em, needsLower));
   for (const m of leaves) if (!grouped.has(m)) out.push(valueExpr(m, em, needsLower));
@@ -370,6 +419,8 @@ export function describeCompiled(c: CompiledPlan): string {
 
 function describeDatum(v: unknown): string {
   if (v instanceof LiteralSet) return `${v.mode} any of ${v.literals.length}: ${JSON.stringify(v.literals.slice(0, 3))}${v.literals.length > 3 ? ', ...' : ''}`;
+  if (v instanceof CidrSet) return `cidr any of ${v.tests.length}: ${JSON.stringify(v.tests.slice(0, 3).map((c) => c.text))}${v.tests.length > 3 ? ', ...' : ''}`;
+  if (typeof v === 'object' && v !== null && 'shift' in v && 'text' in v) return `cidr ${JSON.stringify((v as CidrTest).text)}`;
   if (v instanceof RegExp) return `/${v.source}/${v.flags}`.replace(/[\r\n\u2028\u2029]/g, ' ');
   if (typeof v === 'string' || typeof v === 'number') return JSON.stringify(v);
   if (typeof v === 'object' && v !== null && 'path' in v) return `item ${String((v as PlanItem).path)}`;
