@@ -34,9 +34,24 @@ describe('compilePlan', () => {
 
   it('uses indexOf-style tests on precomputed lowercase needles, and the regex only for wildcards in the middle', () => {
     const c = compiled(rule(`  sel:\n    Image|endswith: '\\\\CMD.exe'\n    CommandLine: 'a*b'\n  condition: sel`));
-    expect(c.source).toContain('l.endsWith(');
+    // The text is folded once, on first use, and only when its length allows a match.
+    expect(c.source).toContain('(v.length >= 8 && (l ??= h.lower(v)).endsWith(');
     expect(c.data).toContain('\\cmd.exe');
     expect(c.source).toMatch(/\.regex\.test\(v\)/);
+  });
+
+  it('decides texts of the wrong length before folding them, with the verdicts of the evaluator', () => {
+    const r = rule(`  sel:\n    Details: '(Empty)'\n    Image|startswith: ['C:\\WINDOWS\\', 'D:\\']\n    CommandLine|contains: ''\n  condition: sel`);
+    const c = compiled(r);
+    expect(c.source).toContain('v.length === 7');
+    expect(c.source).toContain('v.length >= 11');
+    for (const details of ['(empty)', '(EMPTY)', '(empty) ', '(empt)', '', '(ſmpty)', '(\u212Ampty)']) {
+      for (const image of ['c:\\windows\\x.exe', 'C:\\WINDOWS', 'D:\\', 'd:', 'e:\\x']) {
+        const e = { Details: details, Image: image, CommandLine: 'x' };
+        expect(c.match(e), JSON.stringify(e)).toBe(evaluatePlan(r.plan, e).match);
+      }
+    }
+    expect(c.match({ Details: '(EMPTY)', Image: 'c:\\windows\\x', CommandLine: '' })).toBe(true);
   });
 
   it('decides an absent plain field at compile time and sends other shapes to the reference item', () => {
@@ -80,7 +95,7 @@ describe('compilePlan', () => {
     const cmds = Array.from({ length: 20 }, (_, i) => `'-cmd${i} '`).join(', ');
     const r = rule(`  sel:\n    ImageLoaded|endswith: [${names}, 'x*y']\n  cmd:\n    CommandLine|contains: [${cmds}]\n  eq:\n    User: [a, b, c, d, SKY]\n  condition: sel or cmd or eq`);
     const c = compiled(r);
-    expect(c.source).toContain('.test(l)');
+    expect(c.source).toContain('.test((l ??= h.lower(v)))');
     expect(describeCompiled(c)).toContain('endswith any of 30');
     const events = [
       { ImageLoaded: 'C:\\Windows\\LIB7.dll' },

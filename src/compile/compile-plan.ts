@@ -193,6 +193,12 @@ class Emitter {
 
 const LITERAL_OP = { eq: '===', contains: 'includes', startswith: 'startsWith', endswith: 'endsWith' } as const;
 
+/**
+ * The folded text of `v` ({@link foldText}) in generated code, computed on first use: `l` is
+ * declared by the item function (or is the folded leaf of a keyword test, already set).
+ */
+const FOLDED = '(l ??= h.lower(v))';
+
 /** A boolean expression for matcher `m` on the string `v` (with `l` its folded form, foldText). */
 function valueExpr(m: Matcher, em: Emitter, needsLower: { used: boolean }): string | undefined {
   switch (m.kind) {
@@ -207,9 +213,12 @@ function valueExpr(m: Matcher, em: Emitter, needsLower: { used: boolean }): stri
       const t = em.ref(lit.text);
       const test = (x: string): string => (lit.mode === 'eq' ? `${x} === ${t}` : `${x}.${LITERAL_OP[lit.mode]}(${t})`);
       if (m.cased) return test('v');
-      // A literal compares with the folded text, whatever the text holds (case-fold.ts).
+      // A literal compares with the folded text, whatever the text holds (case-fold.ts). Folding
+      // keeps the length, so a text of the wrong length is decided before it is folded.
       needsLower.used = true;
-      return test('l');
+      const n = lit.text.length;
+      if (lit.mode === 'eq') return `(v.length === ${n} && ${test(FOLDED)})`;
+      return n === 0 ? 'true' : `(v.length >= ${n} && ${test(FOLDED)})`;
     }
     case 're': {
       // A text shorter than any match skips the regex (`.{1000,}`).
@@ -277,7 +286,7 @@ function valueExprs(item: PlanItem, em: Emitter, needsLower: { used: boolean }):
     for (const m of ms) grouped.add(m);
     const set = em.ref(new LiteralSet(mode, ms.map((m) => (m.literal as { text: string }).text)));
     needsLower.used = true;
-    out.push(`${set}.test(l)`);
+    out.push(`${set}.test(${FOLDED})`);
   }
   const cidrs = leaves.filter((m): m is Extract<Matcher, { kind: 'cidr' }> => m.kind === 'cidr');
   if (cidrs.length >= MIN_CIDRS) {
@@ -310,7 +319,7 @@ function emitItem(item: PlanItem, em: Emitter): string {
     lines.push(`    if (typeof v === 'number') return ${negate(join(nums))};`);
   }
   lines.push(`    return ${slow};`, '  }');
-  if (needsLower.used) lines.push('  const l = h.lower(v);');
+  if (needsLower.used) lines.push('  let l;');
   lines.push(`  return ${negate(join(parts as string[]))};`, '}');
   em.functions.push(lines.join('\n'));
   return name;
