@@ -15,15 +15,16 @@
  * `EVENT_FILE_UNREADABLE` (missing file, directory, I/O error); for `.evtx` also `EVTX_NOT_EVTX`,
  * `EVTX_HEADER_CORRUPT`, `EVTX_CHUNK_CORRUPT` and `EVTX_RECORD_CORRUPT` (see `src/evtx/read-evtx.ts`).
  */
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { diagnostic, readErrorReason } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { flattenEvent } from './flatten-event.js';
 import type { FlatEvent } from './flatten-event.js';
 import { JsonSplitter } from './json-splitter.js';
+import { isSmallFile } from './small-file.js';
 import type { SplitItem } from './json-splitter.js';
-import { readEvtx, readEvtxBatches, readEvtxSync } from '../evtx/read-evtx.js';
+import { readEvtxBatches, readEvtxSync } from '../evtx/read-evtx.js';
 import type { EvtxItem } from '../evtx/read-evtx.js';
 
 /** One result of reading an event file: an event, or a problem found on the way. */
@@ -196,8 +197,7 @@ async function* jsonBatches(file: string, options: ReadEventsOptions = {}): Asyn
   };
   try {
     // Errors (missing file, directory, I/O) surface from the first read, inside this loop.
-    // A file that fits one chunk is read at once: a stream's round trips through the I/O
-    // threads cost more than its bytes when a scan reads hundreds of small files.
+    // A file that fits one chunk is read at once (see isSmallFile).
     const stream = isSmallFile(file, highWaterMark) ? [readFileSync(file)] : createReadStream(file, { highWaterMark });
     for await (const raw of stream) {
       let chunk = raw as Buffer;
@@ -259,16 +259,6 @@ async function* jsonBatches(file: string, options: ReadEventsOptions = {}): Asyn
   if (out.length > 0) yield out;
 }
 
-/** Is `file` a regular file of at most `limit` bytes? (False when it cannot be examined: the read reports why.) */
-function isSmallFile(file: string, limit: number): boolean {
-  try {
-    const st = statSync(file);
-    return st.isFile() && st.size <= limit;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * JSON Lines when the first line holding anything is a whole JSON object, else the splitter;
  * undefined until the bytes so far show it (that line has ended and something follows it).
@@ -309,11 +299,7 @@ function evtxRead(item: EvtxItem, file: string, index: number): EventRead {
 /** The native `.evtx` reader: records streamed chunk by chunk by `src/evtx`, then flattened. */
 const evtxReader: EventFileReader = {
   async *read(file: string): AsyncGenerator<EventRead> {
-    let index = 0;
-    for await (const item of readEvtx(file)) {
-      yield evtxRead(item, file, index);
-      if (item.kind === 'record') index++;
-    }
+    for await (const batch of evtxBatches(file)) yield* batch;
   },
   readSync(file: string): EventReadResult {
     const reads: EventRead[] = [];
@@ -342,6 +328,11 @@ export async function* readEventBatches(file: string, options: ReadEventsOptions
     yield* jsonBatches(file, options);
     return;
   }
+  yield* evtxBatches(file);
+}
+
+/** The reads of an `.evtx` file a chunk at a time, records numbered in file order. */
+async function* evtxBatches(file: string): AsyncGenerator<EventRead[]> {
   let index = 0;
   for await (const items of readEvtxBatches(file)) {
     const reads: EventRead[] = new Array<EventRead>(items.length);

@@ -26,6 +26,7 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { diagnostic } from '../diagnostics.js';
+import { isSmallFile } from '../events/small-file.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { ChunkBinXml } from './binxml.js';
 import { checkChunk, chunkRecords } from './chunk.js';
@@ -257,9 +258,7 @@ class BlockReader {
  * the same items one by one.
  */
 export async function* readEvtxBatches(file: string): AsyncGenerator<EvtxItem[]> {
-  // A small file is read with blocking calls: each asynchronous read waits for an I/O thread,
-  // which costs more than the reading itself when a scan meets hundreds of small files.
-  if (isSmallFile(file)) {
+  if (isSmallFile(file, SMALL_FILE)) {
     yield* evtxBatchesSync(file);
     return;
   }
@@ -312,15 +311,6 @@ export async function* readEvtx(file: string): AsyncGenerator<EvtxRecord | EvtxW
 
 /** Files up to this size are read with blocking calls by {@link readEvtxBatches}. */
 const SMALL_FILE = BLOCK_CHUNKS * CHUNK_SIZE;
-
-function isSmallFile(file: string): boolean {
-  try {
-    const st = statSync(file);
-    return st.isFile() && st.size <= SMALL_FILE;
-  } catch {
-    return false; // the read reports why
-  }
-}
 
 /** {@link readEvtxSync}'s items a chunk at a time, as {@link readEvtxBatches} yields them. */
 function* evtxBatchesSync(file: string): Generator<EvtxItem[]> {

@@ -92,16 +92,24 @@ function dataName(el: XmlElement): XmlAttribute | undefined {
 export function elementJson(el: XmlElement, skip?: XmlAttribute): unknown {
   let attrs: Record<string, unknown> | undefined;
   for (const a of el.attributes) if (a !== skip) setOwnField((attrs ??= {}), a.name, contentValue(a.value));
-  let children: Record<string, unknown> | undefined;
-  let text: XmlNode[] | undefined;
-  for (const c of el.children) {
-    if (c.kind === 'element') {
-      const nameAttr = dataName(c);
-      const key = nameAttr === undefined ? c.name : String(contentValue(nameAttr.value));
-      addChild((children ??= {}), key, elementJson(c, nameAttr));
-    } else if (c.kind !== 'pi' && c.kind !== 'substitution') (text ??= []).push(c);
-  }
-  return assemble(attrs, children, text);
+  const content: Content = {};
+  for (const c of el.children) gather(content, c);
+  return assemble(attrs, content.children, content.text);
+}
+
+/** An element's child elements (by JSON key) and text nodes, gathered in document order. */
+interface Content {
+  children?: Record<string, unknown>;
+  text?: XmlNode[];
+}
+
+/** Adds an instantiated child node to `content`: an element under its key, text as text. */
+function gather(content: Content, c: XmlNode): void {
+  if (c.kind === 'element') {
+    const nameAttr = dataName(c);
+    const key = nameAttr === undefined ? c.name : String(contentValue(nameAttr.value));
+    addChild((content.children ??= {}), key, elementJson(c, nameAttr));
+  } else if (c.kind !== 'pi' && c.kind !== 'substitution') (content.text ??= []).push(c);
 }
 
 /** An element's JSON from its attributes, child elements and text (see the rules at the top). */
@@ -152,45 +160,33 @@ function templateElementJson(el: XmlElement, values: readonly SubstitutionValue[
   let attrs: Record<string, unknown> | undefined;
   for (const a of el.attributes) {
     if (a === skip) continue;
-    const content = attributeContent(a, values);
+    const value = attributeContent(a, values);
     // An attribute whose substitutions all gave nothing is left out.
-    if (content.length === 0 && a.value.length > 0) continue;
-    setOwnField((attrs ??= {}), a.name, contentValue(content));
+    if (value.length === 0 && a.value.length > 0) continue;
+    setOwnField((attrs ??= {}), a.name, contentValue(value));
   }
-  let children: Record<string, unknown> | undefined;
-  let text: XmlNode[] | undefined;
+  const content: Content = {};
   for (const c of el.children) {
     switch (c.kind) {
       case 'element': {
         const nameAttr = templateDataName(c, values);
         const key = nameAttr === undefined ? c.name : String(contentValue(attributeContent(nameAttr, values)));
-        addChild((children ??= {}), key, templateElementJson(c, values, nameAttr));
+        addChild((content.children ??= {}), key, templateElementJson(c, values, nameAttr));
         break;
       }
       case 'substitution': {
         const v = values[c.index];
         if (v === undefined) break;
         if (v.kind === 'value') {
-          if (v.value !== null) (text ??= []).push({ kind: 'value', value: v.value });
-          break;
-        }
-        // A BinXml value: its nodes (already instantiated) as if they stood here.
-        for (const x of v.nodes) {
-          if (x.kind === 'element') {
-            const nameAttr = dataName(x);
-            const key = nameAttr === undefined ? x.name : String(contentValue(nameAttr.value));
-            addChild((children ??= {}), key, elementJson(x, nameAttr));
-          } else if (x.kind !== 'pi' && x.kind !== 'substitution') (text ??= []).push(x);
-        }
+          if (v.value !== null) (content.text ??= []).push({ kind: 'value', value: v.value });
+        } else for (const x of v.nodes) gather(content, x); // a BinXml value: its nodes, as if they stood here
         break;
       }
-      case 'pi':
-        break;
       default:
-        (text ??= []).push(c);
+        gather(content, c); // text, and processing instructions (left out)
     }
   }
-  return assemble(attrs, children, text);
+  return assemble(attrs, content.children, content.text);
 }
 
 /** The `Name` attribute of a template `Data` element when it keeps some content once instantiated. */
