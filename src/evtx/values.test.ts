@@ -129,4 +129,22 @@ describe('formatFiletime', () => {
       { numRuns: 5000, seed: 20261128 },
     );
   });
+
+  it('agrees with BigInt arithmetic on runs of nearby times (seconds reused, pre-1970 ones too)', () => {
+    // Times in the same or neighbouring seconds, interleaved: the formatted seconds are remembered.
+    const second = 10_000_000n;
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n - 8n * second }),
+        fc.array(fc.bigInt({ min: 0n, max: 8n * second - 1n }), { minLength: 1, maxLength: 40 }),
+        (base, offsets) => offsets.every((o) => formatFiletime(base + o) === filetimeOracle(base + o)),
+      ),
+      { numRuns: 500, seed: 20261128 },
+    );
+    // Around 1970 (negative milliseconds before it) and across a second boundary.
+    const epoch = 116444736000000000n;
+    for (const t of [epoch - 1n, epoch - second, epoch - second - 1n, epoch, epoch + second - 1n, epoch + second, epoch - 1n]) {
+      expect(formatFiletime(t), String(t)).toBe(filetimeOracle(t));
+    }
+  });
 });

@@ -173,13 +173,34 @@ export function formatSid(buf: Uint8Array, start: number, size: number): string 
 }
 
 
+/**
+ * The whole seconds last formatted, two of them (a record's written time and its TimeCreated):
+ * records come in time order, so most times share their second with one of them.
+ */
+const seconds = { a: NaN, isoA: '', b: NaN, isoB: '' };
+
+/** `n` (0-999) as three digits. */
+function digits3(n: number): string {
+  return n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n);
+}
+
 /** ISO-8601 UTC from whole milliseconds since 1970 and extra microseconds (0-999). */
 function isoMicros(ms: number, micros: number): string {
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) throw new EvtxFormatError(`time value out of range`);
-  // toISOString: `YYYY-MM-DDTHH:MM:SS.mmmZ`, years outside 0-9999 as ±YYYYYY; the µs go before the Z.
-  const iso = d.toISOString();
-  return `${iso.slice(0, -1)}${micros < 10 ? '00' : micros < 100 ? '0' : ''}${micros}Z`;
+  // Date's own range (TimeClip): beyond ±8.64e15 ms the time is invalid.
+  if (!(Math.abs(ms) <= 8.64e15)) throw new EvtxFormatError(`time value out of range`);
+  const sec = Math.floor(ms / 1000);
+  let head: string;
+  if (sec === seconds.a) head = seconds.isoA;
+  else if (sec === seconds.b) head = seconds.isoB;
+  else {
+    // toISOString: `YYYY-MM-DDTHH:MM:SS.mmmZ`, years outside 0-9999 as ±YYYYYY; the head ends at the seconds.
+    head = new Date(sec * 1000).toISOString().slice(0, -5);
+    seconds.b = seconds.a;
+    seconds.isoB = seconds.isoA;
+    seconds.a = sec;
+    seconds.isoA = head;
+  }
+  return `${head}.${digits3(ms - sec * 1000)}${digits3(micros)}Z`;
 }
 
 /** 1601-01-01 → 1970-01-01 in milliseconds. */
