@@ -77,7 +77,7 @@ const SPACE = /\s/;
 const names = new Map<string, string>();
 
 /** Field names may not carry spaces (`Product Name` → `ProductName`). */
-function fieldName(name: string): string {
+export function fieldName(name: string): string {
   let n = names.get(name);
   if (n === undefined) {
     n = SPACE.test(name) ? name.replace(/\s+/g, '') : name;
@@ -87,7 +87,7 @@ function fieldName(name: string): string {
   return n;
 }
 
-function isXmlns(attr: string): boolean {
+export function isXmlns(attr: string): boolean {
   return attr === 'xmlns' || attr.startsWith('xmlns:');
 }
 

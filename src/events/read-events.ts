@@ -25,7 +25,7 @@ import { JsonSplitter } from './json-splitter.js';
 import { isSmallFile } from './small-file.js';
 import type { SplitItem } from './json-splitter.js';
 import { readEvtxBatches, readEvtxSync } from '../evtx/read-evtx.js';
-import type { EvtxItem } from '../evtx/read-evtx.js';
+import type { EvtxItem, EvtxRecord } from '../evtx/read-evtx.js';
 
 /** One result of reading an event file: an event, or a problem found on the way. */
 export type EventRead =
@@ -293,7 +293,27 @@ const jsonReader: EventFileReader = {
 /** Turns one EVTX reader item into an {@link EventRead}; `index` counts the records so far. */
 function evtxRead(item: EvtxItem, file: string, index: number): EventRead {
   if (item.kind === 'warning') return { kind: 'error', diagnostic: item.diagnostic };
-  return { kind: 'event', event: flattenEvent(item.event), raw: item.event, file, index, line: 0 };
+  if (item.flat === undefined) return { kind: 'event', event: flattenEvent(item.event), raw: item.event, file, index, line: 0 };
+  return new EvtxEventRead(item, file, index);
+}
+
+/** An event flattened straight from its EVTX template: the EVTX-JSON is rendered when first asked for. */
+class EvtxEventRead {
+  readonly kind = 'event' as const;
+  readonly event: FlatEvent;
+  readonly line = 0;
+
+  constructor(
+    private readonly record: EvtxRecord,
+    readonly file: string,
+    readonly index: number,
+  ) {
+    this.event = record.flat as FlatEvent;
+  }
+
+  get raw(): unknown {
+    return this.record.event;
+  }
 }
 
 /** The native `.evtx` reader: records streamed chunk by chunk by `src/evtx`, then flattened. */

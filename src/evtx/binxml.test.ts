@@ -4,11 +4,14 @@ import { checkChunk, chunkRecords } from './chunk.js';
 import { ChunkWriter, fixChunkChecksums, synthValue as v } from './evtx-writer.js';
 import type { SynthNode, SynthTemplate, SynthValue } from './evtx-writer.js';
 import { templateJson, toEvtxJson, toXml } from './to-json.js';
+import { templateFlat } from './to-flat.js';
 import { EvtxFormatError, ValueType } from './values.js';
 import { flattenEvent } from '../events/flatten-event.js';
 
 /** Records rendered both ways by {@link parseChunk} (the direct path was taken). */
 let direct = 0;
+/** Records also flattened straight from the template by {@link parseChunk}. */
+let flatDirect = 0;
 
 /**
  * Parses every record of a finished chunk; returns per record the JSON or the error message.
@@ -29,6 +32,14 @@ function parseChunk(chunk: Buffer): Array<{ id: number; json?: unknown; xml?: st
       if (instance !== undefined) {
         expect(templateJson(instance.def.nodes, instance.values)).toEqual(json);
         direct++;
+        // And the flat rendering, when it takes the record, is the JSON flattened (key order too).
+        const flat = templateFlat(instance.def, instance.values);
+        if (flat !== undefined) {
+          const expected = flattenEvent(json);
+          expect(flat).toStrictEqual(expected);
+          expect(Object.keys(flat)).toEqual(Object.keys(expected));
+          flatDirect++;
+        }
       }
       out.push({ id: r.recordId, json, xml: toXml(nodes) });
     } catch (e) {
@@ -264,9 +275,12 @@ describe('Binary XML: templates and substitutions', () => {
 describe('Binary XML: rendering straight from the template', () => {
   it('takes template records the direct way (and parseChunk compares every one with the tree)', () => {
     const before = direct;
+    const flatBefore = flatDirect;
     const r = one(event({}, eventData([['Image', v.string('C:\\x.exe')], ['Gone', v.null()]])));
     expect(r.error).toBeUndefined();
     expect(direct).toBe(before + 1);
+    // The Windows shape (EventData as a nested BinXml value) is flattened straight from the template.
+    expect(flatDirect).toBe(flatBefore + 1);
   });
 
   it('renders the edge cases of substitution alike: a NULL element value next to an attribute, an attribute without content', () => {

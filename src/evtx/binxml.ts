@@ -95,6 +95,8 @@ export interface TemplateDefinition {
   /** Size of the definition body (fragment header, element, end-of-stream token). */
   dataSize: number;
   nodes: XmlNode[];
+  /** Kept for renderers: the flat rendering plan of the definition (see to-flat.ts), once worked out. */
+  flatPlan: unknown;
 }
 
 /** Token codes (MS-EVEN6 §3.1.4.7.1); the 0x40 "more data" flag is masked off before comparing. */
@@ -342,7 +344,7 @@ export class ChunkBinXml {
     this.parsing.add(off);
     try {
       const nodes = this.nodes(off + 24, bodyEnd, true, false)[0];
-      const def: TemplateDefinition = { offset: off, guid: formatGuid(this.buf, off + 4), dataSize, nodes };
+      const def: TemplateDefinition = { offset: off, guid: formatGuid(this.buf, off + 4), dataSize, nodes, flatPlan: undefined };
       this.templates.set(off, def);
       return def;
     } finally {

@@ -9,6 +9,7 @@
  * chunk header with its two CRC32s is filled in by {@link ChunkWriter.finish}.
  * {@link buildEvtxFile} puts a file header (with its CRC32) in front of finished chunks.
  */
+import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { CHUNK_SIGNATURE } from './chunk.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE, FILE_SIGNATURE } from './file-header.js';
@@ -242,7 +243,8 @@ export class ChunkWriter {
       this.u32(defAt);
       this.templates.set(t.key, defAt);
       this.u32(0);
-      this.bytes(Buffer.alloc(16, this.templates.size));
+      // The template's GUID: one per template, the same in every chunk (as Windows writes them).
+      this.bytes(createHash('md5').update(t.key).digest());
       const sizeAt = this.pos;
       this.u32(0);
       this.bytes(Uint8Array.of(0x0f, 0x01, 0x01, 0x00));

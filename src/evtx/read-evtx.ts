@@ -9,7 +9,9 @@
  * plain JS values before the next chunk is read. Each chunk is checked (signature, header and
  * record-area CRC32) before its records are parsed; records are parsed by {@link ChunkBinXml}
  * and rendered by {@link toEvtxJson} (by {@link templateJson} straight from the template when the
- * record is one template instance, as Windows writes them).
+ * record is one template instance, as Windows writes them). A template instance of the usual
+ * Windows shape is flattened straight from the template ({@link templateFlat}, `record.flat`)
+ * and its EVTX-JSON rendered only when read.
  *
  * Problems never throw. They are yielded as diagnostics, in file order among the records:
  * - `EVTX_NOT_EVTX` (error, reading stops): the file does not start with `ElfFile\0`;
@@ -33,6 +35,9 @@ import { checkChunk, chunkRecords } from './chunk.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE, hasFileSignature, parseFileHeader } from './file-header.js';
 import { templateJson, toEvtxJson } from './to-json.js';
 import type { EvtxJson } from './to-json.js';
+import { templateFlat } from './to-flat.js';
+import type { FlatEvent } from '../events/flatten-event.js';
+import type { SubstitutionValue, TemplateDefinition } from './binxml.js';
 
 /** One event record read from an `.evtx` file. */
 export interface EvtxRecord {
@@ -46,8 +51,13 @@ export interface EvtxRecord {
   written: string;
   /** Byte offset of the record in the file. */
   offset: number;
-  /** The event as EVTX-JSON: `{"Event": {"#attributes": ..., "System": ..., "EventData": ...}}`. */
+  /**
+   * The event as EVTX-JSON: `{"Event": {"#attributes": ..., "System": ..., "EventData": ...}}`.
+   * When {@link flat} is set, rendered on first read (a scan needs it only for its matches).
+   */
   event: EvtxJson;
+  /** The flattened event, when it was built straight from the template ({@link templateFlat}). */
+  flat?: FlatEvent;
 }
 
 /** A problem met while reading; `diagnostic.severity` is `error` when reading had to stop. */
@@ -120,11 +130,15 @@ export function* readChunk(buf: Uint8Array, length: number, index: number, fileO
       );
       continue;
     }
-    let event: EvtxJson;
+    let event: EvtxJson | undefined;
+    let flat: FlatEvent | undefined;
+    let instance: TemplateInstance | undefined;
     try {
-      // A record that is one template instance (nearly all) renders straight from the template.
-      const instance = binxml.parseInstance(r.dataStart, r.dataEnd);
-      event = instance !== undefined ? templateJson(instance.def.nodes, instance.values) : toEvtxJson(binxml.parseDocument(r.dataStart, r.dataEnd));
+      // A record that is one template instance (nearly all) is flattened, or rendered, straight
+      // from the template.
+      instance = binxml.parseInstance(r.dataStart, r.dataEnd);
+      if (instance !== undefined) flat = templateFlat(instance.def, instance.values);
+      if (flat === undefined) event = instance !== undefined ? templateJson(instance.def.nodes, instance.values) : toEvtxJson(binxml.parseDocument(r.dataStart, r.dataEnd));
     } catch (e) {
       yield warn(
         'EVTX_RECORD_CORRUPT',
@@ -134,7 +148,37 @@ export function* readChunk(buf: Uint8Array, length: number, index: number, fileO
       );
       continue;
     }
-    yield { kind: 'record', file, chunk: index, recordId: r.recordId, written: r.written, offset: fileOffset + r.offset, event };
+    const offset = fileOffset + r.offset;
+    yield event !== undefined
+      ? { kind: 'record', file, chunk: index, recordId: r.recordId, written: r.written, offset, event }
+      : new TemplateRecord(file, index, r.recordId, r.written, offset, flat as FlatEvent, instance as TemplateInstance);
+  }
+}
+
+type TemplateInstance = { def: TemplateDefinition; values: SubstitutionValue[] };
+
+/**
+ * A record flattened straight from its template: its EVTX-JSON is rendered (once) when first
+ * read. A class, so that the getter lives on the prototype: an object literal with a getter per
+ * record cost more than the rendering it saves.
+ */
+class TemplateRecord implements EvtxRecord {
+  readonly kind = 'record' as const;
+  private rendered: EvtxJson | undefined = undefined;
+
+  constructor(
+    readonly file: string,
+    readonly chunk: number,
+    readonly recordId: number,
+    readonly written: string,
+    readonly offset: number,
+    readonly flat: FlatEvent,
+    private readonly instance: TemplateInstance,
+  ) {}
+
+  get event(): EvtxJson {
+    this.rendered ??= templateJson(this.instance.def.nodes, this.instance.values);
+    return this.rendered;
   }
 }
 

@@ -29,7 +29,7 @@ export type EvtxJson = Record<string, unknown>;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /** A value as the JSON renderings hold it: strings (also inside arrays) without trailing whitespace. */
-function jsonValue(v: EvtxValue): EvtxValue {
+export function jsonValue(v: EvtxValue): EvtxValue {
   if (typeof v === 'string') return v.trimEnd();
   if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x.trimEnd() : x));
   return v;

@@ -311,12 +311,10 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
           let e: BatchEvent;
           if (rec.kind === 'line') e = lazyEvent(rec);
           else {
-            e = { raw: rec.raw, event: rec.event, file: rec.file, index: rec.index, line: rec.line };
+            // The read itself: its raw form may be rendered only when a match needs it (.evtx).
+            e = rec;
             // A JSON Lines event travels to the workers as its own line (they flatten it again).
-            if (rec.json !== undefined) {
-              e.json = rec.json;
-              e.jsonIsRaw = true;
-            }
+            if (rec.json !== undefined) e.jsonIsRaw = true;
           }
           batch.items.push({ kind: 'event', e });
           batch.events.push(e);

@@ -1,0 +1,377 @@
+/**
+ * Flat rendering of a template instance: the event exactly as
+ * `flattenEvent(templateJson(nodes, values))` gives it, built straight from the template
+ * definition and the values, without the EVTX-JSON in between (rendering and then flattening it
+ * is a third of the cost of reading a record). The EVTX-JSON itself is then rendered only when
+ * something asks for it (a match to print).
+ *
+ * Technique: a plan is worked out once per template definition, for the shape nearly every
+ * Windows record has: `<Event>` holding `<System>` (child elements with attributes and text) and
+ * an optional `<EventData>` of `<Data Name="...">` elements with constant, distinct names. The
+ * plan lists, in the order flattening visits them, each field's name and where its content comes
+ * from (a constant, one substitution, or a mix). Templates of any other shape (UserData, unnamed
+ * or repeated Data, nested elements in System...) get no plan, and a record whose values leave
+ * the shape (a BinXml value, a field name met twice) gives undefined: the caller then renders and
+ * flattens the JSON as before, so the result never differs (see to-flat.test.ts, which compares
+ * both on every record of the test and regression files).
+ */
+import { fieldName, isXmlns } from '../events/flatten-event.js';
+import type { FlatEvent } from '../events/flatten-event.js';
+import { setOwnField } from '../events/own-field.js';
+import { contentValue, jsonValue } from './to-json.js';
+import type { SubstitutionValue, TemplateDefinition, XmlAttribute, XmlElement, XmlNode } from './binxml.js';
+
+/** Content that renders to nothing (a dropped attribute, an element without text). */
+const ABSENT = Symbol('absent');
+/** The record leaves the planned shape: flatten its JSON instead. */
+const BAIL = Symbol('bail');
+
+const CONSTANT = 0;
+const ONE = 1;
+const MIXED = 2;
+
+/** Where an attribute's or element's content comes from. */
+interface ContentPlan {
+  mode: typeof CONSTANT | typeof ONE | typeof MIXED;
+  /** CONSTANT: the rendered value (ABSENT for no content). */
+  value: unknown;
+  /** ONE: the substitution's value index. */
+  index: number;
+  /** MIXED: the content nodes. */
+  nodes: readonly XmlNode[];
+}
+
+interface AttributePlan {
+  /** The flat field (`Element_Attr`); undefined for an xmlns attribute (kept, but not a field). */
+  field: string | undefined;
+  content: ContentPlan;
+}
+
+/** A System child element: its attributes, then its text. */
+interface SystemPlan {
+  name: string;
+  attributes: AttributePlan[];
+  text: ContentPlan;
+}
+
+/** A named EventData field. */
+interface DataPlan {
+  field: string;
+  text: ContentPlan;
+}
+
+interface FlatPlan {
+  system: SystemPlan[];
+  /** The template's own EventData fields. */
+  data: DataPlan[];
+  /**
+   * The values substituted into `<Event>` itself, after System. Windows writes EventData this
+   * way: as a BinXml value (`<Event><System>...</System>%17</Event>`), instantiated already.
+   */
+  tail: number[];
+  /** Does the template hold an `<EventData>` of its own (a tail one would be a second)? */
+  eventData: boolean;
+  /** Per value index: may it be a BinXml value (a tail value)? */
+  xmlAllowed: boolean[];
+}
+
+/** A template of another shape. */
+const NO_PLAN: FlatPlan = { system: [], data: [], tail: [], eventData: false, xmlAllowed: [] };
+
+/** Names that JavaScript orders before all others in an object (array indexes). */
+const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * The flat event of a template instance, or undefined when the template or these values are of a
+ * shape this module leaves to `flattenEvent(templateJson(...))`.
+ */
+export function templateFlat(def: TemplateDefinition, values: readonly SubstitutionValue[]): FlatEvent | undefined {
+  let plan = def.flatPlan as FlatPlan | undefined;
+  if (plan === undefined) {
+    plan = knownPlan(def);
+    def.flatPlan = plan;
+  }
+  if (plan === NO_PLAN) return undefined;
+  // A BinXml value anywhere else may bring elements (and their rendering problems) along.
+  for (let i = 0; i < values.length; i++) if ((values[i] as SubstitutionValue).kind === 'xml' && plan.xmlAllowed[i] !== true) return undefined;
+  const out: FlatEvent = {};
+  for (const el of plan.system) {
+    let hasAttributes = false;
+    for (const a of el.attributes) {
+      const v = contentOf(a.content, values);
+      if (v === ABSENT) continue; // an attribute whose substitutions all gave nothing is left out
+      hasAttributes = true;
+      if (a.field !== undefined && !put(out, a.field, v)) return undefined;
+    }
+    const text = contentOf(el.text, values);
+    if (hasAttributes) {
+      if (text !== ABSENT && !put(out, el.name, text)) return undefined;
+    } else if (!putElement(out, el.name, text)) return undefined;
+  }
+  for (const d of plan.data) if (!putElement(out, d.field, contentOf(d.text, values))) return undefined;
+  let sections = plan.eventData ? 1 : 0;
+  for (const i of plan.tail) {
+    const v = values[i];
+    if (v === undefined || v.kind === 'value') continue; // text of Event: no field
+    for (const n of v.nodes) {
+      if (n.kind !== 'element') continue; // text of Event again
+      if (n.name !== 'EventData' || ++sections > 1 || !putEventData(out, n)) return undefined;
+    }
+  }
+  return out;
+}
+
+/**
+ * The fields of an instantiated `<EventData>` of named `<Data>` elements (as flattening reads
+ * its JSON); false for anything else. Every node is rendered, as the JSON rendering would.
+ */
+function putEventData(out: FlatEvent, el: XmlElement): boolean {
+  if (el.attributes.length > 0) return false;
+  for (const d of el.children) {
+    if (d.kind === 'pi') continue;
+    if (d.kind !== 'element' || d.name !== 'Data' || d.attributes.length !== 1) return false;
+    const name = d.attributes[0] as XmlAttribute;
+    if (name.name !== 'Name') return false;
+    const key = String(contentValue(name.value));
+    if (!isPlainKey(key)) return false;
+    const text: XmlNode[] = [];
+    for (const c of d.children) {
+      if (c.kind === 'element') return false;
+      if (c.kind !== 'pi' && c.kind !== 'substitution') text.push(c);
+    }
+    // A key met twice (or two keys one field) is taken by put: flattening merges those.
+    if (!putElement(out, fieldName(key), text.length === 0 ? ABSENT : contentValue(text))) return false;
+  }
+  return true;
+}
+
+/** A Data name flattening takes as a field of its own, in document order. */
+function isPlainKey(key: string): boolean {
+  // Not unnamed Data, `#text` or attributes; not an array index (JavaScript orders those first).
+  return key !== '' && key !== 'Data' && key[0] !== '#' && key[0] !== '@' && !INDEX_LIKE.test(key);
+}
+
+/** Sets a new field; false when the name is already taken (flattening would merge or rename). */
+function put(out: FlatEvent, field: string, value: unknown): boolean {
+  if (hasOwn.call(out, field)) return false;
+  setOwnField(out, field, value);
+  return true;
+}
+
+/** An element holding only text: its value, null when it has none. */
+function putElement(out: FlatEvent, field: string, text: unknown): boolean {
+  if (text === ABSENT) return put(out, field, null);
+  // Arrays of scalars stay one field; anything else is flattened element by element.
+  if (Array.isArray(text) && !text.every((x) => typeof x !== 'object' || x === null)) return false;
+  return put(out, field, text);
+}
+
+/** The rendered content (as the JSON holds it), ABSENT when there is none, BAIL for a BinXml value. */
+function contentOf(c: ContentPlan, values: readonly SubstitutionValue[]): unknown {
+  if (c.mode === CONSTANT) return c.value;
+  if (c.mode === ONE) {
+    const v = values[c.index];
+    if (v === undefined) return ABSENT;
+    if (v.kind === 'xml') return BAIL;
+    return v.value === null ? ABSENT : jsonValue(v.value);
+  }
+  const nodes: XmlNode[] = [];
+  for (const n of c.nodes) {
+    if (n.kind !== 'substitution') {
+      nodes.push(n);
+      continue;
+    }
+    const v = values[n.index];
+    if (v === undefined) continue;
+    if (v.kind === 'xml') return BAIL;
+    if (v.value !== null) nodes.push({ kind: 'value', value: v.value });
+  }
+  return nodes.length === 0 ? ABSENT : contentValue(nodes);
+}
+
+/**
+ * Plans of the templates met so far, by GUID and size, with the nodes they were made from.
+ * Every chunk defines its templates anew (a log repeats the same few in each), and working out a
+ * plan costs several renderings: a definition equal node for node to a known one takes its plan.
+ */
+const known = new Map<string, Array<{ nodes: readonly XmlNode[]; plan: FlatPlan }>>();
+const MAX_KNOWN = 1024;
+
+function knownPlan(def: TemplateDefinition): FlatPlan {
+  const key = `${def.guid}|${def.dataSize}`;
+  let same = known.get(key);
+  if (same !== undefined) for (const k of same) if (sameNodes(k.nodes, def.nodes)) return k.plan;
+  const plan = planOf(def.nodes) ?? NO_PLAN;
+  if (same === undefined) {
+    if (known.size >= MAX_KNOWN) known.clear();
+    known.set(key, (same = []));
+  }
+  if (same.length < 8) same.push({ nodes: def.nodes, plan });
+  return plan;
+}
+
+/** Are two node lists the same XML, node for node (names, values, substitutions)? */
+function sameNodes(a: readonly XmlNode[], b: readonly XmlNode[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as XmlNode;
+    const y = b[i] as XmlNode;
+    if (x.kind !== y.kind) return false;
+    switch (x.kind) {
+      case 'element': {
+        const e = y as XmlElement;
+        if (x.name !== e.name || x.attributes.length !== e.attributes.length || !sameNodes(x.children, e.children)) return false;
+        for (let k = 0; k < x.attributes.length; k++) {
+          const p = x.attributes[k] as XmlAttribute;
+          const q = e.attributes[k] as XmlAttribute;
+          if (p.name !== q.name || !sameNodes(p.value, q.value)) return false;
+        }
+        break;
+      }
+      case 'value':
+        // Literal text in a definition is a string; anything else is not compared, only refused.
+        if (typeof x.value !== 'string' || x.value !== (y as typeof x).value) return false;
+        break;
+      case 'substitution': {
+        const z = y as typeof x;
+        if (x.index !== z.index || x.optional !== z.optional || x.type !== z.type) return false;
+        break;
+      }
+      case 'charref':
+        if (x.code !== (y as typeof x).code) return false;
+        break;
+      case 'entityref':
+        if (x.name !== (y as typeof x).name) return false;
+        break;
+      case 'cdata':
+        if (x.text !== (y as typeof x).text) return false;
+        break;
+      case 'pi': {
+        const z = y as typeof x;
+        if (x.target !== z.target || x.data !== z.data) return false;
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+/** Thrown while planning: the template is not of the planned shape. */
+class OtherShape extends Error {}
+
+function need(ok: boolean): void {
+  if (!ok) throw new OtherShape();
+}
+
+/** The plan of a template's nodes, or undefined for any other shape. */
+function planOf(nodes: readonly XmlNode[]): FlatPlan | undefined {
+  try {
+    checkRenderable(nodes);
+    const top = nodes.filter((n) => n.kind !== 'pi');
+    need(top.length === 1);
+    const event = top[0] as XmlNode;
+    need(event.kind === 'element' && event.name === 'Event');
+    // Event's own text (Windows templates end it with an optional BinXml substitution, empty in
+    // practice) is no field: flattening reads only its elements (a BinXml value bails, above).
+    const sections = (event as XmlElement).children.filter((c): c is XmlElement => c.kind === 'element');
+    const tail = (event as XmlElement).children.flatMap((c) => (c.kind === 'substitution' ? [c.index] : []));
+    need(sections.length >= 1 && sections.length <= 2 && sections[0]?.name === 'System');
+    const system = sections[0] as XmlElement;
+    const eventData = sections[1];
+    need(eventData === undefined || eventData.name === 'EventData');
+    const systemChildren = childElements(system);
+    need(systemChildren.length > 0); // System must render as an object
+    // A tail value used anywhere else too could put elements where this plan expects none.
+    const uses = substitutionUses(nodes);
+    need(tail.every((i) => uses.get(i) === 1));
+    const xmlAllowed: boolean[] = [];
+    for (const i of tail) xmlAllowed[i] = true;
+    const plan: FlatPlan = { system: [], data: [], tail, eventData: eventData !== undefined, xmlAllowed };
+    const systemNames = new Set<string>();
+    for (const el of systemChildren) {
+      need(!systemNames.has(el.name) && !INDEX_LIKE.test(el.name));
+      systemNames.add(el.name);
+      const attributeNames = new Set<string>();
+      const attributes: AttributePlan[] = [];
+      for (const a of el.attributes) {
+        need(!attributeNames.has(a.name) && !INDEX_LIKE.test(a.name));
+        attributeNames.add(a.name);
+        attributes.push({ field: isXmlns(a.name) ? undefined : `${el.name}_${fieldName(a.name)}`, content: contentPlan(a.value, true) });
+      }
+      plan.system.push({ name: el.name, attributes, text: textPlan(el) });
+    }
+    if (eventData !== undefined) {
+      const keys = new Set<string>();
+      for (const d of childElements(eventData)) {
+        need(d.name === 'Data' && d.attributes.length === 1 && d.attributes[0]?.name === 'Name');
+        const name = (d.attributes[0] as { value: XmlNode[] }).value;
+        need(!name.some((n) => n.kind === 'substitution'));
+        const key = String(contentValue(name));
+        // Keys flattening treats apart (unnamed Data, `#text`, attributes) or orders apart (indexes).
+        need(isPlainKey(key) && !keys.has(key));
+        keys.add(key);
+        plan.data.push({ field: fieldName(key), text: textPlan(d) });
+      }
+    }
+    return plan;
+  } catch (e) {
+    if (e instanceof OtherShape || e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
+
+/** The child elements of a section; any other content there (text, substitutions) is another shape. */
+function childElements(el: XmlElement): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (const c of el.children) {
+    if (c.kind === 'pi') continue;
+    need(c.kind === 'element');
+    out.push(c as XmlElement);
+  }
+  return out;
+}
+
+/** The text of an element that holds no elements. */
+function textPlan(el: XmlElement): ContentPlan {
+  const nodes = el.children.filter((c) => c.kind !== 'pi');
+  need(nodes.every((c) => c.kind !== 'element'));
+  return contentPlan(nodes, false);
+}
+
+/** How content renders; an attribute with no nodes at all is the empty string, an element's none. */
+function contentPlan(nodes: readonly XmlNode[], attribute: boolean): ContentPlan {
+  const subs = nodes.filter((n) => n.kind === 'substitution').length;
+  if (subs === 0) return { mode: CONSTANT, value: nodes.length === 0 && !attribute ? ABSENT : contentValue(nodes), index: 0, nodes };
+  const only = nodes[0] as XmlNode;
+  if (nodes.length === 1 && only.kind === 'substitution') return { mode: ONE, value: undefined, index: only.index, nodes };
+  return { mode: MIXED, value: undefined, index: 0, nodes };
+}
+
+/** How often each value index is substituted in the template. */
+function substitutionUses(nodes: readonly XmlNode[], uses = new Map<number, number>()): Map<number, number> {
+  for (const n of nodes) {
+    if (n.kind === 'substitution') uses.set(n.index, (uses.get(n.index) ?? 0) + 1);
+    else if (n.kind === 'element') {
+      for (const a of n.attributes) substitutionUses(a.value, uses);
+      substitutionUses(n.children, uses);
+    }
+  }
+  return uses;
+}
+
+/**
+ * Throws RangeError when rendering the template's JSON would (a character reference beyond
+ * Unicode): such records stay on the JSON path, which reports them.
+ */
+function checkRenderable(nodes: readonly XmlNode[]): void {
+  for (const n of nodes) {
+    if (n.kind === 'charref') String.fromCodePoint(n.code);
+    else if (n.kind === 'element') {
+      for (const a of n.attributes) checkRenderable(a.value);
+      checkRenderable(n.children);
+    }
+  }
+}
