@@ -116,8 +116,9 @@ export function templateFlat(def: TemplateDefinition, values: readonly Substitut
     const v = values[i];
     if (v === undefined || v.kind === 'value') continue; // text of Event: no field
     for (const n of v.nodes) {
-      if (n.kind !== 'element') continue; // text of Event again
-      if (n.name !== 'EventData' || ++sections > 1 || !putEventData(out, n)) return undefined;
+      if (n.kind === 'pi') continue;
+      // Only elements: text here would become Event's text, rendered (and checked) only in the JSON.
+      if (n.kind !== 'element' || n.name !== 'EventData' || ++sections > 1 || !putEventData(out, n)) return undefined;
     }
   }
   return out;
@@ -269,7 +270,6 @@ function need(ok: boolean): void {
 /** The plan of a template's nodes, or undefined for any other shape. */
 function planOf(nodes: readonly XmlNode[]): FlatPlan | undefined {
   try {
-    checkRenderable(nodes);
     const top = nodes.filter((n) => n.kind !== 'pi');
     need(top.length === 1);
     const event = top[0] as XmlNode;
@@ -318,7 +318,7 @@ function planOf(nodes: readonly XmlNode[]): FlatPlan | undefined {
     }
     return plan;
   } catch (e) {
-    if (e instanceof OtherShape || e instanceof RangeError) return undefined;
+    if (e instanceof OtherShape) return undefined;
     throw e;
   }
 }
@@ -360,18 +360,4 @@ function substitutionUses(nodes: readonly XmlNode[], uses = new Map<number, numb
     }
   }
   return uses;
-}
-
-/**
- * Throws RangeError when rendering the template's JSON would (a character reference beyond
- * Unicode): such records stay on the JSON path, which reports them.
- */
-function checkRenderable(nodes: readonly XmlNode[]): void {
-  for (const n of nodes) {
-    if (n.kind === 'charref') String.fromCodePoint(n.code);
-    else if (n.kind === 'element') {
-      for (const a of n.attributes) checkRenderable(a.value);
-      checkRenderable(n.children);
-    }
-  }
 }
