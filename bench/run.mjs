@@ -169,8 +169,12 @@ if (want('evtx')) {
   const evtxFile = join(tempDir, 'events.evtx');
   writeFileSync(evtxFile, evtxOf(events.slice(0, n)));
   const size = statSync(evtxFile).size;
-  const t = await measureEvtxThroughput([evtxFile]);
-  rows.push(['read .evtx (generated events as Windows writes them)', `${fmt(t.records)} records, ${(size / 1e6).toFixed(0)} MB`, `${fmt(t.records / t.seconds)} records/s (${(size / 1e6 / t.seconds).toFixed(0)} MB/s)`]);
+  // Median of three passes (the first one also warms the code up).
+  const passes = [];
+  for (let k = 0; k < 3; k++) passes.push(await measureEvtxThroughput([evtxFile]));
+  passes.sort((a, b) => a.seconds - b.seconds);
+  const t = passes[1];
+  rows.push(['read .evtx (generated events as Windows writes them) into flat events', `${fmt(t.records)} records, ${(size / 1e6).toFixed(0)} MB`, `${fmt(t.records / t.seconds)} records/s (${(size / 1e6 / t.seconds).toFixed(0)} MB/s; median of 3 passes)`]);
   const out = execFileSync(process.execPath, [join(here, 'scan-once.mjs'), evtxFile, '1', ...scanDirs], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const r = JSON.parse(out);
   rows.push([`scan that .evtx file: ${fmt(r.rules)} rules, 1 worker`, `${fmt(r.matches)} matches; load ${r.loadSeconds.toFixed(2)} s`, `${fmt(r.eventsPerSecond)} events/s (${r.seconds.toFixed(2)} s reading, decoding and scanning)`]);
