@@ -11,9 +11,10 @@
  * plan lists, in the order flattening visits them, each field's name and where its content comes
  * from (a constant, one substitution, or a mix). Templates of any other shape (UserData, unnamed
  * or repeated Data, nested elements in System...) get no plan, and a record whose values leave
- * the shape (a BinXml value, a field name met twice) gives undefined: the caller then renders and
- * flattens the JSON as before, so the result never differs (see to-flat.test.ts, which compares
- * both on every record of the test and regression files).
+ * the shape (a BinXml value other than a tail EventData, a field name met twice) gives undefined:
+ * the caller then renders and flattens the JSON as before, so the result never differs (see
+ * to-flat.test.ts and binxml.test.ts, which compare both ways on random templates and on every
+ * record of the test and regression files).
  */
 import { fieldName, isXmlns } from '../events/flatten-event.js';
 import type { FlatEvent } from '../events/flatten-event.js';
@@ -94,30 +95,35 @@ export function templateFlat(def: TemplateDefinition, values: readonly Substitut
     def.flatPlan = plan;
   }
   if (plan === NO_PLAN) return undefined;
-  // A BinXml value anywhere else may bring elements (and their rendering problems) along.
+  // A BinXml value anywhere but the tail would bring elements where the plan expects text.
   for (let i = 0; i < values.length; i++) if ((values[i] as SubstitutionValue).kind === 'xml' && plan.xmlAllowed[i] !== true) return undefined;
   const out: FlatEvent = {};
   for (const el of plan.system) {
     let hasAttributes = false;
     for (const a of el.attributes) {
       const v = contentOf(a.content, values);
+      if (v === BAIL) return undefined;
       if (v === ABSENT) continue; // an attribute whose substitutions all gave nothing is left out
       hasAttributes = true;
       if (a.field !== undefined && !put(out, a.field, v)) return undefined;
     }
     const text = contentOf(el.text, values);
+    if (text === BAIL) return undefined;
     if (hasAttributes) {
       if (text !== ABSENT && !put(out, el.name, text)) return undefined;
     } else if (!putElement(out, el.name, text)) return undefined;
   }
-  for (const d of plan.data) if (!putElement(out, d.field, contentOf(d.text, values))) return undefined;
+  for (const d of plan.data) {
+    const text = contentOf(d.text, values);
+    if (text === BAIL || !putElement(out, d.field, text)) return undefined;
+  }
   let sections = plan.eventData ? 1 : 0;
   for (const i of plan.tail) {
     const v = values[i];
     if (v === undefined || v.kind === 'value') continue; // text of Event: no field
     for (const n of v.nodes) {
       if (n.kind === 'pi') continue;
-      // Only elements: text here would become Event's text, rendered (and checked) only in the JSON.
+      // Only EventData: anything else here would become Event's text or another section.
       if (n.kind !== 'element' || n.name !== 'EventData' || ++sections > 1 || !putEventData(out, n)) return undefined;
     }
   }
@@ -169,7 +175,7 @@ function putElement(out: FlatEvent, field: string, text: unknown): boolean {
   return put(out, field, text);
 }
 
-/** The rendered content (as the JSON holds it), ABSENT when there is none, BAIL for a BinXml value. */
+/** The rendered content (as the JSON holds it), ABSENT when there is none, BAIL for a BinXml value (excluded beforehand). */
 function contentOf(c: ContentPlan, values: readonly SubstitutionValue[]): unknown {
   if (c.mode === CONSTANT) return c.value;
   if (c.mode === ONE) {
