@@ -291,35 +291,41 @@ const jsonReader: EventFileReader = {
 };
 
 /** Turns one EVTX reader item into an {@link EventRead}; `index` counts the records so far. */
-function evtxRead(item: EvtxItem, file: string, index: number): EventRead {
+function evtxRead(item: EvtxItem, file: string, index: number, lazy = false): EventRead {
   if (item.kind === 'warning') return { kind: 'error', diagnostic: item.diagnostic };
-  if (item.flat === undefined) return { kind: 'event', event: flattenEvent(item.event), raw: item.event, file, index, line: 0 };
-  return new EvtxEventRead(item, file, index);
+  if (lazy && item.flat !== undefined) return new EvtxEventRead(item, file, index);
+  return { kind: 'event', event: item.flat ?? flattenEvent(item.event), raw: item.event, file, index, line: 0 };
 }
 
-/** An event flattened straight from its EVTX template: the EVTX-JSON is rendered when first asked for. */
+/**
+ * An event flattened straight from its EVTX template, its EVTX-JSON rendered when first asked
+ * for: what {@link readEventBatches} gives a scan, which prints the JSON of matches only. (The
+ * other readers give plain objects, `raw` an own property, as callers may copy or serialise them.)
+ */
 class EvtxEventRead {
   readonly kind = 'event' as const;
   readonly event: FlatEvent;
   readonly line = 0;
+  readonly #record: EvtxRecord;
 
   constructor(
-    private readonly record: EvtxRecord,
+    record: EvtxRecord,
     readonly file: string,
     readonly index: number,
   ) {
+    this.#record = record;
     this.event = record.flat as FlatEvent;
   }
 
   get raw(): unknown {
-    return this.record.event;
+    return this.#record.event;
   }
 }
 
 /** The native `.evtx` reader: records streamed chunk by chunk by `src/evtx`, then flattened. */
 const evtxReader: EventFileReader = {
   async *read(file: string): AsyncGenerator<EventRead> {
-    for await (const batch of evtxBatches(file)) yield* batch;
+    for await (const batch of evtxBatches(file, false)) yield* batch;
   },
   readSync(file: string): EventReadResult {
     const reads: EventRead[] = [];
@@ -342,23 +348,27 @@ export function readerFor(file: string): EventFileReader {
  * The reads of a file a batch at a time (a chunk's worth: 1 MiB of JSON, one 64 KiB `.evtx` chunk), for
  * callers that count microseconds per event; with `rawLines`, JSON Lines lines come unparsed
  * ({@link RawLine}, parsed elsewhere, e.g. by scan's workers, and read back with {@link readLine} when broken).
+ * An `.evtx` record flattened from its template renders `raw` only when it is read (a getter).
  */
 export async function* readEventBatches(file: string, options: ReadEventsOptions = {}): AsyncGenerator<Array<EventRead | RawLine>> {
   if (readerFor(file) === jsonReader) {
     yield* jsonBatches(file, options);
     return;
   }
-  yield* evtxBatches(file);
+  yield* evtxBatches(file, true);
 }
 
-/** The reads of an `.evtx` file a chunk at a time, records numbered in file order. */
-async function* evtxBatches(file: string): AsyncGenerator<EventRead[]> {
+/**
+ * The reads of an `.evtx` file a chunk at a time, records numbered in file order; `lazy`: a
+ * record flattened from its template renders its EVTX-JSON (`raw`) only when read.
+ */
+async function* evtxBatches(file: string, lazy: boolean): AsyncGenerator<EventRead[]> {
   let index = 0;
   for await (const items of readEvtxBatches(file)) {
     const reads: EventRead[] = new Array<EventRead>(items.length);
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as EvtxItem;
-      reads[i] = evtxRead(item, file, index);
+      reads[i] = evtxRead(item, file, index, lazy);
       if (item.kind === 'record') index++;
     }
     yield reads;

@@ -164,7 +164,9 @@ type TemplateInstance = { def: TemplateDefinition; values: SubstitutionValue[] }
  */
 class TemplateRecord implements EvtxRecord {
   readonly kind = 'record' as const;
-  private rendered: EvtxJson | undefined = undefined;
+  // Private fields: not own properties, so a copy or JSON of the record shows only its data.
+  #rendered: EvtxJson | undefined = undefined;
+  readonly #instance: TemplateInstance;
 
   constructor(
     readonly file: string,
@@ -173,12 +175,14 @@ class TemplateRecord implements EvtxRecord {
     readonly written: string,
     readonly offset: number,
     readonly flat: FlatEvent,
-    private readonly instance: TemplateInstance,
-  ) {}
+    instance: TemplateInstance,
+  ) {
+    this.#instance = instance;
+  }
 
   get event(): EvtxJson {
-    this.rendered ??= templateJson(this.instance.def.nodes, this.instance.values);
-    return this.rendered;
+    this.#rendered ??= templateJson(this.#instance.def.nodes, this.#instance.values);
+    return this.#rendered;
   }
 }
 

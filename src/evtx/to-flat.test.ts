@@ -13,7 +13,7 @@ import { templateJson } from './to-json.js';
 import { readEvtxSync } from './read-evtx.js';
 import { ValueType as S } from './values.js';
 import { flattenEvent } from '../events/flatten-event.js';
-import { readEventFileSync } from '../events/read-events.js';
+import { readEventBatches, readEventFileSync } from '../events/read-events.js';
 
 /** The record's flat event both ways: straight from the template, and flattened from its JSON. */
 function bothWays(t: SynthTemplate): { flat: Record<string, unknown> | undefined; expected: Record<string, unknown> } {
@@ -40,7 +40,7 @@ function expectSame(flat: Record<string, unknown>, expected: Record<string, unkn
 function names(plain: string[], special: string[]): fc.Arbitrary<string> {
   return fc.oneof({ arbitrary: fc.constantFrom(...plain), weight: 6 }, { arbitrary: fc.constantFrom(...special), weight: 1 });
 }
-const ELEMENT = names(['EventID', 'Provider', 'Channel', 'Execution', 'Level', 'Task', 'Keywords', 'Security', 'Computer'], ['Provider_Name', 'EventID']);
+const ELEMENT = names(['EventID', 'Provider', 'Channel', 'Execution', 'Level', 'Task', 'Keywords', 'Security', 'Computer'], ['Provider_Name', 'EventID', 'Data', '#text', '@x', '7']);
 const ATTRIBUTE = names(['Name', 'Guid', 'Qualifiers', 'SystemTime', 'UserID'], ['xmlns', 'Process ID', 'ProcessID', 'Name']);
 const DATA_NAME = names(
   ['Image', 'User', 'CommandLine', 'TargetObject', 'Details', 'ParentImage', 'Hashes', 'Product', 'Company', 'Target Filename'],
@@ -174,7 +174,7 @@ describe('flat rendering straight from the template', () => {
     expect(seen.size).toBe(4);
   });
 
-  it('renders the EVTX-JSON of a flattened record only when asked, and the same as before', () => {
+  it('renders the EVTX-JSON of a flattened record only when asked, and the same as before', async () => {
     const w = new ChunkWriter();
     w.addRecord(7, {
       key: 'k',
@@ -192,9 +192,19 @@ describe('flat rendering straight from the template', () => {
     expect(Object.hasOwn(rec, 'event')).toBe(false);
     expect(rec.event).toEqual({ Event: { System: { EventID: 1 }, EventData: { Image: 'x.exe' } } });
     expect(rec.event).toBe(rec.event); // rendered once
+    // The public readers give plain objects (copies and JSON keep `raw`)...
     const read = readEventFileSync(file).events[0];
     expect(read?.event).toEqual({ EventID: 1, Image: 'x.exe' });
-    expect(JSON.stringify(read?.raw)).toBe('{"Event":{"System":{"EventID":1},"EventData":{"Image":"x.exe"}}}');
+    const json = '{"Event":{"System":{"EventID":1},"EventData":{"Image":"x.exe"}}}';
+    expect(JSON.stringify({ ...read }.raw)).toBe(json);
+    expect(JSON.parse(JSON.stringify(read)) as unknown).toEqual({ kind: 'event', event: { EventID: 1, Image: 'x.exe' }, raw: JSON.parse(json) as unknown, file, index: 0, line: 0 });
+    // ...the batches a scan reads render `raw` when it is read, and hold nothing else of the record.
+    const batches: unknown[] = [];
+    for await (const b of readEventBatches(file)) batches.push(...b);
+    const lazy = batches[0] as { raw: unknown; event: unknown };
+    expect(Object.hasOwn(lazy, 'raw')).toBe(false);
+    expect(Object.keys(lazy).sort()).toEqual(['event', 'file', 'index', 'kind', 'line']);
+    expect(JSON.stringify(lazy.raw)).toBe(json);
   });
 });
 

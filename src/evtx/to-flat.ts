@@ -298,7 +298,8 @@ function planOf(nodes: readonly XmlNode[]): FlatPlan | undefined {
     const plan: FlatPlan = { system: [], data: [], tail, eventData: eventData !== undefined, xmlAllowed };
     const systemNames = new Set<string>();
     for (const el of systemChildren) {
-      need(!systemNames.has(el.name) && !INDEX_LIKE.test(el.name));
+      // Names flattening skips (`#`, `@`) or orders apart (indexes); `Data` is keyed by its Name.
+      need(!systemNames.has(el.name) && isPlainKey(el.name));
       systemNames.add(el.name);
       const attributeNames = new Set<string>();
       const attributes: AttributePlan[] = [];
