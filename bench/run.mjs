@@ -48,9 +48,11 @@ if (want('load')) {
   const [loadS, set] = seconds(() => collectRules(dirs));
   const [indexS, index] = seconds(() => new RuleIndex(set.rules, { mapping: builtinMapping }));
   const [compileS, stats] = seconds(() => index.stats());
-  rows.push(['1. load + plan all corpus rules (rules*/)', `${fmt(set.rules.length)} rules`, `${loadS.toFixed(2)} s`, '≤ 1 s (load + compile)']);
+  rows.push(['1. load + plan all corpus rules (rules*/)', `${fmt(set.rules.length)} rules`, `${loadS.toFixed(2)} s`]);
   rows.push(['1. build the rule index (logsource + needles)', '', `${indexS.toFixed(2)} s`]);
-  rows.push(['1. compile every rule to JavaScript', `${stats.compiled} compiled, ${stats.declined.length} declined`, `${compileS.toFixed(2)} s (total ${(loadS + indexS + compileS).toFixed(2)} s; a scan compiles lazily)`]);
+  rows.push(['1. compile every rule to JavaScript', `${stats.compiled} compiled, ${stats.declined.length} declined`, `${compileS.toFixed(2)} s`]);
+  // The target counts compiling every rule; a scan compiles only the rules it keeps trying.
+  rows.push(['1. load + index + compile, total', '', `${(loadS + indexS + compileS).toFixed(2)} s (a scan compiles lazily)`, '≤ 1 s']);
 }
 
 // 200,000 Sysmon-shaped events from the generators (deterministic seed).
