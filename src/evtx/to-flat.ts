@@ -280,8 +280,8 @@ function planOf(nodes: readonly XmlNode[]): FlatPlan | undefined {
     need(top.length === 1);
     const event = top[0] as XmlNode;
     need(event.kind === 'element' && event.name === 'Event');
-    // Event's own text (Windows templates end it with an optional BinXml substitution, empty in
-    // practice) is no field: flattening reads only its elements (a BinXml value bails, above).
+    // Event's own text is no field: flattening reads only its elements. Its substitutions are the
+    // tail (Windows ends the template with one: EventData as a nested BinXml value, or nothing).
     const sections = (event as XmlElement).children.filter((c): c is XmlElement => c.kind === 'element');
     const tail = (event as XmlElement).children.flatMap((c) => (c.kind === 'substitution' ? [c.index] : []));
     need(sections.length >= 1 && sections.length <= 2 && sections[0]?.name === 'System');
