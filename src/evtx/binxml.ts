@@ -127,6 +127,37 @@ function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
 
+/** A name reference met while parsing a template definition (position relative to its body). */
+interface NameRefSeen {
+  pos: number;
+  /** The name is defined right there, in the body. */
+  inline: boolean;
+  name: string;
+}
+
+/**
+ * A template definition as parsed in some chunk, for reuse in later chunks (every chunk defines
+ * its templates anew, and a log repeats the same few): its body bytes, the name references in
+ * it, and the nodes.
+ */
+interface SharedTemplate {
+  body: Buffer;
+  refs: NameRefSeen[];
+  nodes: XmlNode[];
+  /** Element nesting the parse went through (a reuse deeper down must stay within MAX_DEPTH). */
+  depth: number;
+}
+
+const shared = new Map<string, SharedTemplate[]>();
+const MAX_SHARED = 1024;
+let sharing = true;
+
+/** Turns the reuse of template definitions across chunks on or off (tests compare both). */
+export function shareTemplates(on: boolean): void {
+  sharing = on;
+  shared.clear();
+}
+
 /**
  * Parses the Binary XML of one chunk. One instance per chunk: it caches the chunk's names and
  * template definitions by offset. `buf` is the whole chunk (offsets in the data are relative to it).
@@ -137,6 +168,12 @@ export class ChunkBinXml {
   private readonly templates = new Map<number, TemplateDefinition>();
   private readonly parsing = new Set<number>();
   private depth = 0;
+  /** While a template definition is parsed: its name references, body start, deepest nesting. */
+  private refsSeen: NameRefSeen[] | undefined;
+  private bodyStart = 0;
+  private deepest = 0;
+  /** False once the definition being parsed depends on more than its bytes and names. */
+  private shareable = true;
 
   /** `buf` is the chunk's bytes, starting at the chunk header. */
   constructor(readonly buf: Uint8Array) {
@@ -191,10 +228,17 @@ export class ChunkBinXml {
     if (off === after) {
       const { name, size } = this.nameAt(off);
       if (after + size > end) throw new EvtxFormatError(`inline name at offset ${hex(off)} runs past its container`);
+      this.refsSeen?.push({ pos: p - this.bodyStart, inline: true, name });
       return [name, after + size];
     }
     if (off + 8 > this.buf.length) throw new EvtxFormatError(`name offset ${hex(off)} is outside the chunk`);
-    return [this.nameAt(off).name, after];
+    const name = this.nameAt(off).name;
+    if (this.refsSeen !== undefined) {
+      // Reused only where a name lies before its reference, as element names must (plausibleName).
+      if (off >= p) this.shareable = false;
+      this.refsSeen.push({ pos: p - this.bodyStart, inline: false, name });
+    }
+    return [name, after];
   }
 
   /** True when a name offset read at `at` (for an element start) is plausible. */
@@ -295,7 +339,12 @@ export class ChunkBinXml {
       const hasAttributes = (this.u8(p) & MORE) !== 0;
       // Preferred layout: [dep u16][size u32][name u32]; the other: [size u32][name u32].
       let dep = withDep;
-      if (!this.plausibleName(p + 1 + (dep ? 6 : 4), end) && this.plausibleName(p + 1 + (dep ? 4 : 6), end)) dep = !dep;
+      if (!this.plausibleName(p + 1 + (dep ? 6 : 4), end)) {
+        // The other layout is weighed from bytes a reuse would not compare: parse such a definition every time.
+        this.shareable = false;
+        if (this.plausibleName(p + 1 + (dep ? 4 : 6), end)) dep = !dep;
+      }
+      if (this.depth > this.deepest) this.deepest = this.depth;
       let q = p + 1 + (dep ? 2 : 0);
       const dataSize = this.u32(q);
       q += 4;
@@ -341,15 +390,81 @@ export class ChunkBinXml {
     const dataSize = this.u32(off + 20);
     const bodyEnd = off + 24 + dataSize;
     if (bodyEnd > this.buf.length) throw new EvtxFormatError(`template definition at ${hex(off)} runs past the end of the chunk`);
+    const guid = formatGuid(this.buf, off + 4);
+    const key = `${guid}|${dataSize}`;
+    const reuse = sharing ? this.sharedTemplate(key, off + 24, bodyEnd) : undefined;
+    if (reuse !== undefined) {
+      const def: TemplateDefinition = { offset: off, guid, dataSize, nodes: reuse.nodes, flatPlan: undefined };
+      this.templates.set(off, def);
+      return def;
+    }
     this.parsing.add(off);
+    const outer = { refsSeen: this.refsSeen, bodyStart: this.bodyStart, deepest: this.deepest, shareable: this.shareable };
+    this.refsSeen = [];
+    this.bodyStart = off + 24;
+    this.deepest = this.depth;
+    this.shareable = true;
     try {
       const nodes = this.nodes(off + 24, bodyEnd, true, false)[0];
-      const def: TemplateDefinition = { offset: off, guid: formatGuid(this.buf, off + 4), dataSize, nodes, flatPlan: undefined };
+      const def: TemplateDefinition = { offset: off, guid, dataSize, nodes, flatPlan: undefined };
       this.templates.set(off, def);
+      if (sharing && this.shareable) this.share(key, { body: Buffer.from(this.buf.subarray(off + 24, bodyEnd)), refs: this.refsSeen, nodes, depth: this.deepest - this.depth });
       return def;
     } finally {
       this.parsing.delete(off);
+      this.refsSeen = outer.refsSeen;
+      this.bodyStart = outer.bodyStart;
+      this.deepest = outer.deepest;
+      // A nested definition's parse leaves the outer one unshareable (set in templateValues).
+      this.shareable = outer.shareable;
     }
+  }
+
+  private share(key: string, t: SharedTemplate): void {
+    let list = shared.get(key);
+    if (list === undefined) {
+      if (shared.size >= MAX_SHARED) shared.clear();
+      shared.set(key, (list = []));
+    }
+    if (list.length < 4) list.push(t);
+  }
+
+  /**
+   * A definition parsed in an earlier chunk whose parse this one would repeat: the same bytes
+   * except where names are referenced, the same names there (an inline name's link to the next
+   * name of its chunk aside), each name before its reference, and room for its nesting.
+   */
+  private sharedTemplate(key: string, start: number, end: number): SharedTemplate | undefined {
+    const list = shared.get(key);
+    if (list === undefined) return undefined;
+    for (const t of list) if (this.depth + t.depth <= MAX_DEPTH && this.sameBody(t, start, end)) return t;
+    return undefined;
+  }
+
+  private sameBody(t: SharedTemplate, start: number, end: number): boolean {
+    const body = t.body;
+    if (end - start !== body.length) return false;
+    let at = 0;
+    for (const r of t.refs) {
+      if (body.compare(this.buf, start + at, start + r.pos, at, r.pos) !== 0) return false;
+      const p = start + r.pos;
+      const off = this.dv.getUint32(p, true);
+      if (r.inline) {
+        if (off !== p + 4) return false;
+        at = r.pos + 8; // the link to the chunk's next name differs; hash, length and text are compared
+      } else {
+        if (off >= p || off + 10 > this.buf.length) return false;
+        let name: string;
+        try {
+          name = this.nameAt(off).name;
+        } catch {
+          return false;
+        }
+        if (name !== r.name) return false;
+        at = r.pos + 4;
+      }
+    }
+    return body.compare(this.buf, start + at, end, at, body.length) === 0;
   }
 
   /**
@@ -380,6 +495,8 @@ export class ChunkBinXml {
 
   /** The definition and the decoded values of the template instance at p, and the offset after it. */
   private templateValues(p: number, end: number): { def: TemplateDefinition; values: SubstitutionValue[]; next: number } {
+    // Inside a definition, an instance refers to another definition by its offset in this chunk.
+    if (this.refsSeen !== undefined) this.shareable = false;
     let q = p + 2 + 4;
     const defOff = this.u32(q);
     q += 4;
