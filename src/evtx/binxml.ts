@@ -171,6 +171,8 @@ export class ChunkBinXml {
   /** While a template definition is parsed: its name references, body start, deepest nesting. */
   private refsSeen: NameRefSeen[] | undefined;
   private bodyStart = 0;
+  /** The end of the definition being parsed (Infinity otherwise): reads past it are not compared on reuse. */
+  private bodyEnd = Infinity;
   private deepest = 0;
   /** False once the definition being parsed depends on more than its bytes and names. */
   private shareable = true;
@@ -231,6 +233,7 @@ export class ChunkBinXml {
       this.refsSeen?.push({ pos: p - this.bodyStart, inline: true, name });
       return [name, after + size];
     }
+    this.reads(after);
     if (off + 8 > this.buf.length) throw new EvtxFormatError(`name offset ${hex(off)} is outside the chunk`);
     const name = this.nameAt(off).name;
     if (this.refsSeen !== undefined) {
@@ -315,6 +318,7 @@ export class ChunkBinXml {
         return [{ kind: 'cdata', text }, next];
       }
       case Token.CharRef:
+        this.reads(p + 3);
         return [{ kind: 'charref', code: this.u16(p + 1) }, p + 3];
       case Token.EntityRef: {
         const [name, next] = this.nameRef(p + 1, end);
@@ -348,6 +352,7 @@ export class ChunkBinXml {
       let q = p + 1 + (dep ? 2 : 0);
       const dataSize = this.u32(q);
       q += 4;
+      this.reads(q);
       const elementEnd = Math.min(end, q + dataSize);
       const [name, afterName] = this.nameRef(q, elementEnd);
       q = afterName;
@@ -372,6 +377,7 @@ export class ChunkBinXml {
         }
       }
       const close = this.u8(q);
+      this.reads(q + 1);
       if (close === Token.CloseEmptyElement) return [{ kind: 'element', name, attributes, children: [] }, q + 1];
       if (close !== Token.CloseStartElement) throw new EvtxFormatError(`expected the end of the start tag of <${name}> at offset ${hex(q)}, found token ${hex(close)}`);
       const [children, next] = this.nodes(q + 1, elementEnd, withDep, true);
@@ -399,9 +405,10 @@ export class ChunkBinXml {
       return def;
     }
     this.parsing.add(off);
-    const outer = { refsSeen: this.refsSeen, bodyStart: this.bodyStart, deepest: this.deepest, shareable: this.shareable };
+    const outer = { refsSeen: this.refsSeen, bodyStart: this.bodyStart, bodyEnd: this.bodyEnd, deepest: this.deepest, shareable: this.shareable };
     this.refsSeen = [];
     this.bodyStart = off + 24;
+    this.bodyEnd = bodyEnd;
     this.deepest = this.depth;
     this.shareable = true;
     try {
@@ -414,10 +421,19 @@ export class ChunkBinXml {
       this.parsing.delete(off);
       this.refsSeen = outer.refsSeen;
       this.bodyStart = outer.bodyStart;
+      this.bodyEnd = outer.bodyEnd;
       this.deepest = outer.deepest;
       // A nested definition's parse leaves the outer one unshareable (set in templateValues).
       this.shareable = outer.shareable;
     }
+  }
+
+  /**
+   * Notes a read up to `upTo`: a definition whose parse read past its own body (the parser is
+   * lenient at a few container ends) depends on bytes a reuse would not compare, and is not kept.
+   */
+  private reads(upTo: number): void {
+    if (upTo > this.bodyEnd) this.shareable = false;
   }
 
   private share(key: string, t: SharedTemplate): void {
@@ -448,6 +464,7 @@ export class ChunkBinXml {
     for (const r of t.refs) {
       if (body.compare(this.buf, start + at, start + r.pos, at, r.pos) !== 0) return false;
       const p = start + r.pos;
+      if (p + 4 > end) return false;
       const off = this.dv.getUint32(p, true);
       if (r.inline) {
         if (off !== p + 4) return false;

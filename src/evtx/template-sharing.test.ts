@@ -147,4 +147,52 @@ describe('template definitions shared across chunks', () => {
     expect(fresh.defs[2]).not.toBe(fresh.defs[0]);
     expect(fresh.defs[2]).toEqual(fresh.defs[0]);
   });
+
+  it('never keeps a definition whose parse read past its own end (a lenient read at a container end)', () => {
+    const u32 = (n: number): Buffer => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32LE(n);
+      return b;
+    };
+    const guid = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+    /** A chunk of one record: an instance defining `body` inline, then `count` NULL values. */
+    const chunkWith = (body: (bodyStart: number) => Buffer, count: number): Buffer => {
+      const w = new ChunkWriter();
+      const at = w.addRaw(Buffer.alloc(0));
+      const dataStart = at + 24;
+      const head = Buffer.from([0x0f, 1, 1, 0, 0x0c, 1, 0, 0, 0, 0]);
+      const defOff = dataStart + head.length + 4;
+      const b = body(defOff + 24);
+      const values = Buffer.alloc(4 + 4 * count);
+      values.writeUInt32LE(count);
+      const data = Buffer.concat([head, u32(defOff), u32(0), guid, u32(b.length), b, values, Buffer.from([0])]);
+      const rec = Buffer.alloc(24 + data.length + 4);
+      rec.writeUInt32LE(0x2a2a, 0);
+      rec.writeUInt32LE(rec.length, 4);
+      rec.writeBigUInt64LE(1n, 8);
+      data.copy(rec, 24);
+      rec.writeUInt32LE(rec.length, rec.length - 4);
+      w.addRaw(rec);
+      return w.finish();
+    };
+    // A character reference as the body's last token: its code comes from the value count after it.
+    const charref = (): Buffer => Buffer.from([0x0f, 1, 1, 0, 0x08]);
+    // An element whose inline name ends the body: its start tag's close token is the value count.
+    const element = (bodyStart: number): Buffer => {
+      const b = Buffer.concat([Buffer.from([0x0f, 1, 1, 0, 0x01, 0xff, 0xff, 0xff, 0, 0, 0]), Buffer.alloc(4), Buffer.alloc(8), Buffer.from('E', 'utf16le'), Buffer.alloc(2)]);
+      b.writeUInt32LE(bodyStart + 15, 11);
+      b.writeUInt16LE(1, 21);
+      return b;
+    };
+    for (const [body, counts] of [[charref, [0, 1]], [element, [3, 2]]] as Array<[(s: number) => Buffer, number[]]>) {
+      const chunks = counts.map((n) => chunkWith(body, n));
+      // Each record as its JSON (or error) and its definition's nodes (the JSON drops a top-level reference).
+      const view = (r: { json: string[]; defs: unknown[] }): string[] => r.json.map((j, i) => `${j} ${JSON.stringify(r.defs[i])}`);
+      shareTemplates(false);
+      const fresh = view(readChunks(chunks));
+      shareTemplates(true);
+      expect(view(readChunks(chunks))).toEqual(fresh);
+      expect(new Set(fresh).size).toBe(2);
+    }
+  });
 });
