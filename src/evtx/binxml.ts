@@ -95,8 +95,6 @@ export interface TemplateDefinition {
   /** Size of the definition body (fragment header, element, end-of-stream token). */
   dataSize: number;
   nodes: XmlNode[];
-  /** Kept for renderers: the flat rendering plan of the definition (see to-flat.ts), once worked out. */
-  flatPlan: unknown;
 }
 
 /** Token codes (MS-EVEN6 §3.1.4.7.1); the 0x40 "more data" flag is masked off before comparing. */
@@ -400,7 +398,7 @@ export class ChunkBinXml {
     const key = `${guid}|${dataSize}`;
     const reuse = sharing ? this.sharedTemplate(key, off + 24, bodyEnd) : undefined;
     if (reuse !== undefined) {
-      const def: TemplateDefinition = { offset: off, guid, dataSize, nodes: reuse.nodes, flatPlan: undefined };
+      const def: TemplateDefinition = { offset: off, guid, dataSize, nodes: reuse.nodes };
       this.templates.set(off, def);
       return def;
     }
@@ -413,7 +411,7 @@ export class ChunkBinXml {
     this.shareable = true;
     try {
       const nodes = this.nodes(off + 24, bodyEnd, true, false)[0];
-      const def: TemplateDefinition = { offset: off, guid, dataSize, nodes, flatPlan: undefined };
+      const def: TemplateDefinition = { offset: off, guid, dataSize, nodes };
       this.templates.set(off, def);
       if (sharing && this.shareable) this.share(key, { body: Buffer.from(this.buf.subarray(off + 24, bodyEnd)), refs: this.refsSeen, nodes, depth: this.deepest - this.depth });
       return def;

@@ -89,10 +89,10 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * shape this module leaves to `flattenEvent(templateJson(...))`.
  */
 export function templateFlat(def: TemplateDefinition, values: readonly SubstitutionValue[]): FlatEvent | undefined {
-  let plan = def.flatPlan as FlatPlan | undefined;
+  let plan = plans.get(def.nodes);
   if (plan === undefined) {
-    plan = knownPlan(def);
-    def.flatPlan = plan;
+    plan = planOf(def.nodes) ?? NO_PLAN;
+    plans.set(def.nodes, plan);
   }
   if (plan === NO_PLAN) return undefined;
   // A BinXml value anywhere but the tail would bring elements where the plan expects text.
@@ -199,72 +199,10 @@ function contentOf(c: ContentPlan, values: readonly SubstitutionValue[]): unknow
 }
 
 /**
- * Plans of the templates met so far, by GUID and size, with the nodes they were made from.
- * Every chunk defines its templates anew (a log repeats the same few in each), and working out a
- * plan costs several renderings: a definition equal node for node to a known one takes its plan.
+ * Plans by the definition's nodes: a definition met again in a later chunk shares its nodes with
+ * the first one (binxml.ts reuses equal definitions), so its plan is worked out once.
  */
-const known = new Map<string, Array<{ nodes: readonly XmlNode[]; plan: FlatPlan }>>();
-const MAX_KNOWN = 1024;
-
-function knownPlan(def: TemplateDefinition): FlatPlan {
-  const key = `${def.guid}|${def.dataSize}`;
-  let same = known.get(key);
-  if (same !== undefined) for (const k of same) if (sameNodes(k.nodes, def.nodes)) return k.plan;
-  const plan = planOf(def.nodes) ?? NO_PLAN;
-  if (same === undefined) {
-    if (known.size >= MAX_KNOWN) known.clear();
-    known.set(key, (same = []));
-  }
-  if (same.length < 8) same.push({ nodes: def.nodes, plan });
-  return plan;
-}
-
-/** Are two node lists the same XML, node for node (names, values, substitutions)? */
-function sameNodes(a: readonly XmlNode[], b: readonly XmlNode[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as XmlNode;
-    const y = b[i] as XmlNode;
-    if (x.kind !== y.kind) return false;
-    switch (x.kind) {
-      case 'element': {
-        const e = y as XmlElement;
-        if (x.name !== e.name || x.attributes.length !== e.attributes.length || !sameNodes(x.children, e.children)) return false;
-        for (let k = 0; k < x.attributes.length; k++) {
-          const p = x.attributes[k] as XmlAttribute;
-          const q = e.attributes[k] as XmlAttribute;
-          if (p.name !== q.name || !sameNodes(p.value, q.value)) return false;
-        }
-        break;
-      }
-      case 'value':
-        // Literal text in a definition is a string; anything else is not compared, only refused.
-        if (typeof x.value !== 'string' || x.value !== (y as typeof x).value) return false;
-        break;
-      case 'substitution': {
-        const z = y as typeof x;
-        if (x.index !== z.index || x.optional !== z.optional || x.type !== z.type) return false;
-        break;
-      }
-      case 'charref':
-        if (x.code !== (y as typeof x).code) return false;
-        break;
-      case 'entityref':
-        if (x.name !== (y as typeof x).name) return false;
-        break;
-      case 'cdata':
-        if (x.text !== (y as typeof x).text) return false;
-        break;
-      case 'pi': {
-        const z = y as typeof x;
-        if (x.target !== z.target || x.data !== z.data) return false;
-        break;
-      }
-    }
-  }
-  return true;
-}
+const plans = new WeakMap<readonly XmlNode[], FlatPlan>();
 
 /** Thrown while planning: the template is not of the planned shape. */
 class OtherShape extends Error {}
