@@ -94,7 +94,7 @@ export function isXmlns(attr: string): boolean {
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /** Is `k` the key of a child element (neither `#...` nor `@...`)? */
-function isChildKey(k: string): boolean {
+export function isChildKey(k: string): boolean {
   const c = k.charCodeAt(0);
   return c !== 0x23 /* # */ && c !== 0x40 /* @ */;
 }

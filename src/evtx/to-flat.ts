@@ -16,7 +16,7 @@
  * to-flat.test.ts and binxml.test.ts, which compare both ways on random templates and on every
  * record of the test and regression files).
  */
-import { fieldName, isXmlns } from '../events/flatten-event.js';
+import { fieldName, isChildKey, isXmlns } from '../events/flatten-event.js';
 import type { FlatEvent } from '../events/flatten-event.js';
 import { setOwnField } from '../events/own-field.js';
 import { contentValue, jsonValue } from './to-json.js';
@@ -157,7 +157,7 @@ function putEventData(out: FlatEvent, el: XmlElement): boolean {
 /** A Data name flattening takes as a field of its own, in document order. */
 function isPlainKey(key: string): boolean {
   // Not unnamed Data, `#text` or attributes; not an array index (JavaScript orders those first).
-  return key !== '' && key !== 'Data' && key[0] !== '#' && key[0] !== '@' && !INDEX_LIKE.test(key);
+  return key !== '' && key !== 'Data' && isChildKey(key) && !INDEX_LIKE.test(key);
 }
 
 /** Sets a new field; false when the name is already taken (flattening would merge or rename). */
