@@ -7,6 +7,8 @@
  * automaton (the keyword needles) serves fields of both kinds.
  */
 import type { NeedleAutomaton } from './needle-automaton.js';
+import { PairFilter } from './pair-filter.js';
+import { TextMemo } from './text-memo.js';
 
 /** Scratch marks shared by the scanners of one index, for collecting a text's hits. */
 export interface ScanScratch {
@@ -22,11 +24,12 @@ const MAX_REMEMBERED = 4096;
 const REVIEW_EVERY = 2048;
 
 export class FieldScanner {
-  private memo: Map<string, Int32Array> | undefined = new Map();
+  private memo: TextMemo<Int32Array> | undefined = new TextMemo(MAX_REMEMBERED);
   private hits = 0;
   private misses = 0;
-  /** The automata's pair test first, while it turns most of this field's texts away. */
+  /** The automata's pair test first (all of them in one), while it turns most of this field's texts away. */
   private prefilter = true;
+  private readonly filter: PairFilter;
   private checks = 0;
   private passes = 0;
   private readonly out: number[] = [];
@@ -39,6 +42,7 @@ export class FieldScanner {
     private readonly scratch: ScanScratch,
   ) {
     this.numberText = automata.some((a) => a.numberText);
+    this.filter = automata.length === 1 ? (automata[0] as NeedleAutomaton).filter : PairFilter.union(automata.map((a) => a.filter));
   }
 
   /** Adds to `found` every target with a needle in `text` whose `mark` is not yet `epoch` (marking it). */
@@ -58,7 +62,7 @@ export class FieldScanner {
       const e = ++this.scratch.epoch;
       for (const a of this.automata) a.run(text, this.scratch.mark, e, out);
       hits = out.length === 0 ? NO_HITS : Int32Array.from(out);
-      if (memo.size < MAX_REMEMBERED) memo.set(text, hits);
+      memo.set(text, hits);
       if ((this.hits + this.misses) % REVIEW_EVERY === 0 && this.hits < this.misses) this.memo = undefined;
     }
     for (let j = 0; j < hits.length; j++) {
@@ -71,8 +75,7 @@ export class FieldScanner {
   }
 
   private mayHold(text: string): boolean {
-    let pass = false;
-    for (const a of this.automata) if (a.mayHold(text)) pass = true;
+    const pass = this.filter.mayHold(text);
     this.checks++;
     if (pass) this.passes++;
     // Stop testing where most texts pass anyway.

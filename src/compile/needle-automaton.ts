@@ -7,36 +7,7 @@
  */
 import { foldCode } from '../sigma/case-fold.js';
 import type { NON_ASCII } from './needles.js';
-
-/**
- * How rare the pair of characters ending at `k` is in event text (higher: rarer). Digits, hex
- * letters and path punctuation fill GUIDs, times and paths; other letters are rarer.
- */
-function pairRarity(n: string, k: number): number {
-  const a = n.charCodeAt(k - 1);
-  const b = n.charCodeAt(k);
-  return charRarity(a) + charRarity(b) - (a < 128 && b < 128 && COMMON_PAIRS[a * 128 + b] === 1 ? 4 : 0);
-}
-
-/** Character pairs (`a * 128 + b`) of words found in most Windows events (channels, paths, accounts). */
-const COMMON_PAIRS = new Uint8Array(128 * 128);
-for (const w of [
-    'microsoft-windows-sysmon/operational', 'security-auditing', 'powershell', 'program files',
-    'c:\\windows\\system32\\', 'syswow64', 'c:\\users\\', 'appdata\\local\\temp', 'roaming',
-    'programdata', 'nt authority\\system', 'network service', 'local service', '.exe', '.dll',
-    'desktop-', 'corp.', '.local', '.com', 'service', 'process', 'registry', 'machine', 'software',
-    'current', 'version', 'control', 'true', 'false', 'user', 'admin', 'domain', 'logon', 'information',
-]) {
-  for (let i = 1; i < w.length; i++) COMMON_PAIRS[w.charCodeAt(i - 1) * 128 + w.charCodeAt(i)] = 1;
-}
-
-function charRarity(c: number): number {
-  if (c >= 48 && c <= 57) return 0;
-  if (c >= 97 && c <= 102) return 1;
-  if (c >= 103 && c <= 122) return 3;
-  if (c === 32 || c === 46 || c === 92 || c === 45 || c === 58 || c === 95 || c === 47 || c === 44 || c === 61) return 1;
-  return 2;
-}
+import { PairFilter } from './pair-filter.js';
 
 /**
  * The symbol a text character scans as: folded ({@link foldCode}), then its alphabet symbol;
@@ -84,13 +55,8 @@ export class NeedleAutomaton {
   private readonly targets: Int32Array;
   /** Number of states, the root included. */
   readonly states: number;
-  /**
-   * A cheap test to run before the automaton: one chosen character pair of every needle
-   * (`pairs[a * width + b]`, symbols a then b) or a needle's only character (`singles`). A text
-   * holding none of them holds no needle.
-   */
-  private readonly pairs: Uint8Array;
-  private readonly singles: Uint8Array;
+  /** The cheap test to run before the automaton (see {@link PairFilter}). */
+  readonly filter: PairFilter;
 
   /** `needles[i]` (lowercase ASCII, non-empty) reports `targets[i]`. */
   constructor(needles: readonly string[], targetOf: readonly number[]) {
@@ -166,17 +132,7 @@ export class NeedleAutomaton {
       const f = this.fail[s] as number;
       for (let j = this.outStart[f] as number; j < (this.outStart[f + 1] as number); j++) this.targets[k++] = this.targets[j] as number;
     }
-    this.pairs = new Uint8Array(width * width);
-    this.singles = new Uint8Array(width);
-    for (const n of needles) {
-      if (n.length === 1) {
-        this.singles[this.symbols[n.charCodeAt(0)] as number] = 1;
-        continue;
-      }
-      let best = 1;
-      for (let k = 2; k < n.length; k++) if (pairRarity(n, k) > pairRarity(n, best)) best = k;
-      this.pairs[(this.symbols[n.charCodeAt(best - 1)] as number) * width + (this.symbols[n.charCodeAt(best)] as number)] = 1;
-    }
+    this.filter = PairFilter.of(needles);
   }
 
   /** The trie child of `s` on symbol `a`, or 0. */
@@ -206,20 +162,9 @@ export class NeedleAutomaton {
     if (this.mayHold(text)) this.run(text, mark, epoch, found);
   }
 
-  /**
-   * False when `text` holds none of the needles' chosen pairs, so no needle. Several times
-   * cheaper than the automaton (no chain of dependent table loads), and worth it where most
-   * texts fail it (see FieldScanner).
-   */
+  /** False when `text` holds none of the needles' chosen pairs, so no needle (see {@link PairFilter}). */
   mayHold(text: string): boolean {
-    const { pairs, singles, symbols, fold, width } = this;
-    let prev = 0;
-    for (let i = 0; i < text.length; i++) {
-      const a = symbolOf(fold, symbols, text.charCodeAt(i));
-      if (singles[a] === 1 || pairs[prev * width + a] === 1) return true;
-      prev = a;
-    }
-    return false;
+    return this.filter.mayHold(text);
   }
 
   /** Does any needle occur in `text`? Stops at the first. */

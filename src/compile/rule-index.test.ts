@@ -3,6 +3,7 @@ import { loadRuleText } from '../sigma/load-rule.js';
 import type { SigmaRule } from '../sigma/load-rule.js';
 import { builtinMapping } from '../logsource/logsource.js';
 import { RuleIndex } from './rule-index.js';
+import { planMatches } from '../evaluate/evaluate.js';
 
 function rule(name: string, logsource: string, detection: string): SigmaRule {
   const r = loadRuleText(`title: ${name}\nlogsource: ${logsource}\ndetection:\n${detection}`, `${name}.yml`).rules[0];
@@ -84,6 +85,36 @@ describe('RuleIndex', () => {
     }
     expect(Array.from(idx.matchBatch(events))).toEqual([0, 0, 0, 1, 1, 3, 3, 1, 3, 2, 4, 1, 4, 2]);
     expect(Array.from(idx.matchBatch([]))).toEqual([]);
+  });
+
+  it('scans each kind of event with the needles of its own rules: keywords and fields of other logsources do not leak', () => {
+    const sysKw = rule('syskw', '{product: windows, service: system}', `  kw: ['mimikatz']\n  condition: kw`);
+    const secKw = rule('seckw', '{product: windows, service: security}', `  kw: ['rubeus']\n  condition: kw`);
+    const anyKw = rule('anykw', '{product: windows}', `  kw: ['kerberoast']\n  condition: kw`);
+    const secField = rule('secfield', '{product: windows, service: security}', `  sel: {TargetUserName|contains: 'krbtgt'}\n  condition: sel`);
+    const all = [sysKw, secKw, anyKw, secField, proc];
+    const idx = new RuleIndex(all, { mapping: builtinMapping });
+    const flat = new RuleIndex(all, { mapping: null });
+    const events = [
+      { Channel: 'System', EventID: 7045, ServiceName: 'MIMIKATZ svc', TargetUserName: 'krbtgt' },
+      { Channel: 'Security', EventID: 4769, ServiceName: 'mimikatz', TargetUserName: 'KRBTGT', Other: 'rubeus kerberoast' },
+      { Channel: 'System', EventID: 1, Nested: { deep: ['x', 'Kerberoast and Rubeus'] }, Image: 'c:\\whoami.exe' },
+      { Channel: SYSMON, EventID: 1, Image: 'C:\\x\\whoami.exe', CommandLine: 'rubeus mimikatz kerberoast krbtgt' },
+    ];
+    const titles = (i: RuleIndex, e: Record<string, unknown>): string[] => i.matches(e).map((r) => r.title);
+    // Twice over (scanners and their memos are made on first use, then reused).
+    for (let round = 0; round < 2; round++) {
+      expect(events.map((e) => titles(idx, e))).toEqual([['syskw'], ['seckw', 'anykw', 'secfield'], ['anykw'], ['anykw', 'proc']]);
+      // Without the mapping every rule meets every event.
+      expect(events.map((e) => titles(flat, e))).toEqual([
+        ['syskw', 'secfield'],
+        ['syskw', 'seckw', 'anykw', 'secfield'],
+        ['seckw', 'anykw', 'proc'],
+        ['syskw', 'seckw', 'anykw', 'proc'],
+      ]);
+      // And that is what evaluating every rule on every event gives.
+      expect(events.map((e) => titles(flat, e))).toEqual(events.map((e) => all.filter((r) => planMatches(r.plan, e)).map((r) => r.title)));
+    }
   });
 
   it('reports compilation and needle indexing', () => {

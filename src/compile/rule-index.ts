@@ -5,8 +5,9 @@
  * - by logsource: with a mapping, an event meets only the rules whose logsource accepts it
  *   (Channel, EventID, Provider_Name decide, so the selection is memoised per such triple);
  * - by necessary needles ({@link planNeedles}): within that selection, a rule with needles is
- *   tried only when one of them occurs in its field, found for all rules at once by one
- *   {@link NeedleAutomaton} pass per field. Rules without needles are always tried.
+ *   tried only when one of them occurs in its field, found for all the selection's rules at once
+ *   by one {@link NeedleAutomaton} pass per field (behind a pair test and a memo, see
+ *   {@link FieldScanner}). Rules without needles are always tried.
  * The index only ever skips rules that cannot match, so results equal evaluating every rule.
  */
 import type { SigmaRule } from '../sigma/load-rule.js';
@@ -65,9 +66,17 @@ interface Group {
   always: number[];
   /** 1 for the rules of the group: needle hits of other rules are ignored. */
   member: Uint8Array;
+  /** The group's needles by field (keyword needles apart): its events meet only these. */
+  byField: Map<string, FieldNeedles>;
+  /** The group's keyword needles, which every value of its events meets. */
+  keywords: FieldNeedles | undefined;
+  /** How each event key's values are scanned for this group's rules. */
+  slots: Map<string, Slot>;
+  /** Scanner of the leaves nested in objects (keyword needles only); undefined: not made yet. */
+  nested: FieldScanner | null | undefined;
 }
 
-/** The needles of one field, over all rules. */
+/** The needles of one field, over a set of rules. */
 interface FieldNeedles {
   needles: string[];
   targets: number[];
@@ -85,8 +94,6 @@ export interface RuleIndexStats {
 const MAX_GROUPS = 4096;
 /** At most this many event keys get a remembered scan plan (keys are usually a few hundred). */
 const MAX_SLOTS = 65536;
-/** Marks a field without needles in the automata cache. */
-const NONE: NeedleAutomaton[] = [];
 
 /** How the values of one event key are scanned. */
 interface Slot {
@@ -115,18 +122,18 @@ export class RuleIndex {
   private readonly interpret: boolean;
   private readonly compileAfter: number;
   /**
-   * Needles by field over all rules (one automaton per field for every kind of event: building
-   * them once beats building them per logsource group); keyword needles ride in each.
+   * Needles by field over all rules, for dotted fields (resolved through objects, rare): their
+   * scanners serve every group, hits of rules outside the event's group being ignored.
    */
-  private readonly byField = new Map<string, FieldNeedles>();
-  private readonly keywordNeedles: FieldNeedles | undefined;
-  private readonly automata = new Map<string, NeedleAutomaton[]>();
-  private keywordOnly: NeedleAutomaton[] | undefined;
-  private readonly slots = new Map<string, Slot>();
+  private readonly byField: Map<string, FieldNeedles> = new Map();
+  /**
+   * Scanners by field and needle set: each group scans an event key with the needles of its own
+   * rules only (most kinds of event meet no keyword rule, and skip most keys entirely); groups
+   * with the same needles for a field share one scanner (and its memo).
+   */
+  private readonly scanners = new Map<string, FieldScanner>();
   private readonly dottedScanners = new Map<string, FieldScanner | null>();
   private readonly scratch: ScanScratch;
-  /** Scanner of the leaves nested in objects (keyword needles only). */
-  private nestedScanner: FieldScanner | null | undefined;
   /** Groups by Channel, then EventID, then Provider_Name, for events where all three are primitives. */
   private readonly fastGroups = new Map<Primitive, Map<Primitive, Map<Primitive, Group>>>();
   private fastGroupCount = 0;
@@ -150,22 +157,9 @@ export class RuleIndex {
     this.scratch = { mark: new Int32Array(rules.length * MAX_CLAUSES), epoch: 0 };
     this.ruleMark = new Int32Array(rules.length);
     this.clauseCount = Uint8Array.from(this.entries, (e) => e.clauses.length);
-    this.entries.forEach((e, i) => {
-      if (e.clauses.some((c) => c.length === 0)) return; // can never match
-      e.clauses.forEach((c, k) => {
-        for (const n of c) {
-          if (n.numeric === true) this.numeric.add(n.field);
-          let f = this.byField.get(n.field);
-          if (f === undefined) this.byField.set(n.field, (f = { needles: [], targets: [] }));
-          f.needles.push(n.text);
-          f.targets.push(i * MAX_CLAUSES + k);
-        }
-      });
-    });
-    this.keywordNeedles = this.byField.get(KEYWORDS);
-    this.byField.delete(KEYWORDS);
+    for (const e of this.entries) for (const c of e.clauses) for (const n of c) if (n.numeric === true) this.numeric.add(n.field);
+    for (const [field, f] of needlesByField(this.entries, this.entries.map((_, i) => i))) if (field !== KEYWORDS && field.includes('.')) this.byField.set(field, f);
     for (const f of this.byField.keys()) {
-      if (!f.includes('.')) continue;
       this.dotted.push(f);
       const heads = [f];
       for (let dot = f.indexOf('.'); dot > 0; dot = f.indexOf('.', dot + 1)) heads.push(f.slice(0, dot));
@@ -258,7 +252,7 @@ export class RuleIndex {
     // Walk the event's keys (no lookups of absent fields); one pass per value finds field and
     // keyword needles together.
     for (const key in event) {
-      const slot = this.slotOf(key);
+      const slot = g.slots.get(key) ?? this.slotOf(g, key);
       const scanner = slot.scanner;
       if (scanner === null) continue;
       const v = event[key];
@@ -280,7 +274,7 @@ export class RuleIndex {
       scanValues(scanner, resolveField(event, key), mark, epoch, found);
       // Keywords also see the leaves nested in objects.
       if (typeof v === 'object' && v !== null) {
-        const nested = this.nestedLeafScanner();
+        const nested = this.nestedLeafScanner(g);
         if (nested !== null) for (const t of eventLeaves(v)) nested.scan(t, mark, epoch, found);
       }
     }
@@ -308,58 +302,44 @@ export class RuleIndex {
   }
 
   /**
-   * How an event key's values are scanned, remembered per key: a key holding a plain field with
-   * needles meets that field's automata (keyword needles included); any other key only the
-   * keyword needles (dotted field names are resolved through objects by {@link dottedScanner}).
+   * How an event key's values are scanned for a group, remembered per key: a key holding a plain
+   * field with needles of the group's rules meets those (and the group's keyword needles); any
+   * other key only the keyword needles (dotted field names are resolved through objects by
+   * {@link dottedScanner}); a key meeting no needle is skipped.
    */
-  private slotOf(key: string): Slot {
-    let slot = this.slots.get(key);
-    if (slot !== undefined) return slot;
-    const automata = (key.includes('.') ? undefined : this.fieldAutomata(key)) ?? this.keywordOnlyAutomata();
-    slot = { scanner: automata === undefined ? null : new FieldScanner(automata, this.scratch), numeric: this.numeric.has(key) };
-    if (this.slots.size < MAX_SLOTS) this.slots.set(key, slot);
+  private slotOf(g: Group, key: string): Slot {
+    const own = key.includes('.') ? undefined : g.byField.get(key);
+    const needles: FieldNeedles | undefined = own === undefined ? g.keywords : g.keywords === undefined ? own : { needles: [...own.needles, ...g.keywords.needles], targets: [...own.targets, ...g.keywords.targets] };
+    const slot = { scanner: needles === undefined ? null : this.scannerFor(needles), numeric: this.numeric.has(key) };
+    if (g.slots.size < MAX_SLOTS) g.slots.set(key, slot);
     return slot;
+  }
+
+  /** The scanner of a needle set, shared by the groups (and keys) with the same one. */
+  private scannerFor(f: FieldNeedles): FieldScanner {
+    const key = `${f.needles.join('\0')}\u0001${f.targets.join(',')}`;
+    let scanner = this.scanners.get(key);
+    if (scanner === undefined) {
+      scanner = new FieldScanner(automataFor(f.needles, f.targets), this.scratch);
+      this.scanners.set(key, scanner);
+    }
+    return scanner;
   }
 
   /** The scanner of a dotted field with needles (its values resolved through objects). */
   private dottedScanner(field: string): FieldScanner | null {
     let scanner = this.dottedScanners.get(field);
     if (scanner === undefined) {
-      const automata = this.fieldAutomata(field);
-      scanner = automata === undefined ? null : new FieldScanner(automata, this.scratch);
+      const f = this.byField.get(field);
+      scanner = f === undefined ? null : this.scannerFor(f);
       this.dottedScanners.set(field, scanner);
     }
     return scanner;
   }
 
-  private nestedLeafScanner(): FieldScanner | null {
-    if (this.nestedScanner === undefined) {
-      const kw = this.keywordOnlyAutomata();
-      this.nestedScanner = kw === undefined ? null : new FieldScanner(kw, this.scratch);
-    }
-    return this.nestedScanner;
-  }
-
-  /** The automata of a field (its needles and the keyword needles), built on first use. */
-  private fieldAutomata(field: string): NeedleAutomaton[] | undefined {
-    let a = this.automata.get(field);
-    if (a === undefined) {
-      const f = this.byField.get(field);
-      if (f === undefined) {
-        this.automata.set(field, NONE);
-        return undefined;
-      }
-      const kw = field.includes('.') ? undefined : this.keywordNeedles;
-      a = automataFor(kw ? [...f.needles, ...kw.needles] : f.needles, kw ? [...f.targets, ...kw.targets] : f.targets);
-      this.automata.set(field, a);
-    }
-    return a === NONE ? undefined : a;
-  }
-
-  private keywordOnlyAutomata(): NeedleAutomaton[] | undefined {
-    if (this.keywordNeedles === undefined) return undefined;
-    this.keywordOnly ??= automataFor(this.keywordNeedles.needles, this.keywordNeedles.targets);
-    return this.keywordOnly;
+  private nestedLeafScanner(g: Group): FieldScanner | null {
+    if (g.nested === undefined) g.nested = g.keywords === undefined ? null : this.scannerFor(g.keywords);
+    return g.nested;
   }
 
   private groupOf(event: Event): Group {
@@ -438,9 +418,32 @@ function buildGroup(entries: readonly Entry[], members: readonly number[]): Grou
   const always: number[] = [];
   const member = new Uint8Array(entries.length);
   for (const i of members) {
-    const clauses = (entries[i] as Entry).clauses;
     member[i] = 1;
-    if (clauses.length === 0) always.push(i);
+    if ((entries[i] as Entry).clauses.length === 0) always.push(i);
   }
-  return { always, member };
+  const byField = needlesByField(entries, members);
+  const keywords = byField.get(KEYWORDS);
+  byField.delete(KEYWORDS);
+  return { always, member, byField, keywords, slots: new Map(), nested: undefined };
+}
+
+/**
+ * The needles of some rules by field (keyword needles under {@link KEYWORDS}), each reporting
+ * its target (rule × MAX_CLAUSES + clause). A rule with an empty clause can never match: none.
+ */
+function needlesByField(entries: readonly Entry[], members: readonly number[]): Map<string, FieldNeedles> {
+  const byField = new Map<string, FieldNeedles>();
+  for (const i of members) {
+    const clauses = (entries[i] as Entry).clauses;
+    if (clauses.some((c) => c.length === 0)) continue;
+    clauses.forEach((c, k) => {
+      for (const n of c) {
+        let f = byField.get(n.field);
+        if (f === undefined) byField.set(n.field, (f = { needles: [], targets: [] }));
+        f.needles.push(n.text);
+        f.targets.push(i * MAX_CLAUSES + k);
+      }
+    });
+  }
+  return byField;
 }

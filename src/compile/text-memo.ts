@@ -1,0 +1,63 @@
+/**
+ * A bounded map from texts to results, cheaper than a `Map` for texts made fresh by every
+ * `JSON.parse`: a Map hashes the whole text (and the text keeps nothing of it, being new each
+ * time), while this table hashes at most {@link SAMPLES} characters spread over the text and
+ * settles the slot with `===`. Open addressing over a power-of-two table; a text that finds no
+ * free slot within {@link PROBES} is simply not remembered (a memo may forget).
+ */
+const SAMPLES = 16;
+const PROBES = 4;
+
+/** A hash of the length and up to {@link SAMPLES} characters, the last one included. */
+export function sampleHash(text: string): number {
+  const n = text.length;
+  const step = n > SAMPLES ? Math.floor(n / SAMPLES) : 1;
+  let h = Math.imul(n, 0x9e3779b1);
+  for (let i = n - 1; i >= 0; i -= step) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+export class TextMemo<V> {
+  private readonly keys: Array<string | undefined>;
+  private readonly values: Array<V | undefined>;
+  private readonly mask: number;
+  /** Texts remembered. */
+  size = 0;
+
+  /** Room for `capacity` texts (the table has twice as many slots, rounded to a power of two). */
+  constructor(readonly capacity: number) {
+    let slots = 2;
+    while (slots < capacity * 2) slots *= 2;
+    this.mask = slots - 1;
+    this.keys = new Array<string | undefined>(slots).fill(undefined);
+    this.values = new Array<V | undefined>(slots).fill(undefined);
+  }
+
+  get(text: string): V | undefined {
+    const { keys, mask } = this;
+    let i = sampleHash(text) & mask;
+    for (let p = 0; p < PROBES; p++) {
+      const k = keys[i];
+      if (k === undefined) return undefined;
+      if (k === text) return this.values[i];
+      i = (i + 1) & mask;
+    }
+    return undefined;
+  }
+
+  /** Remembers `value` for `text` (not yet remembered) when there is room near its slot. */
+  set(text: string, value: V): void {
+    if (this.size >= this.capacity) return;
+    const { keys, mask } = this;
+    let i = sampleHash(text) & mask;
+    for (let p = 0; p < PROBES; p++) {
+      if (keys[i] === undefined) {
+        keys[i] = text;
+        this.values[i] = value;
+        this.size++;
+        return;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+}
