@@ -7,6 +7,7 @@ import type { CommandSpec, Parsed } from './args.js';
 import { processIo } from './io.js';
 import type { Io } from './io.js';
 import { enableRegexBacktrackingGuard } from '../sigma/regex.js';
+import { tuneHeapForScanning } from './heap-tuning.js';
 
 interface Command {
   spec: CommandSpec;
@@ -49,6 +50,7 @@ async function mainHelp(): Promise<string> {
 /** Runs the CLI with the given arguments; resolves to the exit code. */
 export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
   enableRegexBacktrackingGuard();
+  tuneHeapForScanning();
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(await mainHelp());

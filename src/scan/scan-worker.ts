@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { enableRegexBacktrackingGuard } from '../sigma/regex.js';
 import { catalogOf, loadScanRules } from './scan-rules.js';
 import { flattenEvent } from '../events/flatten-event.js';
-import type { FlatEvent } from '../events/flatten-event.js';
+import { matchInputs } from './batch-matcher.js';
 import type { ScanRuleSource } from './scan-rules.js';
 import type { BatchMessage, WorkerMessage } from './worker-protocol.js';
 
@@ -26,36 +26,17 @@ try {
   port.on('message', (m: BatchMessage) => {
     try {
       const texts = m.text === '' ? [] : m.text.split('\n');
-      const events: FlatEvent[] = [];
-      /** Batch position of each event (lines that are no event are left out). */
-      const at: number[] = [];
-      const broken: number[] = [];
-      for (let i = 0; i < texts.length; i++) {
-        // Raw JSON Lines text or an already flattened event: flattening is idempotent. A line
-        // that is not a JSON object is flagged (rule -1); the main thread reports it.
+      // Raw JSON Lines text or an already flattened event: flattening is idempotent. A line
+      // that is not a JSON object is flagged (rule -1); the main thread reports it.
+      const arr = matchInputs(index, texts.length, (i) => {
         let parsed: unknown;
         try {
           parsed = JSON.parse(texts[i] as string);
         } catch {
-          parsed = undefined;
+          return undefined;
         }
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) broken.push(i);
-        else {
-          at.push(i);
-          events.push(flattenEvent(parsed));
-        }
-      }
-      const matched = index.matchBatch(events);
-      // Merge the flags of broken lines into the (event, rule) pairs, in event order.
-      const pairs: number[] = [];
-      let b = 0;
-      for (let k = 0; k < matched.length; k += 2) {
-        const i = at[matched[k] as number] as number;
-        for (; b < broken.length && (broken[b] as number) < i; b++) pairs.push(broken[b] as number, -1);
-        pairs.push(i, matched[k + 1] as number);
-      }
-      for (; b < broken.length; b++) pairs.push(broken[b] as number, -1);
-      const arr = Int32Array.from(pairs);
+        return typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) ? undefined : flattenEvent(parsed);
+      });
       post({ type: 'result', id: m.id, pairs: arr }, [arr.buffer as ArrayBuffer]);
     } catch (e) {
       post({ type: 'error', id: m.id, message: (e as Error).stack ?? String(e) });

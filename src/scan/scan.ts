@@ -159,8 +159,13 @@ class LazyLineEvent implements BatchEvent {
     return this.parsed.raw;
   }
 
+  /** Throws when the line is not a JSON object (the matchers flag it; see matchInputs). */
   get event(): FlatEvent {
-    this.flat ??= flattenEvent(this.raw);
+    if (this.flat === undefined) {
+      const raw = this.raw;
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
+      this.flat = flattenEvent(raw);
+    }
     return this.flat;
   }
 }
@@ -293,9 +298,10 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
   };
 
   for (const file of files) {
-    // With workers, JSON Lines lines travel unparsed: the workers parse them in parallel.
+    // JSON Lines lines come unparsed: the workers parse them in parallel, or the local matcher
+    // parses them batch by batch (a chunk's worth of parsed events never lives at once).
     // Reads come a chunk at a time (one await per chunk, not per event).
-    const reads = readEventBatches(file, { rawLines: pool !== undefined });
+    const reads = readEventBatches(file, { rawLines: true });
     try {
       for (;;) {
         let next: IteratorResult<Array<EventRead | RawLine>>;
