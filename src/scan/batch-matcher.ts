@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ScanCatalog, ScanRuleSource, ScanRules } from './scan-rules.js';
+import type { ScanRuleSource, ScanRules } from './scan-rules.js';
 import type { BatchMessage, WorkerMessage } from './worker-protocol.js';
 import type { RuleIndex } from '../compile/rule-index.js';
 
@@ -82,6 +82,26 @@ export function localMatcher(rules: ScanRules): BatchMatcher {
   };
 }
 
+/**
+ * Matching in the calling thread and in a pool of workers at once: a batch goes to a worker while
+ * one has room, else it is matched here. The calling thread only reads between batches, so on
+ * N cores N matching threads (this one and N − 1 workers) beat N workers and an idle reader.
+ */
+export function mixedMatcher(local: BatchMatcher, pool: WorkerPool): BatchMatcher {
+  return {
+    // The workers' batches, and a few matched here while the oldest worker batch is pending.
+    capacity: pool.capacity + 2,
+    match: (events) => (pool.hasRoom() ? pool.match(events) : local.match(events)),
+    close: async () => {
+      await pool.close();
+      await local.close();
+    },
+  };
+}
+
+/** Batches in flight per worker: one being matched, one waiting (no idle gap between them). */
+const PER_WORKER = 2;
+
 /** The compiled worker script next to this module (dist/src/scan/scan-worker.js). */
 export const WORKER_SCRIPT = new URL('./scan-worker.js', import.meta.url);
 
@@ -97,10 +117,13 @@ interface Slot {
 
 export interface WorkerPool extends BatchMatcher {
   /**
-   * Resolves, to the first worker's catalog, once every worker has loaded its rules and they are
-   * the same rules (same fingerprint, see scan-rules.ts); rejects (after closing the pool) otherwise.
+   * Resolves once every worker has loaded its rules and they are the same rules (same
+   * fingerprint, see scan-rules.ts), and the rules of `expected` when given (the main thread's);
+   * rejects (after closing the pool) otherwise.
    */
-  ready(): Promise<ScanCatalog>;
+  ready(expected?: string): Promise<void>;
+  /** Some worker has fewer than its share of batches in flight. */
+  hasRoom(): boolean;
 }
 
 /**
@@ -121,12 +144,12 @@ export function startWorkerPool(n: number, source: ScanRuleSource): WorkerPool {
     pending.clear();
   };
   const slots: Slot[] = [];
-  const loadedRules: Array<Promise<{ fingerprint: string; catalog: ScanCatalog }>> = [];
+  const loadedRules: Array<Promise<{ fingerprint: string }>> = [];
   for (let k = 0; k < n; k++) {
     const worker = new Worker(script, { workerData: source });
     const slot: Slot = { worker, inFlight: 0 };
     slots.push(slot);
-    const fingerprint = new Promise<{ fingerprint: string; catalog: ScanCatalog }>((resolveReady, rejectReady) => {
+    const fingerprint = new Promise<{ fingerprint: string }>((resolveReady, rejectReady) => {
       const broken = (e: Error): void => {
         fail(e);
         rejectReady(e);
@@ -134,7 +157,7 @@ export function startWorkerPool(n: number, source: ScanRuleSource): WorkerPool {
       worker.on('message', (m: WorkerMessage) => {
         switch (m.type) {
           case 'ready':
-            resolveReady({ fingerprint: m.fingerprint, catalog: m.catalog });
+            resolveReady({ fingerprint: m.fingerprint });
             return;
           case 'result': {
             slot.inFlight--;
@@ -162,16 +185,19 @@ export function startWorkerPool(n: number, source: ScanRuleSource): WorkerPool {
   };
   let nextId = 0;
   return {
-    capacity: n * 2,
-    async ready() {
+    capacity: n * PER_WORKER,
+    hasRoom: () => slots.some((s) => s.inFlight < PER_WORKER),
+    async ready(expected) {
       try {
         const got = await Promise.all(loadedRules);
-        const first = got[0] as { fingerprint: string; catalog: ScanCatalog };
+        const first = got[0] as { fingerprint: string };
         const k = got.findIndex((g) => g.fingerprint !== first.fingerprint);
         if (k >= 0) {
           throw new Error(`scan worker ${k + 1} loaded other rules (${got[k]?.fingerprint}) than scan worker 1 (${first.fingerprint}): did rule files change during the scan?`);
         }
-        return first.catalog;
+        if (expected !== undefined && first.fingerprint !== expected) {
+          throw new Error(`the scan workers loaded other rules (${first.fingerprint}) than the main thread (${expected}): did rule files change during the scan?`);
+        }
       } catch (e) {
         await close();
         throw e;

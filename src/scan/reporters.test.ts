@@ -125,7 +125,7 @@ describe('formatScanSummary', () => {
 
   it('says what was scanned, what matched and how fast', () => {
     const text = formatScanSummary(summary);
-    expect(text).toContain('scan: 12,345 events from 2 files, 10 rules, 1 failed to load, 4 worker threads');
+    expect(text).toContain('scan: 12,345 events from 2 files, 10 rules, 1 failed to load, matched in 4 threads (the main thread and 3 workers)');
     expect(text).toContain('3 matches of 1 rule; 2 known false positives suppressed (4 entries, 1 expired)');
     expect(text).toContain('1 error; 2.47 s (rules loaded in 0.50 s), 5,000 events/s');
     expect(text).toMatch(/ {6}3 {11}0 {2}Rule A \[a\] r\/a\.yml/);

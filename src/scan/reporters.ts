@@ -77,7 +77,7 @@ export function formatScanSummary(s: ScanSummary): string {
   if (s.rulesFailed > 0) rules.push(`${formatCount(s.rulesFailed)} failed to load`);
   if (s.rulesNotEvaluated > 0) rules.push(`${formatCount(s.rulesNotEvaluated)} correlation/filter not evaluated`);
   const lines = [
-    `scan: ${plural(s.events, 'event')} from ${plural(s.files, 'file')}, ${rules.join(', ')}, ${s.workers === 1 ? 'matched in the main thread' : `${s.workers} worker threads`}`,
+    `scan: ${plural(s.events, 'event')} from ${plural(s.files, 'file')}, ${rules.join(', ')}, ${s.workers === 1 ? 'matched in the main thread' : `matched in ${s.workers} threads (the main thread and ${plural(s.workers - 1, 'worker')})`}`,
   ];
   const ruleCount = s.perRule.filter((r) => r.matches > 0).length;
   let matches = `  ${plural(s.matches, 'match', 'matches')} of ${plural(ruleCount, 'rule')}`;

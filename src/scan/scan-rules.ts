@@ -1,5 +1,5 @@
 /**
- * The rules of a scan, loaded the same way in the main thread (when it matches) and in every
+ * The rules of a scan, loaded the same way in the main thread (which always matches) and in every
  * worker: the config (placeholders, extra logsource mapping), the rule files under the paths, and
  * a {@link RuleIndex}. Rule objects hold RegExps and closures and cannot cross threads, so each
  * worker calls {@link loadScanRules} itself and names rules by their position in `rules`; the
@@ -34,7 +34,7 @@ export interface ScanRules {
   set: RuleSet;
   /** The rules matched, in load order; a match names a rule by its position here. */
   rules: readonly SigmaRule[];
-  /** The rule index, built on first use (the main thread of a scan with workers never needs it). */
+  /** The rule index, built on first use. */
   readonly index: RuleIndex;
   /** Position of each rule in `rules`. */
   position: (rule: SigmaRule) => number;
@@ -50,11 +50,7 @@ export interface ScanRuleInfo {
   document: number;
 }
 
-/**
- * The rules as a scan's main thread needs them when workers match: what to report of each rule
- * and the loading diagnostics. Plain data: a worker sends its own, so the main thread need not
- * load the rules a third time (with two workers on two cores, it used to).
- */
+/** The rules as a scan reports them: what to report of each rule and the loading diagnostics. */
 export interface ScanCatalog {
   rules: ScanRuleInfo[];
   /** Diagnostics of the rule files (not of the config: the main thread loads that itself). */
@@ -63,7 +59,7 @@ export interface ScanCatalog {
   rulesNotEvaluated: number;
 }
 
-/** The catalog of loaded rules; `rules` as given (the rule objects themselves, when they stay in this thread). */
+/** The catalog of loaded rules; `rules` as given (the rule objects themselves, by default plain copies). */
 export function catalogOf(loaded: ScanRules, rules: ScanRuleInfo[] = loaded.rules.map(ruleInfo)): ScanCatalog {
   return {
     rules,

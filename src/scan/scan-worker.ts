@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { enableRegexBacktrackingGuard } from '../sigma/regex.js';
-import { catalogOf, loadScanRules } from './scan-rules.js';
+import { loadScanRules } from './scan-rules.js';
 import { flattenEvent } from '../events/flatten-event.js';
 import { matchInputs } from './batch-matcher.js';
 import type { ScanRuleSource } from './scan-rules.js';
@@ -42,7 +42,7 @@ try {
       post({ type: 'error', id: m.id, message: (e as Error).stack ?? String(e) });
     }
   });
-  post({ type: 'ready', rules: loaded.rules.length, fingerprint: loaded.fingerprint, catalog: catalogOf(loaded) });
+  post({ type: 'ready', rules: loaded.rules.length, fingerprint: loaded.fingerprint });
 } catch (e) {
   post({ type: 'error', message: (e as Error).stack ?? String(e) });
 }

@@ -1,9 +1,10 @@
 /**
  * The scanning engine behind `sigmatest scan`: every event of the event files (streamed one file
  * at a time through {@link readEvents}, never a whole file in memory) against every rule that can
- * match it ({@link RuleIndex}), in the main thread or in worker threads.
+ * match it ({@link RuleIndex}), in the main thread and, with `workers` > 1, in worker threads.
  *
- * Events are read in order into batches; batches are matched (in parallel with workers) and their
+ * Events are read in order into batches; batches are matched (in parallel with workers: a batch
+ * goes to a worker while one has room, else the main thread matches it) and their
  * results emitted strictly in batch order, so matches, diagnostics and counts come out in the
  * same order (file, then position in the file) whatever the number of workers. At most
  * `capacity` batches are in flight, which bounds memory on any input size.
@@ -25,8 +26,7 @@ import type { KnownFp } from '../known-fps/known-fps.js';
 import { listEventFiles } from './event-files.js';
 import { catalogOf, loadScanRules } from './scan-rules.js';
 import type { LogsourceMode, ScanCatalog, ScanRuleInfo, ScanRuleSource, ScanRules } from './scan-rules.js';
-import { loadEnvironment } from '../cli/io.js';
-import { localMatcher, startWorkerPool } from './batch-matcher.js';
+import { localMatcher, mixedMatcher, startWorkerPool } from './batch-matcher.js';
 import type { BatchMatcher, WorkerPool } from './batch-matcher.js';
 
 export interface ScanOptions {
@@ -185,8 +185,9 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
   const source: ScanRuleSource = { rulePaths: [...options.rulePaths], configFile: options.configFile, logsource: options.logsource, shard: options.shard };
-  // Workers start first and load their rules; the main thread then only waits for their catalog.
-  const pool = workers > 1 ? startWorkerPool(workers, source) : undefined;
+  // `workers` threads match: this one and workers − 1 worker threads, which start first and load
+  // their rules while this thread loads its own.
+  const pool = workers > 1 ? startWorkerPool(workers - 1, source) : undefined;
   try {
     return await run(options, source, pool, started, workers);
   } finally {
@@ -206,20 +207,15 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     else warnings++;
     options.onDiagnostic?.(d);
   };
-  // Matching here: load the rules. With workers: they load them (in parallel), and the first
-  // one's catalog says what to report; loading them here too would only compete for the cores.
-  let catalog: ScanCatalog;
-  let matcher: BatchMatcher;
-  if (pool === undefined) {
-    const loaded: ScanRules = loadScanRules(source);
-    for (const d of loaded.env.diagnostics) report(d);
-    // The rules themselves (not copies): a match names the very rule object.
-    catalog = catalogOf(loaded, [...loaded.rules]);
-    matcher = localMatcher(loaded);
-  } else {
-    for (const d of loadEnvironment(source.configFile).diagnostics) report(d);
-    catalog = await pool.ready();
-    matcher = pool;
+  // This thread always matches, so it loads the rules (the rule objects themselves are what a
+  // match names); worker threads, if any, must have loaded the very same ones.
+  const loaded: ScanRules = loadScanRules(source);
+  for (const d of loaded.env.diagnostics) report(d);
+  const catalog: ScanCatalog = catalogOf(loaded, [...loaded.rules]);
+  let matcher: BatchMatcher = localMatcher(loaded);
+  if (pool !== undefined) {
+    await pool.ready(loaded.fingerprint);
+    matcher = mixedMatcher(matcher, pool);
   }
   for (const d of catalog.diagnostics) report(d);
   const { rulesFailed, rulesNotEvaluated } = catalog;

@@ -4,12 +4,10 @@
  * main → worker: `workerData` is a {@link ScanRuleSource}; then `batch` messages, each a
  * batch of events as JSON texts joined by newlines (JSON text never holds a raw newline); the
  * worker flattens each (flattening a flat event changes nothing).
- * worker → main: one `ready` once the rules are loaded (with their fingerprint and catalog), then one `result` per batch, in any
+ * worker → main: one `ready` once the rules are loaded (with their fingerprint), then one `result` per batch, in any
  * order across workers: `pairs` lists (event position in the batch, rule position) pairs, by
  * event then rule order; rule position -1 flags a text that is not a JSON object. A failure is an `error` message; the scan stops with it.
  */
-import type { ScanCatalog } from './scan-rules.js';
-
 export interface BatchMessage {
   type: 'batch';
   id: number;
@@ -18,6 +16,6 @@ export interface BatchMessage {
 }
 
 export type WorkerMessage =
-  | { type: 'ready'; rules: number; fingerprint: string; catalog: ScanCatalog }
+  | { type: 'ready'; rules: number; fingerprint: string }
   | { type: 'result'; id: number; pairs: Int32Array }
   | { type: 'error'; id?: number; message: string };

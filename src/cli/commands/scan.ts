@@ -44,7 +44,7 @@ export const scanSpec: CommandSpec = {
       default: 'map',
       help: "map: a rule sees only the events of its logsource (mapping: built-in + config); ignore: every event",
     },
-    workers: { type: 'string', arg: '<N>', default: '1', help: 'worker threads matching events (1: the main thread only)' },
+    workers: { type: 'string', arg: '<N>', default: '1', help: 'threads matching events: the main thread and N-1 worker threads (1: the main thread only)' },
     shard: { type: 'string', arg: '<i/n>', help: 'scan with shard i of n of the rules (split by sorted rule file path)' },
     'known-fps': { type: 'string', arg: '<file>', help: 'known false positives (YAML) to count apart' },
     reporter: { type: 'string', choices: SCAN_REPORTERS, default: 'jsonl', help: 'jsonl: one line per match, summary on stderr; json: one document; text: readable' },
@@ -123,7 +123,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
   };
   const reporter = createScanReporter(reporterName, { out, err });
 
-  progress.note(`scan: loading rules${workers > 1 ? ` (in ${workers} workers)` : ''}…`);
+  progress.note(`scan: loading rules${workers > 1 ? ` (in ${workers} threads)` : ''}…`);
   let summary: ScanSummary;
   try {
     summary = await scan({
