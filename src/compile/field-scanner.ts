@@ -45,13 +45,17 @@ export class FieldScanner {
     this.filter = automata.length === 1 ? (automata[0] as NeedleAutomaton).filter : PairFilter.union(automata.map((a) => a.filter));
   }
 
-  /** Adds to `found` every target with a needle in `text` whose `mark` is not yet `epoch` (marking it). */
-  scan(text: string, mark: Int32Array, epoch: number, found: number[]): void {
-    if (this.prefilter && !this.mayHold(text)) return;
+  /**
+   * Adds to `found` every target with a needle in `text` whose `mark` is not yet `epoch` (marking
+   * it). Returns the text's targets when it has them as a list (none, or remembered), so that a
+   * caller may keep them for the same text again; undefined when they went straight to `found`.
+   */
+  scan(text: string, mark: Int32Array, epoch: number, found: number[]): Int32Array | undefined {
+    if (this.prefilter && !this.mayHold(text)) return NO_HITS;
     const memo = this.memo;
     if (memo === undefined || text.length > MAX_REMEMBERED_TEXT) {
       for (const a of this.automata) a.run(text, mark, epoch, found);
-      return;
+      return undefined;
     }
     let hits = memo.get(text);
     if (hits !== undefined) this.hits++;
@@ -65,13 +69,8 @@ export class FieldScanner {
       memo.set(text, hits);
       if ((this.hits + this.misses) % REVIEW_EVERY === 0 && this.hits < this.misses) this.memo = undefined;
     }
-    for (let j = 0; j < hits.length; j++) {
-      const t = hits[j] as number;
-      if (mark[t] !== epoch) {
-        mark[t] = epoch;
-        found.push(t);
-      }
-    }
+    addHits(hits, mark, epoch, found);
+    return hits;
   }
 
   private mayHold(text: string): boolean {
@@ -81,5 +80,16 @@ export class FieldScanner {
     // Stop testing where most texts pass anyway.
     if (this.checks % REVIEW_EVERY === 0 && this.passes * 2 > this.checks) this.prefilter = false;
     return pass;
+  }
+}
+
+/** Adds to `found` each of `hits` whose `mark` is not yet `epoch` (marking it). */
+export function addHits(hits: Int32Array, mark: Int32Array, epoch: number, found: number[]): void {
+  for (let j = 0; j < hits.length; j++) {
+    const t = hits[j] as number;
+    if (mark[t] !== epoch) {
+      mark[t] = epoch;
+      found.push(t);
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { loadRuleText } from '../sigma/load-rule.js';
 import type { SigmaRule } from '../sigma/load-rule.js';
 import { builtinMapping } from '../logsource/logsource.js';
@@ -115,6 +116,24 @@ describe('RuleIndex', () => {
       // And that is what evaluating every rule on every event gives.
       expect(events.map((e) => titles(flat, e))).toEqual(events.map((e) => all.filter((r) => planMatches(r.plan, e)).map((r) => r.title)));
     }
+  });
+
+  it('agrees with evaluating every rule, over event streams whose keys and values repeat (the per-key caches)', () => {
+    const kw = rule('kw', '{product: windows}', `  kw: ['mimikatz', 'Rubeus']\n  condition: kw`);
+    const cmd = rule('cmd', '{product: windows}', `  sel: {CommandLine|contains|all: ['-enc', 'hidden']}\n  f: {User|startswith: 'NT AUTH'}\n  condition: sel and not f`);
+    const all = [proc, reg, any, neg, kw, cmd];
+    const value = fc.constantFrom('C:\\Windows\\System32\\whoami.exe', 'x\\CMD.EXE', 'HKLM\\Software\\Run\\x', 'ps -enc AA -w hidden', 'mimikatz.exe', 'rubeus', 'NT AUTHORITY\\SYSTEM', 'bob', '');
+    const event = fc.record(
+      { EventID: fc.constantFrom(1, 13, '1'), Image: value, CommandLine: value, User: value, TargetObject: value, Other: value },
+      { requiredKeys: ['EventID'] },
+    );
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 40 }), (events) => {
+        const idx = new RuleIndex(all, { mapping: null, compileAfter: 2 });
+        for (const e of events) expect(idx.matches(e).map((r) => r.title), JSON.stringify(e)).toEqual(all.filter((r) => planMatches(r.plan, e)).map((r) => r.title));
+      }),
+      { numRuns: 300, seed: 20261205 },
+    );
   });
 
   it('reports compilation and needle indexing', () => {

@@ -22,8 +22,11 @@ import { KEYWORDS, MAX_CLAUSES, planClauses } from './needles.js';
 import type { Clauses } from './needles.js';
 import { automataFor } from './needle-automaton.js';
 import type { NeedleAutomaton } from './needle-automaton.js';
-import { FieldScanner } from './field-scanner.js';
+import { addHits, FieldScanner } from './field-scanner.js';
 import type { ScanScratch } from './field-scanner.js';
+
+/** No targets (a slot's last text before it has one). */
+const NO_TARGETS = new Int32Array(0);
 
 export interface RuleIndexOptions {
   /** The logsource mapping to apply; null scans every rule against every event ("ignore"). */
@@ -72,6 +75,9 @@ interface Group {
   keywords: FieldNeedles | undefined;
   /** How each event key's values are scanned for this group's rules. */
   slots: Map<string, Slot>;
+  /** The keys of the group's last event, in order, and their slots. */
+  keyAt: string[];
+  slotAt: Slot[];
   /** Scanner of the leaves nested in objects (keyword needles only); undefined: not made yet. */
   nested: FieldScanner | null | undefined;
 }
@@ -99,6 +105,9 @@ const MAX_SLOTS = 65536;
 interface Slot {
   /** Null: the key's values meet no needle. */
   scanner: FieldScanner | null;
+  /** The key's last string value whose targets came as a list, and that list. */
+  lastText: string | undefined;
+  lastHits: Int32Array;
   /** The field has numeric needles: numeric strings are scanned in canonical form too. */
   numeric: boolean;
 }
@@ -251,13 +260,34 @@ export class RuleIndex {
     const { mark } = this;
     // Walk the event's keys (no lookups of absent fields); one pass per value finds field and
     // keyword needles together.
+    // Events of one kind list the same keys in the same order: the slot of the key at each
+    // position is remembered per group, and a key (interned by the JSON parser) checked by identity.
+    const keyAt = g.keyAt;
+    const slotAt = g.slotAt;
+    let k = 0;
     for (const key in event) {
-      const slot = g.slots.get(key) ?? this.slotOf(g, key);
+      let slot: Slot;
+      if (keyAt[k] === key) slot = slotAt[k] as Slot;
+      else {
+        slot = g.slots.get(key) ?? this.slotOf(g, key);
+        keyAt[k] = key;
+        slotAt[k] = slot;
+      }
+      k++;
       const scanner = slot.scanner;
       if (scanner === null) continue;
       const v = event[key];
       if (typeof v === 'string') {
-        scanner.scan(v, mark, epoch, found);
+        // The same text as this key's last one (Channel, Provider_Name, a user, an image):
+        // its targets again, without scanning or hashing it.
+        if (v === slot.lastText) addHits(slot.lastHits, mark, epoch, found);
+        else {
+          const hits = scanner.scan(v, mark, epoch, found);
+          if (hits !== undefined) {
+            slot.lastText = v;
+            slot.lastHits = hits;
+          }
+        }
         // "0x10", "4.444e3": a numeric string equal to a rule's number shows it only in canonical form.
         if (slot.numeric && NUMERIC.test(v)) scanner.scan(String(Number(v)), mark, epoch, found);
         continue;
@@ -310,7 +340,7 @@ export class RuleIndex {
   private slotOf(g: Group, key: string): Slot {
     const own = key.includes('.') ? undefined : g.byField.get(key);
     const needles: FieldNeedles | undefined = own === undefined ? g.keywords : g.keywords === undefined ? own : { needles: [...own.needles, ...g.keywords.needles], targets: [...own.targets, ...g.keywords.targets] };
-    const slot = { scanner: needles === undefined ? null : this.scannerFor(needles), numeric: this.numeric.has(key) };
+    const slot: Slot = { scanner: needles === undefined ? null : this.scannerFor(needles), numeric: this.numeric.has(key), lastText: undefined, lastHits: NO_TARGETS };
     if (g.slots.size < MAX_SLOTS) g.slots.set(key, slot);
     return slot;
   }
@@ -424,7 +454,7 @@ function buildGroup(entries: readonly Entry[], members: readonly number[]): Grou
   const byField = needlesByField(entries, members);
   const keywords = byField.get(KEYWORDS);
   byField.delete(KEYWORDS);
-  return { always, member, byField, keywords, slots: new Map(), nested: undefined };
+  return { always, member, byField, keywords, slots: new Map(), keyAt: [], slotAt: [], nested: undefined };
 }
 
 /**
