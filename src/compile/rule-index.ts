@@ -71,6 +71,8 @@ interface Group {
   member: Uint8Array;
   /** The group's needles by field (keyword needles apart): its events meet only these. */
   byField: Map<string, FieldNeedles>;
+  /** The group's dotted fields with needles (resolved through objects, not looked up by key). */
+  dotted: DottedField[];
   /** The group's keyword needles, which every value of its events meets. */
   keywords: FieldNeedles | undefined;
   /** How each event key's values are scanned for this group's rules. */
@@ -81,6 +83,25 @@ interface Group {
   /** Scanner of the leaves nested in objects (keyword needles only); undefined: not made yet. */
   nested: FieldScanner | null | undefined;
 }
+
+/** A dotted field of a group's needles. */
+interface DottedField {
+  field: string;
+  /** The field and its prefixes (`a.b.c`, `a`, `a.b`): with none of them a key, it resolves to nothing. */
+  heads: string[];
+  needles: FieldNeedles;
+  scanner?: FieldScanner;
+}
+
+/** A group remembered with the values that led to it (see {@link RuleIndex.groupOf}). */
+interface LastGroup {
+  eventId: number;
+  channel: Primitive;
+  provider: Primitive;
+  group: Group;
+}
+
+const LAST_GROUPS = 64;
 
 /** The needles of one field, over a set of rules. */
 interface FieldNeedles {
@@ -131,25 +152,17 @@ export class RuleIndex {
   private readonly interpret: boolean;
   private readonly compileAfter: number;
   /**
-   * Needles by field over all rules, for dotted fields (resolved through objects, rare): their
-   * scanners serve every group, hits of rules outside the event's group being ignored.
-   */
-  private readonly byField: Map<string, FieldNeedles> = new Map();
-  /**
    * Scanners by field and needle set: each group scans an event key with the needles of its own
    * rules only (most kinds of event meet no keyword rule, and skip most keys entirely); groups
    * with the same needles for a field share one scanner (and its memo).
    */
   private readonly scanners = new Map<string, FieldScanner>();
-  private readonly dottedScanners = new Map<string, FieldScanner | null>();
   private readonly scratch: ScanScratch;
   /** Groups by Channel, then EventID, then Provider_Name, for events where all three are primitives. */
   private readonly fastGroups = new Map<Primitive, Map<Primitive, Map<Primitive, Group>>>();
   private fastGroupCount = 0;
-  /** Dotted field names with needles (resolved through objects, not looked up by key). */
-  private readonly dotted: string[] = [];
-  /** Each dotted field and its prefixes (`a.b.c`, `a`, `a.b`): with none of them a key, it resolves to nothing. */
-  private readonly dottedHeads: string[][] = [];
+  /** The group of the last event of each EventID (by EventID % LAST_GROUPS), when it was a fast group. */
+  private readonly lastGroups: Array<LastGroup | undefined> = new Array<LastGroup | undefined>(LAST_GROUPS).fill(undefined);
   /** Fields with numeric needles: their numeric strings are scanned in canonical form too. */
   private readonly numeric = new Set<string>();
 
@@ -167,13 +180,6 @@ export class RuleIndex {
     this.ruleMark = new Int32Array(rules.length);
     this.clauseCount = Uint8Array.from(this.entries, (e) => e.clauses.length);
     for (const e of this.entries) for (const c of e.clauses) for (const n of c) if (n.numeric === true) this.numeric.add(n.field);
-    for (const [field, f] of needlesByField(this.entries, this.entries.map((_, i) => i))) if (field !== KEYWORDS && field.includes('.')) this.byField.set(field, f);
-    for (const f of this.byField.keys()) {
-      this.dotted.push(f);
-      const heads = [f];
-      for (let dot = f.indexOf('.'); dot > 0; dot = f.indexOf('.', dot + 1)) heads.push(f.slice(0, dot));
-      this.dottedHeads.push(heads);
-    }
     if (options.mapping === null) this.byLogsource = null;
     else {
       this.byLogsource = new LogsourceIndex<number>(options.mapping);
@@ -308,11 +314,10 @@ export class RuleIndex {
         if (nested !== null) for (const t of eventLeaves(v)) nested.scan(t, mark, epoch, found);
       }
     }
-    for (let d = 0; d < this.dotted.length; d++) {
-      const field = this.dotted[d] as string;
-      if (!holdsAnyKey(event, this.dottedHeads[d] as string[])) continue;
-      const scanner = this.dottedScanner(field);
-      if (scanner !== null) scanValues(scanner, resolveField(event, field), mark, epoch, found);
+    for (const d of g.dotted) {
+      if (!holdsAnyKey(event, d.heads)) continue;
+      const scanner = this.dottedScanner(d);
+      scanValues(scanner, resolveField(event, d.field), mark, epoch, found);
     }
     for (const i of g.always) out.push(i);
     // A rule is a candidate once every one of its clauses was seen.
@@ -356,15 +361,10 @@ export class RuleIndex {
     return scanner;
   }
 
-  /** The scanner of a dotted field with needles (its values resolved through objects). */
-  private dottedScanner(field: string): FieldScanner | null {
-    let scanner = this.dottedScanners.get(field);
-    if (scanner === undefined) {
-      const f = this.byField.get(field);
-      scanner = f === undefined ? null : this.scannerFor(f);
-      this.dottedScanners.set(field, scanner);
-    }
-    return scanner;
+  /** The scanner of a dotted field of a group (its values resolved through objects). */
+  private dottedScanner(d: DottedField): FieldScanner {
+    d.scanner ??= this.scannerFor(d.needles);
+    return d.scanner;
   }
 
   private nestedLeafScanner(g: Group): FieldScanner | null {
@@ -377,6 +377,11 @@ export class RuleIndex {
     const channel = event['Channel'];
     const eventId = event['EventID'];
     const provider = event['Provider_Name'];
+    // The last event of this EventID most often had the same channel and provider (compared by
+    // content: no hashing of the two texts).
+    const slot = typeof eventId === 'number' ? (eventId >>> 0) % LAST_GROUPS : -1;
+    const last = slot < 0 ? undefined : this.lastGroups[slot];
+    if (last !== undefined && last.eventId === eventId && last.channel === channel && last.provider === provider) return last.group;
     if (isPrimitive(channel) && isPrimitive(eventId) && isPrimitive(provider)) {
       let byId = this.fastGroups.get(channel);
       if (byId === undefined) this.fastGroups.set(channel, (byId = new Map()));
@@ -392,6 +397,7 @@ export class RuleIndex {
         byProvider.set(provider, g);
         this.fastGroupCount++;
       }
+      if (typeof eventId === 'number' && slot >= 0) this.lastGroups[slot] = { eventId, channel, provider, group: g };
       return g;
     }
     return this.slowGroupOf(event);
@@ -454,7 +460,14 @@ function buildGroup(entries: readonly Entry[], members: readonly number[]): Grou
   const byField = needlesByField(entries, members);
   const keywords = byField.get(KEYWORDS);
   byField.delete(KEYWORDS);
-  return { always, member, byField, keywords, slots: new Map(), keyAt: [], slotAt: [], nested: undefined };
+  const dotted: DottedField[] = [];
+  for (const [field, needles] of byField) {
+    if (!field.includes('.')) continue;
+    const heads = [field];
+    for (let dot = field.indexOf('.'); dot > 0; dot = field.indexOf('.', dot + 1)) heads.push(field.slice(0, dot));
+    dotted.push({ field, heads, needles });
+  }
+  return { always, member, byField, dotted, keywords, slots: new Map(), keyAt: [], slotAt: [], nested: undefined };
 }
 
 /**
