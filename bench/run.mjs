@@ -15,7 +15,7 @@ import { Bench } from 'tinybench';
 import { collectRules } from '../dist/src/rules/collect-rules.js';
 import { loadRuleFile } from '../dist/src/sigma/load-rule.js';
 import { enableRegexBacktrackingGuard } from '../dist/src/sigma/regex.js';
-import { tuneHeapForScanning } from '../dist/src/cli/heap-tuning.js';
+import { tuneV8ForScanning } from '../dist/src/cli/v8-tuning.js';
 import { EventView, planMatches } from '../dist/src/evaluate/evaluate.js';
 import { compilePlan } from '../dist/src/compile/compile-plan.js';
 import { RuleIndex } from '../dist/src/compile/rule-index.js';
@@ -27,7 +27,7 @@ import { evtxOf } from './evtx-file.mjs';
 
 // The process-wide V8 settings of the CLI (runCli), so the figures are the command's.
 enableRegexBacktrackingGuard();
-tuneHeapForScanning();
+tuneV8ForScanning();
 const here = fileURLToPath(new URL('.', import.meta.url));
 const corpus = join(here, '../../shared/corpus/sigmahq');
 if (!existsSync(corpus)) {

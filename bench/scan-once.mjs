@@ -2,11 +2,11 @@
 // Usage: node bench/scan-once.mjs <events.jsonl> <workers> <rule dirs...>
 import { scan } from '../dist/src/scan/scan.js';
 import { enableRegexBacktrackingGuard } from '../dist/src/sigma/regex.js';
-import { tuneHeapForScanning } from '../dist/src/cli/heap-tuning.js';
+import { tuneV8ForScanning } from '../dist/src/cli/v8-tuning.js';
 
 // The process-wide V8 settings of the CLI (runCli), so the figures are the command's.
 enableRegexBacktrackingGuard();
-tuneHeapForScanning();
+tuneV8ForScanning();
 const [file, workers, ...ruleDirs] = process.argv.slice(2);
 let matches = 0;
 const s = await scan({ rulePaths: ruleDirs, eventPaths: [file], logsource: 'map', workers: Number(workers), onMatch: () => void matches++ });

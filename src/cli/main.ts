@@ -7,7 +7,7 @@ import type { CommandSpec, Parsed } from './args.js';
 import { processIo } from './io.js';
 import type { Io } from './io.js';
 import { enableRegexBacktrackingGuard } from '../sigma/regex.js';
-import { tuneHeapForScanning } from './heap-tuning.js';
+import { tuneV8ForScanning } from './v8-tuning.js';
 
 interface Command {
   spec: CommandSpec;
@@ -50,7 +50,7 @@ async function mainHelp(): Promise<string> {
 /** Runs the CLI with the given arguments; resolves to the exit code. */
 export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
   enableRegexBacktrackingGuard();
-  tuneHeapForScanning();
+  tuneV8ForScanning();
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(await mainHelp());
