@@ -186,7 +186,7 @@ if (want('evtx')) {
   rows.push(['read .evtx (generated events as Windows writes them) into flat events', `${fmt(t.records)} records, ${(size / 1e6).toFixed(0)} MB`, `${fmt(t.records / t.seconds)} records/s (${(size / 1e6 / t.seconds).toFixed(0)} MB/s; median of 3 passes)`]);
   const out = execFileSync(process.execPath, [join(here, 'scan-once.mjs'), evtxFile, '1', ...scanDirs], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const r = JSON.parse(out);
-  rows.push([`scan that .evtx file: ${fmt(r.rules)} rules, 1 worker`, `${fmt(r.matches)} matches; load ${r.loadSeconds.toFixed(2)} s`, `${fmt(r.eventsPerSecond)} events/s (${r.seconds.toFixed(2)} s reading, decoding and scanning)`]);
+  rows.push([`scan that .evtx file: ${fmt(r.rules)} rules, 1 thread`, `${fmt(r.matches)} matches; load ${r.loadSeconds.toFixed(2)} s`, `${fmt(r.eventsPerSecond)} events/s (${r.seconds.toFixed(2)} s reading, decoding and scanning)`]);
   const evtx = [];
   const walk = (d) => {
     for (const e of readdirSync(d)) {
