@@ -6,6 +6,7 @@
  * (times, GUIDs, most command lines). The memo is per field, not per automaton, because one
  * automaton (the keyword needles) serves fields of both kinds.
  */
+import { automataFor, numberTextNeedles } from './needle-automaton.js';
 import type { NeedleAutomaton } from './needle-automaton.js';
 import { PairFilter } from './pair-filter.js';
 import { TextMemo } from './text-memo.js';
@@ -36,13 +37,25 @@ export class FieldScanner {
 
   /** Can the text of a finite number hold one of the needles? (See {@link NeedleAutomaton.numberText}.) */
   readonly numberText: boolean;
+  /**
+   * Built when a text first passes the pair test: many scanners (keyword needles on most
+   * fields, fields of rare kinds of event) turn every text away and never need them.
+   */
+  private built: NeedleAutomaton[] | undefined;
 
+  /** `needles[i]` (lowercase ASCII, non-empty, or NON_ASCII) reports `targets[i]`. */
   constructor(
-    private readonly automata: readonly NeedleAutomaton[],
+    private readonly needles: readonly string[],
+    private readonly targets: readonly number[],
     private readonly scratch: ScanScratch,
   ) {
-    this.numberText = automata.some((a) => a.numberText);
-    this.filter = automata.length === 1 ? (automata[0] as NeedleAutomaton).filter : PairFilter.union(automata.map((a) => a.filter));
+    this.numberText = numberTextNeedles(needles);
+    this.filter = PairFilter.of(needles);
+  }
+
+  private get automata(): NeedleAutomaton[] {
+    this.built ??= automataFor(this.needles, this.targets);
+    return this.built;
   }
 
   /**

@@ -23,6 +23,11 @@ function symbolOf(fold: Uint8Array, symbols: Uint8Array, code: number): number {
 /** Texts made only of what a finite number renders as. */
 const NUMBER_TEXT = /^[0-9.e+-]+$/;
 
+/** Can the text of a finite number (`12`, `-3.5`, `1e+21`) hold one of these needles? */
+export function numberTextNeedles(needles: readonly string[]): boolean {
+  return needles.some((n) => NUMBER_TEXT.test(n));
+}
+
 /** State 0 marks a transition not worked out yet (a zeroed table is all unknown); the root is 1. */
 const ROOT = 1;
 /** States are 16-bit and 0 is reserved. */
@@ -69,7 +74,7 @@ export class NeedleAutomaton {
       }
     }
     this.width = width;
-    this.numberText = needles.some((n) => NUMBER_TEXT.test(n));
+    this.numberText = numberTextNeedles(needles);
     for (let c = 0; c < 128; c++) this.fold[c] = this.symbols[c >= 65 && c <= 90 ? c + 32 : c] as number;
     let maxStates = ROOT + 1;
     for (const n of needles) maxStates += n.length;

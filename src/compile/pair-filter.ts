@@ -68,13 +68,6 @@ export class PairFilter {
     return f;
   }
 
-  /** A filter passing what any of `filters` passes. */
-  static union(filters: readonly PairFilter[]): PairFilter {
-    const f = new PairFilter();
-    for (const g of filters) for (let i = 0; i < f.bits.length; i++) f.bits[i] = (f.bits[i] as number) | (g.bits[i] as number);
-    return f;
-  }
-
   private set(a: number, b: number): void {
     if (a >= CODES || b >= CODES) throw new Error('needles must be ASCII or NON_ASCII');
     const k = a * CODES + b;

@@ -20,7 +20,6 @@ import { planMatches } from '../evaluate/evaluate.js';
 import type { CompiledMatch } from './compile-plan.js';
 import { KEYWORDS, MAX_CLAUSES, planClauses } from './needles.js';
 import type { Clauses } from './needles.js';
-import { automataFor } from './needle-automaton.js';
 import type { NeedleAutomaton } from './needle-automaton.js';
 import { addHits, FieldScanner } from './field-scanner.js';
 import type { ScanScratch } from './field-scanner.js';
@@ -355,7 +354,7 @@ export class RuleIndex {
     const key = `${f.needles.join('\0')}\u0001${f.targets.join(',')}`;
     let scanner = this.scanners.get(key);
     if (scanner === undefined) {
-      scanner = new FieldScanner(automataFor(f.needles, f.targets), this.scratch);
+      scanner = new FieldScanner(f.needles, f.targets, this.scratch);
       this.scanners.set(key, scanner);
     }
     return scanner;
