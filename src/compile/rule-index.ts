@@ -351,7 +351,8 @@ export class RuleIndex {
 
   /** The scanner of a needle set, shared by the groups (and keys) with the same one. */
   private scannerFor(f: FieldNeedles): FieldScanner {
-    const key = `${f.needles.join('\0')}\u0001${f.targets.join(',')}`;
+    // Exact (no separator a needle could hold): two sets share a scanner only when equal.
+    const key = JSON.stringify([f.needles, f.targets]);
     let scanner = this.scanners.get(key);
     if (scanner === undefined) {
       scanner = new FieldScanner(f.needles, f.targets, this.scratch);
