@@ -10,6 +10,7 @@ import { automataFor, numberTextNeedles } from './needle-automaton.js';
 import type { NeedleAutomaton } from './needle-automaton.js';
 import { PairFilter } from './pair-filter.js';
 import { TextMemo } from './text-memo.js';
+import { TargetList } from './target-list.js';
 
 /** Scratch marks shared by the scanners of one index, for collecting a text's hits. */
 export interface ScanScratch {
@@ -33,7 +34,7 @@ export class FieldScanner {
   private readonly filter: PairFilter;
   private checks = 0;
   private passes = 0;
-  private readonly out: number[] = [];
+  private readonly out = new TargetList();
 
   /** Can the text of a finite number hold one of the needles? (See {@link NeedleAutomaton.numberText}.) */
   readonly numberText: boolean;
@@ -63,11 +64,12 @@ export class FieldScanner {
    * it). Returns the text's targets when it has them as a list (none, or remembered), so that a
    * caller may keep them for the same text again; undefined when they went straight to `found`.
    */
-  scan(text: string, mark: Int32Array, epoch: number, found: number[]): Int32Array | undefined {
+  scan(text: string, mark: Int32Array, epoch: number, found: TargetList): Int32Array | undefined {
     if (this.prefilter && !this.mayHold(text)) return NO_HITS;
     const memo = this.memo;
     if (memo === undefined || text.length > MAX_REMEMBERED_TEXT) {
-      for (const a of this.automata) a.run(text, mark, epoch, found);
+      const automata = this.automata;
+      for (let k = 0; k < automata.length; k++) (automata[k] as NeedleAutomaton).run(text, mark, epoch, found);
       return undefined;
     }
     let hits = memo.get(text);
@@ -75,10 +77,11 @@ export class FieldScanner {
     else {
       this.misses++;
       const out = this.out;
-      out.length = 0;
+      out.clear();
       const e = ++this.scratch.epoch;
-      for (const a of this.automata) a.run(text, this.scratch.mark, e, out);
-      hits = out.length === 0 ? NO_HITS : Int32Array.from(out);
+      const automata = this.automata;
+      for (let k = 0; k < automata.length; k++) (automata[k] as NeedleAutomaton).run(text, this.scratch.mark, e, out);
+      hits = out.length === 0 ? NO_HITS : out.toArray();
       memo.set(text, hits);
       if ((this.hits + this.misses) % REVIEW_EVERY === 0 && this.hits < this.misses) this.memo = undefined;
     }
@@ -97,7 +100,7 @@ export class FieldScanner {
 }
 
 /** Adds to `found` each of `hits` whose `mark` is not yet `epoch` (marking it). */
-export function addHits(hits: Int32Array, mark: Int32Array, epoch: number, found: number[]): void {
+export function addHits(hits: Int32Array, mark: Int32Array, epoch: number, found: TargetList): void {
   for (let j = 0; j < hits.length; j++) {
     const t = hits[j] as number;
     if (mark[t] !== epoch) {

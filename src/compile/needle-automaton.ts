@@ -8,6 +8,7 @@
 import { foldCode } from '../sigma/case-fold.js';
 import type { NON_ASCII } from './needles.js';
 import { PairFilter } from './pair-filter.js';
+import type { TargetList } from './target-list.js';
 
 /**
  * The symbol a text character scans as: folded ({@link foldCode}), then its alphabet symbol;
@@ -163,7 +164,7 @@ export class NeedleAutomaton {
    * Adds to `found` every target whose needle occurs in `text` and whose `mark` is not yet
    * `epoch` (marking it).
    */
-  scan(text: string, mark: Int32Array, epoch: number, found: number[]): void {
+  scan(text: string, mark: Int32Array, epoch: number, found: TargetList): void {
     if (this.mayHold(text)) this.run(text, mark, epoch, found);
   }
 
@@ -186,7 +187,7 @@ export class NeedleAutomaton {
   }
 
   /** {@link scan} without the pair test. */
-  run(text: string, mark: Int32Array, epoch: number, found: number[]): void {
+  run(text: string, mark: Int32Array, epoch: number, found: TargetList): void {
     const { symbols, fold, delta, width, outStart, targets } = this;
     let s = ROOT;
     for (let i = 0; i < text.length; i++) {

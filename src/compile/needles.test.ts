@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRuleText } from '../sigma/load-rule.js';
 import { KEYWORDS, MAX_NEEDLE, NON_ASCII, foldCode, planNeedles } from './needles.js';
 import { NeedleAutomaton } from './needle-automaton.js';
+import { TargetList } from './target-list.js';
 
 function needles(detection: string) {
   const r = loadRuleText(`title: t\nlogsource: {product: windows}\ndetection:\n${detection}`, 't.yml').rules[0];
@@ -47,15 +48,16 @@ describe('NeedleAutomaton', () => {
   it('reports every target whose needle occurs, once, with case and the ASCII-folding characters', () => {
     const a = new NeedleAutomaton(['he', 'she', 'his', 'hers', 'sk', NON_ASCII], [0, 1, 2, 3, 4, 5]);
     const mark = new Int32Array(6);
-    const found: number[] = [];
+    const found = new TargetList();
+    const got = (): number[] => Array.from(found.toArray()).sort();
     a.scan('uSHErs', mark, 1, found);
-    expect(found.sort()).toEqual([0, 1, 3]);
-    found.length = 0;
+    expect(got()).toEqual([0, 1, 3]);
+    found.clear();
     a.scan('ſ\u212a', mark, 2, found); // ſ + Kelvin sign fold to "sk"
-    expect(found).toEqual([4]);
-    found.length = 0;
+    expect(got()).toEqual([4]);
+    found.clear();
     a.scan('é', mark, 3, found);
-    expect(found).toEqual([5]);
+    expect(got()).toEqual([5]);
     expect(foldCode('Q'.charCodeAt(0))).toBe('q'.charCodeAt(0));
   });
 
@@ -66,10 +68,10 @@ describe('NeedleAutomaton', () => {
     const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     for (let k = 1; k < 500; k++) {
       const text = Array.from({ length: Math.floor(rnd() * 12) }, () => 'abcAB'[Math.floor(rnd() * 5)]).join('');
-      const found: number[] = [];
+      const found = new TargetList();
       a.scan(text, new Int32Array(needlesList.length), 1, found);
       const want = needlesList.flatMap((n, i) => (text.toLowerCase().includes(n) ? [i] : []));
-      expect(found.sort(), text).toEqual(want);
+      expect(Array.from(found.toArray()).sort(), text).toEqual(want);
     }
   });
 });

@@ -23,6 +23,7 @@ import type { Clauses } from './needles.js';
 import type { NeedleAutomaton } from './needle-automaton.js';
 import { addHits, FieldScanner } from './field-scanner.js';
 import type { ScanScratch } from './field-scanner.js';
+import { TargetList } from './target-list.js';
 
 /** No targets (a slot's last text before it has one). */
 const NO_TARGETS = new Int32Array(0);
@@ -147,7 +148,9 @@ export class RuleIndex {
   /** Per rule: its number of clauses (a compact copy: read for every needle hit). */
   private readonly clauseCount: Uint8Array;
   private epoch = 0;
-  private readonly found: number[] = [];
+  private readonly found = new TargetList();
+  /** The candidates of one event (matchBatch). */
+  private readonly eventCandidates = new TargetList();
   private readonly interpret: boolean;
   private readonly compileAfter: number;
   /**
@@ -212,7 +215,7 @@ export class RuleIndex {
 
   /** The rules that match `event`, in rule order. */
   matches(event: Event): SigmaRule[] {
-    const candidates = this.candidates(event, []);
+    const candidates = this.candidates(event, new TargetList()).toArray();
     const hits: number[] = [];
     for (const r of candidates) if (this.test(r, event)) hits.push(r);
     if (hits.length > 1) hits.sort((a, b) => a - b);
@@ -227,11 +230,13 @@ export class RuleIndex {
    */
   matchBatch(events: readonly Event[]): Int32Array {
     const keys: number[] = [];
-    const candidates: number[] = [];
+    const candidates = this.eventCandidates;
     const n = events.length;
     for (let i = 0; i < n; i++) {
-      candidates.length = 0;
-      for (const r of this.candidates(events[i] as Event, candidates)) keys.push(r * n + i);
+      candidates.clear();
+      this.candidates(events[i] as Event, candidates);
+      const items = candidates.items;
+      for (let c = 0; c < candidates.length; c++) keys.push((items[c] as number) * n + i);
     }
     const byRule = Float64Array.from(keys).sort();
     const found: number[] = [];
@@ -257,11 +262,11 @@ export class RuleIndex {
    * Adds to `out` the rules `event` must be tried against: its logsource group's rules without
    * needles, and those whose every clause occurs in the event. Returns `out`.
    */
-  private candidates(event: Event, out: number[]): number[] {
+  private candidates(event: Event, out: TargetList): TargetList {
     const g = this.groupOf(event);
     const epoch = ++this.epoch;
     const found = this.found;
-    found.length = 0;
+    found.clear();
     const { mark } = this;
     // Walk the event's keys (no lookups of absent fields); one pass per value finds field and
     // keyword needles together.
@@ -313,16 +318,20 @@ export class RuleIndex {
         if (nested !== null) for (const t of eventLeaves(v)) nested.scan(t, mark, epoch, found);
       }
     }
-    for (const d of g.dotted) {
+    for (let k = 0; k < g.dotted.length; k++) {
+      const d = g.dotted[k] as DottedField;
       if (!holdsAnyKey(event, d.heads)) continue;
       const scanner = this.dottedScanner(d);
       scanValues(scanner, resolveField(event, d.field), mark, epoch, found);
     }
-    for (const i of g.always) out.push(i);
+    const always = g.always;
+    for (let k = 0; k < always.length; k++) out.push(always[k] as number);
     // A rule is a candidate once every one of its clauses was seen.
     const { ruleMark, clauseCount } = this;
     const member = g.member;
-    for (const id of found) {
+    const foundItems = found.items;
+    for (let f = 0; f < found.length; f++) {
+      const id = foundItems[f] as number;
       const r = (id / MAX_CLAUSES) | 0;
       if (ruleMark[r] === epoch || member[r] !== 1) continue;
       const n = clauseCount[r] as number;
@@ -426,7 +435,7 @@ export class RuleIndex {
   }
 }
 
-function scanValues(scanner: FieldScanner, values: unknown[] | undefined, mark: Int32Array, epoch: number, found: number[]): void {
+function scanValues(scanner: FieldScanner, values: unknown[] | undefined, mark: Int32Array, epoch: number, found: TargetList): void {
   if (values === undefined) return;
   for (const x of values) {
     const t = renderScalar(x);
@@ -438,7 +447,7 @@ function scanValues(scanner: FieldScanner, values: unknown[] | undefined, mark: 
 }
 
 function holdsAnyKey(event: Event, keys: readonly string[]): boolean {
-  for (const k of keys) if (event[k] !== undefined) return true;
+  for (let i = 0; i < keys.length; i++) if (event[keys[i] as string] !== undefined) return true;
   return false;
 }
 

@@ -8,13 +8,14 @@
 const SAMPLES = 16;
 const PROBES = 4;
 
-/** A hash of the length and up to {@link SAMPLES} characters, the last one included. */
+/** A non-negative hash of the length and up to {@link SAMPLES} characters, the last one included. */
 export function sampleHash(text: string): number {
   const n = text.length;
   const step = n > SAMPLES ? Math.floor(n / SAMPLES) : 1;
   let h = Math.imul(n, 0x9e3779b1);
   for (let i = n - 1; i >= 0; i -= step) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h ^ (h >>> 15)) >>> 0;
+  // 31 bits: a small integer, never a boxed number (the index masks it anyway).
+  return (h ^ (h >>> 15)) & 0x7fffffff;
 }
 
 export class TextMemo<V> {
