@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mixedMatcher } from './batch-matcher.js';
+import { localMatcher, mixedMatcher, NotAnEventError } from './batch-matcher.js';
+import type { ScanRules } from './scan-rules.js';
+import { RuleIndex } from '../compile/rule-index.js';
+import { loadRuleText } from '../sigma/load-rule.js';
 import type { BatchMatcher, MatchInput, WorkerPool } from './batch-matcher.js';
 
 /** A matcher recording the batches it got; the pool has room while `room` says so. */
@@ -44,5 +47,35 @@ describe('mixedMatcher', () => {
     expect(results.map((r) => r[1])).toEqual([2, 2, 1, 2, 1, 1]);
     await m.close();
     expect([pool.closed, local.closed]).toEqual([true, true]);
+  });
+});
+
+describe('localMatcher', () => {
+  const rule = loadRuleText(`title: t\nlogsource: {product: windows}\ndetection:\n  sel: {Image|endswith: '\\\\whoami.exe'}\n  condition: sel`, 't.yml').rules;
+  const rules = { index: new RuleIndex(rule, { mapping: null }) } as unknown as ScanRules;
+  const input = (event: () => Record<string, unknown>): MatchInput => ({ get event() { return event(); } });
+
+  it('flags an input that is no event (rule -1) among the matches, in input order', async () => {
+    const m = localMatcher(rules);
+    const pairs = await m.match([
+      input(() => ({ Image: 'C:\\x\\whoami.exe' })),
+      input(() => {
+        throw new NotAnEventError('not JSON');
+      }),
+      input(() => ({ Image: 'C:\\x\\cmd.exe' })),
+      input(() => ({ Image: 'C:\\WHOAMI.EXE' })),
+    ]);
+    expect(Array.from(pairs)).toEqual([0, 0, 1, -1, 3, 0]);
+  });
+
+  it('lets any other failure end the match', async () => {
+    const m = localMatcher(rules);
+    expect(() =>
+      m.match([
+        input(() => {
+          throw new TypeError('a bug');
+        }),
+      ]),
+    ).toThrow(TypeError);
   });
 });

@@ -10,11 +10,15 @@ import type { ScanRuleSource, ScanRules } from './scan-rules.js';
 import type { BatchMessage, WorkerMessage } from './worker-protocol.js';
 import type { RuleIndex } from '../compile/rule-index.js';
 
+/** Thrown by {@link MatchInput.event} for a line that holds no JSON object (not for other failures). */
+export class NotAnEventError extends Error {}
+
 /** An event to match: flattened, and its JSON text once some matcher has needed it. */
 export interface MatchInput {
   /**
    * The flattened event. An unparsed JSON Lines line parses when this is first read, and
-   * throws when the line is not a JSON object: the matchers flag it (rule position -1).
+   * throws {@link NotAnEventError} when the line is not a JSON object: the matchers flag it
+   * (rule position -1).
    */
   readonly event: Record<string, unknown>;
   /** `JSON.stringify(event)`, set by the worker pool (callers may reuse it for output). */
@@ -72,8 +76,10 @@ export function localMatcher(rules: ScanRules): BatchMatcher {
         matchInputs(index, events.length, (i) => {
           try {
             return (events[i] as MatchInput).event;
-          } catch {
-            return undefined;
+          } catch (e) {
+            // Anything else is a fault, and ends the scan as in a worker.
+            if (e instanceof NotAnEventError) return undefined;
+            throw e;
           }
         }),
       );

@@ -26,7 +26,7 @@ import type { KnownFp } from '../known-fps/known-fps.js';
 import { listEventFiles } from './event-files.js';
 import { catalogOf, loadScanRules } from './scan-rules.js';
 import type { LogsourceMode, ScanCatalog, ScanRuleInfo, ScanRuleSource, ScanRules } from './scan-rules.js';
-import { localMatcher, mixedMatcher, startWorkerPool } from './batch-matcher.js';
+import { localMatcher, mixedMatcher, NotAnEventError, startWorkerPool } from './batch-matcher.js';
 import type { BatchMatcher, WorkerPool } from './batch-matcher.js';
 
 export interface ScanOptions {
@@ -159,11 +159,16 @@ class LazyLineEvent implements BatchEvent {
     return this.parsed.raw;
   }
 
-  /** Throws when the line is not a JSON object (the matchers flag it; see matchInputs). */
+  /** Throws {@link NotAnEventError} when the line is not a JSON object (the matchers flag it; see matchInputs). */
   get event(): FlatEvent {
     if (this.flat === undefined) {
-      const raw = this.raw;
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
+      let raw: unknown;
+      try {
+        raw = this.raw;
+      } catch {
+        throw new NotAnEventError('not JSON');
+      }
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new NotAnEventError('not a JSON object');
       this.flat = flattenEvent(raw);
     }
     return this.flat;
