@@ -61,8 +61,9 @@ export class NeedleAutomaton {
   private readonly targets: Int32Array;
   /** Number of states, the root included. */
   readonly states: number;
-  /** The cheap test to run before the automaton (see {@link PairFilter}). */
-  readonly filter: PairFilter;
+  private pairFilter: PairFilter | undefined;
+  /** The automaton's needles, kept for {@link filter}. */
+  private readonly needles: readonly string[];
 
   /** `needles[i]` (lowercase ASCII, non-empty) reports `targets[i]`. */
   constructor(needles: readonly string[], targetOf: readonly number[]) {
@@ -138,7 +139,7 @@ export class NeedleAutomaton {
       const f = this.fail[s] as number;
       for (let j = this.outStart[f] as number; j < (this.outStart[f + 1] as number); j++) this.targets[k++] = this.targets[j] as number;
     }
-    this.filter = PairFilter.of(needles);
+    this.needles = needles;
   }
 
   /** The trie child of `s` on symbol `a`, or 0. */
@@ -166,6 +167,12 @@ export class NeedleAutomaton {
    */
   scan(text: string, mark: Int32Array, epoch: number, found: TargetList): void {
     if (this.mayHold(text)) this.run(text, mark, epoch, found);
+  }
+
+  /** The cheap test to run before the automaton, built on first use (the rule index builds its own per field). */
+  get filter(): PairFilter {
+    this.pairFilter ??= PairFilter.of(this.needles);
+    return this.pairFilter;
   }
 
   /** False when `text` holds none of the needles' chosen pairs, so no needle (see {@link PairFilter}). */

@@ -45,9 +45,9 @@ function charRarity(c: number): number {
   return 2;
 }
 
-/** A folded code and, for a lowercase ASCII letter, its uppercase too: the codes a text may show it as. */
-function shownAs(c: number): number[] {
-  return c >= 97 && c <= 122 ? [c, c - 32] : [c];
+/** The other code a text may show a folded code as: a lowercase ASCII letter's uppercase, else itself. */
+function otherCase(c: number): number {
+  return c >= 97 && c <= 122 ? c - 32 : c;
 }
 
 export class PairFilter {
@@ -58,12 +58,29 @@ export class PairFilter {
     const f = new PairFilter();
     for (const n of needles) {
       if (n.length === 1) {
-        for (const b of shownAs(n.charCodeAt(0))) for (let a = 0; a < CODES; a++) f.set(a, b);
+        const b = n.charCodeAt(0);
+        for (let a = 0; a < CODES; a++) {
+          f.set(a, b);
+          f.set(a, otherCase(b));
+        }
         continue;
       }
       let best = 1;
-      for (let k = 2; k < n.length; k++) if (pairRarity(n, k) > pairRarity(n, best)) best = k;
-      for (const a of shownAs(n.charCodeAt(best - 1))) for (const b of shownAs(n.charCodeAt(best))) f.set(a, b);
+      let bestRarity = pairRarity(n, 1);
+      for (let k = 2; k < n.length; k++) {
+        const r = pairRarity(n, k);
+        if (r > bestRarity) {
+          best = k;
+          bestRarity = r;
+        }
+      }
+      const a = n.charCodeAt(best - 1);
+      const b = n.charCodeAt(best);
+      // Every case a text may show the pair in (setting a bit twice is harmless).
+      f.set(a, b);
+      f.set(otherCase(a), b);
+      f.set(a, otherCase(b));
+      f.set(otherCase(a), otherCase(b));
     }
     return f;
   }
