@@ -1,10 +1,10 @@
 // One scan in a fresh process (so its peak memory is its own): prints the summary as JSON.
 // Usage: node bench/scan-once.mjs <events.jsonl> <workers> <rule dirs...>
-import { scan } from '../dist/src/scan/scan.js';
-import { enableRegexBacktrackingGuard } from '../dist/src/sigma/regex.js';
-import { tuneV8ForScanning } from '../dist/src/cli/v8-tuning.js';
-
-// The process-wide V8 settings of the CLI (runCli), so the figures are the command's.
+// The V8 settings of the command (bin/sigmatest.js at process start, then runCli), first.
+import { tuneV8AtStart, tuneV8ForScanning } from '../dist/src/cli/v8-tuning.js';
+tuneV8AtStart();
+const { scan } = await import('../dist/src/scan/scan.js');
+const { enableRegexBacktrackingGuard } = await import('../dist/src/sigma/regex.js');
 enableRegexBacktrackingGuard();
 tuneV8ForScanning();
 const [file, workers, ...ruleDirs] = process.argv.slice(2);

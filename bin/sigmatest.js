@@ -14,5 +14,8 @@ process.stdout.on('error', (e) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw e;
 });
+// Process-start V8 settings, before any of the program's code has run (see v8-tuning.ts).
+const { tuneV8AtStart } = await import(new URL('../dist/src/cli/v8-tuning.js', import.meta.url).href);
+tuneV8AtStart();
 const { runCli } = await import(main);
 process.exitCode = await runCli(process.argv.slice(2));
