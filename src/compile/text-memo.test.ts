@@ -19,6 +19,23 @@ describe('TextMemo', () => {
     expect(m.get('')).toBeUndefined();
   });
 
+  it('grows from a small table as texts come, keeping what it remembered', () => {
+    const m = new TextMemo<number>(4096);
+    const texts = Array.from({ length: 3000 }, (_, i) => `HKLM\\Software\\Key${i * 7919}\\Value${i % 13}`);
+    texts.forEach((t, i) => m.set(t, i));
+    // Growing places every text again; a text whose probes were full may be forgotten, never mixed up.
+    expect(m.size).toBeGreaterThan(2700);
+    let found = 0;
+    texts.forEach((t, i) => {
+      const got = m.get([...t].join(''));
+      if (got !== undefined) {
+        expect(got).toBe(i);
+        found++;
+      }
+    });
+    expect(found).toBe(m.size);
+  });
+
   it('keeps at most its capacity, and does not replace a remembered text', () => {
     const m = new TextMemo<string>(8);
     for (let i = 0; i < 100; i++) m.set(`t${i}`, `v${i}`);

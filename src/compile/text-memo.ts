@@ -18,20 +18,31 @@ export function sampleHash(text: string): number {
   return (h ^ (h >>> 15)) & 0x7fffffff;
 }
 
+/** Slots of a new memo: most memos (fields with a few values) never grow past this. */
+const FIRST_SLOTS = 64;
+
 export class TextMemo<V> {
-  private readonly keys: Array<string | undefined>;
-  private readonly values: Array<V | undefined>;
-  private readonly mask: number;
+  private keys: Array<string | undefined>;
+  private values: Array<V | undefined>;
+  private mask: number;
   /** Texts remembered. */
   size = 0;
+  /** The most slots the table grows to: twice `capacity`, rounded to a power of two. */
+  private readonly maxSlots: number;
 
-  /** Room for `capacity` texts (the table has twice as many slots, rounded to a power of two). */
+  /**
+   * Room for `capacity` texts. The table starts small and doubles while it is over half full,
+   * up to twice the capacity: a rule index keeps a memo per field and kind of event, and most
+   * hold a handful of texts.
+   */
   constructor(readonly capacity: number) {
     let slots = 2;
     while (slots < capacity * 2) slots *= 2;
-    this.mask = slots - 1;
-    this.keys = new Array<string | undefined>(slots).fill(undefined);
-    this.values = new Array<V | undefined>(slots).fill(undefined);
+    this.maxSlots = slots;
+    const first = Math.min(slots, FIRST_SLOTS);
+    this.mask = first - 1;
+    this.keys = new Array<string | undefined>(first).fill(undefined);
+    this.values = new Array<V | undefined>(first).fill(undefined);
   }
 
   get(text: string): V | undefined {
@@ -49,6 +60,11 @@ export class TextMemo<V> {
   /** Remembers `value` for `text` (not yet remembered) when there is room near its slot. */
   set(text: string, value: V): void {
     if (this.size >= this.capacity) return;
+    if (this.size * 2 >= this.keys.length && this.keys.length < this.maxSlots) this.grow();
+    this.place(text, value);
+  }
+
+  private place(text: string, value: V): void {
     const { keys, mask } = this;
     let i = sampleHash(text) & mask;
     for (let p = 0; p < PROBES; p++) {
@@ -59,6 +75,20 @@ export class TextMemo<V> {
         return;
       }
       i = (i + 1) & mask;
+    }
+  }
+
+  /** Twice the slots, every remembered text placed again (one that finds no free slot is forgotten). */
+  private grow(): void {
+    const { keys, values } = this;
+    const slots = keys.length * 2;
+    this.keys = new Array<string | undefined>(slots).fill(undefined);
+    this.values = new Array<V | undefined>(slots).fill(undefined);
+    this.mask = slots - 1;
+    this.size = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (k !== undefined) this.place(k, values[i] as V);
     }
   }
 }
