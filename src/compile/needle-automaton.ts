@@ -29,7 +29,7 @@ export function numberTextNeedles(needles: readonly string[]): boolean {
   return needles.some((n) => NUMBER_TEXT.test(n));
 }
 
-/** State 0 marks a transition not worked out yet (a zeroed table is all unknown); the root is 1. */
+/** The root state (0 is no state: a transition not written yet while the trie is built). */
 const ROOT = 1;
 /** States are 16-bit and 0 is reserved. */
 const MAX_STATES = 0xffff;
@@ -45,17 +45,12 @@ export class NeedleAutomaton {
   readonly numberText: boolean;
   private readonly width: number;
   /**
-   * Transitions, worked out on first use ({@link next}) and kept: rows of states a text never
-   * reaches are never written, so their memory is never touched (a fresh zeroed table costs
-   * nothing until written). 16-bit states halve the table (cache misses dominate scanning); one
-   * type keeps the loops monomorphic.
+   * Every transition, `delta[state * width + symbol]`, worked out when the automaton is built
+   * (row by row, breadth-first: a few milliseconds for the largest field), so that scanning is
+   * one table load per character. 16-bit states halve the table (cache misses dominate
+   * scanning); one type keeps the loops monomorphic.
    */
   private readonly delta: Uint16Array;
-  /** The trie: each state's children as a list (first child, next sibling, edge symbol). */
-  private readonly firstChild: Int32Array;
-  private readonly nextSibling: Int32Array;
-  private readonly edgeSymbol: Uint8Array;
-  private readonly fail: Uint16Array;
   /** Outputs of state s: targets[outStart[s] .. outStart[s+1]). */
   private readonly outStart: Int32Array;
   private readonly targets: Int32Array;
@@ -81,26 +76,20 @@ export class NeedleAutomaton {
     let maxStates = ROOT + 1;
     for (const n of needles) maxStates += n.length;
     maxStates = Math.min(maxStates, MAX_STATES + 1);
-    this.delta = new Uint16Array(maxStates * width);
-    this.firstChild = new Int32Array(maxStates);
-    this.nextSibling = new Int32Array(maxStates);
-    this.edgeSymbol = new Uint8Array(maxStates);
-    // The trie; the root's children are also written into its row at once (it is always used).
+    const delta = new Uint16Array(maxStates * width);
+    // The trie, its edges written straight into the table.
     const ownHead = new Int32Array(maxStates).fill(-1);
     const ownNext = new Int32Array(needles.length);
     let last = ROOT;
     needles.forEach((n, i) => {
       let s = ROOT;
       for (let k = 0; k < n.length; k++) {
-        const a = this.symbols[n.charCodeAt(k)] as number;
-        let child = this.child(s, a);
+        const at = s * width + (this.symbols[n.charCodeAt(k)] as number);
+        let child = delta[at] as number;
         if (child === 0) {
           if (last >= MAX_STATES) throw new Error('too many needle states for one automaton; split the needles');
           child = ++last;
-          this.edgeSymbol[child] = a;
-          this.nextSibling[child] = this.firstChild[s] as number;
-          this.firstChild[s] = child;
-          if (s === ROOT) this.delta[ROOT * width + a] = child;
+          delta[at] = child;
         }
         s = child;
       }
@@ -108,26 +97,34 @@ export class NeedleAutomaton {
       ownHead[s] = i;
     });
     this.states = last;
-    // Failure links breadth-first (a state's failure state is shallower, so already linked).
-    this.fail = new Uint16Array(last + 1);
-    this.fail[ROOT] = ROOT;
+    // Breadth-first, each row completed: a trie edge leads to a child, whose failure state is the
+    // failure state's transition on the same symbol; any other symbol goes where the failure
+    // state goes (its row is complete: it is shallower, so done before).
+    const fail = new Uint16Array(last + 1);
+    fail[ROOT] = ROOT;
     const order = new Int32Array(last);
     order[0] = ROOT;
     let queued = 1;
     for (let q = 0; q < queued; q++) {
       const s = order[q] as number;
-      for (let c = this.firstChild[s] as number; c !== 0; c = this.nextSibling[c] as number) {
-        this.fail[c] = s === ROOT ? ROOT : this.next(this.fail[s] as number, this.edgeSymbol[c] as number);
-        order[queued++] = c;
+      const row = s * width;
+      const failRow = (fail[s] as number) * width;
+      for (let a = 0; a < width; a++) {
+        const c = delta[row + a] as number;
+        if (c !== 0) {
+          fail[c] = s === ROOT ? ROOT : (delta[failRow + a] as number);
+          order[queued++] = c;
+        } else delta[row + a] = s === ROOT ? ROOT : (delta[failRow + a] as number);
       }
     }
+    this.delta = delta;
     // Outputs: a state's own needles, then its failure state's outputs (complete: reached earlier).
     const count = new Int32Array(last + 1);
     for (let q = 0; q < queued; q++) {
       const s = order[q] as number;
       let own = 0;
       for (let i = ownHead[s] as number; i >= 0; i = ownNext[i] as number) own++;
-      count[s] = own + (s === ROOT ? 0 : (count[this.fail[s] as number] as number));
+      count[s] = own + (s === ROOT ? 0 : (count[fail[s] as number] as number));
     }
     this.outStart = new Int32Array(last + 2);
     for (let s = 0; s <= last; s++) this.outStart[s + 1] = (this.outStart[s] as number) + (count[s] as number);
@@ -136,29 +133,10 @@ export class NeedleAutomaton {
       const s = order[q] as number;
       let k = this.outStart[s] as number;
       for (let i = ownHead[s] as number; i >= 0; i = ownNext[i] as number) this.targets[k++] = targetOf[i] as number;
-      const f = this.fail[s] as number;
+      const f = fail[s] as number;
       for (let j = this.outStart[f] as number; j < (this.outStart[f + 1] as number); j++) this.targets[k++] = this.targets[j] as number;
     }
     this.needles = needles;
-  }
-
-  /** The trie child of `s` on symbol `a`, or 0. */
-  private child(s: number, a: number): number {
-    if (s === ROOT) return this.delta[ROOT * this.width + a] as number;
-    for (let c = this.firstChild[s] as number; c !== 0; c = this.nextSibling[c] as number) if (this.edgeSymbol[c] === a) return c;
-    return 0;
-  }
-
-  /** The transition from state `s` on symbol `a`: the trie edge, else through the failure link; kept. */
-  private next(s: number, a: number): number {
-    const at = s * this.width + a;
-    let t = this.delta[at] as number;
-    if (t === 0) {
-      t = this.child(s, a);
-      if (t === 0) t = s === ROOT ? ROOT : this.next(this.fail[s] as number, a);
-      this.delta[at] = t;
-    }
-    return t;
   }
 
   /**
@@ -186,8 +164,7 @@ export class NeedleAutomaton {
     let s = ROOT;
     for (let i = 0; i < text.length; i++) {
       const a = symbolOf(fold, symbols, text.charCodeAt(i));
-      const t = delta[s * width + a] as number;
-      s = t === 0 ? this.next(s, a) : t;
+      s = delta[s * width + a] as number;
       if ((outStart[s] as number) < (outStart[s + 1] as number)) return true;
     }
     return false;
@@ -199,8 +176,7 @@ export class NeedleAutomaton {
     let s = ROOT;
     for (let i = 0; i < text.length; i++) {
       const a = symbolOf(fold, symbols, text.charCodeAt(i));
-      const t = delta[s * width + a] as number;
-      s = t === 0 ? this.next(s, a) : t;
+      s = delta[s * width + a] as number;
       const o = outStart[s] as number;
       const end = outStart[s + 1] as number;
       for (let j = o; j < end; j++) {

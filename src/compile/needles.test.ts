@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { loadRuleText } from '../sigma/load-rule.js';
 import { KEYWORDS, MAX_NEEDLE, NON_ASCII, foldCode, planNeedles } from './needles.js';
 import { NeedleAutomaton } from './needle-automaton.js';
@@ -73,6 +74,25 @@ describe('NeedleAutomaton', () => {
       const want = needlesList.flatMap((n, i) => (text.toLowerCase().includes(n) ? [i] : []));
       expect(Array.from(found.toArray()).sort(), text).toEqual(want);
     }
+  });
+});
+
+describe('NeedleAutomaton against includes()', () => {
+  it('finds exactly the needles a text holds, for random needle sets (property)', () => {
+    const unit = fc.constantFrom('a', 'b', 'c', 'A', '\\', '.', 'é');
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ unit: fc.constantFrom('a', 'b', 'c', '\\', '.'), minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 12 }), fc.array(fc.string({ unit, maxLength: 40 }), { maxLength: 5 }), (list, texts) => {
+        const a = new NeedleAutomaton(list, list.map((_, i) => i));
+        texts.forEach((text, k) => {
+          const found = new TargetList();
+          a.scan(text, new Int32Array(list.length), k + 1, found);
+          const want = list.flatMap((n, i) => (text.toLowerCase().includes(n) ? [i] : []));
+          expect(Array.from(found.toArray()).sort((x, y) => x - y), text).toEqual(want);
+          expect(a.anyHit(text), text).toBe(want.length > 0);
+        });
+      }),
+      { numRuns: 1000, seed: 20261206 },
+    );
   });
 });
 
