@@ -5,16 +5,16 @@
 //   full scan of ~3,000 rules over 200,000 generated Sysmon-shaped events, on 1 and 2 threads
 //   (target ≥ 100,000 events/s per core); peak memory; fuzzing those rules at 100 runs (target ≤ 60 s);
 //   the reference evaluator for comparison; native EVTX reading and scanning.
-// The V8 settings of the command (bin/sigmatest.js at process start, then runCli), first, so
-// the figures are the command's: the rest of the bench is imported after them.
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Bench } from 'tinybench';
+// The V8 settings of the command (bin/sigmatest.js at process start, then runCli), before any of
+// the program's code runs, so the figures are the command's: its modules are imported after them.
 import { tuneV8AtStart, tuneV8ForScanning } from '../dist/src/cli/v8-tuning.js';
 tuneV8AtStart();
-const { cpus, totalmem, tmpdir } = await import('node:os');
-const { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
-const { join } = await import('node:path');
-const { execFileSync } = await import('node:child_process');
-const { fileURLToPath } = await import('node:url');
-const { Bench } = await import('tinybench');
 const { collectRules } = await import('../dist/src/rules/collect-rules.js');
 const { loadRuleFile } = await import('../dist/src/sigma/load-rule.js');
 const { enableRegexBacktrackingGuard } = await import('../dist/src/sigma/regex.js');

@@ -1,10 +1,10 @@
 /**
- * The needle scan of one event field: the field's automata (its own needles and the keyword
- * needles, which every value meets) behind a memo of results per text. Values of a field repeat
- * a lot in event streams (image paths, users, channels, registry keys), so most texts are looked
- * up rather than scanned; the memo switches itself off for a field whose texts hardly repeat
- * (times, GUIDs, most command lines). The memo is per field, not per automaton, because one
- * automaton (the keyword needles) serves fields of both kinds.
+ * The needle scan of one event field for one set of rules (the rule index makes one per field
+ * and logsource group, shared by groups with the same needles): the field's needles and the
+ * group's keyword needles, which every value meets, behind a pair test ({@link PairFilter}) and
+ * a memo of results per text. Values of a field repeat a lot in event streams (image paths,
+ * users, channels, registry keys), so most texts are looked up rather than scanned; the memo
+ * switches itself off for a field whose texts hardly repeat (times, GUIDs, most command lines).
  */
 import { automataFor, numberTextNeedles } from './needle-automaton.js';
 import type { NeedleAutomaton } from './needle-automaton.js';

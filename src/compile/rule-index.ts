@@ -67,8 +67,6 @@ interface Entry {
 interface Group {
   /** Rules tried on every event of the group (no needles), in rule order. */
   always: number[];
-  /** 1 for the rules of the group: needle hits of other rules are ignored. */
-  member: Uint8Array;
   /** The group's needles by field (keyword needles apart): its events meet only these. */
   byField: Map<string, FieldNeedles>;
   /** The group's dotted fields with needles (resolved through objects, not looked up by key). */
@@ -326,14 +324,14 @@ export class RuleIndex {
     }
     const always = g.always;
     for (let k = 0; k < always.length; k++) out.push(always[k] as number);
-    // A rule is a candidate once every one of its clauses was seen.
+    // A rule is a candidate once every one of its clauses was seen (the group's scanners hold
+    // only its own rules' targets).
     const { ruleMark, clauseCount } = this;
-    const member = g.member;
     const foundItems = found.items;
     for (let f = 0; f < found.length; f++) {
       const id = foundItems[f] as number;
       const r = (id / MAX_CLAUSES) | 0;
-      if (ruleMark[r] === epoch || member[r] !== 1) continue;
+      if (ruleMark[r] === epoch) continue;
       const n = clauseCount[r] as number;
       let all = true;
       for (let k = 0; k < n; k++) if (mark[r * MAX_CLAUSES + k] !== epoch) all = false;
@@ -460,12 +458,7 @@ function keyPart(v: unknown): string {
 }
 
 function buildGroup(entries: readonly Entry[], members: readonly number[]): Group {
-  const always: number[] = [];
-  const member = new Uint8Array(entries.length);
-  for (const i of members) {
-    member[i] = 1;
-    if ((entries[i] as Entry).clauses.length === 0) always.push(i);
-  }
+  const always = members.filter((i) => (entries[i] as Entry).clauses.length === 0);
   const byField = needlesByField(entries, members);
   const keywords = byField.get(KEYWORDS);
   byField.delete(KEYWORDS);
@@ -476,7 +469,7 @@ function buildGroup(entries: readonly Entry[], members: readonly number[]): Grou
     for (let dot = field.indexOf('.'); dot > 0; dot = field.indexOf('.', dot + 1)) heads.push(field.slice(0, dot));
     dotted.push({ field, heads, needles });
   }
-  return { always, member, byField, dotted, keywords, slots: new Map(), keyAt: [], slotAt: [], nested: undefined };
+  return { always, byField, dotted, keywords, slots: new Map(), keyAt: [], slotAt: [], nested: undefined };
 }
 
 /**

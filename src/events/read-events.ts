@@ -145,6 +145,11 @@ export function readEventText(text: string, file: string): EventReadResult {
   return collect(items.map((it) => toRead(it, file)));
 }
 
+/** A parsed JSON value that can be an event: an object, not an array or a scalar. */
+export function isJsonObject(raw: unknown): raw is Record<string, unknown> {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+}
+
 /**
  * One line of a JSON Lines file, parsed natively; a line that is not a JSON value goes through
  * the splitter alone, so its diagnostic is exactly the splitter's (line numbers shifted).
@@ -159,7 +164,7 @@ export function readLine(text: string, file: string, line: number, index: number
     const items = [...splitter.feed(`{}\n${text}\n`), ...splitter.end()].slice(1);
     return items.map((it) => toRead({ ...it, line: it.line + line - 2, ...('index' in it ? { index } : {}) } as SplitItem, file));
   }
-  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return [{ kind: 'event', event: flattenEvent(raw as Record<string, unknown>), raw, file, index, line, json: text }];
+  if (isJsonObject(raw)) return [{ kind: 'event', event: flattenEvent(raw), raw, file, index, line, json: text }];
   const valueType = Array.isArray(raw) ? 'array' : raw === null ? 'null' : (typeof raw as 'string' | 'number' | 'boolean');
   const column = text.length - text.trimStart().length + 1;
   return [toRead({ kind: 'value', valueType, line, column, index }, file)];

@@ -4,7 +4,7 @@
  * a {@link RuleIndex}. Rule objects hold RegExps and closures and cannot cross threads, so each
  * worker calls {@link loadScanRules} itself and names rules by their position in `rules`; the
  * fingerprints let the main thread check that all workers loaded the very same rules in the same
- * order, and the first worker's {@link ScanCatalog} tells it what to report of them.
+ * order as it did; its {@link ScanCatalog} says what to report of them.
  */
 import { inShard } from '../cli/shard.js';
 import type { Shard } from '../cli/shard.js';
@@ -59,21 +59,14 @@ export interface ScanCatalog {
   rulesNotEvaluated: number;
 }
 
-/** The catalog of loaded rules; `rules` as given (the rule objects themselves, by default plain copies). */
-export function catalogOf(loaded: ScanRules, rules: ScanRuleInfo[] = loaded.rules.map(ruleInfo)): ScanCatalog {
+/** The catalog of loaded rules: the rule objects themselves (a match names the very rule). */
+export function catalogOf(loaded: ScanRules): ScanCatalog {
   return {
-    rules,
+    rules: [...loaded.rules],
     diagnostics: loaded.set.diagnostics,
     rulesFailed: loaded.set.files.reduce((k, f) => k + f.invalid.length, 0),
     rulesNotEvaluated: loaded.set.files.reduce((k, f) => k + f.others.length, 0),
   };
-}
-
-/** What a scan reports of a rule, as plain data (for a worker's catalog). */
-function ruleInfo(r: SigmaRule): ScanRuleInfo {
-  const info: ScanRuleInfo = { title: r.title, file: r.file, document: r.document };
-  if (r.id !== undefined) info.id = r.id;
-  return info;
 }
 
 function ruleKey(r: SigmaRule): string {

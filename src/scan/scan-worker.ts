@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { enableRegexBacktrackingGuard } from '../sigma/regex.js';
 import { loadScanRules } from './scan-rules.js';
 import { flattenEvent } from '../events/flatten-event.js';
+import { isJsonObject } from '../events/read-events.js';
 import { matchInputs } from './batch-matcher.js';
 import type { ScanRuleSource } from './scan-rules.js';
 import type { BatchMessage, WorkerMessage } from './worker-protocol.js';
@@ -35,14 +36,14 @@ try {
         } catch {
           return undefined;
         }
-        return typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) ? undefined : flattenEvent(parsed);
+        return isJsonObject(parsed) ? flattenEvent(parsed) : undefined;
       });
       post({ type: 'result', id: m.id, pairs: arr }, [arr.buffer as ArrayBuffer]);
     } catch (e) {
       post({ type: 'error', id: m.id, message: (e as Error).stack ?? String(e) });
     }
   });
-  post({ type: 'ready', rules: loaded.rules.length, fingerprint: loaded.fingerprint });
+  post({ type: 'ready', fingerprint: loaded.fingerprint });
 } catch (e) {
   post({ type: 'error', message: (e as Error).stack ?? String(e) });
 }

@@ -14,7 +14,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from '../diagnostics.js';
-import { readEventBatches, readLine } from '../events/read-events.js';
+import { isJsonObject, readEventBatches, readLine } from '../events/read-events.js';
 import type { RawLine } from '../events/read-events.js';
 import { flattenEvent } from '../events/flatten-event.js';
 import type { Shard } from '../cli/shard.js';
@@ -168,7 +168,7 @@ class LazyLineEvent implements BatchEvent {
       } catch {
         throw new NotAnEventError('not JSON');
       }
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new NotAnEventError('not a JSON object');
+      if (!isJsonObject(raw)) throw new NotAnEventError('not a JSON object');
       this.flat = flattenEvent(raw);
     }
     return this.flat;
@@ -223,7 +223,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
   // match names); worker threads, if any, must have loaded the very same ones.
   const loaded: ScanRules = loadScanRules(source);
   for (const d of loaded.env.diagnostics) report(d);
-  const catalog: ScanCatalog = catalogOf(loaded, [...loaded.rules]);
+  const catalog: ScanCatalog = catalogOf(loaded);
   let matcher: BatchMatcher = localMatcher(loaded);
   if (pool !== undefined) {
     await pool.ready(loaded.fingerprint);

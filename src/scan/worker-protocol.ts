@@ -16,6 +16,6 @@ export interface BatchMessage {
 }
 
 export type WorkerMessage =
-  | { type: 'ready'; rules: number; fingerprint: string }
+  | { type: 'ready'; fingerprint: string }
   | { type: 'result'; id: number; pairs: Int32Array }
   | { type: 'error'; id?: number; message: string };
