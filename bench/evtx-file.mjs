@@ -2,8 +2,8 @@
 // writes them: one template per kind of event in each chunk (System with Provider, EventID,
 // TimeCreated, EventRecordID, Channel and Computer; EventData as named Data elements), each record
 // an instance of it with its values as substitutions.
-import { buildEvtxFile, ChunkWriter, synthValue as v } from '../dist/src/evtx/evtx-writer.js';
-import { ValueType } from '../dist/src/evtx/values.js';
+import { buildEvtxFile, ChunkWriter, synthValue as v } from '../dist-support/test/support/evtx-writer.js';
+import { ValueType } from '../dist-support/src/evtx/values.js';
 
 const SYSTEM = new Set(['EventID', 'Provider_Name', 'Channel', 'Computer', 'TimeCreated_SystemTime']);
 /** FILETIME ticks of 1970-01-01 (100 ns since 1601). */

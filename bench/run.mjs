@@ -16,8 +16,7 @@ import { Bench } from 'tinybench';
 import { tuneV8AtStart, tuneV8ForScanning } from '../dist/src/cli/v8-tuning.js';
 tuneV8AtStart();
 const { collectRules } = await import('../dist/src/rules/collect-rules.js');
-const { loadRuleFile } = await import('../dist/src/sigma/load-rule.js');
-const { enableRegexBacktrackingGuard } = await import('../dist/src/sigma/regex.js');
+const { loadRuleFile } = await import('../dist/src/rules/load-rule.js');
 const { EventView, planMatches } = await import('../dist/src/evaluate/evaluate.js');
 const { compilePlan } = await import('../dist/src/compile/compile-plan.js');
 const { RuleIndex } = await import('../dist/src/compile/rule-index.js');
@@ -27,7 +26,6 @@ const { generateEvents } = await import('../dist/generators/events.js');
 const { fuzzRule } = await import('../dist/src/fuzz/fuzz-rule.js');
 const { evtxOf } = await import('./evtx-file.mjs');
 
-enableRegexBacktrackingGuard();
 tuneV8ForScanning();
 const here = fileURLToPath(new URL('.', import.meta.url));
 const corpus = join(here, '../../shared/corpus/sigmahq');

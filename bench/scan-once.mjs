@@ -4,8 +4,6 @@
 import { tuneV8AtStart, tuneV8ForScanning } from '../dist/src/cli/v8-tuning.js';
 tuneV8AtStart();
 const { scan } = await import('../dist/src/scan/scan.js');
-const { enableRegexBacktrackingGuard } = await import('../dist/src/sigma/regex.js');
-enableRegexBacktrackingGuard();
 tuneV8ForScanning();
 const [file, workers, ...ruleDirs] = process.argv.slice(2);
 let matches = 0;

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { loadRuleText } from './sigma/load-rule.js';
+import { loadRuleText } from './rules/load-rule.js';
 import { evaluatePlan, planMatches } from './evaluate/evaluate.js';
 import { compilePlan } from './compile/compile-plan.js';
 import { RuleIndex } from './compile/rule-index.js';

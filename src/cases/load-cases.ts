@@ -4,11 +4,11 @@
  * the whole file is checked and every problem reported, never only the first.
  */
 import { readFileSync } from 'node:fs';
-import { diagnostic, offsetToPos } from '../diagnostics.js';
-import type { Diagnostic, SourcePos } from '../diagnostics.js';
+import { diagnostic, offsetToPos } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
 import { mapGet, parseYaml, toPlain } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
-import { childPath } from '../sigma/load-rule.js';
+import { childPath } from '../diagnostics/doc-path.js';
 
 export interface CountExpectation {
   at_least?: number;

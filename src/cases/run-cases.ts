@@ -5,15 +5,15 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { diagnostic } from '../diagnostics.js';
-import type { Diagnostic } from '../diagnostics.js';
-import { loadRuleFile } from '../sigma/load-rule.js';
-import type { LoadOptions, SigmaRule } from '../sigma/load-rule.js';
+import { diagnostic } from '../diagnostics/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { loadRuleFile } from '../rules/load-rule.js';
+import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
 import { planMatcher } from '../compile/compile-plan.js';
 import type { Trace } from '../evaluate/evaluate.js';
 import { flattenEvent } from '../events/flatten-event.js';
-import { readEventFileSync } from '../events/read-events.js';
+import { readEventFileSync } from '../event-files/read-events.js';
 import { compileLogsourceFilter } from '../logsource/logsource.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { emptyObservation, foldCoverage, observe } from '../coverage/coverage.js';

@@ -1,14 +1,10 @@
 /**
- * The CLI's side of the world: output streams and shared loading steps (config, logsource
- * mapping, rules) with their diagnostics printed the same way by every command. Commands take
- * an `Io` so tests can capture what they print.
+ * The CLI's side of the world: output streams, the working folder, and diagnostics printed the
+ * same way by every command. Commands take an `Io` so tests can capture what they print and run
+ * them in any folder.
  */
-import { formatDiagnostic } from '../diagnostics.js';
-import type { Diagnostic } from '../diagnostics.js';
-import { loadConfig } from '../config.js';
-import type { Config } from '../config.js';
-import { builtinMapping, loadLogsourceMapping, mergeMappings } from '../logsource/logsource.js';
-import type { LogsourceMapping } from '../logsource/logsource.js';
+import { formatDiagnostic } from '../diagnostics/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -27,22 +23,4 @@ export const processIo: Io = {
 
 export function printDiagnostics(io: Io, ds: readonly Diagnostic[]): void {
   for (const d of ds) io.err(`${formatDiagnostic(d)}\n`);
-}
-
-export interface Environment {
-  config: Config;
-  mapping: LogsourceMapping;
-  diagnostics: Diagnostic[];
-}
-
-/** Loads the config file and the logsource mapping it names. */
-export function loadEnvironment(configFile: string | undefined): Environment {
-  const { config, diagnostics } = loadConfig(configFile);
-  let mapping = builtinMapping;
-  if (config.logsources !== undefined) {
-    const extra = loadLogsourceMapping(config.logsources);
-    diagnostics.push(...extra.diagnostics);
-    mapping = mergeMappings(builtinMapping, extra.mapping);
-  }
-  return { config, mapping, diagnostics };
 }

@@ -6,7 +6,6 @@ import { commandHelp, EXIT, parseCommandArgs, UsageError } from './args.js';
 import type { CommandSpec, Parsed } from './args.js';
 import { processIo } from './io.js';
 import type { Io } from './io.js';
-import { enableRegexBacktrackingGuard } from '../sigma/regex.js';
 import { tuneV8ForScanning } from './v8-tuning.js';
 
 interface Command {
@@ -49,7 +48,6 @@ async function mainHelp(): Promise<string> {
 
 /** Runs the CLI with the given arguments; resolves to the exit code. */
 export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
-  enableRegexBacktrackingGuard();
   tuneV8ForScanning();
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

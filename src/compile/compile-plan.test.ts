@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { loadRuleText } from '../sigma/load-rule.js';
-import type { SigmaRule } from '../sigma/load-rule.js';
+import { loadRuleText } from '../rules/load-rule.js';
+import type { SigmaRule } from '../rules/load-rule.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
 import { compilePlan, describeCompiled, planMatcher } from './compile-plan.js';
 

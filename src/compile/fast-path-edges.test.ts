@@ -4,7 +4,7 @@
  * where given, against the `iu` regex semantics the evaluator implements (§5.2).
  */
 import { describe, expect, it } from 'vitest';
-import { loadRuleText } from '../sigma/load-rule.js';
+import { loadRuleText } from '../rules/load-rule.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
 import { compilePlan } from './compile-plan.js';
 import { RuleIndex } from './rule-index.js';

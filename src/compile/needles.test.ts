@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { loadRuleText } from '../sigma/load-rule.js';
+import { loadRuleText } from '../rules/load-rule.js';
 import { KEYWORDS, MAX_NEEDLE, NON_ASCII, foldCode, planNeedles } from './needles.js';
 import { NeedleAutomaton } from './needle-automaton.js';
 import { TargetList } from './target-list.js';

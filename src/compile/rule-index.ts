@@ -10,7 +10,7 @@
  *   {@link FieldScanner}). Rules without needles are always tried.
  * The index only ever skips rules that cannot match, so results equal evaluating every rule.
  */
-import type { SigmaRule } from '../sigma/load-rule.js';
+import type { SigmaRule } from '../rules/load-rule.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { LogsourceIndex, safeText } from '../logsource/logsource.js';
 import type { Event } from '../evaluate/evaluate.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluatePlan, planMatches } from './evaluate.js';
 import type { Event } from './evaluate.js';
 import { eventLeaves, renderScalar, resolveField } from './field-access.js';
-import { compileDetection, fieldRule, matches, traceOf } from '../test-helpers.js';
+import { compileDetection, fieldRule, matches, traceOf } from '../../test/support/rules.js';
 
 describe('§2 field access', () => {
   const TABLE: Array<[string, Event, unknown[] | undefined]> = [

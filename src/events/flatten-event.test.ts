@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flattenEvent, isEvtxJson } from './flatten-event.js';
-import { readEventFileSync } from './read-events.js';
+import { readEventFileSync } from '../event-files/read-events.js';
 
 const REGRESSION = fileURLToPath(new URL('../../../shared/corpus/sigmahq/regression_data', import.meta.url));
 const HAVE_CORPUS = existsSync(REGRESSION);

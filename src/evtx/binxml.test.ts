@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { ChunkBinXml } from './binxml.js';
 import { checkChunk, chunkRecords } from './chunk.js';
-import { ChunkWriter, fixChunkChecksums, synthValue as v } from './evtx-writer.js';
-import type { SynthNode, SynthTemplate, SynthValue } from './evtx-writer.js';
+import { ChunkWriter, fixChunkChecksums, synthValue as v } from '../../test/support/evtx-writer.js';
+import type { SynthNode, SynthTemplate, SynthValue } from '../../test/support/evtx-writer.js';
 import { templateJson, toEvtxJson, toXml } from './to-json.js';
 import { templateFlat } from './to-flat.js';
 import { EvtxFormatError, ValueType } from './values.js';

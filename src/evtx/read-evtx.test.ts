@@ -6,11 +6,11 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureEvtxThroughput, readEvtx, readEvtxBatches, readEvtxSync } from './read-evtx.js';
 import type { EvtxItem, EvtxRecord } from './read-evtx.js';
-import { buildEvtxFile, ChunkWriter, fixChunkChecksums, synthValue as v } from './evtx-writer.js';
-import type { SynthTemplate } from './evtx-writer.js';
+import { buildEvtxFile, ChunkWriter, fixChunkChecksums, synthValue as v } from '../../test/support/evtx-writer.js';
+import type { SynthTemplate } from '../../test/support/evtx-writer.js';
 import { ValueType } from './values.js';
 import { flattenEvent } from '../events/flatten-event.js';
-import { JsonSplitter } from '../events/json-splitter.js';
+import { JsonSplitter } from '../event-files/json-splitter.js';
 
 const REGRESSION = fileURLToPath(new URL('../../../shared/corpus/sigmahq/regression_data', import.meta.url));
 const HAVE_CORPUS = existsSync(REGRESSION);

@@ -2,8 +2,8 @@ import { describe, it, expect, afterEach } from 'vitest';
 import fc from 'fast-check';
 import { ChunkBinXml, shareTemplates } from './binxml.js';
 import { checkChunk, chunkRecords } from './chunk.js';
-import { ChunkWriter, fixChunkChecksums, synthValue as v } from './evtx-writer.js';
-import type { SynthNode, SynthTemplate, SynthValue } from './evtx-writer.js';
+import { ChunkWriter, fixChunkChecksums, synthValue as v } from '../../test/support/evtx-writer.js';
+import type { SynthNode, SynthTemplate, SynthValue } from '../../test/support/evtx-writer.js';
 import { toEvtxJson } from './to-json.js';
 import { ValueType as S } from './values.js';
 

@@ -6,14 +6,14 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { ChunkBinXml } from './binxml.js';
 import { checkChunk, chunkRecords } from './chunk.js';
-import { buildEvtxFile, ChunkWriter, synthValue as v } from './evtx-writer.js';
-import type { SynthContent, SynthNode, SynthTemplate, SynthValue } from './evtx-writer.js';
+import { buildEvtxFile, ChunkWriter, synthValue as v } from '../../test/support/evtx-writer.js';
+import type { SynthContent, SynthNode, SynthTemplate, SynthValue } from '../../test/support/evtx-writer.js';
 import { templateFlat } from './to-flat.js';
 import { templateJson } from './to-json.js';
 import { readEvtxSync } from './read-evtx.js';
 import { ValueType as S } from './values.js';
 import { flattenEvent } from '../events/flatten-event.js';
-import { readEventBatches, readEventFileSync } from '../events/read-events.js';
+import { readEventBatches, readEventFileSync } from '../event-files/read-events.js';
 
 /** The record's flat event both ways: straight from the template, and flattened from its JSON. */
 function bothWays(t: SynthTemplate): { flat: Record<string, unknown> | undefined; expected: Record<string, unknown> } {

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { decodeValue, EvtxFormatError, formatFiletime, ValueType } from './values.js';
-import { synthValue as v } from './evtx-writer.js';
-import type { SynthValue } from './evtx-writer.js';
+import { synthValue as v } from '../../test/support/evtx-writer.js';
+import type { SynthValue } from '../../test/support/evtx-writer.js';
 
 /** Decodes a synthetic value placed at a non-zero offset of a larger buffer. */
 function decode(value: SynthValue): unknown {

@@ -6,9 +6,9 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileDetection, fieldRule } from '../test-helpers.js';
-import { loadRuleFile, loadRuleText } from '../sigma/load-rule.js';
-import type { SigmaRule } from '../sigma/load-rule.js';
+import { compileDetection, fieldRule } from '../../test/support/rules.js';
+import { loadRuleFile, loadRuleText } from '../rules/load-rule.js';
+import type { SigmaRule } from '../rules/load-rule.js';
 import { buildCatalogIndex, corpusCount, indicatorKey, kindLabel, loadCatalog, ruleExclusions, ruleIndicators, valueKind } from './indicators.js';
 
 function kindOf(key: string, valueYaml: string, placeholders?: Record<string, string[]>): string {

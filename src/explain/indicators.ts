@@ -38,8 +38,8 @@
  */
 import { resolve } from 'node:path';
 import { collectRules } from '../rules/collect-rules.js';
-import type { Diagnostic } from '../diagnostics.js';
-import type { LoadOptions, SigmaRule } from '../sigma/load-rule.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
 import type { CompareOp, MatchPlan, PlanItem, PlanValue, TimePart } from '../plan/plan.js';
 import type { ConditionNode } from '../condition/parse-condition.js';
 import { hasWildcards, parsePattern } from '../sigma/pattern.js';

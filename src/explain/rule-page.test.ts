@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadRuleText } from '../sigma/load-rule.js';
-import type { SigmaRule } from '../sigma/load-rule.js';
+import { loadRuleText } from '../rules/load-rule.js';
+import type { SigmaRule } from '../rules/load-rule.js';
 import { parseYaml } from '../yaml/yaml-tree.js';
 import { parseAttackBundle } from './attack.js';
 import { buildCatalogIndex } from './indicators.js';

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseYaml } from '../yaml/yaml-tree.js';
-import type { SigmaRule } from '../sigma/load-rule.js';
+import type { SigmaRule } from '../rules/load-rule.js';
 import { builtinMapping, eventCoverage } from '../logsource/logsource.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { attackCoverage } from './attack.js';

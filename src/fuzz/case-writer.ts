@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, relative } from 'node:path';
-import { writeFileAtomic } from '../write-file-atomic.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { Event } from '../evaluate/evaluate.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
-import { loadRuleFile } from '../sigma/load-rule.js';
+import { loadRuleFile } from '../rules/load-rule.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
 import { appendCases } from './case-writer.js';
 import { loadCaseFile } from '../cases/load-cases.js';

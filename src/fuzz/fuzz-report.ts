@@ -1,9 +1,8 @@
 /**
- * The fuzz report: per rule its status, witness count and findings, and a summary; as JSON (the
- * shape CI and other tools read) and as text.
+ * The fuzz report as data: per rule its status, witness count and findings, and a summary
+ * (report/fuzz-report.ts renders it as JSON, the shape CI and other tools read, or as text).
  */
 import { relative } from 'node:path';
-import type { Event } from '../evaluate/evaluate.js';
 import type { Finding, FindingCode, RuleFuzzResult } from './fuzz-rule.js';
 
 export interface FuzzReportRule {
@@ -75,38 +74,4 @@ export function buildFuzzReport(results: readonly RuleFuzzResult[], meta: { seed
       seconds: meta.seconds,
     },
   };
-}
-
-export function formatFuzzJson(r: FuzzReport): string {
-  return `${JSON.stringify(r, null, 2)}\n`;
-}
-
-function short(e: Event | undefined): string {
-  if (e === undefined) return '';
-  const t = JSON.stringify(e);
-  return t.length > 300 ? `${t.slice(0, 299)}…` : t;
-}
-
-export function formatFuzzText(r: FuzzReport): string {
-  const lines: string[] = [];
-  for (const rule of r.rules) {
-    const mark = rule.status === 'pass' ? 'ok  ' : rule.status === 'fail' ? 'FAIL' : 'skip';
-    lines.push(`${mark} ${rule.path}  (${rule.witnesses} witnesses${rule.reason ? `; ${rule.reason}` : ''})`);
-    for (const f of rule.findings) {
-      const at = f.line !== undefined ? `${rule.path}:${f.line}:${f.column ?? 1}: ` : '';
-      lines.push(`     ${f.severity} ${f.code}: ${at}${f.message}`);
-      if (f.event !== undefined) lines.push(`       example: ${short(f.event)}`);
-      lines.push(`       replay: --seed ${f.seed}${f.path ? ` (path ${f.path})` : ''}`);
-    }
-  }
-  const s = r.summary;
-  const codes = Object.entries(s.findings)
-    .map(([c, n]) => `${c} ${n}`)
-    .join(', ');
-  lines.push(
-    '',
-    `fuzz: ${s.rules} rules, ${s.passed} passed, ${s.failed} failed, ${s.unsupported} unsupported; witnesses synthesised for ${s.synthesised}/${s.rules} rules (${s.rules ? ((100 * s.synthesised) / s.rules).toFixed(1) : '0'}%)`,
-    `fuzz: ${s.errors} errors, ${s.warnings} warnings${codes ? ` (${codes})` : ''}; ${s.runs} runs per rule, seed ${s.seed}, ${s.seconds.toFixed(1)} s`,
-  );
-  return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadRuleText } from '../sigma/load-rule.js';
-import type { SigmaRule } from '../sigma/load-rule.js';
+import { loadRuleText } from '../rules/load-rule.js';
+import type { SigmaRule } from '../rules/load-rule.js';
 import { builtinMapping } from '../logsource/logsource.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
 import { fuzzRule } from './fuzz-rule.js';

@@ -15,12 +15,12 @@
  * - `VALUE_SHADOWED` (warning): a value of an OR-list that another value of the list covers.
  */
 import fc from 'fast-check';
-import type { SigmaRule } from '../sigma/load-rule.js';
+import type { SigmaRule } from '../rules/load-rule.js';
 import type { LiteralShape, Matcher, PlanItem, SearchNode } from '../plan/plan.js';
 import { EventView, evaluateCondition, evaluatePlan, matcherHolds } from '../evaluate/evaluate.js';
 import type { Event } from '../evaluate/evaluate.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
-import type { SourcePos } from '../diagnostics.js';
+import type { SourcePos } from '../diagnostics/diagnostics.js';
 import { WINDASH_CHARS } from '../sigma/pattern.js';
 import { isPathLike } from '../../generators/registry.js';
 import { basename, fillUser, isUserWritable, lookalikeNames, relocate, userWritableDir, userWritableDirs } from '../../generators/windows-paths.js';

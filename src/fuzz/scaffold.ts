@@ -2,7 +2,7 @@
  * Starter cases for a rule: one matching witness, and for every value of every exclusion an
  * event that the rest of the rule matches and that this value (alone in its item) excludes.
  */
-import type { SigmaRule } from '../sigma/load-rule.js';
+import type { SigmaRule } from '../rules/load-rule.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { evaluateCondition, evaluatePlan, EventView, matcherHolds } from '../evaluate/evaluate.js';

@@ -4,7 +4,7 @@
  * logsource so that an engine applying the logsource mapping accepts them too.
  */
 import fc from 'fast-check';
-import type { SigmaRule } from '../sigma/load-rule.js';
+import type { SigmaRule } from '../rules/load-rule.js';
 import type { MatchPlan } from '../plan/plan.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { resolveLogsource } from '../logsource/logsource.js';

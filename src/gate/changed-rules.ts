@@ -14,10 +14,10 @@
 import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { diagnostic } from '../diagnostics.js';
-import type { Diagnostic } from '../diagnostics.js';
+import { diagnostic } from '../diagnostics/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { listYamlFiles } from '../rules/collect-rules.js';
-import { isRuleFileName } from '../sigma/load-rule.js';
+import { isRuleFileName } from '../rules/load-rule.js';
 
 export type ChangeKind = 'added' | 'modified' | 'renamed' | 'deleted';
 

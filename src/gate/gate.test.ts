@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
 import type { Io } from '../cli/io.js';
-import type { GateReport } from './gate-report.js';
+import type { GateReport } from './gate-result.js';
 
 const temps: string[] = [];
 afterAll(() => {

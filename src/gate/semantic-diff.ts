@@ -13,7 +13,7 @@
  *
  * The search is sampling, not proof: `equivalent` means no flipped event was found.
  */
-import type { SigmaRule } from '../sigma/load-rule.js';
+import type { SigmaRule } from '../rules/load-rule.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { compileLogsourceFilter } from '../logsource/logsource.js';

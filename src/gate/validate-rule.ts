@@ -16,10 +16,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { diagnostic, offsetToPos } from '../diagnostics.js';
-import type { Diagnostic, SourcePos } from '../diagnostics.js';
-import { childPath } from '../sigma/load-rule.js';
-import type { SigmaRule } from '../sigma/load-rule.js';
+import { diagnostic, offsetToPos } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
+import { childPath } from '../diagnostics/doc-path.js';
+import type { SigmaRule } from '../rules/load-rule.js';
 import { parseYaml } from '../yaml/yaml-tree.js';
 import type { YNode, YScalar } from '../yaml/yaml-tree.js';
 import { builtinMapping, resolveLogsource } from '../logsource/logsource.js';

@@ -31,11 +31,11 @@
  * of `entries`; the others load.
  */
 import { readFileSync } from 'node:fs';
-import { diagnostic, offsetToPos, readErrorReason } from '../diagnostics.js';
-import type { Diagnostic, SourcePos } from '../diagnostics.js';
+import { diagnostic, offsetToPos, readErrorReason } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
-import { childPath } from '../sigma/load-rule.js';
+import { childPath } from '../diagnostics/doc-path.js';
 import { renderScalar, resolveField } from '../evaluate/field-access.js';
 import { parsePattern, patternRegex } from '../sigma/pattern.js';
 

@@ -16,7 +16,7 @@ import {
   SYSMON_CHANNEL,
 } from './logsource.js';
 import type { Logsource, LogsourceMapping, Source } from './logsource.js';
-import { readEventFileSync } from '../events/read-events.js';
+import { readEventFileSync } from '../event-files/read-events.js';
 
 const SIGMAHQ = fileURLToPath(new URL('../../../shared/corpus/sigmahq', import.meta.url));
 const HAVE_CORPUS = existsSync(SIGMAHQ);

@@ -42,8 +42,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadAll } from 'js-yaml';
-import { diagnostic, offsetToPos, readErrorReason } from '../diagnostics.js';
-import type { Diagnostic, SourcePos } from '../diagnostics.js';
+import { diagnostic, offsetToPos, readErrorReason } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
 import type { EventTitle, LogsourceEntry, LogsourceMapping, Source } from './types.js';

@@ -4,11 +4,12 @@
  * printed, and can be compared in tests. Fast lookups are compiled from it (see logsource.ts).
  */
 
-/** A rule's `logsource` (only the keys that select events; `definition` etc. are ignored). */
+/** A rule's `logsource`: category, product and service select events; `definition` is prose. */
 export interface Logsource {
   category?: string;
   product?: string;
   service?: string;
+  definition?: string;
 }
 
 /**

@@ -6,7 +6,10 @@
  */
 import type { ConditionNode } from '../condition/parse-condition.js';
 import type { Pattern } from '../sigma/pattern.js';
-import type { SourcePos } from '../diagnostics.js';
+import type { SourcePos } from '../diagnostics/diagnostics.js';
+import type { TimePart } from '../sigma/timestamp.js';
+
+export type { TimePart };
 
 /**
  * A string pattern that is one literal with wildcards at most at its ends, its characters ASCII
@@ -19,7 +22,6 @@ export interface LiteralShape {
   text: string;
 }
 
-export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
 export type CompareOp = 'gt' | 'gte' | 'lt' | 'lte';
 
 /** A matcher for one rule value. Tagged by `kind`; `anyOf` is an expansion (windash, base64offset, placeholders). */

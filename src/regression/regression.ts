@@ -7,10 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { load } from 'js-yaml';
-import type { SigmaRule } from '../sigma/load-rule.js';
+import type { SigmaRule } from '../rules/load-rule.js';
 import { planMatcher } from '../compile/compile-plan.js';
 import type { Event } from '../evaluate/evaluate.js';
-import { readEventFileSync } from '../events/read-events.js';
+import { readEventFileSync } from '../event-files/read-events.js';
 
 export type RegressionStatus = 'pass' | 'fail' | 'missing-data' | 'error';
 

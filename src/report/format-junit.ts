@@ -1,6 +1,6 @@
 /** The JUnit XML reporter: a testsuite per rule, a testcase per case (CI systems show these). */
 import type { SuiteReport } from './suite-report.js';
-import { xmlEscape as x } from './xml.js';
+import { xmlEscape as x } from './escape.js';
 
 export function formatJunit(report: SuiteReport): string {
   const s = report.summary;

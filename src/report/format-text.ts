@@ -1,6 +1,6 @@
 /** The text reporter: a block per rule with its cases, failures explained, and a coverage table. */
 import type { RuleReport, SuiteReport } from './suite-report.js';
-import { formatDiagnostic } from '../diagnostics.js';
+import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', untested: 'UNTESTED', 'below-coverage': 'LOW COV' } as const;
 

@@ -6,7 +6,7 @@ import { relative } from 'node:path';
 import type { SuiteResult, CaseResult } from '../cases/run-cases.js';
 import { foldCoverage } from '../coverage/coverage.js';
 import type { RuleCoverage } from '../coverage/coverage.js';
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
 export interface RuleReport {
   id: string | null;

@@ -5,10 +5,10 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { diagnostic } from '../diagnostics.js';
-import type { Diagnostic } from '../diagnostics.js';
-import { isRuleFileName, loadRuleFile } from '../sigma/load-rule.js';
-import type { LoadedFile, LoadOptions, SigmaRule } from '../sigma/load-rule.js';
+import { diagnostic } from '../diagnostics/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { isRuleFileName, loadRuleFile } from './load-rule.js';
+import type { LoadedFile, LoadOptions, SigmaRule } from './load-rule.js';
 
 /** Lists the YAML files under the given paths, sorted within each folder. */
 export function listYamlFiles(paths: readonly string[]): { files: string[]; diagnostics: Diagnostic[] } {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { localMatcher, mixedMatcher, NotAnEventError } from './batch-matcher.js';
 import type { ScanRules } from './scan-rules.js';
 import { RuleIndex } from '../compile/rule-index.js';
-import { loadRuleText } from '../sigma/load-rule.js';
+import { loadRuleText } from '../rules/load-rule.js';
 import type { BatchMatcher, MatchInput, WorkerPool } from './batch-matcher.js';
 
 /** A matcher recording the batches it got; the pool has room while `room` says so. */

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
-import { ANY_RULE_ID, fixture, PROC_RULE_ID } from './test-fixture.js';
+import { ANY_RULE_ID, fixture, PROC_RULE_ID } from '../../test/support/scan-fixture.js';
 import { captureIo } from '../../test/capture-io.js';
 
 const capture = (isTty = false) => captureIo({ isTty });

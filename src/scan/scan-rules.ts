@@ -6,16 +6,16 @@
  * fingerprints let the main thread check that all workers loaded the very same rules in the same
  * order as it did; its {@link ScanCatalog} says what to report of them.
  */
-import { inShard } from '../cli/shard.js';
-import type { Shard } from '../cli/shard.js';
+import { inShard } from '../rules/shard.js';
+import type { Shard } from '../rules/shard.js';
 import { createHash } from 'node:crypto';
-import { loadEnvironment } from '../cli/io.js';
-import type { Environment } from '../cli/io.js';
+import { loadEnvironment } from '../config/environment.js';
+import type { Environment } from '../config/environment.js';
 import { collectRules } from '../rules/collect-rules.js';
 import type { RuleSet } from '../rules/collect-rules.js';
 import { RuleIndex } from '../compile/rule-index.js';
-import type { SigmaRule } from '../sigma/load-rule.js';
-import type { Diagnostic } from '../diagnostics.js';
+import type { SigmaRule } from '../rules/load-rule.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
 export type LogsourceMode = 'map' | 'ignore';
 

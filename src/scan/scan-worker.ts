@@ -4,11 +4,10 @@
  * Runs from the compiled `dist/src/scan/scan-worker.js`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { enableRegexBacktrackingGuard } from '../sigma/regex.js';
 import { loadScanRules } from './scan-rules.js';
 import { flattenEvent } from '../events/flatten-event.js';
-import { isJsonObject } from '../events/read-events.js';
-import { matchInputs } from './batch-matcher.js';
+import { isJsonObject } from '../event-files/read-events.js';
+import { matchInputs } from './match-inputs.js';
 import type { ScanRuleSource } from './scan-rules.js';
 import type { BatchMessage, WorkerMessage } from './worker-protocol.js';
 
@@ -20,8 +19,6 @@ function post(m: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 }
 
 try {
-  // Same regex bound as the CLI, before any rule is compiled.
-  enableRegexBacktrackingGuard();
   const loaded = loadScanRules(workerData as ScanRuleSource);
   const index = loaded.index; // built now, before reporting ready
   port.on('message', (m: BatchMessage) => {

@@ -8,59 +8,26 @@
  * Checked: workers 2 and 3 give exactly the output of workers 1 (matches, their order,
  * diagnostics, counts), across many small batches, with malformed events and known FPs.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import type { ScanSummary } from './scan.js';
-import type { MatchRecord } from './reporters.js';
-import { ANY_RULE_ID, fixture, PROC_RULE_ID, SYSMON, writeSysmonEvtx } from './test-fixture.js';
+import type { MatchRecord } from '../report/scan-reporters.js';
+import { ANY_RULE_ID, fixture, PROC_RULE_ID, SYSMON, writeSysmonEvtx } from '../../test/support/scan-fixture.js';
+import { prepareDist } from '../../test/support/dist.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = join(root, 'dist');
 const workerScript = join(dist, 'src', 'scan', 'scan-worker.js');
 
-/** Source files (not tests) whose compiled file is missing or older. */
-function staleSources(): string[] {
-  const stale: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts')) {
-        const js = join(dist, relative(root, p)).replace(/\.ts$/, '.js');
-        if (!existsSync(js) || statSync(js).mtimeMs < statSync(p).mtimeMs) stale.push(relative(root, p));
-      }
-    }
-  };
-  walk(join(root, 'src'));
-  return stale;
-}
-
-function prepareDist(): string | undefined {
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const stale = staleSources();
-  if (stale.length > 0 && existsSync(tsc)) {
-    console.info(`scan-workers.test: dist/ is older than ${stale.length} source file(s) (${stale.slice(0, 3).join(', ')}…): rebuilding with tsc`);
-    try {
-      execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'pipe' });
-    } catch {
-      // Type errors elsewhere still emit JavaScript (noEmitOnError is off); what matters is below.
-    }
-  }
-  if (!existsSync(workerScript)) return `no compiled worker script at ${workerScript}: run 'npm run build' to test the worker path`;
-  const left = staleSources();
-  if (left.length > 0) return `dist/ is stale (${left.slice(0, 3).join(', ')}): run 'npm run build' to test the worker path`;
-  return undefined;
-}
-
-const skipReason = prepareDist();
+const skipReason = prepareDist() ?? (existsSync(workerScript) ? undefined : `no compiled worker script at ${workerScript}`);
 if (skipReason !== undefined) console.warn(`scan-workers.test skipped: ${skipReason}`);
 
 type ScanModule = typeof import('./scan.js');
-type ReportersModule = typeof import('./reporters.js');
+type ReportersModule = typeof import('../report/scan-reporters.js');
 type KnownFpModule = typeof import('../known-fps/known-fps.js');
 type BatchMatcherModule = typeof import('./batch-matcher.js');
 

@@ -7,15 +7,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../diagnostics.js';
-import { formatDiagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 import { parseKnownFps } from '../known-fps/known-fps.js';
-import { listEventFiles } from './event-files.js';
+import { listEventFiles } from '../event-files/list-event-files.js';
 import { scan } from './scan.js';
 import type { ScanOptions, ScanSummary } from './scan.js';
-import { matchRecord } from './reporters.js';
-import type { MatchRecord } from './reporters.js';
-import { ANY_RULE_ID, fixture, PROC_RULE, PROC_RULE_ID, SYSMON, writeSysmonEvtx } from './test-fixture.js';
+import { matchRecord } from '../report/scan-reporters.js';
+import type { MatchRecord } from '../report/scan-reporters.js';
+import { ANY_RULE_ID, fixture, PROC_RULE, PROC_RULE_ID, SYSMON, writeSysmonEvtx } from '../../test/support/scan-fixture.js';
 
 async function run(options: Partial<ScanOptions> & Pick<ScanOptions, 'rulePaths' | 'eventPaths'>): Promise<{ matches: MatchRecord[]; diagnostics: Diagnostic[]; summary: ScanSummary }> {
   const matches: MatchRecord[] = [];

@@ -13,17 +13,17 @@
  * Read problems become diagnostics and the scan carries on; callers fail at the end.
  */
 import { performance } from 'node:perf_hooks';
-import type { Diagnostic } from '../diagnostics.js';
-import { isJsonObject, readEventBatches, readLine } from '../events/read-events.js';
-import type { RawLine } from '../events/read-events.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { isJsonObject, readEventBatches, readLine } from '../event-files/read-events.js';
+import type { RawLine } from '../event-files/read-events.js';
 import { flattenEvent } from '../events/flatten-event.js';
-import type { Shard } from '../cli/shard.js';
-import type { EventRead } from '../events/read-events.js';
+import type { Shard } from '../rules/shard.js';
+import type { EventRead } from '../event-files/read-events.js';
 import type { FlatEvent } from '../events/flatten-event.js';
-import { diagnostic } from '../diagnostics.js';
+import { diagnostic } from '../diagnostics/diagnostics.js';
 import { expiredEntries, knownFpFor } from '../known-fps/known-fps.js';
 import type { KnownFp } from '../known-fps/known-fps.js';
-import { listEventFiles } from './event-files.js';
+import { listEventFiles } from '../event-files/list-event-files.js';
 import { catalogOf, loadScanRules } from './scan-rules.js';
 import type { LogsourceMode, ScanCatalog, ScanRuleInfo, ScanRuleSource, ScanRules } from './scan-rules.js';
 import { localMatcher, mixedMatcher, NotAnEventError, startWorkerPool } from './batch-matcher.js';

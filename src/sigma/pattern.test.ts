@@ -12,8 +12,8 @@ import {
 } from './pattern.js';
 import type { Pattern, PatternToken } from './pattern.js';
 import type { Matcher } from '../plan/plan.js';
-import { literalShape } from './modifiers.js';
-import { compileDetection, fieldRule, fieldRuleErrors, matches } from '../test-helpers.js';
+import { literalShape } from '../plan/build-matcher.js';
+import { compileDetection, fieldRule, fieldRuleErrors, matches } from '../../test/support/rules.js';
 
 const lit = (s: string): PatternToken => ({ t: 'lit', s });
 const ANY: PatternToken = { t: 'any' };

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backtrackingRisk, compileSigmaRegex, explicitCase, regexMinLength } from './regex.js';
 import { Worker } from 'node:worker_threads';
-import type { SigmaRule } from './load-rule.js';
-import { errorsOf, fieldRule, fieldRuleErrors, loadDetection, matches } from '../test-helpers.js';
+import type { SigmaRule } from '../rules/load-rule.js';
+import { errorsOf, fieldRule, fieldRuleErrors, loadDetection, matches } from '../../test/support/rules.js';
 
 const NO_FLAGS = { i: false, m: false, s: false };
 

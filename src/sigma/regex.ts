@@ -3,9 +3,10 @@
  * rejected instead of being silently misread by JavaScript, and patterns with nested unbounded
  * quantifiers (the shape of exponential backtracking, `(a+)+`) are found at load time.
  *
- * Such a pattern cannot hang a run: `enableRegexBacktrackingGuard()` (called by the CLI and the
- * test setup before any rule loads) tells V8 to fall back to its linear-time engine after a
- * bounded number of backtracks. That engine does not take the `i` flag, so a risky pattern's
+ * Such a pattern cannot hang a run: `enableRegexBacktrackingGuard()` tells V8 to fall back to its
+ * linear-time engine after a bounded number of backtracks. {@link compileSigmaRegex} turns it on
+ * itself before compiling anything, so the guarantee holds whatever the entry point (CLI, library,
+ * vitest route, scan worker): a rule gets the same verdict everywhere. That engine does not take the `i` flag, so a risky pattern's
  * case-insensitivity is rewritten into explicit two-case classes; a risky pattern that the
  * linear engine cannot run (back-references, look-arounds) is rejected as catastrophic.
  */
@@ -13,7 +14,10 @@ import { setFlagsFromString } from 'node:v8';
 
 let guardEnabled = false;
 
-/** Makes V8 bound regex backtracking (process-wide; affects regexes compiled afterwards). */
+/**
+ * Makes V8 bound regex backtracking (process-wide; affects regexes compiled afterwards).
+ * Idempotent; called by {@link compileSigmaRegex} before every compilation.
+ */
 export function enableRegexBacktrackingGuard(): void {
   if (guardEnabled) return;
   setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
@@ -239,6 +243,7 @@ export function compileSigmaRegex(
   source: string,
   flags: { i: boolean; m: boolean; s: boolean },
 ): SigmaRegex | { code: 'REGEX_INVALID' | 'REGEX_CATASTROPHIC'; message: string } {
+  enableRegexBacktrackingGuard();
   let src = source;
   let { i, m, s } = flags;
   const inline = INLINE_FLAGS.exec(src);

@@ -2,7 +2,8 @@
  * Timestamp parts for the `minute` … `year` modifiers (§7.14). Parts are read from the text as
  * written: no time zone conversion. `week` is the ISO-8601 week number.
  */
-import type { TimePart } from '../plan/plan.js';
+/** A part of a timestamp that a modifier compares (§7.14). */
+export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
 
 const TS = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 

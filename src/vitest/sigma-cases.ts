@@ -11,8 +11,8 @@
  * ```
  */
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../diagnostics.js';
-import { loadAndRunSuite } from '../cli/commands/run.js';
+import { formatDiagnostic } from '../diagnostics/diagnostics.js';
+import { loadAndRunSuite } from '../app/run-suite.js';
 
 export interface SigmaCasesOptions {
   rules: string[];

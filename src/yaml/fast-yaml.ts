@@ -31,8 +31,8 @@
  * non-empty scalar ended or the last collection started (`lastEnd` in yaml-tree.ts), which
  * for an empty document may lie in an earlier document.
  */
-import { resolvePlainScalar } from './yaml-tree.js';
-import type { YDocument, YMap, YMapEntry, YNode, YScalar, YScalarValue, YSeq } from './yaml-tree.js';
+import { resolvePlainScalar } from './yaml-node.js';
+import type { YDocument, YMap, YMapEntry, YNode, YScalar, YScalarValue, YSeq } from './yaml-node.js';
 
 const NL = 10;
 const SP = 32;

@@ -10,9 +10,9 @@ import { escapeHtml, html, trusted } from '../../src/report/html/html.js';
 import { renderHtmlReport, rulePageFiles } from '../../src/report/html/render-html-report.js';
 import type { GateEntry } from '../../src/report/html/render-html-report.js';
 import { writeHtmlReport } from '../../src/report/html/write-html-report.js';
-import { buildHtmlExtras } from '../../src/report/html/html-extras.js';
+import { buildHtmlExtras } from '../../src/app/html-extras.js';
 import { INDEX_SCRIPT, contentSecurityPolicy } from '../../src/report/html/assets.js';
-import { loadAndRunSuite } from '../../src/cli/commands/run.js';
+import { loadAndRunSuite } from '../../src/app/run-suite.js';
 import { runCli } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 

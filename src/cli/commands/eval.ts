@@ -4,10 +4,11 @@
  */
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { loadEnvironment, printDiagnostics } from '../io.js';
+import { printDiagnostics } from '../io.js';
+import { loadEnvironment } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { collectRules } from '../../rules/collect-rules.js';
-import { readEvents } from '../../events/read-events.js';
+import { readEvents } from '../../event-files/read-events.js';
 import type { Event } from '../../evaluate/evaluate.js';
 import { RuleIndex } from '../../compile/rule-index.js';
 import { compilePlan, describeCompiled } from '../../compile/compile-plan.js';

@@ -6,7 +6,7 @@ import { EXIT } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
-import { readEvents } from '../../events/read-events.js';
+import { readEvents } from '../../event-files/read-events.js';
 
 export const eventsSpec: CommandSpec = {
   name: 'events',

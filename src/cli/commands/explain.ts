@@ -9,18 +9,19 @@
 import { readFileSync } from 'node:fs';
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { loadEnvironment, printDiagnostics } from '../io.js';
+import { printDiagnostics } from '../io.js';
+import { loadEnvironment } from '../../config/environment.js';
 import type { Io } from '../io.js';
-import { diagnostic, hasErrors } from '../../diagnostics.js';
-import { loadRuleText } from '../../sigma/load-rule.js';
-import type { SigmaRule } from '../../sigma/load-rule.js';
+import { diagnostic, hasErrors } from '../../diagnostics/diagnostics.js';
+import { loadRuleText } from '../../rules/load-rule.js';
+import type { SigmaRule } from '../../rules/load-rule.js';
 import { parseAttackBundle } from '../../explain/attack.js';
 import type { AttackBundle } from '../../explain/attack.js';
 import { loadCatalog } from '../../explain/indicators.js';
 import type { CatalogIndex } from '../../explain/indicators.js';
 import { buildRulePage } from '../../explain/rule-page.js';
 import type { RulePage } from '../../explain/rule-page.js';
-import { renderMarkdown } from '../../explain/render-markdown.js';
+import { renderMarkdown } from '../../report/explain-markdown.js';
 
 /** Options and help of `sigmatest explain`. */
 export const explainSpec: CommandSpec = {

@@ -5,21 +5,23 @@
  * usage errors or unreadable rules.
  */
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-import { inShard, parseShard } from '../shard.js';
+import { inShard, parseShard } from '../../rules/shard.js';
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { loadEnvironment, printDiagnostics } from '../io.js';
+import { printDiagnostics } from '../io.js';
+import { loadEnvironment } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { collectRules, listYamlFiles } from '../../rules/collect-rules.js';
 import { loadCaseFile } from '../../cases/load-cases.js';
 import { resolveCaseRule } from '../../cases/run-cases.js';
 import { fuzzRule } from '../../fuzz/fuzz-rule.js';
 import type { RuleFuzzResult } from '../../fuzz/fuzz-rule.js';
-import { buildFuzzReport, formatFuzzJson, formatFuzzText } from '../../fuzz/fuzz-report.js';
+import { buildFuzzReport } from '../../fuzz/fuzz-report.js';
+import { formatFuzzJson, formatFuzzText } from '../../report/fuzz-report.js';
 import { appendCases, caseFileFor, writeNewCaseFile } from '../../fuzz/case-writer.js';
 import type { NewCase } from '../../fuzz/case-writer.js';
-import { writeFileAtomic } from '../../write-file-atomic.js';
-import type { SigmaRule } from '../../sigma/load-rule.js';
+import { writeFileAtomic } from '../../util/write-file-atomic.js';
+import type { SigmaRule } from '../../rules/load-rule.js';
 
 export const fuzzSpec: CommandSpec = {
   name: 'fuzz',

@@ -5,9 +5,9 @@
  */
 import { appendFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseShard } from '../shard.js';
-import { loadAndRunSuite } from './run.js';
-import { buildHtmlExtras } from '../../report/html/html-extras.js';
+import { parseShard } from '../../rules/shard.js';
+import { loadAndRunSuite } from '../../app/run-suite.js';
+import { buildHtmlExtras } from '../../app/html-extras.js';
 import { renderHtmlReport } from '../../report/html/render-html-report.js';
 import { writeHtmlReport } from '../../report/html/write-html-report.js';
 import type { GateEntry } from '../../report/html/types.js';
@@ -15,12 +15,12 @@ import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
-import { DEFAULT_CONFIG_FILE } from '../../config.js';
+import { DEFAULT_CONFIG_FILE } from '../../config/config.js';
 import { readGateConfig, runGate } from '../../gate/gate.js';
 import type { GateConfig } from '../../gate/gate.js';
-import { formatGateMarkdown, GATE_REPORTERS } from '../../gate/gate-report.js';
-import type { GateReport } from '../../gate/gate-report.js';
-import { writeFileAtomic } from '../../write-file-atomic.js';
+import { formatGateMarkdown, GATE_REPORTERS } from '../../report/gate-report.js';
+import type { GateReport } from '../../gate/gate-result.js';
+import { writeFileAtomic } from '../../util/write-file-atomic.js';
 
 export const gateSpec: CommandSpec = {
   name: 'gate',
@@ -66,7 +66,7 @@ function wholeNumber(text: string, flag: string, min: number, max: number): numb
 }
 
 /** Parses `i/n` (1 ≤ i ≤ n). */
-export { parseShard } from '../shard.js';
+export { parseShard } from '../../rules/shard.js';
 
 /** Writes a report with the chosen reporter to --out or stdout, and the GitHub step summary. */
 export function emitGateReport(report: GateReport, reporterName: string, out: string | undefined, io: Io): void {

@@ -10,11 +10,12 @@ import { resolve } from 'node:path';
 import { EXIT, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import type { Io } from '../io.js';
-import { GATE_REPORTERS, mergeGateReports } from '../../gate/gate-report.js';
+import { mergeGateReports } from '../../gate/gate-result.js';
+import { GATE_REPORTERS } from '../../report/gate-report.js';
 import { emitGateReport } from './gate.js';
-import { formatFuzzJson, formatFuzzText } from '../../fuzz/fuzz-report.js';
+import { formatFuzzJson, formatFuzzText } from '../../report/fuzz-report.js';
 import type { FuzzReport } from '../../fuzz/fuzz-report.js';
-import { writeFileAtomic } from '../../write-file-atomic.js';
+import { writeFileAtomic } from '../../util/write-file-atomic.js';
 
 export const mergeReportsSpec: CommandSpec = {
   name: 'merge-reports',

@@ -3,17 +3,12 @@
  * Exit 0 when all cases pass and coverage is above the threshold, 1 on failures, low coverage
  * or a suite that checks nothing, 2 on usage errors or unreadable rule/case files.
  */
-import { inShard, parseShard } from '../shard.js';
-import type { Shard } from '../shard.js';
+import { parseShard } from '../../rules/shard.js';
+import { loadAndRunSuite } from '../../app/run-suite.js';
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { loadEnvironment, printDiagnostics } from '../io.js';
+import { printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
-import { collectRules, listYamlFiles } from '../../rules/collect-rules.js';
-import { loadCaseFile } from '../../cases/load-cases.js';
-import type { CaseFile } from '../../cases/load-cases.js';
-import { resolveCaseRule, runSuite } from '../../cases/run-cases.js';
-import { buildSuiteReport } from '../../report/suite-report.js';
 import type { SuiteReport } from '../../report/suite-report.js';
 import { formatText } from '../../report/format-text.js';
 import { formatJson } from '../../report/format-json.js';
@@ -21,11 +16,8 @@ import { formatJunit } from '../../report/format-junit.js';
 import { formatMarkdown } from '../../report/format-markdown.js';
 import { renderHtmlReport } from '../../report/html/render-html-report.js';
 import { writeHtmlReport } from '../../report/html/write-html-report.js';
-import { buildHtmlExtras } from '../../report/html/html-extras.js';
-import { writeFileAtomic } from '../../write-file-atomic.js';
-import type { Diagnostic } from '../../diagnostics.js';
-import type { SigmaRule } from '../../sigma/load-rule.js';
-import type { LogsourceMapping } from '../../logsource/logsource.js';
+import { buildHtmlExtras } from '../../app/html-extras.js';
+import { writeFileAtomic } from '../../util/write-file-atomic.js';
 
 export const REPORTERS: Record<string, (r: SuiteReport) => string> = {
   text: formatText,
@@ -57,35 +49,6 @@ export const runSpec: CommandSpec = {
     shard: { type: 'string', arg: '<i/n>', help: 'run shard i of n of the rules (split by sorted rule file path)' },
   },
 };
-
-/** Loads rules and case files and runs the suite; shared by `run` and the vitest route. */
-export function loadAndRunSuite(
-  rulePaths: string[],
-  casePaths: string[],
-  options: { config?: string | undefined; minCoverage?: number | undefined; cwd?: string; shard?: Shard | undefined } = {},
-): { report: SuiteReport; input: Diagnostic[]; rules: SigmaRule[]; mapping: LogsourceMapping } {
-  const env = loadEnvironment(options.config);
-  const set = collectRules(rulePaths, { placeholders: env.config.placeholders });
-  const listed = listYamlFiles(casePaths);
-  const loaded = listed.files.map(loadCaseFile);
-  let caseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
-  let rules = set.rules;
-  if (options.shard !== undefined) {
-    // The shard's rules, and the case files of those rules (unbound ones go to shard 1, once).
-    rules = inShard(set.rules, options.shard);
-    const keep = new Set(rules);
-    const first = options.shard.index === 1;
-    caseFiles = caseFiles.filter((cf) => {
-      const r = resolveCaseRule(cf, set.rules, { placeholders: env.config.placeholders }).rule;
-      return r === undefined ? first : keep.has(r);
-    });
-  }
-  const result = runSuite(rules, caseFiles, { mapping: env.mapping, load: { placeholders: env.config.placeholders } });
-  const input = [...env.diagnostics, ...set.diagnostics, ...listed.diagnostics, ...loaded.flatMap((l) => l.diagnostics), ...result.diagnostics];
-  // `ordered` is aligned with `report.rules`: tested rules in run order, then the untested ones.
-  const ordered = [...result.rules.map((r) => r.rule), ...result.untested];
-  return { report: buildSuiteReport(result, options.minCoverage, options.cwd ?? process.cwd(), input), input, rules: ordered, mapping: env.mapping };
-}
 
 export function runCommand(args: Parsed, io: Io): number {
   const minText = str(args.values['min-coverage']);

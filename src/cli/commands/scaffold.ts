@@ -4,9 +4,10 @@
  */
 import { EXIT, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { loadEnvironment, printDiagnostics } from '../io.js';
+import { printDiagnostics } from '../io.js';
+import { loadEnvironment } from '../../config/environment.js';
 import type { Io } from '../io.js';
-import { loadRuleFile } from '../../sigma/load-rule.js';
+import { loadRuleFile } from '../../rules/load-rule.js';
 import { scaffoldCases } from '../../fuzz/scaffold.js';
 import { caseFileFor, writeNewCaseFile } from '../../fuzz/case-writer.js';
 

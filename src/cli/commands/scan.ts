@@ -3,20 +3,20 @@
  * threads, with known false positives counted apart. The engine is src/scan/scan.ts; this file
  * only checks options, wires the reporter, the progress line and the exit code.
  */
-import { parseShard } from '../shard.js';
+import { parseShard } from '../../rules/shard.js';
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
-import { formatDiagnostic } from '../../diagnostics.js';
+import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
 import { expiredDiagnostics, loadKnownFps } from '../../known-fps/known-fps.js';
 import type { KnownFp } from '../../known-fps/known-fps.js';
 import { scan } from '../../scan/scan.js';
 import type { ScanSummary } from '../../scan/scan.js';
-import { createScanReporter, formatScanSummary, SCAN_REPORTERS } from '../../scan/reporters.js';
-import type { ScanReporterName } from '../../scan/reporters.js';
-import { ProgressLine } from '../../scan/progress.js';
-import { OutputFile } from '../../scan/output-file.js';
+import { createScanReporter, formatScanSummary, SCAN_REPORTERS } from '../../report/scan-reporters.js';
+import type { ScanReporterName } from '../../report/scan-reporters.js';
+import { ProgressLine } from '../../report/progress-line.js';
+import { OutputFile } from '../../util/output-file.js';
 
 const MAX_WORKERS = 256;
 

@@ -5,7 +5,7 @@
  */
 import type { RuleReport, SuiteReport } from '../suite-report.js';
 import { ENTERPRISE_TACTICS, parseAttackTags } from '../../explain/attack.js';
-import { formatDiagnostic } from '../../diagnostics.js';
+import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
 import { INDEX_SCRIPT } from './assets.js';
 import { html } from './html.js';
 import type { Html, HtmlValue } from './html.js';

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { writeFileAtomic } from '../../write-file-atomic.js';
+import { writeFileAtomic } from '../../util/write-file-atomic.js';
 
 /** Writes `files` (relative path → content) under `dir`; returns the paths written. */
 export function writeHtmlReport(dir: string, files: ReadonlyMap<string, string>): string[] {

@@ -3,7 +3,7 @@
  * into one typed `Matcher`. Every invalid combination of the §7 table is reported here, with the
  * modifier that broke the chain, so later stages never see a chain again.
  */
-import type { LiteralShape, Matcher, TimePart, CompareOp } from '../plan/plan.js';
+import type { LiteralShape, Matcher, TimePart, CompareOp } from './plan.js';
 import type { YScalarValue } from '../yaml/yaml-tree.js';
 import {
   addWildcards,
@@ -18,11 +18,11 @@ import {
   patternSource,
   utf16Pattern,
   windash,
-} from './pattern.js';
-import type { Pattern, Utf16Kind } from './pattern.js';
-import { compileSigmaRegex } from './regex.js';
-import { foldText } from './case-fold.js';
-import { parseNetwork } from './ip.js';
+} from '../sigma/pattern.js';
+import type { Pattern, Utf16Kind } from '../sigma/pattern.js';
+import { compileSigmaRegex } from '../sigma/regex.js';
+import { foldText } from '../sigma/case-fold.js';
+import { parseNetwork } from '../sigma/ip.js';
 
 export const MODIFIERS = new Set([
   'contains', 'startswith', 'endswith', 'all', 'neq', 'cased', 'base64', 'base64offset',

@@ -17,12 +17,12 @@
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { diagnostic, readErrorReason } from '../diagnostics.js';
-import type { Diagnostic } from '../diagnostics.js';
-import { flattenEvent } from './flatten-event.js';
-import type { FlatEvent } from './flatten-event.js';
+import { diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { flattenEvent } from '../events/flatten-event.js';
+import type { FlatEvent } from '../events/flatten-event.js';
 import { JsonSplitter } from './json-splitter.js';
-import { isSmallFile } from './small-file.js';
+import { isSmallFile } from '../util/small-file.js';
 import type { SplitItem } from './json-splitter.js';
 import { readEvtxBatches, readEvtxSync } from '../evtx/read-evtx.js';
 import type { EvtxItem, EvtxRecord } from '../evtx/read-evtx.js';

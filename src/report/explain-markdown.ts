@@ -8,8 +8,8 @@
  * *(empty string)*. Indicators are one row per value, with the corpus count of that value
  * (blank without a catalog).
  */
-import type { RulePage } from './rule-page.js';
-import { kindLabel } from './indicators.js';
+import type { RulePage } from '../explain/rule-page.js';
+import { kindLabel } from '../explain/indicators.js';
 
 /** Escapes free text for inline Markdown (Markdown syntax characters become literal). */
 export function escapeInline(text: string): string {

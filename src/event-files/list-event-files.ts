@@ -7,8 +7,8 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { diagnostic } from '../diagnostics.js';
-import type { Diagnostic } from '../diagnostics.js';
+import { diagnostic } from '../diagnostics/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
 /** The extensions a folder walk picks up (case-insensitive). */
 export const EVENT_FILE_EXTENSIONS = ['.json', '.jsonl', '.ndjson', '.evtx'] as const;

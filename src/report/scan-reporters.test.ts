@@ -6,12 +6,12 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProgressLine, progressText } from './progress.js';
-import { OutputFile } from './output-file.js';
-import { eventExcerpt, formatScanSummary, matchRecord, matchRecordJsonFactory, summaryData } from './reporters.js';
-import type { ScanMatch } from './scan.js';
-import type { SigmaRule } from '../sigma/load-rule.js';
-import type { ScanSummary } from './scan.js';
+import { ProgressLine, progressText } from './progress-line.js';
+import { OutputFile } from '../util/output-file.js';
+import { eventExcerpt, formatScanSummary, matchRecord, matchRecordJsonFactory, summaryData } from './scan-reporters.js';
+import type { ScanMatch } from '../scan/scan.js';
+import type { SigmaRule } from '../rules/load-rule.js';
+import type { ScanSummary } from '../scan/scan.js';
 
 describe('progress', () => {
   it('shows files done as a bar, events, rate, matches and the file name, cut to the width', () => {

@@ -11,8 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { load } from 'js-yaml';
-import { diagnostic } from './diagnostics.js';
-import type { Diagnostic } from './diagnostics.js';
+import { diagnostic } from '../diagnostics/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
 export interface Config {
   placeholders: Record<string, string[]>;
@@ -24,9 +24,10 @@ export interface Config {
 export const DEFAULT_CONFIG_FILE = 'sigmatest.config.yml';
 
 /** Loads the config; a missing default file is an empty config, a missing named file an error. */
-export function loadConfig(file: string | undefined): { config: Config; diagnostics: Diagnostic[] } {
+export function loadConfig(file: string | undefined, cwd: string = process.cwd()): { config: Config; diagnostics: Diagnostic[] } {
   const config: Config = { placeholders: {} };
-  const path = file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  const fallback = resolve(cwd, DEFAULT_CONFIG_FILE);
+  const path = file !== undefined ? resolve(cwd, file) : existsSync(fallback) ? fallback : undefined;
   if (path === undefined) return { config, diagnostics: [] };
   config.file = path;
   let data: unknown;

@@ -3,11 +3,11 @@
  * content cannot close, and the sections of a page.
  */
 import { describe, expect, it } from 'vitest';
-import { loadRuleText } from '../sigma/load-rule.js';
-import type { SigmaRule } from '../sigma/load-rule.js';
-import { codeCell, escapeInline, renderMarkdown } from './render-markdown.js';
-import { buildRulePage } from './rule-page.js';
-import { ruleFromDetection } from '../test-helpers.js';
+import { loadRuleText } from '../rules/load-rule.js';
+import type { SigmaRule } from '../rules/load-rule.js';
+import { codeCell, escapeInline, renderMarkdown } from './explain-markdown.js';
+import { buildRulePage } from '../explain/rule-page.js';
+import { ruleFromDetection } from '../../test/support/rules.js';
 
 describe('escaping', () => {
   it('escapes Markdown syntax in free text but keeps words and Windows paths readable', () => {

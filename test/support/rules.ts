@@ -3,11 +3,11 @@
  * and evaluate it with both the tracing evaluator and the short-circuiting one (which must
  * always agree). Kept free of vitest imports so it type-checks with the build config.
  */
-import type { Diagnostic } from './diagnostics.js';
-import { evaluatePlan, planMatches } from './evaluate/evaluate.js';
-import type { Event, Trace } from './evaluate/evaluate.js';
-import { loadRuleText } from './sigma/load-rule.js';
-import type { LoadOptions, LoadedFile, SigmaRule } from './sigma/load-rule.js';
+import type { Diagnostic } from '../../src/diagnostics/diagnostics.js';
+import { evaluatePlan, planMatches } from '../../src/evaluate/evaluate.js';
+import type { Event, Trace } from '../../src/evaluate/evaluate.js';
+import { loadRuleText } from '../../src/rules/load-rule.js';
+import type { LoadOptions, LoadedFile, SigmaRule } from '../../src/rules/load-rule.js';
 
 /** Removes the common leading indentation of a template literal and its blank first/last lines. */
 export function dedent(text: string): string {

@@ -3,16 +3,16 @@
  * modest fuzz pass (default 30 runs, seed 1: reproducible) over every rule.
  * `rules` must be aligned with `report.rules` (what `loadAndRunSuite` returns).
  */
-import type { SigmaRule } from '../../sigma/load-rule.js';
-import type { LogsourceMapping } from '../../logsource/logsource.js';
-import { buildRulePage } from '../../explain/rule-page.js';
-import type { RulePage } from '../../explain/rule-page.js';
-import { fuzzRule } from '../../fuzz/fuzz-rule.js';
-import type { RuleFuzzResult } from '../../fuzz/fuzz-rule.js';
-import type { MatchPlan } from '../../plan/plan.js';
-import type { SuiteReport } from '../suite-report.js';
-import { ruleKey } from './types.js';
-import type { HtmlReportExtras } from './types.js';
+import type { SigmaRule } from '../rules/load-rule.js';
+import type { LogsourceMapping } from '../logsource/logsource.js';
+import { buildRulePage } from '../explain/rule-page.js';
+import type { RulePage } from '../explain/rule-page.js';
+import { fuzzRule } from '../fuzz/fuzz-rule.js';
+import type { RuleFuzzResult } from '../fuzz/fuzz-rule.js';
+import type { MatchPlan } from '../plan/plan.js';
+import type { SuiteReport } from '../report/suite-report.js';
+import { ruleKey } from '../report/html/types.js';
+import type { HtmlReportExtras } from '../report/html/types.js';
 
 export interface HtmlExtrasOptions {
   mapping: LogsourceMapping;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildMatcher, checkModifierNames, MODIFIERS } from './modifiers.js';
-import type { ChainContext } from './modifiers.js';
+import { buildMatcher, checkModifierNames, MODIFIERS } from './build-matcher.js';
+import type { ChainContext } from './build-matcher.js';
 import { resolvePlainScalar } from '../yaml/yaml-tree.js';
-import { compileDetection, errorsOf, fieldRule, fieldRuleErrors, loadDetection, matches } from '../test-helpers.js';
+import { compileDetection, errorsOf, fieldRule, fieldRuleErrors, loadDetection, matches } from '../../test/support/rules.js';
 
 const noPlaceholders: ChainContext = { placeholders: () => undefined };
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { childPath, loadRuleText } from './load-rule.js';
+import { loadRuleText } from './load-rule.js';
+import { childPath } from '../diagnostics/doc-path.js';
 import type { LoadedFile } from './load-rule.js';
-import type { Diagnostic } from '../diagnostics.js';
-import { errorsOf, matches, traceOf } from '../test-helpers.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { errorsOf, matches, traceOf } from '../../test/support/rules.js';
 
 const lines = (...ls: string[]): string => `${ls.join('\n')}\n`;
 

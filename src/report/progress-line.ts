@@ -8,7 +8,7 @@
  * update draws it again. Disabled (every call a no-op) when not on a terminal.
  */
 import { basename } from 'node:path';
-import type { ScanProgress } from './scan.js';
+import type { ScanProgress } from '../scan/scan.js';
 
 const BAR = 20;
 const INTERVAL_MS = 100;

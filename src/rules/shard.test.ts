@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inShard, parseShard } from './shard.js';
-import { runCli } from './main.js';
+import { runCli } from '../cli/main.js';
 import { captureIo } from '../../test/capture-io.js';
 
 const capture = () => captureIo();

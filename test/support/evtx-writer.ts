@@ -11,9 +11,9 @@
  */
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { CHUNK_SIGNATURE } from './chunk.js';
-import { CHUNK_SIZE, FILE_HEADER_SIZE, FILE_SIGNATURE } from './file-header.js';
-import { ValueType } from './values.js';
+import { CHUNK_SIGNATURE } from '../../src/evtx/chunk.js';
+import { CHUNK_SIZE, FILE_HEADER_SIZE, FILE_SIGNATURE } from '../../src/evtx/file-header.js';
+import { ValueType } from '../../src/evtx/values.js';
 
 /** Text-like content of an element or attribute. */
 export type SynthContent =

@@ -5,8 +5,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEvtxFile, ChunkWriter, synthValue } from '../evtx/evtx-writer.js';
-import { ValueType } from '../evtx/values.js';
+import { buildEvtxFile, ChunkWriter, synthValue } from './evtx-writer.js';
+import { ValueType } from '../../src/evtx/values.js';
 
 export const PROC_RULE_ID = '11111111-2222-4333-8444-555555555555';
 export const ANY_RULE_ID = '22222222-2222-4333-8444-555555555555';

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { readEventBatches, readEventFile, readEventFileSync, readEvents, readEventText, readerFor, readLine } from './read-events.js';
 import type { EventRead, EventReadResult } from './read-events.js';
 import { JsonSplitter } from './json-splitter.js';
-import { buildEvtxFile, ChunkWriter, synthValue } from '../evtx/evtx-writer.js';
-import type { SynthTemplate } from '../evtx/evtx-writer.js';
+import { buildEvtxFile, ChunkWriter, synthValue } from '../../test/support/evtx-writer.js';
+import type { SynthTemplate } from '../../test/support/evtx-writer.js';
 import { ValueType } from '../evtx/values.js';
 
 const REGRESSION = fileURLToPath(new URL('../../../shared/corpus/sigmahq/regression_data', import.meta.url));

@@ -7,8 +7,8 @@
  * A match is `{"rule": <id or null>, "path": <rule file>, "title", "event": <the event as read>,
  * "file": <event file>, "index": <position of the event in its file>}`.
  */
-import type { ScanMatch, ScanSummary } from './scan.js';
-import { formatCount } from './progress.js';
+import type { ScanMatch, ScanSummary } from '../scan/scan.js';
+import { formatCount } from './progress-line.js';
 
 export type ScanReporterName = 'jsonl' | 'json' | 'text';
 export const SCAN_REPORTERS: readonly ScanReporterName[] = ['jsonl', 'json', 'text'];

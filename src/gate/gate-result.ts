@@ -1,0 +1,133 @@
+/**
+ * The gate report as data: a row per changed rule with its checks, gate-level messages and the
+ * summary (report/gate-report.ts renders it). `mergeGateReports` combines the JSON reports of
+ * shards into one (rules concatenated, summary recomputed).
+ */
+import type { ChangeKind } from './changed-rules.js';
+import type { DiffKind } from './semantic-diff.js';
+import type { Event } from '../evaluate/evaluate.js';
+
+export type CheckName = 'validate' | 'tests' | 'coverage' | 'fuzz' | 'semantic-diff' | 'corpus';
+export type CheckStatus = 'pass' | 'fail' | 'skip' | 'warn';
+
+export const CHECKS: ReadonlyArray<{ name: CheckName; description: string }> = [
+  { name: 'validate', description: 'Rule validation (metadata, tags, logsource, modifier and wildcard pitfalls)' },
+  { name: 'tests', description: 'The rule has enough match and no-match cases and all of them pass' },
+  { name: 'coverage', description: 'The cases cover the rule to the minimum percentage' },
+  { name: 'fuzz', description: 'Fuzzing finds no engine disagreement and the rule is satisfiable' },
+  { name: 'semantic-diff', description: 'What the change does to the set of matched events; detections of the base cases must not be lost' },
+  { name: 'corpus', description: 'The rule does not match the benign corpus (apart from known false positives)' },
+];
+
+export interface GateLocation {
+  file: string;
+  line: number;
+  column?: number;
+}
+
+export interface GateCheck {
+  name: CheckName;
+  status: CheckStatus;
+  message: string;
+  /** More lines (diagnostics, failing cases, matches...). */
+  details?: string[];
+  /** Where the problem is; the rule's position by default. */
+  location?: GateLocation;
+}
+
+export interface GateRuleReport {
+  id: string | null;
+  title: string | null;
+  path: string;
+  oldPath?: string;
+  change: ChangeKind;
+  diff: DiffKind | null;
+  /** Flipped example events of the semantic diff. */
+  examples?: { newMatches: Event[]; lostMatches: Event[] };
+  line: number;
+  status: 'pass' | 'fail';
+  checks: GateCheck[];
+}
+
+export interface GateMessage {
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+export interface GateSummary {
+  rules: number;
+  passed: number;
+  failed: number;
+  byChange: Record<ChangeKind, number>;
+  byDiff: Record<DiffKind, number>;
+  checks: Record<CheckStatus, number>;
+  problems: string[];
+  ok: boolean;
+}
+
+export interface GateReport {
+  tool: 'sigmatest-gate';
+  version: 1;
+  base: string | null;
+  baseRef: string | null;
+  shard: { index: number; count: number } | null;
+  rules: GateRuleReport[];
+  /** Gate-level messages (expired known-FP entries, no-git fallback...). */
+  messages: GateMessage[];
+  summary: GateSummary;
+}
+
+/** Recomputes a rule's status from its checks. */
+export function ruleStatus(checks: readonly GateCheck[]): 'pass' | 'fail' {
+  return checks.some((c) => c.status === 'fail') ? 'fail' : 'pass';
+}
+
+/** The summary of a list of rule reports and gate messages. */
+export function summarize(rules: readonly GateRuleReport[], messages: readonly GateMessage[]): GateSummary {
+  const byChange: Record<ChangeKind, number> = { added: 0, modified: 0, renamed: 0, deleted: 0 };
+  const byDiff: Record<DiffKind, number> = { widened: 0, narrowed: 0, changed: 0, equivalent: 0 };
+  const checks: Record<CheckStatus, number> = { pass: 0, fail: 0, skip: 0, warn: 0 };
+  for (const r of rules) {
+    byChange[r.change]++;
+    if (r.diff !== null) byDiff[r.diff]++;
+    for (const c of r.checks) checks[c.status]++;
+  }
+  const failed = rules.filter((r) => r.status === 'fail');
+  const problems: string[] = [];
+  for (const r of failed) {
+    const names = r.checks.filter((c) => c.status === 'fail').map((c) => c.name);
+    problems.push(`${r.path}: ${names.join(', ')} failed`);
+  }
+  for (const m of messages) if (m.severity === 'error') problems.push(m.message);
+  return { rules: rules.length, passed: rules.length - failed.length, failed: failed.length, byChange, byDiff, checks, problems, ok: problems.length === 0 };
+}
+
+/** Combines gate JSON reports (shards) into one. Throws on something that is not a gate report. */
+export function mergeGateReports(reports: readonly unknown[]): GateReport {
+  const rules: GateRuleReport[] = [];
+  const messages: GateMessage[] = [];
+  const seenMessages = new Set<string>();
+  let base: string | null = null;
+  let baseRef: string | null = null;
+  reports.forEach((r, k) => {
+    const o = r as Partial<GateReport> | null;
+    if (o === null || typeof o !== 'object' || !Array.isArray(o.rules) || o.summary === undefined) {
+      throw new Error(`report ${k + 1} is not a sigmatest gate JSON report (no rules and summary)`);
+    }
+    base ??= o.base ?? null;
+    baseRef ??= o.baseRef ?? null;
+    rules.push(...o.rules);
+    for (const m of o.messages ?? []) {
+      const key = JSON.stringify(m);
+      if (seenMessages.has(key)) continue;
+      seenMessages.add(key);
+      messages.push(m);
+    }
+  });
+  rules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const r of rules) r.status = ruleStatus(r.checks);
+  return { tool: 'sigmatest-gate', version: 1, base, baseRef, shard: null, rules, messages, summary: summarize(rules, messages) };
+}

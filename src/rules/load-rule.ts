@@ -1,0 +1,256 @@
+/**
+ * Rule loading: a YAML file becomes typed Sigma documents (§1) with a match plan for every
+ * detection rule (§3, §7, §8), and every problem a rule author can cause becomes a located
+ * diagnostic (§9). All diagnostics of a file are collected; a broken rule never stops the others.
+ */
+import { readFileSync } from 'node:fs';
+import { diagnostic, offsetToPos, offsetsToLines, hasErrors } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
+import { parseYaml, toPlain, mapGet } from '../yaml/yaml-tree.js';
+import type { YMap, YNode } from '../yaml/yaml-tree.js';
+import type { Logsource } from '../logsource/types.js';
+import { buildPlan, emptyPlan } from '../plan/build-plan.js';
+import type { PlanOptions } from '../plan/build-plan.js';
+import type { MatchPlan } from '../plan/plan.js';
+
+export type { Logsource };
+
+/** A detection rule with its plan. `diagnostics` may hold warnings; errors make it unusable. */
+export interface SigmaRule {
+  kind: 'detection';
+  file: string;
+  /** 0-based index of the YAML document in the file. */
+  document: number;
+  id?: string;
+  title: string;
+  status?: string;
+  level?: string;
+  description?: string;
+  tags: string[];
+  logsource: Logsource;
+  /** The rule as plain data. */
+  raw: Record<string, unknown>;
+  plan: MatchPlan;
+  /** Where the document starts. */
+  pos: SourcePos;
+  /** Line of each top-level key, for reports (e.g. `detection`). */
+  keyLines: Record<string, number>;
+  /** `detection` identifier lines. */
+  diagnostics: Diagnostic[];
+}
+
+/** A correlation or filter document: recognised and loaded, evaluated by a later component. */
+export interface SigmaMetaDocument {
+  kind: 'correlation' | 'filter';
+  file: string;
+  document: number;
+  id?: string;
+  title?: string;
+  raw: Record<string, unknown>;
+  pos: SourcePos;
+}
+
+export interface LoadedFile {
+  file: string;
+  /** Detection rules whose plan has no error. */
+  rules: SigmaRule[];
+  /** Detection rules that failed to load, with what could be read of them (for explain and lint). */
+  invalid: Array<{ document: number; id?: string; title?: string; partial?: SigmaRule; diagnostics: Diagnostic[] }>;
+  others: SigmaMetaDocument[];
+  diagnostics: Diagnostic[];
+}
+
+/** Options of rule loading: those of planning (placeholder values for `expand`). */
+export type LoadOptions = PlanOptions;
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
+const STATUSES = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
+
+/** Loads a rule file from disk. An unreadable file is one diagnostic. */
+export function loadRuleFile(file: string, options: LoadOptions = {}): LoadedFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return {
+      file,
+      rules: [],
+      invalid: [],
+      others: [],
+      diagnostics: [diagnostic('FILE_UNREADABLE', `cannot read the rule file: ${(e as Error).message}`, { file })],
+    };
+  }
+  return loadRuleText(text, file, options);
+}
+
+/**
+ * The plain form of a rule's mapping. `detection`, most of it and read by few, is converted when
+ * first read (the property then becomes a plain value).
+ */
+function plainRule(root: YMap): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const e of root.entries) {
+    if (e.key !== 'detection') {
+      o[e.key] = toPlain(e.value);
+      continue;
+    }
+    Object.defineProperty(o, e.key, {
+      enumerable: true,
+      configurable: true,
+      get(): unknown {
+        const value = toPlain(e.value);
+        Object.defineProperty(o, e.key, { value, writable: true, enumerable: true, configurable: true });
+        return value;
+      },
+    });
+  }
+  return o;
+}
+
+/** Loads every document of a YAML text. */
+export function loadRuleText(text: string, file: string, options: LoadOptions = {}): LoadedFile {
+  const out: LoadedFile = { file, rules: [], invalid: [], others: [], diagnostics: [] };
+  const parsed = parseYaml(text, file);
+  out.diagnostics.push(...parsed.diagnostics);
+  if (parsed.documents.length === 0) {
+    if (parsed.diagnostics.length === 0) out.diagnostics.push(diagnostic('RULE_EMPTY', 'the file holds no YAML document', { file }));
+    out.invalid.push({ document: 0, diagnostics: [...out.diagnostics] });
+  }
+  parsed.documents.forEach((doc, index) => {
+    const pos = offsetToPos(text, doc.offset);
+    if (doc.root === null) return; // an empty document (e.g. a trailing ---)
+    if (doc.root.kind !== 'map') {
+      const d = diagnostic('RULE_NOT_MAPPING', 'a Sigma document must be a YAML mapping', { file, pos });
+      out.diagnostics.push(d);
+      out.invalid.push({ document: index, diagnostics: [d] });
+      return;
+    }
+    const root = doc.root;
+    const raw = plainRule(root);
+    if (mapGet(root, 'correlation') !== undefined || mapGet(root, 'filter') !== undefined) {
+      const meta: SigmaMetaDocument = {
+        kind: mapGet(root, 'correlation') !== undefined ? 'correlation' : 'filter',
+        file,
+        document: index,
+        raw,
+        pos,
+      };
+      if (typeof raw.id === 'string') meta.id = raw.id;
+      if (typeof raw.title === 'string') meta.title = raw.title;
+      out.others.push(meta);
+      return;
+    }
+    const ds: Diagnostic[] = [];
+    const rule = buildRule(root, raw, text, file, index, pos, ds, options);
+    out.diagnostics.push(...ds);
+    if (rule !== undefined) rule.diagnostics = ds;
+    if (rule !== undefined && !hasErrors(ds) && !doc.broken) out.rules.push(rule);
+    else {
+      const entry: LoadedFile['invalid'][number] = { document: index, diagnostics: doc.broken ? [...parsed.diagnostics.filter((d) => d.pos === undefined || d.pos.line >= pos.line), ...ds] : ds };
+      if (typeof raw.id === 'string') entry.id = raw.id;
+      if (typeof raw.title === 'string') entry.title = raw.title;
+      if (rule !== undefined) entry.partial = rule;
+      out.invalid.push(entry);
+    }
+  });
+  return out;
+}
+
+function buildRule(
+  root: YMap,
+  raw: Record<string, unknown>,
+  text: string,
+  file: string,
+  document: number,
+  pos: SourcePos,
+  ds: Diagnostic[],
+  options: LoadOptions,
+): SigmaRule | undefined {
+  const at = (n: YNode | undefined, path: string): { file: string; path: string; pos?: SourcePos } => {
+    const w: { file: string; path: string; pos?: SourcePos } = { file, path };
+    if (n !== undefined) w.pos = offsetToPos(text, n.offset);
+    return w;
+  };
+  const err = (code: string, message: string, n: YNode | undefined, path: string): void => {
+    ds.push(diagnostic(code, message, at(n ?? root, path)));
+  };
+  const warn = (code: string, message: string, n: YNode | undefined, path: string): void => {
+    ds.push(diagnostic(code, message, at(n ?? root, path), 'warning'));
+  };
+  const keyLines: Record<string, number> = {};
+  const lines = offsetsToLines(text, root.entries.map((e) => e.keyNode.offset));
+  root.entries.forEach((e, i) => (keyLines[e.key] = lines[i] as number));
+
+  // Metadata (§1).
+  const titleNode = mapGet(root, 'title');
+  const title = typeof raw.title === 'string' ? raw.title : '';
+  if (titleNode === undefined) err('RULE_TITLE_MISSING', "the rule has no 'title'", root, 'title');
+  else if (typeof raw.title !== 'string' || raw.title.trim() === '') err('RULE_TITLE_INVALID', "'title' must be a non-empty string", titleNode, 'title');
+  else if (raw.title.length > 256) err('RULE_TITLE_INVALID', `'title' is ${raw.title.length} characters long; at most 256 are allowed`, titleNode, 'title');
+
+  const idNode = mapGet(root, 'id');
+  if (idNode !== undefined && (typeof raw.id !== 'string' || !UUID.test(raw.id))) {
+    err('RULE_ID_INVALID', `'id' must be a UUID such as 929a690e-bef0-4204-a928-ef5e620d6fcc, not '${String(raw.id)}'`, idNode, 'id');
+  }
+  const levelNode = mapGet(root, 'level');
+  if (levelNode !== undefined && (typeof raw.level !== 'string' || !LEVELS.has(raw.level))) {
+    err('RULE_LEVEL_INVALID', `'level' must be one of ${[...LEVELS].join(', ')}, not '${String(raw.level)}'`, levelNode, 'level');
+  }
+  const statusNode = mapGet(root, 'status');
+  if (statusNode !== undefined && (typeof raw.status !== 'string' || !STATUSES.has(raw.status))) {
+    err('RULE_STATUS_INVALID', `'status' must be one of ${[...STATUSES].join(', ')}, not '${String(raw.status)}'`, statusNode, 'status');
+  }
+
+  const lsNode = mapGet(root, 'logsource');
+  const logsource: Logsource = {};
+  if (lsNode === undefined) err('RULE_LOGSOURCE_MISSING', "the rule has no 'logsource'", root, 'logsource');
+  else if (lsNode.kind !== 'map') err('RULE_LOGSOURCE_INVALID', "'logsource' must be a mapping with category, product and/or service", lsNode, 'logsource');
+  else {
+    for (const k of ['category', 'product', 'service', 'definition'] as const) {
+      const v = mapGet(lsNode, k);
+      if (v === undefined) continue;
+      if (v.kind !== 'scalar' || v.value.type === 'null') {
+        if (k !== 'definition') err('RULE_LOGSOURCE_INVALID', `'logsource.${k}' must be text`, v, `logsource.${k}`);
+        continue;
+      }
+      logsource[k] = v.value.text;
+    }
+    if (logsource.category === undefined && logsource.product === undefined && logsource.service === undefined) {
+      err('RULE_LOGSOURCE_INVALID', "'logsource' needs at least one of category, product or service", lsNode, 'logsource');
+    }
+  }
+
+  const tags = Array.isArray(raw.tags) ? raw.tags.filter((t): t is string => typeof t === 'string') : [];
+
+  // Detection (§3).
+  const detNode = mapGet(root, 'detection');
+  let plan: MatchPlan | undefined;
+  if (detNode === undefined) err('RULE_DETECTION_MISSING', "the rule has no 'detection'", root, 'detection');
+  else if (detNode.kind !== 'map') err('RULE_DETECTION_INVALID', "'detection' must be a mapping of search identifiers and a condition", detNode, 'detection');
+  else plan = buildPlan(detNode, { err, warn, options });
+
+  const rule: SigmaRule = {
+    kind: 'detection',
+    file,
+    document,
+    title,
+    tags,
+    logsource,
+    raw,
+    plan: plan ?? emptyPlan(),
+    pos,
+    keyLines,
+    diagnostics: ds,
+  };
+  if (typeof raw.id === 'string') rule.id = raw.id;
+  if (typeof raw.status === 'string') rule.status = raw.status;
+  if (typeof raw.level === 'string') rule.level = raw.level;
+  if (typeof raw.description === 'string') rule.description = raw.description;
+  return plan === undefined ? undefined : rule;
+}
+
+/** Is the path a rule file by name? */
+export function isRuleFileName(path: string): boolean {
+  return /\.(ya?ml)$/i.test(path);
+}

@@ -1,4 +1,0 @@
-// Test setup: bound regex backtracking exactly as the CLI does before any rule is loaded.
-import { enableRegexBacktrackingGuard } from '../src/sigma/regex.js';
-
-enableRegexBacktrackingGuard();
