@@ -11,9 +11,10 @@ import { EXIT, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import type { Io } from '../io.js';
 import { mergeGateReports } from '../../gate/gate-result.js';
-import { GATE_REPORTERS } from '../../report/gate-report.js';
+import { GATE_REPORTERS } from '../../report/gate/registry.js';
 import { emitGateReport } from './gate.js';
-import { formatFuzzJson, formatFuzzText } from '../../report/fuzz-report.js';
+import { formatFuzzJson } from '../../report/fuzz/json.js';
+import { formatFuzzText } from '../../report/fuzz/text.js';
 import type { FuzzReport } from '../../fuzz/fuzz-report.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 
@@ -22,7 +23,7 @@ export const mergeReportsSpec: CommandSpec = {
   summary: 'Merge the JSON reports of gate, fuzz or run shards into one report.',
   usage: 'merge-reports <json reports...> [--reporter text|json|junit|sarif|github] [--out <file>]',
   options: {
-    reporter: { type: 'string', choices: Object.keys(GATE_REPORTERS), default: 'text', help: 'output format' },
+    reporter: { type: 'string', choices: GATE_REPORTERS.textReporters().map((r) => r.name), default: 'text', help: 'output format' },
     out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
   },
 };

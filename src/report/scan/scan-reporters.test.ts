@@ -1,54 +1,18 @@
 /**
- * The small parts of the scan's output: the progress line (text, throttling, wiping), the
- * streamed atomic report file, the event excerpt and the summary text.
+ * The small parts of the scan's output: the streamed atomic report file, the match records, the
+ * event excerpt and the summary text (whole outputs: test/golden/).
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProgressLine, progressText } from './progress-line.js';
-import { OutputFile } from '../util/output-file.js';
-import { eventExcerpt, formatScanSummary, matchRecord, matchRecordJsonFactory, summaryData } from './scan-reporters.js';
-import type { ScanMatch } from '../scan/scan.js';
-import type { SigmaRule } from '../rules/load-rule.js';
-import type { ScanSummary } from '../scan/scan.js';
-
-describe('progress', () => {
-  it('shows files done as a bar, events, rate, matches and the file name, cut to the width', () => {
-    const p = { events: 123456, filesDone: 1, files: 4, matches: 7, seconds: 2, file: '/x/y/big.jsonl' };
-    expect(progressText(p, 200)).toBe('scan [█████░░░░░░░░░░░░░░░] 1/4 files · 123,456 events · 61,728 ev/s · 7 matches · big.jsonl');
-    const cut = progressText(p, 40);
-    expect(cut).toHaveLength(40);
-    expect(cut.endsWith('…')).toBe(true);
-  });
-
-  it('redraws at most every 100 ms, wipes before other output, and does nothing when disabled', () => {
-    let t = 1000;
-    let written = '';
-    const line = new ProgressLine((s) => void (written += s), true, 200, () => t);
-    const p = { events: 1, filesDone: 0, files: 1, matches: 0, seconds: 1 };
-    line.update(p);
-    line.update({ ...p, events: 2 });
-    expect(written.match(/\r/g)).toHaveLength(1);
-    t += 150;
-    line.update({ ...p, events: 3 });
-    expect(written).toMatch(/3 events/);
-    written = '';
-    line.clear();
-    expect(written).toBe('\r\x1b[2K');
-    line.clear();
-    expect(written).toBe('\r\x1b[2K');
-    written = '';
-    line.note('loading rules…');
-    expect(written).toBe('\r\x1b[2Kloading rules…');
-    let off = '';
-    const disabled = new ProgressLine((s) => void (off += s), false);
-    disabled.update(p);
-    disabled.note('x');
-    disabled.done();
-    expect(off).toBe('');
-  });
-});
+import { OutputFile } from '../../util/output-file.js';
+import { matchRecord, matchRecordJsonFactory } from './match-record.js';
+import { formatScanSummary, summaryData } from './summary.js';
+import { eventExcerpt } from './text.js';
+import type { ScanMatch } from '../../scan/scan.js';
+import type { SigmaRule } from '../../rules/load-rule.js';
+import type { ScanSummary } from '../../scan/scan.js';
 
 describe('OutputFile', () => {
   it('streams to a temporary file and puts it in place on commit', () => {

@@ -1,6 +1,8 @@
-/** The text reporter: a block per rule with its cases, failures explained, and a coverage table. */
+/** The run's text reporter: a block per rule with its cases, failures explained, and a coverage table. */
 import type { RuleReport, SuiteReport } from './suite-report.js';
-import { formatDiagnostic } from '../diagnostics/diagnostics.js';
+import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
+import { terminalSafe } from '../escape.js';
+import type { TextReporter } from '../registry.js';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', untested: 'UNTESTED', 'below-coverage': 'LOW COV' } as const;
 
@@ -18,7 +20,8 @@ function coverageLines(r: RuleReport): string[] {
   return lines;
 }
 
-export function formatText(report: SuiteReport): string {
+/** The text (terminal-safe: control characters in rule or event text are shown escaped). */
+export function formatRunText(report: SuiteReport): string {
   const out: string[] = [];
   for (const d of report.diagnostics) out.push(formatDiagnostic(d));
   if (report.diagnostics.length) out.push('');
@@ -40,5 +43,12 @@ export function formatText(report: SuiteReport): string {
   const untested = report.rules.filter((r) => r.status === 'untested');
   if (untested.length) out.push(`untested: ${untested.map((r) => r.path).join(', ')}`);
   out.push(s.ok ? 'OK' : `FAILED: ${s.problems.join('; ')}`);
-  return out.join('\n') + '\n';
+  return terminalSafe(`${out.join('\n')}\n`);
 }
+
+export const runTextReporter: TextReporter<SuiteReport> = {
+  name: 'text',
+  help: 'readable: a block per rule, failed cases explained stage by stage, coverage per stage',
+  output: 'text',
+  render: formatRunText,
+};

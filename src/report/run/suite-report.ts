@@ -1,12 +1,13 @@
 /**
  * The run report as data: what every reporter (text, json, junit, markdown, html) renders.
- * Building it once keeps the formats consistent: the same counts, the same coverage.
+ * Building it once keeps the formats consistent: the same counts, the same coverage. The summary
+ * is {@link summarizeRun} of the rule rows, for a whole run as for merged shards (report/merge.ts).
  */
 import { relative } from 'node:path';
-import type { SuiteResult, CaseResult } from '../cases/run-cases.js';
-import { foldCoverage } from '../coverage/coverage.js';
-import type { RuleCoverage } from '../coverage/coverage.js';
-import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import type { SuiteResult, CaseResult } from '../../cases/run-cases.js';
+import { foldCoverage } from '../../coverage/coverage.js';
+import type { RuleCoverage } from '../../coverage/coverage.js';
+import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 
 export interface RuleReport {
   id: string | null;
@@ -69,12 +70,30 @@ export function buildSuiteReport(result: SuiteResult, minCoverage: number | unde
       coverage: foldCoverage(u.plan, []),
     });
   }
-  const tested = result.rules.length;
+  return { rules, summary: summarizeRun(rules, { minCoverage, diagnostics: inputDiagnostics }), diagnostics: [...inputDiagnostics] };
+}
+
+/** What the summary needs of a rule row. */
+export type RunSummaryRow = Pick<RuleReport, 'status'> & {
+  cases: Pick<RuleReport['cases'], 'passed' | 'failed' | 'errors'> & { results: readonly unknown[] };
+  coverage: Pick<RuleCoverage, 'covered' | 'total'>;
+};
+
+/**
+ * The summary of a run from its rule rows: counts, coverage over the tested rules (0% when there
+ * is nothing to cover), and the problems that fail the run: no rules, no cases, failed or broken
+ * cases, rules below `minCoverage`, or error diagnostics among the inputs.
+ */
+export function summarizeRun(
+  rules: readonly RunSummaryRow[],
+  options: { minCoverage?: number | null | undefined; diagnostics?: readonly Diagnostic[] } = {},
+): SuiteReport['summary'] {
+  const minCoverage = options.minCoverage ?? null;
+  const testedRules = rules.filter((r) => r.status !== 'untested');
   const cases = rules.reduce((n, r) => n + r.cases.results.length, 0);
   const passed = rules.reduce((n, r) => n + r.cases.passed, 0);
   const failed = rules.reduce((n, r) => n + r.cases.failed, 0);
   const errors = rules.reduce((n, r) => n + r.cases.errors, 0);
-  const testedRules = rules.filter((r) => r.status !== 'untested');
   const covered = testedRules.reduce((n, r) => n + r.coverage.covered, 0);
   const total = testedRules.reduce((n, r) => n + r.coverage.total, 0);
   const percent = total === 0 ? 0 : Math.floor((covered / total) * 1000) / 10;
@@ -85,22 +104,18 @@ export function buildSuiteReport(result: SuiteResult, minCoverage: number | unde
   if (errors > 0) problems.push(`${errors} case${errors === 1 ? '' : 's'} could not run`);
   const below = rules.filter((r) => r.status === 'below-coverage');
   if (below.length > 0) problems.push(`${below.length} rule${below.length === 1 ? ' is' : 's are'} below the coverage threshold of ${minCoverage}%`);
-  if (inputDiagnostics.some((d) => d.severity === 'error')) problems.push('some rule or case files are invalid (see the errors above)');
+  if ((options.diagnostics ?? []).some((d) => d.severity === 'error')) problems.push('some rule or case files are invalid (see the errors above)');
   return {
-    rules,
-    summary: {
-      rules: rules.length,
-      tested,
-      untested: result.untested.length,
-      cases,
-      passed,
-      failed,
-      errors,
-      coverage: { covered, total, percent },
-      minCoverage: minCoverage ?? null,
-      problems,
-      ok: problems.length === 0,
-    },
-    diagnostics: [...inputDiagnostics],
+    rules: rules.length,
+    tested: testedRules.length,
+    untested: rules.length - testedRules.length,
+    cases,
+    passed,
+    failed,
+    errors,
+    coverage: { covered, total, percent },
+    minCoverage,
+    problems,
+    ok: problems.length === 0,
   };
 }

@@ -1,7 +1,8 @@
-/** The JSON reporter: the suite report with stable keys (traces left out). */
+/** The run's JSON reporter: the suite report with stable keys (traces left out); what `merge-reports` reads back. */
 import type { SuiteReport } from './suite-report.js';
+import type { TextReporter } from '../registry.js';
 
-export function formatJson(report: SuiteReport): string {
+export function formatRunJson(report: SuiteReport): string {
   const rules = report.rules.map((r) => ({
     id: r.id,
     path: r.path,
@@ -22,3 +23,10 @@ export function formatJson(report: SuiteReport): string {
   }));
   return `${JSON.stringify({ rules, summary: report.summary, diagnostics: report.diagnostics }, null, 2)}\n`;
 }
+
+export const runJsonReporter: TextReporter<SuiteReport> = {
+  name: 'json',
+  help: '{"rules", "summary", "diagnostics"}: one document for tools, and what merge-reports joins',
+  output: 'text',
+  render: formatRunJson,
+};

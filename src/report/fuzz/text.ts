@@ -1,10 +1,8 @@
-/** The fuzz reporters: JSON (the shape CI and other tools read) and text. */
-import type { Event } from '../evaluate/evaluate.js';
-import type { FuzzReport } from '../fuzz/fuzz-report.js';
-
-export function formatFuzzJson(r: FuzzReport): string {
-  return `${JSON.stringify(r, null, 2)}\n`;
-}
+/** The fuzz text reporter: a line per rule, its findings with example events and replay seeds, the summary. */
+import type { Event } from '../../evaluate/evaluate.js';
+import type { FuzzReport } from '../../fuzz/fuzz-report.js';
+import { terminalSafe } from '../escape.js';
+import type { TextReporter } from '../registry.js';
 
 function short(e: Event | undefined): string {
   if (e === undefined) return '';
@@ -12,6 +10,7 @@ function short(e: Event | undefined): string {
   return t.length > 300 ? `${t.slice(0, 299)}…` : t;
 }
 
+/** The text (terminal-safe: control characters in rule or event text are shown escaped). */
 export function formatFuzzText(r: FuzzReport): string {
   const lines: string[] = [];
   for (const rule of r.rules) {
@@ -33,5 +32,12 @@ export function formatFuzzText(r: FuzzReport): string {
     `fuzz: ${s.rules} rules, ${s.passed} passed, ${s.failed} failed, ${s.unsupported} unsupported; witnesses synthesised for ${s.synthesised}/${s.rules} rules (${s.rules ? ((100 * s.synthesised) / s.rules).toFixed(1) : '0'}%)`,
     `fuzz: ${s.errors} errors, ${s.warnings} warnings${codes ? ` (${codes})` : ''}; ${s.runs} runs per rule, seed ${s.seed}, ${s.seconds.toFixed(1)} s`,
   );
-  return `${lines.join('\n')}\n`;
+  return terminalSafe(`${lines.join('\n')}\n`);
 }
+
+export const fuzzTextReporter: TextReporter<FuzzReport> = {
+  name: 'text',
+  help: 'readable: a line per rule, each finding with an example event and the seed that replays it',
+  output: 'text',
+  render: formatFuzzText,
+};

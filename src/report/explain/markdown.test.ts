@@ -1,33 +1,15 @@
 /**
- * Markdown rendering: escaping of free text and rule values in table cells, fences that the
- * content cannot close, and the sections of a page.
+ * The explain Markdown reporter: the sections of a page, values in table cells, fences that the
+ * content cannot close (the escapers themselves: ../escape.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { loadRuleText } from '../rules/load-rule.js';
-import type { SigmaRule } from '../rules/load-rule.js';
-import { codeCell, escapeInline, renderMarkdown } from './explain-markdown.js';
-import { buildRulePage } from '../explain/rule-page.js';
-import { ruleFromDetection } from '../../test/support/rules.js';
+import { loadRuleText } from '../../rules/load-rule.js';
+import type { SigmaRule } from '../../rules/load-rule.js';
+import { renderRulePageMarkdown as renderMarkdown } from './markdown.js';
+import { buildRulePage } from '../../explain/rule-page.js';
+import { ruleFromDetection } from '../../../test/support/rules.js';
 
-describe('escaping', () => {
-  it('escapes Markdown syntax in free text but keeps words and Windows paths readable', () => {
-    expect(escapeInline('Provider_Name a_b')).toBe('Provider_Name a_b');
-    expect(escapeInline('_lead trail_ *x* `c` <b> [l] a|b')).toBe('\\_lead trail\\_ \\*x\\* \\`c\\` \\<b\\> \\[l\\] a\\|b');
-    expect(escapeInline('C:\\Windows\\x.exe')).toBe('C:\\Windows\\x.exe');
-    expect(escapeInline('a\\*b')).toBe('a\\\\\\*b');
-  });
-
-  it('puts values in code spans safe for table cells', () => {
-    expect(codeCell('C:\\Windows\\*.exe')).toBe('`C:\\Windows\\*.exe`');
-    expect(codeCell('a|b')).toBe('`a\\|b`');
-    expect(codeCell('x`y')).toBe('`` x`y ``');
-    expect(codeCell(' lead')).toBe('`  lead `'); // CommonMark strips one space on each side
-    expect(codeCell('two\nlines')).toBe('`two⏎lines`');
-    expect(codeCell('')).toBe('*(empty string)*');
-  });
-});
-
-describe('renderMarkdown', () => {
+describe('renderRulePageMarkdown', () => {
   it('renders every section', () => {
     const text = ruleFromDetection(
       `
