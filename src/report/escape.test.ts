@@ -23,9 +23,9 @@ describe('terminalSafe', () => {
 });
 
 describe('xmlEscape', () => {
-  it('escapes markup and quotes, drops characters XML 1.0 forbids', () => {
+  it('escapes markup and quotes, shows characters XML 1.0 forbids as escapes', () => {
     expect(xmlEscape(`<a b="c">'&'</a>`)).toBe('&lt;a b=&quot;c&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;');
-    expect(xmlEscape('esc\x1b bell\x07 keep\ttab\nline')).toBe('esc bell keep\ttab\nline');
+    expect(xmlEscape('esc\x1b[1m bell\x07 nul\0 \uffff keep\ttab\nline')).toBe('esc\\x1b[1m bell\\x07 nul\\x00 \\uffff keep\ttab\nline');
   });
 });
 

@@ -6,7 +6,7 @@
  *   such as CSI) and bidirectional overrides in rule titles, case names and event values would
  *   otherwise reach the terminal raw and could recolour, move the cursor, overwrite a line or
  *   reorder what is shown; they become visible escapes (`\x1b`, `\u202e`). Newlines and tabs stay.
- * - {@link xmlEscape}: JUnit XML text and attribute values (characters XML 1.0 forbids dropped).
+ * - {@link xmlEscape}: JUnit XML text and attribute values (characters XML 1.0 forbids made visible).
  * - {@link escapeHtml}: HTML text and quoted attribute values (the HTML report's `html` template).
  * - Markdown (GitHub flavour): {@link markdownText} for free text, {@link markdownCell} for a table
  *   cell of free text, {@link markdownCode} and {@link markdownCodeCell} for literal values in
@@ -33,12 +33,17 @@ export function terminalSafe(text: string): string {
   return text.replace(TERMINAL_UNSAFE, visibleEscape);
 }
 
-/** XML escaping for JUnit: text and attribute values, characters XML 1.0 does not allow dropped. */
+/**
+ * XML escaping for JUnit: text and attribute values. Characters XML 1.0 does not allow (C0
+ * controls other than tab, LF and CR; U+FFFE, U+FFFF) are written as visible escapes like
+ * {@link terminalSafe} does, so that the document stays well-formed and a case name with an
+ * escape sequence still shows where it was.
+ */
 export function xmlEscape(s: string): string {
   return (
     s
       // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, visibleEscape)
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
