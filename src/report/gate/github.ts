@@ -30,7 +30,7 @@ export function formatGateGithub(report: GateReport): string {
 
 export const gateGithubReporter: TextReporter<GateReport> = {
   name: 'github',
-  help: 'GitHub Actions annotations (::error / ::warning), and the markdown summary appended to $GITHUB_STEP_SUMMARY when set',
+  help: 'GitHub Actions annotations (::error, ::warning); the markdown table goes to $GITHUB_STEP_SUMMARY if set',
   output: 'text',
   render: formatGateGithub,
 };

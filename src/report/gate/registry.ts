@@ -14,7 +14,7 @@ import type { FolderReporter, TextReporter } from '../registry.js';
 /** The run's site with the gate's results in its extras (a Gate column, a section on each changed rule's page). */
 export const gateHtmlReporter: FolderReporter<HtmlReportInput> = {
   name: 'html',
-  help: "a static site in the --out folder: the suite's site with a Gate column and each changed rule's checks, diff and flipped events",
+  help: "the run's static site in the --out folder, with a Gate column and each changed rule's checks and diff",
   output: 'folder',
   render: ({ report, extras }) => renderHtmlReport(report, extras),
 };

@@ -11,7 +11,7 @@ import type { FolderReporter, TextReporter } from '../registry.js';
 
 export const runHtmlReporter: FolderReporter<HtmlReportInput> = {
   name: 'html',
-  help: 'a static site in the --out folder (index.html and a page per rule, no network resources); every rule is also fuzzed (30 runs, seed 1) to show its findings',
+  help: 'a static site in the --out folder: an index and a page per rule; every rule is also fuzzed (30 runs, seed 1)',
   output: 'folder',
   render: ({ report, extras }) => renderHtmlReport(report, extras),
 };
