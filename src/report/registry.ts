@@ -60,6 +60,13 @@ export class ReporterRegistry<E extends ReporterInfo> {
     return this.byName.get(name);
   }
 
+  /** The named reporter, or the default one when no name is given; an unknown name throws (commands check `choices` first). */
+  pick(name: string | undefined): E {
+    const e = this.byName.get(name ?? this.defaultName);
+    if (e === undefined) throw new Error(`no ${this.kind} reporter is named '${name}' (reporters: ${this.names.join(', ')})`);
+    return e;
+  }
+
   /** The reporters, in registration order. */
   entries(): E[] {
     return [...this.byName.values()];

@@ -128,7 +128,6 @@ export function explainCommand(args: Parsed, io: Io): number {
     if (note !== undefined) page.notes.unshift(note);
     return page;
   });
-  const reporter = EXPLAIN_REPORTERS.get(str(args.values.format) ?? EXPLAIN_REPORTERS.defaultName) ?? EXPLAIN_REPORTERS.get(EXPLAIN_REPORTERS.defaultName);
-  io.out(reporter?.render(pages) ?? '');
+  io.out(EXPLAIN_REPORTERS.pick(str(args.values.format)).render(pages));
   return EXIT.ok;
 }

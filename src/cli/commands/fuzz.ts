@@ -103,8 +103,7 @@ export function fuzzCommand(args: Parsed, io: Io): number {
     const saved = saveCounterexamples(results, list(args.values.cases), io);
     if (saved < 0) return EXIT.usage;
   }
-  const reporter = FUZZ_REPORTERS.get(str(args.values.reporter) ?? FUZZ_REPORTERS.defaultName) ?? FUZZ_REPORTERS.get(FUZZ_REPORTERS.defaultName);
-  const text = reporter?.render(report) ?? '';
+  const text = FUZZ_REPORTERS.pick(str(args.values.reporter)).render(report);
   const out = str(args.values.out);
   if (out !== undefined) {
     writeFileAtomic(out, text);

@@ -73,8 +73,9 @@ export { parseShard } from '../../rules/shard.js';
 
 /** Writes a report with the chosen (text) reporter to --out or stdout, and the GitHub step summary. */
 export function emitGateReport(report: GateReport, reporterName: string, out: string | undefined, io: Io): void {
-  const reporter = GATE_REPORTERS.textReporter(reporterName) ?? GATE_REPORTERS.textReporter(GATE_REPORTERS.defaultName);
-  const text = reporter?.render(report) ?? '';
+  const reporter = GATE_REPORTERS.pick(reporterName);
+  if (reporter.output !== 'text') throw new Error(`the gate reporter ${reporterName} does not write one text`);
+  const text = reporter.render(report);
   if (out !== undefined) {
     writeFileAtomic(resolve(io.cwd, out), text);
     io.err(`report written to ${out}\n`);
@@ -145,13 +146,12 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
     io.err(`sigmatest gate: ${outcome.message}\n`);
     return EXIT.usage;
   }
-  const reporterName = str(args.values.reporter) ?? GATE_REPORTERS.defaultName;
-  const reporter = GATE_REPORTERS.get(reporterName);
-  if (reporter?.output === 'folder') {
+  const reporter = GATE_REPORTERS.pick(str(args.values.reporter));
+  if (reporter.output === 'folder') {
     const out = str(args.values.out);
-    if (out === undefined) return usage(io, `--reporter ${reporterName} writes a folder; give it with --out <dir>`);
+    if (out === undefined) return usage(io, `--reporter ${reporter.name} writes a folder; give it with --out <dir>`);
     writeGateHtml(reporter, outcome.report, list(args.values.rules), list(args.values.cases), configArg, resolve(io.cwd, out), io);
-  } else emitGateReport(outcome.report, reporterName, str(args.values.out), io);
+  } else emitGateReport(outcome.report, reporter.name, str(args.values.out), io);
   return outcome.report.summary.ok ? EXIT.ok : EXIT.failed;
 }
 

@@ -44,11 +44,10 @@ export function runCommand(args: Parsed, io: Io): number {
       return EXIT.usage;
     }
   }
-  const reporterName = str(args.values.reporter) ?? RUN_REPORTERS.defaultName;
-  const reporter = RUN_REPORTERS.get(reporterName) ?? RUN_REPORTERS.get(RUN_REPORTERS.defaultName);
+  const reporter = RUN_REPORTERS.pick(str(args.values.reporter));
   const out = str(args.values.out);
-  if (reporter?.output === 'folder' && out === undefined) {
-    io.err(`sigmatest run: --reporter ${reporterName} writes a folder; give it with --out <dir>\n`);
+  if (reporter.output === 'folder' && out === undefined) {
+    io.err(`sigmatest run: --reporter ${reporter.name} writes a folder; give it with --out <dir>\n`);
     return EXIT.usage;
   }
   const shardText = str(args.values.shard);
@@ -58,13 +57,12 @@ export function runCommand(args: Parsed, io: Io): number {
     return EXIT.usage;
   }
   const { report, input, rules, mapping } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard });
-  if (reporter?.output === 'folder') {
-    if (out === undefined) return EXIT.usage; // checked above
+  if (reporter.output === 'folder' && out !== undefined) {
     const extras = buildHtmlExtras(report, rules, { mapping, onProblem: (path, message) => io.err(`sigmatest run: html report: ${path}: ${message}\n`) });
     const written = writeHtmlReport(out, reporter.render({ report, extras }));
     io.err(`html report written to ${out}/index.html (${written.length} files)\n`);
     printDiagnostics(io, input);
-  } else if (reporter !== undefined) {
+  } else if (reporter.output === 'text') {
     const text = reporter.render(report);
     if (out !== undefined) {
       writeFileAtomic(out, text);

@@ -73,9 +73,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
   const shardText = str(args.values.shard);
   const shard = shardText === undefined ? undefined : parseShard(shardText);
   if (shardText !== undefined && shard === undefined) return usage(io, `--shard takes i/n with 1 <= i <= n (e.g. 2/4), not '${shardText}'`);
-  const reporterName = str(args.values.reporter) ?? SCAN_REPORTERS.defaultName;
-  const reporterEntry = SCAN_REPORTERS.get(reporterName);
-  if (reporterEntry === undefined) return usage(io, `--reporter must be one of ${SCAN_REPORTERS.names.join(', ')}, not '${reporterName}'`);
+  const reporterEntry = SCAN_REPORTERS.pick(str(args.values.reporter));
   const logsource = str(args.values.logsource) === 'ignore' ? 'ignore' : 'map';
   const today = new Date();
 
@@ -163,7 +161,8 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
       io.err(`sigmatest scan: cannot write ${file.path}: ${(e as Error).message}\n`);
       return EXIT.failed;
     }
-    if (reporterName !== 'jsonl') io.err(formatScanSummary(summary));
+    // With the report in a file, the summary is shown on stderr too (jsonl writes it there anyway).
+    if (!reporterEntry.summaryOnErr) io.err(formatScanSummary(summary));
     io.err(`scan: report written to ${file.path}\n`);
   }
 

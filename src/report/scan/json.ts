@@ -20,5 +20,6 @@ export const scanJsonReporter: StreamReporter = {
   name: 'json',
   help: 'one document {"matches": [...], "summary": {...}}',
   output: 'stream',
+  summaryOnErr: false,
   create: createJsonReporter,
 };

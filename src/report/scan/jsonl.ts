@@ -15,5 +15,6 @@ export const scanJsonlReporter: StreamReporter = {
   name: 'jsonl',
   help: 'one JSON line per match, the summary on stderr',
   output: 'stream',
+  summaryOnErr: true,
   create: createJsonlReporter,
 };

@@ -21,5 +21,7 @@ export interface ReporterOutput {
 /** A registry entry: makes the reporter of one scan. */
 export interface StreamReporter extends ReporterInfo {
   readonly output: 'stream';
+  /** The summary goes to `err` (the report stream holds matches only). */
+  readonly summaryOnErr: boolean;
   readonly create: (output: ReporterOutput) => ScanReporter;
 }

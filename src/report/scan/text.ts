@@ -38,5 +38,6 @@ export const scanTextReporter: StreamReporter = {
   name: 'text',
   help: 'readable matches (rule, file:line, an excerpt of the event) and the summary',
   output: 'stream',
+  summaryOnErr: false,
   create: createTextReporter,
 };
