@@ -1,5 +1,10 @@
-/** The progress line: texts of the scan and fuzz states, throttling, wiping, terminals only. */
+/** The one progress line: texts of the scan and fuzz states, throttling, wiping, terminals only; the fuzz command draws it. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/main.js';
+import { captureIo } from '../../test/capture-io.js';
 import { ProgressLine, fuzzProgressText, progressBar, scanProgressText } from './progress-line.js';
 
 describe('progress', () => {
@@ -49,5 +54,15 @@ describe('fuzz progress', () => {
   it('shows control characters of a file name escaped', () => {
     const p = { events: 1, filesDone: 0, files: 1, matches: 0, seconds: 1, file: '/x/evil\x1b]0;title\x07.jsonl' };
     expect(scanProgressText(p, 200)).toMatch(/evil\\x1b\]0;title\\x07\.jsonl$/);
+  });
+});
+
+describe('fuzz command progress', () => {
+  it('draws the shared progress line on a terminal and wipes it before the report', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'sigmatest-progress-'));
+    writeFileSync(join(d, 'a.yml'), "title: A\nlogsource: {category: test}\ndetection:\n  sel: {Image|endswith: '\\\\a.exe'}\n  condition: sel\n");
+    const io = captureIo({ cwd: d, isTty: true });
+    expect(await runCli(['fuzz', d, '--runs', '2', '--seed', '1'], io)).toBe(0);
+    expect(io.stderr()).toMatch(/\r\x1b\[2Kfuzz \[█{20}\] 1\/1 rules\r\x1b\[2K$/);
   });
 });
