@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadRuleText } from '../../rules/load-rule.js';
 import type { SigmaRule } from '../../rules/load-rule.js';
-import { renderRulePageMarkdown as renderMarkdown } from './markdown.js';
+import { renderRulePageMarkdown } from './markdown.js';
 import { buildRulePage } from '../../explain/rule-page.js';
 import { ruleFromDetection } from '../../../test/support/rules.js';
 
@@ -25,7 +25,7 @@ describe('renderRulePageMarkdown', () => {
       'A | B',
     );
     const rule = loadRuleText(text, 't.yml').rules[0] as SigmaRule;
-    const md = renderMarkdown(buildRulePage(rule, { source: text }));
+    const md = renderRulePageMarkdown(buildRulePage(rule, { source: text }));
     expect(md).toContain('# A \\| B\n');
     expect(md).toContain('## MITRE ATT&CK coverage\n\nNo ATT&CK tactic or technique tags.');
     expect(md).toContain('No mapped events for this logsource (category: test); the rule is run against every event.');
@@ -40,7 +40,7 @@ describe('renderRulePageMarkdown', () => {
   it('makes fences longer than a fence line in the content', () => {
     const text = "title: T\ndescription: |\n  ```\n  code\n  ```\nlogsource: {category: test}\ndetection:\n  sel: {a: 1}\n  condition: sel\n";
     const rule = loadRuleText(text, 't.yml').rules[0] as SigmaRule;
-    const md = renderMarkdown(buildRulePage(rule, { source: text }));
+    const md = renderRulePageMarkdown(buildRulePage(rule, { source: text }));
     expect(md).toContain('## Rule body\n\n````yaml\ntitle: T\n');
     expect(md).toContain('  condition: sel\n````\n');
   });
