@@ -1,7 +1,8 @@
 /**
  * Offsets to lines and columns in one text, for any number of lookups in any order: the start
- * offset of every line is collected once (one `indexOf('\n')` pass, on first use), and each
- * lookup is a binary search over them. Loading a rule file asks for a position per identifier,
+ * offset of every line is collected once (an `indexOf('\n')` pass when built), and each lookup
+ * is a binary search over them. The index keeps only those offsets (a few bytes a line), not the
+ * text, so loaded rules can hold their file's index to locate things later. Loading a rule file asks for a position per identifier,
  * item, value and top-level key; rescanning the text from the start for each (offsetToPos) made
  * a large file quadratic.
  *
@@ -10,26 +11,22 @@
 import type { SourcePos } from './diagnostics.js';
 
 export class LineIndex {
-  #starts: Uint32Array | undefined;
+  /** Start offset of every line (small integers: a packed array, no buffer of its own). */
+  readonly #starts: number[];
+  readonly #length: number;
 
-  constructor(private readonly text: string) {}
-
-  /** The start offsets of the lines, built on first use. */
-  private starts(): Uint32Array {
-    if (this.#starts !== undefined) return this.#starts;
-    let n = 1;
-    for (let nl = this.text.indexOf('\n'); nl >= 0; nl = this.text.indexOf('\n', nl + 1)) n++;
-    const starts = new Uint32Array(n);
-    let k = 1;
-    for (let nl = this.text.indexOf('\n'); nl >= 0; nl = this.text.indexOf('\n', nl + 1)) starts[k++] = nl + 1;
+  /** Indexes `text` (one pass); the text itself is not kept. */
+  constructor(text: string) {
+    const starts = [0];
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
     this.#starts = starts;
-    return starts;
+    this.#length = text.length;
   }
 
   /** The 1-based line and column of a 0-based offset (clamped to the text). */
   pos(offset: number): SourcePos {
-    const at = Math.max(0, Math.min(offset, this.text.length));
-    const starts = this.starts();
+    const at = Math.max(0, Math.min(offset, this.#length));
+    const starts = this.#starts;
     // The last line start at or before `at`.
     let lo = 0;
     let hi = starts.length - 1;
