@@ -7,31 +7,14 @@
  * Kept compact, as every loaded rule holds one and few are ever asked: one array of exactly the
  * needed size per document, holding per top-level entry its key, the line and column of its
  * value, the number of list items and each item's line and column (small integers, stored
- * unboxed). A map of paths to position objects cost ~1.7 KB per SigmaHQ rule, keeping the file's
- * line index and offsets ~1.2 KB; this costs ~0.3 KB.
+ * unboxed). Measured over the SigmaHQ rules: a map of paths to position objects cost ~1.7 KB per
+ * rule, keeping offsets and the file's line index ~1.2 KB; this array ~0.6 KB.
  */
 import type { SourcePos } from '../diagnostics/diagnostics.js';
 import type { LineIndex } from '../diagnostics/line-index.js';
 import type { YMapEntry } from '../yaml/yaml-tree.js';
 
 const ITEM = /^(.*)\[(\d+)\]$/;
-
-/**
- * Top-level key names, one copy each: rule files repeat the same few dozen keys, and a key string
- * from the parser kept by every rule would cost more than the positions themselves.
- */
-const KEY_NAMES = new Map<string, string>();
-const KEY_NAMES_LIMIT = 1024;
-
-function keyName(key: string): string {
-  const known = KEY_NAMES.get(key);
-  if (known !== undefined) return known;
-  if (KEY_NAMES.size >= KEY_NAMES_LIMIT) return key;
-  // A fresh flat copy: the parser's string may be a slice that keeps its whole file alive.
-  const copy = JSON.parse(JSON.stringify(key)) as string;
-  KEY_NAMES.set(copy, copy);
-  return copy;
-}
 
 export class DocumentPositions {
   /** Per entry: key, line, column, item count n, then n × (line, column). */
@@ -49,7 +32,7 @@ export class DocumentPositions {
       data[at++] = p.column;
     };
     for (const e of entries) {
-      data[at++] = keyName(e.key);
+      data[at++] = e.key;
       put(e.value.offset);
       const items = e.value.kind === 'seq' ? e.value.items : [];
       data[at++] = items.length;
