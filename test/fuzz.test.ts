@@ -1,6 +1,7 @@
 /**
  * The bundled rules fuzzed as property tests (a modest run count): every rule gets witnesses
- * that match, no error-severity finding, and no warning except the ones each rule documents.
+ * that match, no error-severity finding, and no warning except the ones each rule documents;
+ * every finding names its file, line and column.
  * With ../shared present, witness synthesis over the SigmaHQ windows, emerging-threats and
  * threat-hunting rules must succeed for at least 95% of them (the rest listed with reasons).
  */
@@ -24,6 +25,18 @@ describe('fuzzing the bundled rules', () => {
       for (const w of res.witnesses) expect(evaluatePlan(rule.plan, w).match).toBe(true);
     });
   }
+});
+
+describe('fuzz findings on the bundled rules', () => {
+  it('name file, line and column (as `sigmatest fuzz rules --seed 1` reports them)', () => {
+    const findings = bundled.flatMap((rule) => fuzzRule(rule, { runs: 100, seed: 1, mapping: builtinMapping }).findings.map((f) => ({ rule, f })));
+    expect(findings.length).toBeGreaterThan(0);
+    for (const { rule, f } of findings) {
+      expect(f.file).toBe(rule.file);
+      expect(f.pos?.line, `${f.code} ${f.message}`).toBeGreaterThan(0);
+      expect(f.pos?.column).toBeGreaterThan(0);
+    }
+  }, 60_000);
 });
 
 const corpus = fileURLToPath(new URL('../../shared/corpus/sigmahq', import.meta.url));

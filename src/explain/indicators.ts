@@ -24,7 +24,8 @@
  * Encodings (`base64`, `base64offset`, `utf16*`, `wide`, `windash`) and `cased`/`expand` do not
  * make a kind of their own: the value is `match` or `eq` by its wildcard shape (as written, so a
  * configured placeholder value never changes a kind). `neq` items keep their kind and are marked
- * `negated` (shown as `not eq`); negation is part of the indicator's identity.
+ * `negated` (shown as `not eq`); negation is part of the indicator's identity. Kinds are read
+ * from each value's matcher and the item's parsed chain (`item.chain.match`, `item.chain.expand`).
  *
  * Values are shown as written in the rule (`PlanValue.source`, the YAML-resolved text). Within a
  * rule and across the catalog, indicators compare on the field (exactly), the kind, negation, and
@@ -61,8 +62,6 @@ export type IndicatorKind =
   | TimePart
   | `${TimePart} ${CompareOp}`;
 
-const AFFIX = new Set(['contains', 'startswith', 'endswith']);
-
 /** The kind of one value of an item. */
 export function valueKind(item: PlanItem, value: PlanValue): IndicatorKind {
   if (item.field === null) return 'keyword';
@@ -86,8 +85,8 @@ export function valueKind(item: PlanItem, value: PlanValue): IndicatorKind {
       return m.op === 'eq' ? m.part : `${m.part} ${m.op}`;
     case 'string':
     case 'anyOf': {
-      if (item.modifiers.some((x) => AFFIX.has(x))) return 'match';
-      return hasWildcards(parsePattern(value.source, item.modifiers.includes('expand'))) ? 'match' : 'eq';
+      if (item.chain.match !== 'equals') return 'match';
+      return hasWildcards(parsePattern(value.source, item.chain.expand)) ? 'match' : 'eq';
     }
   }
 }

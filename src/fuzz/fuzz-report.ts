@@ -14,7 +14,8 @@ export interface FuzzReportRule {
   witnesses: number;
   runs: number;
   reason?: string;
-  findings: Array<Omit<Finding, 'pos'> & { line?: number; column?: number }>;
+  /** The rule's findings; their file is the rule's `path`, their position `line` and `column`. */
+  findings: Array<Omit<Finding, 'pos' | 'file'> & { line?: number; column?: number }>;
 }
 
 export interface FuzzReport {
@@ -45,7 +46,7 @@ export function buildFuzzReport(results: readonly RuleFuzzResult[], meta: { seed
       status: r.status,
       witnesses: r.witnesses.length,
       runs: r.runs,
-      findings: r.findings.map(({ pos, ...f }) => (pos ? { ...f, line: pos.line, column: pos.column } : f)),
+      findings: r.findings.map(({ pos, file: _file, ...f }) => (pos ? { ...f, line: pos.line, column: pos.column } : f)),
     };
     if (r.reason !== undefined) row.reason = r.reason;
     return row;

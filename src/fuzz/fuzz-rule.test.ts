@@ -105,6 +105,34 @@ describe('fuzzRule findings', () => {
   });
 });
 
+describe('fuzzRule findings: data in fields, located in the file', () => {
+  // Lines of the planted rule: 1 title, 2 logsource, 3 detection, then the snippet from line 4.
+  it('EXCLUSION_EVADABLE names the field, the values, the variant that slips through, and the item key', () => {
+    const r = rule(`  selection: {CommandLine|contains: ' -enc '}\n  filter:\n    ParentImage|endswith: '\\\\msiexec.exe'\n  condition: selection and not filter`);
+    const f = fuzz(r).findings.find((x) => x.code === 'EXCLUSION_EVADABLE');
+    expect(f).toMatchObject({ file: 'planted.yml', stage: 'filter', field: 'ParentImage', value: String.raw`\\msiexec.exe`, pos: { line: 6, column: 5 } });
+    expect(f?.variant).toBe((f?.event as Record<string, unknown>)['ParentImage']);
+    expect(f?.variantReason).toMatch(/folder|drive|name/);
+    expect(f?.message).toContain(JSON.stringify(f?.variant));
+  });
+
+  it('VALUE_SHADOWED points at the shadowed value and names the value covering it', () => {
+    const r = rule(`  sel:\n    CommandLine|contains:\n      - 'enc'\n      - ' -encodedcommand '\n  condition: sel`);
+    const f = fuzz(r).findings.find((x) => x.code === 'VALUE_SHADOWED');
+    expect(f).toMatchObject({ file: 'planted.yml', stage: 'sel', field: 'CommandLine', value: ' -encodedcommand ', coveredBy: 'enc', pos: { line: 7, column: 10 } }); // a quoted scalar starts after its quote
+  });
+
+  it('stage findings point at the identifier; RULE_UNSATISFIABLE at the exclusion to blame, else the condition', () => {
+    const implied = fuzz(rule(`  sel1: {Image|endswith: '\\\\whoami.exe'}\n  sel2: {Image|endswith: '.exe'}\n  condition: sel1 and sel2`));
+    expect(implied.findings).toEqual([expect.objectContaining({ code: 'STAGE_UNREACHABLE', stage: 'sel2', file: 'planted.yml', pos: { line: 5, column: 3 } })]);
+    const total = fuzz(rule(`  selection: {Image|endswith: '\\\\cmd.exe'}\n  filter: {Image|endswith: '\\\\cmd.exe'}\n  condition: selection and not filter`));
+    expect(total.findings).toEqual([expect.objectContaining({ code: 'RULE_UNSATISFIABLE', stage: 'filter', pos: { line: 5, column: 3 } })]);
+    const contradiction = fuzz(rule(`  a: {Image: 'C:\\\\a.exe'}\n  b: {Image: 'C:\\\\b.exe'}\n  condition: a and b`));
+    expect(contradiction.findings).toEqual([expect.objectContaining({ code: 'RULE_UNSATISFIABLE', pos: { line: 6, column: 14 } })]);
+    expect(contradiction.findings[0]?.stage).toBeUndefined();
+  });
+});
+
 describe('oracle', () => {
   it('matches wildcards, case and dashes independently of the engine', () => {
     expect(oracleMatch(parsePattern('*\\cmd.exe'), false, 'C:\\Windows\\CMD.EXE')).toBe(true);

@@ -13,10 +13,15 @@
  *   drive, a look-alike or prefixed name); the example is the event that slips through.
  * - `STAGE_UNREACHABLE` (warning): a stage whose truth never changes the verdict.
  * - `VALUE_SHADOWED` (warning): a value of an OR-list that another value of the list covers.
+ *
+ * Every finding names the rule file and the line and column of what it is about (the value, the
+ * item, the identifier, or the condition for a rule-wide one), from the positions the plan keeps,
+ * and carries its data in fields (identifier, field, value, variant, covering value, example
+ * event): the message is for people, nothing reads data back out of it.
  */
 import fc from 'fast-check';
 import type { SigmaRule } from '../rules/load-rule.js';
-import type { LiteralShape, Matcher, PlanItem, SearchNode } from '../plan/plan.js';
+import type { LiteralShape, Matcher, PlanItem, PlanValue, SearchNode } from '../plan/plan.js';
 import { EventView, evaluateCondition, evaluatePlan, matcherHolds } from '../evaluate/evaluate.js';
 import type { Event } from '../evaluate/evaluate.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
@@ -45,16 +50,32 @@ export const FINDING_SEVERITY: Record<FindingCode, 'error' | 'warning'> = {
 export interface Finding {
   code: FindingCode;
   severity: 'error' | 'warning';
+  /** What is wrong, in words. For people only: the data is in the fields below. */
   message: string;
+  /** The rule file (as the rule was loaded); fuzzRule sets it on every finding. */
+  file?: string;
+  /** Where in the file: the value, item or identifier concerned, or the condition for a rule-wide finding. */
+  pos?: SourcePos;
   /** An event showing it (the counterexample, the event that slips through...). */
   event?: Event;
   /** Replay: `sigmatest fuzz <rule> --seed <seed>` (and fast-check's path for property failures). */
   seed: number;
   path: string;
-  /** The stage (identifier) or value concerned. */
+  /** The stage (search identifier) concerned. */
   stage?: string;
+  /** The field concerned (PROPERTY_FAILED, EXCLUSION_EVADABLE, VALUE_SHADOWED). */
+  field?: string;
+  /** The rule value concerned as written; for EXCLUSION_EVADABLE the item's values, joined with `, `. */
   value?: string;
-  pos?: SourcePos;
+  /**
+   * EXCLUSION_EVADABLE: the attacker-controllable value of `field` that the exclusion also
+   * suppresses; PROPERTY_FAILED: the text the engine misjudged.
+   */
+  variant?: string;
+  /** EXCLUSION_EVADABLE: why `variant` is within an attacker's reach. */
+  variantReason?: string;
+  /** VALUE_SHADOWED: the value that already matches everything `value` matches. */
+  coveredBy?: string;
 }
 
 export interface RuleFuzzResult {
@@ -77,34 +98,53 @@ export interface FuzzOptions {
 
 const NO_VIEW = new EventView({});
 
-function finding(code: FindingCode, message: string, seed: number, path: string, extra: Partial<Finding> = {}): Finding {
-  return { code, severity: FINDING_SEVERITY[code], message, seed, path, ...extra };
+/** The optional data of a finding; undefined entries are left out. */
+type FindingData = { [K in 'pos' | 'event' | 'stage' | 'field' | 'value' | 'variant' | 'variantReason' | 'coveredBy']?: Finding[K] | undefined };
+
+/** A finding about `rule`, in its file. */
+function finding(rule: SigmaRule, code: FindingCode, message: string, seed: number, path: string, data: FindingData = {}): Finding {
+  const f: Finding = { code, severity: FINDING_SEVERITY[code], message, file: rule.file, seed, path };
+  return Object.assign(f, Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)));
+}
+
+/** A string matcher of the rule with its item and value. */
+interface StringValue {
+  item: PlanItem;
+  value: PlanValue;
+  m: Extract<Matcher, { kind: 'string' }>;
 }
 
 /** The string matchers of the rule with their items (windash dashes stay classes, anyOf expanded). */
-function stringValues(items: readonly PlanItem[]): Array<{ item: PlanItem; source: string; m: Extract<Matcher, { kind: 'string' }> }> {
-  const out: Array<{ item: PlanItem; source: string; m: Extract<Matcher, { kind: 'string' }> }> = [];
-  const walk = (item: PlanItem, source: string, m: Matcher): void => {
-    if (m.kind === 'string') out.push({ item, source, m });
-    else if (m.kind === 'anyOf') for (const mm of m.members) walk(item, source, mm);
+function stringValues(items: readonly PlanItem[]): StringValue[] {
+  const out: StringValue[] = [];
+  const walk = (item: PlanItem, value: PlanValue, m: Matcher): void => {
+    if (m.kind === 'string') out.push({ item, value, m });
+    else if (m.kind === 'anyOf') for (const mm of m.members) walk(item, value, mm);
   };
-  for (const it of items) for (const v of it.values) walk(it, v.source, v.matcher);
+  for (const it of items) for (const v of it.values) walk(it, v, v.matcher);
   return out;
 }
 
 /** One check of a value against the oracle; a message when the engine disagrees. */
-function checkValue(v: ReturnType<typeof stringValues>[number], text: string): string | undefined {
+function checkValue(v: StringValue, text: string): string | undefined {
   if (!oracleApplies(v.m.pattern, text)) return undefined;
   const want = oracleMatch(v.m.pattern, v.m.cased, text);
   const got = matcherHolds(v.m, [text], NO_VIEW);
   if (want === got) return undefined;
-  return `${v.item.path} value '${v.source}': the engine says ${got ? 'match' : 'no match'} for ${JSON.stringify(text)}, which the pattern ${want ? 'accepts' : 'rejects'}`;
+  return `${v.item.path} value '${v.value.source}': the engine says ${got ? 'match' : 'no match'} for ${JSON.stringify(text)}, which the pattern ${want ? 'accepts' : 'rejects'}`;
 }
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
+/** A value the engine misjudged: the message, the text, and the value. */
+interface PropertyFailure {
+  message: string;
+  text: string;
+  v: StringValue;
+}
+
 /** The property of one run: realisations match, every dash variant matches, a broken copy is judged like the oracle. */
-function valueProperty(values: ReturnType<typeof stringValues>, s: number): { message: string; text: string; field: string | null } | undefined {
+function valueProperty(values: readonly StringValue[], s: number): PropertyFailure | undefined {
   if (values.length === 0) return undefined;
   const ctx = realizeContext(s);
   const v = pick(ctx.rnd, values);
@@ -124,7 +164,7 @@ function valueProperty(values: ReturnType<typeof stringValues>, s: number): { me
   }
   for (const t of texts) {
     const m = checkValue(v, t);
-    if (m !== undefined) return { message: m, text: t, field: v.item.field };
+    if (m !== undefined) return { message: m, text: t, v };
   }
   return undefined;
 }
@@ -164,8 +204,7 @@ function covers(b: LiteralShape, a: LiteralShape): boolean {
 /** One value of an OR-list, with the item it sits in (lists of maps spread one list over items). */
 interface ListValue {
   item: PlanItem;
-  source: string;
-  matcher: Matcher;
+  value: PlanValue;
 }
 
 /**
@@ -185,19 +224,19 @@ function orLists(rule: SigmaRule): ListValue[][] {
         walk(c);
         continue;
       }
-      const key = `${it.field ?? ''}\u0000${it.modifiers.join('|')}`;
+      const key = `${it.field ?? ''}\u0000${it.chain.text}`;
       groups.set(key, [...(groups.get(key) ?? []), it]);
     }
     for (const items of groups.values()) {
       if (items.length < 2) continue;
       for (const it of items) seen.add(it);
-      lists.push(items.flatMap((it) => it.values.map((v) => ({ item: it, source: v.source, matcher: v.matcher }))));
+      lists.push(items.flatMap((it) => it.values.map((value) => ({ item: it, value }))));
     }
   };
   for (const ident of rule.plan.identifiers) walk(ident.body);
   for (const it of rule.plan.items) {
     if (it.all || it.neq || seen.has(it) || it.values.length < 2) continue;
-    lists.push(it.values.map((v) => ({ item: it, source: v.source, matcher: v.matcher })));
+    lists.push(it.values.map((value) => ({ item: it, value })));
   }
   return lists;
 }
@@ -246,18 +285,20 @@ function shadowedValues(rule: SigmaRule, seed: number): Finding[] {
     const sampled = list.length <= 40;
     list.forEach((v, i) => {
       const by = list.findIndex((w, j) => {
-        if (j === i || !coversValue(w.matcher, v.matcher, seed, sampled)) return false;
+        if (j === i || !coversValue(w.value.matcher, v.value.matcher, seed, sampled)) return false;
         // Two values covering each other (duplicates): the later one is reported.
-        return !coversValue(v.matcher, w.matcher, seed, sampled) || j < i;
+        return !coversValue(v.value.matcher, w.value.matcher, seed, sampled) || j < i;
       });
       if (by < 0) return;
       const other = list[by];
       const where = other !== undefined && other.item !== v.item ? ` (${other.item.path})` : ' in the same list';
       out.push(
-        finding('VALUE_SHADOWED', `${v.item.path}: value '${v.source}' can never be the reason for a match: '${other?.source ?? ''}'${where} already matches everything it matches`, seed, 'static', {
+        finding(rule, 'VALUE_SHADOWED', `${v.item.path}: value '${v.value.source}' can never be the reason for a match: '${other?.value.source ?? ''}'${where} already matches everything it matches`, seed, 'static', {
+          pos: v.value.pos ?? v.item.pos,
           stage: v.item.identifier,
-          value: v.source,
-          ...(v.item.pos ? { pos: v.item.pos } : {}),
+          field: v.item.field ?? undefined,
+          value: v.value.source,
+          coveredBy: other?.value.source,
         }),
       );
     });
@@ -294,7 +335,7 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
   const seen = new Set<string>();
 
   // 1. Property runs: a witness and a value property per run.
-  let failure: { message: string; text: string; field: string | null } | undefined;
+  let failure: PropertyFailure | undefined;
   const details = fc.check(
     fc.property(fc.integer({ min: 0, max: 0x7fffffff }), (s) => {
       if (matchTerms.length > 0) {
@@ -316,9 +357,20 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
   if (details.failed) {
     // Re-run the shrunk counterexample for its message (the last run may have been another shrink).
     const s = details.counterexample?.[0];
-    const f = (s !== undefined ? valueProperty(values, s) : undefined) ?? failure ?? { message: 'property failed', text: '', field: null };
-    const event: Event = { ...synth.base, [f.field ?? 'Message']: f.text };
-    findings.push(finding('PROPERTY_FAILED', `engine bug: ${f.message}`, details.seed, details.counterexamplePath ?? '', { event }));
+    const f = (s !== undefined ? valueProperty(values, s) : undefined) ?? failure;
+    const v = f?.v;
+    const text = f?.text ?? '';
+    const event: Event = { ...synth.base, [v?.item.field ?? 'Message']: text };
+    findings.push(
+      finding(rule, 'PROPERTY_FAILED', `engine bug: ${f?.message ?? 'property failed'}`, details.seed, details.counterexamplePath ?? '', {
+        pos: v?.value.pos ?? v?.item.pos,
+        event,
+        stage: v?.item.identifier,
+        field: v?.item.field ?? undefined,
+        value: v?.value.source,
+        variant: f === undefined ? undefined : text,
+      }),
+    );
   }
 
   // 2. Satisfiable at all?
@@ -330,9 +382,16 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
       const culprits = rule.plan.stages
         .filter((st) => st.index > 0 && (st.exclusion || onlyNegated(synth.expr, st.name)))
         .filter((st) => synth.realize(termsOf(substitute(synth.expr, st.name, false), seededRandom(options.seed)).terms, options.seed, 6).event !== undefined)
-        .map((st) => `'${st.name}'`);
-      const why = culprits.length > 0 ? `exclusion ${culprits.join(', ')} suppresses every event the rest of the rule matches (${r.reason})` : r.reason;
-      findings.push(finding('RULE_UNSATISFIABLE', `no event can make the rule match: ${why}`, options.seed, 'synthesis'));
+        .map((st) => st.name);
+      const why = culprits.length > 0 ? `exclusion ${culprits.map((c) => `'${c}'`).join(', ')} suppresses every event the rest of the rule matches (${r.reason})` : r.reason;
+      // Located at the (first) exclusion to blame, else at the condition.
+      const culprit = culprits[0];
+      findings.push(
+        finding(rule, 'RULE_UNSATISFIABLE', `no event can make the rule match: ${why}`, options.seed, 'synthesis', {
+          pos: culprit === undefined ? rule.plan.conditionPos : identifierPos(rule, culprit),
+          stage: culprit,
+        }),
+      );
     }
   }
   const satisfiable = witnesses.length > 0;
@@ -342,14 +401,13 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
     for (const stage of rule.plan.stages) {
       if (stage.index === 0) continue;
       const name = stage.name;
-      const ident = rule.plan.identifiers.find((i) => i.name === name);
-      const pos = ident?.pos ? { pos: ident.pos } : {};
+      const pos = identifierPos(rule, name);
       if (stage.exclusion || onlyNegated(synth.expr, name)) {
         const rest = termsOf(substitute(synth.expr, name, false), seededRandom(options.seed)).terms;
         const terms = rest.flatMap((t) => mergeTerms(t, new Map([[name, true]])) ?? []);
         const r = synth.realize(terms, options.seed + 1000 * stage.index, 10);
         if (r.event === undefined) {
-          findings.push(finding('EXCLUSION_DEAD', `exclusion '${name}' can never suppress an event the rest of the rule matches: ${r.reason}`, options.seed, `stage:${stage.index}`, { stage: name, ...pos }));
+          findings.push(finding(rule, 'EXCLUSION_DEAD', `exclusion '${name}' can never suppress an event the rest of the rule matches: ${r.reason}`, options.seed, `stage:${stage.index}`, { pos, stage: name }));
           continue;
         }
         findings.push(...evadable(rule, name, r.event, options.seed, stage.index));
@@ -366,7 +424,7 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
       };
       const terms = termsOf(differs, seededRandom(options.seed)).terms;
       if (terms.length === 0) {
-        findings.push(finding('STAGE_UNREACHABLE', `stage '${name}' never changes the verdict: the condition '${rule.plan.conditionText}' gives the same result whether it is true or false`, options.seed, `stage:${stage.index}`, { stage: name, ...pos }));
+        findings.push(finding(rule, 'STAGE_UNREACHABLE', `stage '${name}' never changes the verdict: the condition '${rule.plan.conditionText}' gives the same result whether it is true or false`, options.seed, `stage:${stage.index}`, { pos, stage: name }));
         continue;
       }
       const on = synth.realize(terms.flatMap((t) => mergeTerms(t, new Map([[name, true]])) ?? []), options.seed + 1000 * stage.index, 8);
@@ -374,7 +432,7 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
       if (on.event === undefined || off.event === undefined) {
         const r = on.event === undefined ? on.reason : off.reason;
         findings.push(
-          finding('STAGE_UNREACHABLE', `stage '${name}' can never change the verdict: no event where the rest of the rule leaves the verdict to it has it ${on.event === undefined ? 'true' : 'false'} (${r})`, options.seed, `stage:${stage.index}`, { stage: name, ...pos }),
+          finding(rule, 'STAGE_UNREACHABLE', `stage '${name}' can never change the verdict: no event where the rest of the rule leaves the verdict to it has it ${on.event === undefined ? 'true' : 'false'} (${r})`, options.seed, `stage:${stage.index}`, { pos, stage: name }),
         );
       }
     }
@@ -402,11 +460,14 @@ function evadable(rule: SigmaRule, stage: string, suppressed: Event, seed: numbe
       if (!t.match && restMatches && t.identifiers[stage] === true) {
         reported.add(field);
         out.push(
-          finding('EXCLUSION_EVADABLE', `exclusion '${stage}' on ${field} also suppresses ${JSON.stringify(variant.path)} (${variant.why}): an attacker's file there slips through`, seed, `stage:${index}`, {
-            stage,
+          finding(rule, 'EXCLUSION_EVADABLE', `exclusion '${stage}' on ${field} also suppresses ${JSON.stringify(variant.path)} (${variant.why}): an attacker's file there slips through`, seed, `stage:${index}`, {
+            pos: it.pos,
             event: e,
+            stage,
+            field,
             value: it.values.map((v) => v.source).join(', '),
-            ...(it.pos ? { pos: it.pos } : {}),
+            variant: variant.path,
+            variantReason: variant.why,
           }),
         );
         break;
@@ -414,6 +475,11 @@ function evadable(rule: SigmaRule, stage: string, suppressed: Event, seed: numbe
     }
   }
   return out;
+}
+
+/** Where a search identifier's key is written. */
+function identifierPos(rule: SigmaRule, name: string): SourcePos | undefined {
+  return rule.plan.identifiers.find((i) => i.name === name)?.pos;
 }
 
 /** Does the identifier occur in the condition only under an odd number of negations (a filter)? */

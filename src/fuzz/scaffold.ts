@@ -1,6 +1,7 @@
 /**
  * Starter cases for a rule: one matching witness, and for every value of every exclusion an
  * event that the rest of the rule matches and that this value (alone in its item) excludes.
+ * Case names show the item as written (`excluded: Image endswith \msiexec.exe`, the chain's text).
  */
 import type { SigmaRule } from '../rules/load-rule.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
@@ -34,7 +35,7 @@ export function scaffoldCases(rule: SigmaRule, mapping: LogsourceMapping | null,
       item.values.forEach((v, vi) => {
         const found = excludedBy(rule, stage.name, item.field, v.matcher, terms, base, seed + vi);
         if (found === undefined) skipped.push(`${item.path} '${v.source}': no event found that the rest matches and this value excludes`);
-        else cases.push({ name: `excluded: ${item.field ?? 'keyword'} ${item.modifiers.length ? `${item.modifiers.join('|')} ` : ''}${v.source}`, expect: 'no-match', stages: { [stage.name]: true }, event: found });
+        else cases.push({ name: `excluded: ${item.field ?? 'keyword'} ${item.chain.text ? `${item.chain.text} ` : ''}${v.source}`, expect: 'no-match', stages: { [stage.name]: true }, event: found });
       });
     }
   }

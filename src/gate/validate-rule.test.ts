@@ -1,8 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { offsetToPos } from '../diagnostics/diagnostics.js';
+import { parseYaml } from '../yaml/yaml-tree.js';
+import type { YMapEntry, YNode } from '../yaml/yaml-tree.js';
 import { planMatches } from '../evaluate/evaluate.js';
 import { loadRuleText } from '../rules/load-rule.js';
 import type { SigmaRule } from '../rules/load-rule.js';
@@ -53,8 +56,8 @@ function load(text: string, file = 'test.yml'): SigmaRule {
   return rule;
 }
 
-function validate(text: string, options: Omit<ValidateOptions, 'readSource'> = {}): Diagnostic[] {
-  return validateRules([load(text)], { ...options, readSource: () => text });
+function validate(text: string, options: ValidateOptions = {}): Diagnostic[] {
+  return validateRules([load(text)], options);
 }
 
 const codes = (ds: Diagnostic[]): string[] => ds.map((d) => d.code);
@@ -83,7 +86,7 @@ describe('validateRules: required fields and schema', () => {
     const loaded = loadRuleText(text, 'test.yml');
     const partial = loaded.invalid[0]?.partial;
     expect(partial).toBeDefined();
-    const d2 = validateRules([partial as SigmaRule], { readSource: () => text });
+    const d2 = validateRules([partial as SigmaRule]);
     expect(d2).toEqual([expect.objectContaining({ code: 'RULE_ID_INVALID', severity: 'error', path: 'id', pos: { line: 2, column: 5 } })]);
   });
 
@@ -94,7 +97,7 @@ describe('validateRules: required fields and schema', () => {
     ] as const) {
       const text = ruleText({ [key]: value });
       const partial = loadRuleText(text, 'test.yml').invalid[0]?.partial as SigmaRule;
-      expect(codes(validateRules([partial], { readSource: () => text }))).toEqual([code]);
+      expect(codes(validateRules([partial]))).toEqual([code]);
     }
     const ds = validate(ruleText({ status: null, level: null, description: null, author: null }));
     expect(ds.map((d) => [d.code, d.severity])).toEqual([
@@ -108,10 +111,10 @@ describe('validateRules: required fields and schema', () => {
   it('a title longer than 256 characters and a missing title (partial rules) are errors', () => {
     const text = ruleText({ title: ` ${'A'.repeat(257)}` });
     const partial = loadRuleText(text, 'test.yml').invalid[0]?.partial as SigmaRule;
-    expect(codes(validateRules([partial], { readSource: () => text }))).toEqual(['RULE_TITLE_INVALID']);
+    expect(codes(validateRules([partial]))).toEqual(['RULE_TITLE_INVALID']);
     const t2 = ruleText({ title: null });
     const p2 = loadRuleText(t2, 'test.yml').invalid[0]?.partial as SigmaRule;
-    expect(codes(validateRules([p2], { readSource: () => t2 }))).toEqual(['RULE_TITLE_MISSING']);
+    expect(codes(validateRules([p2]))).toEqual(['RULE_TITLE_MISSING']);
   });
 
   it('dates: YYYY-MM-DD and a real calendar day; modified not before date; missing date is a warning', () => {
@@ -144,13 +147,10 @@ describe('validateRules: required fields and schema', () => {
     expect(validate(text, { severities: { RULE_AUTHOR_MISSING: 'off', RULE_ID_MISSING: 'off' } })).toEqual([]);
   });
 
-  it('without the source text, positions fall back to the line of the top-level key', () => {
+  it('positions come from the loaded rule: exact for a rule loaded from text, whatever is on disk', () => {
     const text = ruleText({ date: ' 2024/01/15' });
-    const ds = validateRules([load(text)], { readSource: () => undefined });
-    expect(ds).toEqual([expect.objectContaining({ code: 'RULE_DATE_INVALID', pos: { line: 8, column: 1 } })]);
-    // A text that no longer matches the loaded rule (edited since) is not trusted either.
-    const ds2 = validateRules([load(text)], { readSource: () => `# edited\n${text}` });
-    expect(ds2[0]?.pos).toEqual({ line: 8, column: 1 });
+    const ds = validateRules([load(text, '/nonexistent/test.yml')]);
+    expect(ds).toEqual([expect.objectContaining({ code: 'RULE_DATE_INVALID', file: '/nonexistent/test.yml', path: 'date', pos: { line: 8, column: 7 } })]);
   });
 });
 
@@ -159,11 +159,10 @@ describe('validateRules: duplicates over the rule tree', () => {
     const a = ruleText();
     const b = ruleText({ title: ' Another Title' });
     const c = ruleText({ id: ' 0b4e1f6a-8a9d-4f8e-9c7b-2d1e3f4a5b6c' });
-    const texts: Record<string, string> = { 'a.yml': a, 'b.yml': b, 'c.yml': c };
     const ra = load(a, 'a.yml');
     const rb = load(b, 'b.yml');
     const rc = load(c, 'c.yml');
-    const ds = validateRules([ra], { allRules: [ra, rb, rc], readSource: (f) => texts[f] });
+    const ds = validateRules([ra], { allRules: [ra, rb, rc] });
     expect(ds.map((d) => [d.code, d.severity])).toEqual([
       ['RULE_ID_DUPLICATE', 'error'],
       ['RULE_TITLE_DUPLICATE', 'warning'],
@@ -173,8 +172,8 @@ describe('validateRules: duplicates over the rule tree', () => {
     expect(ds[0]?.pos).toEqual({ line: 2, column: 5 });
     expect(ds[1]?.message).toContain('c.yml');
     // A rule listed in both the validated rules and the tree is not its own duplicate.
-    expect(validateRules([ra], { allRules: [ra], readSource: (f) => texts[f] })).toEqual([]);
-    expect(validateRules([ra], { allRules: [load(a, 'a.yml')], readSource: (f) => texts[f] })).toEqual([]);
+    expect(validateRules([ra], { allRules: [ra] })).toEqual([]);
+    expect(validateRules([ra], { allRules: [load(a, 'a.yml')] })).toEqual([]);
   });
 });
 
@@ -243,7 +242,7 @@ describe('validateRules: modifier and wildcard pitfalls', () => {
     // A plan whose 'all' item has one value (as a lenient loader or a hand-built plan could give).
     const rule = load(text);
     rule.plan.items[0]?.values.pop();
-    const ds = validateRules([rule], { readSource: () => text });
+    const ds = validateRules([rule]);
     expect(ds).toEqual([expect.objectContaining({ code: 'MODIFIER_ALL_SINGLE_VALUE', severity: 'warning', path: 'detection.selection["CommandLine|contains|all"]', pos: { line: 18, column: 9 } })]);
   });
 
@@ -338,5 +337,50 @@ describe('validateRules over rule trees', () => {
     expect(ds.filter((d) => d.severity === 'error' && enforced.test(d.code))).toEqual([]);
     // Nor any other error: ids are unique and every rule has the required fields.
     expect(ds.filter((d) => d.severity === 'error')).toEqual([]);
+  }, 120_000);
+
+  /** The node at a logical path of a document (`detection.sel["Image|endswith"][1]`), found by re-parsing (test only). */
+  function nodeAt(root: YNode, path: string, key: boolean): YNode | undefined {
+    let n: YNode | undefined = root;
+    let keyNode: YNode | undefined;
+    for (const m of path.matchAll(/(?:^|\.)([A-Za-z_][A-Za-z0-9_-]*)|\[("(?:[^"\\]|\\.)*"|\d+)\]/g)) {
+      if (n === undefined) return undefined;
+      const seg = m[1] ?? (m[2] as string);
+      if (m[1] === undefined && !seg.startsWith('"')) {
+        n = n.kind === 'seq' ? n.items[Number(seg)] : undefined;
+        keyNode = undefined;
+        continue;
+      }
+      const name = m[1] ?? (JSON.parse(seg) as string);
+      const e: YMapEntry | undefined = n.kind === 'map' ? n.entries.filter((x) => x.key === name).pop() : undefined;
+      n = e?.value;
+      keyNode = e?.keyNode;
+    }
+    return key ? (keyNode ?? n) : n;
+  }
+
+  const trees = [join(REPO, 'rules'), resolve(REPO, '../shared/corpus/sigmahq/rules')].filter((d) => existsSync(d));
+  it.each(trees)('every diagnostic on %s names file, line and column: where the key or value is written', (dir) => {
+    const set = collectRules([dir]);
+    const ds = validateRules(set.rules);
+    expect(ds.length).toBeGreaterThan(0);
+    const roots = new Map<string, YNode | null | undefined>();
+    let checked = 0;
+    for (const d of ds) {
+      expect(d.file).toBeDefined();
+      expect(d.pos?.line).toBeGreaterThan(0);
+      expect(d.pos?.column).toBeGreaterThan(0);
+      const file = d.file as string;
+      if (!roots.has(file)) {
+        const docs = parseYaml(readFileSync(file, 'utf8'), file).documents;
+        roots.set(file, docs.length === 1 ? docs[0]?.root : undefined);
+      }
+      const root = roots.get(file);
+      const node = root ? nodeAt(root, d.path ?? '', d.code.startsWith('MODIFIER_')) : undefined;
+      if (node === undefined) continue; // a missing key: at the document start
+      expect([d.code, d.path, d.pos], file).toEqual([d.code, d.path, offsetToPos(readFileSync(file, 'utf8'), node.offset)]);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
   }, 120_000);
 });

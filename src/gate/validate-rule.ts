@@ -10,23 +10,23 @@
  * title...): they use the loader's codes and only fire for rules the loader could not fully accept
  * (a `partial` rule of `LoadedFile.invalid`), so a gate that validates partial rules reports them.
  *
- * Positions: the rule's file is re-read and re-parsed (cached per call) so that every diagnostic
- * points at the exact key or value. When the text is unavailable or no longer matches the loaded
- * rule, the line of the rule's top-level key (`keyLines`) or the document start is used instead.
+ * Positions come from the loaded rule, never from its file again: metadata diagnostics point at
+ * the value of their key (`rule.positions`; a missing key at the document start), detection
+ * diagnostics at the item's key or the value (positions the plan keeps). Modifier checks read the
+ * parsed chain (`item.chain`), never the written names.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { diagnostic, offsetToPos } from '../diagnostics/diagnostics.js';
+import { diagnostic } from '../diagnostics/diagnostics.js';
 import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import type { SigmaRule } from '../rules/load-rule.js';
-import { parseYaml } from '../yaml/yaml-tree.js';
-import type { YNode, YScalar } from '../yaml/yaml-tree.js';
 import { builtinMapping, resolveLogsource } from '../logsource/logsource.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { parsePattern } from '../sigma/pattern.js';
 import type { PatternToken } from '../sigma/pattern.js';
+import { valuePath } from '../plan/plan.js';
 import type { PlanItem } from '../plan/plan.js';
+import { itemKeyText } from '../plan/modifier-chain.js';
 
 /** A configurable severity: `off` drops the check. */
 export type ValidationSeverity = 'error' | 'warning' | 'off';
@@ -92,11 +92,6 @@ export interface ValidateOptions {
   mapping?: LogsourceMapping;
   /** The whole rule tree, for duplicate ids and titles; the validated rules by default. */
   allRules?: readonly SigmaRule[];
-  /**
-   * Reads a rule file's text to locate diagnostics precisely; by default from disk. Return
-   * undefined when unavailable (positions then fall back to the rule's key lines).
-   */
-  readSource?: (file: string) => string | undefined;
 }
 
 /** The codes of a severity table that validateRules does not know (for config validation). */
@@ -132,136 +127,23 @@ export function isPathLikeField(field: string): boolean {
   return /(Image|Path|Filename|FileName|Directory)$/.test(field) || field === 'ImageLoaded';
 }
 
-/** Modifiers after which a value is not a Sigma string pattern (or wildcards are rejected anyway). */
-const NON_PATTERN_MODIFIERS = new Set([
-  're', 'cidr', 'exists', 'fieldref', 'gt', 'gte', 'lt', 'lte', 'minute', 'hour', 'day', 'week', 'month', 'year',
-  'base64', 'base64offset',
-]);
-
-// ---------------------------------------------------------------------------------------------
-// Locating diagnostics in the source.
-
-interface NodeRef {
-  node: YNode;
-  key?: YScalar;
-}
-
-interface DocIndex {
-  text: string;
-  nodes: Map<string, NodeRef>;
-}
-
-class Locator {
-  private readonly files = new Map<string, { text: string; roots: Array<YNode | null> } | null>();
-  private readonly docs = new Map<string, DocIndex | null>();
-
-  constructor(private readonly read: (file: string) => string | undefined) {}
-
-  private parsed(file: string): { text: string; roots: Array<YNode | null> } | null {
-    let p = this.files.get(file);
-    if (p === undefined) {
-      const text = this.read(file);
-      if (text === undefined) p = null;
-      else {
-        const r = parseYaml(text, file);
-        p = { text, roots: r.documents.map((d) => d.root) };
-      }
-      this.files.set(file, p);
-    }
-    return p;
-  }
-
-  /** The index of a rule's document, or null when its text is unavailable or does not match the rule. */
-  index(rule: SigmaRule): DocIndex | null {
-    const k = `${rule.file}\0${rule.document}`;
-    let ix = this.docs.get(k);
-    if (ix === undefined) {
-      ix = null;
-      const p = this.parsed(rule.file);
-      const root = p?.roots[rule.document];
-      if (p !== null && root !== undefined && root !== null && root.kind === 'map') {
-        // The text must still be the one the rule was loaded from: same top-level keys on the same lines.
-        const same =
-          root.entries.length === Object.keys(rule.keyLines).length &&
-          root.entries.every((e) => rule.keyLines[e.key] === offsetToPos(p.text, e.keyNode.offset).line);
-        if (same) {
-          const nodes = new Map<string, NodeRef>();
-          const walk = (n: YNode, path: string, key: YScalar | undefined, depth: number): void => {
-            if (depth > 64 || nodes.has(path)) return;
-            nodes.set(path, key === undefined ? { node: n } : { node: n, key });
-            if (n.kind === 'map') for (const e of n.entries) walk(e.value, childPath(path, e.key), e.keyNode, depth + 1);
-            else if (n.kind === 'seq') n.items.forEach((x, i) => walk(x, childPath(path, i), undefined, depth + 1));
-          };
-          walk(root, '', undefined, 0);
-          ix = { text: p.text, nodes };
-        }
-      }
-      this.docs.set(k, ix);
-    }
-    return ix;
-  }
-
-  /** Whether the rule's source has a node at the path (false when the source is unavailable). */
-  has(rule: SigmaRule, path: string): boolean {
-    return this.index(rule)?.nodes.has(path) ?? false;
-  }
-
-  /** The position of a path's key (`key`) or value (`value`); a missing path falls back to its nearest known ancestor. */
-  pos(rule: SigmaRule, path: string, prefer: 'key' | 'value'): SourcePos {
-    const ix = this.index(rule);
-    if (ix !== null) {
-      let p = path;
-      for (;;) {
-        const ref = ix.nodes.get(p);
-        if (ref !== undefined) {
-          const n = prefer === 'key' && ref.key !== undefined ? ref.key : ref.node;
-          return offsetToPos(ix.text, n.offset);
-        }
-        const parent = parentPath(p);
-        if (parent === undefined) break;
-        p = parent;
-      }
-    }
-    const top = /^[^.[]+/.exec(path)?.[0];
-    const line = top !== undefined ? rule.keyLines[top] : undefined;
-    return line !== undefined ? { line, column: 1 } : rule.pos;
-  }
-}
-
-/** `detection.sel["A|b"][1]` → `detection.sel["A|b"]` → `detection.sel` → `detection` → ``. */
-function parentPath(path: string): string | undefined {
-  if (path === '') return undefined;
-  if (path.endsWith(']')) {
-    // Find the `[` that opens the last segment (skip over a JSON string).
-    let i = path.length - 2;
-    if (path[i] === '"') {
-      i--;
-      while (i >= 0 && !(path[i] === '"' && path[i - 1] !== '\\')) i--;
-      i--;
-    } else while (i >= 0 && path[i] !== '[') i--;
-    return i <= 0 ? '' : path.slice(0, i);
-  }
-  const dot = path.lastIndexOf('.');
-  return dot < 0 ? '' : path.slice(0, dot);
-}
-
-function defaultRead(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** Where a metadata path is written: its value, else its top-level key's value, else the document start. */
+function metadataPos(rule: SigmaRule, path: string): SourcePos {
+  const exact = rule.positions.get(path);
+  if (exact !== undefined) return exact;
+  const top = /^[^.[]+/.exec(path)?.[0];
+  return (top !== undefined && top !== path ? rule.positions.get(top) : undefined) ?? rule.pos;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Validation.
 
-type Emit = (code: ValidationCodeName, message: string, path: string, prefer?: 'key' | 'value') => void;
+/** Reports a finding at a path; `pos` where the finding is located (metadata paths are looked up when omitted). */
+type Emit = (code: ValidationCodeName, message: string, path: string, pos?: SourcePos) => void;
 
 /** Validates rules; diagnostics are in rule order, then check order. */
 export function validateRules(rules: readonly SigmaRule[], options: ValidateOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const locator = new Locator(options.readSource ?? defaultRead);
   const mapping = options.mapping ?? builtinMapping;
   const all = options.allRules ?? rules;
   const severityOf = (code: ValidationCodeName): ValidationSeverity => options.severities?.[code] ?? VALIDATION_CODES[code].severity;
@@ -282,10 +164,10 @@ export function validateRules(rules: readonly SigmaRule[], options: ValidateOpti
   }
 
   for (const rule of rules) {
-    const emit: Emit = (code, message, path, prefer = 'value') => {
+    const emit: Emit = (code, message, path, pos) => {
       const severity = severityOf(code);
       if (severity === 'off') return;
-      out.push(diagnostic(code, message, { file: rule.file, path, pos: locator.pos(rule, path, prefer) }, severity));
+      out.push(diagnostic(code, message, { file: rule.file, path, pos: pos ?? metadataPos(rule, path) }, severity));
     };
     checkMetadata(rule, emit);
     const others = (m: Map<string, SigmaRule[]>, key: string): SigmaRule[] => (m.get(key) ?? []).filter((r) => ruleKey(r) !== ruleKey(rule));
@@ -299,13 +181,7 @@ export function validateRules(rules: readonly SigmaRule[], options: ValidateOpti
     }
     checkTags(rule, emit);
     checkLogsource(rule, mapping, emit);
-    for (const item of rule.plan.items) {
-      const valuePath = (k: number): string => {
-        const p = childPath(item.path, k);
-        return item.values.length > 1 || locator.has(rule, p) ? p : item.path;
-      };
-      checkItem(item, valuePath, emit);
-    }
+    for (const item of rule.plan.items) checkItem(rule, item, emit);
   }
   return out;
 }
@@ -477,36 +353,42 @@ function escapedWildcards(text: string): number[] {
 
 const isWild = (t: PatternToken | undefined): boolean => t?.t === 'any' || t?.t === 'one';
 
-/** `valuePath(k)`: the path of the item's k-th value (`path[k]` when written as a list). */
-function checkItem(item: PlanItem, valuePath: (k: number) => string, emit: Emit): void {
-  const mods = item.modifiers;
+/** The modifier and wildcard pitfalls of one detection item, located at the item's key or the value. */
+function checkItem(rule: SigmaRule, item: PlanItem, emit: Emit): void {
+  const chain = item.chain;
   const keyPath = item.path;
   const field = item.field;
-  const shown = field === null ? 'the keyword search' : `'${[field, ...mods].join('|')}'`;
+  const shown = field === null ? 'the keyword search' : `'${itemKeyText(field, chain)}'`;
+  // Hand-built plans may lack positions: the metadata lookup then gives the detection's line.
+  const keyPos = item.pos ?? metadataPos(rule, keyPath);
 
   if (item.all && item.values.length < 2) {
-    emit('MODIFIER_ALL_SINGLE_VALUE', `${shown} has 'all' but only one value: there is nothing to AND together (remove '|all')`, keyPath, 'key');
+    emit('MODIFIER_ALL_SINGLE_VALUE', `${shown} has 'all' but only one value: there is nothing to AND together (remove '|all')`, keyPath, keyPos);
   }
-  if (item.all && mods.includes('windash')) {
+  if (item.all && chain.windash) {
     emit(
       'MODIFIER_WINDASH_ALL',
       `${shown} combines 'windash' with 'all': every value must be present (each in any of its dash forms), but some converters AND the dash variants together and the rule then never matches; SigmaHQ never combines them (use one selection per value)`,
       keyPath,
-      'key',
+      keyPos,
     );
   }
 
-  if (mods.some((m) => NON_PATTERN_MODIFIERS.has(m))) return;
-  const expand = mods.includes('expand');
-  const contains = mods.includes('contains');
-  const startswith = mods.includes('startswith');
-  const endswith = mods.includes('endswith');
+  // Only string patterns as written: not regexes, networks, comparisons, existence tests, field
+  // references, nor base64 (which rejects wildcards anyway).
+  if (chain.kind !== 'plain' && chain.kind !== 'pattern') return;
+  if (chain.encodings.includes('base64') || chain.encodings.includes('base64offset')) return;
+  const expand = chain.expand;
+  const contains = chain.match === 'contains';
+  const startswith = chain.match === 'startswith';
+  const endswith = chain.match === 'endswith';
   const pathLike = field !== null && isPathLikeField(field);
 
   item.values.forEach((v, k) => {
     const kind = v.matcher.kind;
     if (kind !== 'string' && kind !== 'anyOf') return;
-    const path = valuePath(k);
+    const path = valuePath(item, k);
+    const valuePos = v.pos ?? keyPos;
     const tokens = parsePattern(v.source, expand).tokens;
     const first = tokens[0];
     const last = tokens[tokens.length - 1];
@@ -530,27 +412,28 @@ function checkItem(item: PlanItem, valuePath: (k: number) => string, emit: Emit)
       if (suggest !== undefined) {
         emit(
           'WILDCARD_INSTEAD_OF_MODIFIER',
-          `'${v.source}' uses wildcards where a modifier belongs: write ${[field, ...mods, suggest].join('|')}: ${quote(bare)} (the same match, and the SigmaHQ style)`,
+          `'${v.source}' uses wildcards where a modifier belongs: write ${itemKeyText(field, chain, suggest)}: ${quote(bare)} (the same match, and the SigmaHQ style)`,
           path,
+          valuePos,
         );
       }
     }
 
     // A wildcard the modifier already adds, or one that turns it into another modifier.
     if (contains && (first?.t === 'any' || last?.t === 'any') && hasLiteral) {
-      emit('WILDCARD_REDUNDANT', `'${v.source}' with 'contains': the leading/trailing * is redundant (contains already matches anywhere): write ${quote(stripEnds(v.source, first?.t === 'any', last?.t === 'any'))}`, path);
+      emit('WILDCARD_REDUNDANT', `'${v.source}' with 'contains': the leading/trailing * is redundant (contains already matches anywhere): write ${quote(stripEnds(v.source, first?.t === 'any', last?.t === 'any'))}`, path, valuePos);
     } else if (startswith && !contains && hasLiteral && (first?.t === 'any' || last?.t === 'any')) {
       const msg =
         first?.t === 'any'
           ? `'${v.source}' with 'startswith' begins with *, so it matches anywhere: use 'contains' (or remove the *)`
           : `'${v.source}' with 'startswith': the trailing * is redundant (write ${quote(stripEnds(v.source, false, true))})`;
-      emit('WILDCARD_REDUNDANT', msg, path);
+      emit('WILDCARD_REDUNDANT', msg, path, valuePos);
     } else if (endswith && !contains && hasLiteral && (first?.t === 'any' || last?.t === 'any')) {
       const msg =
         last?.t === 'any'
           ? `'${v.source}' with 'endswith' ends with *, so it matches anywhere: use 'contains' (or remove the *)`
           : `'${v.source}' with 'endswith': the leading * is redundant (write ${quote(stripEnds(v.source, true, false))})`;
-      emit('WILDCARD_REDUNDANT', msg, path);
+      emit('WILDCARD_REDUNDANT', msg, path, valuePos);
     }
 
     if (pathLike && tokens.some((t) => t.t === 'one')) {
@@ -558,6 +441,7 @@ function checkItem(item: PlanItem, valuePath: (k: number) => string, emit: Emit)
         'PATH_SINGLE_WILDCARD',
         `'${v.source}': in Sigma '?' matches any one character; escape it as \\? if it is a literal question mark (the NT prefix \\??\\ is written \\\\\\?\\?\\\\)`,
         path,
+        valuePos,
       );
     }
 
@@ -572,12 +456,13 @@ function checkItem(item: PlanItem, valuePath: (k: number) => string, emit: Emit)
       for (const at of [...stars].reverse()) fixed = `${fixed.slice(0, at)}\\\\${fixed.slice(at + 1)}`;
       const alt =
         endsWithEscapedStar(v.source) && !contains && !endswith && field !== null
-          ? ` (or ${[field, ...mods.filter((m) => m !== 'startswith'), 'startswith'].join('|')}: ${quote(v.source.slice(0, -1))})`
+          ? ` (or ${itemKeyText(field, chain, 'startswith')}: ${quote(v.source.slice(0, -1))})`
           : '';
       emit(
         'VALUE_ESCAPED_WILDCARD',
         `'${v.source}': in Sigma a backslash before * escapes it, so this is a literal '*'${pathLike ? ', which no file path contains' : ', not a wildcard'}; for a folder followed by a wildcard write ${quote(fixed)}${alt}`,
         path,
+        valuePos,
       );
     }
   });

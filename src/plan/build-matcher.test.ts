@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildMatcher, checkModifierNames, MODIFIERS } from './build-matcher.js';
+import { buildMatcher } from './build-matcher.js';
 import type { ChainContext } from './build-matcher.js';
+import { checkModifierNames, MODIFIERS, parseModifierChain } from './modifier-chain.js';
+import type { ModifierChain } from './modifier-chain.js';
 import { resolvePlainScalar } from '../yaml/yaml-tree.js';
 import { compileDetection, errorsOf, fieldRule, fieldRuleErrors, loadDetection, matches } from '../../test/support/rules.js';
 
@@ -98,11 +100,14 @@ describe('§7 invalid chains are rejected at load time', () => {
     expect(errorsOf(loaded).map((d) => d.code)).toEqual(['MODIFIER_INVALID']);
   });
 
-  it('buildMatcher reports the same errors directly', () => {
-    const r = buildMatcher(resolvePlainScalar('5'), ['gt', 'hour'], false, noPlaceholders);
+  it('parseModifierChain and buildMatcher report the same errors directly', () => {
+    const r = parseModifierChain(['gt', 'hour'], false);
     expect('code' in r && r.code).toBe('MODIFIER_INVALID');
-    const ok = buildMatcher(resolvePlainScalar('5'), ['hour', 'gt'], false, noPlaceholders);
+    const chain = parseModifierChain(['hour', 'gt'], false) as ModifierChain;
+    const ok = buildMatcher(resolvePlainScalar('5'), chain, false, noPlaceholders);
     expect('code' in ok ? ok : ok.matcher).toEqual({ kind: 'compare', op: 'gt', value: 5, part: 'hour' });
+    const bad = buildMatcher(resolvePlainScalar("'5'"), chain, false, noPlaceholders);
+    expect('code' in bad && bad.code).toBe('MODIFIER_INVALID');
   });
 
   it('checkModifierNames accepts every documented modifier and nothing else', () => {

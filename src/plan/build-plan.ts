@@ -1,15 +1,21 @@
 /**
  * Planning (§3, §7, §8): the `detection` mapping of a rule becomes a {@link MatchPlan}. Every
- * search identifier becomes a search tree of items, every `field|modifiers: values` item gets one
- * typed matcher per value (build-matcher.ts), and the condition is parsed and its stages and
- * exclusions worked out. Problems are reported through the context, located at their YAML node.
+ * search identifier becomes a search tree of items; every `field|modifiers: values` item has its
+ * modifier chain parsed once (modifier-chain.ts) and gets one typed matcher per value
+ * (build-matcher.ts); the condition is parsed and its stages and exclusions worked out. Problems
+ * are reported through the context, located at their YAML node.
+ *
+ * Identifiers, items, values and the condition keep the position of their node (the context turns
+ * offsets into lines and columns, see line-index.ts), so later stages never go back to the text.
  */
 import { parseCondition, isConditionError, resolveTarget } from '../condition/parse-condition.js';
 import type { ConditionNode } from '../condition/parse-condition.js';
 import { childPath } from '../diagnostics/doc-path.js';
+import type { SourcePos } from '../diagnostics/diagnostics.js';
 import type { YMap, YNode, YScalar } from '../yaml/yaml-tree.js';
-import { buildMatcher, checkModifierNames } from './build-matcher.js';
+import { buildMatcher } from './build-matcher.js';
 import type { ChainContext } from './build-matcher.js';
+import { isChainError, parseModifierChain, splitItemKey } from './modifier-chain.js';
 import type { MatchPlan, PlanIdentifier, PlanItem, PlanStage, PlanValue, SearchNode } from './plan.js';
 
 const IDENT_NAME = /^[A-Za-z0-9_-]+$/;
@@ -23,6 +29,8 @@ export interface PlanOptions {
 export interface PlanContext {
   err: (code: string, message: string, n: YNode | undefined, path: string) => void;
   warn: (code: string, message: string, n: YNode | undefined, path: string) => void;
+  /** The line and column of an offset in the rule's text (for the positions the plan keeps). */
+  pos: (offset: number) => SourcePos;
   options: PlanOptions;
 }
 
@@ -41,11 +49,11 @@ export function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
   };
 
   function makeItem(identifier: string, key: string, keyNode: YNode, valueNode: YNode, path: string): PlanItem | undefined {
-    const [field = '', ...mods] = key.split('|');
-    const keyword = field === '';
-    const unknown = checkModifierNames(mods);
-    if (unknown !== undefined) {
-      err('MODIFIER_UNKNOWN', unknown, keyNode, path);
+    const { field, names } = splitItemKey(key);
+    const keyword = field === null;
+    const chain = parseModifierChain(names, keyword);
+    if (isChainError(chain) && chain.code === 'MODIFIER_UNKNOWN') {
+      err('MODIFIER_UNKNOWN', chain.message, keyNode, path);
       return undefined;
     }
     // Value shape (§3).
@@ -74,17 +82,23 @@ export function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
         return undefined;
       }
     } else values = [valueNode];
-    const all = mods.includes('all');
-    if (all && values.length < 2) {
+    if (!isChainError(chain) && chain.all && values.length < 2) {
       err('MODIFIER_ALL_SINGLE', `'all' needs at least two values to AND together; '${key}' has one (remove '|all')`, keyNode, path);
       return undefined;
     }
-    const planValues: PlanValue[] = [];
+    const list = valueNode.kind === 'seq';
     // A value's path is only for diagnostics: built when one is reported.
-    const pathOf = (k: number): string => (valueNode.kind === 'seq' ? childPath(path, k) : path);
+    const pathOf = (k: number): string => (list ? childPath(path, k) : path);
+    if (isChainError(chain)) {
+      // A chain that cannot be applied is reported at the first value, as a value it cannot take.
+      const v = values[0] as YScalar;
+      err(chain.code, `${chain.message} (in '${identifier}', rule value '${v.value.text}')`, v, pathOf(0));
+      return undefined;
+    }
+    const planValues: PlanValue[] = [];
     for (let k = 0; k < values.length; k++) {
       const v = values[k] as YScalar;
-      const r = buildMatcher(v.value, mods, keyword, chainCtx);
+      const r = buildMatcher(v.value, chain, keyword, chainCtx);
       if ('code' in r) {
         err(r.code, `${r.message} (in '${identifier}', rule value '${v.value.text}')`, v, pathOf(k));
         return undefined;
@@ -97,18 +111,20 @@ export function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
           pathOf(k),
         );
       }
-      for (const w of r.warnings) warn(/backtrack/.test(w) ? 'REGEX_BACKTRACKING_RISK' : 'MODIFIER_WARNING', `${w} (in '${identifier}', pattern '${v.value.text}')`, v, pathOf(k));
-      planValues.push({ source: v.value.type === 'null' ? 'null' : v.value.text, matcher: r.matcher });
+      for (const w of r.warnings) warn(w.code, `${w.message} (in '${identifier}', pattern '${v.value.text}')`, v, pathOf(k));
+      planValues.push({ source: v.value.type === 'null' ? 'null' : v.value.text, matcher: r.matcher, pos: ctx.pos(v.offset) });
     }
     const item: PlanItem = {
       id: items.length,
       identifier,
-      field: keyword ? null : field,
-      modifiers: mods,
-      all,
-      neq: mods.includes('neq'),
+      field,
+      chain,
+      all: chain.all,
+      neq: chain.neq,
       values: planValues,
       path,
+      list,
+      pos: ctx.pos(keyNode.offset),
     };
     items.push(item);
     return item;
@@ -175,7 +191,7 @@ export function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
       ok = false;
       continue;
     }
-    identifiers.push({ name: e.key, body, path });
+    identifiers.push({ name: e.key, body, path, pos: ctx.pos(e.keyNode.offset) });
   }
   if (det.entries.filter((e) => e.key !== 'condition').length === 0) {
     err('RULE_NO_SEARCH', "'detection' has no search identifier", det, 'detection');
@@ -257,5 +273,5 @@ export function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
     { index: 0, name: 'condition', exclusion: false },
     ...stageNames.map((name, k) => ({ index: k + 1, name, exclusion: exclusions.has(name) })),
   ];
-  return { identifiers, condition, conditionText, stages, items, targets };
+  return { identifiers, condition, conditionText, conditionPos: ctx.pos(conditionNode.offset), stages, items, targets };
 }

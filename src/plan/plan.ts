@@ -1,15 +1,21 @@
 /**
- * The match plan: a Sigma detection after parsing, with every modifier chain already turned into
- * a closed set of typed matchers (pySigma's vocabulary: items AND, value lists OR). The reference
- * evaluator, the compiler, coverage, fuzzing and explain all consume this one structure; none of
- * them ever sees `contains|all` again.
+ * The match plan: a Sigma detection after parsing, with every modifier chain parsed once into a
+ * typed record (modifier-chain.ts) and applied to every value as a typed matcher (pySigma's
+ * vocabulary: items AND, value lists OR). The reference evaluator, the compiler, coverage,
+ * fuzzing, validation and explain all consume this one structure; none of them ever splits
+ * `contains|all` again.
+ *
+ * The plan keeps where everything was written: identifiers, items, values and the condition carry
+ * the 1-based line and column of their YAML node, so every diagnostic and finding about them
+ * names its place in the file without going back to the text.
  */
 import type { ConditionNode } from '../condition/parse-condition.js';
 import type { Pattern } from '../sigma/pattern.js';
 import type { SourcePos } from '../diagnostics/diagnostics.js';
-import type { TimePart } from '../sigma/timestamp.js';
+import { childPath } from '../diagnostics/doc-path.js';
+import type { CompareOp, ModifierChain, TimePart } from './modifier-chain.js';
 
-export type { TimePart };
+export type { CompareOp, ModifierChain, TimePart };
 
 /**
  * A string pattern that is one literal with wildcards at most at its ends, its characters ASCII
@@ -21,8 +27,6 @@ export interface LiteralShape {
   /** The literal, lowercased unless the matcher is cased. */
   text: string;
 }
-
-export type CompareOp = 'gt' | 'gte' | 'lt' | 'lte';
 
 /** A matcher for one rule value. Tagged by `kind`; `anyOf` is an expansion (windash, base64offset, placeholders). */
 export type Matcher =
@@ -57,6 +61,8 @@ export interface PlanValue {
   /** The value as written in the rule (source text of scalars). */
   source: string;
   matcher: Matcher;
+  /** Where the value is written (always set by the planner; hand-built plans may omit it). */
+  pos?: SourcePos;
 }
 
 /** A detection item: `field|mods: values`, or a keyword item when `field` is null. */
@@ -67,16 +73,24 @@ export interface PlanItem {
   identifier: string;
   /** null for keyword (field-less) searches (§6). */
   field: string | null;
-  /** The modifier chain as written, e.g. ['contains', 'all']. */
-  modifiers: string[];
-  /** AND-linked values (`all`), else OR. */
+  /** The modifier chain, parsed (shared, immutable; `chain.text` is the chain as written). */
+  chain: ModifierChain;
+  /** AND-linked values (`all`), else OR: `chain.all`, here for the evaluators' loops. */
   all: boolean;
-  /** `neq`: the item is the negation of the value test (§7.10). */
+  /** `neq`: the item is the negation of the value test (§7.10): `chain.neq`, as `all`. */
   neq: boolean;
   values: PlanValue[];
   /** Logical address, e.g. `detection.filter[1].Image`. */
   path: string;
+  /** The values were written as a YAML list (even of one): value k's path is then `path[k]` (see valuePath). */
+  list: boolean;
+  /** Where the item's key is written (`Image|endswith:`), or its value for a key-less keyword item. */
   pos?: SourcePos;
+}
+
+/** The logical address of an item's k-th value: `path[k]` when the values are a list, else the item's path. */
+export function valuePath(item: PlanItem, k: number): string {
+  return item.list ? childPath(item.path, k) : item.path;
 }
 
 /** The body of a search identifier: AND of items (a map), OR of alternatives (a list). */
@@ -89,6 +103,7 @@ export interface PlanIdentifier {
   name: string;
   body: SearchNode;
   path: string;
+  /** Where the identifier's key is written. */
   pos?: SourcePos;
 }
 
@@ -107,6 +122,8 @@ export interface MatchPlan {
   condition: ConditionNode;
   /** The condition as written (list conditions are joined with ` or `). */
   conditionText: string;
+  /** Where the condition's value is written. */
+  conditionPos?: SourcePos;
   stages: PlanStage[];
   /** Every item of the plan in document order (index = item id). */
   items: PlanItem[];

@@ -47,7 +47,7 @@ describe('a valid rule', () => {
       pos: { line: 1, column: 1 },
     });
     expect(r?.keyLines).toMatchObject({ title: 1, id: 2, logsource: 5, detection: 8 });
-    expect(r?.plan.items.map((i) => [i.identifier, i.field, i.modifiers, i.path])).toEqual([
+    expect(r?.plan.items.map((i) => [i.identifier, i.field, i.chain.written, i.path])).toEqual([
       ['sel', 'Image', ['endswith'], 'detection.sel["Image|endswith"]'],
     ]);
   });
@@ -76,6 +76,52 @@ describe('a valid rule', () => {
   );
   it('a 256-character title is valid', () => {
     expect(load(rule({ head: [`title: ${'x'.repeat(256)}`] })).diagnostics).toEqual([]);
+  });
+});
+
+describe('positions kept by the loader and the planner', () => {
+  const text = lines(
+    'title: Positions', //                        1
+    'logsource: {product: windows}', //           2
+    'tags:', //                                   3
+    '  - attack.execution', //                    4
+    '  - attack.t1059', //                        5
+    '"odd key": 1', //                            6
+    'detection:', //                              7
+    '  sel:', //                                  8
+    '    Image|endswith:', //                     9
+    "      - '\\a.exe'", //                      10
+    '      - \\b.exe', //                        11
+    "    CommandLine|contains: ' -x '", //        12
+    '  keywords:', //                             13
+    '    - evil', //                              14
+    '  condition: sel and not keywords', //       15
+  );
+
+  it('identifiers, items, values and the condition carry line and column', () => {
+    const r = load(text).rules[0];
+    const plan = r?.plan;
+    expect(plan?.identifiers.map((i) => [i.name, i.pos])).toEqual([
+      ['sel', { line: 8, column: 3 }],
+      ['keywords', { line: 13, column: 3 }],
+    ]);
+    expect(plan?.items.map((i) => [i.path, i.pos, i.list, i.values.map((v) => v.pos)])).toEqual([
+      ['detection.sel["Image|endswith"]', { line: 9, column: 5 }, true, [{ line: 10, column: 10 }, { line: 11, column: 9 }]],
+      ['detection.sel["CommandLine|contains"]', { line: 12, column: 5 }, false, [{ line: 12, column: 28 }]],
+      // A keyword list has no key: the item is where the list is.
+      ['detection.keywords', { line: 14, column: 5 }, true, [{ line: 14, column: 7 }]],
+    ]);
+    expect(plan?.conditionPos).toEqual({ line: 15, column: 14 });
+  });
+
+  it('top-level values and list items are located by logical path', () => {
+    const r = load(text).rules[0];
+    expect(r?.positions.get('title')).toEqual({ line: 1, column: 8 });
+    expect(r?.positions.get('tags')).toEqual({ line: 4, column: 3 });
+    expect(r?.positions.get('tags[1]')).toEqual({ line: 5, column: 5 });
+    expect(r?.positions.get(childPath('', 'odd key'))).toEqual({ line: 6, column: 12 });
+    expect(r?.positions.get('tags[2]')).toBeUndefined();
+    expect(r?.positions.get('status')).toBeUndefined();
   });
 });
 

@@ -2,10 +2,17 @@
  * Rule loading: a YAML file becomes typed Sigma documents (§1) with a match plan for every
  * detection rule (§3, §7, §8), and every problem a rule author can cause becomes a located
  * diagnostic (§9). All diagnostics of a file are collected; a broken rule never stops the others.
+ *
+ * Positions are worked out here, once, from one line index per file (line-index.ts): of every
+ * document, top-level key and value, item of a top-level list, and (through the planner) of every
+ * identifier, item, value and the condition. Later stages (validation, fuzzing, explain) read
+ * them from the rule and never go back to the file's text.
  */
 import { readFileSync } from 'node:fs';
-import { diagnostic, offsetToPos, offsetsToLines, hasErrors } from '../diagnostics/diagnostics.js';
+import { diagnostic, hasErrors } from '../diagnostics/diagnostics.js';
 import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
+import { LineIndex } from '../diagnostics/line-index.js';
+import { DocumentPositions } from './document-positions.js';
 import { parseYaml, toPlain, mapGet } from '../yaml/yaml-tree.js';
 import type { YMap, YNode } from '../yaml/yaml-tree.js';
 import type { Logsource } from '../logsource/types.js';
@@ -35,6 +42,12 @@ export interface SigmaRule {
   pos: SourcePos;
   /** Line of each top-level key, for reports (e.g. `detection`). */
   keyLines: Record<string, number>;
+  /**
+   * Where the document is written, by logical path: the value of each top-level key (`title`,
+   * `logsource`) and each item of a top-level list (`tags[1]`). The detection's identifiers,
+   * items, values and condition carry their own positions in the plan.
+   */
+  positions: DocumentPositions;
   /** `detection` identifier lines. */
   diagnostics: Diagnostic[];
 }
@@ -112,13 +125,14 @@ function plainRule(root: YMap): Record<string, unknown> {
 export function loadRuleText(text: string, file: string, options: LoadOptions = {}): LoadedFile {
   const out: LoadedFile = { file, rules: [], invalid: [], others: [], diagnostics: [] };
   const parsed = parseYaml(text, file);
+  const lines = new LineIndex(text);
   out.diagnostics.push(...parsed.diagnostics);
   if (parsed.documents.length === 0) {
     if (parsed.diagnostics.length === 0) out.diagnostics.push(diagnostic('RULE_EMPTY', 'the file holds no YAML document', { file }));
     out.invalid.push({ document: 0, diagnostics: [...out.diagnostics] });
   }
   parsed.documents.forEach((doc, index) => {
-    const pos = offsetToPos(text, doc.offset);
+    const pos = lines.pos(doc.offset);
     if (doc.root === null) return; // an empty document (e.g. a trailing ---)
     if (doc.root.kind !== 'map') {
       const d = diagnostic('RULE_NOT_MAPPING', 'a Sigma document must be a YAML mapping', { file, pos });
@@ -142,7 +156,7 @@ export function loadRuleText(text: string, file: string, options: LoadOptions = 
       return;
     }
     const ds: Diagnostic[] = [];
-    const rule = buildRule(root, raw, text, file, index, pos, ds, options);
+    const rule = buildRule(root, raw, lines, file, index, pos, ds, options);
     out.diagnostics.push(...ds);
     if (rule !== undefined) rule.diagnostics = ds;
     if (rule !== undefined && !hasErrors(ds) && !doc.broken) out.rules.push(rule);
@@ -160,7 +174,7 @@ export function loadRuleText(text: string, file: string, options: LoadOptions = 
 function buildRule(
   root: YMap,
   raw: Record<string, unknown>,
-  text: string,
+  lines: LineIndex,
   file: string,
   document: number,
   pos: SourcePos,
@@ -169,7 +183,7 @@ function buildRule(
 ): SigmaRule | undefined {
   const at = (n: YNode | undefined, path: string): { file: string; path: string; pos?: SourcePos } => {
     const w: { file: string; path: string; pos?: SourcePos } = { file, path };
-    if (n !== undefined) w.pos = offsetToPos(text, n.offset);
+    if (n !== undefined) w.pos = lines.pos(n.offset);
     return w;
   };
   const err = (code: string, message: string, n: YNode | undefined, path: string): void => {
@@ -179,8 +193,8 @@ function buildRule(
     ds.push(diagnostic(code, message, at(n ?? root, path), 'warning'));
   };
   const keyLines: Record<string, number> = {};
-  const lines = offsetsToLines(text, root.entries.map((e) => e.keyNode.offset));
-  root.entries.forEach((e, i) => (keyLines[e.key] = lines[i] as number));
+  for (const e of root.entries) keyLines[e.key] = lines.line(e.keyNode.offset);
+  const positions = new DocumentPositions(root.entries, lines);
 
   // Metadata (§1).
   const titleNode = mapGet(root, 'title');
@@ -228,7 +242,7 @@ function buildRule(
   let plan: MatchPlan | undefined;
   if (detNode === undefined) err('RULE_DETECTION_MISSING', "the rule has no 'detection'", root, 'detection');
   else if (detNode.kind !== 'map') err('RULE_DETECTION_INVALID', "'detection' must be a mapping of search identifiers and a condition", detNode, 'detection');
-  else plan = buildPlan(detNode, { err, warn, options });
+  else plan = buildPlan(detNode, { err, warn, pos: (offset) => lines.pos(offset), options });
 
   const rule: SigmaRule = {
     kind: 'detection',
@@ -241,6 +255,7 @@ function buildRule(
     plan: plan ?? emptyPlan(),
     pos,
     keyLines,
+    positions,
     diagnostics: ds,
   };
   if (typeof raw.id === 'string') rule.id = raw.id;

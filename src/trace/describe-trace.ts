@@ -2,29 +2,39 @@
  * Explanations from a trace, in the words of a rule author: for every stage, whether it was true
  * or false and which values decided it ("filter: true because Image equals
  * C:\Windows\System32\MsiExec.exe (case-insensitive)"). Built only from the plan and the trace,
- * so every report (text, Markdown, JUnit, HTML) explains failures the same way.
+ * so every report (text, Markdown, JUnit, HTML) explains failures the same way; an item's verb
+ * and notes come from its parsed modifier chain (`item.chain`).
  */
 import type { MatchPlan, PlanItem, SearchNode } from '../plan/plan.js';
 import type { ItemTrace, Trace } from '../evaluate/evaluate.js';
 import { renderScalar, resolveField } from '../evaluate/field-access.js';
 
-/** The verb of an item: equals, contains, matches regex, is in network… */
+const COMPARE_VERB = { gt: 'is greater than', gte: 'is at least', lt: 'is less than', lte: 'is at most' } as const;
+
+/** The verb of an item: equals, contains, matches regex, is in network… (from its parsed chain). */
 export function itemVerb(item: PlanItem): string {
-  const mods = new Set(item.modifiers);
+  const chain = item.chain;
   const first = item.values[0]?.matcher;
-  if (item.field === null) return mods.has('re') ? 'the event has a value matching regex' : 'the event contains';
-  if (mods.has('re')) return 'matches regex';
-  if (mods.has('cidr')) return 'is in network';
-  if (mods.has('exists')) return first?.kind === 'exists' && !first.value ? 'is absent' : 'exists';
-  if (mods.has('fieldref')) return mods.has('contains') ? 'contains the value of field' : mods.has('startswith') ? 'starts with the value of field' : mods.has('endswith') ? 'ends with the value of field' : 'equals the value of field';
-  for (const op of ['gt', 'gte', 'lt', 'lte'] as const) {
-    if (mods.has(op)) return { gt: 'is greater than', gte: 'is at least', lt: 'is less than', lte: 'is at most' }[op];
+  if (item.field === null) return chain.kind === 'regex' ? 'the event has a value matching regex' : 'the event contains';
+  switch (chain.kind) {
+    case 'regex':
+      return 'matches regex';
+    case 'cidr':
+      return 'is in network';
+    case 'exists':
+      return first?.kind === 'exists' && !first.value ? 'is absent' : 'exists';
+    case 'fieldref':
+      return { contains: 'contains the value of field', startswith: 'starts with the value of field', endswith: 'ends with the value of field', equals: 'equals the value of field' }[chain.match];
+    case 'compare':
+      if (chain.compare !== undefined) return COMPARE_VERB[chain.compare];
+      return `has ${chain.timePart ?? 'part'}`;
+    case 'plain':
+    case 'pattern':
+      break;
   }
-  const part = ['minute', 'hour', 'day', 'week', 'month', 'year'].find((p) => mods.has(p));
-  if (part !== undefined) return `has ${part}`;
-  if (mods.has('contains')) return 'contains';
-  if (mods.has('startswith')) return 'starts with';
-  if (mods.has('endswith')) return 'ends with';
+  if (chain.match === 'contains') return 'contains';
+  if (chain.match === 'startswith') return 'starts with';
+  if (chain.match === 'endswith') return 'ends with';
   if (first?.kind === 'null') return 'is null or absent';
   if (item.values.some((v) => v.matcher.kind === 'string' && v.matcher.pattern.tokens.some((t) => t.t !== 'lit'))) return 'matches';
   return 'equals';
@@ -35,9 +45,9 @@ function caseNote(item: PlanItem): string {
   if (m === undefined) return '';
   const stringish = m.kind === 'string' || m.kind === 'anyOf' || (m.kind === 'fieldref');
   if (!stringish) return '';
-  const enc = item.modifiers.filter((x) => ['base64', 'base64offset', 'utf16le', 'wide', 'utf16be', 'utf16', 'windash'].includes(x));
-  const notes = [item.modifiers.includes('cased') ? 'case-sensitive' : 'case-insensitive', ...enc.map((e) => `${e} variants`)];
-  return ` (${notes.join(', ')})`;
+  // windash and the encodings, as written (`wide variants`), in chain order.
+  const variants = item.chain.steps.filter((s) => s.op !== 'contains' && s.op !== 'startswith' && s.op !== 'endswith').map((s) => `${s.name} variants`);
+  return ` (${[item.chain.cased ? 'case-sensitive' : 'case-insensitive', ...variants].join(', ')})`;
 }
 
 function fieldName(item: PlanItem): string {

@@ -119,7 +119,7 @@ function counterexampleCases(r: RuleFuzzResult): NewCase[] {
   for (const f of r.findings) {
     if (f.event === undefined) continue;
     if (f.code === 'EXCLUSION_EVADABLE') {
-      out.push({ name: `fuzz: ${f.stage ?? 'exclusion'} must not hide ${f.message.match(/suppresses (".*?")/)?.[1] ?? 'this variant'}`, expect: 'match', event: f.event, comment: `${f.code} found by sigmatest fuzz --seed ${f.seed}` });
+      out.push({ name: `fuzz: ${f.stage ?? 'exclusion'} must not hide ${f.variant !== undefined ? JSON.stringify(f.variant) : 'this variant'}`, expect: 'match', event: f.event, comment: `${f.code} found by sigmatest fuzz --seed ${f.seed}` });
     }
   }
   return out;
