@@ -35,7 +35,7 @@ async function compiled(): Promise<{ scan: ScanModule; reporters: ReportersModul
   const load = (p: string): Promise<unknown> => import(pathToFileURL(join(dist, 'src', p)).href);
   return {
     scan: (await load('scan/scan.js')) as ScanModule,
-    reporters: (await load('scan/reporters.js')) as ReportersModule,
+    reporters: (await load('report/scan-reporters.js')) as ReportersModule,
     knownFps: (await load('known-fps/known-fps.js')) as KnownFpModule,
   };
 }
