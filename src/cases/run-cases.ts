@@ -9,6 +9,7 @@ import { diagnostic } from '../diagnostics/diagnostics.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { loadRuleFile } from '../rules/load-rule.js';
 import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
+import { isUuid } from '../rules/uuid.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
 import { planMatcher } from '../compile/compile-plan.js';
 import type { Trace } from '../evaluate/evaluate.js';
@@ -53,7 +54,6 @@ export interface SuiteResult {
   diagnostics: Diagnostic[];
 }
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 function canonical(p: string): string {
   try {
@@ -70,7 +70,7 @@ export function resolveCaseRule(
   options: LoadOptions = {},
 ): { rule?: SigmaRule; diagnostic?: Diagnostic } {
   const where = { file: cf.file, path: 'rule', pos: cf.rulePos };
-  if (UUID.test(cf.rule)) {
+  if (isUuid(cf.rule)) {
     const found = rules.filter((r) => r.id?.toLowerCase() === cf.rule.toLowerCase());
     if (found.length === 1) return { rule: found[0] as SigmaRule };
     if (found.length > 1) {

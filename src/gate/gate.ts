@@ -27,6 +27,8 @@ import { loadEnvironment } from '../config/environment.js';
 import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
 import { loadRuleText } from '../rules/load-rule.js';
 import type { SigmaRule } from '../rules/load-rule.js';
+import { ruleKey } from '../rules/rule-key.js';
+import { isUuid } from '../rules/uuid.js';
 import { loadCaseFile, loadCaseText } from '../cases/load-cases.js';
 import type { Case, CaseFile } from '../cases/load-cases.js';
 import { resolveCaseRule, runRuleCases } from '../cases/run-cases.js';
@@ -178,11 +180,9 @@ function baseCaseFiles(cwd: string, commit: string, caseDirs: readonly string[])
   return out;
 }
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
 /** Does the case file name this rule (by one of its ids or one of its paths)? */
 function namesRule(cf: CaseFile, ids: ReadonlyArray<string | undefined>, paths: readonly string[]): boolean {
-  if (UUID.test(cf.rule)) return ids.some((id) => id !== undefined && id.toLowerCase() === cf.rule.toLowerCase());
+  if (isUuid(cf.rule)) return ids.some((id) => id !== undefined && id.toLowerCase() === cf.rule.toLowerCase());
   const p = resolve(dirname(cf.file), cf.rule);
   return paths.includes(p);
 }
@@ -191,10 +191,6 @@ function namesRule(cf: CaseFile, ids: ReadonlyArray<string | undefined>, paths: 
 function ctx0CaseCount(cases: readonly CaseFile[], ids: ReadonlyArray<string | undefined>, paths: readonly string[]): { files: string[]; positives: number } {
   const files = cases.filter((cf) => namesRule(cf, ids, paths));
   return { files: files.map((f) => f.file), positives: files.reduce((n, f) => n + f.cases.filter((c) => c.expect === 'match').length, 0) };
-}
-
-function ruleKey(file: string, document: number): string {
-  return `${resolve(file)}#${document}`;
 }
 
 function eventText(e: unknown): string {
@@ -278,7 +274,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       knownFps,
       today,
       onMatch: (m) => {
-        const k = ruleKey(m.rule.file, m.rule.document);
+        const k = ruleKey(m.rule);
         corpusMatches.set(k, [...(corpusMatches.get(k) ?? []), m]);
       },
       onDiagnostic: (d) => {
@@ -502,7 +498,7 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: GateOptions, ct
   if (options.corpus.length === 0) checks.push({ name: 'corpus', status: 'skip', message: 'no benign corpus given (--corpus)' });
   else if (ctx.corpusEvents === 0) checks.push({ name: 'corpus', status: 'fail', message: 'the benign corpus yielded zero events: a corpus that checks nothing must not pass' });
   else {
-    const matches = ctx.corpusMatches.get(ruleKey(rule.file, rule.document)) ?? [];
+    const matches = ctx.corpusMatches.get(ruleKey(rule)) ?? [];
     const accepted = ctx.corpusAccepted.get(resolve(rule.file)) ?? 0;
     const expired = (m: ScanMatch): KnownFp | undefined =>
       ctx.knownFps.find((e) => rule.id !== undefined && e.rule.toLowerCase() === rule.id.toLowerCase() && isExpired(e, ctx.today) && entryMatchesEvent(e, m.event));

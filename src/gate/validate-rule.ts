@@ -15,11 +15,12 @@
  * rule, the line of the rule's top-level key (`keyLines`) or the document start is used instead.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { diagnostic, offsetToPos } from '../diagnostics/diagnostics.js';
 import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import type { SigmaRule } from '../rules/load-rule.js';
+import { ruleKey } from '../rules/rule-key.js';
+import { isUuid } from '../rules/uuid.js';
 import { parseYaml } from '../yaml/yaml-tree.js';
 import type { YNode, YScalar } from '../yaml/yaml-tree.js';
 import { builtinMapping, resolveLogsource } from '../logsource/logsource.js';
@@ -104,7 +105,6 @@ export function unknownSeverityCodes(severities: Readonly<Record<string, unknown
   return Object.keys(severities).filter((c) => !Object.hasOwn(VALIDATION_CODES, c));
 }
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'];
 const STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -267,7 +267,6 @@ export function validateRules(rules: readonly SigmaRule[], options: ValidateOpti
   const severityOf = (code: ValidationCodeName): ValidationSeverity => options.severities?.[code] ?? VALIDATION_CODES[code].severity;
 
   // Duplicate ids and titles over the whole tree (a rule present in both lists counts once).
-  const ruleKey = (r: SigmaRule): string => `${resolve(r.file)}\0${r.document}`;
   const byId = new Map<string, SigmaRule[]>();
   const byTitle = new Map<string, SigmaRule[]>();
   const seen = new Set<string>();
@@ -344,7 +343,7 @@ function checkMetadata(rule: SigmaRule, emit: Emit): void {
   else if (raw.title.length > 256) emit('RULE_TITLE_INVALID', `'title' is ${raw.title.length} characters long; at most 256 are allowed`, 'title');
 
   if (!has('id')) emit('RULE_ID_MISSING', "the rule has no 'id'; add a fresh UUID (e.g. from `uuidgen`) so the rule keeps its identity across renames", 'id');
-  else if (typeof raw.id !== 'string' || !UUID.test(raw.id)) emit('RULE_ID_INVALID', `'id' must be a UUID such as 929a690e-bef0-4204-a928-ef5e620d6fcc, not ${show(raw.id)}`, 'id');
+  else if (typeof raw.id !== 'string' || !isUuid(raw.id)) emit('RULE_ID_INVALID', `'id' must be a UUID such as 929a690e-bef0-4204-a928-ef5e620d6fcc, not ${show(raw.id)}`, 'id');
 
   if (!has('status')) emit('RULE_STATUS_MISSING', `the rule has no 'status' (one of ${STATUSES.join(', ')})`, 'status');
   else if (typeof raw.status !== 'string' || !STATUSES.includes(raw.status)) emit('RULE_STATUS_INVALID', `'status' must be one of ${STATUSES.join(', ')}, not ${show(raw.status)}`, 'status');

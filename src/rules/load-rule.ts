@@ -12,6 +12,7 @@ import type { Logsource } from '../logsource/types.js';
 import { buildPlan, emptyPlan } from '../plan/build-plan.js';
 import type { PlanOptions } from '../plan/build-plan.js';
 import type { MatchPlan } from '../plan/plan.js';
+import { isUuid } from './uuid.js';
 
 export type { Logsource };
 
@@ -63,7 +64,6 @@ export interface LoadedFile {
 /** Options of rule loading: those of planning (placeholder values for `expand`). */
 export type LoadOptions = PlanOptions;
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
 const STATUSES = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
 
@@ -190,7 +190,7 @@ function buildRule(
   else if (raw.title.length > 256) err('RULE_TITLE_INVALID', `'title' is ${raw.title.length} characters long; at most 256 are allowed`, titleNode, 'title');
 
   const idNode = mapGet(root, 'id');
-  if (idNode !== undefined && (typeof raw.id !== 'string' || !UUID.test(raw.id))) {
+  if (idNode !== undefined && (typeof raw.id !== 'string' || !isUuid(raw.id))) {
     err('RULE_ID_INVALID', `'id' must be a UUID such as 929a690e-bef0-4204-a928-ef5e620d6fcc, not '${String(raw.id)}'`, idNode, 'id');
   }
   const levelNode = mapGet(root, 'level');

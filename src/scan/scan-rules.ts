@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { loadEnvironment } from '../config/environment.js';
 import type { Environment } from '../config/environment.js';
 import { collectRules } from '../rules/collect-rules.js';
+import { ruleKey } from '../rules/rule-key.js';
 import type { RuleSet } from '../rules/collect-rules.js';
 import { RuleIndex } from '../compile/rule-index.js';
 import type { SigmaRule } from '../rules/load-rule.js';
@@ -67,10 +68,6 @@ export function catalogOf(loaded: ScanRules): ScanCatalog {
     rulesFailed: loaded.set.files.reduce((k, f) => k + f.invalid.length, 0),
     rulesNotEvaluated: loaded.set.files.reduce((k, f) => k + f.others.length, 0),
   };
-}
-
-function ruleKey(r: SigmaRule): string {
-  return `${r.file}#${r.document}`;
 }
 
 /** Loads config, rules and the rule index. */

@@ -14,7 +14,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { isJsonObject, readEventBatches, readLine } from '../event-files/read-events.js';
+import { readEventBatches, readLine } from '../event-files/read-events.js';
+import { isJsonObject } from '../util/json-object.js';
 import type { RawLine } from '../event-files/read-events.js';
 import { flattenEvent } from '../events/flatten-event.js';
 import type { Shard } from '../rules/shard.js';
