@@ -28,6 +28,8 @@ import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
 import { loadRuleText } from '../rules/load-rule.js';
 import type { SigmaRule } from '../rules/load-rule.js';
 import { ruleKey } from '../rules/rule-key.js';
+import { inShard } from '../rules/shard.js';
+import type { Shard } from '../rules/shard.js';
 import { isUuid } from '../rules/uuid.js';
 import { loadCaseFile, loadCaseText } from '../cases/load-cases.js';
 import type { Case, CaseFile } from '../cases/load-cases.js';
@@ -65,7 +67,7 @@ export interface GateOptions {
   minMatch: number;
   minNoMatch: number;
   fuzzRuns: number;
-  shard?: { index: number; count: number } | undefined;
+  shard?: Shard | undefined;
   /** The config file (relative to cwd); default `sigmatest.config.yml` in cwd when present. */
   config?: string | undefined;
   /** Validation severity overrides. */
@@ -238,7 +240,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   messages.push(...changed.diagnostics.map(toMessage));
   let changes: RuleChange[] = [...changed.changes].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const shard = options.shard;
-  if (shard !== undefined) changes = changes.filter((_, k) => k % shard.count === shard.index - 1);
+  if (shard !== undefined) changes = inShard(changes.map((c) => ({ file: c.path, c })), shard).map((x) => x.c);
 
   // The whole rule tree (duplicates, case binding) and the case files.
   const tree = collectRules(options.ruleDirs.map(abs), loadOpts);

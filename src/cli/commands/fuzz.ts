@@ -5,8 +5,8 @@
  * usage errors or unreadable rules.
  */
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-import { inShard, parseShard } from '../../rules/shard.js';
-import { EXIT, list, str } from '../args.js';
+import { inShard } from '../../rules/shard.js';
+import { EXIT, list, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { printDiagnostics } from '../io.js';
 import { loadEnvironment } from '../../config/environment.js';
@@ -40,7 +40,7 @@ export const fuzzSpec: CommandSpec = {
     cases: { type: 'string', multiple: true, default: 'cases', arg: '<dirs...>', help: 'case files or folders (for --save)' },
     'emit-witnesses': { type: 'string', arg: '<file.jsonl>', help: 'write every witness as {"rule", "event"} lines' },
     strict: { type: 'boolean', help: 'warnings fail the rule too' },
-    shard: { type: 'string', arg: '<i/n>', help: 'fuzz shard i of n of the rules (split by sorted rule file path)' },
+    shard: shardOption('fuzz shard i of n of the rules'),
     out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
   },
@@ -59,12 +59,7 @@ export function fuzzCommand(args: Parsed, io: Io): number {
     io.err(`sigmatest fuzz: --runs and --seed take non-negative integers\n`);
     return EXIT.usage;
   }
-  const shardText = str(args.values.shard);
-  const shard = shardText === undefined ? undefined : parseShard(shardText);
-  if (shardText !== undefined && shard === undefined) {
-    io.err(`sigmatest fuzz: --shard takes i/n with 1 <= i <= n (e.g. 2/4), not '${shardText}'\n`);
-    return EXIT.usage;
-  }
+  const shard = shardArg(args);
   const env = loadEnvironment(str(args.values.config));
   printDiagnostics(io, env.diagnostics);
   const paths = args.positionals.length > 0 ? args.positionals : ['rules'];

@@ -5,13 +5,12 @@
  */
 import { appendFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseShard } from '../../rules/shard.js';
 import { loadAndRunSuite } from '../../app/run-suite.js';
 import { buildHtmlExtras } from '../../app/html-extras.js';
 import { renderHtmlReport } from '../../report/html/render-html-report.js';
 import { writeHtmlReport } from '../../report/html/write-html-report.js';
 import type { GateEntry } from '../../report/html/types.js';
-import { EXIT, list, str } from '../args.js';
+import { EXIT, list, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
@@ -49,7 +48,7 @@ export const gateSpec: CommandSpec = {
     'fuzz-runs': { type: 'string', arg: '<N>', help: 'fuzz runs per rule (default 50)' },
     reporter: { type: 'string', choices: [...Object.keys(GATE_REPORTERS), 'html'], default: 'text', help: 'output format (html: a static site in --out <dir>)' },
     out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
-    shard: { type: 'string', arg: '<i/n>', help: 'check only shard i of n of the changed rules (split by sorted path)' },
+    shard: shardOption('check only shard i of n of the changed rules'),
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping, gate defaults)' },
   },
 };
@@ -64,9 +63,6 @@ function wholeNumber(text: string, flag: string, min: number, max: number): numb
   const v = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   return Number.isInteger(v) && v >= min && v <= max ? v : `--${flag} must be a whole number from ${min} to ${max}, not '${text}'`;
 }
-
-/** Parses `i/n` (1 ≤ i ≤ n). */
-export { parseShard } from '../../rules/shard.js';
 
 /** Writes a report with the chosen reporter to --out or stdout, and the GitHub step summary. */
 export function emitGateReport(report: GateReport, reporterName: string, out: string | undefined, io: Io): void {
@@ -113,12 +109,7 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
   const fuzzRuns = number('fuzz-runs', gateConfig.fuzzRuns ?? 50, 1, 100000);
   for (const v of [minCoverage, minMatch, minNoMatch, fuzzRuns]) if (typeof v === 'string') return usage(io, v);
 
-  let shard: { index: number; count: number } | undefined;
-  const shardText = str(args.values.shard);
-  if (shardText !== undefined) {
-    shard = parseShard(shardText);
-    if (shard === undefined) return usage(io, `--shard takes i/n with 1 <= i <= n (e.g. 2/4), not '${shardText}'`);
-  }
+  const shard = shardArg(args);
 
   const corpus = args.values.corpus !== undefined ? list(args.values.corpus) : (gateConfig.corpus ?? []);
   const knownFps = str(args.values['known-fps']) ?? gateConfig.knownFps;

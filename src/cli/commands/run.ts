@@ -3,9 +3,8 @@
  * Exit 0 when all cases pass and coverage is above the threshold, 1 on failures, low coverage
  * or a suite that checks nothing, 2 on usage errors or unreadable rule/case files.
  */
-import { parseShard } from '../../rules/shard.js';
 import { loadAndRunSuite } from '../../app/run-suite.js';
-import { EXIT, list, str } from '../args.js';
+import { EXIT, list, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
@@ -46,7 +45,7 @@ export const runSpec: CommandSpec = {
     'min-coverage': { type: 'string', arg: '<percent>', help: 'fail rules whose coverage is below this percentage' },
     out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
-    shard: { type: 'string', arg: '<i/n>', help: 'run shard i of n of the rules (split by sorted rule file path)' },
+    shard: shardOption('run shard i of n of the rules'),
   },
 };
 
@@ -66,12 +65,7 @@ export function runCommand(args: Parsed, io: Io): number {
     io.err(`sigmatest run: --reporter html writes a folder; give it with --out <dir>\n`);
     return EXIT.usage;
   }
-  const shardText = str(args.values.shard);
-  const shard = shardText === undefined ? undefined : parseShard(shardText);
-  if (shardText !== undefined && shard === undefined) {
-    io.err(`sigmatest run: --shard takes i/n with 1 <= i <= n (e.g. 2/4), not '${shardText}'\n`);
-    return EXIT.usage;
-  }
+  const shard = shardArg(args);
   const { report, input, rules, mapping } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard });
   if (reporterName === 'html' && out !== undefined) {
     const extras = buildHtmlExtras(report, rules, { mapping, onProblem: (path, message) => io.err(`sigmatest run: html report: ${path}: ${message}\n`) });

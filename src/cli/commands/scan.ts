@@ -3,8 +3,7 @@
  * threads, with known false positives counted apart. The engine is src/scan/scan.ts; this file
  * only checks options, wires the reporter, the progress line and the exit code.
  */
-import { parseShard } from '../../rules/shard.js';
-import { EXIT, list, str } from '../args.js';
+import { EXIT, list, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
@@ -45,7 +44,7 @@ export const scanSpec: CommandSpec = {
       help: "map: a rule sees only the events of its logsource (mapping: built-in + config); ignore: every event",
     },
     workers: { type: 'string', arg: '<N>', default: '1', help: 'threads matching events: the main thread and N-1 worker threads (1: the main thread only)' },
-    shard: { type: 'string', arg: '<i/n>', help: 'scan with shard i of n of the rules (split by sorted rule file path)' },
+    shard: shardOption('scan with shard i of n of the rules'),
     'known-fps': { type: 'string', arg: '<file>', help: 'known false positives (YAML) to count apart' },
     reporter: { type: 'string', choices: SCAN_REPORTERS, default: 'jsonl', help: 'jsonl: one line per match, summary on stderr; json: one document; text: readable' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
@@ -69,9 +68,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
     return usage(io, `--workers must be a whole number from 1 to ${MAX_WORKERS}, not '${workersText}'`);
   }
-  const shardText = str(args.values.shard);
-  const shard = shardText === undefined ? undefined : parseShard(shardText);
-  if (shardText !== undefined && shard === undefined) return usage(io, `--shard takes i/n with 1 <= i <= n (e.g. 2/4), not '${shardText}'`);
+  const shard = shardArg(args);
   const reporterName = (str(args.values.reporter) ?? 'jsonl') as ScanReporterName;
   const logsource = str(args.values.logsource) === 'ignore' ? 'ignore' : 'map';
   const today = new Date();
