@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { diagnostic, offsetToPos } from '../diagnostics/diagnostics.js';
-import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
 import { mapGet, parseYaml, toPlain } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
 import { childPath } from '../diagnostics/doc-path.js';
@@ -68,7 +68,7 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
   const docs = parsed.documents.filter((d) => d.root !== null);
   if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
   const at = (n: YNode, path: string): { file: string; path: string; pos: SourcePos } => ({ file, path, pos: offsetToPos(text, n.offset) });
-  const err = (code: string, message: string, n: YNode, path: string): void => {
+  const err = (code: DiagnosticCode, message: string, n: YNode, path: string): void => {
     ds.push(diagnostic(code, message, at(n, path)));
   };
   const root = docs[0]?.root;

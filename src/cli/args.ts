@@ -31,9 +31,8 @@ export interface CommandSpec {
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-export class UsageError extends Error {
-  readonly code = 'CLI_USAGE';
-}
+/** A wrong command line: runCli prints the message after the command name and exits 2. */
+export class UsageError extends Error {}
 
 export interface Parsed {
   values: Record<string, string | boolean | string[] | undefined>;

@@ -21,6 +21,8 @@ import { EventView, evaluateCondition, evaluatePlan, matcherHolds } from '../eva
 import type { Event } from '../evaluate/evaluate.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import type { SourcePos } from '../diagnostics/diagnostics.js';
+import { CODES } from '../diagnostics/codes.js';
+import type { FindingCode } from '../diagnostics/codes.js';
 import { WINDASH_CHARS } from '../sigma/pattern.js';
 import { isPathLike } from '../../generators/registry.js';
 import { basename, fillUser, isUserWritable, lookalikeNames, relocate, userWritableDir, userWritableDirs } from '../../generators/windows-paths.js';
@@ -31,16 +33,8 @@ import { pick, realizePattern } from './realize.js';
 import { synthesize } from './synthesize.js';
 import { logsourceBase, realizeContext, realizeTerms, seededRandom } from './witness.js';
 
-export type FindingCode = 'RULE_UNSATISFIABLE' | 'PROPERTY_FAILED' | 'EXCLUSION_DEAD' | 'EXCLUSION_EVADABLE' | 'STAGE_UNREACHABLE' | 'VALUE_SHADOWED';
-
-export const FINDING_SEVERITY: Record<FindingCode, 'error' | 'warning'> = {
-  RULE_UNSATISFIABLE: 'error',
-  PROPERTY_FAILED: 'error',
-  EXCLUSION_DEAD: 'warning',
-  EXCLUSION_EVADABLE: 'warning',
-  STAGE_UNREACHABLE: 'warning',
-  VALUE_SHADOWED: 'warning',
-};
+/** The codes of fuzz findings: the `fuzz` group of the code registry, with their severities. */
+export type { FindingCode } from '../diagnostics/codes.js';
 
 export interface Finding {
   code: FindingCode;
@@ -78,7 +72,7 @@ export interface FuzzOptions {
 const NO_VIEW = new EventView({});
 
 function finding(code: FindingCode, message: string, seed: number, path: string, extra: Partial<Finding> = {}): Finding {
-  return { code, severity: FINDING_SEVERITY[code], message, seed, path, ...extra };
+  return { code, severity: CODES[code].severity, message, seed, path, ...extra };
 }
 
 /** The string matchers of the rule with their items (windash dashes stay classes, anyOf expanded). */

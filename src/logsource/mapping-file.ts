@@ -43,7 +43,7 @@
 import { readFileSync } from 'node:fs';
 import { loadAll } from 'js-yaml';
 import { diagnostic, offsetToPos, readErrorReason } from '../diagnostics/diagnostics.js';
-import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
 import type { EventTitle, LogsourceEntry, LogsourceMapping, Source } from './types.js';
@@ -104,7 +104,7 @@ class Checker {
     );
   }
 
-  warn(code: string, message: string, path: Path, ofKey = false): void {
+  warn(code: DiagnosticCode, message: string, path: Path, ofKey = false): void {
     this.diagnostics.push(diagnostic(code, message, { file: this.file, path: pathText(path), pos: this.find(path, ofKey) }, 'warning'));
   }
 

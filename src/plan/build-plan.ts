@@ -7,6 +7,7 @@
 import { parseCondition, isConditionError, resolveTarget } from '../condition/parse-condition.js';
 import type { ConditionNode } from '../condition/parse-condition.js';
 import { childPath } from '../diagnostics/doc-path.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { YMap, YNode, YScalar } from '../yaml/yaml-tree.js';
 import { buildMatcher, checkModifierNames } from './build-matcher.js';
 import type { ChainContext } from './build-matcher.js';
@@ -21,8 +22,8 @@ export interface PlanOptions {
 
 /** Where planning reports problems: the YAML node (for its position) and the logical path. */
 export interface PlanContext {
-  err: (code: string, message: string, n: YNode | undefined, path: string) => void;
-  warn: (code: string, message: string, n: YNode | undefined, path: string) => void;
+  err: (code: DiagnosticCode, message: string, n: YNode | undefined, path: string) => void;
+  warn: (code: DiagnosticCode, message: string, n: YNode | undefined, path: string) => void;
   options: PlanOptions;
 }
 

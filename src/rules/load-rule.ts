@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { diagnostic, offsetToPos, offsetsToLines, hasErrors } from '../diagnostics/diagnostics.js';
-import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
 import { parseYaml, toPlain, mapGet } from '../yaml/yaml-tree.js';
 import type { YMap, YNode } from '../yaml/yaml-tree.js';
 import type { Logsource } from '../logsource/types.js';
@@ -172,10 +172,10 @@ function buildRule(
     if (n !== undefined) w.pos = offsetToPos(text, n.offset);
     return w;
   };
-  const err = (code: string, message: string, n: YNode | undefined, path: string): void => {
+  const err = (code: DiagnosticCode, message: string, n: YNode | undefined, path: string): void => {
     ds.push(diagnostic(code, message, at(n ?? root, path)));
   };
-  const warn = (code: string, message: string, n: YNode | undefined, path: string): void => {
+  const warn = (code: DiagnosticCode, message: string, n: YNode | undefined, path: string): void => {
     ds.push(diagnostic(code, message, at(n ?? root, path), 'warning'));
   };
   const keyLines: Record<string, number> = {};

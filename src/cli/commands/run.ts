@@ -9,6 +9,7 @@ import type { CommandSpec, Parsed } from '../args.js';
 import { printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
 import type { SuiteReport } from '../../report/suite-report.js';
+import type { DiagnosticCode } from '../../diagnostics/codes.js';
 import { formatText } from '../../report/format-text.js';
 import { formatJson } from '../../report/format-json.js';
 import { formatJunit } from '../../report/format-junit.js';
@@ -17,6 +18,9 @@ import { renderHtmlReport } from '../../report/html/render-html-report.js';
 import { writeHtmlReport } from '../../report/html/write-html-report.js';
 import { buildHtmlExtras } from '../../app/html-extras.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
+
+/** Errors of a case file's binding to its rule: the run reports them as failures (exit 1), not as unreadable input (exit 2). */
+const CASE_BINDING_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['CASE_RULE_MISSING', 'CASE_RULE_UNKNOWN', 'CASE_RULE_AMBIGUOUS', 'CASE_STAGE_UNKNOWN']);
 
 export const REPORTERS: Record<string, (r: SuiteReport) => string> = {
   text: formatText,
@@ -81,7 +85,7 @@ export function runCommand(args: Parsed, io: Io): number {
     } else io.out(text);
     if (reporter !== formatText) printDiagnostics(io, input);
   }
-  const unreadable = input.some((d) => d.severity === 'error' && !d.code.startsWith('CASE_STAGE') && !d.code.startsWith('CASE_RULE'));
+  const unreadable = input.some((d) => d.severity === 'error' && !CASE_BINDING_CODES.has(d.code));
   if (unreadable) return EXIT.usage;
   return report.summary.ok ? EXIT.ok : EXIT.failed;
 }
