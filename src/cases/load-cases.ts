@@ -124,6 +124,10 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
         if (prev !== undefined) bad(`two cases are named '${name}' (cases[${prev}] and cases[${index}]); names identify cases in reports`, nameNode ?? n, childPath(path, 'name'));
         names.set(name, index);
       }
+      const descriptionNode = mapGet(n, 'description');
+      if (descriptionNode !== undefined && !(descriptionNode.kind === 'scalar' && descriptionNode.value.type === 'string')) {
+        bad("'description' must be text", descriptionNode, childPath(path, 'description'));
+      }
       const expectNode = mapGet(n, 'expect');
       if (expectNode !== undefined) {
         const v = toPlain(expectNode);
