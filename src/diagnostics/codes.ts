@@ -197,11 +197,6 @@ export function isDiagnosticCode(text: string): text is DiagnosticCode {
   return Object.hasOwn(CODES, text);
 }
 
-/** The registry entry of a code. */
-export function codeInfo(code: DiagnosticCode): CodeInfo {
-  return CODES[code];
-}
-
 /** The codes of a group, in registry order. */
 export function codesOf<G extends CodeGroup>(group: G): Array<CodeOf<G>> {
   return (Object.keys(CODES) as DiagnosticCode[]).filter((c): c is CodeOf<G> => CODES[c].group === group);

@@ -92,7 +92,10 @@ export function offsetsToLines(text: string, offsets: readonly number[]): number
   return lines;
 }
 
-/** Thrown only for our own bugs: an impossible branch of a closed union. */
+/**
+ * The default branch of a switch over a closed union: does not type-check while a member is
+ * unhandled, and throws (our own bug) if a value outside the union arrives anyway.
+ */
 export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
 }

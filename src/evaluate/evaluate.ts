@@ -11,6 +11,7 @@ import { ipInNetwork } from '../sigma/ip.js';
 import { timestampPart } from '../sigma/timestamp.js';
 import { escapeRegex } from '../sigma/pattern.js';
 import { foldText, isAscii } from '../sigma/case-fold.js';
+import { assertNever } from '../diagnostics/diagnostics.js';
 
 export type Event = Record<string, unknown>;
 
@@ -95,6 +96,8 @@ function stringTest(m: Extract<Matcher, { kind: 'string' }>, v: unknown, view: E
         return x.startsWith(lit.text);
       case 'endswith':
         return x.endsWith(lit.text);
+      default:
+        return assertNever(lit.mode);
     }
   }
   return m.regex.test(t);
@@ -111,6 +114,8 @@ function foldedCompare(a: string, b: string, mode: 'eq' | 'startswith' | 'endswi
         return a.endsWith(b);
       case 'contains':
         return a.includes(b);
+      default:
+        return assertNever(mode);
     }
   }
   const e = escapeRegex(b);
@@ -177,10 +182,14 @@ export function matcherHolds(m: Matcher, vals: readonly unknown[] | undefined, v
             return x < m.value;
           case 'lte':
             return x <= m.value;
+          default:
+            return assertNever(m.op);
         }
       });
     case 'anyOf':
       return m.members.some((mm) => matcherHolds(mm, vals, view));
+    default:
+      return assertNever(m);
   }
 }
 
@@ -211,6 +220,8 @@ function searchHolds(n: SearchNode, itemTruth: (it: PlanItem) => boolean): boole
       return n.items.every(itemTruth);
     case 'or':
       return n.children.some((c) => searchHolds(c, itemTruth));
+    default:
+      return assertNever(n);
   }
 }
 
@@ -229,6 +240,8 @@ function conditionHolds(n: ConditionNode, plan: MatchPlan, id: (name: string) =>
       const ids = plan.targets[n.target] ?? [];
       return n.quant === 'one' ? ids.some(id) : ids.every(id);
     }
+    default:
+      return assertNever(n);
   }
 }
 

@@ -17,7 +17,7 @@
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
+import { assertNever, diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { flattenEvent } from '../events/flatten-event.js';
 import type { FlatEvent } from '../events/flatten-event.js';
@@ -111,6 +111,8 @@ function toRead(item: SplitItem, file: string): EventRead {
       }
       return { kind: 'event', event: flattenEvent(raw), raw, file, index: item.index, line: item.line };
     }
+    default:
+      return assertNever(item);
   }
 }
 
