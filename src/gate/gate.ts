@@ -231,6 +231,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       eventPaths: settings.corpus.map(abs),
       logsource: 'map',
       configFile,
+      cwd,
       knownFps,
       today,
       onMatch: (m) => {

@@ -22,8 +22,11 @@ export type LogsourceMode = 'map' | 'ignore';
 
 /** What a scan needs to load its rules; plain data, sent to workers as it is. */
 export interface ScanRuleSource {
+  /** Absolute rule file and folder paths. */
   rulePaths: string[];
-  /** The config file (placeholders, logsource mapping); undefined: the default file if present. */
+  /** The folder `configFile` is relative to, and where the default config file is looked up. */
+  cwd: string;
+  /** The config file (placeholders, logsource mapping); undefined: the default file in `cwd` if present. */
   configFile: string | undefined;
   logsource: LogsourceMode;
   /** Only the rules of this shard (`--shard i/n`). */
@@ -72,7 +75,7 @@ export function catalogOf(loaded: ScanRules): ScanCatalog {
 
 /** Loads config, rules and the rule index. */
 export function loadScanRules(source: ScanRuleSource): ScanRules {
-  const env = loadEnvironment(source.configFile);
+  const env = loadEnvironment(source.configFile, source.cwd);
   const set = collectRules(source.rulePaths, { placeholders: env.config.placeholders });
   const rules = inShard(set.rules, source.shard);
   let index: RuleIndex | undefined;

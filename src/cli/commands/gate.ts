@@ -12,7 +12,7 @@ import { writeHtmlReport } from '../../report/html/write-html-report.js';
 import type { GateEntry } from '../../report/html/types.js';
 import { EXIT, list, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { printDiagnostics } from '../io.js';
+import { printDiagnostics, shownPath } from '../io.js';
 import type { Io } from '../io.js';
 import { loadEnvironment } from '../../config/environment.js';
 import type { Environment } from '../../config/environment.js';
@@ -151,5 +151,5 @@ function writeGateHtml(report: GateReport, ruleDirs: string[], caseDirs: string[
     flipped: [...(r.examples?.newMatches ?? []), ...(r.examples?.lostMatches ?? [])],
   }));
   const written = writeHtmlReport(out, renderHtmlReport(suite.report, { ...extras, gate, title: `sigmatest gate: ${report.summary.ok ? 'pass' : 'FAILED'}` }));
-  io.err(`sigmatest gate: html report written to ${out} (${written.length} files)\n`);
+  io.err(`sigmatest gate: html report written to ${shownPath(io, out)} (${written.length} files)\n`);
 }

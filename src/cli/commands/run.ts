@@ -6,7 +6,7 @@
 import { loadAndRunSuite } from '../../app/run-suite.js';
 import { EXIT, list, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { printDiagnostics } from '../io.js';
+import { inCwd, printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
 import type { SuiteReport } from '../../report/suite-report.js';
 import type { DiagnosticCode } from '../../diagnostics/codes.js';
@@ -73,14 +73,14 @@ export function runCommand(args: Parsed, io: Io): number {
   const { report, input, rules, mapping } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard });
   if (reporterName === 'html' && out !== undefined) {
     const extras = buildHtmlExtras(report, rules, { mapping, onProblem: (path, message) => io.err(`sigmatest run: html report: ${path}: ${message}\n`) });
-    const written = writeHtmlReport(out, renderHtmlReport(report, extras));
+    const written = writeHtmlReport(inCwd(io, out), renderHtmlReport(report, extras));
     io.err(`html report written to ${out}/index.html (${written.length} files)\n`);
     printDiagnostics(io, input);
   } else {
     const reporter = REPORTERS[reporterName] ?? formatText;
     const text = reporter(report);
     if (out !== undefined) {
-      writeFileAtomic(out, text);
+      writeFileAtomic(inCwd(io, out), text);
       io.err(`report written to ${out}\n`);
     } else io.out(text);
     if (reporter !== formatText) printDiagnostics(io, input);

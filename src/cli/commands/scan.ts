@@ -5,13 +5,14 @@
  */
 import { EXIT, list, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { printDiagnostics } from '../io.js';
+import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import type { Io } from '../io.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
 import { expiredDiagnostics, loadKnownFps } from '../../known-fps/known-fps.js';
 import type { KnownFp } from '../../known-fps/known-fps.js';
 import { scan } from '../../scan/scan.js';
-import type { ScanSummary } from '../../scan/scan.js';
+import type { ScanMatch, ScanSummary } from '../../scan/scan.js';
+import type { ScanRuleInfo } from '../../scan/scan-rules.js';
 import { createScanReporter, formatScanSummary, SCAN_REPORTERS } from '../../report/scan-reporters.js';
 import type { ScanReporterName } from '../../report/scan-reporters.js';
 import { ProgressLine } from '../../report/progress-line.js';
@@ -76,7 +77,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
   let knownFps: KnownFp[] = [];
   const knownFpFile = str(args.values['known-fps']);
   if (knownFpFile !== undefined) {
-    const loaded = loadKnownFps(knownFpFile);
+    const loaded = loadKnownFps(inCwd(io, knownFpFile));
     if (loaded.diagnostics.some((d) => d.severity === 'error')) {
       printDiagnostics(io, loaded.diagnostics);
       return usage(io, `the known false-positive file ${knownFpFile} cannot be used (see above)`);
@@ -90,7 +91,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
   let file: OutputFile | undefined;
   if (outPath !== undefined) {
     try {
-      file = new OutputFile(outPath);
+      file = new OutputFile(inCwd(io, outPath));
     } catch (e) {
       return usage(io, `cannot write ${outPath}: ${(e as Error).message}`);
     }
@@ -119,6 +120,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
     io.err(t);
   };
   const reporter = createScanReporter(reporterName, { out, err });
+  const shown = shownPaths(io);
 
   progress.note(`scan: loading rules${workers > 1 ? ` (in ${workers} threads)` : ''}…`);
   let summary: ScanSummary;
@@ -129,15 +131,16 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
       logsource,
       workers,
       shard,
+      cwd: io.cwd,
       configFile: str(args.values.config),
       knownFps,
       today,
-      onMatch: (m) => reporter.match(m),
-      onDiagnostic: (d) => err(`${formatDiagnostic(d)}\n`),
+      onMatch: (m) => reporter.match(shown.match(m)),
+      onDiagnostic: (d) => err(`${formatDiagnostic(d.file === undefined ? d : { ...d, file: shownPath(io, d.file) })}\n`),
       onProgress: (p) => {
         // A terminal shows matches as they come, not in 64 KiB steps.
         if (io.isTty) flush();
-        progress.update(p);
+        progress.update(p.file === undefined ? p : { ...p, file: shown.file(p.file) });
       },
     });
   } catch (e) {
@@ -148,17 +151,18 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
     return EXIT.failed;
   }
   progress.done();
+  summary = { ...summary, perRule: summary.perRule.map((r) => ({ ...r, path: shown.file(r.path) })) };
   reporter.finish(summary);
   flush();
   if (file !== undefined) {
     try {
       file.commit();
     } catch (e) {
-      io.err(`sigmatest scan: cannot write ${file.path}: ${(e as Error).message}\n`);
+      io.err(`sigmatest scan: cannot write ${outPath ?? ''}: ${(e as Error).message}\n`);
       return EXIT.failed;
     }
     if (reporterName !== 'jsonl') io.err(formatScanSummary(summary));
-    io.err(`scan: report written to ${file.path}\n`);
+    io.err(`scan: report written to ${outPath ?? ''}\n`);
   }
 
   let failed = false;
@@ -175,4 +179,24 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
     failed = true;
   }
   return failed ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * Matches and file names as the report shows them: paths relative to `io.cwd` (the scan reads
+ * absolute ones). A rule keeps one shown copy, so reporters that cache per rule still can.
+ */
+function shownPaths(io: Io): { match: (m: ScanMatch) => ScanMatch; file: (path: string) => string } {
+  const files = new Map<string, string>();
+  const rules = new Map<ScanRuleInfo, ScanRuleInfo>();
+  const file = (path: string): string => {
+    let s = files.get(path);
+    if (s === undefined) files.set(path, (s = shownPath(io, path)));
+    return s;
+  };
+  const match = (m: ScanMatch): ScanMatch => {
+    let rule = rules.get(m.rule);
+    if (rule === undefined) rules.set(m.rule, (rule = { ...m.rule, file: file(m.rule.file) }));
+    return { ...m, rule, file: file(m.file) };
+  };
+  return { match, file };
 }
