@@ -16,6 +16,7 @@ export interface CountExpectation {
   at_most?: number;
 }
 
+/** One case of a case file: an event (or an events file) and the verdict, stage truths or match count expected. */
 export interface Case {
   /** 0-based position in the file's `cases` list. */
   index: number;
@@ -31,6 +32,7 @@ export interface Case {
   stagesPos?: SourcePos;
 }
 
+/** A loaded case file: the rule it names (id or path) and its cases. */
 export interface CaseFile {
   file: string;
   /** The rule reference as written: an id or a path relative to the case file. */

@@ -24,6 +24,7 @@ import type { Case, CaseFile } from './load-cases.js';
 
 export type CaseStatus = 'pass' | 'fail' | 'error';
 
+/** The outcome of one case: pass, fail or error, where it is, and why (from the trace). */
 export interface CaseResult {
   name: string;
   /** The case file and the case's line. */
@@ -39,6 +40,7 @@ export interface CaseResult {
   trace?: Trace;
 }
 
+/** One rule run against all its cases: the case results and the coverage they reached. */
 export interface RuleRun {
   rule: SigmaRule;
   caseFiles: string[];
@@ -46,6 +48,7 @@ export interface RuleRun {
   coverage: RuleCoverage;
 }
 
+/** The result of runSuite: every tested rule with its cases and coverage, the untested rules, and the problems met. */
 export interface SuiteResult {
   rules: RuleRun[];
   /** Rules without any case file. */

@@ -8,6 +8,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
+/** The CLI's side of the world that a command uses: its output streams, whether stderr is a terminal, and the working folder. */
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;

@@ -27,6 +27,7 @@ import { assertNever } from '../diagnostics/diagnostics.js';
 
 export type CompiledMatch = (event: Event) => boolean;
 
+/** A plan compiled into one JavaScript function, with the generated source and the data it is passed. */
 export interface CompiledPlan {
   match: CompiledMatch;
   /** The generated function body (for `--dump-js`). */
@@ -35,6 +36,7 @@ export interface CompiledPlan {
   data: unknown[];
 }
 
+/** The result of compilePlan: the compiled plan, or why the compiler declined it (the reference evaluator then runs it). */
 export type CompileResult = { ok: true; compiled: CompiledPlan } | { ok: false; reason: string };
 
 const NO_VALUES = new EventView({});

@@ -15,6 +15,7 @@ export interface SourcePos {
   column: number;
 }
 
+/** A problem in a rule, case, event, config or other input: a registered code, a severity, a message, and where. */
 export interface Diagnostic {
   /** Stable machine-readable code, e.g. `MODIFIER_UNKNOWN` (registered in codes.ts). */
   code: DiagnosticCode;

@@ -13,6 +13,7 @@ import { escapeRegex } from '../sigma/pattern.js';
 import { foldText, isAscii } from '../sigma/case-fold.js';
 import { assertNever } from '../diagnostics/diagnostics.js';
 
+/** An event as rules see it: field name to JSON value (flat, or nested for dotted names). */
 export type Event = Record<string, unknown>;
 
 /** Which values of an item matched (before `neq`), and the item's truth (after `neq`). */
@@ -22,6 +23,7 @@ export interface ItemTrace {
   values: boolean[];
 }
 
+/** One stage of a trace: the condition (stage 0) or a search identifier it uses, its truth, and whether it is an exclusion. */
 export interface StageTrace {
   index: number;
   name: string;
@@ -29,6 +31,7 @@ export interface StageTrace {
   exclusion: boolean;
 }
 
+/** The evaluation of a rule on one event as plain data: the verdict, every stage (stage 0 the condition) and every detection item. */
 export interface Trace {
   match: boolean;
   /** Truth of every search identifier of the rule. */

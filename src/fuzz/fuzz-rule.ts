@@ -36,6 +36,7 @@ import { logsourceBase, realizeContext, realizeTerms, seededRandom } from './wit
 /** The codes of fuzz findings: the `fuzz` group of the code registry, with their severities. */
 export type { FindingCode } from '../diagnostics/codes.js';
 
+/** A problem fuzzing found in a rule or the engine: a registered code with its severity, an example event, and how to replay it. */
 export interface Finding {
   code: FindingCode;
   severity: 'error' | 'warning';
@@ -51,6 +52,7 @@ export interface Finding {
   pos?: SourcePos;
 }
 
+/** The fuzzing of one rule: its status, the matching events synthesised, and the findings. */
 export interface RuleFuzzResult {
   rule: SigmaRule;
   status: 'pass' | 'fail' | 'unsupported';
@@ -61,6 +63,7 @@ export interface RuleFuzzResult {
   reason?: string;
 }
 
+/** How fuzzRule runs: property runs, seed, logsource mapping, and whether warnings fail. */
 export interface FuzzOptions {
   runs: number;
   seed: number;

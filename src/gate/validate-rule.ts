@@ -42,6 +42,7 @@ export const VALIDATION_CODES: Readonly<Record<ValidationCode, CodeInfo>> = Obje
 
 export type ValidationCodeName = ValidationCode;
 
+/** Options of validateRules: severity overrides, the logsource mapping, the whole rule tree, a source reader. */
 export interface ValidateOptions {
   /** Per-code severity overrides (the config's `gate: severities:`); `off` drops the check. */
   severities?: Readonly<Partial<Record<ValidationCode, ValidationSeverity>>>;

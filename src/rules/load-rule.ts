@@ -51,6 +51,7 @@ export interface SigmaMetaDocument {
   pos: SourcePos;
 }
 
+/** One rule file loaded: its detection rules, other documents (correlation, filter), documents that failed, and all diagnostics. */
 export interface LoadedFile {
   file: string;
   /** Detection rules whose plan has no error. */

@@ -31,6 +31,7 @@ import type { LogsourceMode, ScanCatalog, ScanRuleInfo, ScanRuleSource, ScanRule
 import { localMatcher, mixedMatcher, NotAnEventError, startWorkerPool } from './batch-matcher.js';
 import type { BatchMatcher, WorkerPool } from './batch-matcher.js';
 
+/** What scan reads (rule and event paths, config, known false positives), how (logsource mode, workers, shard) and where it reports. */
 export interface ScanOptions {
   /** Rule files or folders (searched recursively for .yml/.yaml). */
   rulePaths: readonly string[];
@@ -95,6 +96,7 @@ export interface RuleMatchCount {
   suppressed: number;
 }
 
+/** What a scan did: events, files and rules read, matches per rule, known false positives, problems, and speed. */
 export interface ScanSummary {
   /** Events read. */
   events: number;
