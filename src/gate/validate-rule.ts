@@ -125,7 +125,7 @@ class Locator {
 
   /** The index of a rule's document, or null when its text is unavailable or does not match the rule. */
   index(rule: SigmaRule): DocIndex | null {
-    const k = `${rule.file}\0${rule.document}`;
+    const k = ruleKey(rule);
     let ix = this.docs.get(k);
     if (ix === undefined) {
       ix = null;
