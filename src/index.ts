@@ -61,8 +61,8 @@ export { validateRules } from './gate/validate-rule.js';
 export type { ValidateOptions } from './gate/validate-rule.js';
 
 // Reports.
-export { buildSuiteReport } from './report/suite-report.js';
-export type { SuiteReport, RuleReport } from './report/suite-report.js';
+export { buildSuiteReport } from './report/run/suite-report.js';
+export type { SuiteReport, RuleReport } from './report/run/suite-report.js';
 export { buildFuzzReport } from './fuzz/fuzz-report.js';
 export type { FuzzReport } from './fuzz/fuzz-report.js';
 

@@ -10,7 +10,7 @@ import type { RulePage } from '../explain/rule-page.js';
 import { fuzzRule } from '../fuzz/fuzz-rule.js';
 import type { RuleFuzzResult } from '../fuzz/fuzz-rule.js';
 import type { MatchPlan } from '../plan/plan.js';
-import type { SuiteReport } from '../report/suite-report.js';
+import type { SuiteReport } from '../report/run/suite-report.js';
 import { reportEntryKey } from '../report/html/types.js';
 import type { HtmlReportExtras } from '../report/html/types.js';
 

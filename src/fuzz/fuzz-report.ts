@@ -1,6 +1,7 @@
 /**
  * The fuzz report as data: per rule its status, witness count and findings, and a summary
- * (report/fuzz-report.ts renders it as JSON, the shape CI and other tools read, or as text).
+ * ({@link summarizeFuzz}); report/fuzz/ renders it as JSON, the shape CI and other tools read,
+ * or as text.
  */
 import { relative } from 'node:path';
 import type { Finding, FindingCode, RuleFuzzResult } from './fuzz-rule.js';
@@ -38,15 +39,7 @@ export interface FuzzReport {
 
 /** The fuzz report of fuzzRule results: per rule its status, witness count and findings (paths relative to `meta.cwd`), and a summary. */
 export function buildFuzzReport(results: readonly RuleFuzzResult[], meta: { seed: number; runs: number; seconds: number; cwd: string }): FuzzReport {
-  const findings: Partial<Record<FindingCode, number>> = {};
-  let errors = 0;
-  let warnings = 0;
   const rules = results.map((r): FuzzReportRule => {
-    for (const f of r.findings) {
-      findings[f.code] = (findings[f.code] ?? 0) + 1;
-      if (f.severity === 'error') errors++;
-      else warnings++;
-    }
     const row: FuzzReportRule = {
       id: r.rule.id ?? null,
       title: r.rule.title,
@@ -59,21 +52,33 @@ export function buildFuzzReport(results: readonly RuleFuzzResult[], meta: { seed
     if (r.reason !== undefined) row.reason = r.reason;
     return row;
   });
+  return { rules, summary: summarizeFuzz(rules, meta) };
+}
+
+/** The summary of fuzz report rows: for one run as for merged shards (report/merge.ts). */
+export function summarizeFuzz(rules: readonly FuzzReportRule[], meta: { seed: number; runs: number; seconds: number }): FuzzReport['summary'] {
+  const findings: Partial<Record<FindingCode, number>> = {};
+  let errors = 0;
+  let warnings = 0;
+  for (const r of rules) {
+    for (const f of r.findings) {
+      findings[f.code] = (findings[f.code] ?? 0) + 1;
+      if (f.severity === 'error') errors++;
+      else warnings++;
+    }
+  }
   return {
-    rules,
-    summary: {
-      rules: rules.length,
-      passed: rules.filter((r) => r.status === 'pass').length,
-      failed: rules.filter((r) => r.status === 'fail').length,
-      unsupported: rules.filter((r) => r.status === 'unsupported').length,
-      synthesised: results.filter((r) => r.witnesses.length > 0).length,
-      witnesses: results.reduce((n, r) => n + r.witnesses.length, 0),
-      findings,
-      errors,
-      warnings,
-      seed: meta.seed,
-      runs: meta.runs,
-      seconds: meta.seconds,
-    },
+    rules: rules.length,
+    passed: rules.filter((r) => r.status === 'pass').length,
+    failed: rules.filter((r) => r.status === 'fail').length,
+    unsupported: rules.filter((r) => r.status === 'unsupported').length,
+    synthesised: rules.filter((r) => r.witnesses > 0).length,
+    witnesses: rules.reduce((n, r) => n + r.witnesses, 0),
+    findings,
+    errors,
+    warnings,
+    seed: meta.seed,
+    runs: meta.runs,
+    seconds: meta.seconds,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The gate report as data: a row per changed rule with its checks, gate-level messages and the
- * summary (report/gate-report.ts renders it). `mergeGateReports` combines the JSON reports of
- * shards into one (rules concatenated, summary recomputed).
+ * summary ({@link summarize}; report/gate/ renders it). report/merge.ts combines the JSON reports
+ * of shards into one with the same summary.
  */
 import type { ChangeKind } from './changed-rules.js';
 import type { DiffKind } from './semantic-diff.js';
@@ -105,31 +105,4 @@ export function summarize(rules: readonly GateRuleReport[], messages: readonly G
   }
   for (const m of messages) if (m.severity === 'error') problems.push(m.message);
   return { rules: rules.length, passed: rules.length - failed.length, failed: failed.length, byChange, byDiff, checks, problems, ok: problems.length === 0 };
-}
-
-/** Combines gate JSON reports (shards) into one. Throws on something that is not a gate report. */
-export function mergeGateReports(reports: readonly unknown[]): GateReport {
-  const rules: GateRuleReport[] = [];
-  const messages: GateMessage[] = [];
-  const seenMessages = new Set<string>();
-  let base: string | null = null;
-  let baseRef: string | null = null;
-  reports.forEach((r, k) => {
-    const o = r as Partial<GateReport> | null;
-    if (o === null || typeof o !== 'object' || !Array.isArray(o.rules) || o.summary === undefined) {
-      throw new Error(`report ${k + 1} is not a sigmatest gate JSON report (no rules and summary)`);
-    }
-    base ??= o.base ?? null;
-    baseRef ??= o.baseRef ?? null;
-    rules.push(...o.rules);
-    for (const m of o.messages ?? []) {
-      const key = JSON.stringify(m);
-      if (seenMessages.has(key)) continue;
-      seenMessages.add(key);
-      messages.push(m);
-    }
-  });
-  rules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const r of rules) r.status = ruleStatus(r.checks);
-  return { tool: 'sigmatest-gate', version: 1, base, baseRef, shard: null, rules, messages, summary: summarize(rules, messages) };
 }

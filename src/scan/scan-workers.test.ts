@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import type { ScanSummary } from './scan.js';
-import type { MatchRecord } from '../report/scan-reporters.js';
+import type { MatchRecord } from '../report/scan/match-record.js';
 import { ANY_RULE_ID, fixture, PROC_RULE_ID, SYSMON, writeSysmonEvtx } from '../../test/support/scan-fixture.js';
 import { prepareDist } from '../../test/support/dist.js';
 
@@ -27,7 +27,7 @@ const skipReason = prepareDist() ?? (existsSync(workerScript) ? undefined : `no 
 if (skipReason !== undefined) console.warn(`scan-workers.test skipped: ${skipReason}`);
 
 type ScanModule = typeof import('./scan.js');
-type ReportersModule = typeof import('../report/scan-reporters.js');
+type ReportersModule = typeof import('../report/scan/match-record.js');
 type KnownFpModule = typeof import('../known-fps/known-fps.js');
 type BatchMatcherModule = typeof import('./batch-matcher.js');
 
@@ -35,7 +35,7 @@ async function compiled(): Promise<{ scan: ScanModule; reporters: ReportersModul
   const load = (p: string): Promise<unknown> => import(pathToFileURL(join(dist, 'src', p)).href);
   return {
     scan: (await load('scan/scan.js')) as ScanModule,
-    reporters: (await load('report/scan-reporters.js')) as ReportersModule,
+    reporters: (await load('report/scan/match-record.js')) as ReportersModule,
     knownFps: (await load('known-fps/known-fps.js')) as KnownFpModule,
   };
 }

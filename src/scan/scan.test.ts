@@ -13,8 +13,8 @@ import { parseKnownFps } from '../known-fps/known-fps.js';
 import { listEventFiles } from '../event-files/list-event-files.js';
 import { scan } from './scan.js';
 import type { ScanOptions, ScanSummary } from './scan.js';
-import { matchRecord } from '../report/scan-reporters.js';
-import type { MatchRecord } from '../report/scan-reporters.js';
+import { matchRecord } from '../report/scan/match-record.js';
+import type { MatchRecord } from '../report/scan/match-record.js';
 import { ANY_RULE_ID, fixture, PROC_RULE, PROC_RULE_ID, SYSMON, writeSysmonEvtx } from '../../test/support/scan-fixture.js';
 
 async function run(options: Partial<ScanOptions> & Pick<ScanOptions, 'rulePaths' | 'eventPaths'>): Promise<{ matches: MatchRecord[]; diagnostics: Diagnostic[]; summary: ScanSummary }> {

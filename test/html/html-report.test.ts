@@ -20,7 +20,7 @@ import { buildHtmlExtras } from '../../src/app/html-extras.js';
 import { renderHtmlReport, rulePageFiles } from '../../src/report/html/render-html-report.js';
 import type { HtmlReportExtras } from '../../src/report/html/render-html-report.js';
 import { writeHtmlReport } from '../../src/report/html/write-html-report.js';
-import type { SuiteReport } from '../../src/report/suite-report.js';
+import type { SuiteReport } from '../../src/report/run/suite-report.js';
 
 /** Debian's chromium (or SIGMATEST_CHROMIUM, or a chromium on the PATH). */
 function findChromium(): string | undefined {

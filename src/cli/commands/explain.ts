@@ -21,22 +21,22 @@ import { loadCatalog } from '../../explain/indicators.js';
 import type { CatalogIndex } from '../../explain/indicators.js';
 import { buildRulePage } from '../../explain/rule-page.js';
 import type { RulePage } from '../../explain/rule-page.js';
-import { renderMarkdown } from '../../report/explain-markdown.js';
+import { EXPLAIN_REPORTERS } from '../../report/explain/registry.js';
 
 /** Options and help of `sigmatest explain`. */
 export const explainSpec: CommandSpec = {
   name: 'explain',
   summary: "Show a rule's page: ATT&CK coverage, events, stages, exclusions and indicators.",
-  usage: 'explain <rule file> [--format markdown|json] [--catalog <rule folders...>] [--attack <STIX bundle>] [--config <file>]',
+  usage: `explain <rule file> [--format ${EXPLAIN_REPORTERS.usage()}] [--catalog <rule folders...>] [--attack <STIX bundle>] [--config <file>]`,
   description:
     'Indicators are the values of the selections the condition uses positively, by field and kind (eq, match,\n' +
     'regex, cidr, exists, null, gt/gte/lt/lte, fieldref, keyword). With --catalog, each value shows how many other\n' +
     'rules of the catalog have the same field, kind and value (case-insensitively). With --attack (a MITRE ATT&CK\n' +
     'STIX bundle such as enterprise-attack.json), techniques are named and placed under their tactics.\n' +
-    'JSON output is one object, or an array of objects for a file with several detection rules.\n' +
-    'Exit 0 on success, 2 for an unreadable or invalid rule, a missing catalog path or a bad bundle.',
+    'Exit 0 on success, 2 for an unreadable or invalid rule, a missing catalog path or a bad bundle.\n\n' +
+    EXPLAIN_REPORTERS.helpText('Formats (--format):'),
   options: {
-    format: { type: 'string', choices: ['markdown', 'json'], default: 'markdown', help: 'output format' },
+    format: { type: 'string', choices: EXPLAIN_REPORTERS.names, default: EXPLAIN_REPORTERS.defaultName, help: 'output format (see Formats above)' },
     catalog: { type: 'string', multiple: true, arg: '<rule folders...>', help: 'rule files or folders to count indicators in' },
     attack: { type: 'string', arg: '<STIX bundle>', help: 'MITRE ATT&CK STIX 2.x bundle (e.g. enterprise-attack.json)' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
@@ -130,7 +130,6 @@ export function explainCommand(args: Parsed, io: Io): number {
     if (note !== undefined) page.notes.unshift(note);
     return page;
   });
-  if (args.values.format === 'json') io.out(`${JSON.stringify(pages.length === 1 ? pages[0] : pages, null, 2)}\n`);
-  else io.out(pages.map(renderMarkdown).join('\n---\n\n'));
+  io.out(EXPLAIN_REPORTERS.pick(str(args.values.format)).render(pages));
   return EXIT.ok;
 }

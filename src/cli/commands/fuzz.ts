@@ -17,7 +17,8 @@ import { resolveCaseRule } from '../../cases/run-cases.js';
 import { fuzzRule } from '../../fuzz/fuzz-rule.js';
 import type { RuleFuzzResult } from '../../fuzz/fuzz-rule.js';
 import { buildFuzzReport } from '../../fuzz/fuzz-report.js';
-import { formatFuzzJson, formatFuzzText } from '../../report/fuzz-report.js';
+import { FUZZ_REPORTERS } from '../../report/fuzz/registry.js';
+import { ProgressLine, fuzzProgressText } from '../../report/progress-line.js';
 import { appendCases, caseFileFor, writeNewCaseFile } from '../../fuzz/case-writer.js';
 import type { NewCase } from '../../fuzz/case-writer.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
@@ -26,16 +27,17 @@ import type { SigmaRule } from '../../rules/load-rule.js';
 export const fuzzSpec: CommandSpec = {
   name: 'fuzz',
   summary: 'Generate events from each rule and check its semantics and exclusions (property-based).',
-  usage: 'fuzz [rule files or folders...] [--runs N] [--seed S] [--reporter text|json] [--save] [--emit-witnesses <file.jsonl>] [--strict] [--shard i/n]',
+  usage: `fuzz [rule files or folders...] [--runs N] [--seed S] [--reporter ${FUZZ_REPORTERS.usage()}] [--save] [--emit-witnesses <file.jsonl>] [--strict] [--shard i/n]`,
   description:
     'For each rule: synthesises matching events (witnesses), holds the engine to an independent pattern oracle\n' +
     '(case changes, needles in realistic values, windash variants, broken needles), and reports rule defects:\n' +
     'RULE_UNSATISFIABLE, PROPERTY_FAILED (errors); EXCLUSION_DEAD, EXCLUSION_EVADABLE, STAGE_UNREACHABLE,\n' +
-    'VALUE_SHADOWED (warnings; --strict makes them fail). Every finding prints the seed that replays it.',
+    'VALUE_SHADOWED (warnings; --strict makes them fail). Every finding prints the seed that replays it.\n\n' +
+    FUZZ_REPORTERS.helpText(),
   options: {
     runs: { type: 'string', default: '100', arg: '<N>', help: 'property runs per rule' },
     seed: { type: 'string', arg: '<S>', help: 'seed (default: random, printed)' },
-    reporter: { type: 'string', choices: ['text', 'json'], default: 'text', help: 'output format' },
+    reporter: { type: 'string', choices: FUZZ_REPORTERS.names, default: FUZZ_REPORTERS.defaultName, help: 'output format (see Reporters above)' },
     save: { type: 'boolean', help: "append each counterexample with a known verdict to the rule's case file" },
     cases: { type: 'string', multiple: true, default: 'cases', arg: '<dirs...>', help: 'case files or folders (for --save)' },
     'emit-witnesses': { type: 'string', arg: '<file.jsonl>', help: 'write every witness as {"rule", "event"} lines' },
@@ -74,15 +76,12 @@ export function fuzzCommand(args: Parsed, io: Io): number {
   io.err(`fuzz: ${set.rules.length} rules, ${runs} runs each, seed ${seed}\n`);
   const started = process.hrtime.bigint();
   const results: RuleFuzzResult[] = [];
+  const progress = new ProgressLine(io.err, io.isTty, fuzzProgressText, process.stderr.columns || 100);
   set.rules.forEach((rule, i) => {
     results.push(fuzzRule(rule, { runs, seed, mapping: env.mapping, strict: args.values.strict === true }));
-    if (io.isTty && (i % 25 === 0 || i === set.rules.length - 1)) {
-      const done = i + 1;
-      const bar = '█'.repeat(Math.round((20 * done) / set.rules.length)).padEnd(20, '░');
-      io.err(`\r\x1b[2Kfuzz [${bar}] ${done}/${set.rules.length} rules`);
-    }
+    progress.update({ done: i + 1, total: set.rules.length });
   });
-  if (io.isTty) io.err('\r\x1b[2K');
+  progress.done();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const report = buildFuzzReport(results, { seed, runs, seconds, cwd: io.cwd });
 
@@ -100,7 +99,7 @@ export function fuzzCommand(args: Parsed, io: Io): number {
     const saved = saveCounterexamples(results, list(args.values.cases).map((d) => inCwd(io, d)), io);
     if (saved < 0) return EXIT.usage;
   }
-  const text = str(args.values.reporter) === 'json' ? formatFuzzJson(report) : formatFuzzText(report);
+  const text = FUZZ_REPORTERS.pick(str(args.values.reporter)).render(report);
   const out = str(args.values.out);
   if (out !== undefined) {
     writeFileAtomic(inCwd(io, out), text);

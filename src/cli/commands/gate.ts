@@ -7,9 +7,10 @@ import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadAndRunSuite } from '../../app/run-suite.js';
 import { buildHtmlExtras } from '../../app/html-extras.js';
-import { renderHtmlReport } from '../../report/html/render-html-report.js';
 import { writeHtmlReport } from '../../report/html/write-html-report.js';
 import type { GateEntry } from '../../report/html/types.js';
+import type { HtmlReportInput } from '../../report/html/render-html-report.js';
+import type { FolderReporter } from '../../report/registry.js';
 import { EXIT, list, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { printDiagnostics, shownPath } from '../io.js';
@@ -17,7 +18,8 @@ import type { Io } from '../io.js';
 import { loadEnvironment } from '../../config/environment.js';
 import type { Environment } from '../../config/environment.js';
 import { runGate } from '../../gate/gate.js';
-import { formatGateMarkdown, GATE_REPORTERS } from '../../report/gate-report.js';
+import { GATE_REPORTERS } from '../../report/gate/registry.js';
+import { formatGateMarkdown } from '../../report/gate/markdown.js';
 import type { GateReport } from '../../gate/gate-result.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 
@@ -27,7 +29,7 @@ export const gateSpec: CommandSpec = {
   usage:
     'gate [--base <git ref>] [--rules <dirs...>] [--cases <dirs...>] [--corpus <paths...>] [--known-fps <file>]\n' +
     '                      [--min-coverage <percent>] [--min-match N] [--min-no-match N] [--fuzz-runs N]\n' +
-    '                      [--reporter text|json|junit|sarif|github] [--out <file>] [--shard i/n] [--config <file>]',
+    `                      [--reporter ${GATE_REPORTERS.usage()}] [--out <file|dir>] [--shard i/n] [--config <file>]`,
   description:
     'Changed rules are those added, modified, renamed or deleted since the merge-base of --base (default: the\n' +
     'upstream, else main, else master) and HEAD, working tree included; without git every rule counts as added.\n' +
@@ -35,7 +37,8 @@ export const gateSpec: CommandSpec = {
     '(modified/renamed: widened, narrowed, changed or equivalent; lost detections of the base cases fail) and\n' +
     'corpus (no match on the benign corpus except known false positives). Defaults may be set in the config file\n' +
     'under gate: (min_match, min_no_match, min_coverage, fuzz_runs, corpus, known_fps, severities).\n' +
-    'Exit 0 when the gate passes, 1 when a check fails, 2 on usage or configuration errors.',
+    'Exit 0 when the gate passes, 1 when a check fails, 2 on usage or configuration errors.\n\n' +
+    GATE_REPORTERS.helpText(),
   options: {
     base: { type: 'string', arg: '<git ref>', help: 'compare with the merge-base of this ref and HEAD' },
     rules: { type: 'string', multiple: true, default: 'rules', arg: '<dirs...>', help: 'rule folders' },
@@ -46,8 +49,8 @@ export const gateSpec: CommandSpec = {
     'min-match': { type: 'string', arg: '<N>', help: 'match cases required per changed rule (default 1)' },
     'min-no-match': { type: 'string', arg: '<N>', help: 'no-match cases required per changed rule (default 1)' },
     'fuzz-runs': { type: 'string', arg: '<N>', help: 'fuzz runs per rule (default 50)' },
-    reporter: { type: 'string', choices: [...Object.keys(GATE_REPORTERS), 'html'], default: 'text', help: 'output format (html: a static site in --out <dir>)' },
-    out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
+    reporter: { type: 'string', choices: GATE_REPORTERS.names, default: GATE_REPORTERS.defaultName, help: 'output format (see Reporters above; html: a folder, see --out)' },
+    out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
     shard: shardOption('check only shard i of n of the changed rules'),
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping, gate defaults)' },
   },
@@ -64,10 +67,11 @@ function wholeNumber(text: string, flag: string, min: number, max: number): numb
   return Number.isInteger(v) && v >= min && v <= max ? v : `--${flag} must be a whole number from ${min} to ${max}, not '${text}'`;
 }
 
-/** Writes a report with the chosen reporter to --out or stdout, and the GitHub step summary. */
+/** Writes a report with the chosen (text) reporter to --out or stdout, and the GitHub step summary. */
 export function emitGateReport(report: GateReport, reporterName: string, out: string | undefined, io: Io): void {
-  const reporter = GATE_REPORTERS[reporterName] ?? GATE_REPORTERS['text'];
-  const text = (reporter as (r: GateReport) => string)(report);
+  const reporter = GATE_REPORTERS.pick(reporterName);
+  if (reporter.output !== 'text') throw new Error(`the gate reporter ${reporterName} does not write one text`);
+  const text = reporter.render(report);
   if (out !== undefined) {
     writeFileAtomic(resolve(io.cwd, out), text);
     io.err(`report written to ${out}\n`);
@@ -122,11 +126,12 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
     io.err(`sigmatest gate: ${outcome.message}\n`);
     return EXIT.usage;
   }
-  if (str(args.values.reporter) === 'html') {
+  const reporter = GATE_REPORTERS.pick(str(args.values.reporter));
+  if (reporter.output === 'folder') {
     const out = str(args.values.out);
-    if (out === undefined) return usage(io, '--reporter html writes a folder; give it with --out <dir>');
-    writeGateHtml(outcome.report, list(args.values.rules), list(args.values.cases), environment, resolve(io.cwd, out), io);
-  } else emitGateReport(outcome.report, str(args.values.reporter) ?? 'text', str(args.values.out), io);
+    if (out === undefined) return usage(io, `--reporter ${reporter.name} writes a folder; give it with --out <dir>`);
+    writeGateHtml(reporter, outcome.report, list(args.values.rules), list(args.values.cases), environment, resolve(io.cwd, out), io);
+  } else emitGateReport(outcome.report, reporter.name, str(args.values.out), io);
   return outcome.report.summary.ok ? EXIT.ok : EXIT.failed;
 }
 
@@ -135,7 +140,7 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
  * with the gate's column on the index and, on each changed rule's page, its checks, its diff
  * classification and the flipped example events.
  */
-function writeGateHtml(report: GateReport, ruleDirs: string[], caseDirs: string[], environment: Environment, out: string, io: Io): void {
+function writeGateHtml(reporter: FolderReporter<HtmlReportInput>, report: GateReport, ruleDirs: string[], caseDirs: string[], environment: Environment, out: string, io: Io): void {
   const suite = loadAndRunSuite(
     ruleDirs.map((d) => resolve(io.cwd, d)),
     caseDirs.map((d) => resolve(io.cwd, d)),
@@ -150,6 +155,6 @@ function writeGateHtml(report: GateReport, ruleDirs: string[], caseDirs: string[
     checks: r.checks.map((c) => ({ name: c.name, status: c.status, message: c.message })),
     flipped: [...(r.examples?.newMatches ?? []), ...(r.examples?.lostMatches ?? [])],
   }));
-  const written = writeHtmlReport(out, renderHtmlReport(suite.report, { ...extras, gate, title: `sigmatest gate: ${report.summary.ok ? 'pass' : 'FAILED'}` }));
+  const written = writeHtmlReport(out, reporter.render({ report: suite.report, extras: { ...extras, gate, title: `sigmatest gate: ${report.summary.ok ? 'pass' : 'FAILED'}` } }));
   io.err(`sigmatest gate: html report written to ${shownPath(io, out)} (${written.length} files)\n`);
 }

@@ -8,13 +8,8 @@ import { EXIT, list, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
-import type { SuiteReport } from '../../report/suite-report.js';
 import type { DiagnosticCode } from '../../diagnostics/codes.js';
-import { formatText } from '../../report/format-text.js';
-import { formatJson } from '../../report/format-json.js';
-import { formatJunit } from '../../report/format-junit.js';
-import { formatMarkdown } from '../../report/format-markdown.js';
-import { renderHtmlReport } from '../../report/html/render-html-report.js';
+import { RUN_REPORTERS } from '../../report/run/registry.js';
 import { writeHtmlReport } from '../../report/html/write-html-report.js';
 import { buildHtmlExtras } from '../../app/html-extras.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
@@ -22,30 +17,19 @@ import { writeFileAtomic } from '../../util/write-file-atomic.js';
 /** Errors of a case file's binding to its rule: the run reports them as failures (exit 1), not as unreadable input (exit 2). */
 const CASE_BINDING_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['CASE_RULE_MISSING', 'CASE_RULE_UNKNOWN', 'CASE_RULE_AMBIGUOUS', 'CASE_STAGE_UNKNOWN']);
 
-export const REPORTERS: Record<string, (r: SuiteReport) => string> = {
-  text: formatText,
-  json: formatJson,
-  junit: formatJunit,
-  markdown: formatMarkdown,
-};
-
-/** Reporters that write a folder (`--out <dir>`) rather than one text. */
-export const FOLDER_REPORTERS = ['html'] as const;
-
 export const runSpec: CommandSpec = {
   name: 'run',
   summary: 'Run the declarative cases of every rule and report results and coverage per stage.',
-  usage: 'run [--rules <dirs...>] [--cases <dirs...>] [--reporter text|json|junit|markdown|html] [--min-coverage <percent>] [--out <file|dir>]',
+  usage: `run [--rules <dirs...>] [--cases <dirs...>] [--reporter ${RUN_REPORTERS.usage()}] [--min-coverage <percent>] [--out <file|dir>]`,
   description:
     'Case files (YAML, schema/case-file.schema.json) name their rule by id or by path and list cases with an\n' +
     'event and expect: match|no-match, or an events_file with expect or count. Coverage: every stage seen true\n' +
-    'and false, every value matched, every excluded value the reason for a no-match.\n' +
-    '--reporter html --out <dir> writes a static site (index.html and a page per rule, no network resources)\n' +
-    'and also fuzzes every rule (30 runs, seed 1) to show its findings.',
+    'and false, every value matched, every excluded value the reason for a no-match.\n\n' +
+    RUN_REPORTERS.helpText(),
   options: {
     rules: { type: 'string', multiple: true, default: 'rules', arg: '<dirs...>', help: 'rule files or folders' },
     cases: { type: 'string', multiple: true, default: 'cases', arg: '<dirs...>', help: 'case files or folders' },
-    reporter: { type: 'string', choices: [...Object.keys(REPORTERS), ...FOLDER_REPORTERS], default: 'text', help: 'output format (html: a folder, see --out)' },
+    reporter: { type: 'string', choices: RUN_REPORTERS.names, default: RUN_REPORTERS.defaultName, help: 'output format (see Reporters above; html: a folder, see --out)' },
     'min-coverage': { type: 'string', arg: '<percent>', help: 'fail rules whose coverage is below this percentage' },
     out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
@@ -63,27 +47,27 @@ export function runCommand(args: Parsed, io: Io): number {
       return EXIT.usage;
     }
   }
-  const reporterName = str(args.values.reporter) ?? 'text';
+  const reporter = RUN_REPORTERS.pick(str(args.values.reporter));
   const out = str(args.values.out);
-  if (reporterName === 'html' && out === undefined) {
-    io.err(`sigmatest run: --reporter html writes a folder; give it with --out <dir>\n`);
+  if (reporter.output === 'folder' && out === undefined) {
+    io.err(`sigmatest run: --reporter ${reporter.name} writes a folder; give it with --out <dir>\n`);
     return EXIT.usage;
   }
   const shard = shardArg(args);
   const { report, input, rules, mapping } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard });
-  if (reporterName === 'html' && out !== undefined) {
+  if (reporter.output === 'folder' && out !== undefined) {
     const extras = buildHtmlExtras(report, rules, { mapping, onProblem: (path, message) => io.err(`sigmatest run: html report: ${path}: ${message}\n`) });
-    const written = writeHtmlReport(inCwd(io, out), renderHtmlReport(report, extras));
+    const written = writeHtmlReport(inCwd(io, out), reporter.render({ report, extras }));
     io.err(`html report written to ${out}/index.html (${written.length} files)\n`);
     printDiagnostics(io, input);
-  } else {
-    const reporter = REPORTERS[reporterName] ?? formatText;
-    const text = reporter(report);
+  } else if (reporter.output === 'text') {
+    const text = reporter.render(report);
     if (out !== undefined) {
       writeFileAtomic(inCwd(io, out), text);
       io.err(`report written to ${out}\n`);
     } else io.out(text);
-    if (reporter !== formatText) printDiagnostics(io, input);
+    // The text reporter prints the diagnostics itself; for the other formats they go to stderr.
+    if (reporter.name !== 'text') printDiagnostics(io, input);
   }
   const unreadable = input.some((d) => d.severity === 'error' && !CASE_BINDING_CODES.has(d.code));
   if (unreadable) return EXIT.usage;

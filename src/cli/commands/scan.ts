@@ -13,9 +13,9 @@ import type { KnownFp } from '../../known-fps/known-fps.js';
 import { scan } from '../../scan/scan.js';
 import type { ScanMatch, ScanSummary } from '../../scan/scan.js';
 import type { ScanRuleInfo } from '../../scan/scan-rules.js';
-import { createScanReporter, formatScanSummary, SCAN_REPORTERS } from '../../report/scan-reporters.js';
-import type { ScanReporterName } from '../../report/scan-reporters.js';
-import { ProgressLine } from '../../report/progress-line.js';
+import { SCAN_REPORTERS } from '../../report/scan/registry.js';
+import { formatScanSummary } from '../../report/scan/summary.js';
+import { ProgressLine, scanProgressText } from '../../report/progress-line.js';
 import { OutputFile } from '../../util/output-file.js';
 
 const MAX_WORKERS = 256;
@@ -25,7 +25,7 @@ export const scanSpec: CommandSpec = {
   summary: 'Scan event files and folders with rules and report every match.',
   usage:
     'scan --rules <files or folders...> --events <files or folders...> [--logsource map|ignore] [--workers N]\n' +
-    '                      [--known-fps <file>] [--reporter jsonl|json|text] [--config <file>] [--out <file>]',
+    `                      [--known-fps <file>] [--reporter ${SCAN_REPORTERS.usage()}] [--config <file>] [--out <file>]`,
   description:
     'Event folders are searched recursively for .json, .jsonl, .ndjson and .evtx files (JSONL, JSON arrays,\n' +
     'concatenated objects, EVTX-JSON and native EVTX alike); files are streamed, never loaded whole.\n' +
@@ -34,7 +34,8 @@ export const scanSpec: CommandSpec = {
     '--known-fps file are counted per rule instead of reported; expired entries are warned about.\n' +
     'Exit 0 when the scan ran (with or without matches), 1 when it read zero events, loaded no rules, or met\n' +
     'errors in rules or event files (they are reported and the scan carries on), 2 on usage errors and an\n' +
-    'unreadable or invalid known-FP file.',
+    'unreadable or invalid known-FP file.\n\n' +
+    SCAN_REPORTERS.helpText(),
   options: {
     rules: { type: 'string', multiple: true, arg: '<paths>', help: 'rule files or folders (searched for .yml/.yaml)' },
     events: { type: 'string', multiple: true, arg: '<paths>', help: 'event files or folders' },
@@ -47,7 +48,7 @@ export const scanSpec: CommandSpec = {
     workers: { type: 'string', arg: '<N>', default: '1', help: 'threads matching events: the main thread and N-1 worker threads (1: the main thread only)' },
     shard: shardOption('scan with shard i of n of the rules'),
     'known-fps': { type: 'string', arg: '<file>', help: 'known false positives (YAML) to count apart' },
-    reporter: { type: 'string', choices: SCAN_REPORTERS, default: 'jsonl', help: 'jsonl: one line per match, summary on stderr; json: one document; text: readable' },
+    reporter: { type: 'string', choices: SCAN_REPORTERS.names, default: SCAN_REPORTERS.defaultName, help: 'output format (see Reporters above)' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
   },
@@ -70,7 +71,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
     return usage(io, `--workers must be a whole number from 1 to ${MAX_WORKERS}, not '${workersText}'`);
   }
   const shard = shardArg(args);
-  const reporterName = (str(args.values.reporter) ?? 'jsonl') as ScanReporterName;
+  const reporterEntry = SCAN_REPORTERS.pick(str(args.values.reporter));
   const logsource = str(args.values.logsource) === 'ignore' ? 'ignore' : 'map';
   const today = new Date();
 
@@ -97,7 +98,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
     }
   }
   const columns = process.stderr.columns || 100; // 0 or undefined when the size is unknown
-  const progress = new ProgressLine(io.err, io.isTty, columns);
+  const progress = new ProgressLine(io.err, io.isTty, scanProgressText, columns);
   const sink = file === undefined ? io.out : (t: string): void => file.write(t);
   // Report text is collected into 64 KiB writes (one write per match costs more than the match).
   let pending: string[] = [];
@@ -119,7 +120,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
     progress.clear();
     io.err(t);
   };
-  const reporter = createScanReporter(reporterName, { out, err });
+  const reporter = reporterEntry.create({ out, err });
   const shown = shownPaths(io);
 
   progress.note(`scan: loading rules${workers > 1 ? ` (in ${workers} threads)` : ''}…`);
@@ -161,7 +162,8 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
       io.err(`sigmatest scan: cannot write ${outPath ?? ''}: ${(e as Error).message}\n`);
       return EXIT.failed;
     }
-    if (reporterName !== 'jsonl') io.err(formatScanSummary(summary));
+    // With the report in a file, the summary is shown on stderr too (jsonl writes it there anyway).
+    if (!reporterEntry.summaryOnErr) io.err(formatScanSummary(summary));
     io.err(`scan: report written to ${outPath ?? ''}\n`);
   }
 

@@ -3,8 +3,10 @@
  * template, which escapes every interpolated value unless it is already an `Html` fragment.
  * Rule titles, YAML, event values, file names and messages are therefore text, never markup
  * (a rule titled `<script>` shows the word). Attribute values are quoted with `"` and escaped
- * the same way, so a value cannot leave its attribute either.
+ * the same way, so a value cannot leave its attribute either. The escaper itself is
+ * `escapeHtml` of ../escape.ts, where every escaper of the reporters lives.
  */
+import { escapeHtml } from '../escape.js';
 
 /** A fragment of markup that is already safe (built by `html`, or a constant of this module). */
 export class Html {
@@ -17,12 +19,7 @@ export class Html {
 /** What may be interpolated: text (escaped), numbers, fragments, lists of them; null/undefined/false render nothing. */
 export type HtmlValue = string | number | boolean | null | undefined | Html | readonly HtmlValue[];
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for element content and for quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] as string);
-}
+export { escapeHtml };
 
 function render(v: HtmlValue): string {
   if (v === null || v === undefined || v === false) return '';

@@ -3,7 +3,7 @@
  * fuzz findings, ATT&CK tactics, and the gate's verdict when gate results are given), sortable
  * by any column and filterable by text and status (INDEX_SCRIPT in assets.ts).
  */
-import type { RuleReport, SuiteReport } from '../suite-report.js';
+import type { RuleReport, SuiteReport } from '../run/suite-report.js';
 import { ENTERPRISE_TACTICS, parseAttackTags } from '../../explain/attack.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
 import { INDEX_SCRIPT } from './assets.js';

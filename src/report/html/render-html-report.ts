@@ -9,7 +9,7 @@
  * escaped (html.ts). `writeHtmlReport` (write-html-report.ts) puts the files in a folder.
  */
 import { basename } from 'node:path';
-import type { SuiteReport } from '../suite-report.js';
+import type { SuiteReport } from '../run/suite-report.js';
 import { renderIndexPage } from './index-page.js';
 import { renderRulePage } from './rule-page-html.js';
 import type { HtmlReportExtras } from './types.js';
@@ -27,6 +27,12 @@ export function rulePageFiles(report: SuiteReport): string[] {
     used.add(name.toLowerCase());
     return `rules/${name}.html`;
   });
+}
+
+/** What the HTML reporter renders: the run report and what the pages show besides it. */
+export interface HtmlReportInput {
+  report: SuiteReport;
+  extras: HtmlReportExtras;
 }
 
 /** Renders the report: relative path → file content. */

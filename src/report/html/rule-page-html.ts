@@ -8,7 +8,7 @@
  * Sections that need a rule page (src/explain/rule-page.ts) say so when it is absent; the rest
  * comes from the report itself.
  */
-import type { RuleReport, SuiteReport } from '../suite-report.js';
+import type { RuleReport, SuiteReport } from '../run/suite-report.js';
 import type { CaseResult } from '../../cases/run-cases.js';
 import type { RulePage } from '../../explain/rule-page.js';
 import { attackCoverage } from '../../explain/attack.js';

@@ -11,7 +11,7 @@ import type { RuleFuzzResult } from '../../fuzz/fuzz-rule.js';
 import type { MatchPlan } from '../../plan/plan.js';
 import type { Event } from '../../evaluate/evaluate.js';
 import type { ChangeKind } from '../../gate/changed-rules.js';
-import type { RuleReport } from '../suite-report.js';
+import type { RuleReport } from '../run/suite-report.js';
 
 /** How a changed rule's verdicts compare with the base version's. */
 export type GateDiffClass = 'widened' | 'narrowed' | 'changed' | 'equivalent';

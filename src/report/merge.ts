@@ -1,0 +1,198 @@
+/**
+ * Merging the JSON reports of shards (`run`, `fuzz` or `gate` with `--shard i/n --reporter json`)
+ * into one report of the same kind, which any reporter of that kind renders.
+ *
+ * A merge joins rows and nothing else: the rule rows of all reports (sorted by path) and the
+ * diagnostics or messages (each once). The summary is then computed from the merged rows by the
+ * same function that summarises a single report ({@link summarizeRun}, {@link summarizeFuzz},
+ * {@link summarize}), so a merged report says what the unsharded run would have said: the same
+ * counts, the same coverage, the same problems. Summaries of the shards are never added up.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { isJsonObject } from '../util/json-object.js';
+import type { CaseResult } from '../cases/run-cases.js';
+import type { RuleCoverage } from '../coverage/coverage.js';
+import { summarizeFuzz } from '../fuzz/fuzz-report.js';
+import type { FuzzReport, FuzzReportRule } from '../fuzz/fuzz-report.js';
+import { ruleStatus, summarize } from '../gate/gate-result.js';
+import type { GateMessage, GateReport, GateRuleReport } from '../gate/gate-result.js';
+import { summarizeRun } from './run/suite-report.js';
+import type { RuleReport, SuiteReport } from './run/suite-report.js';
+
+export type ReportKind = 'run' | 'fuzz' | 'gate';
+
+/** A merged report, by kind; `ok` is what decides the exit code. */
+export type MergedReport =
+  | { kind: 'run'; report: SuiteReport; ok: boolean; warnings: string[] }
+  | { kind: 'fuzz'; report: FuzzReport; ok: boolean; warnings: string[] }
+  | { kind: 'gate'; report: GateReport; ok: boolean; warnings: string[] };
+
+/** Input that cannot be merged (not a report, reports of different kinds). */
+export class MergeError extends Error {}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | undefined => (isJsonObject(v) ? v : undefined);
+
+/** The kind of a JSON report: gate reports name their tool, fuzz summaries count witnesses, run summaries cases. */
+export function reportKind(report: unknown): ReportKind | undefined {
+  const o = obj(report);
+  const summary = obj(o?.['summary']);
+  if (o === undefined || summary === undefined || !Array.isArray(o['rules'])) return undefined;
+  if (o['tool'] === 'sigmatest-gate') return 'gate';
+  if ('synthesised' in summary) return 'fuzz';
+  if ('cases' in summary && 'tested' in summary) return 'run';
+  return undefined;
+}
+
+/** Merges reports of one kind; throws {@link MergeError} for anything else. */
+export function mergeReports(reports: readonly unknown[]): MergedReport {
+  if (reports.length === 0) throw new MergeError('no report to merge');
+  const kinds = reports.map(reportKind);
+  kinds.forEach((k, i) => {
+    if (k === undefined) throw new MergeError(`report ${i + 1} is not a sigmatest run, fuzz or gate JSON report (written with --reporter json)`);
+  });
+  const kind = kinds[0] as ReportKind;
+  const other = kinds.findIndex((k) => k !== kind);
+  if (other >= 0) throw new MergeError(`report ${other + 1} is a ${kinds[other]} report, report 1 a ${kind} report: merge reports of one kind`);
+  switch (kind) {
+    case 'run': {
+      const { report, warnings } = mergeRunReports(reports);
+      return { kind, report, ok: report.summary.ok, warnings };
+    }
+    case 'fuzz': {
+      const { report, warnings } = mergeFuzzReports(reports);
+      return { kind, report, ok: report.summary.failed === 0, warnings };
+    }
+    case 'gate': {
+      const report = mergeGateReports(reports);
+      return { kind, report, ok: report.summary.ok, warnings: [] };
+    }
+  }
+}
+
+const byPath = <T extends { path: string }>(a: T, b: T): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** Items that are equal as JSON, once each, in first-seen order. */
+function unique<T>(items: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((x) => {
+    const key = JSON.stringify(x);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The distinct values of a setting across reports, for a warning when the shards disagree. */
+function disagreement(name: string, values: readonly unknown[]): string[] {
+  const distinct = unique(values);
+  return distinct.length > 1 ? [`the reports differ in ${name} (${distinct.map((v) => JSON.stringify(v)).join(', ')}); the merged report shows the first`] : [];
+}
+
+// --- run -----------------------------------------------------------------------------------
+
+/** A rule row of a run JSON report (report/run/json.ts) as report data again. */
+function runRuleFromJson(row: unknown, where: string): RuleReport {
+  const r = obj(row);
+  const cases = obj(r?.['cases']);
+  const cov = obj(r?.['coverage']);
+  const values = obj(cov?.['values']);
+  const exclusions = obj(cov?.['exclusions']);
+  if (r === undefined || cases === undefined || !Array.isArray(cases['results']) || cov === undefined || !Array.isArray(cov['stages']) || values === undefined || exclusions === undefined) {
+    throw new MergeError(`${where} is not a rule of a run JSON report`);
+  }
+  const stages = cov['stages'] as RuleCoverage['stages'];
+  const v = values as unknown as RuleCoverage['values'];
+  const x = exclusions as unknown as RuleCoverage['exclusions'];
+  const results = (cases['results'] as Obj[]).map((c): CaseResult => {
+    const { line, ...rest } = c;
+    return { ...(rest as unknown as CaseResult), ...(typeof line === 'number' ? { line } : {}) };
+  });
+  return {
+    id: (r['id'] as string | null | undefined) ?? null,
+    path: String(r['path']),
+    title: String(r['title']),
+    // Not in the JSON report; none of the reporters a merged run report is rendered with shows them.
+    level: null,
+    tags: [],
+    status: r['status'] as RuleReport['status'],
+    cases: { passed: Number(cases['passed']), failed: Number(cases['failed']), errors: Number(cases['errors']), results },
+    coverage: {
+      stages,
+      values: v,
+      exclusions: x,
+      percent: Number(cov['percent']),
+      // As foldCoverage counts them: covered stages, values and exclusion values.
+      covered: stages.filter((s) => s.covered).length + v.covered + x.covered,
+      total: stages.length + v.total + x.total,
+    },
+  };
+}
+
+/** Merges run JSON reports: rule rows joined, diagnostics once each, the summary of the joined rows. */
+export function mergeRunReports(reports: readonly unknown[]): { report: SuiteReport; warnings: string[] } {
+  const rules: RuleReport[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const minCoverage: Array<number | null> = [];
+  reports.forEach((raw, k) => {
+    if (reportKind(raw) !== 'run') throw new MergeError(`report ${k + 1} is not a sigmatest run JSON report`);
+    const o = raw as Obj;
+    (o['rules'] as unknown[]).forEach((row, i) => rules.push(runRuleFromJson(row, `rule ${i + 1} of report ${k + 1}`)));
+    if (Array.isArray(o['diagnostics'])) diagnostics.push(...(o['diagnostics'] as Diagnostic[]));
+    minCoverage.push(((o['summary'] as Obj)['minCoverage'] as number | null | undefined) ?? null);
+  });
+  rules.sort(byPath);
+  const merged = unique(diagnostics);
+  return {
+    report: { rules, summary: summarizeRun(rules, { minCoverage: minCoverage[0] ?? null, diagnostics: merged }), diagnostics: merged },
+    warnings: disagreement('--min-coverage', minCoverage),
+  };
+}
+
+// --- fuzz ----------------------------------------------------------------------------------
+
+/** Merges fuzz JSON reports: rule rows joined, the summary of the joined rows; seconds add up. */
+export function mergeFuzzReports(reports: readonly unknown[]): { report: FuzzReport; warnings: string[] } {
+  const rules: FuzzReportRule[] = [];
+  const seeds: unknown[] = [];
+  const runs: unknown[] = [];
+  let seconds = 0;
+  reports.forEach((raw, k) => {
+    if (reportKind(raw) !== 'fuzz') throw new MergeError(`report ${k + 1} is not a sigmatest fuzz JSON report`);
+    const o = raw as Obj;
+    const summary = o['summary'] as Obj;
+    for (const [i, row] of (o['rules'] as unknown[]).entries()) {
+      const r = obj(row);
+      if (r === undefined || !Array.isArray(r['findings']) || typeof r['witnesses'] !== 'number') throw new MergeError(`rule ${i + 1} of report ${k + 1} is not a rule of a fuzz JSON report`);
+      rules.push(r as unknown as FuzzReportRule);
+    }
+    seeds.push(summary['seed']);
+    runs.push(summary['runs']);
+    seconds += Number(summary['seconds'] ?? 0);
+  });
+  rules.sort(byPath);
+  const summary = summarizeFuzz(rules, { seed: Number(seeds[0] ?? 0), runs: Number(runs[0] ?? 0), seconds });
+  return { report: { rules, summary }, warnings: [...disagreement('--seed', seeds), ...disagreement('--runs', runs)] };
+}
+
+// --- gate ----------------------------------------------------------------------------------
+
+/** Merges gate JSON reports: rule rows joined, messages once each, rule statuses and the summary recomputed. */
+export function mergeGateReports(reports: readonly unknown[]): GateReport {
+  const rules: GateRuleReport[] = [];
+  const messages: GateMessage[] = [];
+  let base: string | null = null;
+  let baseRef: string | null = null;
+  reports.forEach((raw, k) => {
+    if (reportKind(raw) !== 'gate') throw new MergeError(`report ${k + 1} is not a sigmatest gate JSON report (no rules and summary)`);
+    const o = raw as Partial<GateReport>;
+    base ??= o.base ?? null;
+    baseRef ??= o.baseRef ?? null;
+    rules.push(...(o.rules ?? []));
+    messages.push(...(o.messages ?? []));
+  });
+  rules.sort(byPath);
+  for (const r of rules) r.status = ruleStatus(r.checks);
+  const merged = unique(messages);
+  return { tool: 'sigmatest-gate', version: 1, base, baseRef, shard: null, rules, messages: merged, summary: summarize(rules, merged) };
+}

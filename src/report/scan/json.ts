@@ -1,0 +1,25 @@
+/** The scan's json reporter: one document `{"matches": [...], "summary": {...}}`, streamed. */
+import { matchRecordJsonFactory } from './match-record.js';
+import { summaryData } from './summary.js';
+import type { ReporterOutput, ScanReporter, StreamReporter } from './scan-reporter.js';
+
+export function createJsonReporter(output: ReporterOutput): ScanReporter {
+  const json = matchRecordJsonFactory();
+  let first = true;
+  output.out('{"matches": [');
+  return {
+    match(m) {
+      output.out(`${first ? '\n' : ',\n'}${json(m)}`);
+      first = false;
+    },
+    finish: (s) => output.out(`${first ? '' : '\n'}],\n"summary": ${JSON.stringify(summaryData(s), null, 2)}}\n`),
+  };
+}
+
+export const scanJsonReporter: StreamReporter = {
+  name: 'json',
+  help: 'one document {"matches": [...], "summary": {...}}',
+  output: 'stream',
+  summaryOnErr: false,
+  create: createJsonReporter,
+};

@@ -1,0 +1,20 @@
+/** The scan's jsonl reporter: one JSON object per match on the report stream; the summary as text on stderr. */
+import { matchRecordJsonFactory } from './match-record.js';
+import { formatScanSummary } from './summary.js';
+import type { ReporterOutput, ScanReporter, StreamReporter } from './scan-reporter.js';
+
+export function createJsonlReporter(output: ReporterOutput): ScanReporter {
+  const json = matchRecordJsonFactory();
+  return {
+    match: (m) => output.out(`${json(m)}\n`),
+    finish: (s) => output.err(formatScanSummary(s)),
+  };
+}
+
+export const scanJsonlReporter: StreamReporter = {
+  name: 'jsonl',
+  help: 'one JSON line per match, the summary on stderr',
+  output: 'stream',
+  summaryOnErr: true,
+  create: createJsonlReporter,
+};

@@ -1,0 +1,27 @@
+/**
+ * The shape of a scan reporter. Scan output is streamed: a reporter is made for a run with the
+ * two streams it writes to, gets each match as it is found and the summary at the end; nothing
+ * is held until the end.
+ */
+import type { ScanMatch, ScanSummary } from '../../scan/scan.js';
+import type { ReporterInfo } from '../registry.js';
+
+export interface ScanReporter {
+  match(m: ScanMatch): void;
+  /** Ends the report. */
+  finish(s: ScanSummary): void;
+}
+
+/** Where a scan reporter writes: the report (`out`: stdout or the --out file) and messages (`err`). */
+export interface ReporterOutput {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** A registry entry: makes the reporter of one scan. */
+export interface StreamReporter extends ReporterInfo {
+  readonly output: 'stream';
+  /** The summary goes to `err` (the report stream holds matches only). */
+  readonly summaryOnErr: boolean;
+  readonly create: (output: ReporterOutput) => ScanReporter;
+}

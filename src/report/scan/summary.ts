@@ -1,0 +1,45 @@
+/** The scan summary: as JSON data (the json reporter) and as text (the text reporter; stderr for jsonl). */
+import type { ScanSummary } from '../../scan/scan.js';
+import { formatCount } from '../progress-line.js';
+import { terminalSafe } from '../escape.js';
+
+/** The summary as JSON data: times rounded to milliseconds, the rate to whole events. */
+export function summaryData(s: ScanSummary): ScanSummary {
+  return {
+    ...s,
+    loadSeconds: Math.round(s.loadSeconds * 1000) / 1000,
+    seconds: Math.round(s.seconds * 1000) / 1000,
+    eventsPerSecond: Math.round(s.eventsPerSecond),
+  };
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+/** The summary as readable text (terminal-safe). */
+export function formatScanSummary(s: ScanSummary): string {
+  const rules = [`${plural(s.rules, 'rule')}`];
+  if (s.rulesFailed > 0) rules.push(`${formatCount(s.rulesFailed)} failed to load`);
+  if (s.rulesNotEvaluated > 0) rules.push(`${formatCount(s.rulesNotEvaluated)} correlation/filter not evaluated`);
+  const lines = [
+    `scan: ${plural(s.events, 'event')} from ${plural(s.files, 'file')}, ${rules.join(', ')}, ${s.workers === 1 ? 'matched in the main thread' : `matched in ${s.workers} threads (the main thread and ${plural(s.workers - 1, 'worker')})`}`,
+  ];
+  const ruleCount = s.perRule.filter((r) => r.matches > 0).length;
+  let matches = `  ${plural(s.matches, 'match', 'matches')} of ${plural(ruleCount, 'rule')}`;
+  if (s.knownFps > 0 || s.suppressed > 0) {
+    matches += `; ${plural(s.suppressed, 'known false positive')} suppressed (${plural(s.knownFps, 'entry', 'entries')}${s.expiredKnownFps > 0 ? `, ${formatCount(s.expiredKnownFps)} expired` : ''})`;
+  }
+  lines.push(matches);
+  lines.push(
+    `  ${plural(s.errors, 'error')}${s.warnings > 0 ? `, ${plural(s.warnings, 'warning')}` : ''}; ` +
+      `${s.seconds.toFixed(2)} s (rules loaded in ${s.loadSeconds.toFixed(2)} s), ${formatCount(s.eventsPerSecond)} events/s`,
+  );
+  if (s.perRule.length > 0) {
+    const width = Math.max(7, ...s.perRule.map((r) => formatCount(r.matches).length));
+    const swidth = Math.max(10, ...s.perRule.map((r) => formatCount(r.suppressed).length));
+    lines.push('', `  ${'matches'.padStart(width)}  ${'suppressed'.padStart(swidth)}  rule`);
+    for (const r of s.perRule) {
+      lines.push(`  ${formatCount(r.matches).padStart(width)}  ${formatCount(r.suppressed).padStart(swidth)}  ${r.title} [${r.id ?? 'no id'}] ${r.path}`);
+    }
+  }
+  return terminalSafe(`${lines.join('\n')}\n`);
+}
