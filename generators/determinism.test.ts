@@ -4,7 +4,7 @@ import * as generators from './index.js';
 import { fakerArb } from './common.js';
 
 /** Every arbitrary the package exports, by export name. */
-const exported = Object.entries(generators).filter((entry): entry is [string, fc.Arbitrary<unknown>] => entry[1] instanceof fc.Arbitrary);
+const exported = (Object.entries(generators) as Array<[string, unknown]>).filter((entry): entry is [string, fc.Arbitrary<unknown>] => entry[1] instanceof fc.Arbitrary);
 
 /** Arbitraries built by the exported functions, on typical inputs. */
 const built: [string, fc.Arbitrary<unknown>][] = [

@@ -83,7 +83,7 @@ function eventProblems(e: GeneratedEvent): string[] {
   };
 
   const fields = typeof id === 'number' ? FIELDS[id] : undefined;
-  if (fields === undefined) return [`unknown EventID ${JSON.stringify(id)}`];
+  if (typeof id !== 'number' || fields === undefined) return [`unknown EventID ${JSON.stringify(id)}`];
   const keys = Object.keys(e).sort();
   const want = [...fields].sort();
   check(JSON.stringify(keys) === JSON.stringify(want), `fields ${keys.join(',')} instead of ${want.join(',')}`);

@@ -11,7 +11,7 @@ import { fuzzRule } from '../fuzz/fuzz-rule.js';
 import type { RuleFuzzResult } from '../fuzz/fuzz-rule.js';
 import type { MatchPlan } from '../plan/plan.js';
 import type { SuiteReport } from '../report/run/suite-report.js';
-import { ruleKey } from '../report/html/types.js';
+import { reportEntryKey } from '../report/html/types.js';
 import type { HtmlReportExtras } from '../report/html/types.js';
 
 export interface HtmlExtrasOptions {
@@ -35,7 +35,7 @@ export function buildHtmlExtras(report: SuiteReport, rules: readonly SigmaRule[]
   report.rules.forEach((r, k) => {
     const rule = rules[k];
     if (rule === undefined) return;
-    const key = (perPath.get(r.path) ?? 0) > 1 ? ruleKey(r.path, r.id) : r.path;
+    const key = (perPath.get(r.path) ?? 0) > 1 ? reportEntryKey(r.path, r.id) : r.path;
     plans.set(key, rule.plan);
     try {
       pages.set(key, buildRulePage(rule, { mapping: options.mapping }));

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
 import { loadEnvironment } from '../config/environment.js';
+import type { Environment } from '../config/environment.js';
 import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
 import { loadCaseFile } from '../cases/load-cases.js';
 import type { CaseFile } from '../cases/load-cases.js';
@@ -22,10 +23,10 @@ export function loadAndRunSuite(
 
   rulePaths: string[],
   casePaths: string[],
-  options: { config?: string | undefined; minCoverage?: number | undefined; cwd?: string | undefined; shard?: Shard | undefined } = {},
+  options: { config?: string | undefined; environment?: Environment | undefined; minCoverage?: number | undefined; cwd?: string | undefined; shard?: Shard | undefined } = {},
 ): { report: SuiteReport; input: Diagnostic[]; rules: SigmaRule[]; mapping: LogsourceMapping } {
   const cwd = options.cwd ?? process.cwd();
-  const env = loadEnvironment(options.config, cwd);
+  const env = options.environment ?? loadEnvironment(options.config, cwd);
   const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), { placeholders: env.config.placeholders });
   const listed = listYamlFiles(casePaths.map((p) => resolve(cwd, p)));
   const loaded = listed.files.map(loadCaseFile);

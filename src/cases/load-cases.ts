@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { diagnostic, offsetToPos } from '../diagnostics/diagnostics.js';
-import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
 import { mapGet, parseYaml, toPlain } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
 import { childPath } from '../diagnostics/doc-path.js';
@@ -16,6 +16,7 @@ export interface CountExpectation {
   at_most?: number;
 }
 
+/** One case of a case file: an event (or an events file) and the verdict, stage truths or match count expected. */
 export interface Case {
   /** 0-based position in the file's `cases` list. */
   index: number;
@@ -31,6 +32,7 @@ export interface Case {
   stagesPos?: SourcePos;
 }
 
+/** A loaded case file: the rule it names (id or path) and its cases. */
 export interface CaseFile {
   file: string;
   /** The rule reference as written: an id or a path relative to the case file. */
@@ -68,7 +70,7 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
   const docs = parsed.documents.filter((d) => d.root !== null);
   if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
   const at = (n: YNode, path: string): { file: string; path: string; pos: SourcePos } => ({ file, path, pos: offsetToPos(text, n.offset) });
-  const err = (code: string, message: string, n: YNode, path: string): void => {
+  const err = (code: DiagnosticCode, message: string, n: YNode, path: string): void => {
     ds.push(diagnostic(code, message, at(n, path)));
   };
   const root = docs[0]?.root;
@@ -123,6 +125,10 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
         const prev = names.get(name);
         if (prev !== undefined) bad(`two cases are named '${name}' (cases[${prev}] and cases[${index}]); names identify cases in reports`, nameNode ?? n, childPath(path, 'name'));
         names.set(name, index);
+      }
+      const descriptionNode = mapGet(n, 'description');
+      if (descriptionNode !== undefined && !(descriptionNode.kind === 'scalar' && descriptionNode.value.type === 'string')) {
+        bad("'description' must be text", descriptionNode, childPath(path, 'description'));
       }
       const expectNode = mapGet(n, 'expect');
       if (expectNode !== undefined) {

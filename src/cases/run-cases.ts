@@ -9,6 +9,7 @@ import { diagnostic } from '../diagnostics/diagnostics.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { loadRuleFile } from '../rules/load-rule.js';
 import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
+import { isUuid } from '../rules/uuid.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
 import { planMatcher } from '../compile/compile-plan.js';
 import type { Trace } from '../evaluate/evaluate.js';
@@ -23,6 +24,7 @@ import type { Case, CaseFile } from './load-cases.js';
 
 export type CaseStatus = 'pass' | 'fail' | 'error';
 
+/** The outcome of one case: pass, fail or error, where it is, and why (from the trace). */
 export interface CaseResult {
   name: string;
   /** The case file and the case's line. */
@@ -38,6 +40,7 @@ export interface CaseResult {
   trace?: Trace;
 }
 
+/** One rule run against all its cases: the case results and the coverage they reached. */
 export interface RuleRun {
   rule: SigmaRule;
   caseFiles: string[];
@@ -45,6 +48,7 @@ export interface RuleRun {
   coverage: RuleCoverage;
 }
 
+/** The result of runSuite: every tested rule with its cases and coverage, the untested rules, and the problems met. */
 export interface SuiteResult {
   rules: RuleRun[];
   /** Rules without any case file. */
@@ -53,7 +57,6 @@ export interface SuiteResult {
   diagnostics: Diagnostic[];
 }
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 function canonical(p: string): string {
   try {
@@ -70,7 +73,7 @@ export function resolveCaseRule(
   options: LoadOptions = {},
 ): { rule?: SigmaRule; diagnostic?: Diagnostic } {
   const where = { file: cf.file, path: 'rule', pos: cf.rulePos };
-  if (UUID.test(cf.rule)) {
+  if (isUuid(cf.rule)) {
     const found = rules.filter((r) => r.id?.toLowerCase() === cf.rule.toLowerCase());
     if (found.length === 1) return { rule: found[0] as SigmaRule };
     if (found.length > 1) {

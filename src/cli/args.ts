@@ -4,6 +4,8 @@
  * its options once; the same declaration drives parsing, validation of enum values and `--help`.
  */
 import { parseArgs } from 'node:util';
+import { parseShard } from '../rules/shard.js';
+import type { Shard } from '../rules/shard.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -29,9 +31,8 @@ export interface CommandSpec {
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-export class UsageError extends Error {
-  readonly code = 'CLI_USAGE';
-}
+/** A wrong command line: runCli prints the message after the command name and exits 2. */
+export class UsageError extends Error {}
 
 export interface Parsed {
   values: Record<string, string | boolean | string[] | undefined>;
@@ -103,4 +104,21 @@ export function str(v: string | boolean | string[] | undefined): string | undefi
 
 export function list(v: string | boolean | string[] | undefined): string[] {
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+}
+
+/**
+ * The `--shard i/n` option of run, fuzz, scan and gate: one declaration (only the help differs:
+ * what is split) and one parser with one error message.
+ */
+export function shardOption(what: string): OptionSpec {
+  return { type: 'string', arg: '<i/n>', help: `${what} (split by sorted rule file path)` };
+}
+
+/** The parsed `--shard`, undefined when not given; a UsageError when it is not i/n with 1 <= i <= n. */
+export function shardArg(args: Parsed): Shard | undefined {
+  const text = str(args.values.shard);
+  if (text === undefined) return undefined;
+  const shard = parseShard(text);
+  if (shard === undefined) throw new UsageError(`--shard takes i/n with 1 <= i <= n (e.g. 2/4), not '${text}'`);
+  return shard;
 }

@@ -1,16 +1,20 @@
 /**
  * The CLI's side of the world: output streams, the working folder, and diagnostics printed the
  * same way by every command. Commands take an `Io` so tests can capture what they print and run
- * them in any folder.
+ * them in any folder: every path a command is given is relative to `io.cwd` (never to the
+ * process's working folder), and every path it prints is shown relative to `io.cwd` when inside it.
  */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
+/** The CLI's side of the world that a command uses: its output streams, whether stderr is a terminal, and the working folder. */
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   /** True when stderr is a terminal (progress bars). */
   isTty: boolean;
+  /** The working folder: paths in arguments are relative to it. */
   cwd: string;
 }
 
@@ -21,6 +25,19 @@ export const processIo: Io = {
   cwd: process.cwd(),
 };
 
+/** A path from the command line (or a default), resolved against `io.cwd`. */
+export function inCwd(io: Io, path: string): string {
+  return resolve(io.cwd, path);
+}
+
+/** How a path is shown: relative to `io.cwd` when it lies inside it, else absolute. */
+export function shownPath(io: Io, path: string): string {
+  const abs = resolve(io.cwd, path);
+  const rel = relative(io.cwd, abs);
+  return rel === '' ? '.' : rel.split(sep)[0] === '..' || isAbsolute(rel) ? abs : rel;
+}
+
+/** Prints diagnostics one per line on stderr, their files shown relative to `io.cwd`. */
 export function printDiagnostics(io: Io, ds: readonly Diagnostic[]): void {
-  for (const d of ds) io.err(`${formatDiagnostic(d)}\n`);
+  for (const d of ds) io.err(`${formatDiagnostic(d.file === undefined ? d : { ...d, file: shownPath(io, d.file) })}\n`);
 }

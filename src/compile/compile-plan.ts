@@ -23,9 +23,11 @@ import { regexMinLength } from '../sigma/regex.js';
 import { foldText, isAscii } from '../sigma/case-fold.js';
 import type { IpAddress } from '../sigma/ip.js';
 import type { LiteralMode } from './literal-set.js';
+import { assertNever } from '../diagnostics/diagnostics.js';
 
 export type CompiledMatch = (event: Event) => boolean;
 
+/** A plan compiled into one JavaScript function, with the generated source and the data it is passed. */
 export interface CompiledPlan {
   match: CompiledMatch;
   /** The generated function body (for `--dump-js`). */
@@ -34,6 +36,7 @@ export interface CompiledPlan {
   data: unknown[];
 }
 
+/** The result of compilePlan: the compiled plan, or why the compiler declined it (the reference evaluator then runs it). */
 export type CompileResult = { ok: true; compiled: CompiledPlan } | { ok: false; reason: string };
 
 const NO_VALUES = new EventView({});
@@ -244,6 +247,8 @@ function valueExpr(m: Matcher, em: Emitter, needsLower: { used: boolean }): stri
       if (parts.some((p) => p === undefined)) return undefined;
       return `(${parts.join(' || ')})`;
     }
+    default:
+      return assertNever(m);
   }
 }
 
@@ -355,6 +360,8 @@ function searchExpr(n: SearchNode, em: Emitter): string {
       return n.items.length === 0 ? 'true' : `(${n.items.map((it) => `${emitItem(it, em)}(e)`).join(' && ')})`;
     case 'or':
       return n.children.length === 0 ? 'false' : `(${n.children.map((c) => searchExpr(c, em)).join(' || ')})`;
+    default:
+      return assertNever(n);
   }
 }
 
@@ -377,6 +384,8 @@ function conditionExpr(n: ConditionNode, plan: MatchPlan, ids: Map<string, strin
       if (targets.length === 0) return n.quant === 'one' ? 'false' : 'true';
       return `(${targets.map(id).join(n.quant === 'one' ? ' || ' : ' && ')})`;
     }
+    default:
+      return assertNever(n);
   }
 }
 

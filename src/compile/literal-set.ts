@@ -11,6 +11,7 @@
  */
 import { automataFor } from './needle-automaton.js';
 import type { NeedleAutomaton } from './needle-automaton.js';
+import { assertNever } from '../diagnostics/diagnostics.js';
 
 export type LiteralMode = 'eq' | 'startswith' | 'endswith' | 'contains';
 
@@ -70,6 +71,8 @@ export class LiteralSet {
         return this.ends(l, true);
       case 'endswith':
         return this.ends(l, false);
+      default:
+        return assertNever(this.mode);
     }
   }
 

@@ -12,6 +12,7 @@
 import type { ConditionNode } from '../condition/parse-condition.js';
 import type { Matcher, MatchPlan, PlanItem, SearchNode } from '../plan/plan.js';
 import { regexClassEnd, regexEscape } from '../sigma/regex.js';
+import { assertNever } from '../diagnostics/diagnostics.js';
 
 /** The pseudo-field of keyword needles: every leaf of the event (§6). */
 export const KEYWORDS = '\u0000keywords';
@@ -408,6 +409,8 @@ function searchClauses(n: SearchNode): Clauses {
       return andClauses(n.items.map(itemClauses));
     case 'or':
       return orClauses(n.children.map(searchClauses));
+    default:
+      return assertNever(n);
   }
 }
 
@@ -433,6 +436,8 @@ export function planClauses(plan: MatchPlan): Clauses {
         if (n.quant === 'one') return names.length === 0 ? [[]] : orClauses(names.map(id));
         return andClauses(names.map(id));
       }
+      default:
+        return assertNever(n);
     }
   };
   return walk(plan.condition);

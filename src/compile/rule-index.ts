@@ -28,6 +28,7 @@ import { TargetList } from './target-list.js';
 /** No targets (a slot's last text before it has one). */
 const NO_TARGETS = new Int32Array(0);
 
+/** How a RuleIndex picks rules for an event. */
 export interface RuleIndexOptions {
   /** The logsource mapping to apply; null scans every rule against every event ("ignore"). */
   mapping: LogsourceMapping | null;
@@ -133,6 +134,7 @@ interface Slot {
 
 type Primitive = string | number | boolean | undefined | null;
 
+/** Many rules against many events: an event meets only the rules of its logsource whose necessary needles it contains, each run as a compiled matcher once tried often enough. */
 export class RuleIndex {
   private readonly entries: Entry[];
   private readonly byLogsource: LogsourceIndex<number> | null;

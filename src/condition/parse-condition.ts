@@ -5,6 +5,7 @@
  * an operator. Positions are offsets into the condition text (acorn style); the caller adds the
  * scalar's own position when it knows it.
  */
+import { assertNever } from '../diagnostics/diagnostics.js';
 
 export type ConditionNode =
   | { kind: 'id'; name: string; offset: number }
@@ -188,5 +189,7 @@ export function printCondition(n: ConditionNode): string {
       return n.args.map(printCondition).join(' or ');
     case 'of':
       return `${n.quant === 'one' ? '1' : 'all'} of ${n.target}`;
+    default:
+      return assertNever(n);
   }
 }

@@ -1,63 +1,189 @@
 /**
  * The sigmatest configuration file (YAML, `--config`, default `sigmatest.config.yml` in the
- * working folder when present):
+ * working folder when present), read whole, once, with a located diagnostic for every problem:
  *
  * ```yaml
  * placeholders:            # values for %name% under |expand (semantics §7.13)
  *   Administrators: ['admin*', 'root']
  * logsources: mappings.yml # extra logsource mapping merged over the built-in one
+ * gate:                    # defaults of `sigmatest gate` (its flags win)
+ *   min_match: 1
+ *   min_no_match: 1
+ *   min_coverage: 80
+ *   fuzz_runs: 50
+ *   corpus: [corpus/]
+ *   known_fps: known-fps.yml
+ *   severities: { RULE_AUTHOR_MISSING: off, TAG_NAMESPACE_UNKNOWN: error }
  * ```
+ *
+ * Paths in the file are relative to the file's folder. `gate.severities` keys on the code
+ * registry (src/diagnostics/codes.ts): codes of its `validation` group only.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { load } from 'js-yaml';
-import { diagnostic } from '../diagnostics/diagnostics.js';
-import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { diagnostic, offsetToPos, readErrorReason } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
+import { CODES, isDiagnosticCode } from '../diagnostics/codes.js';
+import type { SeverityOverride, ValidationCode } from '../diagnostics/codes.js';
+import { childPath } from '../diagnostics/doc-path.js';
+import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
+import type { YMap, YNode } from '../yaml/yaml-tree.js';
 
+/** The `gate:` section: defaults of `sigmatest gate` (all optional; its flags win). */
+export interface GateSettings {
+  minMatch?: number;
+  minNoMatch?: number;
+  minCoverage?: number;
+  fuzzRuns?: number;
+  /** Absolute paths of benign event files or folders. */
+  corpus?: string[];
+  /** Absolute path of a known false-positive file. */
+  knownFps?: string;
+  /** Severity overrides of validation codes; `off` drops the check. */
+  severities?: Partial<Record<ValidationCode, SeverityOverride>>;
+}
+
+/** A loaded config file (an empty one when there is none). */
 export interface Config {
   placeholders: Record<string, string[]>;
   /** Absolute path of an extra logsource mapping file. */
   logsources?: string;
+  gate: GateSettings;
+  /** The file it was read from (absolute); undefined when there was none. */
   file?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = 'sigmatest.config.yml';
 
-/** Loads the config; a missing default file is an empty config, a missing named file an error. */
-export function loadConfig(file: string | undefined, cwd: string = process.cwd()): { config: Config; diagnostics: Diagnostic[] } {
-  const config: Config = { placeholders: {} };
+const TOP_KEYS = ['placeholders', 'logsources', 'gate'];
+const GATE_NUMBERS = [
+  ['min_match', 'minMatch', 1000],
+  ['min_no_match', 'minNoMatch', 1000],
+  ['min_coverage', 'minCoverage', 100],
+  ['fuzz_runs', 'fuzzRuns', 100000],
+] as const;
+const GATE_KEYS = [...GATE_NUMBERS.map((n) => n[0]), 'corpus', 'known_fps', 'severities'];
+
+/** The config file a command uses: `file` resolved against `cwd`, else the default file in `cwd` when present. */
+export function configPath(file: string | undefined, cwd: string): string | undefined {
+  if (file !== undefined) return resolve(cwd, file);
   const fallback = resolve(cwd, DEFAULT_CONFIG_FILE);
-  const path = file !== undefined ? resolve(cwd, file) : existsSync(fallback) ? fallback : undefined;
+  return existsSync(fallback) ? fallback : undefined;
+}
+
+/**
+ * Loads the config. `file` is resolved against `cwd`; without it, `sigmatest.config.yml` in `cwd`
+ * is used when present (no file: an empty config). A named file that cannot be read is
+ * CONFIG_UNREADABLE; every problem inside the file is located (file, line, column, path).
+ */
+export function loadConfig(file: string | undefined, cwd: string = process.cwd()): { config: Config; diagnostics: Diagnostic[] } {
+  const config: Config = { placeholders: {}, gate: {} };
+  const path = configPath(file, cwd);
   if (path === undefined) return { config, diagnostics: [] };
   config.file = path;
-  let data: unknown;
+  let text: string;
   try {
-    data = load(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (e) {
-    const err = e as { reason?: string; mark?: { line: number; column: number }; message: string };
-    const pos = err.mark ? { line: err.mark.line + 1, column: err.mark.column + 1 } : undefined;
-    return { config, diagnostics: [diagnostic('CONFIG_INVALID', err.reason ?? err.message, { file: path, pos })] };
+    return { config, diagnostics: [diagnostic('CONFIG_UNREADABLE', `cannot read the config file: ${readErrorReason(e)}`, { file: path })] };
   }
-  const ds: Diagnostic[] = [];
-  if (data === null || data === undefined) return { config, diagnostics: ds };
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    return { config, diagnostics: [diagnostic('CONFIG_INVALID', 'the config file must be a mapping', { file: path })] };
+  return parseConfig(text, path, config);
+}
+
+/** Reads config text (see loadConfig); `file` is the absolute path paths in it are relative to. */
+export function parseConfig(text: string, file: string, config: Config = { placeholders: {}, gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
+  const parsed = parseYaml(text, file);
+  const ds: Diagnostic[] = [...parsed.diagnostics];
+  if (ds.length > 0) return { config, diagnostics: ds };
+  const report = (code: DiagnosticCode, message: string, n: YNode, path: string): void => {
+    ds.push(diagnostic(code, message, { file, path, pos: offsetToPos(text, n.offset) }));
+  };
+  const docs = parsed.documents.filter((d) => d.root !== null);
+  const root = docs[0]?.root;
+  if (root === undefined || root === null || (root.kind === 'scalar' && root.value.type === 'null')) return { config, diagnostics: ds };
+  if (docs.length > 1 || root.kind !== 'map') {
+    report('CONFIG_INVALID', 'the config file must be one YAML mapping (placeholders, logsources, gate)', root, '');
+    return { config, diagnostics: ds };
   }
-  const o = data as Record<string, unknown>;
-  if (o.placeholders !== undefined) {
-    if (typeof o.placeholders !== 'object' || o.placeholders === null || Array.isArray(o.placeholders)) {
-      ds.push(diagnostic('CONFIG_INVALID', "'placeholders' must map names to lists of values", { file: path, path: 'placeholders' }));
-    } else {
-      for (const [name, v] of Object.entries(o.placeholders)) {
-        const vs = Array.isArray(v) ? v : [v];
-        if (!vs.every((x) => typeof x === 'string' || typeof x === 'number')) {
-          ds.push(diagnostic('CONFIG_INVALID', `placeholder '${name}' must be a list of strings`, { file: path, path: `placeholders.${name}` }));
-          continue;
-        }
-        config.placeholders[name] = vs.map(String);
+  const base = dirname(file);
+  for (const e of root.entries) {
+    if (!TOP_KEYS.includes(e.key)) report('CONFIG_KEY_UNKNOWN', `unknown key '${e.key}' (known: ${TOP_KEYS.join(', ')}); it is ignored`, e.keyNode, e.key);
+  }
+
+  const placeholders = mapGet(root, 'placeholders');
+  if (placeholders !== undefined && !isNull(placeholders)) {
+    if (placeholders.kind !== 'map') report('CONFIG_INVALID', "'placeholders' must map names to lists of values", placeholders, 'placeholders');
+    else {
+      for (const e of placeholders.entries) {
+        const values = e.value.kind === 'seq' ? e.value.items : [e.value];
+        const texts = values.map((v) => (v.kind === 'scalar' && (v.value.type === 'string' || v.value.type === 'number') ? v.value.text : undefined));
+        if (texts.some((t) => t === undefined)) {
+          report('CONFIG_INVALID', `placeholder '${e.key}' must be a value or a list of values (text or numbers)`, e.value, childPath('placeholders', e.key));
+        } else config.placeholders[e.key] = texts as string[];
       }
     }
   }
-  if (typeof o.logsources === 'string') config.logsources = resolve(dirname(path), o.logsources);
+
+  const logsources = mapGet(root, 'logsources');
+  if (logsources !== undefined && !isNull(logsources)) {
+    if (logsources.kind !== 'scalar' || logsources.value.type !== 'string' || logsources.value.text === '') {
+      report('CONFIG_INVALID', "'logsources' must be the path of a logsource mapping file", logsources, 'logsources');
+    } else config.logsources = resolve(base, logsources.value.text);
+  }
+
+  const gate = mapGet(root, 'gate');
+  if (gate !== undefined && !isNull(gate)) {
+    if (gate.kind !== 'map') report('CONFIG_INVALID', "'gate' must be a mapping of gate defaults", gate, 'gate');
+    else readGate(gate, base, config.gate, report);
+  }
   return { config, diagnostics: ds };
+}
+
+function readGate(gate: YMap, base: string, out: GateSettings, report: (code: DiagnosticCode, message: string, n: YNode, path: string) => void): void {
+  for (const e of gate.entries) {
+    if (!GATE_KEYS.includes(e.key)) report('CONFIG_KEY_UNKNOWN', `unknown key '${e.key}' under gate (known: ${GATE_KEYS.join(', ')}); it is ignored`, e.keyNode, childPath('gate', e.key));
+  }
+  for (const [key, prop, max] of GATE_NUMBERS) {
+    const n = mapGet(gate, key);
+    if (n === undefined) continue;
+    const v = n.kind === 'scalar' && n.value.type === 'number' ? n.value.value : Number.NaN;
+    if (!Number.isFinite(v) || v < 0 || v > max) report('CONFIG_INVALID', `gate.${key} must be a number from 0 to ${max}`, n, childPath('gate', key));
+    else out[prop] = v;
+  }
+  const corpus = mapGet(gate, 'corpus');
+  if (corpus !== undefined) {
+    const items = corpus.kind === 'seq' ? corpus.items : [corpus];
+    const paths = items.map((n) => (n.kind === 'scalar' && n.value.type === 'string' && n.value.text !== '' ? n.value.text : undefined));
+    if (paths.some((p) => p === undefined)) report('CONFIG_INVALID', 'gate.corpus must be a path or a list of paths', corpus, 'gate.corpus');
+    else out.corpus = (paths as string[]).map((p) => resolve(base, p));
+  }
+  const knownFps = mapGet(gate, 'known_fps');
+  if (knownFps !== undefined) {
+    if (knownFps.kind !== 'scalar' || knownFps.value.type !== 'string' || knownFps.value.text === '') report('CONFIG_INVALID', 'gate.known_fps must be a path', knownFps, 'gate.known_fps');
+    else out.knownFps = resolve(base, knownFps.value.text);
+  }
+  const severities = mapGet(gate, 'severities');
+  if (severities !== undefined) {
+    if (severities.kind !== 'map') {
+      report('CONFIG_INVALID', 'gate.severities must map validation codes to error, warning or off', severities, 'gate.severities');
+      return;
+    }
+    const table: Partial<Record<ValidationCode, SeverityOverride>> = {};
+    for (const e of severities.entries) {
+      const path = childPath('gate.severities', e.key);
+      const v = e.value.kind === 'scalar' && e.value.value.type === 'string' ? e.value.value.text : undefined;
+      if (v !== 'error' && v !== 'warning' && v !== 'off') {
+        report('CONFIG_INVALID', `gate.severities.${e.key} must be error, warning or off`, e.value, path);
+        continue;
+      }
+      if (!isDiagnosticCode(e.key)) report('CONFIG_KEY_UNKNOWN', `'${e.key}' is not a sigmatest code; it is ignored`, e.keyNode, path);
+      else if (CODES[e.key].group !== 'validation') report('CONFIG_INVALID', `'${e.key}' is not a validation code: only those can be given a severity`, e.keyNode, path);
+      else table[e.key as ValidationCode] = v;
+    }
+    out.severities = table;
+  }
+}
+
+function isNull(n: YNode): boolean {
+  return n.kind === 'scalar' && n.value.type === 'null';
 }

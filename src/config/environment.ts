@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { builtinMapping, loadLogsourceMapping, mergeMappings } from '../logsource/logsource.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 
+/** What a command runs in: the config, the logsource mapping it yields, and the problems met loading both. */
 export interface Environment {
   config: Config;
   mapping: LogsourceMapping;

@@ -65,6 +65,7 @@ export interface ValueRef {
   path: string;
 }
 
+/** The coverage of a rule by its cases: stages seen true and false, values matched, exclusions decisive. */
 export interface RuleCoverage {
   stages: StageCoverage[];
   values: { covered: number; total: number; missed: ValueRef[] };

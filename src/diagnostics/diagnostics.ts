@@ -1,8 +1,13 @@
 /**
  * Diagnostics: every problem a rule, case or event author can cause is a value of this shape,
  * never a thrown exception. Loaders collect all of a file's diagnostics and carry on, so one bad
- * rule never hides the others. Codes are SCREAMING_SNAKE and stable: tests and users key on them.
+ * rule never hides the others. Codes are SCREAMING_SNAKE and stable: tests and users key on them;
+ * every code is registered, with its default severity and meaning, in codes.ts.
  */
+import { CODES } from './codes.js';
+import type { CodeInfo, DiagnosticCode, Severity } from './codes.js';
+
+export type { DiagnosticCode, Severity } from './codes.js';
 
 /** A 1-based line and column inside a file. */
 export interface SourcePos {
@@ -10,11 +15,10 @@ export interface SourcePos {
   column: number;
 }
 
-export type Severity = 'error' | 'warning';
-
+/** A problem in a rule, case, event, config or other input: a registered code, a severity, a message, and where. */
 export interface Diagnostic {
-  /** Stable machine-readable code, e.g. `MODIFIER_UNKNOWN`. */
-  code: string;
+  /** Stable machine-readable code, e.g. `MODIFIER_UNKNOWN` (registered in codes.ts). */
+  code: DiagnosticCode;
   severity: Severity;
   /** What is wrong, in words a rule author understands. */
   message: string;
@@ -26,12 +30,16 @@ export interface Diagnostic {
   pos?: SourcePos;
 }
 
-/** Builds an error diagnostic; optional parts are only set when defined. */
+/**
+ * Builds a diagnostic, by default with its code's registered severity; optional parts are only
+ * set when defined.
+ */
 export function diagnostic(
-  code: string,
+  code: DiagnosticCode,
   message: string,
   where: { file?: string | undefined; path?: string | undefined; pos?: SourcePos | undefined } = {},
-  severity: Severity = 'error',
+  // (An unregistered code can only come from untyped callers: an error, as before the registry.)
+  severity: Severity = (CODES[code] as CodeInfo | undefined)?.severity ?? 'error',
 ): Diagnostic {
   const d: Diagnostic = { code, severity, message };
   if (where.file !== undefined) d.file = where.file;
@@ -85,7 +93,10 @@ export function offsetsToLines(text: string, offsets: readonly number[]): number
   return lines;
 }
 
-/** Thrown only for our own bugs: an impossible branch of a closed union. */
+/**
+ * The default branch of a switch over a closed union: does not type-check while a member is
+ * unhandled, and throws (our own bug) if a value outside the union arrives anyway.
+ */
 export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
 }

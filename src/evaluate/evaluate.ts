@@ -11,7 +11,9 @@ import { ipInNetwork } from '../sigma/ip.js';
 import { timestampPart } from '../sigma/timestamp.js';
 import { escapeRegex } from '../sigma/pattern.js';
 import { foldText, isAscii } from '../sigma/case-fold.js';
+import { assertNever } from '../diagnostics/diagnostics.js';
 
+/** An event as rules see it: field name to JSON value (flat, or nested for dotted names). */
 export type Event = Record<string, unknown>;
 
 /** Which values of an item matched (before `neq`), and the item's truth (after `neq`). */
@@ -21,6 +23,7 @@ export interface ItemTrace {
   values: boolean[];
 }
 
+/** One stage of a trace: the condition (stage 0) or a search identifier it uses, its truth, and whether it is an exclusion. */
 export interface StageTrace {
   index: number;
   name: string;
@@ -28,6 +31,7 @@ export interface StageTrace {
   exclusion: boolean;
 }
 
+/** The evaluation of a rule on one event as plain data: the verdict, every stage (stage 0 the condition) and every detection item. */
 export interface Trace {
   match: boolean;
   /** Truth of every search identifier of the rule. */
@@ -95,6 +99,8 @@ function stringTest(m: Extract<Matcher, { kind: 'string' }>, v: unknown, view: E
         return x.startsWith(lit.text);
       case 'endswith':
         return x.endsWith(lit.text);
+      default:
+        return assertNever(lit.mode);
     }
   }
   return m.regex.test(t);
@@ -111,6 +117,8 @@ function foldedCompare(a: string, b: string, mode: 'eq' | 'startswith' | 'endswi
         return a.endsWith(b);
       case 'contains':
         return a.includes(b);
+      default:
+        return assertNever(mode);
     }
   }
   const e = escapeRegex(b);
@@ -177,10 +185,14 @@ export function matcherHolds(m: Matcher, vals: readonly unknown[] | undefined, v
             return x < m.value;
           case 'lte':
             return x <= m.value;
+          default:
+            return assertNever(m.op);
         }
       });
     case 'anyOf':
       return m.members.some((mm) => matcherHolds(mm, vals, view));
+    default:
+      return assertNever(m);
   }
 }
 
@@ -211,6 +223,8 @@ function searchHolds(n: SearchNode, itemTruth: (it: PlanItem) => boolean): boole
       return n.items.every(itemTruth);
     case 'or':
       return n.children.some((c) => searchHolds(c, itemTruth));
+    default:
+      return assertNever(n);
   }
 }
 
@@ -229,6 +243,8 @@ function conditionHolds(n: ConditionNode, plan: MatchPlan, id: (name: string) =>
       const ids = plan.targets[n.target] ?? [];
       return n.quant === 'one' ? ids.some(id) : ids.every(id);
     }
+    default:
+      return assertNever(n);
   }
 }
 

@@ -3,6 +3,7 @@
  * paths through objects and arrays; arrays make a field multi-valued. Also the scalar rendering
  * used whenever an event value is compared as text, and the keyword leaf walk (§6).
  */
+import { isJsonObject } from '../util/json-object.js';
 
 /** The values a field resolves to, arrays flattened; undefined when the field is absent. */
 export function resolveField(event: Record<string, unknown>, field: string): unknown[] | undefined {
@@ -13,14 +14,14 @@ export function resolveField(event: Record<string, unknown>, field: string): unk
     if (Object.prototype.hasOwnProperty.call(event, prefix)) {
       const v = event[prefix];
       const rest = field.slice(dot + 1);
-      if (isObject(v)) {
+      if (isJsonObject(v)) {
         const r = resolveField(v, rest);
         if (r !== undefined) return r;
       } else if (Array.isArray(v)) {
         const out: unknown[] = [];
         let found = false;
         for (const el of v) {
-          if (!isObject(el)) continue;
+          if (!isJsonObject(el)) continue;
           const r = resolveField(el, rest);
           if (r !== undefined) {
             found = true;
@@ -45,10 +46,6 @@ function flattenValue(v: unknown): unknown[] {
   return out;
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Text form of a scalar event value (§2); undefined for objects and null. */
 export function renderScalar(v: unknown): string | undefined {
   switch (typeof v) {
@@ -68,7 +65,7 @@ export function renderScalar(v: unknown): string | undefined {
 /** All scalar leaves of an event rendered as text, nulls skipped, keys never (§6). */
 export function eventLeaves(event: unknown, out: string[] = []): string[] {
   if (Array.isArray(event)) for (const el of event) eventLeaves(el, out);
-  else if (isObject(event)) for (const k in event) eventLeaves(event[k], out);
+  else if (isJsonObject(event)) for (const k in event) eventLeaves(event[k], out);
   else {
     const r = renderScalar(event);
     if (r !== undefined) out.push(r);

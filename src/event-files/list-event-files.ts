@@ -11,8 +11,6 @@ import { diagnostic } from '../diagnostics/diagnostics.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
 /** The extensions a folder walk picks up (case-insensitive). */
-export const EVENT_FILE_EXTENSIONS = ['.json', '.jsonl', '.ndjson', '.evtx'] as const;
-
 const EVENT_FILE = /\.(json|jsonl|ndjson|evtx)$/i;
 
 /** True for a file name a folder walk reads as events. */

@@ -17,7 +17,7 @@
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
+import { assertNever, diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { flattenEvent } from '../events/flatten-event.js';
 import type { FlatEvent } from '../events/flatten-event.js';
@@ -26,6 +26,7 @@ import { isSmallFile } from '../util/small-file.js';
 import type { SplitItem } from './json-splitter.js';
 import { readEvtxBatches, readEvtxSync } from '../evtx/read-evtx.js';
 import type { EvtxItem, EvtxRecord } from '../evtx/read-evtx.js';
+import { isJsonObject } from '../util/json-object.js';
 
 /** One result of reading an event file: an event, or a problem found on the way. */
 export type EventRead =
@@ -110,6 +111,8 @@ function toRead(item: SplitItem, file: string): EventRead {
       }
       return { kind: 'event', event: flattenEvent(raw), raw, file, index: item.index, line: item.line };
     }
+    default:
+      return assertNever(item);
   }
 }
 
@@ -118,7 +121,7 @@ function isObjectLine(text: string): boolean {
   if (!t.startsWith('{') || !t.endsWith('}')) return false;
   try {
     const v: unknown = JSON.parse(t);
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
+    return isJsonObject(v);
   } catch {
     return false;
   }
@@ -143,11 +146,6 @@ export function readEventText(text: string, file: string): EventReadResult {
   const splitter = new JsonSplitter();
   const items = [...splitter.feed(text), ...splitter.end()];
   return collect(items.map((it) => toRead(it, file)));
-}
-
-/** A parsed JSON value that can be an event: an object, not an array or a scalar. */
-export function isJsonObject(raw: unknown): raw is Record<string, unknown> {
-  return typeof raw === 'object' && raw !== null && !Array.isArray(raw);
 }
 
 /**

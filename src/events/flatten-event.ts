@@ -46,6 +46,7 @@
  */
 
 import { setOwnField } from './own-field.js';
+import { isJsonObject } from '../util/json-object.js';
 
 /** A flat event: field name → JSON value, as the evaluator sees it. */
 export type FlatEvent = Record<string, unknown>;
@@ -55,21 +56,17 @@ const TEXT = '#text';
 
 type Obj = Record<string, unknown>;
 
-function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** The `Event` body of an EVTX-JSON record, or undefined when `raw` is not one. */
 function evtxBody(raw: Obj): Obj | undefined {
   const wrapped = raw['Event'];
-  if (isObject(wrapped) && isObject(wrapped['System'])) return wrapped;
-  if (isObject(raw['System']) && ('EventData' in raw || 'UserData' in raw)) return raw;
+  if (isJsonObject(wrapped) && isJsonObject(wrapped['System'])) return wrapped;
+  if (isJsonObject(raw['System']) && ('EventData' in raw || 'UserData' in raw)) return raw;
   return undefined;
 }
 
 /** True when `raw` is an EVTX-JSON record that {@link flattenEvent} would flatten. */
 export function isEvtxJson(raw: unknown): boolean {
-  return isObject(raw) && evtxBody(raw) !== undefined;
+  return isJsonObject(raw) && evtxBody(raw) !== undefined;
 }
 
 const SPACE = /\s/;
@@ -144,11 +141,11 @@ class FlatBuilder {
   element(section: string, name: string, value: unknown): void {
     if (Array.isArray(value)) {
       // A repeated element: each occurrence contributes; plain scalars stay one array field.
-      if (value.every((v) => !isObject(v) && !Array.isArray(v))) this.put(section, name, value);
+      if (value.every((v) => !isJsonObject(v) && !Array.isArray(v))) this.put(section, name, value);
       else for (const v of value) this.element(section, name, v);
       return;
     }
-    if (!isObject(value)) {
+    if (!isJsonObject(value)) {
       this.put(section, name, value);
       return;
     }
@@ -160,7 +157,7 @@ class FlatBuilder {
       empty = false;
       const v = value[k];
       if (k === ATTRS) {
-        if (isObject(v)) for (const a in v) if (!isXmlns(a)) this.put(section, `${name}_${fieldName(a)}`, v[a]);
+        if (isJsonObject(v)) for (const a in v) if (!isXmlns(a)) this.put(section, `${name}_${fieldName(a)}`, v[a]);
       } else if (k.charCodeAt(0) === 0x40 /* @ */) {
         const a = k.slice(1);
         if (!isXmlns(a)) this.put(section, `${name}_${fieldName(a)}`, v);
@@ -184,12 +181,12 @@ function flattenEventData(b: FlatBuilder, data: unknown): void {
       for (const x of item) dataItem(x);
       return;
     }
-    if (!isObject(item)) {
+    if (!isJsonObject(item)) {
       addUnnamed(item);
       return;
     }
     const attrs = item[ATTRS];
-    const name = isObject(attrs) && typeof attrs['Name'] === 'string' ? attrs['Name'] : item['@Name'];
+    const name = isJsonObject(attrs) && typeof attrs['Name'] === 'string' ? attrs['Name'] : item['@Name'];
     if (typeof name === 'string') {
       b.put('EventData', fieldName(name), TEXT in item ? item[TEXT] : null);
     } else if (TEXT in item) {
@@ -201,7 +198,7 @@ function flattenEventData(b: FlatBuilder, data: unknown): void {
   };
 
   if (data === null || data === undefined) return;
-  if (!isObject(data)) {
+  if (!isJsonObject(data)) {
     addUnnamed(data);
   } else {
     for (const k in data) {
@@ -219,7 +216,7 @@ function flattenEventData(b: FlatBuilder, data: unknown): void {
  * unchanged and `{}` for a non-object.
  */
 export function flattenEvent(raw: unknown): FlatEvent {
-  if (!isObject(raw)) return {};
+  if (!isJsonObject(raw)) return {};
   const body = evtxBody(raw);
   if (body === undefined) return raw;
   const b = new FlatBuilder();
@@ -229,7 +226,7 @@ export function flattenEvent(raw: unknown): FlatEvent {
     if (k === 'System' || !isChildKey(k)) continue;
     const v = body[k];
     if (k === 'EventData') flattenEventData(b, v);
-    else if (isObject(v)) {
+    else if (isJsonObject(v)) {
       for (const ck in v) if (isChildKey(ck)) b.element(k, fieldName(ck), v[ck]);
     } else if (v !== null && v !== undefined) b.element(k, fieldName(k), v);
   }

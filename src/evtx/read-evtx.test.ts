@@ -37,6 +37,11 @@ async function readAll(file: string): Promise<EvtxItem[]> {
 }
 
 /** Records as `chunk:recordId:Message`, problems as `CODE path`. */
+/** Flips bits of one byte (damage for the reader to meet). */
+function flip(bytes: Uint8Array, at: number, mask: number): void {
+  bytes[at] = (bytes[at] ?? 0) ^ mask;
+}
+
 function summary(items: EvtxItem[]): string[] {
   return items.map((i) =>
     i.kind === 'record'
@@ -102,7 +107,7 @@ describe('readEvtx on synthetic files', () => {
     const f = tempFile(buildEvtxFile(chunks));
     const all = chunks.flatMap((_, c) => [0, 1, 2].map((k) => `${c}:${3 * c + 1 + k}:m${3 * c + 1 + k}`));
     const probe = await open(f, 'r');
-    const proto = Object.getPrototypeOf(probe) as { read: (...args: unknown[]) => Promise<{ bytesRead: number }> };
+    const proto = Object.getPrototypeOf(probe) as { read: (this: unknown, buf: unknown, off: number, len: number, pos: number) => Promise<{ bytesRead: number }> };
     await probe.close();
     const realRead = proto.read;
     try {
@@ -125,7 +130,7 @@ describe('readEvtx on synthetic files', () => {
 
   it('reads a small file (read with blocking calls) in the same batches, problems included', async () => {
     const bytes = buildEvtxFile([chunkOf(1, 2), chunkOf(3, 1), chunkOf(4, 2)]);
-    bytes[4096 + 65536 + 600] ^= 0xff; // chunk 1's records
+    flip(bytes, 4096 + 65536 + 600, 0xff); // chunk 1's records
     const f = tempFile(bytes);
     const batches: string[][] = [];
     for await (const b of readEvtxBatches(f)) batches.push(summary(b));
@@ -168,7 +173,7 @@ describe('readEvtx on synthetic files', () => {
 describe('readEvtx on damaged chunks and records', () => {
   it('skips a chunk whose records checksum does not match and reads the others', async () => {
     const bytes = buildEvtxFile([chunkOf(1, 2), chunkOf(3, 2), chunkOf(5, 1)]);
-    bytes[4096 + 65536 + 600] ^= 0xff; // inside chunk 1's records
+    flip(bytes, 4096 + 65536 + 600, 0xff); // inside chunk 1's records
     const items = await readAll(tempFile(bytes));
     expect(summary(items)).toEqual(['0:1:m1', '0:2:m2', 'EVTX_CHUNK_CORRUPT chunk[1]', '2:5:m5']);
     const d = items[2]?.kind === 'warning' ? items[2].diagnostic : undefined;
@@ -178,7 +183,7 @@ describe('readEvtx on damaged chunks and records', () => {
 
   it('skips a chunk with a damaged header or signature', async () => {
     const bytes = buildEvtxFile([chunkOf(1, 1), chunkOf(2, 1), chunkOf(3, 1)]);
-    bytes[4096 + 20] ^= 1; // chunk 0 header field
+    flip(bytes, 4096 + 20, 1); // chunk 0 header field
     bytes[4096 + 2 * 65536] = 0x58; // chunk 2 signature
     const items = await readAll(tempFile(bytes));
     expect(summary(items)).toEqual(['EVTX_CHUNK_CORRUPT chunk[0]', '1:2:m2', 'EVTX_CHUNK_CORRUPT chunk[2]']);
@@ -308,7 +313,7 @@ describe.skipIf(!HAVE_CORPUS)(
       const good = (await readAll(original)).filter((i) => i.kind === 'record');
       expect(good.length).toBeGreaterThan(1);
       const flipped = Buffer.from(bytes);
-      flipped[4096 + 2000] ^= 0x01;
+      flip(flipped, 4096 + 2000, 0x01);
       const items = await readAll(tempFile(flipped));
       expect(items).toHaveLength(1);
       const d = items[0]?.kind === 'warning' ? items[0].diagnostic : undefined;

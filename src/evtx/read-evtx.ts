@@ -29,7 +29,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { diagnostic } from '../diagnostics/diagnostics.js';
 import { isSmallFile } from '../util/small-file.js';
-import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
 import { ChunkBinXml } from './binxml.js';
 import { checkChunk, chunkRecords } from './chunk.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE, hasFileSignature, parseFileHeader } from './file-header.js';
@@ -73,11 +73,11 @@ function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
 
-function warn(code: string, message: string, file: string, path?: string): EvtxWarning {
+function warn(code: DiagnosticCode, message: string, file: string, path?: string): EvtxWarning {
   return { kind: 'warning', diagnostic: diagnostic(code, message, { file, path }, 'warning') };
 }
 
-function fatal(code: string, message: string, file: string): EvtxWarning {
+function fatal(code: DiagnosticCode, message: string, file: string): EvtxWarning {
   return { kind: 'warning', diagnostic: diagnostic(code, message, { file }) };
 }
 

@@ -56,7 +56,7 @@ const VALUE: fc.Arbitrary<SynthValue> = fc.oneof(
 /** Content of an attribute or element; substitutions take the next value index. */
 function contentArb(next: () => number): fc.Arbitrary<SynthContent[]> {
   return fc.oneof(
-    fc.constant([]),
+    fc.constant<SynthContent[]>([]),
     fc.constant(null).map(() => [{ sub: next(), type: S.String, optional: true }]),
     fc.constant(null).map(() => [{ text: 'pre ' }, { sub: next(), type: S.String, optional: true }]),
     fc.constantFrom<SynthContent[]>([{ text: 'x' }], [{ charref: 65 }], [{ entity: 'amp' }], [{ cdata: 'c' }]),

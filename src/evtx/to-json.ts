@@ -22,6 +22,7 @@ import { setOwnField } from '../events/own-field.js';
 import type { SubstitutionValue, XmlAttribute, XmlElement, XmlNode } from './binxml.js';
 import { valueText } from './values.js';
 import type { EvtxValue } from './values.js';
+import { assertNever } from '../diagnostics/diagnostics.js';
 
 /** An EVTX-JSON object (`{"Event": {...}}` for a record). */
 export type EvtxJson = Record<string, unknown>;
@@ -227,6 +228,8 @@ function xmlContent(nodes: readonly XmlNode[], attr: boolean): string {
       case 'substitution':
         s += `%${n.index}`;
         break;
+      default:
+        return assertNever(n);
     }
   }
   return s;

@@ -15,6 +15,7 @@
  * - otherwise (no bundle, or a technique the bundle lacks — which gets a note): every tactic of
  *   the rule; a rule without tactic tags gets one row without a tactic.
  */
+import { isJsonObject } from '../util/json-object.js';
 
 /** One enterprise ATT&CK tactic. */
 export interface Tactic {
@@ -124,16 +125,12 @@ export interface AttackBundleError {
   error: string;
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 /** The `mitre-attack` external id of a STIX object, if any. */
 function attackId(o: Record<string, unknown>): string | undefined {
   const refs = o.external_references;
   if (!Array.isArray(refs)) return undefined;
   for (const r of refs) {
-    if (isRecord(r) && r.source_name === 'mitre-attack' && typeof r.external_id === 'string') return r.external_id.toUpperCase();
+    if (isJsonObject(r) && r.source_name === 'mitre-attack' && typeof r.external_id === 'string') return r.external_id.toUpperCase();
   }
   return undefined;
 }
@@ -151,13 +148,13 @@ export function parseAttackBundle(text: string): AttackBundle | AttackBundleErro
   } catch (e) {
     return { error: `not valid JSON: ${(e as Error).message}` };
   }
-  if (!isRecord(data) || !Array.isArray(data.objects)) {
+  if (!isJsonObject(data) || !Array.isArray(data.objects)) {
     return { error: "not a STIX bundle: expected a JSON object with an 'objects' list" };
   }
   if (data.type !== undefined && data.type !== 'bundle') return { error: `not a STIX bundle: its type is '${String(data.type)}'` };
   const bundle: AttackBundle = { techniques: new Map(), groups: new Map(), software: new Map(), tactics: new Map() };
   for (const o of data.objects) {
-    if (!isRecord(o) || typeof o.name !== 'string') continue;
+    if (!isJsonObject(o) || typeof o.name !== 'string') continue;
     const id = attackId(o);
     if (id === undefined) continue;
     const retired = o.revoked === true || o.x_mitre_deprecated === true;
@@ -167,7 +164,7 @@ export function parseAttackBundle(text: string): AttackBundle | AttackBundleErro
       const phases: string[] = [];
       if (Array.isArray(o.kill_chain_phases)) {
         for (const p of o.kill_chain_phases) {
-          if (isRecord(p) && p.kill_chain_name === 'mitre-attack' && typeof p.phase_name === 'string') phases.push(p.phase_name);
+          if (isJsonObject(p) && p.kill_chain_name === 'mitre-attack' && typeof p.phase_name === 'string') phases.push(p.phase_name);
         }
       }
       bundle.techniques.set(id, {

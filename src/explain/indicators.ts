@@ -37,8 +37,8 @@
  * distinct indicator keys once. "Other rules" excludes the explained rule itself, identified by
  * resolved file path and document index (not by `id`: a copy at another path counts).
  */
-import { resolve } from 'node:path';
 import { collectRules } from '../rules/collect-rules.js';
+import { ruleKey } from '../rules/rule-key.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
 import type { CompareOp, MatchPlan, PlanItem, PlanValue, TimePart } from '../plan/plan.js';
@@ -204,10 +204,10 @@ export function ruleExclusions(rule: SigmaRule): ExclusionRow[] {
   return rows;
 }
 
-/** The identity of a rule document across loads: resolved file path and document index. */
+/** A rule of a catalog for counting: its id (copies count once), else its {@link ruleKey} (file and document). */
 export function ruleIdentity(rule: Pick<SigmaRule, 'file' | 'document' | 'id'>): string {
   // A rule is its id (copies of one rule in several folders count once), else its place.
-  return rule.id !== undefined ? `id:${rule.id.toLowerCase()}` : `${resolve(rule.file)}\u0000${rule.document}`;
+  return rule.id !== undefined ? `id:${rule.id.toLowerCase()}` : ruleKey(rule);
 }
 
 /** How many distinct rules of a catalog have each indicator. */

@@ -18,6 +18,7 @@ export interface FuzzReportRule {
   findings: Array<Omit<Finding, 'pos' | 'file'> & { line?: number; column?: number }>;
 }
 
+/** The fuzz report as data (JSON as written by `fuzz --reporter json`): the rules and a summary. */
 export interface FuzzReport {
   rules: FuzzReportRule[];
   summary: {
@@ -37,6 +38,7 @@ export interface FuzzReport {
   };
 }
 
+/** The fuzz report of fuzzRule results: per rule its status, witness count and findings (paths relative to `meta.cwd`), and a summary. */
 export function buildFuzzReport(results: readonly RuleFuzzResult[], meta: { seed: number; runs: number; seconds: number; cwd: string }): FuzzReport {
   const rules = results.map((r): FuzzReportRule => {
     const row: FuzzReportRule = {

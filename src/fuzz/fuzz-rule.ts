@@ -26,6 +26,8 @@ import { EventView, evaluateCondition, evaluatePlan, matcherHolds } from '../eva
 import type { Event } from '../evaluate/evaluate.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import type { SourcePos } from '../diagnostics/diagnostics.js';
+import { CODES } from '../diagnostics/codes.js';
+import type { FindingCode } from '../diagnostics/codes.js';
 import { WINDASH_CHARS } from '../sigma/pattern.js';
 import { isPathLike } from '../../generators/registry.js';
 import { basename, fillUser, isUserWritable, lookalikeNames, relocate, userWritableDir, userWritableDirs } from '../../generators/windows-paths.js';
@@ -36,17 +38,10 @@ import { pick, realizePattern } from './realize.js';
 import { synthesize } from './synthesize.js';
 import { logsourceBase, realizeContext, realizeTerms, seededRandom } from './witness.js';
 
-export type FindingCode = 'RULE_UNSATISFIABLE' | 'PROPERTY_FAILED' | 'EXCLUSION_DEAD' | 'EXCLUSION_EVADABLE' | 'STAGE_UNREACHABLE' | 'VALUE_SHADOWED';
+/** The codes of fuzz findings: the `fuzz` group of the code registry, with their severities. */
+export type { FindingCode } from '../diagnostics/codes.js';
 
-export const FINDING_SEVERITY: Record<FindingCode, 'error' | 'warning'> = {
-  RULE_UNSATISFIABLE: 'error',
-  PROPERTY_FAILED: 'error',
-  EXCLUSION_DEAD: 'warning',
-  EXCLUSION_EVADABLE: 'warning',
-  STAGE_UNREACHABLE: 'warning',
-  VALUE_SHADOWED: 'warning',
-};
-
+/** A problem fuzzing found in a rule or the engine: a registered code with its severity, an example event, and how to replay it. */
 export interface Finding {
   code: FindingCode;
   severity: 'error' | 'warning';
@@ -78,6 +73,7 @@ export interface Finding {
   coveredBy?: string;
 }
 
+/** The fuzzing of one rule: its status, the matching events synthesised, and the findings. */
 export interface RuleFuzzResult {
   rule: SigmaRule;
   status: 'pass' | 'fail' | 'unsupported';
@@ -88,6 +84,7 @@ export interface RuleFuzzResult {
   reason?: string;
 }
 
+/** How fuzzRule runs: property runs, seed, logsource mapping, and whether warnings fail. */
 export interface FuzzOptions {
   runs: number;
   seed: number;
@@ -103,7 +100,7 @@ type FindingData = { [K in 'pos' | 'event' | 'stage' | 'field' | 'value' | 'vari
 
 /** A finding about `rule`, in its file. */
 function finding(rule: SigmaRule, code: FindingCode, message: string, seed: number, path: string, data: FindingData = {}): Finding {
-  const f: Finding = { code, severity: FINDING_SEVERITY[code], message, file: rule.file, seed, path };
+  const f: Finding = { code, severity: CODES[code].severity, message, file: rule.file, seed, path };
   return Object.assign(f, Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)));
 }
 

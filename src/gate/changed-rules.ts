@@ -97,14 +97,6 @@ function resolveCommit(top: string, ref: string): string | undefined {
  */
 const DEFAULT_BASES = ['main', 'origin/main', 'master', 'origin/master'];
 
-/** The diagnostic codes changedRules can produce, with their severity and meaning (for docs). */
-export const CHANGED_RULES_CODES = {
-  GATE_BASE_UNKNOWN: { severity: 'error', description: 'the base ref does not name a commit (or there is no upstream, main or master to default to)' },
-  GATE_NO_MERGE_BASE: { severity: 'error', description: 'the base and HEAD have no common ancestor (unrelated histories, or a shallow clone: fetch more history)' },
-  GATE_NO_GIT: { severity: 'warning', description: 'not a git repository or git not installed: every rule file counts as added (an error when --base was given)' },
-  GATE_GIT_FAILED: { severity: 'error', description: 'a git command failed unexpectedly' },
-} as const;
-
 const toPosix = (p: string): string => p.split(sep).join('/');
 
 /** NUL-separated fields of `-z` output. */

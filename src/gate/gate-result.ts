@@ -6,6 +6,7 @@
 import type { ChangeKind } from './changed-rules.js';
 import type { DiffKind } from './semantic-diff.js';
 import type { Event } from '../evaluate/evaluate.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 
 export type CheckName = 'validate' | 'tests' | 'coverage' | 'fuzz' | 'semantic-diff' | 'corpus';
 export type CheckStatus = 'pass' | 'fail' | 'skip' | 'warn';
@@ -49,9 +50,10 @@ export interface GateRuleReport {
   checks: GateCheck[];
 }
 
+/** A problem of the gate run itself (not of one rule): a registered code, where, and what. */
 export interface GateMessage {
   severity: 'error' | 'warning';
-  code: string;
+  code: DiagnosticCode;
   message: string;
   file?: string;
   line?: number;

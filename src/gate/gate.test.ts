@@ -272,6 +272,24 @@ describe('sigmatest gate', () => {
     expect(await runCli(['gate', '--shard', '3/2'], io(root))).toBe(2);
   });
 
+  it("takes its defaults from the config's gate: section (flags win), and exits 2 on a bad config with a located diagnostic", async () => {
+    const root = repo();
+    write(root, 'sigmatest.config.yml', 'gate:\n  min_match: 2\n  corpus: [corpus]\n  severities: { TAG_UPPERCASE: warning }\n');
+    write(root, 'rules/evil.yml', ruleText().replace('  - attack.execution', '  - attack.Execution'));
+    let res = await gate(root);
+    expect(check(res.report, 'rules/evil.yml', 'validate')?.status).toBe('warn');
+    expect(check(res.report, 'rules/evil.yml', 'tests')?.message).toMatch(/at least 2 required/);
+    expect(check(res.report, 'rules/evil.yml', 'corpus')?.status).toBe('pass');
+    res = await gate(root, '--min-match', '1');
+    expect(check(res.report, 'rules/evil.yml', 'tests')?.status).toBe('pass');
+
+    write(root, 'sigmatest.config.yml', 'gate:\n  min_match: -1\n  severities: { CONDITION_SYNTAX: off }\n');
+    const c = io(root);
+    expect(await runCli(['gate', '--base', 'main'], c)).toBe(2);
+    expect(c.stderr).toMatch(/sigmatest\.config\.yml:2:14: error CONFIG_INVALID at gate\.min_match: gate\.min_match must be a number from 0 to 1000/);
+    expect(c.stderr).toMatch(/sigmatest\.config\.yml:3:17: error CONFIG_INVALID at gate\.severities\.CONDITION_SYNTAX: 'CONDITION_SYNTAX' is not a validation code/);
+  });
+
   it('fails validation errors of a changed rule', async () => {
     const root = repo();
     write(root, 'rules/evil.yml', ruleText().replace('  - attack.execution', '  - attack.Execution'));

@@ -17,16 +17,18 @@
  * (unknown base, unreadable config or known-FP file, missing corpus path) are usage errors.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { load } from 'js-yaml';
+import { existsSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { formatDiagnostic } from '../diagnostics/diagnostics.js';
-import { DEFAULT_CONFIG_FILE } from '../config/config.js';
 import { loadEnvironment } from '../config/environment.js';
 import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
 import { loadRuleText } from '../rules/load-rule.js';
 import type { SigmaRule } from '../rules/load-rule.js';
+import { ruleKey } from '../rules/rule-key.js';
+import { inShard } from '../rules/shard.js';
+import type { Shard } from '../rules/shard.js';
+import { isUuid } from '../rules/uuid.js';
 import { loadCaseFile, loadCaseText } from '../cases/load-cases.js';
 import type { Case, CaseFile } from '../cases/load-cases.js';
 import { resolveCaseRule, runRuleCases } from '../cases/run-cases.js';
@@ -46,6 +48,8 @@ import { changedRules, readBaseVersion } from './changed-rules.js';
 import type { RuleChange } from './changed-rules.js';
 import { validateRules } from './validate-rule.js';
 import type { ValidationSeverity } from './validate-rule.js';
+import type { ValidationCode } from '../diagnostics/codes.js';
+import type { Environment } from '../config/environment.js';
 import { semanticDiff } from './semantic-diff.js';
 import { ruleStatus, summarize } from './gate-result.js';
 import type { GateCheck, GateLocation, GateMessage, GateReport, GateRuleReport } from './gate-result.js';
@@ -56,83 +60,32 @@ export interface GateOptions {
   base?: string | undefined;
   ruleDirs: string[];
   caseDirs: string[];
-  /** Benign event files or folders; empty: the corpus check is skipped. */
-  corpus: string[];
+  /**
+   * Benign event files or folders; empty: the corpus check is skipped. This and the settings
+   * below default to the config's `gate:` section, then to the built-in defaults.
+   */
+  corpus?: string[] | undefined;
   knownFps?: string | undefined;
-  minCoverage: number;
-  minMatch: number;
-  minNoMatch: number;
-  fuzzRuns: number;
-  shard?: { index: number; count: number } | undefined;
+  /** Default 0 (coverage reported only). */
+  minCoverage?: number | undefined;
+  /** Default 1. */
+  minMatch?: number | undefined;
+  /** Default 1. */
+  minNoMatch?: number | undefined;
+  /** Default 50. */
+  fuzzRuns?: number | undefined;
+  shard?: Shard | undefined;
   /** The config file (relative to cwd); default `sigmatest.config.yml` in cwd when present. */
   config?: string | undefined;
+  /** The environment already loaded from the config (then `config` is not read again). */
+  environment?: Environment | undefined;
   /** Validation severity overrides. */
-  severities?: Record<string, ValidationSeverity>;
+  severities?: Partial<Record<ValidationCode, ValidationSeverity>> | undefined;
   /** The day known-FP expiry is judged on. */
   today?: Date;
 }
 
 export type GateOutcome = { kind: 'report'; report: GateReport } | { kind: 'usage'; message: string; diagnostics: Diagnostic[] };
-
-/** The `gate:` section of the config file (all optional; flags win). */
-export interface GateConfig {
-  minMatch?: number;
-  minNoMatch?: number;
-  minCoverage?: number;
-  fuzzRuns?: number;
-  corpus?: string[];
-  knownFps?: string;
-  severities?: Record<string, ValidationSeverity>;
-}
-
-/** Reads the `gate:` section of a config file; paths in it are resolved against the file's folder. */
-export function readGateConfig(file: string): { config: GateConfig; error?: string } {
-  let data: unknown;
-  try {
-    data = load(readFileSync(file, 'utf8'));
-  } catch (e) {
-    return { config: {}, error: `cannot read ${file}: ${(e as Error).message}` };
-  }
-  const gate = (data as Record<string, unknown> | null)?.['gate'];
-  if (gate === undefined || gate === null) return { config: {} };
-  if (typeof gate !== 'object' || Array.isArray(gate)) return { config: {}, error: `${file}: 'gate' must be a mapping` };
-  const g = gate as Record<string, unknown>;
-  const config: GateConfig = {};
-  const num = (key: string, max: number): number | undefined | string => {
-    const v = g[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) return `${file}: gate.${key} must be a number from 0 to ${max}`;
-    return v;
-  };
-  for (const [key, prop, max] of [
-    ['min_match', 'minMatch', 1000],
-    ['min_no_match', 'minNoMatch', 1000],
-    ['min_coverage', 'minCoverage', 100],
-    ['fuzz_runs', 'fuzzRuns', 100000],
-  ] as const) {
-    const v = num(key, max);
-    if (typeof v === 'string') return { config: {}, error: v };
-    if (v !== undefined) config[prop] = v;
-  }
-  const base = dirname(file);
-  if (g['corpus'] !== undefined) {
-    const list = Array.isArray(g['corpus']) ? g['corpus'] : [g['corpus']];
-    if (!list.every((x) => typeof x === 'string')) return { config: {}, error: `${file}: gate.corpus must be a path or a list of paths` };
-    config.corpus = (list as string[]).map((p) => resolve(base, p));
-  }
-  if (g['known_fps'] !== undefined) {
-    if (typeof g['known_fps'] !== 'string') return { config: {}, error: `${file}: gate.known_fps must be a path` };
-    config.knownFps = resolve(base, g['known_fps']);
-  }
-  if (g['severities'] !== undefined) {
-    const s = g['severities'];
-    if (typeof s !== 'object' || s === null || Array.isArray(s) || !Object.values(s).every((v) => v === 'error' || v === 'warning' || v === 'off')) {
-      return { config: {}, error: `${file}: gate.severities must map validation codes to error, warning or off` };
-    }
-    config.severities = s as Record<string, ValidationSeverity>;
-  }
-  return { config };
-}
 
 const toPosix = (p: string): string => p.split(sep).join('/');
 
@@ -178,11 +131,9 @@ function baseCaseFiles(cwd: string, commit: string, caseDirs: readonly string[])
   return out;
 }
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
 /** Does the case file name this rule (by one of its ids or one of its paths)? */
 function namesRule(cf: CaseFile, ids: ReadonlyArray<string | undefined>, paths: readonly string[]): boolean {
-  if (UUID.test(cf.rule)) return ids.some((id) => id !== undefined && id.toLowerCase() === cf.rule.toLowerCase());
+  if (isUuid(cf.rule)) return ids.some((id) => id !== undefined && id.toLowerCase() === cf.rule.toLowerCase());
   const p = resolve(dirname(cf.file), cf.rule);
   return paths.includes(p);
 }
@@ -191,10 +142,6 @@ function namesRule(cf: CaseFile, ids: ReadonlyArray<string | undefined>, paths: 
 function ctx0CaseCount(cases: readonly CaseFile[], ids: ReadonlyArray<string | undefined>, paths: readonly string[]): { files: string[]; positives: number } {
   const files = cases.filter((cf) => namesRule(cf, ids, paths));
   return { files: files.map((f) => f.file), positives: files.reduce((n, f) => n + f.cases.filter((c) => c.expect === 'match').length, 0) };
-}
-
-function ruleKey(file: string, document: number): string {
-  return `${resolve(file)}#${document}`;
 }
 
 function eventText(e: unknown): string {
@@ -217,23 +164,32 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
     return m;
   };
 
-  // Config and logsource mapping.
-  const configFile = options.config !== undefined ? abs(options.config) : existsSync(join(cwd, DEFAULT_CONFIG_FILE)) ? join(cwd, DEFAULT_CONFIG_FILE) : undefined;
-  if (options.config !== undefined && !existsSync(configFile as string)) return usage(`the config file ${options.config} does not exist`);
-  const env = loadEnvironment(configFile);
-  if (env.diagnostics.some((d) => d.severity === 'error')) return usage('the config file is invalid', env.diagnostics);
+  // Config (with the gate's defaults) and logsource mapping.
+  const env = options.environment ?? loadEnvironment(options.config, cwd);
+  if (env.diagnostics.some((d) => d.severity === 'error')) return usage('the config file cannot be used', env.diagnostics);
+  const configFile = env.config.file;
   const mapping: LogsourceMapping = env.mapping;
   const loadOpts = { placeholders: env.config.placeholders };
+  const defaults = env.config.gate;
+  const settings: Settings = {
+    corpus: options.corpus ?? defaults.corpus ?? [],
+    knownFps: options.knownFps ?? defaults.knownFps,
+    minCoverage: options.minCoverage ?? defaults.minCoverage ?? 0,
+    minMatch: options.minMatch ?? defaults.minMatch ?? 1,
+    minNoMatch: options.minNoMatch ?? defaults.minNoMatch ?? 1,
+    fuzzRuns: options.fuzzRuns ?? defaults.fuzzRuns ?? 50,
+    severities: options.severities ?? defaults.severities,
+  };
 
   // Known false positives.
   let knownFps: KnownFp[] = [];
-  if (options.knownFps !== undefined) {
-    const loaded = loadKnownFps(abs(options.knownFps));
-    if (loaded.diagnostics.some((d) => d.severity === 'error')) return usage(`the known false-positive file ${options.knownFps} cannot be used`, loaded.diagnostics);
+  if (settings.knownFps !== undefined) {
+    const loaded = loadKnownFps(abs(settings.knownFps));
+    if (loaded.diagnostics.some((d) => d.severity === 'error')) return usage(`the known false-positive file ${settings.knownFps} cannot be used`, loaded.diagnostics);
     knownFps = loaded.entries;
     messages.push(...expiredDiagnostics(knownFps, today).map(toMessage));
   }
-  for (const c of options.corpus) if (!existsSync(abs(c))) return usage(`the corpus path ${c} does not exist`);
+  for (const c of settings.corpus) if (!existsSync(abs(c))) return usage(`the corpus path ${c} does not exist`);
 
   // Changed rules.
   const changed = changedRules({ cwd, ruleDirs: options.ruleDirs, ...(options.base !== undefined ? { base: options.base } : {}) });
@@ -242,7 +198,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   messages.push(...changed.diagnostics.map(toMessage));
   let changes: RuleChange[] = [...changed.changes].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const shard = options.shard;
-  if (shard !== undefined) changes = changes.filter((_, k) => k % shard.count === shard.index - 1);
+  if (shard !== undefined) changes = inShard(changes.map((c) => ({ file: c.path, c })), shard).map((x) => x.c);
 
   // The whole rule tree (duplicates, case binding) and the case files.
   const tree = collectRules(options.ruleDirs.map(abs), loadOpts);
@@ -269,16 +225,17 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   const corpusProblems: string[] = [];
   /** Matches accepted as known false positives, by rule file. */
   const corpusAccepted = new Map<string, number>();
-  if (options.corpus.length > 0 && live.length > 0) {
+  if (settings.corpus.length > 0 && live.length > 0) {
     const summary = await scan({
       rulePaths: live.map((c) => abs(c.path)),
-      eventPaths: options.corpus.map(abs),
+      eventPaths: settings.corpus.map(abs),
       logsource: 'map',
       configFile,
+      cwd,
       knownFps,
       today,
       onMatch: (m) => {
-        const k = ruleKey(m.rule.file, m.rule.document);
+        const k = ruleKey(m.rule);
         corpusMatches.set(k, [...(corpusMatches.get(k) ?? []), m]);
       },
       onDiagnostic: (d) => {
@@ -334,7 +291,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       continue;
     }
     for (const rule of docs) {
-      rules.push(checkRule(rule, change, { ...options, cwd }, { mapping, loadOpts, allRules, bound, oldCases, corpusMatches, corpusEvents, corpusProblems, corpusAccepted, knownFps, today, base: changed.base }));
+      rules.push(checkRule(rule, change, { cwd, ...settings }, { mapping, loadOpts, allRules, bound, oldCases, corpusMatches, corpusEvents, corpusProblems, corpusAccepted, knownFps, today, base: changed.base }));
     }
   }
   return {
@@ -367,7 +324,18 @@ interface Context {
   base: string | undefined;
 }
 
-function checkRule(rule: SigmaRule, change: RuleChange, options: GateOptions, ctx: Context): GateRuleReport {
+/** The gate's settings, flags and config defaults merged. */
+interface Settings {
+  corpus: string[];
+  knownFps: string | undefined;
+  minCoverage: number;
+  minMatch: number;
+  minNoMatch: number;
+  fuzzRuns: number;
+  severities: Partial<Record<ValidationCode, ValidationSeverity>> | undefined;
+}
+
+function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cwd: string }, ctx: Context): GateRuleReport {
   const cwd = options.cwd;
   const rel = (p: string): string => toPosix(relative(cwd, p)) || p;
   const at = (line: number | undefined, column?: number): GateLocation => ({ file: change.path, line: line ?? rule.pos.line, ...(column !== undefined ? { column } : {}) });
@@ -502,7 +470,7 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: GateOptions, ct
   if (options.corpus.length === 0) checks.push({ name: 'corpus', status: 'skip', message: 'no benign corpus given (--corpus)' });
   else if (ctx.corpusEvents === 0) checks.push({ name: 'corpus', status: 'fail', message: 'the benign corpus yielded zero events: a corpus that checks nothing must not pass' });
   else {
-    const matches = ctx.corpusMatches.get(ruleKey(rule.file, rule.document)) ?? [];
+    const matches = ctx.corpusMatches.get(ruleKey(rule)) ?? [];
     const accepted = ctx.corpusAccepted.get(resolve(rule.file)) ?? 0;
     const expired = (m: ScanMatch): KnownFp | undefined =>
       ctx.knownFps.find((e) => rule.id !== undefined && e.rule.toLowerCase() === rule.id.toLowerCase() && isExpired(e, ctx.today) && entryMatchesEvent(e, m.event));

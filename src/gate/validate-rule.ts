@@ -15,11 +15,14 @@
  * diagnostics at the item's key or the value (positions the plan keeps). Modifier checks read the
  * parsed chain (`item.chain`), never the written names.
  */
-import { resolve } from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostics.js';
 import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
+import { CODES, codesOf } from '../diagnostics/codes.js';
+import type { CodeInfo, SeverityOverride, ValidationCode } from '../diagnostics/codes.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import type { SigmaRule } from '../rules/load-rule.js';
+import { ruleKey } from '../rules/rule-key.js';
+import { isUuid } from '../rules/uuid.js';
 import { builtinMapping, resolveLogsource } from '../logsource/logsource.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { parsePattern } from '../sigma/pattern.js';
@@ -29,77 +32,26 @@ import type { PlanItem } from '../plan/plan.js';
 import { itemKeyText } from '../plan/modifier-chain.js';
 
 /** A configurable severity: `off` drops the check. */
-export type ValidationSeverity = 'error' | 'warning' | 'off';
+export type ValidationSeverity = SeverityOverride;
 
-export interface ValidationCode {
-  severity: ValidationSeverity;
-  description: string;
-}
+/**
+ * Every code validateRules can produce, with its default severity and a one-line description: the
+ * `validation` group of the code registry (src/diagnostics/codes.ts).
+ */
+export const VALIDATION_CODES: Readonly<Record<ValidationCode, CodeInfo>> = Object.fromEntries(codesOf('validation').map((c) => [c, CODES[c]])) as Record<ValidationCode, CodeInfo>;
 
-/** Every code validateRules can produce, with its default severity and a one-line description. */
-export const VALIDATION_CODES = {
-  // Required fields and schema.
-  RULE_TITLE_MISSING: { severity: 'error', description: "the rule has no 'title' (also a load error)" },
-  RULE_TITLE_INVALID: { severity: 'error', description: "'title' is not a non-empty string of at most 256 characters (also a load error)" },
-  RULE_ID_MISSING: { severity: 'error', description: "the rule has no 'id' (a UUID identifies it across renames)" },
-  RULE_ID_INVALID: { severity: 'error', description: "'id' is not a UUID (also a load error)" },
-  RULE_ID_DUPLICATE: { severity: 'error', description: 'another rule of the rule tree has the same id' },
-  RULE_TITLE_DUPLICATE: { severity: 'warning', description: 'another rule of the rule tree has the same title' },
-  RULE_STATUS_MISSING: { severity: 'warning', description: "the rule has no 'status'" },
-  RULE_STATUS_INVALID: { severity: 'error', description: "'status' is not one of stable, test, experimental, deprecated, unsupported (also a load error)" },
-  RULE_LEVEL_MISSING: { severity: 'warning', description: "the rule has no 'level'" },
-  RULE_LEVEL_INVALID: { severity: 'error', description: "'level' is not one of informational, low, medium, high, critical (also a load error)" },
-  RULE_DESCRIPTION_MISSING: { severity: 'warning', description: "the rule has no 'description' (or it is not text)" },
-  RULE_AUTHOR_MISSING: { severity: 'warning', description: "the rule has no 'author' (or it is not text)" },
-  RULE_DATE_MISSING: { severity: 'warning', description: "the rule has no 'date'" },
-  RULE_DATE_INVALID: { severity: 'error', description: "'date' is not a valid YYYY-MM-DD date" },
-  RULE_MODIFIED_INVALID: { severity: 'error', description: "'modified' is not a valid YYYY-MM-DD date" },
-  RULE_MODIFIED_BEFORE_DATE: { severity: 'error', description: "'modified' is earlier than 'date'" },
-  RULE_LOGSOURCE_MISSING: { severity: 'error', description: "the rule has no 'logsource' (also a load error)" },
-  RULE_LOGSOURCE_INVALID: { severity: 'error', description: "'logsource' is not a mapping with category, product or service (also a load error)" },
-  RULE_LOGSOURCE_UNKNOWN: { severity: 'warning', description: 'the logsource mapping does not know the logsource: the rule is run against every event' },
-  RULE_DETECTION_MISSING: { severity: 'error', description: "the rule has no 'detection' mapping (also a load error)" },
-  RULE_CONDITION_MISSING: { severity: 'error', description: "'detection' has no 'condition' (also a load error)" },
-  RULE_REFERENCES_INVALID: { severity: 'error', description: "'references' is not a list of strings" },
-  RULE_FALSEPOSITIVES_INVALID: { severity: 'error', description: "'falsepositives' is not a list of strings" },
-  RULE_TAGS_INVALID: { severity: 'error', description: "'tags' is not a list of strings" },
-  // Tags.
-  TAG_UPPERCASE: { severity: 'error', description: 'a tag has uppercase letters; tags are lowercase' },
-  TAG_DUPLICATE: { severity: 'warning', description: 'the same tag is listed twice' },
-  TAG_ATTACK_UNDERSCORE: { severity: 'error', description: 'an ATT&CK tactic written with underscores (attack.defense_evasion); SigmaHQ uses hyphens' },
-  TAG_ATTACK_INVALID: { severity: 'error', description: 'an attack.* tag that is neither a technique (t1234, t1234.001), group (g1234), software (s1234), data source (ds1234) nor a tactic name' },
-  TAG_CVE_INVALID: { severity: 'error', description: 'a cve.* tag not of the form cve.2021-44228' },
-  TAG_CAR_INVALID: { severity: 'error', description: 'a car.* tag not of the form car.2016-04-005' },
-  TAG_DETECTION_INVALID: { severity: 'error', description: 'a detection.* tag other than dfir, emerging-threats, threat-hunting' },
-  TAG_TLP_INVALID: { severity: 'warning', description: 'a tlp.* tag other than red, amber, amber-strict, green, clear' },
-  TAG_STP_INVALID: { severity: 'warning', description: 'an stp.* tag not of the form stp.1 to stp.5, optionally followed by a, u or k' },
-  TAG_NAMESPACE_UNKNOWN: { severity: 'warning', description: 'a tag outside the namespaces SigmaHQ allows (attack, car, cve, detection, stp, tlp)' },
-  // Detection values and modifiers.
-  MODIFIER_ALL_SINGLE_VALUE: { severity: 'warning', description: "'all' on a single value ANDs nothing (the loader already rejects it as MODIFIER_ALL_SINGLE)" },
-  MODIFIER_WINDASH_ALL: { severity: 'warning', description: "'windash' combined with 'all': legal, but converters disagree on it and SigmaHQ never uses it" },
-  WILDCARD_INSTEAD_OF_MODIFIER: { severity: 'warning', description: "a value '*x*', 'x*' or '*x' without a modifier: write |contains, |startswith or |endswith" },
-  WILDCARD_REDUNDANT: { severity: 'warning', description: "a wildcard at the end a contains/startswith/endswith already covers, or one that changes the modifier's meaning" },
-  PATH_SINGLE_WILDCARD: { severity: 'warning', description: "'?' in a path-like field matches any one character; escape it as \\? if it is literal" },
-  VALUE_ESCAPED_WILDCARD: { severity: 'warning', description: "'\\*' is an escaped (literal) star, not a wildcard: flagged in path-like fields, and elsewhere when it ends a Windows path ('C:\\Temp\\*'); write \\\\* for a folder followed by a wildcard" },
-} as const satisfies Record<string, ValidationCode>;
+export type ValidationCodeName = ValidationCode;
 
-export type ValidationCodeName = keyof typeof VALIDATION_CODES;
-
+/** Options of validateRules: severity overrides, the logsource mapping, the whole rule tree, a source reader. */
 export interface ValidateOptions {
-  /** Per-code severity overrides; `off` drops the check. Unknown codes are ignored (see unknownSeverityCodes). */
-  severities?: Readonly<Record<string, ValidationSeverity>>;
+  /** Per-code severity overrides (the config's `gate: severities:`); `off` drops the check. */
+  severities?: Readonly<Partial<Record<ValidationCode, ValidationSeverity>>>;
   /** Logsource mapping for RULE_LOGSOURCE_UNKNOWN; the built-in one by default. */
   mapping?: LogsourceMapping;
   /** The whole rule tree, for duplicate ids and titles; the validated rules by default. */
   allRules?: readonly SigmaRule[];
 }
 
-/** The codes of a severity table that validateRules does not know (for config validation). */
-export function unknownSeverityCodes(severities: Readonly<Record<string, unknown>>): string[] {
-  return Object.keys(severities).filter((c) => !Object.hasOwn(VALIDATION_CODES, c));
-}
-
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'];
 const STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -149,7 +101,6 @@ export function validateRules(rules: readonly SigmaRule[], options: ValidateOpti
   const severityOf = (code: ValidationCodeName): ValidationSeverity => options.severities?.[code] ?? VALIDATION_CODES[code].severity;
 
   // Duplicate ids and titles over the whole tree (a rule present in both lists counts once).
-  const ruleKey = (r: SigmaRule): string => `${resolve(r.file)}\0${r.document}`;
   const byId = new Map<string, SigmaRule[]>();
   const byTitle = new Map<string, SigmaRule[]>();
   const seen = new Set<string>();
@@ -220,7 +171,7 @@ function checkMetadata(rule: SigmaRule, emit: Emit): void {
   else if (raw.title.length > 256) emit('RULE_TITLE_INVALID', `'title' is ${raw.title.length} characters long; at most 256 are allowed`, 'title');
 
   if (!has('id')) emit('RULE_ID_MISSING', "the rule has no 'id'; add a fresh UUID (e.g. from `uuidgen`) so the rule keeps its identity across renames", 'id');
-  else if (typeof raw.id !== 'string' || !UUID.test(raw.id)) emit('RULE_ID_INVALID', `'id' must be a UUID such as 929a690e-bef0-4204-a928-ef5e620d6fcc, not ${show(raw.id)}`, 'id');
+  else if (typeof raw.id !== 'string' || !isUuid(raw.id)) emit('RULE_ID_INVALID', `'id' must be a UUID such as 929a690e-bef0-4204-a928-ef5e620d6fcc, not ${show(raw.id)}`, 'id');
 
   if (!has('status')) emit('RULE_STATUS_MISSING', `the rule has no 'status' (one of ${STATUSES.join(', ')})`, 'status');
   else if (typeof raw.status !== 'string' || !STATUSES.includes(raw.status)) emit('RULE_STATUS_INVALID', `'status' must be one of ${STATUSES.join(', ')}, not ${show(raw.status)}`, 'status');

@@ -43,17 +43,14 @@
 import { readFileSync } from 'node:fs';
 import { loadAll } from 'js-yaml';
 import { diagnostic, offsetToPos, readErrorReason } from '../diagnostics/diagnostics.js';
-import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
 import type { EventTitle, LogsourceEntry, LogsourceMapping, Source } from './types.js';
+import { isJsonObject } from '../util/json-object.js';
 
 type Path = Array<string | number>;
 type Obj = Record<string, unknown>;
-
-function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function pathText(path: Path): string {
   let s = '';
@@ -107,7 +104,7 @@ class Checker {
     );
   }
 
-  warn(code: string, message: string, path: Path, ofKey = false): void {
+  warn(code: DiagnosticCode, message: string, path: Path, ofKey = false): void {
     this.diagnostics.push(diagnostic(code, message, { file: this.file, path: pathText(path), pos: this.find(path, ofKey) }, 'warning'));
   }
 
@@ -180,7 +177,7 @@ const SOURCE_KEYS = ['channel', 'channels', 'eventId', 'eventIds', 'provider', '
 const EVENT_KEYS = ['channel', 'eventId', 'provider', 'title'] as const;
 
 function readSource(c: Checker, v: unknown, path: Path, titles: EventTitle[]): Source | undefined {
-  if (!isObject(v)) {
+  if (!isJsonObject(v)) {
     c.error('a source must be a mapping with channel(s), eventId(s) and/or provider', path);
     return undefined;
   }
@@ -213,7 +210,7 @@ function readSource(c: Checker, v: unknown, path: Path, titles: EventTitle[]): S
 }
 
 function readEntry(c: Checker, v: unknown, path: Path, titles: EventTitle[]): LogsourceEntry | undefined {
-  if (!isObject(v)) {
+  if (!isJsonObject(v)) {
     c.error('a logsource entry must be a mapping with category/product/service and sources', path);
     return undefined;
   }
@@ -263,7 +260,7 @@ function readEntry(c: Checker, v: unknown, path: Path, titles: EventTitle[]): Lo
 }
 
 function readEventTitle(c: Checker, v: unknown, path: Path): EventTitle | undefined {
-  if (!isObject(v)) {
+  if (!isJsonObject(v)) {
     c.error('an event title must be a mapping with channel, eventId and title', path);
     return undefined;
   }
@@ -303,7 +300,7 @@ export function parseLogsourceMapping(text: string, file?: string): { mapping: L
   }
   const data = docs[0];
   if (data === null || data === undefined) return { mapping, diagnostics: c.diagnostics };
-  if (!isObject(data)) {
+  if (!isJsonObject(data)) {
     c.error("a logsource mapping file must be a mapping with 'logsources' and/or 'events'", []);
     return { mapping, diagnostics: c.diagnostics };
   }

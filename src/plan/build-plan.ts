@@ -12,6 +12,7 @@ import { parseCondition, isConditionError, resolveTarget } from '../condition/pa
 import type { ConditionNode } from '../condition/parse-condition.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import type { SourcePos } from '../diagnostics/diagnostics.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { YMap, YNode, YScalar } from '../yaml/yaml-tree.js';
 import { buildMatcher } from './build-matcher.js';
 import type { ChainContext } from './build-matcher.js';
@@ -27,8 +28,8 @@ export interface PlanOptions {
 
 /** Where planning reports problems: the YAML node (for its position) and the logical path. */
 export interface PlanContext {
-  err: (code: string, message: string, n: YNode | undefined, path: string) => void;
-  warn: (code: string, message: string, n: YNode | undefined, path: string) => void;
+  err: (code: DiagnosticCode, message: string, n: YNode | undefined, path: string) => void;
+  warn: (code: DiagnosticCode, message: string, n: YNode | undefined, path: string) => void;
   /** The line and column of an offset in the rule's text (for the positions the plan keeps). */
   pos: (offset: number) => SourcePos;
   options: PlanOptions;

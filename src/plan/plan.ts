@@ -116,6 +116,7 @@ export interface PlanStage {
   exclusion: boolean;
 }
 
+/** What a rule means, ready to evaluate: its stages, search identifiers, detection items and parsed condition. */
 export interface MatchPlan {
   identifiers: PlanIdentifier[];
   /** The condition tree, with `1 of`/`all of` targets left for resolution at evaluation. */

@@ -9,6 +9,7 @@
  * counts, the same coverage, the same problems. Summaries of the shards are never added up.
  */
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { isJsonObject } from '../util/json-object.js';
 import type { CaseResult } from '../cases/run-cases.js';
 import type { RuleCoverage } from '../coverage/coverage.js';
 import { summarizeFuzz } from '../fuzz/fuzz-report.js';
@@ -27,12 +28,10 @@ export type MergedReport =
   | { kind: 'gate'; report: GateReport; ok: boolean; warnings: string[] };
 
 /** Input that cannot be merged (not a report, reports of different kinds). */
-export class MergeError extends Error {
-  readonly code = 'MERGE_INVALID';
-}
+export class MergeError extends Error {}
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
+const obj = (v: unknown): Obj | undefined => (isJsonObject(v) ? v : undefined);
 
 /** The kind of a JSON report: gate reports name their tool, fuzz summaries count witnesses, run summaries cases. */
 export function reportKind(report: unknown): ReportKind | undefined {

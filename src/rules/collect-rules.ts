@@ -37,6 +37,7 @@ export function listYamlFiles(paths: readonly string[]): { files: string[]; diag
   return { files, diagnostics };
 }
 
+/** The rule files under some paths, loaded: every file, every loadable detection rule, and all diagnostics. */
 export interface RuleSet {
   files: LoadedFile[];
   /** Every loadable detection rule, in file order. */

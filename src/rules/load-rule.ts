@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { diagnostic, hasErrors } from '../diagnostics/diagnostics.js';
-import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
 import { LineIndex } from '../diagnostics/line-index.js';
 import { DocumentPositions } from './document-positions.js';
 import { parseYaml, toPlain, mapGet } from '../yaml/yaml-tree.js';
@@ -19,6 +19,7 @@ import type { Logsource } from '../logsource/types.js';
 import { buildPlan, emptyPlan } from '../plan/build-plan.js';
 import type { PlanOptions } from '../plan/build-plan.js';
 import type { MatchPlan } from '../plan/plan.js';
+import { isUuid } from './uuid.js';
 
 export type { Logsource };
 
@@ -63,6 +64,7 @@ export interface SigmaMetaDocument {
   pos: SourcePos;
 }
 
+/** One rule file loaded: its detection rules, other documents (correlation, filter), documents that failed, and all diagnostics. */
 export interface LoadedFile {
   file: string;
   /** Detection rules whose plan has no error. */
@@ -76,7 +78,6 @@ export interface LoadedFile {
 /** Options of rule loading: those of planning (placeholder values for `expand`). */
 export type LoadOptions = PlanOptions;
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
 const STATUSES = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
 
@@ -186,10 +187,10 @@ function buildRule(
     if (n !== undefined) w.pos = lines.pos(n.offset);
     return w;
   };
-  const err = (code: string, message: string, n: YNode | undefined, path: string): void => {
+  const err = (code: DiagnosticCode, message: string, n: YNode | undefined, path: string): void => {
     ds.push(diagnostic(code, message, at(n ?? root, path)));
   };
-  const warn = (code: string, message: string, n: YNode | undefined, path: string): void => {
+  const warn = (code: DiagnosticCode, message: string, n: YNode | undefined, path: string): void => {
     ds.push(diagnostic(code, message, at(n ?? root, path), 'warning'));
   };
   const keyLines: Record<string, number> = {};
@@ -204,7 +205,7 @@ function buildRule(
   else if (raw.title.length > 256) err('RULE_TITLE_INVALID', `'title' is ${raw.title.length} characters long; at most 256 are allowed`, titleNode, 'title');
 
   const idNode = mapGet(root, 'id');
-  if (idNode !== undefined && (typeof raw.id !== 'string' || !UUID.test(raw.id))) {
+  if (idNode !== undefined && (typeof raw.id !== 'string' || !isUuid(raw.id))) {
     err('RULE_ID_INVALID', `'id' must be a UUID such as 929a690e-bef0-4204-a928-ef5e620d6fcc, not '${String(raw.id)}'`, idNode, 'id');
   }
   const levelNode = mapGet(root, 'level');

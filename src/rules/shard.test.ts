@@ -22,6 +22,15 @@ describe('shards', () => {
     expect(shards.flat().length).toBe(items.length);
   });
 
+  it('run, fuzz, scan and gate reject a bad --shard the same way (exit 2, one message)', async () => {
+    const argvs = [['run'], ['fuzz', 'rules'], ['scan', '--rules', 'rules', '--events', 'samples/events.jsonl'], ['gate']];
+    for (const argv of argvs) {
+      const io = capture();
+      expect(await runCli([...argv, '--shard', '3/2'], io)).toBe(2);
+      expect(io.stderr()).toBe(`sigmatest ${argv[0] ?? ''}: --shard takes i/n with 1 <= i <= n (e.g. 2/4), not '3/2'\n`);
+    }
+  });
+
   it('run and fuzz shards merge back to the whole suite', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sigmatest-shard-'));
     const runs: string[] = [];

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { ScanRuleSource, ScanRules } from './scan-rules.js';
 import type { BatchMessage, WorkerMessage } from './worker-protocol.js';
 import { matchInputs } from './match-inputs.js';
+import { assertNever } from '../diagnostics/diagnostics.js';
 
 /** Thrown by {@link MatchInput.event} for a line that holds no JSON object (not for other failures). */
 export class NotAnEventError extends Error {}
@@ -144,6 +145,8 @@ export function startWorkerPool(n: number, source: ScanRuleSource): WorkerPool {
           case 'error':
             broken(new Error(`scan worker ${k + 1} failed: ${m.message}`));
             return;
+          default:
+            return assertNever(m);
         }
       });
       worker.on('error', (e) => broken(new Error(`scan worker ${k + 1} crashed: ${e.message}`)));

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { loadEnvironment } from '../config/environment.js';
 import type { Environment } from '../config/environment.js';
 import { collectRules } from '../rules/collect-rules.js';
+import { ruleKey } from '../rules/rule-key.js';
 import type { RuleSet } from '../rules/collect-rules.js';
 import { RuleIndex } from '../compile/rule-index.js';
 import type { SigmaRule } from '../rules/load-rule.js';
@@ -21,8 +22,11 @@ export type LogsourceMode = 'map' | 'ignore';
 
 /** What a scan needs to load its rules; plain data, sent to workers as it is. */
 export interface ScanRuleSource {
+  /** Absolute rule file and folder paths. */
   rulePaths: string[];
-  /** The config file (placeholders, logsource mapping); undefined: the default file if present. */
+  /** The folder `configFile` is relative to, and where the default config file is looked up. */
+  cwd: string;
+  /** The config file (placeholders, logsource mapping); undefined: the default file in `cwd` if present. */
   configFile: string | undefined;
   logsource: LogsourceMode;
   /** Only the rules of this shard (`--shard i/n`). */
@@ -69,13 +73,9 @@ export function catalogOf(loaded: ScanRules): ScanCatalog {
   };
 }
 
-function ruleKey(r: SigmaRule): string {
-  return `${r.file}#${r.document}`;
-}
-
 /** Loads config, rules and the rule index. */
 export function loadScanRules(source: ScanRuleSource): ScanRules {
-  const env = loadEnvironment(source.configFile);
+  const env = loadEnvironment(source.configFile, source.cwd);
   const set = collectRules(source.rulePaths, { placeholders: env.config.placeholders });
   const rules = inShard(set.rules, source.shard);
   let index: RuleIndex | undefined;

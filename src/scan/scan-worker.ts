@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadScanRules } from './scan-rules.js';
 import { flattenEvent } from '../events/flatten-event.js';
-import { isJsonObject } from '../event-files/read-events.js';
+import { isJsonObject } from '../util/json-object.js';
 import { matchInputs } from './match-inputs.js';
 import type { ScanRuleSource } from './scan-rules.js';
 import type { BatchMessage, WorkerMessage } from './worker-protocol.js';

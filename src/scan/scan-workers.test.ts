@@ -78,7 +78,7 @@ describe.skipIf(skipReason !== undefined)('scan with worker threads (compiled co
   it('a pool whose workers loaded other rules than the main thread refuses to start', async () => {
     const { startWorkerPool } = (await import(pathToFileURL(join(dist, 'src', 'scan', 'batch-matcher.js')).href)) as BatchMatcherModule;
     const f = fixture();
-    const pool = startWorkerPool(1, { rulePaths: [f.rules], configFile: undefined, logsource: 'map' });
+    const pool = startWorkerPool(1, { rulePaths: [f.rules], cwd: process.cwd(), configFile: undefined, logsource: 'map' });
     await expect(pool.ready('0:not-these-rules')).rejects.toThrow(/loaded other rules .* than the main thread/);
   });
 

@@ -12,9 +12,11 @@
  * A match covered by an unexpired known false positive is counted (per rule) instead of reported.
  * Read problems become diagnostics and the scan carries on; callers fail at the end.
  */
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { isJsonObject, readEventBatches, readLine } from '../event-files/read-events.js';
+import { readEventBatches, readLine } from '../event-files/read-events.js';
+import { isJsonObject } from '../util/json-object.js';
 import type { RawLine } from '../event-files/read-events.js';
 import { flattenEvent } from '../events/flatten-event.js';
 import type { Shard } from '../rules/shard.js';
@@ -29,6 +31,7 @@ import type { LogsourceMode, ScanCatalog, ScanRuleInfo, ScanRuleSource, ScanRule
 import { localMatcher, mixedMatcher, NotAnEventError, startWorkerPool } from './batch-matcher.js';
 import type { BatchMatcher, WorkerPool } from './batch-matcher.js';
 
+/** What scan reads (rule and event paths, config, known false positives), how (logsource mode, workers, shard) and where it reports. */
 export interface ScanOptions {
   /** Rule files or folders (searched recursively for .yml/.yaml). */
   rulePaths: readonly string[];
@@ -39,8 +42,10 @@ export interface ScanOptions {
   workers?: number;
   /** Only the rules of this shard (`--shard i/n`). */
   shard?: Shard | undefined;
-  /** The sigmatest config file; undefined: `sigmatest.config.yml` when present. */
+  /** The sigmatest config file; undefined: `sigmatest.config.yml` in `cwd` when present. */
   configFile?: string | undefined;
+  /** The folder relative paths (rules, events, config) are resolved against; default: the process's. */
+  cwd?: string | undefined;
   knownFps?: readonly KnownFp[];
   /** The day known-FP expiry is judged on (default: now). */
   today?: Date;
@@ -91,6 +96,7 @@ export interface RuleMatchCount {
   suppressed: number;
 }
 
+/** What a scan did: events, files and rules read, matches per rule, known false positives, problems, and speed. */
 export interface ScanSummary {
   /** Events read. */
   events: number;
@@ -196,7 +202,8 @@ const DEFAULT_BATCH = { oneThread: 2000, withWorkers: 1000 };
 export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
-  const source: ScanRuleSource = { rulePaths: [...options.rulePaths], configFile: options.configFile, logsource: options.logsource, shard: options.shard };
+  const cwd = options.cwd ?? process.cwd();
+  const source: ScanRuleSource = { rulePaths: options.rulePaths.map((p) => resolve(cwd, p)), cwd, configFile: options.configFile, logsource: options.logsource, shard: options.shard };
   // `workers` threads match: this one and workers − 1 worker threads, which start first and load
   // their rules while this thread loads its own.
   const pool = workers > 1 ? startWorkerPool(workers - 1, source) : undefined;
@@ -233,7 +240,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
   const { rulesFailed, rulesNotEvaluated } = catalog;
   const rules: readonly ScanRuleInfo[] = catalog.rules;
 
-  const { files, diagnostics: fileDiagnostics } = listEventFiles(options.eventPaths);
+  const { files, diagnostics: fileDiagnostics } = listEventFiles(options.eventPaths.map((p) => resolve(source.cwd, p)));
   for (const d of fileDiagnostics) report(d);
 
   const counts = rules.map(() => ({ matches: 0, suppressed: 0 }));

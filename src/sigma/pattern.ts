@@ -6,6 +6,7 @@
  * A pattern is a token list, never a string with `*` in it: wildcards added by `contains` are
  * real tokens and a value ending in a backslash can never escape them (§5.2).
  */
+import { assertNever } from '../diagnostics/diagnostics.js';
 
 /** A token of a pattern. `dash` is one of the five windash characters (§7.6). */
 export type PatternToken =
@@ -267,6 +268,8 @@ export function patternSource(p: Pattern): string {
         // Unresolved placeholders never reach matching: the loader rejects the rule.
         src += '(?!)';
         break;
+      default:
+        return assertNever(tok);
     }
   }
   return src;
@@ -295,6 +298,8 @@ export function patternDisplay(p: Pattern): string {
           return '-';
         case 'ph':
           return `%${t.name}%`;
+        default:
+          return assertNever(t);
       }
     })
     .join('');

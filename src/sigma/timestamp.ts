@@ -2,6 +2,7 @@
  * Timestamp parts for the `minute` … `year` modifiers (§7.14). Parts are read from the text as
  * written: no time zone conversion. `week` is the ISO-8601 week number.
  */
+import { assertNever } from '../diagnostics/diagnostics.js';
 /** A part of a timestamp that a modifier compares (§7.14). */
 export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
 
@@ -47,5 +48,7 @@ export function timestampPart(text: string, part: TimePart): number | undefined 
       return m[4] === undefined ? undefined : Number(m[4]);
     case 'minute':
       return m[5] === undefined ? undefined : Number(m[5]);
+    default:
+      return assertNever(part);
   }
 }

@@ -5,6 +5,7 @@
  * these.
  */
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { assertNever } from '../diagnostics/diagnostics.js';
 
 /** A resolved scalar value. Numbers keep the text they were written as. */
 export type YScalarValue =
@@ -88,6 +89,8 @@ export function toPlain(n: YNode | null): unknown {
       for (const e of n.entries) o[e.key] = toPlain(e.value);
       return o;
     }
+    default:
+      return assertNever(n);
   }
 }
 

@@ -11,6 +11,7 @@
 import { parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE } from 'js-yaml';
 import type { ScalarEvent, Event as YamlEvent } from 'js-yaml';
 import { diagnostic, offsetToPos } from '../diagnostics/diagnostics.js';
+import { childPath } from '../diagnostics/doc-path.js';
 import { parseYamlFast } from './fast-yaml.js';
 import { resolvePlainScalar } from './yaml-node.js';
 import type { YDocument, YMapEntry, YNode, YParseResult, YScalar, YScalarValue } from './yaml-node.js';
@@ -42,15 +43,6 @@ function resolveTagged(tag: string, text: string): YScalarValue | undefined {
     default:
       return undefined;
   }
-}
-
-/**
- * The logical path of a map entry, in the form every diagnostic uses: dotted for simple keys,
- * bracketed JSON otherwise (`detection.sel["Image|endswith"]`). Same rule as load-rule's childPath.
- */
-function keyPath(base: string, key: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return base === '' ? key : `${base}.${key}`;
-  return `${base}[${JSON.stringify(key)}]`;
 }
 
 /**
@@ -150,8 +142,8 @@ export function parseYamlSlow(text: string, file?: string): YParseResult {
         while (events[i]?.type !== EVENT_ID.POP) {
           const keyNode = node(path);
           const keyText = keyNode.kind === 'scalar' ? keyNode.value.text : '';
-          const childPath = keyPath(path, keyText);
-          const value = node(childPath);
+          const entryPath = childPath(path, keyText);
+          const value = node(entryPath);
           if (keyNode.kind !== 'scalar') {
             diagnostics.push(diagnostic('YAML_COMPLEX_KEY', 'mapping keys must be scalars', where(keyNode.offset, path)));
             continue;
@@ -161,7 +153,7 @@ export function parseYamlSlow(text: string, file?: string): YParseResult {
               diagnostic(
                 'YAML_DUPLICATE_KEY',
                 `duplicate key '${keyText}': YAML forbids it and Sigma never lets the last one win`,
-                where(keyNode.offset, childPath),
+                where(keyNode.offset, entryPath),
               ),
             );
             continue;

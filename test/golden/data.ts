@@ -84,7 +84,7 @@ export const GATE_RULES: GateRuleReport[] = [
 
 export const GATE_MESSAGES: GateMessage[] = [
   { severity: 'warning', code: 'KNOWN_FP_EXPIRED', message: 'known false positive 3 expired on 2026-01-31', file: 'known-fps.yml', line: 14 },
-  { severity: 'error', code: 'GATE_CORPUS_EMPTY', message: 'the corpus has zero events: 50% of nothing, 100% unchecked' },
+  { severity: 'error', code: 'GATE_GIT_FAILED', message: 'git failed on the corpus folder: 50% of nothing, 100% unchecked' },
 ];
 
 export function gateReport(rules: GateRuleReport[] = GATE_RULES, messages: GateMessage[] = GATE_MESSAGES): GateReport {

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The HTML report in a real browser: the bundled suite (rules/ and cases/) rendered into a temp
  * folder, opened from file:// in headless Chromium (Debian's `chromium` package, driven by

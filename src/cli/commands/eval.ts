@@ -4,7 +4,7 @@
  */
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { printDiagnostics } from '../io.js';
+import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import { loadEnvironment } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { collectRules } from '../../rules/collect-rules.js';
@@ -41,9 +41,9 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
     io.err(`sigmatest eval needs rule paths and --events files. See 'sigmatest eval --help'.\n`);
     return EXIT.usage;
   }
-  const env = loadEnvironment(str(args.values.config));
+  const env = loadEnvironment(str(args.values.config), io.cwd);
   printDiagnostics(io, env.diagnostics);
-  const set = collectRules(rulePaths, { placeholders: env.config.placeholders });
+  const set = collectRules(rulePaths.map((p) => inCwd(io, p)), { placeholders: env.config.placeholders });
   let invalid = false;
   for (const f of set.files) {
     for (const bad of f.invalid) {
@@ -56,7 +56,7 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
         error.column = d.pos.column;
       }
       if (d.path) error.at = d.path;
-      io.out(`${JSON.stringify({ path: f.file, error })}\n`);
+      io.out(`${JSON.stringify({ path: shownPath(io, f.file), error })}\n`);
     }
   }
   for (const d of set.diagnostics) if (d.code === 'PATH_NOT_FOUND') invalid = true;
@@ -64,13 +64,13 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
 
   for (const f of set.files) {
     for (const o of f.others) {
-      io.err(`${f.file}: ${o.kind} document ${o.document + 1}${o.title ? ` '${o.title}'` : ''} loaded, not evaluated (${o.kind} rules are not evaluated yet)\n`);
+      io.err(`${shownPath(io, f.file)}: ${o.kind} document ${o.document + 1}${o.title ? ` '${o.title}'` : ''} loaded, not evaluated (${o.kind} rules are not evaluated yet)\n`);
     }
   }
   if (dumpJs) {
     for (const r of set.rules) {
       const c = compilePlan(r.plan);
-      io.out(`// ${r.file}${r.id ? ` (${r.id})` : ''}\n${c.ok ? describeCompiled(c.compiled) : `// not compiled: ${c.reason}\n`}\n`);
+      io.out(`// ${shownPath(io, r.file)}${r.id ? ` (${r.id})` : ''}\n${c.ok ? describeCompiled(c.compiled) : `// not compiled: ${c.reason}\n`}\n`);
     }
     return invalid ? EXIT.usage : EXIT.ok;
   }
@@ -78,13 +78,19 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
   if (args.values.verbose === true) {
     const s = index.stats();
     io.err(`eval: ${s.compiled} of ${s.rules} rules compiled, ${s.indexed} indexed by needles\n`);
-    for (const d of s.declined) io.err(`eval: ${d.rule.file}: not compiled (${d.reason}); the reference evaluator runs it\n`);
+    for (const d of s.declined) io.err(`eval: ${shownPath(io, d.rule.file)}: not compiled (${d.reason}); the reference evaluator runs it\n`);
   }
+  const shownFiles = new Map<string, string>();
+  const shown = (file: string): string => {
+    let s = shownFiles.get(file);
+    if (s === undefined) shownFiles.set(file, (s = shownPath(io, file)));
+    return s;
+  };
   const started = process.hrtime.bigint();
   let n = 0;
   let matches = 0;
   for (const file of eventFiles) {
-    for await (const rec of readEvents(file)) {
+    for await (const rec of readEvents(inCwd(io, file))) {
       if (rec.kind === 'error') {
         invalid = true;
         printDiagnostics(io, [rec.diagnostic]);
@@ -92,7 +98,7 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
       }
       for (const rule of index.matches(rec.event as Event)) {
         matches++;
-        io.out(`${JSON.stringify({ rule: rule.id ?? null, path: rule.file, event: n })}\n`);
+        io.out(`${JSON.stringify({ rule: rule.id ?? null, path: shown(rule.file), event: n })}\n`);
       }
       n++;
     }

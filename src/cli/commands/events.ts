@@ -4,7 +4,7 @@
  */
 import { EXIT } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { printDiagnostics } from '../io.js';
+import { inCwd, printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
 import { readEvents } from '../../event-files/read-events.js';
 
@@ -26,7 +26,7 @@ export async function eventsCommand(args: Parsed, io: Io): Promise<number> {
   let bad = false;
   let n = 0;
   for (const file of args.positionals) {
-    for await (const rec of readEvents(file)) {
+    for await (const rec of readEvents(inCwd(io, file))) {
       if (rec.kind === 'error') {
         if (rec.diagnostic.severity === 'error') bad = true;
         printDiagnostics(io, [rec.diagnostic]);

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { printDiagnostics } from '../io.js';
+import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import { loadEnvironment } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { diagnostic, hasErrors } from '../../diagnostics/diagnostics.js';
@@ -50,7 +50,7 @@ export function explainCommand(args: Parsed, io: Io): number {
     io.err(`sigmatest explain needs exactly one rule file${extra.length > 0 ? `, not ${args.positionals.length}` : ''}. See 'sigmatest explain --help'.\n`);
     return EXIT.usage;
   }
-  const env = loadEnvironment(str(args.values.config));
+  const env = loadEnvironment(str(args.values.config), io.cwd);
   printDiagnostics(io, env.diagnostics);
   if (hasErrors(env.diagnostics)) return EXIT.usage;
 
@@ -59,7 +59,7 @@ export function explainCommand(args: Parsed, io: Io): number {
   if (attackFile !== undefined) {
     let text: string;
     try {
-      text = readFileSync(attackFile, 'utf8');
+      text = readFileSync(inCwd(io, attackFile), 'utf8');
     } catch (e) {
       io.err(`sigmatest explain: cannot read the ATT&CK bundle ${attackFile}: ${(e as Error).message}\n`);
       return EXIT.usage;
@@ -72,15 +72,16 @@ export function explainCommand(args: Parsed, io: Io): number {
     attack = parsed;
   }
 
+  const ruleFile = inCwd(io, file);
   let source: string;
   try {
-    source = readFileSync(file, 'utf8');
+    source = readFileSync(ruleFile, 'utf8');
   } catch (e) {
-    printDiagnostics(io, [diagnostic('FILE_UNREADABLE', `cannot read the rule file: ${(e as Error).message}`, { file })]);
+    printDiagnostics(io, [diagnostic('FILE_UNREADABLE', `cannot read the rule file: ${(e as Error).message}`, { file: ruleFile })]);
     return EXIT.usage;
   }
   const placeholders = { placeholders: env.config.placeholders };
-  const loaded = loadRuleText(source, file, placeholders);
+  const loaded = loadRuleText(source, ruleFile, placeholders);
   const targets: Array<{ rule: SigmaRule; note?: string }> = loaded.rules.map((rule) => ({ rule }));
   let broken = false;
   for (const bad of loaded.invalid) {
@@ -104,7 +105,7 @@ export function explainCommand(args: Parsed, io: Io): number {
   const catalogPaths = list(args.values.catalog);
   if (catalogPaths.length > 0) {
     const started = process.hrtime.bigint();
-    const loadedCatalog = loadCatalog(catalogPaths, placeholders);
+    const loadedCatalog = loadCatalog(catalogPaths.map((p) => inCwd(io, p)), placeholders);
     const missing = loadedCatalog.diagnostics.filter((d) => d.code === 'PATH_NOT_FOUND');
     if (missing.length > 0) {
       printDiagnostics(io, missing);
@@ -125,6 +126,7 @@ export function explainCommand(args: Parsed, io: Io): number {
     if (catalog !== undefined) options.catalog = catalog;
     if (attack !== undefined) options.attack = attack;
     const page = buildRulePage(rule, options);
+    page.file = shownPath(io, page.file);
     if (note !== undefined) page.notes.unshift(note);
     return page;
   });

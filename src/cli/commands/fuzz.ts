@@ -5,10 +5,10 @@
  * usage errors or unreadable rules.
  */
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-import { inShard, parseShard } from '../../rules/shard.js';
-import { EXIT, list, str } from '../args.js';
+import { inShard } from '../../rules/shard.js';
+import { EXIT, list, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { printDiagnostics } from '../io.js';
+import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import { loadEnvironment } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { collectRules, listYamlFiles } from '../../rules/collect-rules.js';
@@ -42,7 +42,7 @@ export const fuzzSpec: CommandSpec = {
     cases: { type: 'string', multiple: true, default: 'cases', arg: '<dirs...>', help: 'case files or folders (for --save)' },
     'emit-witnesses': { type: 'string', arg: '<file.jsonl>', help: 'write every witness as {"rule", "event"} lines' },
     strict: { type: 'boolean', help: 'warnings fail the rule too' },
-    shard: { type: 'string', arg: '<i/n>', help: 'fuzz shard i of n of the rules (split by sorted rule file path)' },
+    shard: shardOption('fuzz shard i of n of the rules'),
     out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
   },
@@ -61,16 +61,11 @@ export function fuzzCommand(args: Parsed, io: Io): number {
     io.err(`sigmatest fuzz: --runs and --seed take non-negative integers\n`);
     return EXIT.usage;
   }
-  const shardText = str(args.values.shard);
-  const shard = shardText === undefined ? undefined : parseShard(shardText);
-  if (shardText !== undefined && shard === undefined) {
-    io.err(`sigmatest fuzz: --shard takes i/n with 1 <= i <= n (e.g. 2/4), not '${shardText}'\n`);
-    return EXIT.usage;
-  }
-  const env = loadEnvironment(str(args.values.config));
+  const shard = shardArg(args);
+  const env = loadEnvironment(str(args.values.config), io.cwd);
   printDiagnostics(io, env.diagnostics);
   const paths = args.positionals.length > 0 ? args.positionals : ['rules'];
-  const loaded = collectRules(paths, { placeholders: env.config.placeholders });
+  const loaded = collectRules(paths.map((p) => inCwd(io, p)), { placeholders: env.config.placeholders });
   const set = { ...loaded, rules: inShard(loaded.rules, shard) };
   printDiagnostics(io, set.diagnostics);
   const loadFailed = set.files.some((f) => f.invalid.length > 0) || set.diagnostics.some((d) => d.severity === 'error');
@@ -92,21 +87,22 @@ export function fuzzCommand(args: Parsed, io: Io): number {
 
   const witnessFile = str(args.values['emit-witnesses']);
   if (witnessFile !== undefined) {
-    writeFileSync(witnessFile, '');
+    const target = inCwd(io, witnessFile);
+    writeFileSync(target, '');
     for (const r of results) {
-      const lines = r.witnesses.map((event) => JSON.stringify({ rule: r.rule.id ?? r.rule.file, event }));
-      if (lines.length) appendFileSync(witnessFile, `${lines.join('\n')}\n`);
+      const lines = r.witnesses.map((event) => JSON.stringify({ rule: r.rule.id ?? shownPath(io, r.rule.file), event }));
+      if (lines.length) appendFileSync(target, `${lines.join('\n')}\n`);
     }
     io.err(`fuzz: ${report.summary.witnesses} witnesses written to ${witnessFile}\n`);
   }
   if (args.values.save === true) {
-    const saved = saveCounterexamples(results, list(args.values.cases), io);
+    const saved = saveCounterexamples(results, list(args.values.cases).map((d) => inCwd(io, d)), io);
     if (saved < 0) return EXIT.usage;
   }
   const text = FUZZ_REPORTERS.pick(str(args.values.reporter)).render(report);
   const out = str(args.values.out);
   if (out !== undefined) {
-    writeFileAtomic(out, text);
+    writeFileAtomic(inCwd(io, out), text);
     io.err(`report written to ${out}\n`);
   } else io.out(text);
   if (loadFailed) return EXIT.usage;
@@ -149,9 +145,9 @@ function saveCounterexamples(results: readonly RuleFuzzResult[], caseDirs: strin
     if (cases.length === 0) continue;
     try {
       if (cf !== undefined) appendCases(cf.file, cases);
-      else writeNewCaseFile(caseFileFor(r.rule.file, caseDirs[0] ?? 'cases'), r.rule, cases);
+      else writeNewCaseFile(caseFileFor(r.rule.file, caseDirs[0] ?? inCwd(io, 'cases')), r.rule, cases);
       saved += cases.length;
-      io.err(`fuzz: saved ${cases.length} case(s) for ${r.rule.file} to ${cf?.file ?? caseFileFor(r.rule.file, caseDirs[0] ?? 'cases')}\n`);
+      io.err(`fuzz: saved ${cases.length} case(s) for ${shownPath(io, r.rule.file)} to ${shownPath(io, cf?.file ?? caseFileFor(r.rule.file, caseDirs[0] ?? inCwd(io, 'cases')))}\n`);
     } catch (e) {
       io.err(`sigmatest fuzz: --save: ${(e as Error).message}\n`);
       return -1;

@@ -3,22 +3,21 @@
  * options, picks the reporter, writes the GitHub step summary and maps the outcome to an exit code:
  * 0 the gate passed, 1 it failed, 2 usage or configuration errors (unknown base...).
  */
-import { appendFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseShard } from '../../rules/shard.js';
+import { appendFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadAndRunSuite } from '../../app/run-suite.js';
 import { buildHtmlExtras } from '../../app/html-extras.js';
 import { writeHtmlReport } from '../../report/html/write-html-report.js';
 import type { GateEntry } from '../../report/html/types.js';
 import type { HtmlReportInput } from '../../report/html/render-html-report.js';
 import type { FolderReporter } from '../../report/registry.js';
-import { EXIT, list, str } from '../args.js';
+import { EXIT, list, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { printDiagnostics } from '../io.js';
+import { printDiagnostics, shownPath } from '../io.js';
 import type { Io } from '../io.js';
-import { DEFAULT_CONFIG_FILE } from '../../config/config.js';
-import { readGateConfig, runGate } from '../../gate/gate.js';
-import type { GateConfig } from '../../gate/gate.js';
+import { loadEnvironment } from '../../config/environment.js';
+import type { Environment } from '../../config/environment.js';
+import { runGate } from '../../gate/gate.js';
 import { GATE_REPORTERS } from '../../report/gate/registry.js';
 import { formatGateMarkdown } from '../../report/gate/markdown.js';
 import type { GateReport } from '../../gate/gate-result.js';
@@ -52,7 +51,7 @@ export const gateSpec: CommandSpec = {
     'fuzz-runs': { type: 'string', arg: '<N>', help: 'fuzz runs per rule (default 50)' },
     reporter: { type: 'string', choices: GATE_REPORTERS.names, default: GATE_REPORTERS.defaultName, help: 'output format (see Reporters above; html: a folder, see --out)' },
     out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
-    shard: { type: 'string', arg: '<i/n>', help: 'check only shard i of n of the changed rules (split by sorted path)' },
+    shard: shardOption('check only shard i of n of the changed rules'),
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping, gate defaults)' },
   },
 };
@@ -67,9 +66,6 @@ function wholeNumber(text: string, flag: string, min: number, max: number): numb
   const v = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   return Number.isInteger(v) && v >= min && v <= max ? v : `--${flag} must be a whole number from ${min} to ${max}, not '${text}'`;
 }
-
-/** Parses `i/n` (1 ≤ i ≤ n). */
-export { parseShard } from '../../rules/shard.js';
 
 /** Writes a report with the chosen (text) reporter to --out or stdout, and the GitHub step summary. */
 export function emitGateReport(report: GateReport, reporterName: string, out: string | undefined, io: Io): void {
@@ -92,54 +88,38 @@ export function emitGateReport(report: GateReport, reporterName: string, out: st
 
 export async function gateCommand(args: Parsed, io: Io): Promise<number> {
   if (args.positionals.length > 0) return usage(io, `unexpected argument '${args.positionals[0] ?? ''}'`);
-  const configArg = str(args.values.config);
-  let gateConfig: GateConfig = {};
-  const configPath = configArg !== undefined ? resolve(io.cwd, configArg) : join(io.cwd, DEFAULT_CONFIG_FILE);
-  if (configArg !== undefined && !existsSync(configPath)) return usage(io, `the config file ${configArg} does not exist`);
-  if (existsSync(configPath)) {
-    const read = readGateConfig(configPath);
-    if (read.error !== undefined) return usage(io, read.error);
-    gateConfig = read.config;
-  }
-
-  const number = (flag: string, fallback: number, min: number, max: number): number | string => {
+  const number = (flag: string, min: number, max: number): number | string | undefined => {
     const t = str(args.values[flag]);
-    if (t === undefined) return fallback;
+    if (t === undefined) return undefined;
     if (flag === 'min-coverage') {
       const v = Number(t.replace(/%$/, ''));
       return Number.isFinite(v) && v >= 0 && v <= 100 ? v : `--min-coverage takes a percentage from 0 to 100, not '${t}'`;
     }
     return wholeNumber(t, flag, min, max);
   };
-  const minCoverage = number('min-coverage', gateConfig.minCoverage ?? 0, 0, 100);
-  const minMatch = number('min-match', gateConfig.minMatch ?? 1, 0, 1000);
-  const minNoMatch = number('min-no-match', gateConfig.minNoMatch ?? 1, 0, 1000);
-  const fuzzRuns = number('fuzz-runs', gateConfig.fuzzRuns ?? 50, 1, 100000);
+  const minCoverage = number('min-coverage', 0, 100);
+  const minMatch = number('min-match', 0, 1000);
+  const minNoMatch = number('min-no-match', 0, 1000);
+  const fuzzRuns = number('fuzz-runs', 1, 100000);
   for (const v of [minCoverage, minMatch, minNoMatch, fuzzRuns]) if (typeof v === 'string') return usage(io, v);
 
-  let shard: { index: number; count: number } | undefined;
-  const shardText = str(args.values.shard);
-  if (shardText !== undefined) {
-    shard = parseShard(shardText);
-    if (shard === undefined) return usage(io, `--shard takes i/n with 1 <= i <= n (e.g. 2/4), not '${shardText}'`);
-  }
+  const shard = shardArg(args);
 
-  const corpus = args.values.corpus !== undefined ? list(args.values.corpus) : (gateConfig.corpus ?? []);
-  const knownFps = str(args.values['known-fps']) ?? gateConfig.knownFps;
+  // The config (with its gate: defaults, which the flags override) is read once, here.
+  const environment = loadEnvironment(str(args.values.config), io.cwd);
   const outcome = await runGate({
     cwd: io.cwd,
     base: str(args.values.base),
     ruleDirs: list(args.values.rules),
     caseDirs: list(args.values.cases),
-    corpus,
-    knownFps,
-    minCoverage: minCoverage as number,
-    minMatch: minMatch as number,
-    minNoMatch: minNoMatch as number,
-    fuzzRuns: fuzzRuns as number,
+    corpus: args.values.corpus !== undefined ? list(args.values.corpus) : undefined,
+    knownFps: str(args.values['known-fps']),
+    minCoverage: minCoverage as number | undefined,
+    minMatch: minMatch as number | undefined,
+    minNoMatch: minNoMatch as number | undefined,
+    fuzzRuns: fuzzRuns as number | undefined,
     shard,
-    config: configArg,
-    ...(gateConfig.severities !== undefined ? { severities: gateConfig.severities } : {}),
+    environment,
   });
   if (outcome.kind === 'usage') {
     printDiagnostics(io, outcome.diagnostics);
@@ -150,7 +130,7 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
   if (reporter.output === 'folder') {
     const out = str(args.values.out);
     if (out === undefined) return usage(io, `--reporter ${reporter.name} writes a folder; give it with --out <dir>`);
-    writeGateHtml(reporter, outcome.report, list(args.values.rules), list(args.values.cases), configArg, resolve(io.cwd, out), io);
+    writeGateHtml(reporter, outcome.report, list(args.values.rules), list(args.values.cases), environment, resolve(io.cwd, out), io);
   } else emitGateReport(outcome.report, reporter.name, str(args.values.out), io);
   return outcome.report.summary.ok ? EXIT.ok : EXIT.failed;
 }
@@ -160,11 +140,11 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
  * with the gate's column on the index and, on each changed rule's page, its checks, its diff
  * classification and the flipped example events.
  */
-function writeGateHtml(reporter: FolderReporter<HtmlReportInput>, report: GateReport, ruleDirs: string[], caseDirs: string[], config: string | undefined, out: string, io: Io): void {
+function writeGateHtml(reporter: FolderReporter<HtmlReportInput>, report: GateReport, ruleDirs: string[], caseDirs: string[], environment: Environment, out: string, io: Io): void {
   const suite = loadAndRunSuite(
     ruleDirs.map((d) => resolve(io.cwd, d)),
     caseDirs.map((d) => resolve(io.cwd, d)),
-    { config, cwd: io.cwd },
+    { environment, cwd: io.cwd },
   );
   const extras = buildHtmlExtras(suite.report, suite.rules, { mapping: suite.mapping, onProblem: (path, message) => io.err(`sigmatest gate: html report: ${path}: ${message}\n`) });
   const gate: GateEntry[] = report.rules.map((r) => ({
@@ -176,5 +156,5 @@ function writeGateHtml(reporter: FolderReporter<HtmlReportInput>, report: GateRe
     flipped: [...(r.examples?.newMatches ?? []), ...(r.examples?.lostMatches ?? [])],
   }));
   const written = writeHtmlReport(out, reporter.render({ report: suite.report, extras: { ...extras, gate, title: `sigmatest gate: ${report.summary.ok ? 'pass' : 'FAILED'}` } }));
-  io.err(`sigmatest gate: html report written to ${out} (${written.length} files)\n`);
+  io.err(`sigmatest gate: html report written to ${shownPath(io, out)} (${written.length} files)\n`);
 }

@@ -3,10 +3,10 @@
  * `rules*` folders (or the folders given), evaluated natively.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { printDiagnostics } from '../io.js';
+import { inCwd, printDiagnostics } from '../io.js';
 import { loadEnvironment } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { collectRules } from '../../rules/collect-rules.js';
@@ -31,18 +31,19 @@ export const regressionSpec: CommandSpec = {
 };
 
 export function regressionCommand(args: Parsed, io: Io): number {
-  const root = args.positionals[0];
-  if (root === undefined || args.positionals.length > 1) {
+  const rootArg = args.positionals[0];
+  if (rootArg === undefined || args.positionals.length > 1) {
     io.err(`sigmatest regression needs exactly one repository root. See 'sigmatest regression --help'.\n`);
     return EXIT.usage;
   }
+  const root = inCwd(io, rootArg);
   if (!existsSync(root)) {
-    io.err(`sigmatest regression: no such folder: ${root}\n`);
+    io.err(`sigmatest regression: no such folder: ${rootArg}\n`);
     return EXIT.usage;
   }
-  const env = loadEnvironment(str(args.values.config));
+  const env = loadEnvironment(str(args.values.config), io.cwd);
   printDiagnostics(io, env.diagnostics);
-  let folders = list(args.values.rules).map((f) => (isAbsolute(f) || existsSync(f) ? f : join(root, f)));
+  let folders = list(args.values.rules).map((f) => (existsSync(inCwd(io, f)) ? inCwd(io, f) : join(root, f)));
   if (folders.length === 0) {
     folders = readdirSync(root, { withFileTypes: true })
       .filter((e) => e.isDirectory() && e.name.startsWith('rules'))

@@ -3,16 +3,19 @@
  * Exit 0 when all cases pass and coverage is above the threshold, 1 on failures, low coverage
  * or a suite that checks nothing, 2 on usage errors or unreadable rule/case files.
  */
-import { parseShard } from '../../rules/shard.js';
 import { loadAndRunSuite } from '../../app/run-suite.js';
-import { EXIT, list, str } from '../args.js';
+import { EXIT, list, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { printDiagnostics } from '../io.js';
+import { inCwd, printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
+import type { DiagnosticCode } from '../../diagnostics/codes.js';
 import { RUN_REPORTERS } from '../../report/run/registry.js';
 import { writeHtmlReport } from '../../report/html/write-html-report.js';
 import { buildHtmlExtras } from '../../app/html-extras.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
+
+/** Errors of a case file's binding to its rule: the run reports them as failures (exit 1), not as unreadable input (exit 2). */
+const CASE_BINDING_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['CASE_RULE_MISSING', 'CASE_RULE_UNKNOWN', 'CASE_RULE_AMBIGUOUS', 'CASE_STAGE_UNKNOWN']);
 
 export const runSpec: CommandSpec = {
   name: 'run',
@@ -30,7 +33,7 @@ export const runSpec: CommandSpec = {
     'min-coverage': { type: 'string', arg: '<percent>', help: 'fail rules whose coverage is below this percentage' },
     out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
-    shard: { type: 'string', arg: '<i/n>', help: 'run shard i of n of the rules (split by sorted rule file path)' },
+    shard: shardOption('run shard i of n of the rules'),
   },
 };
 
@@ -50,28 +53,23 @@ export function runCommand(args: Parsed, io: Io): number {
     io.err(`sigmatest run: --reporter ${reporter.name} writes a folder; give it with --out <dir>\n`);
     return EXIT.usage;
   }
-  const shardText = str(args.values.shard);
-  const shard = shardText === undefined ? undefined : parseShard(shardText);
-  if (shardText !== undefined && shard === undefined) {
-    io.err(`sigmatest run: --shard takes i/n with 1 <= i <= n (e.g. 2/4), not '${shardText}'\n`);
-    return EXIT.usage;
-  }
+  const shard = shardArg(args);
   const { report, input, rules, mapping } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard });
   if (reporter.output === 'folder' && out !== undefined) {
     const extras = buildHtmlExtras(report, rules, { mapping, onProblem: (path, message) => io.err(`sigmatest run: html report: ${path}: ${message}\n`) });
-    const written = writeHtmlReport(out, reporter.render({ report, extras }));
+    const written = writeHtmlReport(inCwd(io, out), reporter.render({ report, extras }));
     io.err(`html report written to ${out}/index.html (${written.length} files)\n`);
     printDiagnostics(io, input);
   } else if (reporter.output === 'text') {
     const text = reporter.render(report);
     if (out !== undefined) {
-      writeFileAtomic(out, text);
+      writeFileAtomic(inCwd(io, out), text);
       io.err(`report written to ${out}\n`);
     } else io.out(text);
     // The text reporter prints the diagnostics itself; for the other formats they go to stderr.
     if (reporter.name !== 'text') printDiagnostics(io, input);
   }
-  const unreadable = input.some((d) => d.severity === 'error' && !d.code.startsWith('CASE_STAGE') && !d.code.startsWith('CASE_RULE'));
+  const unreadable = input.some((d) => d.severity === 'error' && !CASE_BINDING_CODES.has(d.code));
   if (unreadable) return EXIT.usage;
   return report.summary.ok ? EXIT.ok : EXIT.failed;
 }

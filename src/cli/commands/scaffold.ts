@@ -4,7 +4,7 @@
  */
 import { EXIT, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { printDiagnostics } from '../io.js';
+import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import { loadEnvironment } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { loadRuleFile } from '../../rules/load-rule.js';
@@ -31,16 +31,17 @@ export function scaffoldCommand(args: Parsed, io: Io): number {
     io.err("sigmatest scaffold takes one rule file (and an integer --seed). See 'sigmatest scaffold --help'.\n");
     return EXIT.usage;
   }
-  const env = loadEnvironment(str(args.values.config));
+  const env = loadEnvironment(str(args.values.config), io.cwd);
   printDiagnostics(io, env.diagnostics);
-  const loaded = loadRuleFile(ruleFile, { placeholders: env.config.placeholders });
+  const loaded = loadRuleFile(inCwd(io, ruleFile), { placeholders: env.config.placeholders });
   printDiagnostics(io, loaded.diagnostics);
   const rule = loaded.rules[0];
   if (rule === undefined || loaded.rules.length > 1) {
     io.err(`sigmatest scaffold: ${ruleFile} ${rule === undefined ? 'has no loadable detection rule' : 'holds several rules; scaffold one at a time'}\n`);
     return EXIT.usage;
   }
-  const target = str(args.values.out) ?? caseFileFor(rule.file, str(args.values.cases) ?? 'cases');
+  const outArg = str(args.values.out);
+  const target = outArg !== undefined ? inCwd(io, outArg) : caseFileFor(rule.file, inCwd(io, str(args.values.cases) ?? 'cases'));
   const { cases, skipped } = scaffoldCases(rule, env.mapping, seed);
   for (const s of skipped) io.err(`scaffold: ${s}\n`);
   try {
@@ -49,6 +50,6 @@ export function scaffoldCommand(args: Parsed, io: Io): number {
     io.err(`sigmatest scaffold: ${(e as Error).message}\n`);
     return EXIT.usage;
   }
-  io.err(`scaffold: wrote ${cases.length} case(s) to ${target}\n`);
+  io.err(`scaffold: wrote ${cases.length} case(s) to ${shownPath(io, target)}\n`);
   return cases.length > 0 ? EXIT.ok : EXIT.failed;
 }

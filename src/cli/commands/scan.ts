@@ -3,16 +3,16 @@
  * threads, with known false positives counted apart. The engine is src/scan/scan.ts; this file
  * only checks options, wires the reporter, the progress line and the exit code.
  */
-import { parseShard } from '../../rules/shard.js';
-import { EXIT, list, str } from '../args.js';
+import { EXIT, list, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { printDiagnostics } from '../io.js';
+import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import type { Io } from '../io.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
 import { expiredDiagnostics, loadKnownFps } from '../../known-fps/known-fps.js';
 import type { KnownFp } from '../../known-fps/known-fps.js';
 import { scan } from '../../scan/scan.js';
-import type { ScanSummary } from '../../scan/scan.js';
+import type { ScanMatch, ScanSummary } from '../../scan/scan.js';
+import type { ScanRuleInfo } from '../../scan/scan-rules.js';
 import { SCAN_REPORTERS } from '../../report/scan/registry.js';
 import { formatScanSummary } from '../../report/scan/summary.js';
 import { ProgressLine, scanProgressText } from '../../report/progress-line.js';
@@ -46,7 +46,7 @@ export const scanSpec: CommandSpec = {
       help: "map: a rule sees only the events of its logsource (mapping: built-in + config); ignore: every event",
     },
     workers: { type: 'string', arg: '<N>', default: '1', help: 'threads matching events: the main thread and N-1 worker threads (1: the main thread only)' },
-    shard: { type: 'string', arg: '<i/n>', help: 'scan with shard i of n of the rules (split by sorted rule file path)' },
+    shard: shardOption('scan with shard i of n of the rules'),
     'known-fps': { type: 'string', arg: '<file>', help: 'known false positives (YAML) to count apart' },
     reporter: { type: 'string', choices: SCAN_REPORTERS.names, default: SCAN_REPORTERS.defaultName, help: 'output format (see Reporters above)' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
@@ -70,9 +70,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
     return usage(io, `--workers must be a whole number from 1 to ${MAX_WORKERS}, not '${workersText}'`);
   }
-  const shardText = str(args.values.shard);
-  const shard = shardText === undefined ? undefined : parseShard(shardText);
-  if (shardText !== undefined && shard === undefined) return usage(io, `--shard takes i/n with 1 <= i <= n (e.g. 2/4), not '${shardText}'`);
+  const shard = shardArg(args);
   const reporterEntry = SCAN_REPORTERS.pick(str(args.values.reporter));
   const logsource = str(args.values.logsource) === 'ignore' ? 'ignore' : 'map';
   const today = new Date();
@@ -80,7 +78,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
   let knownFps: KnownFp[] = [];
   const knownFpFile = str(args.values['known-fps']);
   if (knownFpFile !== undefined) {
-    const loaded = loadKnownFps(knownFpFile);
+    const loaded = loadKnownFps(inCwd(io, knownFpFile));
     if (loaded.diagnostics.some((d) => d.severity === 'error')) {
       printDiagnostics(io, loaded.diagnostics);
       return usage(io, `the known false-positive file ${knownFpFile} cannot be used (see above)`);
@@ -94,7 +92,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
   let file: OutputFile | undefined;
   if (outPath !== undefined) {
     try {
-      file = new OutputFile(outPath);
+      file = new OutputFile(inCwd(io, outPath));
     } catch (e) {
       return usage(io, `cannot write ${outPath}: ${(e as Error).message}`);
     }
@@ -123,6 +121,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
     io.err(t);
   };
   const reporter = reporterEntry.create({ out, err });
+  const shown = shownPaths(io);
 
   progress.note(`scan: loading rules${workers > 1 ? ` (in ${workers} threads)` : ''}…`);
   let summary: ScanSummary;
@@ -133,15 +132,16 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
       logsource,
       workers,
       shard,
+      cwd: io.cwd,
       configFile: str(args.values.config),
       knownFps,
       today,
-      onMatch: (m) => reporter.match(m),
-      onDiagnostic: (d) => err(`${formatDiagnostic(d)}\n`),
+      onMatch: (m) => reporter.match(shown.match(m)),
+      onDiagnostic: (d) => err(`${formatDiagnostic(d.file === undefined ? d : { ...d, file: shownPath(io, d.file) })}\n`),
       onProgress: (p) => {
         // A terminal shows matches as they come, not in 64 KiB steps.
         if (io.isTty) flush();
-        progress.update(p);
+        progress.update(p.file === undefined ? p : { ...p, file: shown.file(p.file) });
       },
     });
   } catch (e) {
@@ -152,18 +152,19 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
     return EXIT.failed;
   }
   progress.done();
+  summary = { ...summary, perRule: summary.perRule.map((r) => ({ ...r, path: shown.file(r.path) })) };
   reporter.finish(summary);
   flush();
   if (file !== undefined) {
     try {
       file.commit();
     } catch (e) {
-      io.err(`sigmatest scan: cannot write ${file.path}: ${(e as Error).message}\n`);
+      io.err(`sigmatest scan: cannot write ${outPath ?? ''}: ${(e as Error).message}\n`);
       return EXIT.failed;
     }
     // With the report in a file, the summary is shown on stderr too (jsonl writes it there anyway).
     if (!reporterEntry.summaryOnErr) io.err(formatScanSummary(summary));
-    io.err(`scan: report written to ${file.path}\n`);
+    io.err(`scan: report written to ${outPath ?? ''}\n`);
   }
 
   let failed = false;
@@ -180,4 +181,24 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
     failed = true;
   }
   return failed ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * Matches and file names as the report shows them: paths relative to `io.cwd` (the scan reads
+ * absolute ones). A rule keeps one shown copy, so reporters that cache per rule still can.
+ */
+function shownPaths(io: Io): { match: (m: ScanMatch) => ScanMatch; file: (path: string) => string } {
+  const files = new Map<string, string>();
+  const rules = new Map<ScanRuleInfo, ScanRuleInfo>();
+  const file = (path: string): string => {
+    let s = files.get(path);
+    if (s === undefined) files.set(path, (s = shownPath(io, path)));
+    return s;
+  };
+  const match = (m: ScanMatch): ScanMatch => {
+    let rule = rules.get(m.rule);
+    if (rule === undefined) rules.set(m.rule, (rule = { ...m.rule, file: file(m.rule.file) }));
+    return { ...m, rule, file: file(m.file) };
+  };
+  return { match, file };
 }

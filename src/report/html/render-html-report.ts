@@ -15,7 +15,7 @@ import { renderRulePage } from './rule-page-html.js';
 import type { HtmlReportExtras } from './types.js';
 
 export type { GateCheck, GateDiffClass, GateEntry, HtmlReportExtras } from './types.js';
-export { ruleKey, lookupRule } from './types.js';
+export { reportEntryKey, lookupRule } from './types.js';
 
 /** The page file of each rule (same order as `report.rules`), relative to the report folder. */
 export function rulePageFiles(report: SuiteReport): string[] {

@@ -54,15 +54,19 @@ export interface HtmlReportExtras {
   generatedAt?: string;
 }
 
-/** The key of a rule in the extras maps when its file holds several rules. */
-export function ruleKey(path: string, id: string | null): string {
+/**
+ * The key of a report entry in the extras maps when its file holds several rules: `<path>#<id>`.
+ * Not a rule identity (that is `ruleKey` in src/rules/rule-key.ts): the report knows a rule only
+ * by its path and id.
+ */
+export function reportEntryKey(path: string, id: string | null): string {
   return id === null ? path : `${path}#${id}`;
 }
 
 /** Finds a rule's entry: by `<path>#<id>`, else by path. */
 export function lookupRule<T>(map: ReadonlyMap<string, T> | undefined, rule: Pick<RuleReport, 'path' | 'id'>): T | undefined {
   if (map === undefined) return undefined;
-  return (rule.id === null ? undefined : map.get(ruleKey(rule.path, rule.id))) ?? map.get(rule.path);
+  return (rule.id === null ? undefined : map.get(reportEntryKey(rule.path, rule.id))) ?? map.get(rule.path);
 }
 
 /** Counts of fuzz findings by severity. */

@@ -9,6 +9,7 @@ import { foldCoverage } from '../../coverage/coverage.js';
 import type { RuleCoverage } from '../../coverage/coverage.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 
+/** One rule in the run report: identity, status, case counts and results, coverage. */
 export interface RuleReport {
   id: string | null;
   path: string;
@@ -20,6 +21,7 @@ export interface RuleReport {
   coverage: RuleCoverage;
 }
 
+/** The run report as data, what every reporter renders: each rule with its cases and coverage, a summary, and the input problems. */
 export interface SuiteReport {
   rules: RuleReport[];
   summary: {

@@ -1,0 +1,96 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from './config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sigmatest-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const parse = (text: string) => parseConfig(text, join(dir, 'sigmatest.config.yml'));
+const brief = (ds: ReturnType<typeof parse>['diagnostics']) => ds.map((d) => `${d.pos?.line ?? 0}:${d.pos?.column ?? 0} ${d.severity} ${d.code} ${d.path ?? ''}`);
+
+describe('the config file', () => {
+  it('reads placeholders, the logsource mapping and the gate section in one pass, paths relative to the file', () => {
+    const { config, diagnostics } = parse(
+      [
+        'placeholders:',
+        "  Admins: ['admin*', root]",
+        '  Port: 010',
+        'logsources: maps/extra.yml',
+        'gate:',
+        '  min_match: 2',
+        '  min_no_match: 0',
+        '  min_coverage: 80.5',
+        '  fuzz_runs: 10',
+        '  corpus: corpus/',
+        '  known_fps: fps.yml',
+        '  severities: { RULE_AUTHOR_MISSING: off, TAG_NAMESPACE_UNKNOWN: error }',
+        '',
+      ].join('\n'),
+    );
+    expect(diagnostics).toEqual([]);
+    expect(config.placeholders).toEqual({ Admins: ['admin*', 'root'], Port: ['010'] });
+    expect(config.logsources).toBe(join(dir, 'maps', 'extra.yml'));
+    expect(config.gate).toEqual({
+      minMatch: 2,
+      minNoMatch: 0,
+      minCoverage: 80.5,
+      fuzzRuns: 10,
+      corpus: [join(dir, 'corpus')],
+      knownFps: join(dir, 'fps.yml'),
+      severities: { RULE_AUTHOR_MISSING: 'off', TAG_NAMESPACE_UNKNOWN: 'error' },
+    });
+  });
+
+  it('locates every problem, and keys gate.severities on the code registry', () => {
+    const { diagnostics, config } = parse(
+      [
+        'placeholders: [a]',
+        'logsources: 3',
+        'colour: blue',
+        'gate:',
+        '  min_coverage: 120',
+        '  corpus: [a, {b: c}]',
+        '  severities:',
+        '    RULE_ID_MISSING: warning',
+        '    NOT_A_CODE: off',
+        '    YAML_SYNTAX: off',
+        '    TAG_DUPLICATE: loud',
+        '  fuzz: 3',
+        '',
+      ].join('\n'),
+    );
+    expect(brief(diagnostics)).toEqual([
+      '3:1 warning CONFIG_KEY_UNKNOWN colour',
+      '1:15 error CONFIG_INVALID placeholders',
+      '2:13 error CONFIG_INVALID logsources',
+      '12:3 warning CONFIG_KEY_UNKNOWN gate.fuzz',
+      '5:17 error CONFIG_INVALID gate.min_coverage',
+      '6:11 error CONFIG_INVALID gate.corpus',
+      '9:5 warning CONFIG_KEY_UNKNOWN gate.severities.NOT_A_CODE',
+      '10:5 error CONFIG_INVALID gate.severities.YAML_SYNTAX',
+      '11:20 error CONFIG_INVALID gate.severities.TAG_DUPLICATE',
+    ]);
+    expect(config.gate.severities).toEqual({ RULE_ID_MISSING: 'warning' });
+  });
+
+  it('YAML problems keep their codes; an empty file or a null document is an empty config', () => {
+    expect(brief(parse('a: 1\na: 2\n').diagnostics)).toEqual(['2:1 error YAML_DUPLICATE_KEY a']);
+    expect(brief(parse('[1, 2\n').diagnostics)[0]).toMatch(/error YAML_SYNTAX/);
+    expect(parse('')).toMatchObject({ config: { placeholders: {}, gate: {} }, diagnostics: [] });
+    expect(parse('~\n').diagnostics).toEqual([]);
+    expect(brief(parse('- a\n').diagnostics)).toEqual(['1:1 error CONFIG_INVALID ']);
+  });
+
+  it('finds the default file in cwd, resolves a named one against cwd, and reports a named one that is missing', () => {
+    const sub = join(dir, 'project');
+    mkdirSync(sub, { recursive: true });
+    expect(loadConfig(undefined, sub)).toEqual({ config: { placeholders: {}, gate: {} }, diagnostics: [] });
+    writeFileSync(join(sub, 'sigmatest.config.yml'), 'placeholders: {A: x}\n');
+    expect(loadConfig(undefined, sub).config).toEqual({ placeholders: { A: ['x'] }, gate: {}, file: join(sub, 'sigmatest.config.yml') });
+    writeFileSync(join(sub, 'other.yml'), 'placeholders: {B: y}\n');
+    expect(loadConfig('other.yml', sub).config.placeholders).toEqual({ B: ['y'] });
+    expect(brief(loadConfig('missing.yml', sub).diagnostics)).toEqual(['0:0 error CONFIG_UNREADABLE ']);
+  });
+});

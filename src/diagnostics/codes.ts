@@ -1,0 +1,237 @@
+/**
+ * The registry of every code sigmatest reports: diagnostics of loaders and readers, rule
+ * validation, fuzz findings and gate messages. Each code has a group (the part of sigmatest that
+ * reports it), a default severity and a one-line description.
+ *
+ * - {@link DiagnosticCode} is derived from it: `diagnostic(code, …)` accepts registered codes only.
+ * - `test/codes.test.ts` fails on a code literal in `src/` that is not registered here, and on a
+ *   registered code that no source file uses.
+ * - The README's list of codes is generated from it (`npm run docs:codes`, between the
+ *   `<!-- codes:start -->` and `<!-- codes:end -->` markers); a test keeps both equal.
+ * - The config file's `gate: severities:` keys on it: only codes of the `validation` group can be
+ *   raised, lowered or switched off there.
+ *
+ * A code is stable: tests, CI annotations and users key on it. Add new ones here first.
+ */
+
+/** How serious a problem is: errors fail the command or the check, warnings are reported only. */
+export type Severity = 'error' | 'warning';
+
+/** A severity the config may set for a code (`off` drops it). */
+export type SeverityOverride = Severity | 'off';
+
+/** What reports a code; also the sections of the README's list of codes. */
+export type CodeGroup = 'input' | 'yaml' | 'rule' | 'validation' | 'case' | 'event' | 'logsource' | 'config' | 'known-fp' | 'fuzz' | 'gate';
+
+/** One registered code. */
+export interface CodeInfo {
+  readonly group: CodeGroup;
+  /** The severity it is reported with unless the caller or the config says otherwise. */
+  readonly severity: Severity;
+  /** One line: what the code means. */
+  readonly description: string;
+}
+
+/** The groups in README order, each with its heading. */
+export const CODE_GROUPS: Readonly<Record<CodeGroup, string>> = {
+  input: 'Input paths',
+  yaml: 'YAML',
+  rule: 'Loading rules',
+  validation: 'Rule validation (`gate`; severities configurable)',
+  case: 'Case files',
+  event: 'Event files',
+  logsource: 'Logsource mapping files',
+  config: 'Config file',
+  'known-fp': 'Known false positives',
+  fuzz: 'Fuzz findings',
+  gate: 'Merge gate',
+};
+
+/** Every code sigmatest reports (see the file comment). */
+export const CODES = {
+  // Input paths.
+  PATH_NOT_FOUND: { group: 'input', severity: 'error', description: 'a rule file or folder named on the command line does not exist' },
+  FILE_UNREADABLE: { group: 'input', severity: 'error', description: 'a rule file cannot be read' },
+
+  // YAML (rules, case files, known-FP files).
+  YAML_SYNTAX: { group: 'yaml', severity: 'error', description: 'the text is not valid YAML' },
+  YAML_TAG: { group: 'yaml', severity: 'error', description: "an unsupported YAML tag, or one that does not fit its value ('!!int abc')" },
+  YAML_COMPLEX_KEY: { group: 'yaml', severity: 'error', description: 'a mapping key that is not a scalar' },
+  YAML_DUPLICATE_KEY: { group: 'yaml', severity: 'error', description: 'a key repeated in one mapping (YAML forbids it; Sigma never lets the last one win)' },
+  YAML_ALIAS: { group: 'yaml', severity: 'error', description: 'an alias (`*name`) with no anchor of that name' },
+
+  // Loading rules: documents, detection, values, modifiers, conditions.
+  RULE_EMPTY: { group: 'rule', severity: 'error', description: 'the rule file holds no YAML document' },
+  RULE_NOT_MAPPING: { group: 'rule', severity: 'error', description: 'a document of the rule file is not a mapping' },
+  RULE_DETECTION_INVALID: { group: 'rule', severity: 'error', description: "'detection' is not a mapping" },
+  RULE_NO_SEARCH: { group: 'rule', severity: 'error', description: "'detection' has no search identifier besides 'condition'" },
+  SEARCH_EMPTY: { group: 'rule', severity: 'error', description: 'a search identifier that is empty (an empty mapping or list, or null)' },
+  IDENTIFIER_NAME: { group: 'rule', severity: 'warning', description: 'a search identifier with characters outside [A-Za-z0-9_-]: no condition can refer to it' },
+  VALUE_MAP: { group: 'rule', severity: 'error', description: 'a field value (or a member of a value list) that is a mapping' },
+  VALUE_NESTED_LIST: { group: 'rule', severity: 'error', description: 'a value list that contains a list' },
+  VALUE_LIST_EMPTY: { group: 'rule', severity: 'error', description: 'an empty value list (write null to test for an absent field)' },
+  VALUE_NULL_IN_LIST: { group: 'rule', severity: 'error', description: 'null mixed with other values in a list' },
+  MODIFIER_UNKNOWN: { group: 'rule', severity: 'error', description: 'a modifier Sigma does not define' },
+  MODIFIER_INVALID: { group: 'rule', severity: 'error', description: "a modifier chain that does not fit together or does not fit its value (a regex flag without 're', 'gt' on text, 'base64' on a wildcard...)" },
+  MODIFIER_ALL_SINGLE: { group: 'rule', severity: 'error', description: "'all' on a single value: there is nothing to AND together" },
+  MODIFIER_WARNING: { group: 'rule', severity: 'warning', description: 'a legal modifier use that is probably a mistake (base64offset of a single byte matches everything)' },
+  REGEX_INVALID: { group: 'rule', severity: 'error', description: 'a |re pattern that is not a valid regular expression, or uses syntax JavaScript would misread' },
+  REGEX_CATASTROPHIC: { group: 'rule', severity: 'error', description: 'a |re pattern of catastrophic backtracking shape that the linear-time engine cannot run' },
+  REGEX_BACKTRACKING_RISK: { group: 'rule', severity: 'warning', description: 'a |re pattern with nested unbounded quantifiers; V8 bounds its backtracking' },
+  CIDR_INVALID: { group: 'rule', severity: 'error', description: 'a |cidr value that is not an IPv4 or IPv6 network' },
+  PLACEHOLDER_UNRESOLVED: { group: 'rule', severity: 'error', description: "a `%name%` placeholder under |expand with no values under the config's `placeholders:`" },
+  CONDITION_EMPTY: { group: 'rule', severity: 'error', description: 'the condition is empty' },
+  CONDITION_SYNTAX: { group: 'rule', severity: 'error', description: 'the condition does not parse' },
+  CONDITION_PIPE_AGGREGATION: { group: 'rule', severity: 'error', description: "the condition uses the obsolete pipe aggregation syntax ('| count() > 5')" },
+  CONDITION_UNDEFINED_IDENTIFIER: { group: 'rule', severity: 'error', description: 'the condition names a search identifier that does not exist' },
+  CONDITION_PATTERN_EMPTY: { group: 'rule', severity: 'warning', description: '`1 of x*` or `all of x*` matches no search identifier' },
+
+  // Rule validation (validateRules, the gate's validate check).
+  RULE_TITLE_MISSING: { group: 'validation', severity: 'error', description: "the rule has no 'title' (also a load error)" },
+  RULE_TITLE_INVALID: { group: 'validation', severity: 'error', description: "'title' is not a non-empty string of at most 256 characters (also a load error)" },
+  RULE_ID_MISSING: { group: 'validation', severity: 'error', description: "the rule has no 'id' (a UUID identifies it across renames)" },
+  RULE_ID_INVALID: { group: 'validation', severity: 'error', description: "'id' is not a UUID (also a load error)" },
+  RULE_ID_DUPLICATE: { group: 'validation', severity: 'error', description: 'another rule of the rule tree has the same id' },
+  RULE_TITLE_DUPLICATE: { group: 'validation', severity: 'warning', description: 'another rule of the rule tree has the same title' },
+  RULE_STATUS_MISSING: { group: 'validation', severity: 'warning', description: "the rule has no 'status'" },
+  RULE_STATUS_INVALID: { group: 'validation', severity: 'error', description: "'status' is not one of stable, test, experimental, deprecated, unsupported (also a load error)" },
+  RULE_LEVEL_MISSING: { group: 'validation', severity: 'warning', description: "the rule has no 'level'" },
+  RULE_LEVEL_INVALID: { group: 'validation', severity: 'error', description: "'level' is not one of informational, low, medium, high, critical (also a load error)" },
+  RULE_DESCRIPTION_MISSING: { group: 'validation', severity: 'warning', description: "the rule has no 'description' (or it is not text)" },
+  RULE_AUTHOR_MISSING: { group: 'validation', severity: 'warning', description: "the rule has no 'author' (or it is not text)" },
+  RULE_DATE_MISSING: { group: 'validation', severity: 'warning', description: "the rule has no 'date'" },
+  RULE_DATE_INVALID: { group: 'validation', severity: 'error', description: "'date' is not a valid YYYY-MM-DD date" },
+  RULE_MODIFIED_INVALID: { group: 'validation', severity: 'error', description: "'modified' is not a valid YYYY-MM-DD date" },
+  RULE_MODIFIED_BEFORE_DATE: { group: 'validation', severity: 'error', description: "'modified' is earlier than 'date'" },
+  RULE_LOGSOURCE_MISSING: { group: 'validation', severity: 'error', description: "the rule has no 'logsource' (also a load error)" },
+  RULE_LOGSOURCE_INVALID: { group: 'validation', severity: 'error', description: "'logsource' is not a mapping with category, product or service (also a load error)" },
+  RULE_LOGSOURCE_UNKNOWN: { group: 'validation', severity: 'warning', description: 'the logsource mapping does not know the logsource: the rule is run against every event' },
+  RULE_DETECTION_MISSING: { group: 'validation', severity: 'error', description: "the rule has no 'detection' mapping (also a load error)" },
+  RULE_CONDITION_MISSING: { group: 'validation', severity: 'error', description: "'detection' has no 'condition' (also a load error)" },
+  RULE_REFERENCES_INVALID: { group: 'validation', severity: 'error', description: "'references' is not a list of strings" },
+  RULE_FALSEPOSITIVES_INVALID: { group: 'validation', severity: 'error', description: "'falsepositives' is not a list of strings" },
+  RULE_TAGS_INVALID: { group: 'validation', severity: 'error', description: "'tags' is not a list of strings" },
+  TAG_UPPERCASE: { group: 'validation', severity: 'error', description: 'a tag has uppercase letters; tags are lowercase' },
+  TAG_DUPLICATE: { group: 'validation', severity: 'warning', description: 'the same tag is listed twice' },
+  TAG_ATTACK_UNDERSCORE: { group: 'validation', severity: 'error', description: 'an ATT&CK tactic written with underscores (attack.defense_evasion); SigmaHQ uses hyphens' },
+  TAG_ATTACK_INVALID: { group: 'validation', severity: 'error', description: 'an attack.* tag that is neither a technique (t1234, t1234.001), group (g1234), software (s1234), data source (ds1234) nor a tactic name' },
+  TAG_CVE_INVALID: { group: 'validation', severity: 'error', description: 'a cve.* tag not of the form cve.2021-44228' },
+  TAG_CAR_INVALID: { group: 'validation', severity: 'error', description: 'a car.* tag not of the form car.2016-04-005' },
+  TAG_DETECTION_INVALID: { group: 'validation', severity: 'error', description: 'a detection.* tag other than dfir, emerging-threats, threat-hunting' },
+  TAG_TLP_INVALID: { group: 'validation', severity: 'warning', description: 'a tlp.* tag other than red, amber, amber-strict, green, clear' },
+  TAG_STP_INVALID: { group: 'validation', severity: 'warning', description: 'an stp.* tag not of the form stp.1 to stp.5, optionally followed by a, u or k' },
+  TAG_NAMESPACE_UNKNOWN: { group: 'validation', severity: 'warning', description: 'a tag outside the namespaces SigmaHQ allows (attack, car, cve, detection, stp, tlp)' },
+  MODIFIER_ALL_SINGLE_VALUE: { group: 'validation', severity: 'warning', description: "'all' on a single value ANDs nothing (the loader already rejects it as MODIFIER_ALL_SINGLE)" },
+  MODIFIER_WINDASH_ALL: { group: 'validation', severity: 'warning', description: "'windash' combined with 'all': legal, but converters disagree on it and SigmaHQ never uses it" },
+  WILDCARD_INSTEAD_OF_MODIFIER: { group: 'validation', severity: 'warning', description: 'a value `*x*`, `x*` or `*x` without a modifier: write |contains, |startswith or |endswith' },
+  WILDCARD_REDUNDANT: { group: 'validation', severity: 'warning', description: "a wildcard at the end a contains/startswith/endswith already covers, or one that changes the modifier's meaning" },
+  PATH_SINGLE_WILDCARD: { group: 'validation', severity: 'warning', description: '`?` in a path-like field matches any one character; escape it as `\\?` if it is literal' },
+  VALUE_ESCAPED_WILDCARD: { group: 'validation', severity: 'warning', description: '`\\*` is an escaped (literal) star, not a wildcard: flagged in path-like fields, and elsewhere when it ends a Windows path (`C:\\Temp\\*`); write `\\\\*` for a folder followed by a wildcard' },
+
+  // Case files.
+  CASE_FILE_UNREADABLE: { group: 'case', severity: 'error', description: 'a case file cannot be read' },
+  CASE_FILE_INVALID: { group: 'case', severity: 'error', description: "a case file that is not one mapping with 'rule' and a non-empty 'cases' list, or has an unknown key" },
+  CASE_INVALID: { group: 'case', severity: 'error', description: 'a case of the wrong shape: no name, a repeated name, a bad expect, stages, event, events_file or count' },
+  CASE_RULE_MISSING: { group: 'case', severity: 'error', description: "a case file without 'rule' (a rule id or a path relative to the case file)" },
+  CASE_RULE_UNKNOWN: { group: 'case', severity: 'error', description: "the case file's rule is not among the loaded rules" },
+  CASE_RULE_AMBIGUOUS: { group: 'case', severity: 'error', description: "the case file's rule id is the id of several loaded rules" },
+  CASE_STAGE_UNKNOWN: { group: 'case', severity: 'error', description: 'a case expects a stage the rule does not have' },
+  CASE_EVENTS_UNREADABLE: { group: 'case', severity: 'error', description: "a case's events_file cannot be read or holds bad events" },
+
+  // Event files.
+  EVENT_PATH_NOT_FOUND: { group: 'event', severity: 'error', description: 'an event file or folder named on the command line does not exist' },
+  EVENT_FILE_UNREADABLE: { group: 'event', severity: 'error', description: 'an event file or folder cannot be read, or reading it stopped' },
+  EVENT_INVALID_JSON: { group: 'event', severity: 'error', description: 'text in a JSON event file that is not JSON (the reader carries on after it)' },
+  EVENT_NOT_OBJECT: { group: 'event', severity: 'error', description: 'a JSON value in an event file that is not an object' },
+  EVTX_NOT_EVTX: { group: 'event', severity: 'error', description: 'an .evtx file without the EVTX file signature, or too short' },
+  EVTX_HEADER_CORRUPT: { group: 'event', severity: 'warning', description: 'the EVTX file header checksum does not match; the chunks are read anyway' },
+  EVTX_CHUNK_CORRUPT: { group: 'event', severity: 'warning', description: 'an EVTX chunk with a bad signature or checksum; it is skipped' },
+  EVTX_RECORD_CORRUPT: { group: 'event', severity: 'warning', description: 'an EVTX record that cannot be decoded; it is skipped' },
+
+  // Logsource mapping files.
+  LOGSOURCE_FILE_UNREADABLE: { group: 'logsource', severity: 'error', description: 'the logsource mapping file cannot be read' },
+  LOGSOURCE_YAML_INVALID: { group: 'logsource', severity: 'error', description: 'the logsource mapping file is not valid YAML' },
+  LOGSOURCE_MAPPING_INVALID: { group: 'logsource', severity: 'error', description: 'a logsource mapping entry of the wrong shape' },
+  LOGSOURCE_MAPPING_UNKNOWN_KEY: { group: 'logsource', severity: 'warning', description: 'an unknown key in a logsource mapping file; it is ignored' },
+  LOGSOURCE_MAPPING_DUPLICATE: { group: 'logsource', severity: 'warning', description: 'a logsource defined twice in one mapping file; the later entry replaces the earlier one' },
+
+  // The config file.
+  CONFIG_UNREADABLE: { group: 'config', severity: 'error', description: 'the config file named with --config does not exist or cannot be read' },
+  CONFIG_INVALID: { group: 'config', severity: 'error', description: 'the config file is not one mapping, or a setting has the wrong type or range, or a code under gate.severities is not a validation code' },
+  CONFIG_KEY_UNKNOWN: { group: 'config', severity: 'warning', description: 'an unknown key in the config file, or an unknown code under gate.severities; it is ignored' },
+
+  // Known false positives.
+  KNOWN_FP_UNREADABLE: { group: 'known-fp', severity: 'error', description: 'the known false-positive file cannot be read' },
+  KNOWN_FP_INVALID: { group: 'known-fp', severity: 'error', description: "a known false-positive entry without rule, field or reason, with an unknown key or a bad date, or a file of the wrong shape" },
+  KNOWN_FP_EXPIRED: { group: 'known-fp', severity: 'warning', description: 'a known false-positive entry past its expires date: its matches are reported again' },
+
+  // Fuzz findings (sigmatest fuzz, the gate's fuzz check).
+  RULE_UNSATISFIABLE: { group: 'fuzz', severity: 'error', description: 'no event can make the rule match (with the field whose requirements conflict)' },
+  PROPERTY_FAILED: { group: 'fuzz', severity: 'error', description: 'the engine disagrees with the oracle on a realised value (an engine bug)' },
+  EXCLUSION_DEAD: { group: 'fuzz', severity: 'warning', description: 'an exclusion that is never true on an event the rest of the rule matches (it contradicts the selection, or another exclusion always covers it)' },
+  EXCLUSION_EVADABLE: { group: 'fuzz', severity: 'warning', description: 'an exclusion on a path-like field that also hides an attacker-controllable variant: the excluded file name in a user-writable folder, on another drive, under a look-alike `Windows ` folder, a look-alike or prefixed name; the example event is the one that slips through' },
+  STAGE_UNREACHABLE: { group: 'fuzz', severity: 'warning', description: 'a stage whose truth never changes the verdict' },
+  VALUE_SHADOWED: { group: 'fuzz', severity: 'warning', description: 'a value of a list that another value of the same list covers (`\\cmd.exe` next to `cmd.exe`)' },
+
+  // The merge gate.
+  GATE_BASE_UNKNOWN: { group: 'gate', severity: 'error', description: 'the base ref does not name a commit (or there is no upstream, main or master to default to)' },
+  GATE_NO_MERGE_BASE: { group: 'gate', severity: 'error', description: 'the base and HEAD have no common ancestor (unrelated histories, or a shallow clone: fetch more history)' },
+  GATE_NO_GIT: { group: 'gate', severity: 'warning', description: 'not a git repository or git not installed: every rule file counts as added (an error when --base was given)' },
+  GATE_GIT_FAILED: { group: 'gate', severity: 'error', description: 'a git command failed unexpectedly' },
+} as const satisfies Record<string, CodeInfo>;
+
+/** Every registered code. */
+export type DiagnosticCode = keyof typeof CODES;
+
+/** The registered codes of one group. */
+export type CodeOf<G extends CodeGroup> = { [K in DiagnosticCode]: (typeof CODES)[K]['group'] extends G ? K : never }[DiagnosticCode];
+
+/** Codes of rule validation: the ones `gate: severities:` may override. */
+export type ValidationCode = CodeOf<'validation'>;
+
+/** Codes of fuzz findings. */
+export type FindingCode = CodeOf<'fuzz'>;
+
+/** Is `text` a registered code? */
+export function isDiagnosticCode(text: string): text is DiagnosticCode {
+  return Object.hasOwn(CODES, text);
+}
+
+/** The codes of a group, in registry order. */
+export function codesOf<G extends CodeGroup>(group: G): Array<CodeOf<G>> {
+  return (Object.keys(CODES) as DiagnosticCode[]).filter((c): c is CodeOf<G> => CODES[c].group === group);
+}
+
+/** A Markdown table of codes. */
+function codesTable(codes: readonly DiagnosticCode[]): string[] {
+  const cell = (t: string): string => t.replace(/\|/g, '\\|');
+  return ['| code | severity | meaning |', '|---|---|---|', ...codes.map((c) => `| \`${c}\` | ${CODES[c].severity} | ${cell(CODES[c].description)} |`)];
+}
+
+/**
+ * The Markdown list of codes: every group under its heading, or the table of one group. The
+ * README holds it between `<!-- codes:start -->` (or `<!-- codes:start group=fuzz -->`) and
+ * `<!-- codes:end -->`.
+ */
+export function codesMarkdown(group?: CodeGroup): string {
+  if (group !== undefined) return codesTable(codesOf(group)).join('\n');
+  const out: string[] = [];
+  for (const [g, heading] of Object.entries(CODE_GROUPS) as Array<[CodeGroup, string]>) {
+    const codes = codesOf(g);
+    if (codes.length > 0) out.push(`**${heading}**`, '', ...codesTable(codes), '');
+  }
+  return out.join('\n').trimEnd();
+}
+
+const SECTION = /(<!-- codes:start(?: group=([a-z-]+))? -->)(?:(?!<!-- codes:start)[\s\S])*?(<!-- codes:end -->)/g;
+
+/**
+ * `text` (the README) with every codes section rewritten from the registry; what
+ * `npm run docs:codes` writes. Throws on a section naming an unknown group.
+ */
+export function withCodesSections(text: string): string {
+  return text.replace(SECTION, (_all, start: string, group: string | undefined, end: string) => {
+    if (group !== undefined && !Object.hasOwn(CODE_GROUPS, group)) throw new Error(`unknown code group '${group}' in a codes section`);
+    return `${start}\n${codesMarkdown(group as CodeGroup | undefined)}\n${end}`;
+  });
+}
