@@ -194,3 +194,18 @@ describe('architecture', () => {
     ])).toEqual([['a.ts', 'b.ts', 'c.ts']]);
   });
 });
+
+describe('the README draws the same layers', () => {
+  it('its layer table lists the folders of LAYERS, in order', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('<!-- layers:start -->');
+    const end = readme.indexOf('<!-- layers:end -->');
+    expect(start).toBeGreaterThan(0);
+    const rows = readme
+      .slice(start, end)
+      .split('\n')
+      .filter((l) => /^\| \d+ \|/.test(l))
+      .map((l) => [...(l.split('|')[2] ?? '').matchAll(/`([^`]+)`/g)].map((m) => (m[1] === 'index.ts' ? '(index)' : (m[1] as string))));
+    expect(rows).toEqual(LAYERS.map((g) => [...g]));
+  });
+});

@@ -38,6 +38,12 @@ export interface RegressionSummary {
 /** Which rendering of a recorded test to read. `evtx` needs the native reader (readEvents handles it). */
 export type Prefer = 'json' | 'evtx';
 
+/** What the regression reporters render. */
+export interface RegressionReport {
+  results: RegressionResult[];
+  summary: RegressionSummary;
+}
+
 interface InfoTest {
   name?: unknown;
   type?: unknown;

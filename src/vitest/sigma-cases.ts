@@ -14,18 +14,28 @@ import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 import { loadAndRunSuite } from '../app/run-suite.js';
 
+/** What {@link sigmaCases} runs. Relative paths resolve against `cwd`. */
 export interface SigmaCasesOptions {
+  /** Rule files or folders. */
   rules: string[];
+  /** Case files or folders. */
   cases: string[];
+  /** The sigmatest config file; default `sigmatest.config.yml` in `cwd` when present. */
   config?: string;
+  /** The folder relative paths are resolved against (default: the process's working folder). */
+  cwd?: string;
   /** When set, each rule also gets a coverage test against this percentage. */
   minCoverage?: number;
   /** Fail when a rule has no cases (default true). */
   requireCases?: boolean;
 }
 
+/**
+ * Registers the case files of the rules as vitest tests: one `describe` per rule, one `it` per
+ * case (and a coverage test per rule with `minCoverage`), plus two input checks.
+ */
 export function sigmaCases(options: SigmaCasesOptions): void {
-  const { report, input } = loadAndRunSuite(options.rules, options.cases, { config: options.config, minCoverage: options.minCoverage });
+  const { report, input } = loadAndRunSuite(options.rules, options.cases, { config: options.config, minCoverage: options.minCoverage, cwd: options.cwd });
   const errors = input.filter((d) => d.severity === 'error');
   describe('sigmatest inputs', () => {
     it('every rule and case file loads', () => {

@@ -13,6 +13,8 @@ import type { GateMessage, GateReport, GateRuleReport } from '../../src/gate/gat
 import { summarizeFuzz } from '../../src/fuzz/fuzz-report.js';
 import type { FuzzReport, FuzzReportRule } from '../../src/fuzz/fuzz-report.js';
 import type { ScanMatch, ScanSummary } from '../../src/scan/scan.js';
+import { summarise } from '../../src/regression/regression.js';
+import type { RegressionReport, RegressionResult } from '../../src/regression/regression.js';
 
 // --- gate ----------------------------------------------------------------------------------
 
@@ -212,3 +214,14 @@ export const SCAN_SUMMARY: ScanSummary = {
 
 /** The same scan with nothing matched (a reporter's empty case). */
 export const SCAN_SUMMARY_EMPTY: ScanSummary = { ...SCAN_SUMMARY, matches: 0, suppressed: 0, perRule: [], knownFps: 0, expiredKnownFps: 0, errors: 0, warnings: 0, rulesFailed: 0, rulesNotEvaluated: 0, workers: 1 };
+
+/** A regression report: a pass, a failure with counts, an error, and a test without data. */
+export function regressionReport(): RegressionReport {
+  const results: RegressionResult[] = [
+    { id: '5f2a3a11-9c51-4c1e-8a3d-6c0b3c9a8e21', path: 'rules/windows/process_creation/proc_creation_win_whoami.yml', test: 'whoami recon', status: 'pass', expected: 1, actual: 3, data: 'regression_data/rules/windows/whoami/info.json' },
+    { id: '7c3b2a11-1c51-4c1e-8a3d-6c0b3c9a8e22', path: 'rules/windows/registry/registry_set_run_key.yml', test: 'run key written', status: 'fail', expected: 2, actual: 1, data: 'regression_data/rules/windows/run_key/info.json' },
+    { id: null, path: 'rules/windows/builtin/win_security_broken.yml', test: 'broken data', status: 'error', expected: null, actual: null, message: 'cannot read regression_data/rules/windows/broken/info.json: no such file' },
+    { id: '9d4c3b22-2d62-4d2f-9b66-7d1c4d0f9f33', path: 'rules/windows/dns_query/dns_query_win_tunnel.yml', test: 'dns tunnel', status: 'missing-data', expected: 1, actual: null },
+  ];
+  return { results, summary: summarise(results) };
+}

@@ -11,7 +11,8 @@ import { loadEnvironment } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { collectRules } from '../../rules/collect-rules.js';
 import { runRegression, summarise } from '../../regression/regression.js';
-import type { Prefer, RegressionResult } from '../../regression/regression.js';
+import type { Prefer } from '../../regression/regression.js';
+import { REGRESSION_REPORTERS } from '../../report/regression/registry.js';
 
 export const regressionSpec: CommandSpec = {
   name: 'regression',
@@ -23,7 +24,7 @@ export const regressionSpec: CommandSpec = {
     'Exit 1 when a test fails or errors, 2 on usage errors.',
   options: {
     rules: { type: 'string', multiple: true, arg: '<folders...>', help: "rule folders (default: every rules* folder of the root)" },
-    reporter: { type: 'string', choices: ['text', 'json'], default: 'text', help: 'output format' },
+    reporter: { type: 'string', choices: REGRESSION_REPORTERS.names, default: REGRESSION_REPORTERS.defaultName, help: 'output format' },
     'require-data': { type: 'boolean', help: 'count missing-data as a failure' },
     prefer: { type: 'string', choices: ['json', 'evtx'], default: 'json', help: 'which rendering of a recorded test to read' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders)' },
@@ -53,19 +54,7 @@ export function regressionCommand(args: Parsed, io: Io): number {
   const set = collectRules(folders, { placeholders: env.config.placeholders });
   const results = runRegression(root, set.rules, str(args.values.prefer) as Prefer);
   const summary = summarise(results);
-  if (args.values.reporter === 'json') io.out(`${JSON.stringify({ results, summary }, null, 2)}\n`);
-  else io.out(formatText(results, summary));
+  io.out(REGRESSION_REPORTERS.pick(str(args.values.reporter)).render({ results, summary }));
   const requireData = args.values['require-data'] === true;
   return summary.fail > 0 || summary.error > 0 || (requireData && summary.missingData > 0) ? EXIT.failed : EXIT.ok;
-}
-
-function formatText(results: readonly RegressionResult[], s: ReturnType<typeof summarise>): string {
-  const lines: string[] = [];
-  for (const r of results) {
-    if (r.status === 'missing-data') continue;
-    const counts = r.expected === null ? '' : ` (expected ≥ ${r.expected}, got ${r.actual ?? '-'})`;
-    lines.push(`${r.status.toUpperCase().padEnd(5)} ${r.path} — ${r.test}${counts}${r.message ? `: ${r.message}` : ''}`);
-  }
-  lines.push('', `regression: ${s.tests} tests of ${s.rules} rules: ${s.pass} passed, ${s.fail} failed, ${s.error} errors, ${s.missingData} missing data`);
-  return lines.join('\n') + '\n';
 }

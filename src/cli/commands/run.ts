@@ -11,7 +11,6 @@ import type { Io } from '../io.js';
 import type { DiagnosticCode } from '../../diagnostics/codes.js';
 import { RUN_REPORTERS } from '../../report/run/registry.js';
 import { writeHtmlReport } from '../../report/html/write-html-report.js';
-import { buildHtmlExtras } from '../../app/html-extras.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 
 /** Errors of a case file's binding to its rule: the run reports them as failures (exit 1), not as unreadable input (exit 2). */
@@ -37,7 +36,7 @@ export const runSpec: CommandSpec = {
   },
 };
 
-export function runCommand(args: Parsed, io: Io): number {
+export async function runCommand(args: Parsed, io: Io): Promise<number> {
   const minText = str(args.values['min-coverage']);
   let min: number | undefined;
   if (minText !== undefined) {
@@ -56,6 +55,9 @@ export function runCommand(args: Parsed, io: Io): number {
   const shard = shardArg(args);
   const { report, input, rules, mapping } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard });
   if (reporter.output === 'folder' && out !== undefined) {
+    // Loaded only for the HTML report: its extras fuzz every rule, and the fuzzer's generators
+    // (faker among them) cost a plain run 0.3-0.4 s to import.
+    const { buildHtmlExtras } = await import('../../app/html-extras.js');
     const extras = buildHtmlExtras(report, rules, { mapping, onProblem: (path, message) => io.err(`sigmatest run: html report: ${path}: ${message}\n`) });
     const written = writeHtmlReport(inCwd(io, out), reporter.render({ report, extras }));
     io.err(`html report written to ${out}/index.html (${written.length} files)\n`);
