@@ -114,6 +114,7 @@ export const CODES = {
   TAG_UPPERCASE: { group: 'validation', severity: 'error', description: 'a tag has uppercase letters; tags are lowercase' },
   TAG_DUPLICATE: { group: 'validation', severity: 'warning', description: 'the same tag is listed twice' },
   TAG_ATTACK_UNDERSCORE: { group: 'validation', severity: 'error', description: 'an ATT&CK tactic written with underscores (attack.defense_evasion); SigmaHQ uses hyphens' },
+  TAG_ATTACK_TACTIC_UNKNOWN: { group: 'validation', severity: 'warning', description: 'an attack.* tag that reads like a tactic name (letters and hyphens) but names none of the current ATT&CK tactics (attack.defence-evasion)' },
   TAG_ATTACK_INVALID: { group: 'validation', severity: 'error', description: 'an attack.* tag that is neither a technique (t1234, t1234.001), group (g1234), software (s1234), data source (ds1234) nor a tactic name' },
   TAG_CVE_INVALID: { group: 'validation', severity: 'error', description: 'a cve.* tag not of the form cve.2021-44228' },
   TAG_CAR_INVALID: { group: 'validation', severity: 'error', description: 'a car.* tag not of the form car.2016-04-005' },

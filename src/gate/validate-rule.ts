@@ -30,6 +30,7 @@ import type { PatternToken } from '../sigma/pattern.js';
 import { valuePath } from '../plan/plan.js';
 import type { PlanItem } from '../plan/plan.js';
 import { itemKeyText } from '../plan/modifier-chain.js';
+import { ATTACK_VERSION, ENTERPRISE_TACTICS, ICS_TACTICS, LEGACY_TACTICS } from '../explain/attack-data.js';
 
 /** A configurable severity: `off` drops the check. */
 export type ValidationSeverity = SeverityOverride;
@@ -57,15 +58,12 @@ const STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported']
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
- * ATT&CK tactic short names: Enterprise (with v18's stealth and defense-impairment, which split
- * defense-evasion), plus the ICS-only evasion, inhibit-response-function, impair-process-control.
+ * ATT&CK tactic short names a tag may use (explain/attack-data.ts): the Enterprise tactics of
+ * the current ATT&CK version (v19: stealth and defense-impairment, which split defense-evasion),
+ * the legacy defense-evasion, and the ICS-only evasion, inhibit-response-function,
+ * impair-process-control.
  */
-export const ATTACK_TACTICS: ReadonlySet<string> = new Set([
-  'reconnaissance', 'resource-development', 'initial-access', 'execution', 'persistence',
-  'privilege-escalation', 'defense-evasion', 'stealth', 'defense-impairment', 'credential-access',
-  'discovery', 'lateral-movement', 'collection', 'command-and-control', 'exfiltration', 'impact',
-  'evasion', 'inhibit-response-function', 'impair-process-control',
-]);
+export const ATTACK_TACTICS: ReadonlySet<string> = new Set([...ENTERPRISE_TACTICS, ...LEGACY_TACTICS, ...ICS_TACTICS].map((t) => t.slug));
 const DETECTION_TAGS = new Set(['dfir', 'emerging-threats', 'threat-hunting']);
 const TLP_TAGS = new Set(['red', 'amber', 'amber-strict', 'green', 'clear']);
 
@@ -225,6 +223,13 @@ export function checkTagFormat(tag: string): { code: ValidationCodeName; message
       const hyphenated = name.replace(/_/g, '-');
       if (name.includes('_') && ATTACK_TACTICS.has(hyphenated)) {
         return { code: 'TAG_ATTACK_UNDERSCORE', message: `the ATT&CK tactic '${tag}' is written with underscores; SigmaHQ uses hyphens: 'attack.${hyphenated}'` };
+      }
+      // A word that reads like a tactic (`attack.defence-evasion`, `attack.evasion-defense`) but is none.
+      if (/^[a-z]+([-_][a-z]+)*$/.test(name) && !/^(t|g|s|ds|ta)\d/.test(name)) {
+        return {
+          code: 'TAG_ATTACK_TACTIC_UNKNOWN',
+          message: `'${tag}' is not an ATT&CK v${ATTACK_VERSION} tactic (tactics: ${ENTERPRISE_TACTICS.map((t) => t.slug).join(', ')})`,
+        };
       }
       let hint = '';
       if (/^t\d+(\.\d+)?$/.test(name)) hint = ' (technique ids are t + 4 digits, sub-techniques add . + 3 digits: attack.t1059.001)';
