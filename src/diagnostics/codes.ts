@@ -85,6 +85,7 @@ export const CODES = {
   CONDITION_PIPE_AGGREGATION: { group: 'rule', severity: 'error', description: "the condition uses the obsolete pipe aggregation syntax ('| count() > 5')" },
   CONDITION_UNDEFINED_IDENTIFIER: { group: 'rule', severity: 'error', description: 'the condition names a search identifier that does not exist' },
   CONDITION_PATTERN_EMPTY: { group: 'rule', severity: 'warning', description: '`1 of x*` or `all of x*` matches no search identifier' },
+  PIPELINE_DETECTION_EMPTY: { group: 'rule', severity: 'error', description: 'a processing pipeline dropped every detection item the condition uses: nothing is left to match' },
 
   // Rule validation (validateRules, the gate's validate check).
   RULE_TITLE_MISSING: { group: 'validation', severity: 'error', description: "the rule has no 'title' (also a load error)" },

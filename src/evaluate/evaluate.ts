@@ -221,6 +221,8 @@ function searchHolds(n: SearchNode, itemTruth: (it: PlanItem) => boolean): boole
       return itemTruth(n.item);
     case 'and':
       return n.items.every(itemTruth);
+    case 'allOf':
+      return n.children.every((c) => searchHolds(c, itemTruth));
     case 'or':
       return n.children.some((c) => searchHolds(c, itemTruth));
     default:
