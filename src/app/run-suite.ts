@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
-import { loadEnvironment } from '../config/environment.js';
+import { loadEnvironment, ruleLoadOptions } from '../config/environment.js';
 import type { Environment } from '../config/environment.js';
 import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
 import { loadCaseFile } from '../cases/load-cases.js';
@@ -23,11 +23,12 @@ export function loadAndRunSuite(
 
   rulePaths: string[],
   casePaths: string[],
-  options: { config?: string | undefined; environment?: Environment | undefined; minCoverage?: number | undefined; cwd?: string | undefined; shard?: Shard | undefined } = {},
+  options: { config?: string | undefined; environment?: Environment | undefined; minCoverage?: number | undefined; cwd?: string | undefined; shard?: Shard | undefined; pipelines?: string[] | undefined } = {},
 ): { report: SuiteReport; input: Diagnostic[]; rules: SigmaRule[]; mapping: LogsourceMapping } {
   const cwd = options.cwd ?? process.cwd();
-  const env = options.environment ?? loadEnvironment(options.config, cwd);
-  const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), { placeholders: env.config.placeholders });
+  const env = options.environment ?? loadEnvironment(options.config, cwd, { pipelines: options.pipelines });
+  const load = ruleLoadOptions(env);
+  const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), load);
   const listed = listYamlFiles(casePaths.map((p) => resolve(cwd, p)));
   const loaded = listed.files.map(loadCaseFile);
   let caseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
@@ -38,11 +39,11 @@ export function loadAndRunSuite(
     const keep = new Set(rules);
     const first = options.shard.index === 1;
     caseFiles = caseFiles.filter((cf) => {
-      const r = resolveCaseRule(cf, set.rules, { placeholders: env.config.placeholders }).rule;
+      const r = resolveCaseRule(cf, set.rules, load).rule;
       return r === undefined ? first : keep.has(r);
     });
   }
-  const result = runSuite(rules, caseFiles, { mapping: env.mapping, load: { placeholders: env.config.placeholders } });
+  const result = runSuite(rules, caseFiles, { mapping: env.mapping, load });
   const input = [...env.diagnostics, ...set.diagnostics, ...listed.diagnostics, ...loaded.flatMap((l) => l.diagnostics), ...result.diagnostics];
   // `ordered` is aligned with `report.rules`: tested rules in run order, then the untested ones.
   const ordered = [...result.rules.map((r) => r.rule), ...result.untested];

@@ -5,7 +5,8 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { diagnostic } from '../diagnostics/diagnostics.js';
+import { diagnostic, hasErrors } from '../diagnostics/diagnostics.js';
+import { combinePipelines, loadPipelines } from '../pipeline/pipeline.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { loadRuleFile } from '../rules/load-rule.js';
 import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
@@ -198,15 +199,52 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
   };
 }
 
+/**
+ * The rule as a case file's `pipeline:` sees it: its file loaded again through the command's
+ * pipelines and the case file's (combined by priority); the same rule and pipelines give the same
+ * rule object (`cache`), so case files that share them share a row and its coverage.
+ */
+function ruleThroughCasePipelines(rule: SigmaRule, cf: CaseFile, load: LoadOptions | undefined, cache: Map<string, SigmaRule | Diagnostic[]>): { rule?: SigmaRule; diagnostics: Diagnostic[] } {
+  const specs = cf.pipelines ?? [];
+  const key = `${rule.file}\u0000${rule.document}\u0000${dirname(cf.file)}\u0000${specs.map((s) => s.spec).join('\u0000')}`;
+  const known = cache.get(key);
+  if (known !== undefined) return Array.isArray(known) ? { diagnostics: [] } : { rule: known, diagnostics: [] };
+  const loaded = loadPipelines(specs.map((s) => ({ spec: s.spec, cwd: dirname(cf.file), where: { file: cf.file, path: 'pipeline', pos: s.pos } })));
+  if (loaded.pipeline === undefined || hasErrors(loaded.diagnostics)) {
+    cache.set(key, loaded.diagnostics);
+    return { diagnostics: loaded.diagnostics };
+  }
+  const pipeline = combinePipelines([...(load?.pipeline?.pipelines ?? []), ...loaded.pipeline.pipelines]);
+  const file = loadRuleFile(rule.file, { ...load, pipeline });
+  const found = file.rules.find((r) => r.document === rule.document);
+  if (found === undefined) {
+    const ds = [...loaded.diagnostics, ...(file.invalid.find((i) => i.document === rule.document)?.diagnostics ?? file.diagnostics)];
+    cache.set(key, ds);
+    return { diagnostics: ds };
+  }
+  cache.set(key, found);
+  return { rule: found, diagnostics: loaded.diagnostics };
+}
+
 /** Binds every case file to its rule and runs them all; rules without cases are untested. */
 export function runSuite(rules: readonly SigmaRule[], caseFiles: readonly CaseFile[], options: RunOptions): SuiteResult {
   const diagnostics: Diagnostic[] = [];
   const byRule = new Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>();
   const extra: SigmaRule[] = [];
+  const bound = new Set<SigmaRule>();
+  const piped = new Map<string, SigmaRule | Diagnostic[]>();
   for (const cf of caseFiles) {
-    const { rule, diagnostic: d } = resolveCaseRule(cf, rules, options.load);
-    if (d !== undefined) diagnostics.push(d);
+    const resolved = resolveCaseRule(cf, rules, options.load);
+    if (resolved.diagnostic !== undefined) diagnostics.push(resolved.diagnostic);
+    let rule = resolved.rule;
     if (rule === undefined) continue;
+    bound.add(rule);
+    if (cf.pipelines !== undefined) {
+      const p = ruleThroughCasePipelines(rule, cf, options.load, piped);
+      diagnostics.push(...p.diagnostics);
+      rule = p.rule;
+      if (rule === undefined) continue;
+    }
     if (!rules.includes(rule) && !extra.includes(rule)) extra.push(rule);
     const list = byRule.get(rule) ?? [];
     list.push({ cf, cases: cf.cases });
@@ -220,5 +258,5 @@ export function runSuite(rules: readonly SigmaRule[], caseFiles: readonly CaseFi
     diagnostics.push(...r.diagnostics);
     runs.push(r.run);
   }
-  return { rules: runs, untested: rules.filter((r) => !byRule.has(r)), diagnostics };
+  return { rules: runs, untested: rules.filter((r) => !byRule.has(r) && !bound.has(r)), diagnostics };
 }

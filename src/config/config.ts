@@ -6,6 +6,7 @@
  * placeholders:            # values for %name% under |expand (semantics §7.13)
  *   Administrators: ['admin*', 'root']
  * logsources: mappings.yml # extra logsource mapping merged over the built-in one
+ * pipeline: [ecs-windows, my-fields.yml]   # processing pipelines (built-in names or files)
  * gate:                    # defaults of `sigmatest gate` (its flags win)
  *   min_match: 1
  *   min_no_match: 1
@@ -22,7 +23,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { diagnostic, offsetToPos, readErrorReason } from '../diagnostics/diagnostics.js';
-import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
 import { CODES, isDiagnosticCode } from '../diagnostics/codes.js';
 import type { SeverityOverride, ValidationCode } from '../diagnostics/codes.js';
 import { childPath } from '../diagnostics/doc-path.js';
@@ -43,11 +44,25 @@ export interface GateSettings {
   severities?: Partial<Record<ValidationCode, SeverityOverride>>;
 }
 
+/** A pipeline named in the config file. */
+export interface ConfigPipeline {
+  spec: string;
+  /** The folder a path is relative to (the config file's). */
+  base: string;
+  file: string;
+  pos: SourcePos;
+}
+
 /** A loaded config file (an empty one when there is none). */
 export interface Config {
   placeholders: Record<string, string[]>;
   /** Absolute path of an extra logsource mapping file. */
   logsources?: string;
+  /**
+   * Processing pipelines to load rules through (`pipeline:`): each a built-in name or a path
+   * relative to the config file's folder (`base`), with where it is written.
+   */
+  pipelines: ConfigPipeline[];
   gate: GateSettings;
   /** The file it was read from (absolute); undefined when there was none. */
   file?: string;
@@ -55,7 +70,7 @@ export interface Config {
 
 export const DEFAULT_CONFIG_FILE = 'sigmatest.config.yml';
 
-const TOP_KEYS = ['placeholders', 'logsources', 'gate'];
+const TOP_KEYS = ['placeholders', 'logsources', 'pipeline', 'gate'];
 const GATE_NUMBERS = [
   ['min_match', 'minMatch', 1000],
   ['min_no_match', 'minNoMatch', 1000],
@@ -77,7 +92,7 @@ export function configPath(file: string | undefined, cwd: string): string | unde
  * CONFIG_UNREADABLE; every problem inside the file is located (file, line, column, path).
  */
 export function loadConfig(file: string | undefined, cwd: string = process.cwd()): { config: Config; diagnostics: Diagnostic[] } {
-  const config: Config = { placeholders: {}, gate: {} };
+  const config: Config = { placeholders: {}, pipelines: [], gate: {} };
   const path = configPath(file, cwd);
   if (path === undefined) return { config, diagnostics: [] };
   config.file = path;
@@ -91,7 +106,7 @@ export function loadConfig(file: string | undefined, cwd: string = process.cwd()
 }
 
 /** Reads config text (see loadConfig); `file` is the absolute path paths in it are relative to. */
-export function parseConfig(text: string, file: string, config: Config = { placeholders: {}, gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
+export function parseConfig(text: string, file: string, config: Config = { placeholders: {}, pipelines: [], gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
   const parsed = parseYaml(text, file);
   const ds: Diagnostic[] = [...parsed.diagnostics];
   if (ds.length > 0) return { config, diagnostics: ds };
@@ -102,7 +117,7 @@ export function parseConfig(text: string, file: string, config: Config = { place
   const root = docs[0]?.root;
   if (root === undefined || root === null || (root.kind === 'scalar' && root.value.type === 'null')) return { config, diagnostics: ds };
   if (docs.length > 1 || root.kind !== 'map') {
-    report('CONFIG_INVALID', 'the config file must be one YAML mapping (placeholders, logsources, gate)', root, '');
+    report('CONFIG_INVALID', 'the config file must be one YAML mapping (placeholders, logsources, pipeline, gate)', root, '');
     return { config, diagnostics: ds };
   }
   const base = dirname(file);
@@ -129,6 +144,18 @@ export function parseConfig(text: string, file: string, config: Config = { place
     if (logsources.kind !== 'scalar' || logsources.value.type !== 'string' || logsources.value.text === '') {
       report('CONFIG_INVALID', "'logsources' must be the path of a logsource mapping file", logsources, 'logsources');
     } else config.logsources = resolve(base, logsources.value.text);
+  }
+
+  const pipeline = mapGet(root, 'pipeline');
+  if (pipeline !== undefined && !isNull(pipeline)) {
+    const items = pipeline.kind === 'seq' ? pipeline.items : [pipeline];
+    for (const n of items) {
+      if (n.kind !== 'scalar' || n.value.type !== 'string' || n.value.text === '') {
+        report('CONFIG_INVALID', "'pipeline' must be a pipeline (a built-in name or a file path) or a list of them", n, 'pipeline');
+        continue;
+      }
+      config.pipelines.push({ spec: n.value.text, base, file, pos: offsetToPos(text, n.offset) });
+    }
   }
 
   const gate = mapGet(root, 'gate');

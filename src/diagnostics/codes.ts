@@ -21,7 +21,7 @@ export type Severity = 'error' | 'warning';
 export type SeverityOverride = Severity | 'off';
 
 /** What reports a code; also the sections of the README's list of codes. */
-export type CodeGroup = 'input' | 'yaml' | 'rule' | 'validation' | 'case' | 'event' | 'logsource' | 'config' | 'known-fp' | 'fuzz' | 'gate';
+export type CodeGroup = 'input' | 'yaml' | 'rule' | 'validation' | 'case' | 'event' | 'logsource' | 'pipeline' | 'config' | 'known-fp' | 'fuzz' | 'gate';
 
 /** One registered code. */
 export interface CodeInfo {
@@ -41,6 +41,7 @@ export const CODE_GROUPS: Readonly<Record<CodeGroup, string>> = {
   case: 'Case files',
   event: 'Event files',
   logsource: 'Logsource mapping files',
+  pipeline: 'Processing pipelines',
   config: 'Config file',
   'known-fp': 'Known false positives',
   fuzz: 'Fuzz findings',
@@ -156,6 +157,15 @@ export const CODES = {
   LOGSOURCE_MAPPING_INVALID: { group: 'logsource', severity: 'error', description: 'a logsource mapping entry of the wrong shape' },
   LOGSOURCE_MAPPING_UNKNOWN_KEY: { group: 'logsource', severity: 'warning', description: 'an unknown key in a logsource mapping file; it is ignored' },
   LOGSOURCE_MAPPING_DUPLICATE: { group: 'logsource', severity: 'warning', description: 'a logsource defined twice in one mapping file; the later entry replaces the earlier one' },
+
+  // Processing pipelines (--pipeline, pipeline: in the config and case files).
+  PIPELINE_NOT_FOUND: { group: 'pipeline', severity: 'error', description: 'a --pipeline (or pipeline:) that is neither a file nor a built-in pipeline name' },
+  PIPELINE_UNREADABLE: { group: 'pipeline', severity: 'error', description: 'a pipeline file cannot be read' },
+  PIPELINE_INVALID: { group: 'pipeline', severity: 'error', description: 'a pipeline of the wrong shape: an unknown key or parameter, a missing one, a bad value, regex or condition expression' },
+  PIPELINE_TRANSFORMATION_UNSUPPORTED: { group: 'pipeline', severity: 'error', description: 'a transformation type sigmatest does not apply (named, with its place); the pipeline is not used' },
+  PIPELINE_CONDITION_UNSUPPORTED: { group: 'pipeline', severity: 'error', description: 'a rule, detection item or field name condition type sigmatest does not know' },
+  PIPELINE_PART_IGNORED: { group: 'pipeline', severity: 'warning', description: "a pipeline's postprocessing or finalizers: they shape query text, which sigmatest never writes" },
+  PIPELINE_APPLY_FAILED: { group: 'pipeline', severity: 'error', description: 'a pipeline cannot be applied to a rule (a placeholder without a variable, a value it cannot transform); the rule is not loaded' },
 
   // The config file.
   CONFIG_UNREADABLE: { group: 'config', severity: 'error', description: 'the config file named with --config does not exist or cannot be read' },

@@ -21,10 +21,10 @@ import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { formatDiagnostic } from '../diagnostics/diagnostics.js';
-import { loadEnvironment } from '../config/environment.js';
+import { loadEnvironment, ruleLoadOptions } from '../config/environment.js';
 import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
 import { loadRuleText } from '../rules/load-rule.js';
-import type { SigmaRule } from '../rules/load-rule.js';
+import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
 import { ruleKey } from '../rules/rule-key.js';
 import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
@@ -169,7 +169,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   if (env.diagnostics.some((d) => d.severity === 'error')) return usage('the config file cannot be used', env.diagnostics);
   const configFile = env.config.file;
   const mapping: LogsourceMapping = env.mapping;
-  const loadOpts = { placeholders: env.config.placeholders };
+  const loadOpts = ruleLoadOptions(env);
   const defaults = env.config.gate;
   const settings: Settings = {
     corpus: options.corpus ?? defaults.corpus ?? [],
@@ -311,7 +311,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
 
 interface Context {
   mapping: LogsourceMapping;
-  loadOpts: { placeholders: Record<string, string[]> };
+  loadOpts: LoadOptions;
   allRules: SigmaRule[];
   bound: Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>;
   oldCases: CaseFile[];

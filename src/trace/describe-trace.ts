@@ -51,8 +51,10 @@ function caseNote(item: PlanItem): string {
   return ` (${[item.chain.cased ? 'case-sensitive' : 'case-insensitive', ...variants].join(', ')})`;
 }
 
+/** The item's field as the rule names it, and the event field it reads when a pipeline mapped it (`Image as process.executable`). */
 function fieldName(item: PlanItem): string {
-  return item.field ?? 'keyword';
+  if (item.field === null) return 'keyword';
+  return item.ruleField !== undefined && item.ruleField !== null && item.ruleField !== item.field ? `${item.ruleField} as ${item.field}` : item.field;
 }
 
 function quote(values: readonly string[]): string {

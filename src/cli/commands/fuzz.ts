@@ -6,10 +6,10 @@
  */
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { inShard } from '../../rules/shard.js';
-import { EXIT, list, shardArg, shardOption, str } from '../args.js';
+import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
-import { loadEnvironment } from '../../config/environment.js';
+import { loadEnvironment, pipelineFailed, ruleLoadOptions } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { collectRules, listYamlFiles } from '../../rules/collect-rules.js';
 import { loadCaseFile } from '../../cases/load-cases.js';
@@ -45,6 +45,7 @@ export const fuzzSpec: CommandSpec = {
     shard: shardOption('fuzz shard i of n of the rules'),
     out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
+    pipeline: pipelineOption,
   },
 };
 
@@ -62,10 +63,14 @@ export function fuzzCommand(args: Parsed, io: Io): number {
     return EXIT.usage;
   }
   const shard = shardArg(args);
-  const env = loadEnvironment(str(args.values.config), io.cwd);
+  const env = loadEnvironment(str(args.values.config), io.cwd, { pipelines: list(args.values.pipeline) });
   printDiagnostics(io, env.diagnostics);
+  if (pipelineFailed(env)) {
+    io.err('sigmatest fuzz: the processing pipeline cannot be used\n');
+    return EXIT.usage;
+  }
   const paths = args.positionals.length > 0 ? args.positionals : ['rules'];
-  const loaded = collectRules(paths.map((p) => inCwd(io, p)), { placeholders: env.config.placeholders });
+  const loaded = collectRules(paths.map((p) => inCwd(io, p)), ruleLoadOptions(env));
   const set = { ...loaded, rules: inShard(loaded.rules, shard) };
   printDiagnostics(io, set.diagnostics);
   const loadFailed = set.files.some((f) => f.invalid.length > 0) || set.diagnostics.some((d) => d.severity === 'error');

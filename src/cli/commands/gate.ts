@@ -11,7 +11,7 @@ import { writeHtmlReport } from '../../report/html/write-html-report.js';
 import type { GateEntry } from '../../report/html/types.js';
 import type { HtmlReportInput } from '../../report/html/render-html-report.js';
 import type { FolderReporter } from '../../report/registry.js';
-import { EXIT, list, shardArg, shardOption, str } from '../args.js';
+import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { printDiagnostics, shownPath } from '../io.js';
 import type { Io } from '../io.js';
@@ -53,6 +53,7 @@ export const gateSpec: CommandSpec = {
     out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
     shard: shardOption('check only shard i of n of the changed rules'),
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping, gate defaults)' },
+    pipeline: pipelineOption,
   },
 };
 
@@ -106,7 +107,7 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
   const shard = shardArg(args);
 
   // The config (with its gate: defaults, which the flags override) is read once, here.
-  const environment = loadEnvironment(str(args.values.config), io.cwd);
+  const environment = loadEnvironment(str(args.values.config), io.cwd, { pipelines: list(args.values.pipeline) });
   const outcome = await runGate({
     cwd: io.cwd,
     base: str(args.values.base),

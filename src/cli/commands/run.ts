@@ -4,7 +4,7 @@
  * or a suite that checks nothing, 2 on usage errors or unreadable rule/case files.
  */
 import { loadAndRunSuite } from '../../app/run-suite.js';
-import { EXIT, list, shardArg, shardOption, str } from '../args.js';
+import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
@@ -32,6 +32,7 @@ export const runSpec: CommandSpec = {
     'min-coverage': { type: 'string', arg: '<percent>', help: 'fail rules whose coverage is below this percentage' },
     out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
+    pipeline: pipelineOption,
     shard: shardOption('run shard i of n of the rules'),
   },
 };
@@ -53,7 +54,7 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
     return EXIT.usage;
   }
   const shard = shardArg(args);
-  const { report, input, rules, mapping } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard });
+  const { report, input, rules, mapping } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard, pipelines: list(args.values.pipeline) });
   if (reporter.output === 'folder' && out !== undefined) {
     // Loaded only for the HTML report: its extras fuzz every rule, and the fuzzer's generators
     // (faker among them) cost a plain run 0.3-0.4 s to import.
