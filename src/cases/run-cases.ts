@@ -11,7 +11,8 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { loadRuleFile } from '../rules/load-rule.js';
 import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
 import { isUuid } from '../rules/uuid.js';
-import { evaluatePlan } from '../evaluate/evaluate.js';
+import { evaluatePlan, planMatchesSurely, undecidedFields } from '../evaluate/evaluate.js';
+import { sourceViewer } from '../evaluate/source-verdict.js';
 import { planMatcher } from '../compile/compile-plan.js';
 import type { Trace } from '../evaluate/evaluate.js';
 import { flattenEvent } from '../events/flatten-event.js';
@@ -129,6 +130,8 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
   const results: CaseResult[] = [];
   const observations = [];
   const applies = compileLogsourceFilter(rule.logsource, options.mapping);
+  // Events of a mapped source (a Security 4688 event for a process_creation rule) are seen as that source's view.
+  const viewer = sourceViewer(rule.logsource, options.mapping);
   for (const { cf, cases } of files) {
     const mapped = cf.logsource === 'map';
     for (const c of cases) {
@@ -162,19 +165,28 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
       const messages: string[] = [];
       let firstTrace: Trace | undefined;
       const fast = planMatcher(rule.plan);
-      events.forEach((event, k) => {
+      events.forEach((raw, k) => {
+        const view = viewer(raw);
+        const event = view?.event ?? raw;
         const trace = evaluatePlan(rule.plan, event);
         // Every case is also a differential check of the fast path against the reference.
         if (fast.match(event) !== trace.match) {
           messages.push(`internal error: the compiled matcher says ${trace.match ? 'no-match' : 'match'} where the reference evaluator says ${trace.match ? 'match' : 'no-match'}; please report this rule and event`);
         }
-        const hit = trace.match && (!mapped || applies(event));
+        // Through a view, a match must not depend on the fields the source does not record.
+        const undecided = view !== undefined && trace.match && !planMatchesSurely(rule.plan, event, view.unknown);
+        const hit = trace.match && !undecided && (!mapped || applies(raw));
         if (hit) matched++;
         firstTrace ??= trace;
         observe(rule.plan, trace, c.expect === 'no-match' || (c.count !== undefined && !hit), obs);
         const problems: string[] = [];
         if (c.expect !== undefined && hit !== (c.expect === 'match')) {
-          problems.push(`expected ${c.expect}, got ${hit ? 'match' : 'no-match'}${mapped && trace.match && !hit ? ' (the event is outside the rule\'s logsource)' : ''}`);
+          const why = undecided
+            ? ` (the event's source does not record ${undecidedFields(rule.plan, view.unknown).join(', ')}, and the verdict depends on ${undecidedFields(rule.plan, view.unknown).length === 1 ? 'it' : 'them'})`
+            : mapped && trace.match && !hit
+              ? " (the event is outside the rule's logsource)"
+              : '';
+          problems.push(`expected ${c.expect}, got ${hit ? 'match' : 'no-match'}${why}`);
         }
         for (const [name, want] of Object.entries(c.stages ?? {})) {
           const got = name === 'condition' ? trace.match : trace.identifiers[name];

@@ -34,11 +34,11 @@ import type { Case, CaseFile } from '../cases/load-cases.js';
 import { resolveCaseRule, runRuleCases } from '../cases/run-cases.js';
 import { fuzzRule } from '../fuzz/fuzz-rule.js';
 import type { RuleFuzzResult } from '../fuzz/fuzz-rule.js';
-import { evaluatePlan } from '../evaluate/evaluate.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { flattenEvent } from '../events/flatten-event.js';
 import { readEventFileSync } from '../event-files/read-events.js';
 import { compileLogsourceFilter } from '../logsource/logsource.js';
+import { sourceVerdict } from '../evaluate/source-verdict.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { entryMatchesEvent, expiredDiagnostics, isExpired, loadKnownFps } from '../known-fps/known-fps.js';
 import type { KnownFp } from '../known-fps/known-fps.js';
@@ -231,6 +231,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       eventPaths: settings.corpus.map(abs),
       logsource: 'map',
       configFile,
+      pipelines: env.pipelineArgs,
       cwd,
       knownFps,
       today,
@@ -429,6 +430,7 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
       const lost: string[] = [];
       const extra: Event[] = [];
       const applies = compileLogsourceFilter(rule.logsource, ctx.mapping);
+      const holds = sourceVerdict(rule.plan, rule.logsource, ctx.mapping);
       const oldCaseFiles = ctx.oldCases.filter((cf) => namesRule(cf, [old.id, rule.id], [oldFile, resolve(cwd, change.path)]));
       let firstLostLine: GateLocation | undefined;
       for (const cf of oldCaseFiles) {
@@ -436,7 +438,7 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
           const events = caseEvents(cf, c);
           extra.push(...events);
           if (c.expect !== 'match' || events.length === 0) continue;
-          const missed = events.filter((e) => !(evaluatePlan(rule.plan, e).match && (cf.logsource !== 'map' || applies(e))));
+          const missed = events.filter((e) => !(holds(e) && (cf.logsource !== 'map' || applies(e))));
           if (missed.length > 0) {
             lost.push(`${rel(cf.file)}${c.pos ? `:${c.pos.line}` : ''}: base case '${c.name}' no longer matches: ${eventText(missed[0])}`);
             firstLostLine ??= { file: rel(cf.file), line: c.pos?.line ?? 1 };

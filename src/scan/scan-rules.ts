@@ -99,7 +99,7 @@ export function loadScanRules(source: ScanRuleSource): ScanRules {
     set,
     rules,
     get index(): RuleIndex {
-      index ??= new RuleIndex(rules, { mapping: source.logsource === 'map' ? env.mapping : null });
+      index ??= new RuleIndex(rules, { mapping: source.logsource === 'map' ? env.mapping : null, views: env.mapping });
       return index;
     },
     position,

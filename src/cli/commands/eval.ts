@@ -79,7 +79,7 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
     }
     return invalid ? EXIT.usage : EXIT.ok;
   }
-  const index = new RuleIndex(set.rules, { mapping: args.values.logsource === 'map' ? env.mapping : null });
+  const index = new RuleIndex(set.rules, { mapping: args.values.logsource === 'map' ? env.mapping : null, views: env.mapping });
   if (args.values.verbose === true) {
     const s = index.stats();
     io.err(`eval: ${s.compiled} of ${s.rules} rules compiled, ${s.indexed} indexed by needles\n`);
