@@ -78,12 +78,13 @@ function schemaFile(): string | undefined {
   return undefined;
 }
 
-/** Writes a new case file; refuses (throws) when the file exists. */
-export function writeNewCaseFile(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[]): void {
+/** Writes a new case file, naming the processing pipelines its events are shaped for; refuses (throws) when the file exists. */
+export function writeNewCaseFile(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], pipelines: readonly string[] = []): void {
   if (existsSync(file)) throw new Error(`${file} exists; sigmatest never overwrites a case file (append with fuzz --save, or remove it first)`);
   const ref = rule.id ?? relative(dirname(file), rule.file);
   const schema = schemaFile();
   const hint = schema !== undefined ? `# yaml-language-server: $schema=${relative(dirname(file), schema)}\n` : '';
-  const head = `${hint}rule: ${JSON.stringify(ref)}\ncases:\n`;
+  const pipeline = pipelines.length === 0 ? '' : `pipeline: ${pipelines.length === 1 ? JSON.stringify(pipelines[0]) : JSON.stringify(pipelines)}\n`;
+  const head = `${hint}rule: ${JSON.stringify(ref)}\n${pipeline}cases:\n`;
   writeFileAtomic(file, head + cases.map((c) => caseText(c, '  ')).join(''));
 }

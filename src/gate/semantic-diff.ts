@@ -90,7 +90,7 @@ function versionEvents(rule: SigmaRule, options: SemanticDiffOptions): Event[] {
   for (const i of rule.plan.identifiers) derived.push(new Map([[i.name, true]]));
   derived.slice(0, 64).forEach((term, k) => {
     for (let rep = 0; rep < 3; rep++) {
-      const r = synthesize(rule.plan, term, realizeContext(1000 + k * 7 + rep), { base });
+      const r = synthesize(rule.plan, term, realizeContext(1000 + k * 7 + rep, rule.plan), { base });
       if (r.ok) out.push(r.event);
     }
   });

@@ -27,7 +27,7 @@ import { builtinMapping, resolveLogsource } from '../logsource/logsource.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { parsePattern } from '../sigma/pattern.js';
 import type { PatternToken } from '../sigma/pattern.js';
-import { valuePath } from '../plan/plan.js';
+import { ruleFieldOf, valuePath } from '../plan/plan.js';
 import type { PlanItem } from '../plan/plan.js';
 import { itemKeyText } from '../plan/modifier-chain.js';
 import { ATTACK_VERSION, ENTERPRISE_TACTICS, ICS_TACTICS, LEGACY_TACTICS } from '../explain/attack-data.js';
@@ -338,7 +338,9 @@ function checkItem(rule: SigmaRule, item: PlanItem, emit: Emit): void {
   const contains = chain.match === 'contains';
   const startswith = chain.match === 'startswith';
   const endswith = chain.match === 'endswith';
-  const pathLike = field !== null && isPathLikeField(field);
+  // Path-like by the name the rule gives the field (a pipeline may have mapped Image to process.executable).
+  const ruleField = ruleFieldOf(item);
+  const pathLike = ruleField !== null && isPathLikeField(ruleField);
 
   item.values.forEach((v, k) => {
     const kind = v.matcher.kind;

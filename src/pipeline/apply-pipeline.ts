@@ -611,3 +611,26 @@ function applyValues(pi: ProcessingItem, t: ValueTransformation, d: DetectionSou
     return { kind: 'item', item };
   });
 }
+
+/**
+ * The names a pipeline gives fields that a rule does not itself test (the Channel, EventID and
+ * Provider_Name an event of the rule's logsource carries): the pipeline applied to a detection of
+ * just those fields, with the rule's logsource and metadata. A name the pipeline maps to several
+ * fields takes the first. Used to write generated events in the mapped shape.
+ */
+export function mappedFieldNames(pipeline: ResolvedPipeline, rule: Omit<PipelineRule, 'detection'>, names: readonly string[]): Record<string, string> {
+  const node = (offset: number): YScalar => ({ kind: 'scalar', value: { type: 'string', text: 'x' }, plain: true, offset });
+  const items = names.map((field, k): DetectionNode => ({
+    kind: 'item',
+    item: { identifier: 'sel', field, modifiers: [], chain: parseModifierChain([], false), values: [node(k)], list: false, path: `detection.sel.${field}`, keyNode: node(k), external: 'generated' },
+  }));
+  const detection: DetectionSource = { identifiers: [{ name: 'sel', body: { kind: 'map', children: items }, path: 'detection.sel', keyNode: node(0) }], declared: ['sel'], conditions: [], conditionNode: undefined, conditionGuards: [], node: { kind: 'map', entries: [], offset: 0 }, ok: true };
+  applyPipeline(pipeline, { ...rule, detection }, () => undefined);
+  const out: Record<string, string> = {};
+  const body = detection.identifiers.find((i) => i.name === 'sel')?.body ?? null;
+  for (const it of detectionItems(body)) {
+    const from = it.ruleField !== undefined ? it.ruleField : it.field;
+    if (typeof from === 'string' && it.field !== null && out[from] === undefined) out[from] = it.field;
+  }
+  return out;
+}

@@ -19,7 +19,7 @@ import type { Logsource } from '../logsource/types.js';
 import { emptyPlan, planDetection } from '../plan/build-plan.js';
 import type { PlanOptions } from '../plan/build-plan.js';
 import { readDetection } from '../plan/detection.js';
-import { applyPipeline } from '../pipeline/apply-pipeline.js';
+import { applyPipeline, mappedFieldNames } from '../pipeline/apply-pipeline.js';
 import type { ResolvedPipeline } from '../pipeline/pipeline.js';
 import type { MatchPlan } from '../plan/plan.js';
 import { isUuid } from './uuid.js';
@@ -43,6 +43,11 @@ export interface SigmaRule {
   writtenLogsource?: Logsource;
   /** The processing pipelines the rule was loaded through (their names or files, in the order applied). */
   pipelines?: string[];
+  /**
+   * The names the pipeline gives the fields events of the rule's logsource carry besides those
+   * the rule tests (`Channel` → `winlog.channel`), for generated events; absent without a pipeline.
+   */
+  eventFieldNames?: Readonly<Record<string, string>>;
   /** The rule as plain data. */
   raw: Record<string, unknown>;
   plan: MatchPlan;
@@ -286,7 +291,10 @@ function buildRule(
   };
   if (typeof raw.id === 'string') rule.id = raw.id;
   if (writtenLogsource !== undefined) rule.writtenLogsource = writtenLogsource;
-  if (options.pipeline !== undefined) rule.pipelines = options.pipeline.labels;
+  if (options.pipeline !== undefined) {
+    rule.pipelines = options.pipeline.labels;
+    rule.eventFieldNames = mappedFieldNames(options.pipeline, { logsource: writtenLogsource ?? logsource, raw }, ['Channel', 'EventID', 'Provider_Name']);
+  }
   if (typeof raw.status === 'string') rule.status = raw.status;
   if (typeof raw.level === 'string') rule.level = raw.level;
   if (typeof raw.description === 'string') rule.description = raw.description;
