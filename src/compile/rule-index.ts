@@ -12,7 +12,7 @@
  */
 import type { SigmaRule } from '../rules/load-rule.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
-import { compileSourceView, LogsourceIndex, mappedSources, resolveLogsource, safeText, sourceApplies, viewEvent, withoutMappedSources } from '../logsource/logsource.js';
+import { compileSourceChoice, LogsourceIndex, mappedSources, resolveLogsource, safeText, sourceApplies, viewEvent, withoutMappedSources } from '../logsource/logsource.js';
 import type { MappedSource, SourceViewResult } from '../logsource/logsource.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { eventLeaves, NUMERIC, renderScalar, resolveField } from '../evaluate/field-access.js';
@@ -47,6 +47,14 @@ export interface RuleIndexOptions {
    * generating and compiling their code would cost more than it saves. 0: compile on first use.
    */
   compileAfter?: number;
+}
+
+const clauseCache = new WeakMap<SigmaRule['plan'], Clauses>();
+/** A plan's necessary clauses, worked out once per plan (the source views' indexes hold the same rules). */
+function clausesOf(plan: SigmaRule['plan']): Clauses {
+  let c = clauseCache.get(plan);
+  if (c === undefined) clauseCache.set(plan, (c = planClauses(plan)));
+  return c;
 }
 
 /** Rules with more values than this are compiled on first use (see the constructor). */
@@ -143,7 +151,8 @@ type Primitive = string | number | boolean | undefined | null;
 
 /** The index proper (see the file comment): events as they are; {@link RuleIndex} adds the source views. */
 class EventRuleIndex {
-  private readonly entries: Entry[];
+  /** The rules' entries (shared with the source views' indexes, see the constructor). */
+  readonly entries: Entry[];
   private readonly byLogsource: LogsourceIndex<number> | null;
   private readonly groups = new Map<string, Group>();
   /** Groups by member list: event kinds meeting the same rules share one. */
@@ -175,15 +184,20 @@ class EventRuleIndex {
   /** Fields with numeric needles: their numeric strings are scanned in canonical form too. */
   private readonly numeric = new Set<string>();
 
+  /**
+   * `shared`: the entries of another index over the same rules (in `rules` order), so that a rule
+   * tried there counts here too and is compiled once for both (the source views' indexes).
+   */
   constructor(
     readonly rules: readonly SigmaRule[],
     options: RuleIndexOptions,
+    shared?: readonly Entry[],
   ) {
     this.interpret = options.interpret === true;
     this.compileAfter = Math.max(0, options.compileAfter ?? COMPILE_AFTER);
     // A rule with long value lists is compiled on first use: the evaluator tests its values one
     // by one, the compiled code as sets.
-    this.entries = rules.map((rule) => ({ rule, match: undefined, tries: valueCount(rule) > LONG_RULE ? this.compileAfter : 0, clauses: planClauses(rule.plan) }));
+    this.entries = shared !== undefined ? [...shared] : rules.map((rule) => ({ rule, match: undefined, tries: valueCount(rule) > LONG_RULE ? this.compileAfter : 0, clauses: clausesOf(rule.plan) }));
     this.mark = new Int32Array(rules.length * MAX_CLAUSES);
     this.scratch = { mark: new Int32Array(rules.length * MAX_CLAUSES), epoch: 0 };
     this.ruleMark = new Int32Array(rules.length);
@@ -529,7 +543,7 @@ export class RuleIndex {
   private readonly partsById = new Map<number, ViewPart[]>();
   private readonly partsAnyId: ViewPart[] = [];
   /** Per rule: which mapped source (key) it sees an event through, or undefined; absent for rules without mapped sources. */
-  private readonly viewOf: Array<((e: Event) => (SourceViewResult & { key: string }) | undefined) | undefined>;
+  private readonly viewOf: Array<((e: Event) => MappedSource | undefined) | undefined>;
 
   constructor(
     readonly rules: readonly SigmaRule[],
@@ -539,7 +553,7 @@ export class RuleIndex {
     // Events of mapped sources are matched by the parts below; the index proper groups events by
     // Channel, EventID and Provider_Name alone, which is all the plain sources look at.
     this.base = new EventRuleIndex(rules, options.mapping === null ? options : { ...options, mapping: withoutMappedSources(options.mapping) });
-    this.viewOf = rules.map((r) => (views === null ? undefined : compileSourceView(r.logsource, views)));
+    this.viewOf = rules.map((r) => (views === null ? undefined : compileSourceChoice(r.logsource, views)));
     if (views === null || !this.viewOf.some((v) => v !== undefined)) return;
     for (const source of mappedSources(views)) {
       const members: number[] = [];
@@ -550,6 +564,7 @@ export class RuleIndex {
       const sub = new EventRuleIndex(
         members.map((i) => rules[i] as SigmaRule),
         { ...options, mapping: null },
+        members.map((i) => this.base.entries[i] as Entry),
       );
       const part: ViewPart = { source, eventIds: source.source.eventIds === undefined ? null : new Set(source.source.eventIds), members, index: sub };
       this.parts.push(part);

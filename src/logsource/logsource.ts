@@ -28,7 +28,7 @@
 import type { EventTitle, Logsource, LogsourceEntry, LogsourceMapping, Source } from './types.js';
 import type { FlatEvent } from '../events/flatten-event.js';
 import { isMappedSource, sourceApplies, viewEvent } from './source-view.js';
-import type { SourceViewResult } from './source-view.js';
+import type { MappedSource, SourceViewResult } from './source-view.js';
 
 /** The mapping data types (see types.ts), re-exported so that callers need only this module. */
 export type { EventTitle, FieldDerivation, FieldTransform, Logsource, LogsourceEntry, LogsourceMapping, Source } from './types.js';
@@ -214,13 +214,27 @@ function sourcesFilter(list: readonly Source[], options: LogsourceFilterOptions 
  * logsource has no mapped source.
  */
 export function compileSourceView(ls: Logsource, mapping: LogsourceMapping): ((event: FlatEvent) => (SourceViewResult & { key: string }) | undefined) | undefined {
+  const choose = compileSourceChoice(ls, mapping);
+  if (choose === undefined) return undefined;
+  return (event) => {
+    const s = choose(event);
+    return s === undefined ? undefined : { ...viewEvent(s.source, event), key: s.key };
+  };
+}
+
+/**
+ * Which mapped source of a logsource sees an event (see {@link compileSourceView}), without
+ * making the view: its key (equal sources, equal keys) and the source; undefined as a whole when
+ * the logsource has no mapped source.
+ */
+export function compileSourceChoice(ls: Logsource, mapping: LogsourceMapping): ((event: FlatEvent) => MappedSource | undefined) | undefined {
   const resolved = resolveLogsource(ls, mapping);
   if (!resolved.known || !resolved.sources.some(isMappedSource)) return undefined;
   const steps = resolved.sources.map((s) => ({ source: s, mapped: isMappedSource(s), key: JSON.stringify(s), plain: unconstrained(s) ? (): boolean => true : sourcesFilter([s]) }));
   return (event) => {
     for (const st of steps) {
       if (st.mapped) {
-        if (sourceApplies(st.source, event)) return { ...viewEvent(st.source, event), key: st.key };
+        if (sourceApplies(st.source, event)) return { key: st.key, source: st.source };
       } else if (st.plain(event)) return undefined;
     }
     return undefined;

@@ -152,7 +152,7 @@ function holdsWhen(when: Record<string, string[]> | undefined, event: FlatEvent)
 export function viewEvent(source: Source, event: FlatEvent): SourceViewResult {
   const view: FlatEvent = { ...event };
   const unknown = new Set<string>(source.unavailable ?? []);
-  for (const f of unknown) delete view[f];
+  for (const f of unknown) if (f in view) delete view[f];
   const decided = new Set<string>();
   const fields = source.fields ?? [];
   for (const d of fields) {
