@@ -333,6 +333,8 @@ function checkItem(rule: SigmaRule, item: PlanItem, emit: Emit): void {
   // Only string patterns as written: not regexes, networks, comparisons, existence tests, field
   // references, nor base64 (which rejects wildcards anyway).
   if (chain.kind !== 'plain' && chain.kind !== 'pattern') return;
+  // Values a processing pipeline rewrote carry its wildcards, not the author's: nothing to say about them.
+  if (item.pipelineValues === true) return;
   if (chain.encodings.includes('base64') || chain.encodings.includes('base64offset')) return;
   const expand = chain.expand;
   const contains = chain.match === 'contains';

@@ -13,6 +13,7 @@ import type { SigmaRule } from '../rules/load-rule.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
 import { describeStages } from '../trace/describe-trace.js';
 import { planMatcher } from '../compile/compile-plan.js';
+import { validateRules } from '../gate/validate-rule.js';
 
 /** A pipeline from YAML text; its diagnostics must be empty. */
 function pipeline(...texts: string[]): ResolvedPipeline {
@@ -294,5 +295,19 @@ describe('reading pipeline files', () => {
     const r = parsePipeline('allowed_backends: [splunk]\ntransformations: []\npostprocessing:\n  - {type: embed, prefix: x}\nfinalizers:\n  - {type: concat}\n', '/p/x.yml');
     expect(r.pipeline).toBeDefined();
     expect(r.diagnostics.map((d) => `${d.pos?.line} ${d.severity} ${d.code}`)).toEqual(['4 warning PIPELINE_PART_IGNORED', '6 warning PIPELINE_PART_IGNORED']);
+  });
+});
+
+describe('validation of a rule loaded through a pipeline', () => {
+  it('judges the values and fields as the author wrote them, not as the pipeline rewrote them', () => {
+    const text = RULE("  sel:\n    Image|endswith: '\\calc.exe'\n    TargetFilename|contains: 'a?b'\n  condition: sel", 'author: a\ndate: 2026-01-01\ndescription: d\n');
+    const p = pipeline("transformations:\n  - {type: replace_string, regex: '\\\\', replacement: /, field_name_conditions: [{type: include_fields, fields: [Image]}]}\n  - {type: field_name_mapping, mapping: {TargetFilename: file.path}}\n");
+    const rule = load(text, p);
+    expect(rule.plan.items[0]?.values[0]?.source).toBe('*/calc.exe');
+    const codes = validateRules([rule]).map((d) => d.code);
+    // The rewritten `*/calc.exe` is the pipeline's, not a missing modifier of the author's.
+    expect(codes).not.toContain('WILDCARD_INSTEAD_OF_MODIFIER');
+    // file.path is TargetFilename in the rule: a path, where `?` is a single-character wildcard.
+    expect(codes).toContain('PATH_SINGLE_WILDCARD');
   });
 });

@@ -606,6 +606,7 @@ function applyValues(pi: ProcessingItem, t: ValueTransformation, d: DetectionSou
     const stillPlaceholders = values.some((v) => v.value.type === 'string' && /(?<!\\)%[^%]+%/.test(v.value.text));
     const modifiers = item.modifiers.filter((m) => m !== 'contains' && m !== 'startswith' && m !== 'endswith' && (m !== 'expand' || stillPlaceholders));
     item.values = values;
+    item.rewritten = true;
     if (values.length > 1) item.list = true;
     withModifiers(item, modifiers);
     return { kind: 'item', item };

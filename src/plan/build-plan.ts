@@ -114,6 +114,7 @@ export function planDetection(src: DetectionSource, ctx: PlanContext): MatchPlan
     const pos = posOf(src, src.keyNode.offset);
     if (pos !== undefined) item.pos = pos;
     if (src.ruleField !== undefined && src.ruleField !== field) item.ruleField = src.ruleField;
+    if (src.rewritten === true) item.pipelineValues = true;
     items.push(item);
     return item;
   }

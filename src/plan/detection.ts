@@ -38,8 +38,10 @@ export interface DetectionItemSource {
   keyNode: YNode;
   /** Written in a pipeline file (add_condition), not the rule: its nodes are not in the rule's text. */
   external?: string;
-  /** Placeholder values a pipeline gave this item (`value_placeholders` on a regex), by name. */
+  /** Placeholder values a pipeline gave this item, by name. */
   placeholders?: Readonly<Record<string, readonly string[]>>;
+  /** A pipeline rewrote the values (they are not as the rule writes them). */
+  rewritten?: true;
   /** Identifiers of the pipeline items applied to it (pySigma's processing-item tracking). */
   applied?: Set<string>;
 }

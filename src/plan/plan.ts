@@ -78,6 +78,8 @@ export interface PlanItem {
    * field the item reads). Explanations name both; generators pick values by this name.
    */
   ruleField?: string | null;
+  /** Set when a processing pipeline rewrote the values (replace_string, placeholders): they are not as the rule writes them. */
+  pipelineValues?: true;
   /** The modifier chain, parsed (shared, immutable; `chain.text` is the chain as written). */
   chain: ModifierChain;
   /** AND-linked values (`all`), else OR: `chain.all`, here for the evaluators' loops. */
