@@ -148,30 +148,49 @@ function holdsWhen(when: Record<string, string[]> | undefined, event: FlatEvent)
   return true;
 }
 
+/** A source's fields in the order they are derived, and its never-recorded ones (worked out once per source). */
+interface CompiledView {
+  unavailable: ReadonlySet<string>;
+  /** The derived fields, each with its derivations in order. */
+  fields: Array<{ field: string; derivations: FieldDerivation[] }>;
+}
+
+const compiledViews = new WeakMap<Source, CompiledView>();
+
+function compiledView(source: Source): CompiledView {
+  let c = compiledViews.get(source);
+  if (c === undefined) {
+    const byField = new Map<string, FieldDerivation[]>();
+    for (const d of source.fields ?? []) byField.set(d.field, [...(byField.get(d.field) ?? []), d]);
+    c = { unavailable: new Set(source.unavailable ?? []), fields: [...byField].map(([field, derivations]) => ({ field, derivations })) };
+    compiledViews.set(source, c);
+  }
+  return c;
+}
+
 /** The view of an event of a mapped source (see the file comment). */
 export function viewEvent(source: Source, event: FlatEvent): SourceViewResult {
+  const c = compiledView(source);
   const view: FlatEvent = { ...event };
-  const unknown = new Set<string>(source.unavailable ?? []);
-  for (const f of unknown) if (f in view) delete view[f];
-  const decided = new Set<string>();
-  const fields = source.fields ?? [];
-  for (const d of fields) {
-    if (decided.has(d.field) || !holdsWhen(d.when, event)) continue;
-    for (const alt of d.from) {
-      const v = transform(d, alt.map((f) => event[f]));
-      if (v !== undefined) {
-        view[d.field] = v;
-        decided.add(d.field);
-        break;
+  for (const f of c.unavailable) if (f in view) delete view[f];
+  let unknown: Set<string> | undefined;
+  for (const { field, derivations } of c.fields) {
+    let value: unknown;
+    for (const d of derivations) {
+      if (!holdsWhen(d.when, event)) continue;
+      for (const alt of d.from) {
+        value = transform(d, alt.length === 1 ? [event[alt[0] as string]] : alt.map((f) => event[f]));
+        if (value !== undefined) break;
       }
+      if (value !== undefined) break;
+    }
+    if (value !== undefined) view[field] = value;
+    else {
+      if (field in view) delete view[field];
+      (unknown ??= new Set(c.unavailable)).add(field);
     }
   }
-  for (const d of fields) {
-    if (decided.has(d.field)) continue;
-    delete view[d.field];
-    unknown.add(d.field);
-  }
-  return { event: view, unknown };
+  return { event: view, unknown: unknown ?? c.unavailable };
 }
 
 /**
