@@ -171,8 +171,7 @@ function compiledView(source: Source): CompiledView {
 /** The view of an event of a mapped source (see the file comment). */
 export function viewEvent(source: Source, event: FlatEvent): SourceViewResult {
   const c = compiledView(source);
-  const view: FlatEvent = { ...event };
-  for (const f of c.unavailable) if (f in view) delete view[f];
+  const derived = new Map<string, unknown>();
   let unknown: Set<string> | undefined;
   for (const { field, derivations } of c.fields) {
     let value: unknown;
@@ -184,13 +183,17 @@ export function viewEvent(source: Source, event: FlatEvent): SourceViewResult {
       }
       if (value !== undefined) break;
     }
-    if (value !== undefined) view[field] = value;
-    else {
-      if (field in view) delete view[field];
-      (unknown ??= new Set(c.unavailable)).add(field);
-    }
+    if (value !== undefined) derived.set(field, value);
+    else (unknown ??= new Set(c.unavailable)).add(field);
   }
-  return { event: view, unknown: unknown ?? c.unavailable };
+  // Built by adding properties only (no `delete`, which would leave a slow dictionary-mode object
+  // for every compiled matcher to meet): the event's own fields, less those the view replaces or
+  // does not know, then the derived ones.
+  const view: FlatEvent = {};
+  const gone = unknown ?? c.unavailable;
+  for (const k in event) if (!derived.has(k) && !gone.has(k)) view[k] = event[k];
+  for (const [k, v] of derived) view[k] = v;
+  return { event: view, unknown: gone };
 }
 
 /**
