@@ -4,7 +4,8 @@
  * the whole file is checked and every problem reported, never only the first.
  */
 import { readFileSync } from 'node:fs';
-import { diagnostic, offsetToPos } from '../diagnostics/diagnostics.js';
+import { diagnostic } from '../diagnostics/diagnostics.js';
+import { positionsIn } from '../diagnostics/line-index.js';
 import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
 import { mapGet, parseYaml, toPlain } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
@@ -69,7 +70,8 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
   ds.push(...parsed.diagnostics);
   const docs = parsed.documents.filter((d) => d.root !== null);
   if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
-  const at = (n: YNode, path: string): { file: string; path: string; pos: SourcePos } => ({ file, path, pos: offsetToPos(text, n.offset) });
+  const posOf = positionsIn(text);
+  const at = (n: YNode, path: string): { file: string; path: string; pos: SourcePos } => ({ file, path, pos: posOf(n.offset) });
   const err = (code: DiagnosticCode, message: string, n: YNode, path: string): void => {
     ds.push(diagnostic(code, message, at(n, path)));
   };
@@ -116,7 +118,7 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
       for (const e of n.entries) {
         if (!CASE_KEYS.has(e.key)) bad(`unknown key '${e.key}' (expected ${[...CASE_KEYS].join(', ')})`, e.keyNode, childPath(path, e.key));
       }
-      const c: Case = { index, name: '', pos: offsetToPos(text, n.offset) };
+      const c: Case = { index, name: '', pos: posOf(n.offset) };
       const nameNode = mapGet(n, 'name');
       const name = nameNode === undefined ? undefined : toPlain(nameNode);
       if (typeof name !== 'string' || name.trim() === '') bad("a case needs a 'name'", nameNode ?? n, childPath(path, 'name'));
@@ -146,7 +148,7 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
             else stages[e.key] = e.value.value.value;
           }
           c.stages = stages;
-          c.stagesPos = offsetToPos(text, stagesNode.offset);
+          c.stagesPos = posOf(stagesNode.offset);
         }
       }
       const eventNode = mapGet(n, 'event');
@@ -187,6 +189,6 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
   }
   if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
   const caseFile: CaseFile = { file, rule, logsource, cases };
-  if (ruleNode !== undefined) caseFile.rulePos = offsetToPos(text, ruleNode.offset);
+  if (ruleNode !== undefined) caseFile.rulePos = posOf(ruleNode.offset);
   return { file, caseFile, diagnostics: ds };
 }

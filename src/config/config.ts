@@ -21,7 +21,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { diagnostic, offsetToPos, readErrorReason } from '../diagnostics/diagnostics.js';
+import { diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
+import { positionsIn } from '../diagnostics/line-index.js';
 import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
 import { CODES, isDiagnosticCode } from '../diagnostics/codes.js';
 import type { SeverityOverride, ValidationCode } from '../diagnostics/codes.js';
@@ -95,8 +96,9 @@ export function parseConfig(text: string, file: string, config: Config = { place
   const parsed = parseYaml(text, file);
   const ds: Diagnostic[] = [...parsed.diagnostics];
   if (ds.length > 0) return { config, diagnostics: ds };
+  const posOf = positionsIn(text);
   const report = (code: DiagnosticCode, message: string, n: YNode, path: string): void => {
-    ds.push(diagnostic(code, message, { file, path, pos: offsetToPos(text, n.offset) }));
+    ds.push(diagnostic(code, message, { file, path, pos: posOf(n.offset) }));
   };
   const docs = parsed.documents.filter((d) => d.root !== null);
   const root = docs[0]?.root;
