@@ -373,16 +373,19 @@ function* evtxBatchesSync(file: string): Generator<EvtxItem[]> {
   if (batch.length > 0) yield batch;
 }
 
-/** Synchronous {@link readEvtx}: the same items, read with blocking file calls, one chunk at a time. */
-export function* readEvtxSync(file: string): Generator<EvtxRecord | EvtxWarning> {
-  for (const item of evtxItemsSync(file)) if (item !== undefined) yield item;
+/**
+ * Synchronous {@link readEvtx}: the same items, read with blocking file calls, one chunk at a time;
+ * from `fd` when given (an open file the caller closes), else from the file.
+ */
+export function* readEvtxSync(file: string, fd?: number): Generator<EvtxRecord | EvtxWarning> {
+  for (const item of evtxItemsSync(file, fd)) if (item !== undefined) yield item;
 }
 
 /** The blocking driver of {@link walkEvtx}: its items, and `undefined` before each read (a chunk boundary). */
-function* evtxItemsSync(file: string): Generator<EvtxItem | undefined> {
+function* evtxItemsSync(file: string, given?: number): Generator<EvtxItem | undefined> {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    fd = given ?? openSync(file, 'r');
   } catch (e) {
     yield unreadable(file, e);
     return;
@@ -408,7 +411,7 @@ function* evtxItemsSync(file: string): Generator<EvtxItem | undefined> {
       step = walk.next(n);
     }
   } finally {
-    closeSync(fd);
+    if (given === undefined) closeSync(fd);
   }
 }
 
