@@ -143,6 +143,7 @@ export const CODES = {
   EVENT_FILE_UNREADABLE: { group: 'event', severity: 'error', description: 'an event file or folder cannot be read, or reading it stopped' },
   EVENT_INVALID_JSON: { group: 'event', severity: 'error', description: 'text in a JSON event file that is not JSON (the reader carries on after it)' },
   EVENT_NOT_OBJECT: { group: 'event', severity: 'error', description: 'a JSON value in an event file that is not an object' },
+  EVENT_TOO_DEEP: { group: 'event', severity: 'error', description: 'an event nested more than 100 objects and arrays deep; it is skipped and the rest of the file is read' },
   EVTX_NOT_EVTX: { group: 'event', severity: 'error', description: 'an .evtx file without the EVTX file signature, or too short' },
   EVTX_HEADER_CORRUPT: { group: 'event', severity: 'warning', description: 'the EVTX file header checksum does not match; the chunks are read anyway' },
   EVTX_CHUNK_CORRUPT: { group: 'event', severity: 'warning', description: 'an EVTX chunk with a bad signature or checksum; it is skipped' },

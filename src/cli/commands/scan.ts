@@ -145,10 +145,13 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
       },
     });
   } catch (e) {
+    const message = `the scan failed: ${(e as Error).message}`;
+    // What went to stdout stays a complete document; a file report is dropped (the target is left as it was).
+    reporter.abort(message);
     flush();
     progress.done();
     file?.abort();
-    io.err(`sigmatest scan: the scan failed: ${(e as Error).message}\n`);
+    io.err(`sigmatest scan: ${message}\n`);
     return EXIT.failed;
   }
   progress.done();

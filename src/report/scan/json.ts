@@ -13,6 +13,8 @@ export function createJsonReporter(output: ReporterOutput): ScanReporter {
       first = false;
     },
     finish: (s) => output.out(`${first ? '' : '\n'}],\n"summary": ${JSON.stringify(summaryData(s), null, 2)}}\n`),
+    // No summary: the document ends with what failed, so `summary` absent means the scan did not finish.
+    abort: (message) => output.out(`${first ? '' : '\n'}],\n"error": ${JSON.stringify(message)}}\n`),
   };
 }
 

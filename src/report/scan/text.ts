@@ -31,6 +31,8 @@ export function createTextReporter(output: ReporterOutput): ScanReporter {
   return {
     match: (m) => output.out(formatScanMatch(m)),
     finish: (s) => output.out(`${s.matches > 0 ? '\n' : ''}${formatScanSummary(s)}`),
+    // The matches shown stand; the command reports the failure.
+    abort: () => undefined,
   };
 }
 
