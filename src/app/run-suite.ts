@@ -23,10 +23,19 @@ export function loadAndRunSuite(
 
   rulePaths: string[],
   casePaths: string[],
-  options: { config?: string | undefined; environment?: Environment | undefined; minCoverage?: number | undefined; cwd?: string | undefined; shard?: Shard | undefined } = {},
+  options: {
+    config?: string | undefined;
+    environment?: Environment | undefined;
+    minCoverage?: number | undefined;
+    cwd?: string | undefined;
+    shard?: Shard | undefined;
+    /** The folder case files may read from (relative to `cwd`); default: the config's `root`, else each case file's repository. */
+    root?: string | undefined;
+  } = {},
 ): { report: SuiteReport; input: Diagnostic[]; rules: SigmaRule[]; mapping: LogsourceMapping } {
   const cwd = options.cwd ?? process.cwd();
   const env = options.environment ?? loadEnvironment(options.config, cwd);
+  const roots = { root: options.root !== undefined ? resolve(cwd, options.root) : env.config.root, cwd };
   const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), { placeholders: env.config.placeholders });
   const listed = listYamlFiles(casePaths.map((p) => resolve(cwd, p)));
   const loaded = listed.files.map(loadCaseFile);
@@ -38,11 +47,11 @@ export function loadAndRunSuite(
     const keep = new Set(rules);
     const first = options.shard.index === 1;
     caseFiles = caseFiles.filter((cf) => {
-      const r = resolveCaseRule(cf, set.rules, { placeholders: env.config.placeholders }).rule;
+      const r = resolveCaseRule(cf, set.rules, { placeholders: env.config.placeholders }, roots).rule;
       return r === undefined ? first : keep.has(r);
     });
   }
-  const result = runSuite(rules, caseFiles, { mapping: env.mapping, load: { placeholders: env.config.placeholders } });
+  const result = runSuite(rules, caseFiles, { mapping: env.mapping, load: { placeholders: env.config.placeholders }, ...roots });
   const input = [...env.diagnostics, ...set.diagnostics, ...listed.diagnostics, ...loaded.flatMap((l) => l.diagnostics), ...result.diagnostics];
   // `ordered` is aligned with `report.rules`: tested rules in run order, then the untested ones.
   const ordered = [...result.rules.map((r) => r.rule), ...result.untested];

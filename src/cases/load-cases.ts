@@ -27,6 +27,8 @@ export interface Case {
   event?: Record<string, unknown>;
   /** As written, relative to the case file. */
   eventsFile?: string;
+  /** Where the `events_file` value is, for errors about the file. */
+  eventsFilePos?: SourcePos;
   count?: CountExpectation;
   pos?: SourcePos;
   /** Line of the `stages` key, for stage errors. */
@@ -160,7 +162,10 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
       if (fileNode !== undefined) {
         const v = toPlain(fileNode);
         if (typeof v !== 'string' || v === '') bad("'events_file' must be a path relative to this case file", fileNode, childPath(path, 'events_file'));
-        else c.eventsFile = v;
+        else {
+          c.eventsFile = v;
+          c.eventsFilePos = posOf(fileNode.offset);
+        }
       }
       const countNode = mapGet(n, 'count');
       if (countNode !== undefined) {

@@ -6,6 +6,7 @@
  * placeholders:            # values for %name% under |expand (semantics §7.13)
  *   Administrators: ['admin*', 'root']
  * logsources: mappings.yml # extra logsource mapping merged over the built-in one
+ * root: .                  # the folder case files may read events_file (and rule paths) from
  * gate:                    # defaults of `sigmatest gate` (its flags win)
  *   min_match: 1
  *   min_no_match: 1
@@ -16,10 +17,13 @@
  *   severities: { RULE_AUTHOR_MISSING: off, TAG_NAMESPACE_UNKNOWN: error }
  * ```
  *
- * Paths in the file are relative to the file's folder. `gate.severities` keys on the code
+ * Paths in the file are relative to the file's folder. `root` may only narrow the config file's
+ * own repository (the nearest folder above it holding `.git`, else its folder): a config that
+ * comes with a pull request cannot let case files read outside it (`--root` can). `gate.severities` keys on the code
  * registry (src/diagnostics/codes.ts): codes of its `validation` group only.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { isInside, repositoryOf } from '../util/inside.js';
 import { dirname, resolve } from 'node:path';
 import { diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
 import { positionsIn } from '../diagnostics/line-index.js';
@@ -49,6 +53,8 @@ export interface Config {
   placeholders: Record<string, string[]>;
   /** Absolute path of an extra logsource mapping file. */
   logsources?: string;
+  /** Absolute path of the folder case files may read from (see cases/events-file.ts). */
+  root?: string;
   gate: GateSettings;
   /** The file it was read from (absolute); undefined when there was none. */
   file?: string;
@@ -56,7 +62,7 @@ export interface Config {
 
 export const DEFAULT_CONFIG_FILE = 'sigmatest.config.yml';
 
-const TOP_KEYS = ['placeholders', 'logsources', 'gate'];
+const TOP_KEYS = ['placeholders', 'logsources', 'root', 'gate'];
 const GATE_NUMBERS = [
   ['min_match', 'minMatch', 1000],
   ['min_no_match', 'minNoMatch', 1000],
@@ -133,6 +139,16 @@ export function parseConfig(text: string, file: string, config: Config = { place
     } else config.logsources = resolve(base, logsources.value.text);
   }
 
+  const rootNode = mapGet(root, 'root');
+  if (rootNode !== undefined && !isNull(rootNode)) {
+    const repo = repositoryOf(base) ?? base;
+    if (rootNode.kind !== 'scalar' || rootNode.value.type !== 'string' || rootNode.value.text === '') {
+      report('CONFIG_INVALID', "'root' must be the path of the folder case files may read from", rootNode, 'root');
+    } else if (!isInside(canonical(repo), canonical(resolve(base, rootNode.value.text)))) {
+      report('CONFIG_INVALID', `'root' must lie inside ${repo}, the config file's repository: a config file cannot widen what case files read (use --root)`, rootNode, 'root');
+    } else config.root = resolve(base, rootNode.value.text);
+  }
+
   const gate = mapGet(root, 'gate');
   if (gate !== undefined && !isNull(gate)) {
     if (gate.kind !== 'map') report('CONFIG_INVALID', "'gate' must be a mapping of gate defaults", gate, 'gate');
@@ -183,6 +199,15 @@ function readGate(gate: YMap, base: string, out: GateSettings, report: (code: Di
       else table[e.key as ValidationCode] = v;
     }
     out.severities = table;
+  }
+}
+
+/** The path with symbolic links resolved (as written when it does not exist). */
+function canonical(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 

@@ -137,6 +137,8 @@ export const CODES = {
   CASE_RULE_AMBIGUOUS: { group: 'case', severity: 'error', description: "the case file's rule id is the id of several loaded rules" },
   CASE_STAGE_UNKNOWN: { group: 'case', severity: 'error', description: 'a case expects a stage the rule does not have' },
   CASE_EVENTS_UNREADABLE: { group: 'case', severity: 'error', description: "a case's events_file cannot be read or holds bad events" },
+  CASE_EVENTS_EMPTY: { group: 'case', severity: 'error', description: "a case's events_file holds no events: the case would check nothing" },
+  CASE_PATH_OUTSIDE: { group: 'case', severity: 'error', description: "an events_file or rule path of a case file that is absolute, leads out of the case file's root (`..`, a symbolic link) or names a device, FIFO or folder: it is not read" },
 
   // Event files.
   EVENT_PATH_NOT_FOUND: { group: 'event', severity: 'error', description: 'an event file or folder named on the command line does not exist' },
