@@ -57,7 +57,12 @@ export type CaseFileAccess =
  * stays inside `root` and is a regular file; otherwise says why not, in words for a diagnostic.
  */
 export function openCaseFileRead(caseFile: string, written: string, root: string): CaseFileAccess {
-  const path = resolve(dirname(resolve(caseFile)), written);
+  return openInside(dirname(resolve(caseFile)), written, root);
+}
+
+/** {@link openCaseFileRead} of a path written relative to the folder `from`. */
+export function openInside(from: string, written: string, root: string): CaseFileAccess {
+  const path = resolve(from, written);
   if (isAbsolute(written) || win32.isAbsolute(written)) {
     return { ok: false, path, refused: true, reason: `'${written}' is an absolute path; write it relative to the case file, inside ${root}` };
   }

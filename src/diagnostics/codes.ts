@@ -51,6 +51,9 @@ export const CODE_GROUPS: Readonly<Record<CodeGroup, string>> = {
 export const CODES = {
   // Input paths.
   PATH_NOT_FOUND: { group: 'input', severity: 'error', description: 'a rule file or folder named on the command line does not exist' },
+  PATH_UNREADABLE: { group: 'input', severity: 'error', description: 'a folder or file under the given paths cannot be listed or examined (permission denied, a path longer than the system allows, a broken symbolic link), or a named path is a FIFO or device' },
+  PATH_LINK_LOOP: { group: 'input', severity: 'warning', description: 'a symbolic link back to a folder being walked; it is not followed again (its files are listed once)' },
+  PATH_NOT_REGULAR: { group: 'input', severity: 'warning', description: 'a FIFO, device or socket with a rule, case or event file name in a folder; it is not read (it would block or never end)' },
   FILE_UNREADABLE: { group: 'input', severity: 'error', description: 'a rule file cannot be read' },
 
   // YAML (rules, case files, known-FP files).
@@ -149,6 +152,7 @@ export const CODES = {
   EVTX_NOT_EVTX: { group: 'event', severity: 'error', description: 'an .evtx file without the EVTX file signature, or too short' },
   EVTX_HEADER_CORRUPT: { group: 'event', severity: 'warning', description: 'the EVTX file header checksum does not match; the chunks are read anyway' },
   EVTX_CHUNK_CORRUPT: { group: 'event', severity: 'warning', description: 'an EVTX chunk with a bad signature or checksum; it is skipped' },
+  EVTX_CHUNK_ZEROED: { group: 'event', severity: 'warning', description: "an all-zero EVTX chunk before a chunk in use or within the header's chunk count: wiped, its records are lost" },
   EVTX_RECORD_CORRUPT: { group: 'event', severity: 'warning', description: 'an EVTX record that cannot be decoded; it is skipped' },
 
   // Logsource mapping files.

@@ -59,7 +59,7 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
       io.out(`${JSON.stringify({ path: shownPath(io, f.file), error })}\n`);
     }
   }
-  for (const d of set.diagnostics) if (d.code === 'PATH_NOT_FOUND') invalid = true;
+  for (const d of set.diagnostics) if (d.severity === 'error') invalid = true;
   printDiagnostics(io, set.diagnostics);
 
   for (const f of set.files) {
