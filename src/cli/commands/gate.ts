@@ -22,6 +22,7 @@ import { GATE_REPORTERS } from '../../report/gate/registry.js';
 import { formatGateMarkdown } from '../../report/gate/markdown.js';
 import type { GateReport } from '../../gate/gate-result.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
+import { eventInputs, fileInputs, outputProblem, yamlInputs } from '../outputs.js';
 
 export const gateSpec: CommandSpec = {
   name: 'gate',
@@ -106,9 +107,24 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
   for (const v of [minCoverage, minMatch, minNoMatch, fuzzRuns]) if (typeof v === 'string') return usage(io, v);
 
   const shard = shardArg(args);
+  const reporter = GATE_REPORTERS.pick(str(args.values.reporter));
+  const out = str(args.values.out);
+  if (reporter.output === 'folder' && out === undefined) return usage(io, `--reporter ${reporter.name} writes a folder; give it with --out <dir>`);
 
   // The config (with its gate: defaults, which the flags override) is read once, here.
   const environment = loadEnvironment(str(args.values.config), io.cwd);
+  if (out !== undefined) {
+    // Before the work: never over a rule, case, corpus, known-FP or config file, and somewhere writable.
+    const gateDefaults = environment.config.gate;
+    const inputs = [
+      yamlInputs(io, list(args.values.rules)),
+      yamlInputs(io, list(args.values.cases)),
+      eventInputs(io, args.values.corpus !== undefined ? list(args.values.corpus) : (gateDefaults.corpus ?? [])),
+      fileInputs(io, [str(args.values['known-fps']) ?? gateDefaults.knownFps], { config: str(args.values.config) }),
+    ];
+    const problem = outputProblem(io, out, inputs, reporter.output === 'folder');
+    if (problem !== undefined) return usage(io, `--out ${out}: ${problem}`);
+  }
   const outcome = await runGate({
     cwd: io.cwd,
     base: str(args.values.base),
@@ -129,12 +145,14 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
     io.err(`sigmatest gate: ${outcome.message}\n`);
     return EXIT.usage;
   }
-  const reporter = GATE_REPORTERS.pick(str(args.values.reporter));
-  if (reporter.output === 'folder') {
-    const out = str(args.values.out);
-    if (out === undefined) return usage(io, `--reporter ${reporter.name} writes a folder; give it with --out <dir>`);
-    writeGateHtml(reporter, outcome.report, list(args.values.rules), list(args.values.cases), environment, resolve(io.cwd, out), io, str(args.values.root));
-  } else emitGateReport(outcome.report, reporter.name, str(args.values.out), io);
+  try {
+    if (reporter.output === 'folder' && out !== undefined) {
+      writeGateHtml(reporter, outcome.report, list(args.values.rules), list(args.values.cases), environment, resolve(io.cwd, out), io, str(args.values.root));
+    } else emitGateReport(outcome.report, reporter.name, out, io);
+  } catch (e) {
+    io.err(`sigmatest gate: cannot write ${out ?? 'the report'}: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
   return outcome.report.summary.ok ? EXIT.ok : EXIT.failed;
 }
 

@@ -17,6 +17,7 @@ import { SCAN_REPORTERS } from '../../report/scan/registry.js';
 import { formatScanSummary } from '../../report/scan/summary.js';
 import { ProgressLine, scanProgressText } from '../../report/progress-line.js';
 import { OutputFile } from '../../util/output-file.js';
+import { eventInputs, fileInputs, outputProblem, yamlInputs } from '../outputs.js';
 
 const MAX_WORKERS = 256;
 
@@ -91,6 +92,8 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
   const outPath = str(args.values.out);
   let file: OutputFile | undefined;
   if (outPath !== undefined) {
+    const problem = outputProblem(io, outPath, [yamlInputs(io, rulePaths), eventInputs(io, eventPaths), fileInputs(io, [knownFpFile], { config: str(args.values.config) })]);
+    if (problem !== undefined) return usage(io, `--out ${outPath}: ${problem}`);
     try {
       file = new OutputFile(inCwd(io, outPath));
     } catch (e) {
