@@ -136,7 +136,8 @@ describe('an unwritable --out fails before the work', () => {
     ];
     for (const argv of commands) {
       const html = argv.includes('html');
-      for (const [out, why] of [['a-file/sub/report.out', /a part of the path is a file, not a folder/], html ? ['a-file', /exists and is not a folder/] : ['a-folder', /is a folder; give a file/]] as const) {
+      const cases: Array<[string, RegExp]> = [['a-file/sub/report.out', /a part of the path is a file, not a folder/], html ? ['a-file', /exists and is not a folder/] : ['a-folder', /is a folder; give a file/]];
+      for (const [out, why] of cases) {
         const r = await cli(d, ...argv, out);
         const shown = argv.join(' ');
         expect(r.code, shown).toBe(2);
