@@ -23,6 +23,7 @@ import { caseFileFor, saveCases } from '../../fuzz/case-writer.js';
 import type { NewCase } from '../../fuzz/case-writer.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import { OutputFile } from '../../util/output-file.js';
+import { terminalLine } from '../../report/escape.js';
 import { fileInputs, outputProblem, yamlInputs } from '../outputs.js';
 import type { SigmaRule } from '../../rules/load-rule.js';
 
@@ -168,7 +169,7 @@ function saveCounterexamples(results: readonly RuleFuzzResult[], caseDirs: strin
       const written = saveCases(target, r.rule, cases);
       if (written.length === 0) continue;
       saved += written.length;
-      io.err(`fuzz: saved ${written.length} case(s) for ${shownPath(io, r.rule.file)} to ${shownPath(io, target)}\n`);
+      io.err(`${terminalLine(`fuzz: saved ${written.length} case(s) for ${shownPath(io, r.rule.file)} to ${shownPath(io, target)}`)}\n`);
     } catch (e) {
       io.err(`sigmatest fuzz: --save: ${(e as Error).message}\n`);
       return -1;

@@ -17,6 +17,7 @@ import { SCAN_REPORTERS } from '../../report/scan/registry.js';
 import { formatScanSummary } from '../../report/scan/summary.js';
 import { ProgressLine, scanProgressText } from '../../report/progress-line.js';
 import { OutputFile } from '../../util/output-file.js';
+import { terminalLine } from '../../report/escape.js';
 import { eventInputs, fileInputs, outputProblem, yamlInputs } from '../outputs.js';
 
 const MAX_WORKERS = 256;
@@ -140,7 +141,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
       knownFps,
       today,
       onMatch: (m) => reporter.match(shown.match(m)),
-      onDiagnostic: (d) => err(`${formatDiagnostic(d.file === undefined ? d : { ...d, file: shownPath(io, d.file) })}\n`),
+      onDiagnostic: (d) => err(`${terminalLine(formatDiagnostic(d.file === undefined ? d : { ...d, file: shownPath(io, d.file) }))}\n`),
       onProgress: (p) => {
         // A terminal shows matches as they come, not in 64 KiB steps.
         if (io.isTty) flush();
