@@ -347,7 +347,8 @@ export function evtxSeed(): Buffer {
 
 /** Mutations of `.evtx` bytes: flips, truncation, zeroed or duplicated ranges. */
 export function evtxBytes(seed: Buffer): fc.Arbitrary<Buffer> {
-  const edit = fc.oneof(
+  type Edit = (buf: Buffer) => Buffer;
+  const edit: fc.Arbitrary<Edit> = fc.oneof<fc.Arbitrary<Edit>[]>(
     fc.tuple(fc.nat({ max: seed.length - 1 }), fc.integer({ min: 0, max: 255 })).map(([i, b]) => (buf: Buffer) => {
       buf[Math.min(i, buf.length - 1)] = b;
       return buf;
@@ -358,7 +359,7 @@ export function evtxBytes(seed: Buffer): fc.Arbitrary<Buffer> {
       return buf;
     }),
   );
-  return fc.array(edit, { minLength: 1, maxLength: 6 }).map((edits) => edits.reduce((b, e) => e(b), Buffer.from(seed)));
+  return fc.array(edit, { minLength: 1, maxLength: 6 }).map((edits) => edits.reduce<Buffer>((b, e) => e(b), Buffer.from(seed)));
 }
 
 /** Reads mutated `.evtx` bytes from a file: never throws, every problem a well-formed diagnostic. */
