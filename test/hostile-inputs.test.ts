@@ -193,8 +193,8 @@ describe.skipIf(skip !== undefined)('an events_file is streamed, never read whol
     const line = `${JSON.stringify({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1, Image: 'C:\\Windows\\whoami.exe', CommandLine: 'x'.repeat(10_000) })}\n`;
     mkdirSync(join(d, 'cases', 'data'));
     const out = createWriteStream(join(d, 'cases', 'data', 'big.jsonl'));
-    for (let i = 0; i < 12_000; i++) if (!out.write(line)) await new Promise((r) => out.once('drain', r));
-    await new Promise((r) => out.end(r));
+    for (let i = 0; i < 12_000; i++) if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
+    await new Promise<void>((r) => out.end(() => r()));
     const r = await run(process.execPath, ['--max-old-space-size=64', join(REPO_ROOT, 'bin', 'sigmatest.js'), 'run', '--reporter', 'json'], { cwd: d, maxBuffer: 64 * 1024 * 1024 });
     const report = JSON.parse(r.stdout) as { rules: Array<{ cases: { results: Array<{ status: string; events: number; matched: number }> } }> };
     expect(report.rules[0]?.cases.results[0]).toMatchObject({ status: 'pass', events: 12_000, matched: 12_000 });

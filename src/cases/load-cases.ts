@@ -3,7 +3,7 @@
  * cases for one rule. Parsed with positions so every problem names the file, line and column;
  * the whole file is checked and every problem reported, never only the first.
  */
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../util/read-text-file.js';
 import { diagnostic } from '../diagnostics/diagnostics.js';
 import { positionsIn } from '../diagnostics/line-index.js';
 import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
@@ -58,7 +58,7 @@ const TOP_KEYS = new Set(['rule', 'cases', 'logsource']);
 export function loadCaseFile(file: string): LoadedCaseFile {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (e) {
     return { file, diagnostics: [diagnostic('CASE_FILE_UNREADABLE', `cannot read the case file: ${(e as Error).message}`, { file })] };
   }

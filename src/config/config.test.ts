@@ -110,4 +110,18 @@ describe('the config file', () => {
     }
     expect(brief(at('root: [a]\n').diagnostics)).toEqual(['1:7 error CONFIG_INVALID root']);
   });
+
+  it('reads no path outside its repository: logsources, gate.corpus and gate.known_fps leading out are errors (a pull request could make gate print them)', () => {
+    const repo = join(dir, 'paths-repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    const at = (text: string) => parseConfig(text, join(repo, 'sigmatest.config.yml'));
+    const { config, diagnostics } = at('logsources: /etc/passwd\ngate:\n  corpus: [corpus, /home, ../elsewhere]\n  known_fps: ../../fps.yml\n');
+    expect(brief(diagnostics)).toEqual(['1:13 error CONFIG_INVALID logsources', '3:20 error CONFIG_INVALID gate.corpus', '3:27 error CONFIG_INVALID gate.corpus', '4:14 error CONFIG_INVALID gate.known_fps']);
+    expect(config.logsources).toBeUndefined();
+    expect(config.gate).toEqual({});
+    expect(at('logsources: maps/x.yml\ngate: {corpus: corpus, known_fps: fps.yml}\n')).toMatchObject({
+      config: { logsources: join(repo, 'maps', 'x.yml'), gate: { corpus: [join(repo, 'corpus')], knownFps: join(repo, 'fps.yml') } },
+      diagnostics: [],
+    });
+  });
 });

@@ -17,12 +17,15 @@
  *   severities: { RULE_AUTHOR_MISSING: off, TAG_NAMESPACE_UNKNOWN: error }
  * ```
  *
- * Paths in the file are relative to the file's folder. `root` may only narrow the config file's
- * own repository (the nearest folder above it holding `.git`, else its folder): a config that
- * comes with a pull request cannot let case files read outside it (`--root` can). `gate.severities` keys on the code
+ * Paths in the file are relative to the file's folder, and stay inside the config file's own
+ * repository (the nearest folder above it holding `.git`, else its folder; links resolved): a
+ * config that comes with a pull request cannot make `gate` read (and print) files of the machine
+ * it runs on (`logsources`, `gate.corpus`, `gate.known_fps`), nor let case files read outside it
+ * (`root`). The command-line flags (`--corpus`, `--known-fps`, `--root`) can name any path. `gate.severities` keys on the code
  * registry (src/diagnostics/codes.ts): codes of its `validation` group only.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { readTextFile } from '../util/read-text-file.js';
 import { isInside, repositoryOf } from '../util/inside.js';
 import { dirname, resolve } from 'node:path';
 import { diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
@@ -90,7 +93,7 @@ export function loadConfig(file: string | undefined, cwd: string = process.cwd()
   config.file = path;
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFile(path);
   } catch (e) {
     return { config, diagnostics: [diagnostic('CONFIG_UNREADABLE', `cannot read the config file: ${readErrorReason(e)}`, { file: path })] };
   }
@@ -114,6 +117,14 @@ export function parseConfig(text: string, file: string, config: Config = { place
     return { config, diagnostics: ds };
   }
   const base = dirname(file);
+  const repo = canonical(repositoryOf(base) ?? base);
+  /** A path of the config, resolved; reported and undefined when it leads out of the repository. */
+  const inRepo = (text: string, n: YNode, path: string): string | undefined => {
+    const p = resolve(base, text);
+    if (isInside(repo, canonical(p))) return p;
+    report('CONFIG_INVALID', `'${path}' must lie inside ${repo}, the config file's repository: a config file cannot make sigmatest read outside it (give the path on the command line)`, n, path);
+    return undefined;
+  };
   for (const e of root.entries) {
     if (!TOP_KEYS.includes(e.key)) report('CONFIG_KEY_UNKNOWN', `unknown key '${e.key}' (known: ${TOP_KEYS.join(', ')}); it is ignored`, e.keyNode, e.key);
   }
@@ -136,28 +147,36 @@ export function parseConfig(text: string, file: string, config: Config = { place
   if (logsources !== undefined && !isNull(logsources)) {
     if (logsources.kind !== 'scalar' || logsources.value.type !== 'string' || logsources.value.text === '') {
       report('CONFIG_INVALID', "'logsources' must be the path of a logsource mapping file", logsources, 'logsources');
-    } else config.logsources = resolve(base, logsources.value.text);
+    } else {
+      const p = inRepo(logsources.value.text, logsources, 'logsources');
+      if (p !== undefined) config.logsources = p;
+    }
   }
 
   const rootNode = mapGet(root, 'root');
   if (rootNode !== undefined && !isNull(rootNode)) {
-    const repo = repositoryOf(base) ?? base;
     if (rootNode.kind !== 'scalar' || rootNode.value.type !== 'string' || rootNode.value.text === '') {
       report('CONFIG_INVALID', "'root' must be the path of the folder case files may read from", rootNode, 'root');
-    } else if (!isInside(canonical(repo), canonical(resolve(base, rootNode.value.text)))) {
-      report('CONFIG_INVALID', `'root' must lie inside ${repo}, the config file's repository: a config file cannot widen what case files read (use --root)`, rootNode, 'root');
-    } else config.root = resolve(base, rootNode.value.text);
+    } else {
+      const p = inRepo(rootNode.value.text, rootNode, 'root');
+      if (p !== undefined) config.root = p;
+    }
   }
 
   const gate = mapGet(root, 'gate');
   if (gate !== undefined && !isNull(gate)) {
     if (gate.kind !== 'map') report('CONFIG_INVALID', "'gate' must be a mapping of gate defaults", gate, 'gate');
-    else readGate(gate, base, config.gate, report);
+    else readGate(gate, config.gate, report, inRepo);
   }
   return { config, diagnostics: ds };
 }
 
-function readGate(gate: YMap, base: string, out: GateSettings, report: (code: DiagnosticCode, message: string, n: YNode, path: string) => void): void {
+function readGate(
+  gate: YMap,
+  out: GateSettings,
+  report: (code: DiagnosticCode, message: string, n: YNode, path: string) => void,
+  inRepo: (text: string, n: YNode, path: string) => string | undefined,
+): void {
   for (const e of gate.entries) {
     if (!GATE_KEYS.includes(e.key)) report('CONFIG_KEY_UNKNOWN', `unknown key '${e.key}' under gate (known: ${GATE_KEYS.join(', ')}); it is ignored`, e.keyNode, childPath('gate', e.key));
   }
@@ -173,12 +192,18 @@ function readGate(gate: YMap, base: string, out: GateSettings, report: (code: Di
     const items = corpus.kind === 'seq' ? corpus.items : [corpus];
     const paths = items.map((n) => (n.kind === 'scalar' && n.value.type === 'string' && n.value.text !== '' ? n.value.text : undefined));
     if (paths.some((p) => p === undefined)) report('CONFIG_INVALID', 'gate.corpus must be a path or a list of paths', corpus, 'gate.corpus');
-    else out.corpus = (paths as string[]).map((p) => resolve(base, p));
+    else {
+      const inside = (paths as string[]).map((p, k) => inRepo(p, corpus.kind === 'seq' ? (corpus.items[k] as YNode) : corpus, 'gate.corpus'));
+      if (inside.every((p) => p !== undefined)) out.corpus = inside as string[];
+    }
   }
   const knownFps = mapGet(gate, 'known_fps');
   if (knownFps !== undefined) {
     if (knownFps.kind !== 'scalar' || knownFps.value.type !== 'string' || knownFps.value.text === '') report('CONFIG_INVALID', 'gate.known_fps must be a path', knownFps, 'gate.known_fps');
-    else out.knownFps = resolve(base, knownFps.value.text);
+    else {
+      const p = inRepo(knownFps.value.text, knownFps, 'gate.known_fps');
+      if (p !== undefined) out.knownFps = p;
+    }
   }
   const severities = mapGet(gate, 'severities');
   if (severities !== undefined) {

@@ -30,7 +30,7 @@
  * YAML parser's codes (`YAML_SYNTAX`, `YAML_DUPLICATE_KEY`…). An entry with a problem is left out
  * of `entries`; the others load.
  */
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../util/read-text-file.js';
 import { diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
 import { positionsIn } from '../diagnostics/line-index.js';
 import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
@@ -93,7 +93,7 @@ export function compileValuePattern(value: string): RegExp {
 export function loadKnownFps(file: string): KnownFpFile {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (e) {
     const why = readErrorReason(e);
     return { file, entries: [], diagnostics: [diagnostic('KNOWN_FP_UNREADABLE', `cannot read the known false-positive file: ${why}`, { file })] };

@@ -40,7 +40,7 @@
  * `LOGSOURCE_MAPPING_INVALID` (shape), `LOGSOURCE_MAPPING_UNKNOWN_KEY` (warning),
  * `LOGSOURCE_MAPPING_DUPLICATE` (warning: the same logsource twice; the later one wins on merge).
  */
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../util/read-text-file.js';
 import { loadAll } from 'js-yaml';
 import { diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
 import { positionsIn } from '../diagnostics/line-index.js';
@@ -348,7 +348,7 @@ export function parseLogsourceMapping(text: string, file?: string): { mapping: L
 export function loadLogsourceMapping(file: string): { mapping: LogsourceMapping; diagnostics: Diagnostic[] } {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (e) {
     const why = readErrorReason(e);
     return {
