@@ -3,7 +3,9 @@
  * files pass; the same rule and cases pass on Sysmon events, on the same events as Security 4688
  * (built-in mapping) and on the same events in ECS shape with --pipeline ecs-windows, and not
  * without it; --pipeline on eval, scan (worker threads load it too), fuzz, explain and gate,
- * pipeline: in the config; a pipeline that cannot be used stops the command (exit 2).
+ * pipeline: in the config; a pipeline that cannot be used stops the command (exit 2); pipeline
+ * paths obey the case root and the config's repository; a pipeline named twice applies once;
+ * fuzz --save under --pipeline names it in a new case file and leaves one that does not alone.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -168,5 +170,70 @@ describe('--pipeline on the other commands', () => {
       expect(await runCli(argv, io), argv.join(' ')).toBe(2);
       expect(io.stderr() + io.stdout(), argv.join(' ')).toMatch(/p\.yml:4:11: error PIPELINE_TRANSFORMATION_UNSUPPORTED at transformations\[1\]\.type: transformation type 'set_value'|PIPELINE_NOT_FOUND/);
     }
+  });
+});
+
+describe('pipeline paths and pipelines named twice', () => {
+  it("a case file's pipeline: path obeys the case root, a config's obeys its repository", async () => {
+    const d = tempDir();
+    writeFileSync(join(d, 'p.yml'), readFileSync(join(builtinPipelineDir() as string, 'ecs-windows.yml'), 'utf8'));
+    mkdirSync(join(d, 'sub'));
+    const text = readFileSync(ECS_CASES, 'utf8').replace(/^pipeline: ecs-windows$/m, 'pipeline: ../p.yml').replace(/\$schema=[^\n]*/, '$schema=none');
+    writeFileSync(join(d, 'sub', 'cases.yml'), text);
+    // Outside git, the case file's root is the working folder it lies in: ../p.yml leads out of it.
+    const outside = captureIo({ cwd: join(d, 'sub') });
+    expect(await runCli(['run', '--rules', RULE_FILE, '--cases', 'cases.yml'], outside)).not.toBe(0);
+    expect(outside.stderr() + outside.stdout()).toMatch(/cases\.yml:\d+:\d+: error CASE_PATH_OUTSIDE at pipeline: pipeline /);
+    // With the parent folder as the root, the same file is read and its cases pass.
+    const inside = captureIo({ cwd: join(d, 'sub') });
+    expect(await runCli(['run', '--rules', RULE_FILE, '--cases', 'cases.yml', '--root', d], inside)).toBe(0);
+    expect(inside.stdout()).toContain('11/11 cases passed');
+    // A config cannot name a pipeline file outside its repository (here its folder).
+    writeFileSync(join(d, 'sub', 'sigmatest.config.yml'), 'pipeline: ../p.yml\n');
+    const config = captureIo({ cwd: join(d, 'sub') });
+    expect(await runCli(['eval', RULE_FILE, '--events', ECS_CASES], config)).toBe(2);
+    expect(config.stderr()).toMatch(/sigmatest\.config\.yml:1:11: error CONFIG_INVALID/);
+  });
+
+  it('a pipeline file named by --pipeline and by the case file is applied once', async () => {
+    // A prefix pipeline is not idempotent: applied twice, Image would become x.x.Image and the case would fail.
+    const d = tempDir();
+    writeFileSync(join(d, 'p.yml'), 'transformations:\n  - type: field_name_prefix\n    prefix: x.\n');
+    writeFileSync(join(d, 'r.yml'), "title: A\nid: 0b7c3b1e-1111-4c1a-9d1e-00000000000a\nlogsource: {category: process_creation, product: windows}\ndetection:\n    sel:\n        Image|endswith: '\\a.exe'\n    condition: sel\n");
+    writeFileSync(join(d, 'cases.yml'), "rule: 0b7c3b1e-1111-4c1a-9d1e-00000000000a\npipeline: p.yml\ncases:\n  - {name: hit, expect: match, event: {x.Image: 'C:\\a.exe'}}\n  - {name: miss, expect: no-match, event: {x.Image: 'C:\\b.exe'}}\n");
+    for (const extra of [[], ['--pipeline', 'p.yml']]) {
+      const io = captureIo({ cwd: d });
+      expect(await runCli(['run', '--rules', 'r.yml', '--cases', 'cases.yml', ...extra], io), io.stdout()).toBe(0);
+      expect(io.stdout()).toContain('A (pipeline p.yml)');
+    }
+  });
+
+  it('fuzz --save under --pipeline: a new case file names the pipeline; one that does not is left alone', async () => {
+    const d = tempDir();
+    mkdirSync(join(d, 'rules'));
+    mkdirSync(join(d, 'cases'));
+    writeFileSync(
+      join(d, 'rules', 'enc.yml'),
+      "title: Encoded PowerShell\nid: 0b7c3b1e-1111-4c1a-9d1e-000000000009\nlogsource: {category: process_creation, product: windows}\ndetection:\n    selection:\n        CommandLine|contains: ' -enc '\n    filter:\n        ParentImage|endswith: '\\msiexec.exe'\n    condition: selection and not filter\n",
+    );
+    const args = ['fuzz', 'rules', '--runs', '10', '--seed', '3', '--save', '--cases', 'cases', '--pipeline', 'ecs-windows'];
+    const first = captureIo({ cwd: d });
+    expect(await runCli(args, first)).toBe(0);
+    const written = readFileSync(join(d, 'cases', 'enc.yml'), 'utf8');
+    expect(written).toMatch(/^pipeline: "ecs-windows"$/m);
+    expect(written).toContain('process.parent.executable');
+    // Run, the saved case reads its event through the case file's pipeline: the selection holds, and
+    // the case fails as every saved evasion does until the rule's exclusion is fixed.
+    const run = captureIo({ cwd: d });
+    expect(await runCli(['run', '--rules', 'rules', '--cases', 'cases'], run)).toBe(1);
+    expect(run.stdout()).toContain('Encoded PowerShell (pipeline ecs-windows)');
+    expect(run.stdout()).toContain('selection: true because CommandLine as process.command_line contains');
+    // Without the pipeline: line, the mapped events would run unmapped: nothing is saved to it.
+    const bare = written.replace(/^pipeline: .*\n/m, '');
+    writeFileSync(join(d, 'cases', 'enc.yml'), bare);
+    const second = captureIo({ cwd: d });
+    expect(await runCli(args.map((a, k) => (k === 5 ? '4' : a)), second)).toBe(0);
+    expect(second.stderr()).toContain('not saved to cases/enc.yml');
+    expect(readFileSync(join(d, 'cases', 'enc.yml'), 'utf8')).toBe(bare);
   });
 });

@@ -659,17 +659,24 @@ export function builtinPipelineNames(): string[] {
 export const BUILTIN_PIPELINES: readonly string[] = ['ecs-windows', 'security-4688'];
 
 /**
+ * The file a pipeline spec names, seen from `cwd`: the file when there is one at that path, else
+ * the built-in pipeline of that name; undefined when neither exists.
+ */
+export function pipelineFile(spec: string, cwd: string): string | undefined {
+  const asFile = resolve(cwd, spec);
+  if (existsSync(asFile)) return asFile;
+  if (!BUILTIN_PIPELINES.includes(spec)) return undefined;
+  const dir = builtinPipelineDir();
+  return dir === undefined ? undefined : join(dir, `${spec}.yml`);
+}
+
+/**
  * Loads one pipeline: a file (resolved against `cwd`) when one exists at that path, else a
  * built-in name. A name that is neither is PIPELINE_NOT_FOUND.
  */
 export function loadPipeline(spec: string, cwd: string, where: { file?: string; path?: string; pos?: SourcePos } = {}): { pipeline?: Pipeline; diagnostics: Diagnostic[] } {
   const asFile = resolve(cwd, spec);
-  let file: string | undefined;
-  if (existsSync(asFile)) file = asFile;
-  else if (BUILTIN_PIPELINES.includes(spec)) {
-    const dir = builtinPipelineDir();
-    if (dir !== undefined) file = join(dir, `${spec}.yml`);
-  }
+  const file = pipelineFile(spec, cwd);
   if (file === undefined) {
     return {
       diagnostics: [diagnostic('PIPELINE_NOT_FOUND', `no pipeline file '${spec}' (resolved to ${asFile}) and no built-in pipeline of that name (built-in: ${BUILTIN_PIPELINES.join(', ')})`, where)],
@@ -681,15 +688,23 @@ export function loadPipeline(spec: string, cwd: string, where: { file?: string; 
   } catch (e) {
     return { diagnostics: [diagnostic('PIPELINE_UNREADABLE', `cannot read the pipeline file: ${readErrorReason(e)}`, { file })] };
   }
-  return parsePipeline(text, file, BUILTIN_PIPELINES.includes(spec) && !existsSync(asFile) ? spec : spec);
+  return parsePipeline(text, file, spec);
 }
 
 /**
  * Combines pipelines the way pySigma's resolver does: sorted by priority, lowest first (a stable
- * sort: equal priorities keep the order given), items concatenated, vars merged.
+ * sort: equal priorities keep the order given), items concatenated, vars merged. A pipeline file
+ * named twice (say by the config and by a case file) is applied once, where it was first named.
  */
 export function combinePipelines(pipelines: readonly Pipeline[]): ResolvedPipeline {
-  const sorted = pipelines.map((p, k) => ({ p, k })).sort((a, b) => a.p.priority - b.p.priority || a.k - b.k).map((x) => x.p);
+  const files = new Set<string>();
+  const once: Pipeline[] = [];
+  for (const p of pipelines) {
+    if (files.has(p.file)) continue;
+    files.add(p.file);
+    once.push(p);
+  }
+  const sorted = once.map((p, k) => ({ p, k })).sort((a, b) => a.p.priority - b.p.priority || a.k - b.k).map((x) => x.p);
   const vars: Record<string, unknown> = {};
   for (const p of sorted) Object.assign(vars, p.vars);
   return { pipelines: sorted, items: sorted.flatMap((p) => p.items), vars, labels: sorted.map((p) => p.label) };

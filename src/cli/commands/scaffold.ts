@@ -2,17 +2,14 @@
  * `sigmatest scaffold <rule>`: writes a starter case file for a rule (one matching witness, one
  * no-match case per excluded value); refuses to overwrite an existing file.
  */
-import { existsSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
 import { EXIT, list, pipelineOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import { loadEnvironment, pipelineFailed, ruleLoadOptions } from '../../config/environment.js';
-import { BUILTIN_PIPELINES } from '../../pipeline/pipeline.js';
 import type { Io } from '../io.js';
 import { loadRuleFile } from '../../rules/load-rule.js';
 import { scaffoldCases } from '../../fuzz/scaffold.js';
-import { caseFileFor, writeNewCaseFile } from '../../fuzz/case-writer.js';
+import { casePipelineRefs, caseFileFor, writeNewCaseFile } from '../../fuzz/case-writer.js';
 
 export const scaffoldSpec: CommandSpec = {
   name: 'scaffold',
@@ -53,9 +50,8 @@ export function scaffoldCommand(args: Parsed, io: Io): number {
   const { cases, skipped } = scaffoldCases(rule, env.mapping, seed);
   for (const s of skipped) io.err(`scaffold: ${s}\n`);
   // The case file names the command's pipelines, so that its events (in the mapped shape) run through them.
-  const pipelines = env.pipelineArgs.map((spec) => (BUILTIN_PIPELINES.includes(spec) && !existsSync(inCwd(io, spec)) ? spec : relative(dirname(target), inCwd(io, spec))));
   try {
-    writeNewCaseFile(target, rule, cases, pipelines);
+    writeNewCaseFile(target, rule, cases, casePipelineRefs(env.pipelineArgs, io.cwd, target));
   } catch (e) {
     io.err(`sigmatest scaffold: ${(e as Error).message}\n`);
     return EXIT.usage;
