@@ -22,8 +22,10 @@ expect() {
 step "npm pack"
 (cd "$here" && npm pack --silent --pack-destination "$work" >/dev/null 2>"$work/pack.err") || { cat "$work/pack.err" >&2; fail "npm pack"; }
 tgz="$(ls "$work"/sigmatest-*.tgz)"
-tar -tzf "$tgz" | grep -q '^package/dist/src/cli/main.js$' || fail "the tarball has no dist/src/cli/main.js"
-! tar -tzf "$tgz" | grep -E '\.test\.|^package/src/' >/dev/null || fail "the tarball ships tests or TypeScript sources"
+tar -tzf "$tgz" >"$work/files"
+grep -qx 'package/dist/src/cli/main.js' "$work/files" || fail "the tarball has no dist/src/cli/main.js"
+if grep -E '\.test\.|^package/src/|\.map$' "$work/files"; then fail "the tarball ships tests, TypeScript sources or source maps"; fi
+echo "   $(wc -l <"$work/files") files in $(basename "$tgz")"
 
 repo="$work/rules-repo"
 mkdir -p "$repo/rules/registry" "$repo/rules/process_creation" "$repo/cases"

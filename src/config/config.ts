@@ -16,6 +16,7 @@
  *   corpus: [corpus/]
  *   known_fps: known-fps.yml
  *   severities: { RULE_AUTHOR_MISSING: off, TAG_NAMESPACE_UNKNOWN: error }
+ *   require_tests: changed  # or all: which changed rules need min_match/min_no_match cases
  * ```
  *
  * Paths in the file are relative to the file's folder, and stay inside the config file's own
@@ -52,6 +53,12 @@ export interface GateSettings {
   knownFps?: string;
   /** Severity overrides of validation codes; `off` drops the check. */
   severities?: Partial<Record<ValidationCode, SeverityOverride>>;
+  /**
+   * Which changed rules need `min_match`/`min_no_match` cases: `changed` (default) added rules and
+   * rules whose meaning changed (renames and `equivalent` edits of legacy rules pass), `all` every
+   * changed rule.
+   */
+  requireTests?: 'changed' | 'all';
 }
 
 /** A pipeline named in the config file. */
@@ -89,7 +96,7 @@ const GATE_NUMBERS = [
   ['min_coverage', 'minCoverage', 100],
   ['fuzz_runs', 'fuzzRuns', 100000],
 ] as const;
-const GATE_KEYS = [...GATE_NUMBERS.map((n) => n[0]), 'corpus', 'known_fps', 'severities'];
+const GATE_KEYS = [...GATE_NUMBERS.map((n) => n[0]), 'corpus', 'known_fps', 'severities', 'require_tests'];
 
 /** The config file a command uses: `file` resolved against `cwd`, else the default file in `cwd` when present. */
 export function configPath(file: string | undefined, cwd: string): string | undefined {
@@ -236,6 +243,12 @@ function readGate(
       const p = inRepo(knownFps.value.text, knownFps, 'gate.known_fps');
       if (p !== undefined) out.knownFps = p;
     }
+  }
+  const requireTests = mapGet(gate, 'require_tests');
+  if (requireTests !== undefined) {
+    const v = requireTests.kind === 'scalar' && requireTests.value.type === 'string' ? requireTests.value.text : undefined;
+    if (v !== 'changed' && v !== 'all') report('CONFIG_INVALID', "gate.require_tests must be 'changed' (added rules and rules whose meaning changed) or 'all'", requireTests, 'gate.require_tests');
+    else out.requireTests = v;
   }
   const severities = mapGet(gate, 'severities');
   if (severities !== undefined) {

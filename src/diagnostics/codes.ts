@@ -196,6 +196,7 @@ export const CODES = {
   GATE_BASE_UNKNOWN: { group: 'gate', severity: 'error', description: 'the base ref does not name a commit (or there is no upstream, main or master to default to)' },
   GATE_NO_MERGE_BASE: { group: 'gate', severity: 'error', description: 'the base and HEAD have no common ancestor (unrelated histories, or a shallow clone: fetch more history)' },
   GATE_NO_GIT: { group: 'gate', severity: 'warning', description: 'not a git repository or git not installed: every rule file counts as added (an error when --base was given)' },
+  GATE_CASE_ORPHANED: { group: 'gate', severity: 'error', description: 'a case file this change touched (or whose rule it deleted or moved) names no rule: `sigmatest run` would fail on it' },
   GATE_GIT_FAILED: { group: 'gate', severity: 'error', description: 'a git command failed unexpectedly' },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -153,7 +153,7 @@ describe('sigmatest gate', () => {
     expect(report.rules).toHaveLength(1);
     expect(r?.change).toBe('modified');
     expect(r?.diff).toBe('equivalent');
-    expect(r?.checks.map((c) => c.name)).toEqual(['validate', 'tests', 'coverage', 'fuzz', 'semantic-diff', 'corpus']);
+    expect(r?.checks.map((c) => c.name)).toEqual(['validate', 'tests', 'coverage', 'fuzz', 'semantic-diff', 'tests-weakened', 'corpus']);
     expect(check(report, 'rules/evil.yml', 'corpus')?.status).toBe('pass');
     expect(report.summary.ok).toBe(true);
     expect(code).toBe(0);
@@ -183,8 +183,8 @@ describe('sigmatest gate', () => {
   it('reports a narrowed rule, and a base positive case it no longer matches is a lost detection', async () => {
     const root = repo();
     write(root, 'rules/evil.yml', ruleText({ filter: "    CommandLine|contains:\n      - ' -safe'\n      - ' -run'" }));
-    // The author also flips the case, so only the base version's case shows the lost detection.
-    write(root, 'cases/evil.yml', CASES.replace("  - name: evil runs\n    expect: match", "  - name: evil runs\n    expect: no-match"));
+    // The case still expects a match: the detection is lost, not given up (a flipped case is
+    // judged by tests-weakened: see 'a flipped case that the rule change explains').
     const { code, report } = await gate(root);
     const r = report.rules[0];
     expect(r?.diff).toBe('narrowed');
@@ -274,7 +274,8 @@ describe('sigmatest gate', () => {
 
   it("takes its defaults from the config's gate: section (flags win), and exits 2 on a bad config with a located diagnostic", async () => {
     const root = repo();
-    write(root, 'sigmatest.config.yml', 'gate:\n  min_match: 2\n  corpus: [corpus]\n  severities: { TAG_UPPERCASE: warning }\n');
+    // require_tests: all, as the edit is equivalent (only a tag's case changes).
+    write(root, 'sigmatest.config.yml', 'gate:\n  min_match: 2\n  require_tests: all\n  corpus: [corpus]\n  severities: { TAG_UPPERCASE: warning }\n');
     write(root, 'rules/evil.yml', ruleText().replace('  - attack.execution', '  - attack.Execution'));
     let res = await gate(root);
     expect(check(res.report, 'rules/evil.yml', 'validate')?.status).toBe('warn');
@@ -321,13 +322,14 @@ describe('sigmatest gate', () => {
     const failed = run?.results.find((r) => r.ruleId === 'sigmatest/tests');
     expect(failed?.level).toBe('error');
     expect(failed?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('rules/new.yml');
-    expect(failed?.locations[0]?.physicalLocation.region.startLine).toBe(1);
+    // A missing case is no line of its own: the annotation goes to the rule's detection line.
+    expect(failed?.locations[0]?.physicalLocation.region.startLine).toBe(13);
 
     const summary = join(root, 'summary.md');
     process.env['GITHUB_STEP_SUMMARY'] = summary;
     const gh = io(root);
     await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', 'github'], gh);
-    expect(gh.stdout).toMatch(/^::error file=rules\/new.yml,line=1,title=sigmatest gate%3A tests::0 match case/m);
+    expect(gh.stdout).toMatch(/^::error file=rules\/new.yml,line=13,title=sigmatest gate%3A tests::0 match case/m);
     const md = readFileSync(summary, 'utf8');
     expect(md).toMatch(/\| Rule \| Change \| Diff \| validate \| tests/);
     expect(md).toMatch(/\| `rules\/new.yml` \| added \|/);
@@ -414,5 +416,153 @@ describe('sigmatest gate: case files of a pull request read nothing outside the 
     expect(tests?.status).toBe('fail');
     expect(tests?.details?.join('\n')).toMatch(/leak relative' error: case 'leak relative': events_file .* leads out of/);
     expect(tests?.details?.join('\n')).toMatch(/leak absolute' error: .*is an absolute path/);
+  });
+});
+
+describe('sigmatest gate checks the whole change (case files, orphans, renames)', () => {
+  /** A second, unrelated rule on main with its own cases (never touched by the branch's rule edits). */
+  const OTHER_CASES = `rule: ${ID2}
+cases:
+  - name: other evil runs
+    expect: match
+    event:
+      Image: 'C:\\Users\\bob\\other.exe'
+  - name: benign
+    expect: no-match
+    event:
+      Image: 'C:\\Windows\\notepad.exe'
+`;
+  function repo2(): string {
+    const root = repo();
+    sh(root, 'checkout', '-q', 'main');
+    write(root, 'rules/other.yml', ruleText({ id: ID2, title: 'Other tool', selection: "    Image|endswith: '\\other.exe'", filter: null }));
+    write(root, 'cases/other.yml', OTHER_CASES);
+    commitAll(root, 'other');
+    sh(root, 'checkout', '-q', 'feature');
+    sh(root, 'reset', '-q', '--hard', 'main');
+    return root;
+  }
+
+  it('a case of an unchanged rule flipped from match to no-match: tests-weakened fails at the case line (exit 1)', async () => {
+    const root = repo2();
+    write(root, 'cases/other.yml', OTHER_CASES.replace('expect: match', 'expect: no-match'));
+    const { code, report } = await gate(root);
+    expect(report.rules.map((r) => [r.path, r.change])).toEqual([['rules/other.yml', 'unchanged']]);
+    expect(report.rules[0]?.caseFiles).toEqual(['cases/other.yml']);
+    const w = check(report, 'rules/other.yml', 'tests-weakened');
+    expect(w?.status).toBe('fail');
+    expect(w?.message).toMatch(/case 'other evil runs' was flipped from match to no-match though the rule did not change/);
+    expect(w?.location).toEqual({ file: 'cases/other.yml', line: 3 });
+    // The flipped case also fails as a case (the rule still matches it).
+    expect(check(report, 'rules/other.yml', 'tests')?.status).toBe('fail');
+    expect(code).toBe(1);
+  });
+
+  it('a positive case removed, or the whole case file deleted, of an unchanged rule: tests-weakened (exit 1)', async () => {
+    const root = repo2();
+    write(root, 'cases/other.yml', OTHER_CASES.replace(/ {2}- name: other evil runs\n(.*\n){3}/, ''));
+    let r = await gate(root);
+    expect(check(r.report, 'rules/other.yml', 'tests-weakened')?.message).toMatch(/positive case 'other evil runs' .* was removed/);
+    expect(r.code).toBe(1);
+    rmSync(join(root, 'cases', 'other.yml'));
+    r = await gate(root);
+    expect(r.report.rules.map((x) => [x.path, x.change])).toEqual([['rules/other.yml', 'unchanged']]);
+    const w = check(r.report, 'rules/other.yml', 'tests-weakened');
+    expect(w?.status).toBe('fail');
+    // The case file is gone: the annotation goes to the rule's detection line.
+    expect(w?.location).toEqual({ file: 'rules/other.yml', line: 13 });
+    expect(r.code).toBe(1);
+  });
+
+  it('adding a case to an unchanged rule is checked and passes (exit 0); a failing new case fails (exit 1)', async () => {
+    const root = repo2();
+    write(root, 'cases/other.yml', OTHER_CASES + "  - name: another\n    expect: match\n    event:\n      Image: 'D:\\other.exe'\n");
+    let r = await gate(root);
+    expect(r.report.rules.map((x) => [x.path, x.change, x.status])).toEqual([['rules/other.yml', 'unchanged', 'pass']]);
+    expect(check(r.report, 'rules/other.yml', 'tests-weakened')?.status).toBe('pass');
+    expect(r.code).toBe(0);
+    write(root, 'cases/other.yml', OTHER_CASES + "  - name: another\n    expect: match\n    event:\n      Image: 'D:\\notother.com'\n");
+    r = await gate(root);
+    expect(check(r.report, 'rules/other.yml', 'tests')?.status).toBe('fail');
+    expect(r.code).toBe(1);
+  });
+
+  it('a deleted rule whose case file stays: the case file is orphaned (GATE_CASE_ORPHANED, exit 1); both deleted: exit 0', async () => {
+    const root = repo2();
+    rmSync(join(root, 'rules', 'other.yml'));
+    let r = await gate(root);
+    const orphan = r.report.messages.find((m) => m.code === 'GATE_CASE_ORPHANED');
+    expect(orphan).toMatchObject({ severity: 'error', file: 'cases/other.yml', line: 1 });
+    expect(r.report.summary.ok).toBe(false);
+    expect(r.code).toBe(1);
+    rmSync(join(root, 'cases', 'other.yml'));
+    r = await gate(root);
+    expect(r.report.rules.map((x) => [x.path, x.change])).toEqual([['rules/other.yml', 'deleted']]);
+    expect(r.report.messages.filter((m) => m.code === 'GATE_CASE_ORPHANED')).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('a new case file naming no rule fails; an orphan older than the change is only a warning', async () => {
+    const root = repo2();
+    write(root, 'cases/typo.yml', OTHER_CASES.replace(ID2, '00000000-0000-4000-8000-000000000000'));
+    let r = await gate(root);
+    expect(r.report.messages.find((m) => m.code === 'GATE_CASE_ORPHANED')).toMatchObject({ severity: 'error', file: 'cases/typo.yml' });
+    expect(r.code).toBe(1);
+    commitAll(root, 'typo');
+    sh(root, 'branch', '-f', 'main', 'HEAD');
+    write(root, 'rules/evil.yml', ruleText({ description: 'Reworded.' }));
+    r = await gate(root);
+    expect(r.report.messages.find((m) => m.code === 'GATE_CASE_ORPHANED')).toMatchObject({ severity: 'warning', file: 'cases/typo.yml' });
+    expect(r.code).toBe(0);
+  });
+
+  it('a pure rename and an equivalent edit of a legacy rule without cases pass; --require-tests all and the config make them fail', async () => {
+    const root = repo2();
+    rmSync(join(root, 'cases', 'other.yml'));
+    commitAll(root, 'a legacy rule: no cases');
+    sh(root, 'branch', '-f', 'main', 'HEAD');
+    sh(root, 'mv', 'rules/other.yml', 'rules/other-renamed.yml');
+    let r = await gate(root);
+    expect(r.report.rules.map((x) => [x.path, x.change, x.diff])).toEqual([['rules/other-renamed.yml', 'renamed', 'equivalent']]);
+    const tests = check(r.report, 'rules/other-renamed.yml', 'tests');
+    expect(tests?.status).toBe('pass');
+    expect(tests?.message).toMatch(/renamed, equivalent: no minimum number of cases required/);
+    expect(r.code).toBe(0);
+    r = await gate(root, '--require-tests', 'all');
+    expect(check(r.report, 'rules/other-renamed.yml', 'tests')?.message).toMatch(/0 match case\(s\), at least 1 required/);
+    expect(r.code).toBe(1);
+    write(root, 'sigmatest.config.yml', 'gate:\n  require_tests: all\n');
+    expect((await gate(root)).code).toBe(1);
+    rmSync(join(root, 'sigmatest.config.yml'));
+    // An equivalent edit passes; a widening edit of the same legacy rule needs cases.
+    sh(root, 'mv', 'rules/other-renamed.yml', 'rules/other.yml');
+    write(root, 'rules/other.yml', ruleText({ id: ID2, title: 'Other tool', description: 'Reworded.', selection: "    Image|endswith: '\\other.exe'", filter: null }));
+    r = await gate(root);
+    expect(r.report.rules.map((x) => [x.change, x.diff, x.status])).toEqual([['modified', 'equivalent', 'pass']]);
+    expect(r.code).toBe(0);
+    write(root, 'rules/other.yml', ruleText({ id: ID2, title: 'Other tool', selection: "    Image|endswith: ['\\other.exe', '\\other2.exe']", filter: null }));
+    r = await gate(root);
+    expect(r.report.rules.map((x) => [x.change, x.diff])).toEqual([['modified', 'widened']]);
+    expect(check(r.report, 'rules/other.yml', 'tests')?.status).toBe('fail');
+    expect(r.code).toBe(1);
+  });
+
+  it('a flipped case that the rule change explains passes tests-weakened; the same flip with an unrelated edit fails', async () => {
+    const root = repo();
+    // The rule now also excludes ' -run': the base positive case 'evil runs' no longer matches, and
+    // the author flips it to no-match.
+    const flipped = CASES.replace('expect: match', 'expect: no-match').replace('  - name: other tool', "  - name: evil ok\n    expect: match\n    event:\n      Image: 'C:\\Users\\bob\\evil.exe'\n      CommandLine: 'evil.exe -go'\n  - name: other tool");
+    write(root, 'cases/evil.yml', flipped);
+    write(root, 'rules/evil.yml', ruleText({ filter: "    CommandLine|contains: [' -safe', ' -run']\n" }));
+    let r = await gate(root);
+    const w = check(r.report, 'rules/evil.yml', 'tests-weakened');
+    expect(w?.status).toBe('pass');
+    expect(w?.message).toMatch(/1 positive case\(s\) removed or flipped, each explained by the rule change/);
+    expect(check(r.report, 'rules/evil.yml', 'semantic-diff')?.status).toBe('warn');
+    expect(r.code).toBe(0);
+    write(root, 'rules/evil.yml', ruleText({ description: 'Reworded.' }));
+    r = await gate(root);
+    expect(check(r.report, 'rules/evil.yml', 'tests-weakened')?.status).toBe('fail');
+    expect(r.code).toBe(1);
   });
 });
