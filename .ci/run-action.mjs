@@ -11,14 +11,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import yaml from 'js-yaml';
+import { load as loadYaml } from 'js-yaml';
 
 const [file, ...pairs] = process.argv.slice(2);
 if (file === undefined) {
   process.stderr.write('usage: node .ci/run-action.mjs <action.yml> [input=value...]\n');
   process.exit(2);
 }
-const action = yaml.load(readFileSync(file, 'utf8'));
+const action = loadYaml(readFileSync(file, 'utf8'));
 if (action?.runs?.using !== 'composite') throw new Error(`${file} is not a composite action`);
 const given = Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
 for (const k of Object.keys(given)) if (!(k in (action.inputs ?? {}))) throw new Error(`${file} has no input '${k}'`);

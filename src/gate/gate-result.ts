@@ -82,6 +82,10 @@ export interface GateReport {
   base: string | null;
   baseRef: string | null;
   shard: { index: number; count: number } | null;
+  /** The commit checked out (HEAD) when the gate ran; null outside git. */
+  head: string | null;
+  /** The inputs every shard shares (util/provenance.ts): merge-reports refuses a mix of runs. */
+  fingerprint: string | null;
   rules: GateRuleReport[];
   /** Gate-level messages (expired known-FP entries, no-git fallback...). */
   messages: GateMessage[];

@@ -354,6 +354,42 @@ describe('sigmatest gate', () => {
     expect(code).toBe(1);
     expect(await runCli(['merge-reports'], io(root))).toBe(2);
   });
+
+  it('merge-reports refuses a shard twice, a missing shard and shards of different runs (exit 2, naming them)', async () => {
+    const root = repo();
+    write(root, 'rules/new.yml', ruleText({ id: ID2, title: 'Wicked tool', selection: "    Image|endswith: '\\wicked.exe'" }));
+    write(root, 'rules/evil.yml', ruleText({ description: 'Edited.' }));
+    write(root, 'rules/third.yml', ruleText({ id: '7e1b2c33-1d2e-4f5a-9b8c-7d6e5f4a3b22', title: 'Third tool', selection: "    Image|endswith: '\\third.exe'" }));
+    for (const k of [1, 2]) write(root, `out/r${k}.json`, JSON.stringify((await gate(root, '--shard', `${k}/2`)).report));
+    const merge = async (...files: string[]): Promise<{ code: number; stderr: string; stdout: string }> => {
+      const m = io(root);
+      const code = await runCli(['merge-reports', ...files, '--reporter', 'json'], m);
+      return { code, stderr: m.stderr, stdout: m.stdout };
+    };
+    const whole = await merge('out/r1.json', 'out/r2.json');
+    expect((JSON.parse(whole.stdout) as GateReport).summary.rules).toBe(3);
+    expect(whole.code).toBe(1); // the new rules have no cases
+    // The same shard twice: before, 4 changed rules were counted for 3.
+    let r = await merge('out/r1.json', 'out/r2.json', 'out/r2.json');
+    expect(r.stderr).toMatch(/out\/r2\.json and out\/r2\.json both hold rules\/\w+\.yml/);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+    // Shard 1/2 alone: shard 2 may have crashed.
+    r = await merge('out/r1.json');
+    expect(r.stderr).toMatch(/shard 2\/2 is missing/);
+    expect(r.code).toBe(2);
+    // A shard of another run: the rules changed in between.
+    write(root, 'rules/third.yml', ruleText({ id: '7e1b2c33-1d2e-4f5a-9b8c-7d6e5f4a3b22', title: 'Third tool, edited', selection: "    Image|endswith: '\\third.exe'" }));
+    write(root, 'out/r2b.json', JSON.stringify((await gate(root, '--shard', '2/2')).report));
+    r = await merge('out/r1.json', 'out/r2b.json');
+    expect(r.stderr).toMatch(/out\/r1\.json and out\/r2b\.json come from different runs: their inputs/);
+    expect(r.code).toBe(2);
+    // Shards of different splits, and an unsharded report among shards.
+    write(root, 'out/r1of3.json', JSON.stringify({ ...(JSON.parse(readFileSync(join(root, 'out/r1.json'), 'utf8')) as GateReport), rules: [], shard: { index: 3, count: 3 } }));
+    r = await merge('out/r1.json', 'out/r1of3.json');
+    expect(r.stderr).toMatch(/shards of different splits/);
+    expect(r.code).toBe(2);
+  });
 });
 
 describe('sigmatest gate --reporter html', () => {

@@ -50,6 +50,7 @@ import type { ValidationSeverity } from './validate-rule.js';
 import type { ValidationCode } from '../diagnostics/codes.js';
 import type { Environment } from '../config/environment.js';
 import { semanticDiff } from './semantic-diff.js';
+import { fingerprint, gitHead } from '../util/provenance.js';
 import { ruleStatus, summarize } from './gate-result.js';
 import type { GateCheck, GateLocation, GateMessage, GateReport, GateRuleReport, RuleChangeKind } from './gate-result.js';
 
@@ -266,6 +267,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
     else if (!changedPaths.has(file)) changes.push({ change: 'unchanged', path: rel(file), caseFiles: [...cfs].sort() });
   }
   changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const allChanges = [...changes];
   if (shard !== undefined) changes = inShard(changes.map((c) => ({ file: c.path, c })), shard).map((x) => x.c);
 
   // Orphaned case files: one this change touched, or one whose rule it deleted or moved, that
@@ -375,6 +377,11 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       base: changed.base ?? null,
       baseRef: changed.baseRef ?? null,
       shard: shard ?? null,
+      head: gitHead(cwd),
+      fingerprint: fingerprint(
+        { command: 'gate', base: changed.base ?? null, ruleDirs: options.ruleDirs, caseDirs: options.caseDirs, settings, root: options.root ?? null, pipelines: env.pipelineArgs },
+        [...allChanges.map((c) => abs(c.path)), ...listed.files, ...(configFile !== undefined ? [configFile] : [])],
+      ),
       rules,
       messages,
       summary: summarize(rules, messages),

@@ -4,6 +4,8 @@
  * or a suite that checks nothing, 2 on usage errors or unreadable rule/case files.
  */
 import { loadAndRunSuite } from '../../app/run-suite.js';
+import { fingerprint, gitHead } from '../../util/provenance.js';
+import { listYamlFiles } from '../../rules/collect-rules.js';
 import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics } from '../io.js';
@@ -69,6 +71,14 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
     }
   }
   const { report, input, rules, mapping, eventFiles } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard, root: str(args.values.root), pipelines: list(args.values.pipeline) });
+  if (reporter.name === 'json') {
+    const listed = listYamlFiles([...list(args.values.rules), ...list(args.values.cases)].map((p) => inCwd(io, p)));
+    report.provenance = {
+      shard: shard ?? null,
+      head: gitHead(io.cwd),
+      fingerprint: fingerprint({ command: 'run', rules: list(args.values.rules), cases: list(args.values.cases), minCoverage: min ?? null, config: str(args.values.config) ?? null, root: str(args.values.root) ?? null, pipelines: list(args.values.pipeline) }, listed.files),
+    };
+  }
   // The cases' events files are known once the case files are read.
   const overEvents = out === undefined ? undefined : outputConflict(inCwd(io, out), [{ paths: eventFiles, wanted: () => false }], { folder: reporter.output === 'folder' });
   if (out !== undefined && overEvents !== undefined) {

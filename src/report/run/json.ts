@@ -21,7 +21,7 @@ export function formatRunJson(report: SuiteReport): string {
       percent: r.coverage.percent,
     },
   }));
-  return `${JSON.stringify({ rules, summary: report.summary, diagnostics: report.diagnostics }, null, 2)}\n`;
+  return `${JSON.stringify({ rules, summary: report.summary, diagnostics: report.diagnostics, ...(report.provenance ?? {}) }, null, 2)}\n`;
 }
 
 export const runJsonReporter: TextReporter<SuiteReport> = {

@@ -7,6 +7,7 @@ import { relative } from 'node:path';
 import type { SuiteResult, CaseResult } from '../../cases/run-cases.js';
 import { foldCoverage } from '../../coverage/coverage.js';
 import type { RuleCoverage } from '../../coverage/coverage.js';
+import type { Provenance } from '../../util/provenance.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 
 /** One rule in the run report: identity, status, case counts and results, coverage. */
@@ -39,6 +40,8 @@ export interface SuiteReport {
     ok: boolean;
   };
   diagnostics: Diagnostic[];
+  /** Shard, commit and input fingerprint, recorded by the CLI for merge-reports (util/provenance.ts). */
+  provenance?: Provenance;
 }
 
 /** Assembles the report; `minCoverage` (0–100) marks tested rules below it. */
