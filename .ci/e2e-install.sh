@@ -87,6 +87,6 @@ step "the composite action (action.yml) on the branch"
 expect 1 node "$here/.ci/run-action.mjs" "$here/action.yml" base=main
 grep -q "::error file=rules/registry/new_rule.yml" "$work/out" || { cat "$work/out" >&2; fail "the action printed no annotation"; }
 [ -f gate.sarif ] || fail "the action wrote no SARIF"
-rm rules/registry/new_rule.yml gate.sarif gate.json
+rm rules/registry/new_rule.yml gate.sarif
 expect 0 node "$here/.ci/run-action.mjs" "$here/action.yml" base=main
 step "passed"

@@ -5,6 +5,7 @@
  * ```yaml
  * placeholders:            # values for %name% under |expand (semantics §7.13)
  *   Administrators: ['admin*', 'root']
+ * unresolved_placeholders: skip   # rules whose placeholders have no values: error (default) or skip
  * logsources: mappings.yml # extra logsource mapping merged over the built-in one
  * root: .                  # the folder case files may read events_file (and rule paths) from
  * pipeline: [ecs-windows, my-fields.yml]   # processing pipelines (built-in names or files)
@@ -73,6 +74,8 @@ export interface ConfigPipeline {
 /** A loaded config file (an empty one when there is none). */
 export interface Config {
   placeholders: Record<string, string[]>;
+  /** What a rule with placeholders without values is: `error` (default) or `skip` (`unresolved_placeholders:`). */
+  unresolvedPlaceholders?: 'error' | 'skip';
   /** Absolute path of an extra logsource mapping file. */
   logsources?: string;
   /** Absolute path of the folder case files may read from (see cases/events-file.ts). */
@@ -89,7 +92,7 @@ export interface Config {
 
 export const DEFAULT_CONFIG_FILE = 'sigmatest.config.yml';
 
-const TOP_KEYS = ['placeholders', 'logsources', 'root', 'pipeline', 'gate'];
+const TOP_KEYS = ['placeholders', 'unresolved_placeholders', 'logsources', 'root', 'pipeline', 'gate'];
 const GATE_NUMBERS = [
   ['min_match', 'minMatch', 1000],
   ['min_no_match', 'minNoMatch', 1000],
@@ -167,6 +170,12 @@ export function parseConfig(text: string, file: string, config: Config = { place
     }
   }
 
+  const unresolved = mapGet(root, 'unresolved_placeholders');
+  if (unresolved !== undefined) {
+    const v = unresolved.kind === 'scalar' && unresolved.value.type === 'string' ? unresolved.value.text : undefined;
+    if (v !== 'error' && v !== 'skip') report('CONFIG_INVALID', "'unresolved_placeholders' must be 'error' or 'skip'", unresolved, 'unresolved_placeholders');
+    else config.unresolvedPlaceholders = v;
+  }
   const logsources = mapGet(root, 'logsources');
   if (logsources !== undefined && !isNull(logsources)) {
     if (logsources.kind !== 'scalar' || logsources.value.type !== 'string' || logsources.value.text === '') {

@@ -83,6 +83,7 @@ export const CODES = {
   REGEX_CATASTROPHIC: { group: 'rule', severity: 'error', description: 'a |re pattern of catastrophic backtracking shape that the linear-time engine cannot run' },
   REGEX_BACKTRACKING_RISK: { group: 'rule', severity: 'warning', description: 'a |re pattern with nested unbounded quantifiers; V8 bounds its backtracking' },
   CIDR_INVALID: { group: 'rule', severity: 'error', description: 'a |cidr value that is not an IPv4 or IPv6 network' },
+  RULE_SKIPPED: { group: 'rule', severity: 'warning', description: 'a rule skipped on purpose: its placeholders have no values and `--placeholders skip` (config `unresolved_placeholders: skip`) is set; counted and named, never passing' },
   PLACEHOLDER_UNRESOLVED: { group: 'rule', severity: 'error', description: "a `%name%` placeholder under |expand with no values under the config's `placeholders:`" },
   CONDITION_EMPTY: { group: 'rule', severity: 'error', description: 'the condition is empty' },
   CONDITION_SYNTAX: { group: 'rule', severity: 'error', description: 'the condition does not parse' },

@@ -185,7 +185,8 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   if (env.diagnostics.some((d) => d.severity === 'error')) return usage('the config file cannot be used', env.diagnostics);
   const configFile = env.config.file;
   const mapping: LogsourceMapping = env.mapping;
-  const loadOpts = ruleLoadOptions(env);
+  // A changed rule that cannot be evaluated fails the gate: never skipped.
+  const loadOpts = { ...ruleLoadOptions(env), unresolvedPlaceholders: 'error' as const };
   const roots: CaseRootOptions = { root: options.root !== undefined ? abs(options.root) : env.config.root, cwd };
   const defaults = env.config.gate;
   const settings: Settings = {

@@ -33,6 +33,8 @@ export interface ScanRuleSource {
   shard?: Shard | undefined;
   /** Processing pipelines named on the command line (built-in names or paths relative to `cwd`). */
   pipelines?: string[] | undefined;
+  /** `--placeholders error|skip` (overrides the config's `unresolved_placeholders`). */
+  placeholders?: 'error' | 'skip' | undefined;
 }
 
 export interface ScanRules {
@@ -63,6 +65,8 @@ export interface ScanCatalog {
   diagnostics: Diagnostic[];
   rulesFailed: number;
   rulesNotEvaluated: number;
+  /** Rules skipped on purpose (placeholders without values and `skip`). */
+  skipped: Array<{ path: string; title: string | null; reason: string }>;
 }
 
 /** The catalog of loaded rules: the rule objects themselves (a match names the very rule). */
@@ -72,12 +76,13 @@ export function catalogOf(loaded: ScanRules): ScanCatalog {
     diagnostics: loaded.set.diagnostics,
     rulesFailed: loaded.set.files.reduce((k, f) => k + f.invalid.length, 0),
     rulesNotEvaluated: loaded.set.files.reduce((k, f) => k + f.others.length, 0),
+    skipped: loaded.set.files.flatMap((f) => (f.skipped ?? []).map((x) => ({ path: f.file, title: x.title ?? null, reason: x.reason }))),
   };
 }
 
 /** Loads config, rules and the rule index. */
 export function loadScanRules(source: ScanRuleSource): ScanRules {
-  const env = loadEnvironment(source.configFile, source.cwd, { pipelines: source.pipelines });
+  const env = loadEnvironment(source.configFile, source.cwd, { pipelines: source.pipelines, placeholders: source.placeholders });
   const set = collectRules(source.rulePaths, ruleLoadOptions(env));
   const rules = inShard(set.rules, source.shard);
   let index: RuleIndex | undefined;

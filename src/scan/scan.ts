@@ -47,6 +47,8 @@ export interface ScanOptions {
   configFile?: string | undefined;
   /** Processing pipelines (`--pipeline`): built-in names or paths relative to `cwd`. */
   pipelines?: string[] | undefined;
+  /** `--placeholders`: rules whose placeholders have no values fail to load (`error`) or are skipped. */
+  placeholders?: 'error' | 'skip' | undefined;
   /** The folder relative paths (rules, events, config) are resolved against; default: the process's. */
   cwd?: string | undefined;
   knownFps?: readonly KnownFp[];
@@ -111,6 +113,8 @@ export interface ScanSummary {
   rulesFailed: number;
   /** Correlation and filter documents: loaded, not evaluated. */
   rulesNotEvaluated: number;
+  /** Rules skipped on purpose (`--placeholders skip`), named: never counted as scanned. */
+  skipped: Array<{ path: string; title: string | null; reason: string }>;
   /** Reported matches. */
   matches: number;
   /** Matches suppressed by known false positives. */
@@ -208,7 +212,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
   const cwd = options.cwd ?? process.cwd();
-  const source: ScanRuleSource = { rulePaths: options.rulePaths.map((p) => resolve(cwd, p)), cwd, configFile: options.configFile, logsource: options.logsource, shard: options.shard, pipelines: options.pipelines };
+  const source: ScanRuleSource = { rulePaths: options.rulePaths.map((p) => resolve(cwd, p)), cwd, configFile: options.configFile, logsource: options.logsource, shard: options.shard, pipelines: options.pipelines, placeholders: options.placeholders };
   // `workers` threads match: this one and workers − 1 worker threads, which start first and load
   // their rules while this thread loads its own.
   const pool = workers > 1 ? startWorkerPool(workers - 1, source) : undefined;
@@ -242,7 +246,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     matcher = mixedMatcher(matcher, pool);
   }
   for (const d of catalog.diagnostics) report(d);
-  const { rulesFailed, rulesNotEvaluated } = catalog;
+  const { rulesFailed, rulesNotEvaluated, skipped } = catalog;
   const rules: readonly ScanRuleInfo[] = catalog.rules;
 
   const { files, diagnostics: fileDiagnostics } = listEventFiles(options.eventPaths.map((p) => resolve(source.cwd, p)));
@@ -384,6 +388,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     rules: rules.length,
     rulesFailed,
     rulesNotEvaluated,
+    skipped,
     matches,
     suppressed,
     perRule,
