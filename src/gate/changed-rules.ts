@@ -289,3 +289,33 @@ export function readBaseVersion(cwd: string, mergeBase: string, path: string): s
     return undefined;
   }
 }
+
+/**
+ * The lines of `path` (relative to cwd) that differ from the merge-base, working tree included
+ * (`git diff -U0`; for a rename pass `oldPath`): the lines added or changed, and for a deletion
+ * the line it follows. GitHub shows annotations inline only on such lines. Undefined when git
+ * shows no text diff (an untracked file, no git): every line is new.
+ */
+export function changedLines(cwd: string, mergeBase: string, path: string, oldPath?: string): number[] | undefined {
+  if (mergeBase.startsWith('-')) return undefined;
+  try {
+    const top = tryGit(cwd, ['rev-parse', '--show-toplevel'])?.trim();
+    if (top === undefined) return undefined;
+    const realTop = realpathSync(top);
+    const inTop = (p: string): string => toPosix(relative(realTop, resolve(realpathSync(cwd), p)));
+    const paths = [...new Set([...(oldPath !== undefined ? [inTop(oldPath)] : []), inTop(path)])];
+    if (paths.some((p) => p.startsWith('..') || isAbsolute(p))) return undefined;
+    const out = tryGit(top, ['diff', '-U0', '--no-color', '--no-ext-diff', '-M', mergeBase, '--', ...paths]);
+    if (out === undefined || out === '') return undefined;
+    const lines: number[] = [];
+    for (const m of out.matchAll(/^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm)) {
+      const start = Number(m[1]);
+      const count = m[2] === undefined ? 1 : Number(m[2]);
+      if (count === 0) lines.push(Math.max(1, start));
+      for (let k = 0; k < count; k++) lines.push(start + k);
+    }
+    return lines.length > 0 ? [...new Set(lines)].sort((a, b) => a - b) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -602,3 +602,51 @@ cases:
     expect(r.code).toBe(1);
   });
 });
+
+describe('sigmatest gate annotations land on the changed lines', () => {
+  it('a widened legacy rule without cases: tests fail at the changed detection line in JSON, GitHub and SARIF', async () => {
+    const root = repo();
+    rmSync(join(root, 'cases', 'evil.yml'));
+    commitAll(root, 'legacy: no cases');
+    sh(root, 'branch', '-f', 'main', 'HEAD');
+    // Line 15 is the selection's value (line 13 is detection:).
+    write(root, 'rules/evil.yml', ruleText({ selection: "    Image|endswith: ['\\evil.exe', '\\evil64.exe']" }));
+    const { code, report } = await gate(root);
+    expect(report.rules[0]?.diff).toBe('widened');
+    expect(report.rules[0]?.line).toBe(15);
+    expect(check(report, 'rules/evil.yml', 'tests')?.location).toEqual({ file: 'rules/evil.yml', line: 15 });
+    expect(code).toBe(1);
+    const gh = io(root);
+    expect(await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', 'github'], gh)).toBe(1);
+    expect(gh.stdout).toMatch(/^::error file=rules\/evil\.yml,line=15,title=sigmatest gate%3A tests::0 match case/m);
+    const sarif = io(root);
+    await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', 'sarif'], sarif);
+    const doc = JSON.parse(sarif.stdout) as { runs: Array<{ tool: { driver: Record<string, unknown> }; results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { region: { startLine: number } } }> }> }> };
+    const tests = doc.runs[0]?.results.find((r) => r.ruleId === 'sigmatest/tests');
+    expect(tests?.locations[0]?.physicalLocation.region.startLine).toBe(15);
+    // No informationUri naming another project (it used to name SigmaHQ's rule repository).
+    expect(doc.runs[0]?.tool.driver['informationUri']).toBeUndefined();
+  });
+
+  it('a change outside the detection (description) points at the detection line', async () => {
+    const root = repo();
+    rmSync(join(root, 'cases', 'evil.yml'));
+    commitAll(root, 'legacy: no cases');
+    sh(root, 'branch', '-f', 'main', 'HEAD');
+    write(root, 'rules/evil.yml', ruleText({ description: 'Reworded.' }));
+    const { report } = await gate(root, '--require-tests', 'all');
+    expect(check(report, 'rules/evil.yml', 'tests')?.location).toEqual({ file: 'rules/evil.yml', line: 13 });
+  });
+
+  it('--reporter github --out f: the annotations still go to stdout, the file gets the Markdown summary', async () => {
+    const root = repo();
+    write(root, 'rules/new.yml', ruleText({ id: ID2, title: 'Wicked tool', selection: "    Image|endswith: '\\wicked.exe'" }));
+    const c = io(root);
+    expect(await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', 'github', '--out', 'summary.md'], c)).toBe(1);
+    expect(c.stdout).toMatch(/^::error file=rules\/new\.yml,line=13,/m);
+    const md = readFileSync(join(root, 'summary.md'), 'utf8');
+    expect(md).not.toMatch(/^::/m);
+    expect(md).toMatch(/rules\/new\.yml/);
+    expect(c.stderr).toMatch(/summary \(markdown\) written to summary\.md/);
+  });
+});

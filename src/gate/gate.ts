@@ -43,7 +43,7 @@ import { entryMatchesEvent, expiredDiagnostics, isExpired, loadKnownFps } from '
 import type { KnownFp } from '../known-fps/known-fps.js';
 import { scan } from '../scan/scan.js';
 import type { ScanMatch } from '../scan/scan.js';
-import { changedRules, readBaseVersion } from './changed-rules.js';
+import { changedLines, changedRules, readBaseVersion } from './changed-rules.js';
 import type { RuleChange } from './changed-rules.js';
 import { validateRules } from './validate-rule.js';
 import type { ValidationSeverity } from './validate-rule.js';
@@ -421,7 +421,10 @@ interface Settings {
 function checkRule(rule: SigmaRule, change: GateChange, options: Settings & { cwd: string }, ctx: Context): GateRuleReport {
   const cwd = options.cwd;
   const rel = (p: string): string => toPosix(relative(cwd, p)) || p;
-  const at = (line: number | undefined, column?: number): GateLocation => ({ file: change.path, line: line ?? rule.pos.line, ...(column !== undefined ? { column } : {}) });
+  // Where a problem without a position of its own is shown: the first changed line of the rule's
+  // detection (GitHub shows annotations inline only on lines of the diff), else its detection line.
+  const focus = focusLine(rule, change, ctx.base !== undefined && (change.change === 'modified' || change.change === 'renamed') ? changedLines(cwd, ctx.base, change.path, change.oldPath) : undefined);
+  const at = (line: number | undefined, column?: number): GateLocation => ({ file: change.path, line: line ?? focus, ...(column !== undefined ? { column } : {}) });
   const checks: GateCheck[] = [];
 
   // 1. Validation.
@@ -465,7 +468,7 @@ function checkRule(rule: SigmaRule, change: GateChange, options: Settings & { cw
     testsCheck.status = problems.length > 0 ? 'fail' : 'pass';
     const counted = `${run?.cases.length ?? 0} case(s) pass (${positives} match, ${negatives} no-match)`;
     testsCheck.message = problems.length > 0 ? problems.join('; ') : !required && countProblems.length > 0 ? `${counted}; ${why}: no minimum number of cases required` : counted;
-    if (required && countProblems.length > 0 && testsCheck.location === undefined) testsCheck.location = at(rule.keyLines['detection']);
+    if (required && countProblems.length > 0 && testsCheck.location === undefined) testsCheck.location = at(focus);
   };
   if (run === undefined || run.cases.length === 0) checks.push({ name: 'coverage', status: options.minCoverage > 0 && change.change === 'added' ? 'fail' : 'skip', message: 'no cases, no coverage' });
   else {
@@ -506,7 +509,7 @@ function checkRule(rule: SigmaRule, change: GateChange, options: Settings & { cw
   }
 
   // 5. Semantic diff.
-  const report: GateRuleReport = { id: rule.id ?? null, title: rule.title, path: change.path, change: change.change, diff: null, line: rule.pos.line, status: 'pass', checks };
+  const report: GateRuleReport = { id: rule.id ?? null, title: rule.title, path: change.path, change: change.change, diff: null, line: focus, status: 'pass', checks };
   if (change.oldPath !== undefined) report.oldPath = change.oldPath;
   if (change.caseFiles !== undefined) report.caseFiles = change.caseFiles;
   if (change.change === 'added') checks.push({ name: 'semantic-diff', status: 'skip', message: 'a new rule: nothing to compare with' });
@@ -573,7 +576,7 @@ function checkRule(rule: SigmaRule, change: GateChange, options: Settings & { cw
         status: lost.length > 0 ? 'fail' : d.diff === 'narrowed' || d.diff === 'changed' ? 'warn' : 'pass',
         message: lost.length > 0 ? `${lost.length} lost detection(s) of the base version's cases; ${what}` : what,
         details,
-        location: firstLostLine ?? at(rule.keyLines['detection']),
+        location: firstLostLine ?? at(focus),
       });
       checks.push(weakenedCheck(old, rule, oldFile, files, ctx, rel));
     }
@@ -697,4 +700,18 @@ function weakenedCheck(
     details: [...weakened, ...explained],
     ...(location !== undefined ? { location } : {}),
   };
+}
+
+/**
+ * The line a rule's problems without a position of their own point at: the first changed line
+ * inside its `detection` (from the top-level `detection:` key to the next top-level key), else
+ * the `detection` line, else the rule's first line.
+ */
+function focusLine(rule: SigmaRule, change: GateChange, changed: readonly number[] | undefined): number {
+  const detection = rule.keyLines['detection'];
+  if (detection === undefined) return rule.pos.line;
+  if (changed === undefined || change.change === 'added') return detection;
+  const after = Object.values(rule.keyLines).filter((l) => l > detection);
+  const end = after.length > 0 ? Math.min(...after) : Number.POSITIVE_INFINITY;
+  return changed.find((l) => l >= detection && l < end) ?? detection;
 }

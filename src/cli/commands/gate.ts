@@ -83,7 +83,14 @@ export function emitGateReport(report: GateReport, reporterName: string, out: st
   const reporter = GATE_REPORTERS.pick(reporterName);
   if (reporter.output !== 'text') throw new Error(`the gate reporter ${reporterName} does not write one text`);
   const text = reporter.render(report);
-  if (out !== undefined) {
+  if (reporterName === 'github') {
+    // Annotations act only on a runner's stdout: they always go there; --out gets the Markdown summary.
+    io.out(text);
+    if (out !== undefined) {
+      writeFileAtomic(resolve(io.cwd, out), formatGateMarkdown(report));
+      io.err(`summary (markdown) written to ${out}\n`);
+    }
+  } else if (out !== undefined) {
     writeFileAtomic(resolve(io.cwd, out), text);
     io.err(`report written to ${out}\n`);
   } else io.out(text);
