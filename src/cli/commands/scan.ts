@@ -55,6 +55,7 @@ export const scanSpec: CommandSpec = {
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     pipeline: pipelineOption,
     placeholders: placeholdersOption,
+    'min-level': { type: 'string', choices: ['informational', 'low', 'medium', 'high', 'critical'], help: 'scan with the rules of this level or higher only (rules without a level are left out); counted in the summary' },
     out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
   },
 };
@@ -153,6 +154,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
       configFile: str(args.values.config),
       pipelines: list(args.values.pipeline),
       placeholders: str(args.values.placeholders) as 'error' | 'skip' | undefined,
+      minLevel: str(args.values['min-level']),
       knownFps,
       today,
       onMatch: (m) => reporter.match(shown.match(m)),

@@ -78,6 +78,7 @@ describe('formatScanSummary', () => {
     rules: 10,
     rulesFailed: 1,
     rulesNotEvaluated: 0,
+    belowLevel: 0,
     skipped: [],
     matches: 3,
     suppressed: 2,
