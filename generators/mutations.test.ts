@@ -29,7 +29,7 @@ describe('the built-in operators', () => {
   });
 
   it('respell gives every hive spelling and control set of a key, and nothing else', () => {
-    const out = new Set(sample(op('respell').mutate(KEY, { field: 'TargetObject' }), 400));
+    const out = new Set(sample(op('respell').mutate(KEY, { field: 'TargetObject' }), 400).map(String));
     const all = registryPathSpellings(KEY);
     for (const x of out) expect(all).toContain(x);
     // 3 machine roots × 4 control sets; a run of 400 sees them all.
