@@ -32,6 +32,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['known-fps'],
   ['cases'],
   ['generators'],
+  ['properties'],
   ['fuzz'],
   ['explain'],
   ['scan'],

@@ -14,6 +14,8 @@ export interface NewCase {
   name: string;
   expect: 'match' | 'no-match';
   stages?: Record<string, boolean>;
+  /** The case is a known gap of the rule, for this reason (`known_gap:`). */
+  knownGap?: string;
   event: Event;
   /** A comment line above the case (e.g. how it was found). */
   comment?: string;
@@ -24,6 +26,7 @@ function caseText(c: NewCase, indent: string): string {
   if (c.comment) lines.push(`${indent}# ${c.comment.replace(/[\r\n]+/g, ' ')}`);
   lines.push(`${indent}- name: ${JSON.stringify(c.name)}`);
   lines.push(`${indent}  expect: ${c.expect}`);
+  if (c.knownGap !== undefined) lines.push(`${indent}  known_gap: ${JSON.stringify(c.knownGap)}`);
   if (c.stages && Object.keys(c.stages).length) lines.push(`${indent}  stages: ${JSON.stringify(c.stages)}`);
   // JSON is YAML: the event is written as one flow mapping, exactly as generated.
   lines.push(`${indent}  event: ${JSON.stringify(c.event)}`);
