@@ -1,7 +1,8 @@
 /**
  * Writing cases: appending counterexamples to a rule's case file without touching what is there
  * (the new items go after the last item of its block-style `cases` list; the file is replaced
- * atomically), and scaffolding a starter case file (refusing to overwrite one).
+ * atomically), and scaffolding a starter case file with cases and properties (refusing to
+ * overwrite one).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -81,12 +82,35 @@ function schemaFile(): string | undefined {
   return undefined;
 }
 
-/** Writes a new case file; refuses (throws) when the file exists. */
-export function writeNewCaseFile(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[]): void {
-  if (existsSync(file)) throw new Error(`${file} exists; sigmatest never overwrites a case file (append with fuzz --save, or remove it first)`);
+/** A property for a new case file: from a case of the file, fields mutated by operators. */
+export interface NewProperty {
+  name: string;
+  from: string;
+  /** Field → operator names applied in turn. */
+  mutate: Record<string, readonly string[]>;
+  expect: 'match' | 'no-match' | 'same';
+  knownGap?: string;
+}
+
+function propertyText(p: NewProperty, indent: string): string {
+  const mutate = Object.entries(p.mutate).map(([f, ops]) => `${JSON.stringify(f)}: ${ops.length === 1 ? (ops[0] ?? '') : `[${ops.join(', ')}]`}`);
+  const lines = [`${indent}- name: ${JSON.stringify(p.name)}`, `${indent}  from: ${JSON.stringify(p.from)}`, `${indent}  mutate: {${mutate.join(', ')}}`, `${indent}  expect: ${p.expect}`];
+  if (p.knownGap !== undefined) lines.push(`${indent}  known_gap: ${JSON.stringify(p.knownGap.replace(/[\r\n]+/g, ' '))}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The text of a new case file: the schema hint, the rule, the cases and the properties. */
+export function newCaseFileText(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], properties: readonly NewProperty[] = []): string {
   const ref = rule.id ?? relative(dirname(file), rule.file);
   const schema = schemaFile();
   const hint = schema !== undefined ? `# yaml-language-server: $schema=${relative(dirname(file), schema)}\n` : '';
   const head = `${hint}rule: ${JSON.stringify(ref)}\ncases:\n`;
-  writeFileAtomic(file, head + cases.map((c) => caseText(c, '  ')).join(''));
+  const props = properties.length === 0 ? '' : `properties:\n${properties.map((p) => propertyText(p, '  ')).join('')}`;
+  return head + cases.map((c) => caseText(c, '  ')).join('') + props;
+}
+
+/** Writes a new case file (cases, then properties); refuses (throws) when the file exists. */
+export function writeNewCaseFile(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], properties: readonly NewProperty[] = []): void {
+  if (existsSync(file)) throw new Error(`${file} exists; sigmatest never overwrites a case file (append with fuzz --save, or remove it first)`);
+  writeFileAtomic(file, newCaseFileText(file, rule, cases, properties));
 }
