@@ -143,6 +143,8 @@ export interface PropertyContext {
   ruleKey: string;
   /** The seed of every run (default: derived from `ruleKey` and the property's name). */
   seed?: number | undefined;
+  /** fast-check's path of a counterexample: with its seed, replays that event alone. */
+  path?: string | undefined;
 }
 
 /** The default seed of a property: a 31-bit hash of the rule's key and the property's name. */
@@ -274,7 +276,7 @@ export function runProperty(p: Property, ctx: PropertyContext): PropertyOutcome 
     if (bad) shrinking = true;
     return !bad;
   });
-  const details = fc.check(property, { seed, numRuns: p.runs });
+  const details = fc.check(property, ctx.path === undefined ? { seed, numRuns: p.runs } : { seed, numRuns: p.runs, path: ctx.path });
   const result: PropertyResult = {
     name: p.name,
     file: ctx.file,
