@@ -221,9 +221,13 @@ export function propertyProblems(p: Property, ctx: PropertyContext): Diagnostic[
 
 const verdict = (b: boolean): 'match' | 'no-match' => (b ? 'match' : 'no-match');
 
-/** Renders a value for a message (absent fields included). */
+/**
+ * Renders a value for a message (absent fields included), non-ASCII characters as `\uXXXX` so a
+ * homoglyph (`nеt.exe` with a Cyrillic е) shows how it differs.
+ */
 function shown(v: Slot): string {
-  return v === ABSENT ? '(absent)' : JSON.stringify(v);
+  if (v === ABSENT) return '(absent)';
+  return (JSON.stringify(v) ?? String(v)).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The outcome of one property: its result and what its runs exercised. */

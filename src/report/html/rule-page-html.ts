@@ -333,6 +333,7 @@ export function renderRulePage(rule: RuleReport, report: SuiteReport, extras: Ht
   const gate = gateEntryFor(rule, extras.gate);
   const tested = rule.status !== 'untested';
   const c = rule.coverage;
+  const all = rule.coverageWithProperties;
   const failed = rule.cases.failed + rule.cases.errors;
   const ls = p === undefined ? [] : Object.entries(p.logsource).map(([k, v]) => `${k}: ${v}`);
   const meta: HtmlValue[] = [
@@ -356,7 +357,7 @@ ${
     : html`<div class="card"><div class="k">Coverage</div><div class="v">${coverageBar(tested ? rule.coverageWithProperties.percent : null, report.summary.minCoverage)}</div><div class="small muted">with properties ${rule.coverageWithProperties.covered}/${rule.coverageWithProperties.total}; cases alone ${c.percent}%</div></div>
 <div class="card"><div class="k">Properties</div><div class="v">${rule.properties.passed}/${rule.properties.results.length}</div><div class="small muted">held${rule.properties.knownGaps > 0 ? `, ${plural(rule.properties.knownGaps, 'known gap')}` : ''}${rule.properties.failed + rule.properties.errors > 0 ? html`, <span class="tf f">${rule.properties.failed + rule.properties.errors} failed</span>` : null}</div></div>`
 }
-<div class="card"><div class="k">Stages covered</div><div class="v">${c.stages.filter((s) => s.covered).length}/${c.stages.length}</div><div class="small muted">values ${c.values.covered}/${c.values.total}, exclusions ${c.exclusions.covered}/${c.exclusions.total}</div></div>
+<div class="card"><div class="k">Stages covered</div><div class="v">${all.stages.filter((s) => s.covered).length}/${all.stages.length}</div><div class="small muted">values ${all.values.covered}/${all.values.total}, exclusions ${all.exclusions.covered}/${all.exclusions.total}${rule.properties.results.length > 0 ? ' (with properties)' : ''}</div></div>
 ${fuzzCard === null ? null : html`<div class="card"><div class="k">Fuzz findings</div><div class="v">${fuzzCard.errors + fuzzCard.warnings}</div><div class="small muted">${plural(fuzzCard.errors, 'error')}, ${plural(fuzzCard.warnings, 'warning')}</div></div>`}
 </div>
 ${(p?.notes ?? []).map((n) => html`<p class="note"><b>Note:</b> ${n}</p>`)}

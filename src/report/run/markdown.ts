@@ -4,17 +4,18 @@ import { markdownCell, markdownCode, markdownCodeCell, markdownFence } from '../
 import type { TextReporter } from '../registry.js';
 
 const ICON = { pass: '✅ pass', fail: '❌ fail', untested: '⚪ untested', 'below-coverage': '🟡 low coverage' } as const;
+const count = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
 const PROPERTY_ICON = { pass: '✅ pass', fail: '❌ fail', error: '❌ error', 'known-gap': '🟠 known gap', 'gap-closed': '🔵 gap closed' } as const;
 
 export function formatRunMarkdown(report: SuiteReport): string {
   const s = report.summary;
   const p = s.properties;
-  const props = p.total > 0 ? `; ${p.total} properties (${p.runs} runs): ${p.passed} held, ${p.failed} failed${p.errors ? `, ${p.errors} errors` : ''}${p.knownGaps ? `, ${p.knownGaps} known gaps` : ''}${p.gapsClosed ? `, ${p.gapsClosed} gaps closed` : ''}` : '';
+  const props = p.total > 0 ? `; ${p.total} properties (${p.runs} runs): ${p.passed} held, ${p.failed} failed${p.errors ? `, ${count(p.errors, 'error')}` : ''}${p.knownGaps ? `, ${count(p.knownGaps, 'known gap')}` : ''}${p.gapsClosed ? `, ${count(p.gapsClosed, 'gap')} closed` : ''}` : '';
   const coverage = p.total > 0 ? `coverage ${s.coverage.withProperties.percent}% with properties (${s.coverage.percent}% from cases)` : `coverage ${s.coverage.percent}%`;
   const out = [
     '## sigmatest run',
     '',
-    `${s.ok ? '✅' : '❌'} ${s.rules} rules (${s.tested} tested, ${s.untested} untested), ${s.cases} cases: ${s.passed} passed, ${s.failed} failed${s.errors ? `, ${s.errors} errors` : ''}${s.knownGaps ? `, ${s.knownGaps} known gaps` : ''}${props}; ${coverage}`,
+    `${s.ok ? '✅' : '❌'} ${s.rules} rules (${s.tested} tested, ${s.untested} untested), ${s.cases} cases: ${s.passed} passed, ${s.failed} failed${s.errors ? `, ${count(s.errors, 'error')}` : ''}${s.knownGaps ? `, ${count(s.knownGaps, 'known gap')}` : ''}${props}; ${coverage}`,
     ...s.problems.map((x) => `- ${markdownCell(x)}`),
     '',
     '| Rule | Status | Cases | Properties | Stages | Values | Exclusions | Coverage |',

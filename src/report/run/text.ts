@@ -95,14 +95,14 @@ export function formatRunText(report: SuiteReport): string {
   const p = s.properties;
   const props =
     p.total > 0
-      ? `; ${plural(p.total, 'property', 'properties')} (${p.runs} runs): ${p.passed} held, ${p.failed} failed${p.errors ? `, ${p.errors} errors` : ''}${p.knownGaps ? `, ${plural(p.knownGaps, 'known gap')}` : ''}${p.gapsClosed ? `, ${plural(p.gapsClosed, 'gap')} closed` : ''}`
+      ? `; ${plural(p.total, 'property', 'properties')} (${p.runs} runs): ${p.passed} held, ${p.failed} failed${p.errors ? `, ${plural(p.errors, 'error')}` : ''}${p.knownGaps ? `, ${plural(p.knownGaps, 'known gap')}` : ''}${p.gapsClosed ? `, ${plural(p.gapsClosed, 'gap')} closed` : ''}`
       : '';
   const coverage =
     p.total > 0
       ? `coverage ${s.coverage.withProperties.covered}/${s.coverage.withProperties.total} (${s.coverage.withProperties.percent}%) with properties, ${s.coverage.covered}/${s.coverage.total} (${s.coverage.percent}%) from cases`
       : `coverage ${s.coverage.covered}/${s.coverage.total} (${s.coverage.percent}%)`;
   out.push(
-    `${s.rules} rules (${s.tested} tested, ${s.untested} untested), ${s.cases} cases: ${s.passed} passed, ${s.failed} failed${s.errors ? `, ${s.errors} errors` : ''}${caseGaps ? `, ${caseGaps}` : ''}${props}; ${coverage}`,
+    `${s.rules} rules (${s.tested} tested, ${s.untested} untested), ${s.cases} cases: ${s.passed} passed, ${s.failed} failed${s.errors ? `, ${plural(s.errors, 'error')}` : ''}${caseGaps ? `, ${caseGaps}` : ''}${props}; ${coverage}`,
   );
   const untested = report.rules.filter((r) => r.status === 'untested');
   if (untested.length) out.push(`untested: ${untested.map((r) => r.path).join(', ')}`);
