@@ -339,6 +339,11 @@ describe('fields', () => {
     expect(withField(e, 'a.b', 3)).toEqual({ a: { b: 3 }, 'c.d': 2 });
     expect(withField(e, 'x', 'y')).toEqual({ a: { b: 1 }, 'c.d': 2, x: 'y' });
     expect(e).toEqual({ a: { b: 1 }, 'c.d': 2 });
+    // Through lists, as rules resolve requestParameters.instancesSet.items.maxCount.
+    const l = { r: { items: [{ min: 1, max: 20 }, { min: 2 }] } };
+    expect(getField(l, 'r.items.max')).toBe(20);
+    expect(withField(l, 'r.items.max', 5)).toEqual({ r: { items: [{ min: 1, max: 5 }, { min: 2, max: 5 }] } });
+    expect(withField(l, 'r.items.min', getField({}, 'x'))).toEqual({ r: { items: [{ max: 20 }, {}] } });
   });
 
   it('mutates a nested field of a cloud event', () => {

@@ -39,40 +39,53 @@ type Value = unknown;
 const ABSENT: unique symbol = Symbol('absent');
 type Slot = Value | typeof ABSENT;
 
-/** The value of `field` in a (flattened) event: its own key, else a dotted path through nested objects. */
-export function getField(event: Event, field: string): Slot {
-  if (Object.hasOwn(event, field)) return event[field];
-  let cur: unknown = event;
-  for (const part of field.split('.')) {
-    if (typeof cur !== 'object' || cur === null || Array.isArray(cur) || !Object.hasOwn(cur, part)) return ABSENT;
-    cur = (cur as Record<string, unknown>)[part];
+/** The value at a dotted path: through nested objects, and through the elements of a list (the first that has it). */
+function getPath(cur: unknown, parts: readonly string[]): Slot {
+  if (parts.length === 0) return cur;
+  if (Array.isArray(cur)) {
+    for (const el of cur) {
+      const v = getPath(el, parts);
+      if (v !== ABSENT) return v;
+    }
+    return ABSENT;
   }
-  return cur;
+  if (typeof cur !== 'object' || cur === null) return ABSENT;
+  const [head, ...rest] = parts as [string, ...string[]];
+  return Object.hasOwn(cur, head) ? getPath((cur as Record<string, unknown>)[head], rest) : ABSENT;
 }
 
-/** A copy of `event` with `field` set (or removed, for ABSENT): its own key if it has one or no nesting leads there. */
+/** Sets (or removes) the value at a dotted path in place, in every element of a list on the way; false when the path leads nowhere. */
+function setPath(cur: unknown, parts: readonly string[], value: Slot): boolean {
+  if (Array.isArray(cur)) return cur.map((el) => setPath(el, parts, value)).some(Boolean);
+  if (typeof cur !== 'object' || cur === null) return false;
+  const obj = cur as Record<string, unknown>;
+  const [head, ...rest] = parts as [string, ...string[]];
+  if (rest.length === 0) {
+    if (value === ABSENT) delete obj[head];
+    else obj[head] = value;
+    return true;
+  }
+  return Object.hasOwn(obj, head) && setPath(obj[head], rest, value);
+}
+
+/**
+ * The value of `field` in a (flattened) event: its own key, else a dotted path through nested
+ * objects and lists (as rules resolve `requestParameters.instancesSet.items.maxCount`).
+ */
+export function getField(event: Event, field: string): Slot {
+  if (Object.hasOwn(event, field)) return event[field];
+  return field.includes('.') ? getPath(event, field.split('.')) : ABSENT;
+}
+
+/**
+ * A copy of `event` with `field` set (or removed, for ABSENT): its own key if it has one, else
+ * the dotted path where it leads (in every element of a list on the way), else a new key.
+ */
 export function withField(event: Event, field: string, value: Slot): Event {
   const out = structuredClone(event);
-  const parts = field.split('.');
-  let owner: Record<string, unknown> = out;
-  let key = field;
-  if (!Object.hasOwn(out, field) && parts.length > 1) {
-    let cur: unknown = out;
-    let ok = true;
-    for (const part of parts.slice(0, -1)) {
-      if (typeof cur !== 'object' || cur === null || Array.isArray(cur) || !Object.hasOwn(cur, part)) {
-        ok = false;
-        break;
-      }
-      cur = (cur as Record<string, unknown>)[part];
-    }
-    if (ok && typeof cur === 'object' && cur !== null && !Array.isArray(cur)) {
-      owner = cur as Record<string, unknown>;
-      key = parts[parts.length - 1] as string;
-    }
-  }
-  if (value === ABSENT) delete owner[key];
-  else owner[key] = value;
+  if (!Object.hasOwn(out, field) && field.includes('.') && getPath(out, field.split('.').slice(0, -1)) !== ABSENT && setPath(out, field.split('.'), value)) return out;
+  if (value === ABSENT) delete out[field];
+  else out[field] = value;
   return out;
 }
 
