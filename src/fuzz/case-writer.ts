@@ -50,17 +50,21 @@ export function appendCases(file: string, cases: readonly NewCase[]): void {
   const dash = text.lastIndexOf('-', first?.offset ?? 0);
   if (dash < 0 || text.slice(lineStart(dash), dash).trim() !== '') throw new Error(`${file}: the 'cases' list is not in block style; append by hand`);
   const indent = text.slice(lineStart(dash), dash);
-  // The list ends before the first later line indented at most as much as its dashes.
+  // The list ends before the first later line indented at most as much as its dashes; the new
+  // cases go right after the last item's last line (blank lines and comments at the list's own
+  // indentation stay after them, with what they introduce).
   const last = list.items[list.items.length - 1];
   let pos = text.indexOf('\n', last?.offset ?? 0);
+  let end = pos;
   while (pos >= 0 && pos < text.length - 1) {
     const next = text.indexOf('\n', pos + 1);
     const line = text.slice(pos + 1, next < 0 ? text.length : next);
     const lead = line.length - line.trimStart().length;
     if (line.trim() !== '' && !line.trimStart().startsWith('#') && lead <= indent.length) break;
+    if (line.trim() !== '' && lead > indent.length) end = next;
     pos = next;
   }
-  const at = pos < 0 ? text.length : pos + 1;
+  const at = end < 0 ? text.length : end + 1;
   const before = text.slice(0, at);
   const glue = before.endsWith('\n') || before === '' ? '' : '\n';
   writeFileAtomic(file, before + glue + cases.map((c) => caseText(c, indent)).join('') + text.slice(at));
