@@ -1,6 +1,7 @@
 // `npm run bench`: figures, not tests. Deterministic inputs (seeded); prints machine, Node version
 // and a table. Needs ../shared/corpus/sigmahq; builds dist/ first (npm run build).
 // Sections (issue numbers of the figures they answer):
+//   the properties of the bundled rules at default runs, and npm start (needs no corpus);
 //   load + compile the corpus (target ≤ 1 s); the seed rule compiled vs by hand (target ≤ 1.3×);
 //   full scan of ~3,000 rules over 200,000 generated Sysmon-shaped events, on 1 and 2 threads
 //   (target ≥ 100,000 events/s per core); peak memory; fuzzing those rules at 100 runs (target ≤ 60 s);
@@ -29,11 +30,7 @@ const { evtxOf } = await import('./evtx-file.mjs');
 tuneV8ForScanning();
 const here = fileURLToPath(new URL('.', import.meta.url));
 const corpus = join(here, '../../shared/corpus/sigmahq');
-if (!existsSync(corpus)) {
-  console.error(`bench: ${corpus} is absent; nothing to measure`);
-  process.exit(0);
-}
-const only = process.argv[2]; // optional: run one section (load, seed, scan, fuzz, reference, evtx)
+const only = process.argv[2]; // optional: run one section (properties, load, seed, scan, fuzz, reference, evtx)
 const want = (s) => only === undefined || only === s;
 const rows = [];
 const seconds = (f) => {
@@ -42,6 +39,54 @@ const seconds = (f) => {
   return [Number(process.hrtime.bigint() - t) / 1e9, r];
 };
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const printTable = () => {
+  console.log(`machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
+  console.log('| benchmark | input | result | target |\n|---|---|---|---|');
+  for (const r of rows) console.log(`| ${[...r, ...Array(4 - r.length).fill('')].join(' | ')} |`);
+};
+
+// Properties of the bundled rules (rules/, cases/) at their runs (default 100): the property runs
+// alone (median of 5, in this process after a first warm-up pass), and the whole `sigmatest run`
+// (npm start: cases and properties, Node start and module loading included; median of 3).
+if (want('properties')) {
+  const { loadSuite } = await import('../dist/src/app/run-suite.js');
+  const { runRuleProperties } = await import('../dist/src/properties/run-properties.js');
+  const { resolveCaseRule } = await import('../dist/src/cases/run-cases.js');
+  const suite = loadSuite([join(here, '../rules')], [join(here, '../cases')]);
+  const byRule = new Map();
+  for (const cf of suite.caseFiles) {
+    const rule = resolveCaseRule(cf, suite.rules).rule;
+    if (rule !== undefined && cf.properties.length > 0) byRule.set(rule, [...(byRule.get(rule) ?? []), { cf }]);
+  }
+  const once = () => [...byRule].map(([rule, files]) => runRuleProperties(rule, files, { mapping: builtinMapping }));
+  once();
+  const times = [];
+  let results = [];
+  for (let k = 0; k < 5; k++) {
+    const [s, r] = seconds(once);
+    times.push(s);
+    results = r.flatMap((x) => x.results);
+  }
+  times.sort((a, b) => a - b);
+  const runs = results.reduce((n, p) => n + p.runs, 0);
+  const statuses = {};
+  for (const p of results) statuses[p.status] = (statuses[p.status] ?? 0) + 1;
+  rows.push(['properties of the bundled rules at default runs', `${results.length} properties of ${byRule.size} rules, ${fmt(runs)} runs; ${Object.entries(statuses).map(([k, v]) => `${k} ${v}`).join(', ')}`, `${(times[2] * 1000).toFixed(0)} ms (median of 5, ${(times[0] * 1000).toFixed(0)}-${(times[4] * 1000).toFixed(0)}; ${fmt(runs / times[2])} runs/s)`]);
+  const walls = [];
+  for (let k = 0; k < 3; k++) {
+    const t = process.hrtime.bigint();
+    execFileSync(process.execPath, [join(here, '../bin/sigmatest.js'), 'run', '--reporter', 'json'], { cwd: join(here, '..'), encoding: 'utf8', maxBuffer: 1 << 26 });
+    walls.push(Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  walls.sort((a, b) => a - b);
+  rows.push(['sigmatest run on rules/ and cases/ (npm start)', `${suite.rules.length} rules, cases and properties`, `${walls[1].toFixed(2)} s wall clock (median of 3, process start included)`]);
+}
+
+if (!existsSync(corpus)) {
+  console.error(`bench: ${corpus} is absent; only the sections that need no corpus were measured`);
+  printTable();
+  process.exit(0);
+}
 const scanDirs = ['rules/windows', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => join(corpus, d));
 
 // 1. Load + compile every rule of the corpus.
@@ -200,6 +245,4 @@ if (want('evtx')) {
 }
 
 if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
-console.log(`machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
-console.log('| benchmark | input | result | target |\n|---|---|---|---|');
-for (const r of rows) console.log(`| ${[...r, ...Array(4 - r.length).fill('')].join(' | ')} |`);
+printTable();

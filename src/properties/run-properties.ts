@@ -82,8 +82,12 @@ export function getField(event: Event, field: string): Slot {
  * the dotted path where it leads (in every element of a list on the way), else a new key.
  */
 export function withField(event: Event, field: string, value: Slot): Event {
-  const out = structuredClone(event);
-  if (!Object.hasOwn(out, field) && field.includes('.') && getPath(out, field.split('.').slice(0, -1)) !== ABSENT && setPath(out, field.split('.'), value)) return out;
+  if (!Object.hasOwn(event, field) && field.includes('.') && getPath(event, field.split('.').slice(0, -1)) !== ABSENT) {
+    // A nested path: change a deep copy (the base event is shared by every run).
+    const deep = structuredClone(event);
+    if (setPath(deep, field.split('.'), value)) return deep;
+  }
+  const out = { ...event };
   if (value === ABSENT) delete out[field];
   else out[field] = value;
   return out;
