@@ -52,7 +52,7 @@ export type { LoadedSuite } from './app/run-suite.js';
 // Properties: events built from cases or templates, mutated, checked against the rule.
 export type { Property } from './cases/load-cases.js';
 export type { PropertyResult, PropertyStatus, PropertyRunner, Counterexample } from './cases/run-cases.js';
-export { runRuleProperties, runProperties, propertySeed } from './properties/run-properties.js';
+export { runRuleProperties, runProperties, runProperty, propertySeed } from './properties/run-properties.js';
 export { registerOperator } from '../generators/mutations.js';
 export type { MutationOperator } from '../generators/mutations.js';
 export { registerGeneratorKind } from '../generators/expressions.js';
