@@ -6,7 +6,7 @@
  * failure a counterexample whose seed and path replay it: the replayed event is the reported one,
  * the rule's verdict on it is the reported one, and it breaks the property.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
