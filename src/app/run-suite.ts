@@ -7,7 +7,7 @@
  * the case files have properties before it loads the property runner (and with it the generators
  * and Faker, 0.3-0.4 s of imports a suite without properties never pays).
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
 import { loadEnvironment } from '../config/environment.js';
@@ -17,6 +17,7 @@ import { loadCaseFile } from '../cases/load-cases.js';
 import type { CaseFile } from '../cases/load-cases.js';
 import { resolveCaseRule, runSuite } from '../cases/run-cases.js';
 import type { PropertyRunner } from '../cases/run-cases.js';
+import type { CaseRootOptions } from '../cases/events-file.js';
 import { buildSuiteReport } from '../report/run/suite-report.js';
 import type { CoverageFrom, SuiteReport } from '../report/run/suite-report.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
@@ -29,6 +30,8 @@ export interface LoadSuiteOptions {
   environment?: Environment | undefined;
   cwd?: string | undefined;
   shard?: Shard | undefined;
+  /** The folder case files may read from (relative to `cwd`); default: the config's `root`, else each case file's repository. */
+  root?: string | undefined;
 }
 
 /** How a suite runs and is judged. */
@@ -56,12 +59,17 @@ export interface LoadedSuite {
   caseFiles: CaseFile[];
   /** Problems met loading (config, rules, case files). */
   diagnostics: Diagnostic[];
+  /** Where case files may read from (events_file, a rule named by path): see cases/events-file.ts. */
+  roots: CaseRootOptions;
+  /** The events files the case files name (absolute), e.g. for a report that must not replace one. */
+  eventFiles: string[];
 }
 
 /** Loads the rules and case files of a suite (and keeps the shard's share of them). */
 export function loadSuite(rulePaths: string[], casePaths: string[], options: LoadSuiteOptions = {}): LoadedSuite {
   const cwd = options.cwd ?? process.cwd();
   const env = options.environment ?? loadEnvironment(options.config, cwd);
+  const roots = { root: options.root !== undefined ? resolve(cwd, options.root) : env.config.root, cwd };
   const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), { placeholders: env.config.placeholders });
   const listed = listYamlFiles(casePaths.map((p) => resolve(cwd, p)));
   const loaded = listed.files.map(loadCaseFile);
@@ -73,12 +81,13 @@ export function loadSuite(rulePaths: string[], casePaths: string[], options: Loa
     const keep = new Set(rules);
     const first = options.shard.index === 1;
     caseFiles = caseFiles.filter((cf) => {
-      const r = resolveCaseRule(cf, set.rules, { placeholders: env.config.placeholders }).rule;
+      const r = resolveCaseRule(cf, set.rules, { placeholders: env.config.placeholders }, roots).rule;
       return r === undefined ? first : keep.has(r);
     });
   }
   const diagnostics = [...env.diagnostics, ...set.diagnostics, ...listed.diagnostics, ...loaded.flatMap((l) => l.diagnostics)];
-  return { cwd, environment: env, rules, caseFiles, diagnostics };
+  const eventFiles = caseFiles.flatMap((cf) => cf.cases.flatMap((c) => (c.eventsFile === undefined ? [] : [resolve(dirname(cf.file), c.eventsFile)])));
+  return { cwd, environment: env, rules, caseFiles, diagnostics, roots, eventFiles };
 }
 
 /** Whether any case file of the suite has properties (then the run needs a property runner). */
@@ -86,23 +95,31 @@ export function suiteHasProperties(suite: LoadedSuite): boolean {
   return suite.caseFiles.some((cf) => cf.properties.length > 0);
 }
 
-/** What a suite run gives: the report, the input problems, the rules aligned with `report.rules`, the mapping. */
+/** What a suite run gives: the report, the input problems, the rules aligned with `report.rules`, the mapping, the events files read. */
 export interface SuiteRun {
   report: SuiteReport;
   input: Diagnostic[];
   rules: SigmaRule[];
   mapping: LogsourceMapping;
+  /** The events files the case files name (absolute), e.g. for a report that must not replace one. */
+  eventFiles: string[];
 }
 
 /** Runs a loaded suite: cases, properties (with `options.properties`), coverage, the report. */
 export function runLoadedSuite(suite: LoadedSuite, options: RunSuiteOptions = {}): SuiteRun {
   const env = suite.environment;
-  const result = runSuite(suite.rules, suite.caseFiles, { mapping: env.mapping, load: { placeholders: env.config.placeholders }, properties: options.properties, seed: options.seed });
+  const result = runSuite(suite.rules, suite.caseFiles, {
+    mapping: env.mapping,
+    load: { placeholders: env.config.placeholders },
+    ...suite.roots,
+    properties: options.properties,
+    seed: options.seed,
+  });
   const input = [...suite.diagnostics, ...result.diagnostics];
   // `ordered` is aligned with `report.rules`: tested rules in run order, then the untested ones.
   const ordered = [...result.rules.map((r) => r.rule), ...result.untested];
   const report = buildSuiteReport(result, options.minCoverage, suite.cwd, input, { coverageFrom: options.coverageFrom, strict: options.strict });
-  return { report, input, rules: ordered, mapping: env.mapping };
+  return { report, input, rules: ordered, mapping: env.mapping, eventFiles: suite.eventFiles };
 }
 
 /** Loads rules and case files and runs the suite; shared by `run` and the vitest route. */

@@ -3,8 +3,9 @@
  * a known gap) gives it to its case file as a case: the property's expected verdict, `known_gap`
  * when the property has one, a readable name (the property's name and what varied), never an event
  * the file already has (compared after flattening) nor a name it already uses. The new cases go
- * after the file's last case, written atomically; nothing else in the file changes
- * (fuzz/case-writer.ts).
+ * after the file's last case, written atomically under the case file's lock, and are checked again
+ * against the file as it is under the lock (another run may have saved to it meanwhile); nothing
+ * else in the file changes (fuzz/case-writer.ts).
  */
 import { resolve } from 'node:path';
 import { flattenEvent } from '../events/flatten-event.js';
@@ -12,7 +13,7 @@ import type { Event } from '../evaluate/evaluate.js';
 import type { CaseFile } from '../cases/load-cases.js';
 import type { PropertyResult } from '../cases/run-cases.js';
 import type { SuiteReport } from '../report/run/suite-report.js';
-import { appendCases } from '../fuzz/case-writer.js';
+import { appendNewCases } from '../fuzz/case-writer.js';
 import type { NewCase } from '../fuzz/case-writer.js';
 
 /** A JSON text of a value with object keys sorted: equal for equal events whatever their key order. */
@@ -93,8 +94,9 @@ export function saveCounterexamples(report: SuiteReport, caseFiles: readonly Cas
     const cases = counterexampleCases(cf, props);
     if (cases.length === 0) continue;
     try {
-      appendCases(cf.file, cases);
-      out.push({ file: cf.file, saved: cases.length });
+      // Checked again under the lock: the file may have changed since it was loaded.
+      const written = appendNewCases(cf.file, cases, { eventKey: (e) => canonical(flattenEvent(e)) });
+      if (written.length > 0) out.push({ file: cf.file, saved: written.length });
     } catch (e) {
       out.push({ file: cf.file, saved: 0, error: (e as Error).message });
     }

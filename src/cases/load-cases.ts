@@ -3,8 +3,9 @@
  * cases for one rule, and its properties (load-properties.ts). Parsed with positions so every problem names the file, line and column;
  * the whole file is checked and every problem reported, never only the first.
  */
-import { readFileSync } from 'node:fs';
-import { diagnostic, offsetToPos } from '../diagnostics/diagnostics.js';
+import { readTextFile } from '../util/read-text-file.js';
+import { diagnostic } from '../diagnostics/diagnostics.js';
+import { positionsIn } from '../diagnostics/line-index.js';
 import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
 import { mapGet, parseYaml, toPlain } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
@@ -30,6 +31,8 @@ export interface Case {
   event?: Record<string, unknown>;
   /** As written, relative to the case file. */
   eventsFile?: string;
+  /** Where the `events_file` value is, for errors about the file. */
+  eventsFilePos?: SourcePos;
   count?: CountExpectation;
   /** The reason the case is known not to give its expected verdict (a known gap of the rule). */
   knownGap?: string;
@@ -63,7 +66,7 @@ const TOP_KEYS = new Set(['rule', 'cases', 'logsource', 'properties']);
 export function loadCaseFile(file: string): LoadedCaseFile {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (e) {
     return { file, diagnostics: [diagnostic('CASE_FILE_UNREADABLE', `cannot read the case file: ${(e as Error).message}`, { file })] };
   }
@@ -77,7 +80,8 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
   ds.push(...parsed.diagnostics);
   const docs = parsed.documents.filter((d) => d.root !== null);
   if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
-  const at = (n: YNode, path: string): { file: string; path: string; pos: SourcePos } => ({ file, path, pos: offsetToPos(text, n.offset) });
+  const posOf = positionsIn(text);
+  const at = (n: YNode, path: string): { file: string; path: string; pos: SourcePos } => ({ file, path, pos: posOf(n.offset) });
   const err = (code: DiagnosticCode, message: string, n: YNode, path: string): void => {
     ds.push(diagnostic(code, message, at(n, path)));
   };
@@ -124,7 +128,7 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
       for (const e of n.entries) {
         if (!CASE_KEYS.has(e.key)) bad(`unknown key '${e.key}' (expected ${[...CASE_KEYS].join(', ')})`, e.keyNode, childPath(path, e.key));
       }
-      const c: Case = { index, name: '', pos: offsetToPos(text, n.offset) };
+      const c: Case = { index, name: '', pos: posOf(n.offset) };
       const nameNode = mapGet(n, 'name');
       const name = nameNode === undefined ? undefined : toPlain(nameNode);
       if (typeof name !== 'string' || name.trim() === '') bad("a case needs a 'name'", nameNode ?? n, childPath(path, 'name'));
@@ -154,7 +158,7 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
             else stages[e.key] = e.value.value.value;
           }
           c.stages = stages;
-          c.stagesPos = offsetToPos(text, stagesNode.offset);
+          c.stagesPos = posOf(stagesNode.offset);
         }
       }
       const eventNode = mapGet(n, 'event');
@@ -166,7 +170,10 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
       if (fileNode !== undefined) {
         const v = toPlain(fileNode);
         if (typeof v !== 'string' || v === '') bad("'events_file' must be a path relative to this case file", fileNode, childPath(path, 'events_file'));
-        else c.eventsFile = v;
+        else {
+          c.eventsFile = v;
+          c.eventsFilePos = posOf(fileNode.offset);
+        }
       }
       const countNode = mapGet(n, 'count');
       if (countNode !== undefined) {
@@ -205,13 +212,13 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
       ? []
       : parseProperties(
           propertiesNode,
-          text,
+          posOf,
           new Set(cases.filter((c) => c.event !== undefined).map((c) => c.name)),
           new Set(cases.map((c) => c.name)),
           (message, node, path, code = 'PROPERTY_INVALID') => err(code, message, node, path),
         );
   if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
   const caseFile: CaseFile = { file, rule, logsource, cases, properties };
-  if (ruleNode !== undefined) caseFile.rulePos = offsetToPos(text, ruleNode.offset);
+  if (ruleNode !== undefined) caseFile.rulePos = posOf(ruleNode.offset);
   return { file, caseFile, diagnostics: ds };
 }

@@ -9,11 +9,13 @@
  * This module checks the shape only, with positions; which operators and kinds exist is
  * generators/' business and is checked where the properties run (src/properties/).
  */
-import { offsetToPos } from '../diagnostics/diagnostics.js';
 import type { SourcePos } from '../diagnostics/diagnostics.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import { mapGet, toPlain } from '../yaml/yaml-tree.js';
 import type { YMap, YNode } from '../yaml/yaml-tree.js';
+
+/** Offsets to positions in the case file's text (a LineIndex: see diagnostics/line-index.ts). */
+type PosOf = (offset: number) => SourcePos;
 
 /** The default number of events a property builds. */
 export const DEFAULT_PROPERTY_RUNS = 100;
@@ -96,7 +98,7 @@ const isText = (n: YNode | undefined): n is YNode & { kind: 'scalar' } => n !== 
 const nonBlank = (n: YNode | undefined): string | undefined => (isText(n) && n.value.type === 'string' && n.value.text.trim() !== '' ? n.value.text : undefined);
 
 /** Parses `{gen: ...}`; undefined (with problems reported) when it is malformed. */
-function parseGen(n: YMap, path: string, text: string, bad: Report): GenSpec | undefined {
+function parseGen(n: YMap, path: string, posOf: PosOf, bad: Report): GenSpec | undefined {
   let ok = true;
   const fail = (message: string, node: YNode, p: string): void => {
     bad(message, node, p);
@@ -105,7 +107,7 @@ function parseGen(n: YMap, path: string, text: string, bad: Report): GenSpec | u
   const genNode = mapGet(n, 'gen');
   const gen = nonBlank(genNode);
   if (gen === undefined) fail("'gen' names a generator kind (registry-key, path, command-line, ...)", genNode ?? n, childPath(path, 'gen'));
-  const spec: GenSpec = { gen: gen ?? '', options: {}, path, pos: offsetToPos(text, n.offset), optionPos: {} };
+  const spec: GenSpec = { gen: gen ?? '', options: {}, path, pos: posOf(n.offset), optionPos: {} };
   /** A non-empty text or a non-empty list of them. */
   const texts = (v: YNode): string[] | undefined => {
     const items = v.kind === 'seq' ? v.items : [v];
@@ -116,7 +118,7 @@ function parseGen(n: YMap, path: string, text: string, bad: Report): GenSpec | u
   for (const e of n.entries) {
     const p = childPath(path, e.key);
     const v = e.value;
-    const at = offsetToPos(text, v.offset);
+    const at = posOf(v.offset);
     switch (e.key) {
       case 'gen':
         break;
@@ -172,12 +174,12 @@ function parseGen(n: YMap, path: string, text: string, bad: Report): GenSpec | u
 const isGen = (n: YNode): n is YMap => n.kind === 'map' && n.entries.some((e) => e.key === 'gen');
 
 /** The template as plain data (generator expressions as null) and its slots; undefined when malformed. */
-function parseTemplate(n: YMap, path: string, text: string, bad: Report): { event: Record<string, unknown>; slots: TemplateSlot[] } | undefined {
+function parseTemplate(n: YMap, path: string, posOf: PosOf, bad: Report): { event: Record<string, unknown>; slots: TemplateSlot[] } | undefined {
   const slots: TemplateSlot[] = [];
   let ok = true;
   const walk = (node: YNode, keys: (string | number)[], p: string): unknown => {
     if (keys.length > 0 && isGen(node)) {
-      const spec = parseGen(node, p, text, bad);
+      const spec = parseGen(node, p, posOf, bad);
       if (spec === undefined) ok = false;
       else slots.push({ keys, spec });
       return null;
@@ -191,17 +193,17 @@ function parseTemplate(n: YMap, path: string, text: string, bad: Report): { even
 }
 
 /** One mutate step: an operator name or a generator expression. */
-function parseStep(n: YNode, path: string, text: string, bad: Report): MutationStep | undefined {
+function parseStep(n: YNode, path: string, posOf: PosOf, bad: Report): MutationStep | undefined {
   if (n.kind === 'scalar') {
     const name = nonBlank(n);
     if (name === undefined) {
       bad('a mutate step is an operator name (recase, respell, relocate, ...) or a {gen: KIND} expression', n, path);
       return undefined;
     }
-    return { kind: 'op', name, path, pos: offsetToPos(text, n.offset) };
+    return { kind: 'op', name, path, pos: posOf(n.offset) };
   }
   if (n.kind === 'map' && isGen(n)) {
-    const spec = parseGen(n, path, text, bad);
+    const spec = parseGen(n, path, posOf, bad);
     return spec === undefined ? undefined : { kind: 'gen', spec };
   }
   bad('a mutate step is an operator name (recase, respell, relocate, ...) or a {gen: KIND} expression', n, path);
@@ -214,7 +216,7 @@ function parseStep(n: YNode, path: string, text: string, bad: Report): MutationS
  */
 export function parseProperties(
   list: YNode,
-  text: string,
+  posOf: PosOf,
   caseEvents: ReadonlySet<string>,
   allCases: ReadonlySet<string>,
   report: Report,
@@ -239,7 +241,7 @@ export function parseProperties(
     for (const e of n.entries) {
       if (!PROPERTY_KEYS.includes(e.key)) bad(`unknown key '${e.key}' (expected ${PROPERTY_KEYS.join(', ')})`, e.keyNode, childPath(path, e.key));
     }
-    const p: Property = { index, name: '', expect: 'match', runs: DEFAULT_PROPERTY_RUNS, slots: [], mutate: [], pos: offsetToPos(text, n.offset) };
+    const p: Property = { index, name: '', expect: 'match', runs: DEFAULT_PROPERTY_RUNS, slots: [], mutate: [], pos: posOf(n.offset) };
     const nameNode = mapGet(n, 'name');
     const name = nonBlank(nameNode);
     if (name === undefined) bad("a property needs a 'name'", nameNode ?? n, childPath(path, 'name'));
@@ -282,7 +284,7 @@ export function parseProperties(
           else stages[e.key] = e.value.value.value;
         }
         p.stages = stages;
-        p.stagesPos = offsetToPos(text, stagesNode.offset);
+        p.stagesPos = posOf(stagesNode.offset);
       }
     }
 
@@ -296,13 +298,13 @@ export function parseProperties(
         bad(`'from': ${why}`, fromNode, childPath(path, 'from'), 'PROPERTY_FROM_UNKNOWN');
       } else {
         p.from = from;
-        p.fromPos = offsetToPos(text, fromNode.offset);
+        p.fromPos = posOf(fromNode.offset);
       }
     }
     if (eventNode !== undefined) {
       if (eventNode.kind !== 'map') bad("'event' is a mapping: an event template with literal values and {gen: KIND} expressions", eventNode, childPath(path, 'event'));
       else {
-        const t = parseTemplate(eventNode, childPath(path, 'event'), text, bad);
+        const t = parseTemplate(eventNode, childPath(path, 'event'), posOf, bad);
         if (t !== undefined) {
           p.event = t.event;
           p.slots = t.slots;
@@ -323,8 +325,8 @@ export function parseProperties(
             bad(`'mutate.${e.key}' is an empty list of steps`, e.value, fp);
             continue;
           }
-          const steps = items.map((item, k) => parseStep(item, e.value.kind === 'seq' ? childPath(fp, k) : fp, text, bad));
-          if (steps.every((s): s is MutationStep => s !== undefined)) p.mutate.push({ field: e.key, steps, path: fp, pos: offsetToPos(text, e.keyNode.offset) });
+          const steps = items.map((item, k) => parseStep(item, e.value.kind === 'seq' ? childPath(fp, k) : fp, posOf, bad));
+          if (steps.every((s): s is MutationStep => s !== undefined)) p.mutate.push({ field: e.key, steps, path: fp, pos: posOf(e.keyNode.offset) });
         }
       }
     }

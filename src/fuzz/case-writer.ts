@@ -3,11 +3,19 @@
  * (the new items go after the last item of its block-style `cases` list; the file is replaced
  * atomically), and scaffolding a starter case file with cases and properties (refusing to
  * overwrite one).
+ *
+ * Every write holds the case file's lock (util/file-lock.ts) from reading the file to renaming
+ * the new one into place, so concurrent saves (two `fuzz --save` runs, or `run --save` and
+ * `fuzz --save`) each add their cases to what the other wrote instead of writing over it;
+ * {@link saveCases} and {@link appendNewCases} also check their cases against the file as it is
+ * under the lock (no event twice, no name twice).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, relative } from 'node:path';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
+import { withFileLock } from '../util/file-lock.js';
+import { loadCaseText } from '../cases/load-cases.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { Event } from '../evaluate/evaluate.js';
 
@@ -39,7 +47,11 @@ function caseText(c: NewCase, indent: string): string {
  * block list (nothing is written then).
  */
 export function appendCases(file: string, cases: readonly NewCase[]): void {
-  const text = readFileSync(file, 'utf8');
+  withFileLock(file, () => appendUnlocked(file, readFileSync(file, 'utf8'), cases));
+}
+
+/** Appends to `file`, whose text is `text` (the caller holds the lock). */
+function appendUnlocked(file: string, text: string, cases: readonly NewCase[]): void {
   const doc = parseYaml(text, file).documents[0];
   const root = doc?.root;
   const list = root?.kind === 'map' ? mapGet(root, 'cases') : undefined;
@@ -113,8 +125,69 @@ export function newCaseFileText(file: string, rule: { id?: string | undefined; f
   return head + cases.map((c) => caseText(c, '  ')).join('') + props;
 }
 
-/** Writes a new case file (cases, then properties); refuses (throws) when the file exists. */
+/** Writes a new case file (cases, then properties) under its lock; refuses (throws) when the file exists. */
 export function writeNewCaseFile(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], properties: readonly NewProperty[] = []): void {
+  withFileLock(file, () => writeNewUnlocked(file, rule, cases, properties));
+}
+
+function writeNewUnlocked(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], properties: readonly NewProperty[] = []): void {
   if (existsSync(file)) throw new Error(`${file} exists; sigmatest never overwrites a case file (append with fuzz --save, or remove it first)`);
   writeFileAtomic(file, newCaseFileText(file, rule, cases, properties));
+}
+
+/** How {@link saveCases} and {@link appendNewCases} tell two events apart. */
+export interface SaveCasesOptions {
+  /** The text two equal events share (default: their JSON text, key order included). */
+  eventKey?: ((event: Event) => string) | undefined;
+}
+
+/**
+ * Adds cases to a rule's case file under its lock: appended when the file exists (cases whose
+ * event the file already holds are dropped, names it already has get a number), else written as
+ * a new case file. Returns the cases written, as named in the file.
+ */
+export function saveCases(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], options: SaveCasesOptions = {}): NewCase[] {
+  return withFileLock(file, () => {
+    if (!existsSync(file)) {
+      const fresh = unique(cases, new Set(), new Set(), options);
+      if (fresh.length > 0) writeNewUnlocked(file, rule, fresh);
+      return fresh;
+    }
+    return appendFresh(file, readFileSync(file, 'utf8'), cases, options);
+  });
+}
+
+/**
+ * Appends to an existing case file, under its lock, the cases it does not hold yet (as
+ * {@link saveCases}, checked against the file as it is under the lock); throws when the file is
+ * gone or its `cases` is not a block list. Returns the cases written, as named in the file.
+ */
+export function appendNewCases(file: string, cases: readonly NewCase[], options: SaveCasesOptions = {}): NewCase[] {
+  return withFileLock(file, () => appendFresh(file, readFileSync(file, 'utf8'), cases, options));
+}
+
+/** Appends to `file` (text `text`, the caller holds the lock) the cases it does not hold yet. */
+function appendFresh(file: string, text: string, cases: readonly NewCase[], options: SaveCasesOptions): NewCase[] {
+  const key = options.eventKey ?? ((e: Event) => JSON.stringify(e));
+  const existing = loadCaseText(text, file).caseFile?.cases ?? [];
+  const events = new Set(existing.flatMap((c) => (c.event !== undefined ? [key(c.event)] : [])));
+  const fresh = unique(cases, events, new Set(existing.map((c) => c.name)), options);
+  if (fresh.length > 0) appendUnlocked(file, text, fresh);
+  return fresh;
+}
+
+/** The cases whose events are not in `events`, renamed away from `names` (both sets grow). */
+function unique(cases: readonly NewCase[], events: Set<string>, names: Set<string>, options: SaveCasesOptions): NewCase[] {
+  const key = options.eventKey ?? ((e: Event) => JSON.stringify(e));
+  const out: NewCase[] = [];
+  for (const c of cases) {
+    const k = key(c.event);
+    if (events.has(k)) continue;
+    events.add(k);
+    let name = c.name;
+    for (let n = 2; names.has(name); n++) name = `${c.name} (${n})`;
+    names.add(name);
+    out.push({ ...c, name });
+  }
+  return out;
 }

@@ -255,6 +255,22 @@ describe('property problems are located errors, and the other properties still r
     expect(r.results.map((p) => p.status)).toEqual(['pass', 'error']);
     expect(r.diagnostics[0]?.message).toMatch(/recase needs a value to vary, but case 'rogue entry' has no field 'Image' after drop/);
   });
+
+  it('a later step leaves alone a variant it cannot vary (windash after the look-alike _install), never retrying for ever', () => {
+    const cases = `${CASES}  - name: with a flag
+    expect: match
+    event: {EventID: 13, TargetObject: '${KEY}', Details: 'Binary Data', Image: 'C:\\Users\\Public\\lsp.exe', CommandLine: 'C:\\Users\\Public\\lsp.exe /install'}
+`;
+    // One look-alike of 'install' in 11 is '_install', which leaves '/_install' no flag to re-dash: 200 runs meet it.
+    const r = run(`  - name: any spelling of the command line
+    from: with a flag
+    mutate: {CommandLine: [lookalike, windash]}
+    expect: match
+    runs: 200
+`, { seed: 1, cases });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.results.map((p) => [p.status, p.runs])).toEqual([['pass', 200]]);
+  });
 });
 
 describe('seeds', () => {

@@ -4,13 +4,14 @@
  * files and the number of matches expected (`match_count`, default 1). A test passes when the
  * rule matches at least that many events. Absent data is its own status, never a crash.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { load } from 'js-yaml';
 import type { SigmaRule } from '../rules/load-rule.js';
 import { planMatcher } from '../compile/compile-plan.js';
 import type { Event } from '../evaluate/evaluate.js';
-import { readEventFileSync } from '../event-files/read-events.js';
+import { readEventsSync } from '../event-files/read-events.js';
+import { openInside } from '../cases/events-file.js';
 
 export type RegressionStatus = 'pass' | 'fail' | 'missing-data' | 'error';
 
@@ -63,12 +64,19 @@ export function runRegression(root: string, rules: readonly SigmaRule[], prefer:
       results.push({ ...base, test: ref, status: 'missing-data', expected: null, actual: null, message: `${ref} is absent` });
       continue;
     }
+    const infoAccess = openInside(root, ref, root);
+    if (!infoAccess.ok) {
+      results.push({ ...base, test: ref, status: 'error', expected: null, actual: null, message: infoAccess.reason });
+      continue;
+    }
     let info: unknown;
     try {
-      info = load(readFileSync(infoPath, 'utf8'));
+      info = load(readFileSync(infoAccess.fd, 'utf8'));
     } catch (e) {
       results.push({ ...base, test: ref, status: 'error', expected: null, actual: null, message: `cannot read ${ref}: ${(e as Error).message}` });
       continue;
+    } finally {
+      closeSync(infoAccess.fd);
     }
     const tests = (info as { regression_tests_info?: unknown } | null)?.regression_tests_info;
     if (!Array.isArray(tests) || tests.length === 0) {
@@ -87,14 +95,31 @@ export function runRegression(root: string, rules: readonly SigmaRule[], prefer:
         results.push({ ...base, test: name, status: 'missing-data', expected, actual: null, message: `no event data for ${t.path}` });
         continue;
       }
-      const { events, diagnostics } = readEventFileSync(join(root, data));
-      if (diagnostics.length > 0 && events.length === 0) {
-        results.push({ ...base, test: name, status: 'error', expected, actual: null, data, message: diagnostics.map((d) => d.message).join('; ') });
+      // Recorded data stays inside the repository (as case files' events do), and is streamed.
+      const access = openInside(root, data, root);
+      if (!access.ok) {
+        results.push({ ...base, test: name, status: 'error', expected, actual: null, data, message: access.reason });
         continue;
       }
       let actual = 0;
+      let events = 0;
+      const problems: string[] = [];
       const matches = planMatcher(rule.plan).match;
-      for (const e of events) if (matches(e.event as Event)) actual++;
+      try {
+        for (const read of readEventsSync(join(root, data), { fd: access.fd })) {
+          if (read.kind === 'error') problems.push(read.diagnostic.message);
+          else {
+            events++;
+            if (matches(read.event as Event)) actual++;
+          }
+        }
+      } finally {
+        closeSync(access.fd);
+      }
+      if (problems.length > 0 && events === 0) {
+        results.push({ ...base, test: name, status: 'error', expected, actual: null, data, message: problems.join('; ') });
+        continue;
+      }
       results.push({ ...base, test: name, status: actual >= expected ? 'pass' : 'fail', expected, actual, data });
     }
   }

@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { readEventBatches, readLine } from '../event-files/read-events.js';
+import { depthExceededAt } from '../event-files/event-depth.js';
 import { isJsonObject } from '../util/json-object.js';
 import type { RawLine } from '../event-files/read-events.js';
 import { flattenEvent } from '../events/flatten-event.js';
@@ -175,6 +176,8 @@ class LazyLineEvent implements BatchEvent {
         throw new NotAnEventError('not JSON');
       }
       if (!isJsonObject(raw)) throw new NotAnEventError('not a JSON object');
+      // Nested too deep to walk safely: flagged like a broken line (readLine reports it).
+      if (depthExceededAt(this.json) >= 0) throw new NotAnEventError('too deep');
       this.flat = flattenEvent(raw);
     }
     return this.flat;

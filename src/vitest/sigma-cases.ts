@@ -36,6 +36,8 @@ export interface SigmaCasesOptions {
   strict?: boolean;
   /** The seed of every property (default: derived from the rule id and the property name). */
   seed?: number;
+  /** The folder case files may read events_file from; default: the config's `root`, else each case file's repository. */
+  root?: string;
 }
 
 /**
@@ -49,6 +51,7 @@ export function sigmaCases(options: SigmaCasesOptions): void {
     minCoverage: options.minCoverage,
     coverageFrom: options.coverageFrom,
     cwd: options.cwd,
+    root: options.root,
     strict: options.strict,
     seed: options.seed,
     properties: runRuleProperties,

@@ -1,6 +1,6 @@
 /** The run's Markdown reporter: a summary table and a coverage table per rule, with its properties (fit for a GitHub step summary). */
 import type { SuiteReport } from './suite-report.js';
-import { markdownCell, markdownCode, markdownCodeCell, markdownFence } from '../escape.js';
+import { markdownCell, markdownCode, markdownCodeCell, markdownFence, terminalLine } from '../escape.js';
 import type { TextReporter } from '../registry.js';
 
 const ICON = { pass: '✅ pass', fail: '❌ fail', untested: '⚪ untested', 'below-coverage': '🟡 low coverage' } as const;
@@ -51,12 +51,13 @@ export function formatRunMarkdown(report: SuiteReport): string {
     }
     for (const c of r.cases.results.filter((x) => x.status !== 'pass')) {
       const icon = c.status === 'known-gap' ? '🟠' : c.status === 'gap-closed' ? '🔵' : '❌';
-      out.push('', `${icon} **${markdownCell(c.name)}** (${markdownCode(`${c.file}${c.line ? `:${c.line}` : ''}`)})`, '', markdownFence(c.messages.join('\n')));
+      // One message a line: a line feed in a case name or event value cannot forge another.
+      out.push('', `${icon} **${markdownCell(c.name)}** (${markdownCode(`${c.file}${c.line ? `:${c.line}` : ''}`)})`, '', markdownFence(c.messages.map(terminalLine).join('\n')));
     }
     for (const x of r.properties.results.filter((y) => y.status !== 'pass')) {
       const icon = x.status === 'known-gap' ? '🟠' : x.status === 'gap-closed' ? '🔵' : '❌';
       const body = [...x.messages, ...(x.counterexample !== null ? [`event: ${JSON.stringify(x.counterexample.event)}`] : [])];
-      out.push('', `${icon} property **${markdownCell(x.name)}** (${markdownCode(`${x.file}${x.line ? `:${x.line}` : ''}`)})`, '', markdownFence(body.join('\n')));
+      out.push('', `${icon} property **${markdownCell(x.name)}** (${markdownCode(`${x.file}${x.line ? `:${x.line}` : ''}`)})`, '', markdownFence(body.map(terminalLine).join('\n')));
     }
   }
   return `${out.join('\n')}\n`;

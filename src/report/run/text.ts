@@ -2,7 +2,7 @@
 import type { RuleReport, SuiteReport } from './suite-report.js';
 import type { PropertyResult } from '../../cases/run-cases.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
-import { terminalSafe } from '../escape.js';
+import { terminalLine } from '../escape.js';
 import type { TextReporter } from '../registry.js';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', untested: 'UNTESTED', 'below-coverage': 'LOW COV' } as const;
@@ -73,7 +73,7 @@ function countsOf(r: RuleReport): string {
   return parts.join(', ');
 }
 
-/** The text (terminal-safe: control characters in rule or event text are shown escaped). */
+/** The text (terminal-safe: control characters and line breaks in rule, case, property or event text are shown escaped). */
 export function formatRunText(report: SuiteReport): string {
   const out: string[] = [];
   for (const d of report.diagnostics) out.push(formatDiagnostic(d));
@@ -107,7 +107,8 @@ export function formatRunText(report: SuiteReport): string {
   const untested = report.rules.filter((r) => r.status === 'untested');
   if (untested.length) out.push(`untested: ${untested.map((r) => r.path).join(', ')}`);
   out.push(s.ok ? 'OK' : `FAILED: ${s.problems.join('; ')}`);
-  return terminalSafe(`${out.join('\n')}\n`);
+  // Each line is one line: a line feed in a title, case name or event value cannot forge another.
+  return `${out.map(terminalLine).join('\n')}\n`;
 }
 
 export const runTextReporter: TextReporter<SuiteReport> = {
