@@ -66,7 +66,7 @@ describe.runIf(present)('properties on SigmaHQ rules', () => {
       // The starter properties as claims: no known_gap, so what does not hold fails.
       const props = s.properties.map(({ knownGap: _, ...p }) => p);
       // By id: a rule named by path must lie inside the case file's root (CASE_PATH_OUTSIDE), and the corpus does not.
-      writeFileSync(file, newCaseFileText(file, { id: rule.id, file: rule.file }, s.cases, props));
+      writeFileSync(file, newCaseFileText(file, { id: rule.id, file: rule.file }, s.cases, { properties: props }));
       written.set(file, rule);
     });
     expect(written.size).toBeGreaterThan(30);

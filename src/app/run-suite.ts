@@ -10,7 +10,7 @@
 import { dirname, resolve } from 'node:path';
 import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
-import { loadEnvironment } from '../config/environment.js';
+import { loadEnvironment, ruleLoadOptions } from '../config/environment.js';
 import type { Environment } from '../config/environment.js';
 import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
 import { loadCaseFile } from '../cases/load-cases.js';
@@ -32,6 +32,8 @@ export interface LoadSuiteOptions {
   shard?: Shard | undefined;
   /** The folder case files may read from (relative to `cwd`); default: the config's `root`, else each case file's repository. */
   root?: string | undefined;
+  /** Processing pipelines (`--pipeline`): built-in names or files relative to `cwd`. */
+  pipelines?: string[] | undefined;
 }
 
 /** How a suite runs and is judged. */
@@ -68,9 +70,10 @@ export interface LoadedSuite {
 /** Loads the rules and case files of a suite (and keeps the shard's share of them). */
 export function loadSuite(rulePaths: string[], casePaths: string[], options: LoadSuiteOptions = {}): LoadedSuite {
   const cwd = options.cwd ?? process.cwd();
-  const env = options.environment ?? loadEnvironment(options.config, cwd);
+  const env = options.environment ?? loadEnvironment(options.config, cwd, { pipelines: options.pipelines });
   const roots = { root: options.root !== undefined ? resolve(cwd, options.root) : env.config.root, cwd };
-  const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), { placeholders: env.config.placeholders });
+  const load = ruleLoadOptions(env);
+  const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), load);
   const listed = listYamlFiles(casePaths.map((p) => resolve(cwd, p)));
   const loaded = listed.files.map(loadCaseFile);
   let caseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
@@ -81,7 +84,7 @@ export function loadSuite(rulePaths: string[], casePaths: string[], options: Loa
     const keep = new Set(rules);
     const first = options.shard.index === 1;
     caseFiles = caseFiles.filter((cf) => {
-      const r = resolveCaseRule(cf, set.rules, { placeholders: env.config.placeholders }, roots).rule;
+      const r = resolveCaseRule(cf, set.rules, load, roots).rule;
       return r === undefined ? first : keep.has(r);
     });
   }
@@ -110,7 +113,7 @@ export function runLoadedSuite(suite: LoadedSuite, options: RunSuiteOptions = {}
   const env = suite.environment;
   const result = runSuite(suite.rules, suite.caseFiles, {
     mapping: env.mapping,
-    load: { placeholders: env.config.placeholders },
+    load: ruleLoadOptions(env),
     ...suite.roots,
     properties: options.properties,
     seed: options.seed,

@@ -12,10 +12,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { withFileLock } from '../util/file-lock.js';
 import { loadCaseText } from '../cases/load-cases.js';
+import type { CaseFile } from '../cases/load-cases.js';
+import { BUILTIN_PIPELINES, pipelineFile } from '../pipeline/pipeline.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { Event } from '../evaluate/evaluate.js';
 
@@ -98,6 +100,20 @@ function schemaFile(): string | undefined {
   return undefined;
 }
 
+/**
+ * How a case file at `caseFile` names the pipelines given (on the command line) as `specs`,
+ * relative to `cwd`: a built-in name stays a name, a file becomes a path relative to the case file.
+ */
+export function casePipelineRefs(specs: readonly string[], cwd: string, caseFile: string): string[] {
+  return specs.map((spec) => (BUILTIN_PIPELINES.includes(spec) && !existsSync(resolve(cwd, spec)) ? spec : relative(dirname(caseFile), resolve(cwd, spec))));
+}
+
+/** The pipelines of `specs` (relative to `cwd`) that a case file does not name: its events are not shaped for them. */
+export function pipelinesNotNamed(cf: CaseFile, specs: readonly string[], cwd: string): string[] {
+  const named = new Set((cf.pipelines ?? []).map((p) => pipelineFile(p.spec, dirname(cf.file))));
+  return specs.filter((spec) => !named.has(pipelineFile(spec, cwd)));
+}
+
 /** A property for a new case file: from a case of the file, fields mutated by operators. */
 export interface NewProperty {
   name: string;
@@ -108,6 +124,14 @@ export interface NewProperty {
   knownGap?: string;
 }
 
+/** What a new case file holds beside its cases. */
+export interface NewCaseFileParts {
+  /** Its properties (after the cases). */
+  properties?: readonly NewProperty[] | undefined;
+  /** The processing pipelines its events are shaped for (`pipeline:`), as {@link casePipelineRefs} names them. */
+  pipelines?: readonly string[] | undefined;
+}
+
 function propertyText(p: NewProperty, indent: string): string {
   const mutate = Object.entries(p.mutate).map(([f, ops]) => `${JSON.stringify(f)}: ${ops.length === 1 ? (ops[0] ?? '') : `[${ops.join(', ')}]`}`);
   const lines = [`${indent}- name: ${JSON.stringify(p.name)}`, `${indent}  from: ${JSON.stringify(p.from)}`, `${indent}  mutate: {${mutate.join(', ')}}`, `${indent}  expect: ${p.expect}`];
@@ -115,42 +139,48 @@ function propertyText(p: NewProperty, indent: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The text of a new case file: the schema hint, the rule, the cases and the properties. */
-export function newCaseFileText(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], properties: readonly NewProperty[] = []): string {
+/** The text of a new case file: the schema hint, the rule, its pipelines, the cases and the properties. */
+export function newCaseFileText(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], parts: NewCaseFileParts = {}): string {
   const ref = rule.id ?? relative(dirname(file), rule.file);
   const schema = schemaFile();
   const hint = schema !== undefined ? `# yaml-language-server: $schema=${relative(dirname(file), schema)}\n` : '';
-  const head = `${hint}rule: ${JSON.stringify(ref)}\ncases:\n`;
+  const pipelines = parts.pipelines ?? [];
+  const pipeline = pipelines.length === 0 ? '' : `pipeline: ${pipelines.length === 1 ? JSON.stringify(pipelines[0]) : JSON.stringify(pipelines)}\n`;
+  const head = `${hint}rule: ${JSON.stringify(ref)}\n${pipeline}cases:\n`;
+  const properties = parts.properties ?? [];
   const props = properties.length === 0 ? '' : `properties:\n${properties.map((p) => propertyText(p, '  ')).join('')}`;
   return head + cases.map((c) => caseText(c, '  ')).join('') + props;
 }
 
-/** Writes a new case file (cases, then properties) under its lock; refuses (throws) when the file exists. */
-export function writeNewCaseFile(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], properties: readonly NewProperty[] = []): void {
-  withFileLock(file, () => writeNewUnlocked(file, rule, cases, properties));
+/** Writes a new case file (pipelines, cases, then properties) under its lock; refuses (throws) when the file exists. */
+export function writeNewCaseFile(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], parts: NewCaseFileParts = {}): void {
+  withFileLock(file, () => writeNewUnlocked(file, rule, cases, parts));
 }
 
-function writeNewUnlocked(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], properties: readonly NewProperty[] = []): void {
+function writeNewUnlocked(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], parts: NewCaseFileParts = {}): void {
   if (existsSync(file)) throw new Error(`${file} exists; sigmatest never overwrites a case file (append with fuzz --save, or remove it first)`);
-  writeFileAtomic(file, newCaseFileText(file, rule, cases, properties));
+  writeFileAtomic(file, newCaseFileText(file, rule, cases, parts));
 }
 
-/** How {@link saveCases} and {@link appendNewCases} tell two events apart. */
+/** How {@link saveCases} and {@link appendNewCases} tell two events apart, and what a new file names. */
 export interface SaveCasesOptions {
   /** The text two equal events share (default: their JSON text, key order included). */
   eventKey?: ((event: Event) => string) | undefined;
+  /** The pipelines a case file written anew names (see {@link writeNewCaseFile}). */
+  pipelines?: readonly string[] | undefined;
 }
 
 /**
  * Adds cases to a rule's case file under its lock: appended when the file exists (cases whose
  * event the file already holds are dropped, names it already has get a number), else written as
- * a new case file. Returns the cases written, as named in the file.
+ * a new case file (naming `pipelines`, as `writeNewCaseFile` does). Returns the cases written, as
+ * named in the file.
  */
 export function saveCases(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], options: SaveCasesOptions = {}): NewCase[] {
   return withFileLock(file, () => {
     if (!existsSync(file)) {
       const fresh = unique(cases, new Set(), new Set(), options);
-      if (fresh.length > 0) writeNewUnlocked(file, rule, fresh);
+      if (fresh.length > 0) writeNewUnlocked(file, rule, fresh, { pipelines: options.pipelines });
       return fresh;
     }
     return appendFresh(file, readFileSync(file, 'utf8'), cases, options);

@@ -81,7 +81,7 @@ function starterProperties(rule: SigmaRule, cases: readonly NewCase[]): NewPrope
  */
 function reviewProperties(rule: SigmaRule, cases: readonly NewCase[], properties: NewProperty[], seed: number): NewProperty[] {
   if (properties.length === 0) return properties;
-  const text = newCaseFileText(rule.file.replace(/\.ya?ml$/i, '.cases.yml'), rule, cases, properties);
+  const text = newCaseFileText(rule.file.replace(/\.ya?ml$/i, '.cases.yml'), rule, cases, { properties });
   const cf = loadCaseText(text, 'scaffold.yml').caseFile;
   if (cf === undefined) return [];
   const run = runProperties(cf, { plan: rule.plan, ruleKey: rule.id ?? basename(rule.file), seed });
@@ -143,7 +143,7 @@ function excludedBy(
   seed: number,
 ): Event | undefined {
   for (let k = 0; k < 24 && terms.length > 0; k++) {
-    const ctx = realizeContext(seed * 97 + k);
+    const ctx = realizeContext(seed * 97 + k, rule.plan);
     const term = terms[k % terms.length];
     if (term === undefined) break;
     const r = synthesize(rule.plan, term, ctx, { base: k % 2 === 0 ? base : {}, tries: 2 });

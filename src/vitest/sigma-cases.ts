@@ -24,6 +24,8 @@ export interface SigmaCasesOptions {
   cases: string[];
   /** The sigmatest config file; default `sigmatest.config.yml` in `cwd` when present. */
   config?: string;
+  /** Processing pipelines (built-in names or files relative to `cwd`), as `--pipeline` (case files may name their own). */
+  pipelines?: string[];
   /** The folder relative paths are resolved against (default: the process's working folder). */
   cwd?: string;
   /** When set, each rule also gets a coverage test against this percentage. */
@@ -52,6 +54,7 @@ export function sigmaCases(options: SigmaCasesOptions): void {
     coverageFrom: options.coverageFrom,
     cwd: options.cwd,
     root: options.root,
+    pipelines: options.pipelines,
     strict: options.strict,
     seed: options.seed,
     properties: runRuleProperties,

@@ -6,7 +6,7 @@
  */
 import { loadSuite, runLoadedSuite, suiteHasProperties } from '../../app/run-suite.js';
 import type { PropertyRunner } from '../../cases/run-cases.js';
-import { EXIT, list, shardArg, shardOption, str } from '../args.js';
+import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import type { Io } from '../io.js';
@@ -48,6 +48,7 @@ export const runSpec: CommandSpec = {
     out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     root: { type: 'string', arg: '<dir>', help: "the folder case files may read events_file from (default: the config's root, else their repository)" },
+    pipeline: pipelineOption,
     shard: shardOption('run shard i of n of the rules'),
   },
 };
@@ -83,7 +84,7 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
       return EXIT.usage;
     }
   }
-  const suite = loadSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), cwd: io.cwd, shard, root: str(args.values.root) });
+  const suite = loadSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), cwd: io.cwd, shard, root: str(args.values.root), pipelines: list(args.values.pipeline) });
   // The cases' events files are known once the case files are read (still before the run).
   const overEvents = out === undefined ? undefined : outputConflict(inCwd(io, out), [{ paths: suite.eventFiles, wanted: () => false }], { folder: reporter.output === 'folder' });
   if (out !== undefined && overEvents !== undefined) {
