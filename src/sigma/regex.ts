@@ -471,15 +471,29 @@ export function holdsInOrder(text: string, literals: readonly string[]): boolean
   return true;
 }
 
-const requiredOf = new WeakMap<RegExp, readonly string[]>();
+/** Per regex: its required literals, and its last text with the verdict. */
+interface RegexMemo {
+  literals: readonly string[];
+  text: string | undefined;
+  result: boolean;
+}
 
-/** `re.test(text)`, the texts without its required literals ({@link regexRequiredLiterals}) refused first. */
+const memoOf = new WeakMap<RegExp, RegexMemo>();
+
+/**
+ * `re.test(text)`, the texts without its required literals ({@link regexRequiredLiterals})
+ * refused first, and the last text's verdict remembered: a matching event is tested again by the
+ * reference evaluator (mapped sources), and events repeat command lines.
+ */
 export function regexTest(re: RegExp, text: string): boolean {
-  let lits = requiredOf.get(re);
-  if (lits === undefined) {
-    lits = regexRequiredLiterals(re.source, re.flags);
-    requiredOf.set(re, lits);
+  let memo = memoOf.get(re);
+  if (memo === undefined) {
+    memo = { literals: regexRequiredLiterals(re.source, re.flags), text: undefined, result: false };
+    memoOf.set(re, memo);
   }
-  if (lits.length > 0 && !holdsInOrder(text, lits)) return false;
-  return re.test(text);
+  if (memo.text === text) return memo.result;
+  const result = (memo.literals.length === 0 || holdsInOrder(text, memo.literals)) && re.test(text);
+  memo.text = text;
+  memo.result = result;
+  return result;
 }
