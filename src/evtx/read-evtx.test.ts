@@ -380,7 +380,7 @@ describe.skipIf(!existsSync(ATTACKS))('real .evtx files (../shared/corpus/evtx-t
     for (const f of files) {
       for await (const item of readEvtx(f)) {
         if (item.kind === 'record') records++;
-        else warnings.push(`${relative(ATTACKS, f)}: ${item.code} ${item.message}`);
+        else warnings.push(`${relative(ATTACKS, f)}: ${item.diagnostic.code} ${item.diagnostic.message}`);
       }
     }
     expect(warnings.filter((w) => w.includes('EVTX_RECORD_CORRUPT'))).toEqual([]);
