@@ -171,9 +171,27 @@ export function isConditionError(x: ConditionNode | ConditionError): x is Condit
 export function resolveTarget(target: string, identifiers: readonly string[]): string[] {
   if (target === 'them') return identifiers.filter((n) => !n.startsWith('_'));
   if (!target.includes('*')) return identifiers.filter((n) => n === target);
-  const re = new RegExp(`^${target.split('*').map((s) => s.replace(/[-\\^$.+?()[\]{}|]/g, '\\$&')).join('.*')}$`);
+  const pieces = target.split('*');
   const underscore = target.startsWith('_');
-  return identifiers.filter((n) => re.test(n) && (underscore || !n.startsWith('_')));
+  return identifiers.filter((n) => globMatches(pieces, n) && (underscore || !n.startsWith('_')));
+}
+
+/**
+ * Does `text` match the `*`-separated pieces (case-sensitive, whole text)? Each piece in the
+ * middle is taken at its leftmost place, which is exact for pieces of fixed text and linear in the
+ * text (a backtracking `.*` regex is polynomial in it with the number of `*`).
+ */
+function globMatches(pieces: readonly string[], text: string): boolean {
+  const first = pieces[0] as string;
+  const last = pieces[pieces.length - 1] as string;
+  if (!text.startsWith(first)) return false;
+  let pos = first.length;
+  for (let k = 1; k < pieces.length - 1; k++) {
+    const at = text.indexOf(pieces[k] as string, pos);
+    if (at < 0) return false;
+    pos = at + (pieces[k] as string).length;
+  }
+  return text.length - last.length >= pos && text.endsWith(last);
 }
 
 /** Prints a tree back as condition text (fully parenthesised where needed). */

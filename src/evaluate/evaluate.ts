@@ -103,7 +103,8 @@ function stringTest(m: Extract<Matcher, { kind: 'string' }>, v: unknown, view: E
         return assertNever(lit.mode);
     }
   }
-  return m.regex.test(t);
+  const w = m.wildcard;
+  return w.usesFoldedText ? w.test(t, view.fold(t)) : w.test(t);
 }
 
 function foldedCompare(a: string, b: string, mode: 'eq' | 'startswith' | 'endswith' | 'contains', cased: boolean): boolean {

@@ -37,7 +37,9 @@ import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import { renderScalar, resolveField } from '../evaluate/field-access.js';
-import { parsePattern, patternRegex } from '../sigma/pattern.js';
+import { parsePattern } from '../sigma/pattern.js';
+import { compileWildcard } from '../sigma/wildcard.js';
+import type { WildcardMatcher } from '../sigma/wildcard.js';
 
 /** One known false positive. */
 export interface KnownFp {
@@ -55,7 +57,7 @@ export interface KnownFp {
   /** 0-based position in the file's list. */
   index: number;
   /** The compiled `value` pattern (anchored, case-insensitive). */
-  pattern?: RegExp;
+  pattern?: WildcardMatcher;
 }
 
 export interface KnownFpFile {
@@ -83,9 +85,9 @@ export function localDate(d: Date): string {
   return `${p(d.getFullYear(), 4)}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-/** Compiles a known-FP value pattern: Sigma wildcards, whole value, case-insensitive. */
-export function compileValuePattern(value: string): RegExp {
-  return patternRegex(parsePattern(value), false);
+/** Compiles a known-FP value pattern: Sigma wildcards, whole value, case-insensitive (linear time in the value). */
+export function compileValuePattern(value: string): WildcardMatcher {
+  return compileWildcard(parsePattern(value), false);
 }
 
 /** Loads a known-FP file from disk; an unreadable file is one `KNOWN_FP_UNREADABLE` diagnostic. */

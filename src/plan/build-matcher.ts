@@ -18,13 +18,14 @@ import {
   hasWildcards,
   literalPattern,
   parsePattern,
-  patternRegex,
   patternSource,
   utf16Pattern,
   windash,
 } from '../sigma/pattern.js';
 import type { Pattern } from '../sigma/pattern.js';
 import { compileSigmaRegex } from '../sigma/regex.js';
+import { compileWildcard } from '../sigma/wildcard.js';
+import type { WildcardMatcher } from '../sigma/wildcard.js';
 import { foldText } from '../sigma/case-fold.js';
 import { parseNetwork } from '../sigma/ip.js';
 
@@ -237,7 +238,7 @@ export function needsNonAscii(p: Pattern, cased: boolean): boolean {
 }
 
 /**
- * A string matcher whose regex is built on first use: most values are decided by their literal
+ * A string matcher whose wildcard matcher is built on first use: most values are decided by their literal
  * shape. A class keeps the getter on the prototype: no closure per value, and the objects keep
  * fast properties (an accessor in each literal object cost ~0.5 KB per value over the corpus).
  */
@@ -245,7 +246,7 @@ class StringMatcher {
   readonly kind = 'string';
   declare literal?: LiteralShape;
   declare nonAscii?: true;
-  #regex: RegExp | undefined;
+  #wildcard: WildcardMatcher | undefined;
 
   constructor(
     readonly pattern: Pattern,
@@ -256,9 +257,9 @@ class StringMatcher {
     if (needsNonAscii(pattern, cased)) this.nonAscii = true;
   }
 
-  get regex(): RegExp {
-    this.#regex ??= patternRegex(this.pattern, this.cased);
-    return this.#regex;
+  get wildcard(): WildcardMatcher {
+    this.#wildcard ??= compileWildcard(this.pattern, this.cased);
+    return this.#wildcard;
   }
 }
 

@@ -11,6 +11,7 @@
  */
 import type { ConditionNode } from '../condition/parse-condition.js';
 import type { Pattern } from '../sigma/pattern.js';
+import type { WildcardMatcher } from '../sigma/wildcard.js';
 import type { SourcePos } from '../diagnostics/diagnostics.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import type { CompareOp, ModifierChain, TimePart } from './modifier-chain.js';
@@ -35,7 +36,8 @@ export type Matcher =
       kind: 'string';
       pattern: Pattern;
       cased: boolean;
-      regex: RegExp;
+      /** The whole-value matcher (linear in the text; built on first use). */
+      wildcard: WildcardMatcher;
       literal?: LiteralShape;
       /** Set when no pure-ASCII text can match (a literal character outside ASCII; see needsNonAscii). */
       nonAscii?: true;
