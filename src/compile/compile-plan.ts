@@ -19,7 +19,7 @@ import type { Event } from '../evaluate/evaluate.js';
 import { eventLeaves, numericValue } from '../evaluate/field-access.js';
 import { LiteralSet, MIN_LITERALS } from './literal-set.js';
 import { parseIp } from '../sigma/ip.js';
-import { regexMinLength } from '../sigma/regex.js';
+import { RegexMatcher, regexMinLength } from '../sigma/regex.js';
 import { foldText, isAscii } from '../sigma/case-fold.js';
 import { WildcardMatcher } from '../sigma/wildcard.js';
 import type { IpAddress } from '../sigma/ip.js';
@@ -446,6 +446,7 @@ function describeDatum(v: unknown): string {
   if (v instanceof CidrSet) return `cidr any of ${v.tests.length}: ${JSON.stringify(v.tests.slice(0, 3).map((c) => c.text))}${v.tests.length > 3 ? ', ...' : ''}`;
   if (typeof v === 'object' && v !== null && 'shift' in v && 'text' in v) return `cidr ${JSON.stringify((v as CidrTest).text)}`;
   if (v instanceof RegExp) return `/${v.source}/${v.flags}`.replace(/[\r\n\u2028\u2029]/g, ' ');
+  if (v instanceof RegexMatcher) return `${v.engine} /${v.source}/${v.flags}`.replace(/[\r\n\u2028\u2029]/g, ' ');
   if (v instanceof WildcardMatcher) return `wildcard /${v.source}/${v.flags}`.replace(/[\r\n\u2028\u2029]/g, ' ');
   if (typeof v === 'string' || typeof v === 'number') return JSON.stringify(v);
   if (typeof v === 'object' && v !== null && 'path' in v) return `item ${String((v as PlanItem).path)}`;

@@ -76,7 +76,7 @@ function asView(e: Event | EventView): EventView {
   return e instanceof EventView ? e : new EventView(e);
 }
 
-function textTest(re: RegExp, v: unknown): boolean {
+function textTest(re: { test(text: string): boolean }, v: unknown): boolean {
   const t = renderScalar(v);
   return t !== undefined && re.test(t);
 }

@@ -95,7 +95,7 @@ describe('fuzzRule findings', () => {
     const m = item?.values[0]?.matcher;
     if (m?.kind !== 'string') throw new Error('expected a string matcher');
     delete m.literal;
-    Object.defineProperty(m, 'regex', { value: /mimikatz/ });
+    Object.defineProperty(m, 'wildcard', { value: { test: (t: string): boolean => /mimikatz/.test(t), usesFoldedText: false } });
     const res = fuzz(r, 200);
     const f = res.findings.find((x) => x.code === 'PROPERTY_FAILED');
     expect(f?.severity).toBe('error');

@@ -90,7 +90,8 @@ function applyChain(value: YScalarValue, chain: ModifierChain, keyword: boolean,
       const flags = chain.regex ?? { i: false, m: false, s: false };
       const r = compileSigmaRegex(src, { i: flags.i, m: flags.m, s: flags.s });
       if ('code' in r) return r;
-      if (r.risk !== undefined) warnings.push({ code: 'REGEX_BACKTRACKING_RISK', message: `${r.risk}; its evaluation is bounded (linear-time fallback)` });
+      if (r.risk !== undefined) warnings.push({ code: 'REGEX_BACKTRACKING_RISK', message: `${r.risk}; its evaluation is bounded (linear-time engine)` });
+      if (r.warning !== undefined) warnings.push({ code: 'REGEX_BACKTRACKING_RISK', message: r.warning });
       return { matcher: { kind: 're', regex: r.regex, source: value.text, expanded: src }, missing, warnings };
     }
     case 'cidr': {
