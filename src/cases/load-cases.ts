@@ -9,6 +9,7 @@ import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagn
 import { mapGet, parseYaml, toPlain } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
 import { childPath } from '../diagnostics/doc-path.js';
+import { pushAll } from '../util/arrays.js';
 
 export interface CountExpectation {
   at_least?: number;
@@ -66,7 +67,7 @@ export function loadCaseFile(file: string): LoadedCaseFile {
 export function loadCaseText(text: string, file: string): LoadedCaseFile {
   const ds: Diagnostic[] = [];
   const parsed = parseYaml(text, file);
-  ds.push(...parsed.diagnostics);
+  pushAll(ds, parsed.diagnostics);
   const docs = parsed.documents.filter((d) => d.root !== null);
   if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
   const at = (n: YNode, path: string): { file: string; path: string; pos: SourcePos } => ({ file, path, pos: offsetToPos(text, n.offset) });

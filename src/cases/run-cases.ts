@@ -21,6 +21,7 @@ import { emptyObservation, foldCoverage, observe } from '../coverage/coverage.js
 import type { RuleCoverage } from '../coverage/coverage.js';
 import { describeStages } from '../trace/describe-trace.js';
 import type { Case, CaseFile } from './load-cases.js';
+import { pushAll } from '../util/arrays.js';
 
 export type CaseStatus = 'pass' | 'fail' | 'error';
 
@@ -134,7 +135,7 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
       const probs = stageProblems(cf, c, rule);
       const base = { name: c.name, file: cf.file, ...(c.pos ? { line: c.pos.line } : {}) };
       if (probs.length > 0) {
-        diagnostics.push(...probs);
+        pushAll(diagnostics, probs);
         results.push({ ...base, status: 'error', events: 0, matched: 0, messages: probs.map((d) => d.message) });
         continue;
       }
@@ -181,7 +182,8 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
         }
         if (problems.length > 0 && messages.length === 0) {
           const where = events.length > 1 ? `event ${k}: ` : '';
-          messages.push(...problems.map((p) => where + p), ...describeStages(rule.plan, trace, event));
+          pushAll(messages, problems.map((p) => where + p));
+          pushAll(messages, describeStages(rule.plan, trace, event));
         }
       });
       const countProblem = checkCount(c, matched);
@@ -217,7 +219,7 @@ export function runSuite(rules: readonly SigmaRule[], caseFiles: readonly CaseFi
     const files = byRule.get(rule);
     if (files === undefined) continue;
     const r = runRuleCases(rule, files, options);
-    diagnostics.push(...r.diagnostics);
+    pushAll(diagnostics, r.diagnostics);
     runs.push(r.run);
   }
   return { rules: runs, untested: rules.filter((r) => !byRule.has(r)), diagnostics };

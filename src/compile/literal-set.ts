@@ -12,6 +12,7 @@
 import { automataFor } from './needle-automaton.js';
 import type { NeedleAutomaton } from './needle-automaton.js';
 import { assertNever } from '../diagnostics/diagnostics.js';
+import { maxOf } from '../util/arrays.js';
 
 export type LiteralMode = 'eq' | 'startswith' | 'endswith' | 'contains';
 
@@ -44,7 +45,7 @@ export class LiteralSet {
     if (mode === 'eq') this.exact = new Set(literals);
     else if (mode === 'contains') this.automata = automataFor(texts, texts.map((_, i) => i));
     else {
-      this.maxLength = Math.max(0, ...texts.map((t) => t.length));
+      this.maxLength = maxOf(texts.map((t) => t.length), 0);
       this.lengths = new Uint8Array(this.maxLength + 1);
       this.byHash = new Map();
       for (const t of texts) {

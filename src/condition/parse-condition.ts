@@ -82,7 +82,7 @@ export function parseCondition(text: string): ConditionNode | ConditionError {
     // `(a or b) or c` is one node and printing a tree parses back to the same tree.
     const args: ConditionNode[] = [];
     const push = (n: ConditionNode): void => {
-      if (n.kind === 'or') args.push(...n.args);
+      if (n.kind === 'or') for (const a of n.args) args.push(a);
       else args.push(n);
     };
     push(parseAnd());
@@ -95,7 +95,7 @@ export function parseCondition(text: string): ConditionNode | ConditionError {
   function parseAnd(): ConditionNode {
     const args: ConditionNode[] = [];
     const push = (n: ConditionNode): void => {
-      if (n.kind === 'and') args.push(...n.args);
+      if (n.kind === 'and') for (const a of n.args) args.push(a);
       else args.push(n);
     };
     push(parseNot());

@@ -8,6 +8,7 @@ import { loadConfig } from './config.js';
 import type { Config } from './config.js';
 import { builtinMapping, loadLogsourceMapping, mergeMappings } from '../logsource/logsource.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
+import { pushAll } from '../util/arrays.js';
 
 /** What a command runs in: the config, the logsource mapping it yields, and the problems met loading both. */
 export interface Environment {
@@ -25,7 +26,7 @@ export function loadEnvironment(configFile: string | undefined, cwd: string = pr
   let mapping = builtinMapping;
   if (config.logsources !== undefined) {
     const extra = loadLogsourceMapping(config.logsources);
-    diagnostics.push(...extra.diagnostics);
+    pushAll(diagnostics, extra.diagnostics);
     mapping = mergeMappings(builtinMapping, extra.mapping);
   }
   return { config, mapping, diagnostics };

@@ -37,6 +37,7 @@ import { oracleApplies, oracleMatch } from './oracle.js';
 import { pick, realizePattern } from './realize.js';
 import { synthesize } from './synthesize.js';
 import { logsourceBase, realizeContext, realizeTerms, seededRandom } from './witness.js';
+import { pushAll } from '../util/arrays.js';
 
 /** The codes of fuzz findings: the `fuzz` group of the code registry, with their severities. */
 export type { FindingCode } from '../diagnostics/codes.js';
@@ -407,7 +408,7 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
           findings.push(finding(rule, 'EXCLUSION_DEAD', `exclusion '${name}' can never suppress an event the rest of the rule matches: ${r.reason}`, options.seed, `stage:${stage.index}`, { pos, stage: name }));
           continue;
         }
-        findings.push(...evadable(rule, name, r.event, options.seed, stage.index));
+        pushAll(findings, evadable(rule, name, r.event, options.seed, stage.index));
         continue;
       }
       const whenTrue = substitute(synth.expr, name, true);
@@ -434,7 +435,7 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
       }
     }
   }
-  findings.push(...shadowedValues(rule, options.seed));
+  pushAll(findings, shadowedValues(rule, options.seed));
   const failing = findings.some((f) => f.severity === 'error' || options.strict === true);
   return { rule, status: failing ? 'fail' : 'pass', witnesses, findings, runs: options.runs };
 }

@@ -14,6 +14,7 @@ import type { Event } from '../evaluate/evaluate.js';
 import { ABSENT, pick, realizeMatcher, realizePattern } from './realize.js';
 import type { RealizeContext } from './realize.js';
 import type { Term } from './condition-terms.js';
+import { pushAll } from '../util/arrays.js';
 
 export type Synthesis = { ok: true; event: Event } | { ok: false; reason: string };
 
@@ -32,7 +33,7 @@ function chooseItems(n: SearchNode, rnd: () => number, out: PlanItem[]): void {
       out.push(n.item);
       return;
     case 'and':
-      out.push(...n.items);
+      pushAll(out, n.items);
       return;
     case 'or':
       if (n.children.length > 0) chooseItems(pick(rnd, n.children), rnd, out);
@@ -133,7 +134,7 @@ export function synthesize(plan: MatchPlan, term: Term, ctx: RealizeContext, opt
         const key = it.field ?? `Message${keywordN++ === 0 ? '' : keywordN}`;
         let r = reqs.get(key);
         if (r === undefined) reqs.set(key, (r = { field: it.field ?? null, matchers: [], items: [] }));
-        r.matchers.push(...chosen);
+        pushAll(r.matchers, chosen);
         r.items.push(it);
       }
     }

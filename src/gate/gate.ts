@@ -53,6 +53,7 @@ import type { Environment } from '../config/environment.js';
 import { semanticDiff } from './semantic-diff.js';
 import { ruleStatus, summarize } from './gate-result.js';
 import type { GateCheck, GateLocation, GateMessage, GateReport, GateRuleReport } from './gate-result.js';
+import { pushAll } from '../util/arrays.js';
 
 export interface GateOptions {
   /** Working directory: paths are relative to it and git runs here. */
@@ -187,7 +188,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
     const loaded = loadKnownFps(abs(settings.knownFps));
     if (loaded.diagnostics.some((d) => d.severity === 'error')) return usage(`the known false-positive file ${settings.knownFps} cannot be used`, loaded.diagnostics);
     knownFps = loaded.entries;
-    messages.push(...expiredDiagnostics(knownFps, today).map(toMessage));
+    pushAll(messages, expiredDiagnostics(knownFps, today).map(toMessage));
   }
   for (const c of settings.corpus) if (!existsSync(abs(c))) return usage(`the corpus path ${c} does not exist`);
 
@@ -195,7 +196,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   const changed = changedRules({ cwd, ruleDirs: options.ruleDirs, ...(options.base !== undefined ? { base: options.base } : {}) });
   const fatal = changed.diagnostics.filter((d) => d.severity === 'error');
   if (fatal.length > 0) return usage(fatal.map((d) => d.message).join('; '), fatal);
-  messages.push(...changed.diagnostics.map(toMessage));
+  pushAll(messages, changed.diagnostics.map(toMessage));
   let changes: RuleChange[] = [...changed.changes].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const shard = options.shard;
   if (shard !== undefined) changes = inShard(changes.map((c) => ({ file: c.path, c })), shard).map((x) => x.c);
@@ -434,7 +435,7 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
       for (const cf of oldCaseFiles) {
         for (const c of cf.cases) {
           const events = caseEvents(cf, c);
-          extra.push(...events);
+          pushAll(extra, events);
           if (c.expect !== 'match' || events.length === 0) continue;
           const missed = events.filter((e) => !(evaluatePlan(rule.plan, e).match && (cf.logsource !== 'map' || applies(e))));
           if (missed.length > 0) {
@@ -443,7 +444,7 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
           }
         }
       }
-      for (const { cf, cases } of files) for (const c of cases) extra.push(...caseEvents(cf, c));
+      for (const { cf, cases } of files) for (const c of cases) pushAll(extra, caseEvents(cf, c));
       const d = semanticDiff(old, rule, { mapping: ctx.mapping, newWitnesses: fuzz?.witnesses ?? [], extraEvents: extra.slice(0, 200) });
       report.diff = d.diff;
       report.examples = { newMatches: d.newMatches, lostMatches: d.lostMatches };

@@ -40,6 +40,7 @@ import { renderScalar, resolveField } from '../evaluate/field-access.js';
 import { parsePattern } from '../sigma/pattern.js';
 import { compileWildcard } from '../sigma/wildcard.js';
 import type { WildcardMatcher } from '../sigma/wildcard.js';
+import { pushAll } from '../util/arrays.js';
 
 /** One known false positive. */
 export interface KnownFp {
@@ -107,7 +108,7 @@ export function parseKnownFps(text: string, file: string): KnownFpFile {
   const diagnostics: Diagnostic[] = [];
   const entries: KnownFp[] = [];
   const parsed = parseYaml(text, file);
-  diagnostics.push(...parsed.diagnostics);
+  pushAll(diagnostics, parsed.diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { file, entries, diagnostics };
   const at = (n: YNode, path: string): { file: string; path: string; pos: SourcePos } => ({ file, path, pos: offsetToPos(text, n.offset) });
   const invalid = (message: string, n: YNode, path: string): void => {

@@ -20,6 +20,7 @@ import { buildPlan, emptyPlan } from '../plan/build-plan.js';
 import type { PlanOptions } from '../plan/build-plan.js';
 import type { MatchPlan } from '../plan/plan.js';
 import { isUuid } from './uuid.js';
+import { pushAll } from '../util/arrays.js';
 
 export type { Logsource };
 
@@ -127,7 +128,7 @@ export function loadRuleText(text: string, file: string, options: LoadOptions = 
   const out: LoadedFile = { file, rules: [], invalid: [], others: [], diagnostics: [] };
   const parsed = parseYaml(text, file);
   const lines = new LineIndex(text);
-  out.diagnostics.push(...parsed.diagnostics);
+  pushAll(out.diagnostics, parsed.diagnostics);
   if (parsed.documents.length === 0) {
     if (parsed.diagnostics.length === 0) out.diagnostics.push(diagnostic('RULE_EMPTY', 'the file holds no YAML document', { file }));
     out.invalid.push({ document: 0, diagnostics: [...out.diagnostics] });
@@ -158,7 +159,7 @@ export function loadRuleText(text: string, file: string, options: LoadOptions = 
     }
     const ds: Diagnostic[] = [];
     const rule = buildRule(root, raw, lines, file, index, pos, ds, options);
-    out.diagnostics.push(...ds);
+    pushAll(out.diagnostics, ds);
     if (rule !== undefined) rule.diagnostics = ds;
     if (rule !== undefined && !hasErrors(ds) && !doc.broken) out.rules.push(rule);
     else {

@@ -3,12 +3,13 @@ import type { RuleReport, SuiteReport } from './suite-report.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
 import { terminalSafe } from '../escape.js';
 import type { TextReporter } from '../registry.js';
+import { maxOf, pushAll } from '../../util/arrays.js';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', untested: 'UNTESTED', 'below-coverage': 'LOW COV' } as const;
 
 function coverageLines(r: RuleReport): string[] {
   const c = r.coverage;
-  const width = Math.max(9, ...c.stages.map((s) => s.name.length + (s.exclusion ? 4 : 0)));
+  const width = maxOf(c.stages.map((s) => s.name.length + (s.exclusion ? 4 : 0)), 9);
   const lines = [`    ${'stage'.padEnd(width + 4)} true  false`];
   for (const s of c.stages) {
     const name = `${s.index} ${s.exclusion ? `not ${s.name}` : s.name}`;
@@ -33,7 +34,7 @@ export function formatRunText(report: SuiteReport): string {
       out.push(`  ✗ ${c.name}  (${c.file}${c.line ? `:${c.line}` : ''})`);
       for (const m of c.messages) out.push(`      ${m}`);
     }
-    if (r.status !== 'untested') out.push(...coverageLines(r));
+    if (r.status !== 'untested') pushAll(out, coverageLines(r));
     out.push('');
   }
   const s = report.summary;
