@@ -17,6 +17,7 @@ import type { SuiteReport } from '../report/run/suite-report.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import type { SigmaRule } from '../rules/load-rule.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
+import { ruleLoadOptions } from '../config/config.js';
 
 /** Loads rules and case files and runs the suite; shared by `run` and the vitest route. */
 export function loadAndRunSuite(
@@ -27,9 +28,9 @@ export function loadAndRunSuite(
 ): { report: SuiteReport; input: Diagnostic[]; rules: SigmaRule[]; mapping: LogsourceMapping } {
   const cwd = options.cwd ?? process.cwd();
   const env = options.environment ?? loadEnvironment(options.config, cwd);
-  const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), { placeholders: env.config.placeholders });
+  const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), ruleLoadOptions(env.config));
   const listed = listYamlFiles(casePaths.map((p) => resolve(cwd, p)));
-  const loaded = listed.files.map(loadCaseFile);
+  const loaded = listed.files.map((f) => loadCaseFile(f, { limits: env.config.limits }));
   let caseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
   let rules = set.rules;
   if (options.shard !== undefined) {
@@ -38,11 +39,11 @@ export function loadAndRunSuite(
     const keep = new Set(rules);
     const first = options.shard.index === 1;
     caseFiles = caseFiles.filter((cf) => {
-      const r = resolveCaseRule(cf, set.rules, { placeholders: env.config.placeholders }).rule;
+      const r = resolveCaseRule(cf, set.rules, ruleLoadOptions(env.config)).rule;
       return r === undefined ? first : keep.has(r);
     });
   }
-  const result = runSuite(rules, caseFiles, { mapping: env.mapping, load: { placeholders: env.config.placeholders } });
+  const result = runSuite(rules, caseFiles, { mapping: env.mapping, load: ruleLoadOptions(env.config) });
   const input = [...env.diagnostics, ...set.diagnostics, ...listed.diagnostics, ...loaded.flatMap((l) => l.diagnostics), ...result.diagnostics];
   // `ordered` is aligned with `report.rules`: tested rules in run order, then the untested ones.
   const ordered = [...result.rules.map((r) => r.rule), ...result.untested];

@@ -15,7 +15,7 @@ export type ConditionNode =
   | { kind: 'of'; quant: 'one' | 'all'; target: string; offset: number };
 
 export interface ConditionError {
-  code: 'CONDITION_SYNTAX' | 'CONDITION_PIPE_AGGREGATION' | 'CONDITION_EMPTY';
+  code: 'CONDITION_SYNTAX' | 'CONDITION_PIPE_AGGREGATION' | 'CONDITION_EMPTY' | 'CONDITION_LIMIT';
   message: string;
   offset: number;
 }
@@ -51,8 +51,15 @@ function tokenize(text: string): Token[] | ConditionError {
 const KEYWORDS = new Set(['and', 'or', 'not', 'of', 'them', 'all']);
 const UPPER_OPS = new Set(['and', 'or', 'not', 'of']);
 
-/** Parses one condition string into a tree, or returns the first error. */
-export function parseCondition(text: string): ConditionNode | ConditionError {
+/** How deep a condition may nest by default (`limits.condition_depth`, util/limits.ts). */
+const DEFAULT_MAX_DEPTH = 100;
+
+/**
+ * Parses one condition string into a tree, or returns the first error. `maxDepth` bounds the
+ * nesting (each `(` and each `not` is a level): deeper is CONDITION_LIMIT, not a stack overflow
+ * here or in the walks of the tree after it.
+ */
+export function parseCondition(text: string, maxDepth = DEFAULT_MAX_DEPTH): ConditionNode | ConditionError {
   const pipe = text.indexOf('|');
   if (pipe >= 0) {
     return {
@@ -70,8 +77,14 @@ export function parseCondition(text: string): ConditionNode | ConditionError {
   if (!Array.isArray(tokenized)) return tokenized;
   const toks: Token[] = tokenized;
   let i = 0;
+  let depth = 0;
   const fail = (message: string, offset: number): never => {
     throw { code: 'CONDITION_SYNTAX', message, offset } satisfies ConditionError;
+  };
+  const deeper = (offset: number): void => {
+    if (++depth > maxDepth) {
+      throw { code: 'CONDITION_LIMIT', message: `the condition nests more than ${maxDepth} levels of parentheses and 'not' (limits.condition_depth)`, offset } satisfies ConditionError;
+    }
   };
   const peek = (): Token | undefined => toks[i];
   const isWord = (t: Token | undefined, w: string): boolean => t?.kind === 'word' && t.text === w;
@@ -106,9 +119,13 @@ export function parseCondition(text: string): ConditionNode | ConditionError {
     return args.length === 1 ? (args[0] as ConditionNode) : { kind: 'and', args };
   }
   function parseNot(): ConditionNode {
-    if (isWord(peek(), 'not')) {
+    const t = peek();
+    if (isWord(t, 'not')) {
       i++;
-      return { kind: 'not', arg: parseNot() };
+      deeper((t as Token).offset);
+      const arg = parseNot();
+      depth--;
+      return { kind: 'not', arg };
     }
     return parsePrimary();
   }
@@ -117,7 +134,9 @@ export function parseCondition(text: string): ConditionNode | ConditionError {
     if (t === undefined) return fail('the condition ends where an identifier or ( was expected', text.length);
     if (t.kind === 'lparen') {
       i++;
+      deeper(t.offset);
       const e = parseOr();
+      depth--;
       const close = peek();
       if (close?.kind !== 'rparen') return fail(`expected ')' to close the '(' at ${t.offset + 1}, found ${describe(close)}`, close?.offset ?? text.length);
       i++;

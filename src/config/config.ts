@@ -6,6 +6,9 @@
  * placeholders:            # values for %name% under |expand (semantics §7.13)
  *   Administrators: ['admin*', 'root']
  * logsources: mappings.yml # extra logsource mapping merged over the built-in one
+ * limits:                  # what one rule, case file or event may ask of the engine (util/limits.ts)
+ *   yaml_nodes: 1000000
+ *   condition_depth: 100
  * gate:                    # defaults of `sigmatest gate` (its flags win)
  *   min_match: 1
  *   min_no_match: 1
@@ -27,7 +30,10 @@ import { CODES, isDiagnosticCode } from '../diagnostics/codes.js';
 import type { SeverityOverride, ValidationCode } from '../diagnostics/codes.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
+import { DEFAULT_LIMITS, LIMIT_KEYS } from '../util/limits.js';
+import type { Limits } from '../util/limits.js';
 import type { YMap, YNode } from '../yaml/yaml-tree.js';
+import { dictionary } from '../util/own-field.js';
 
 /** The `gate:` section: defaults of `sigmatest gate` (all optional; its flags win). */
 export interface GateSettings {
@@ -46,6 +52,8 @@ export interface GateSettings {
 /** A loaded config file (an empty one when there is none). */
 export interface Config {
   placeholders: Record<string, string[]>;
+  /** The limits of `limits:` (util/limits.ts); the defaults for those not given. */
+  limits: Limits;
   /** Absolute path of an extra logsource mapping file. */
   logsources?: string;
   gate: GateSettings;
@@ -55,7 +63,7 @@ export interface Config {
 
 export const DEFAULT_CONFIG_FILE = 'sigmatest.config.yml';
 
-const TOP_KEYS = ['placeholders', 'logsources', 'gate'];
+const TOP_KEYS = ['placeholders', 'logsources', 'limits', 'gate'];
 const GATE_NUMBERS = [
   ['min_match', 'minMatch', 1000],
   ['min_no_match', 'minNoMatch', 1000],
@@ -77,7 +85,7 @@ export function configPath(file: string | undefined, cwd: string): string | unde
  * CONFIG_UNREADABLE; every problem inside the file is located (file, line, column, path).
  */
 export function loadConfig(file: string | undefined, cwd: string = process.cwd()): { config: Config; diagnostics: Diagnostic[] } {
-  const config: Config = { placeholders: {}, gate: {} };
+  const config: Config = { placeholders: dictionary(), limits: { ...DEFAULT_LIMITS }, gate: {} };
   const path = configPath(file, cwd);
   if (path === undefined) return { config, diagnostics: [] };
   config.file = path;
@@ -91,7 +99,7 @@ export function loadConfig(file: string | undefined, cwd: string = process.cwd()
 }
 
 /** Reads config text (see loadConfig); `file` is the absolute path paths in it are relative to. */
-export function parseConfig(text: string, file: string, config: Config = { placeholders: {}, gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
+export function parseConfig(text: string, file: string, config: Config = { placeholders: dictionary(), limits: { ...DEFAULT_LIMITS }, gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
   const parsed = parseYaml(text, file);
   const ds: Diagnostic[] = [...parsed.diagnostics];
   if (ds.length > 0) return { config, diagnostics: ds };
@@ -129,6 +137,25 @@ export function parseConfig(text: string, file: string, config: Config = { place
     if (logsources.kind !== 'scalar' || logsources.value.type !== 'string' || logsources.value.text === '') {
       report('CONFIG_INVALID', "'logsources' must be the path of a logsource mapping file", logsources, 'logsources');
     } else config.logsources = resolve(base, logsources.value.text);
+  }
+
+  const limits = mapGet(root, 'limits');
+  if (limits !== undefined && !isNull(limits)) {
+    if (limits.kind !== 'map') report('CONFIG_INVALID', `'limits' must map limit names (${LIMIT_KEYS.map((k) => k[0]).join(', ')}) to numbers`, limits, 'limits');
+    else {
+      for (const e of limits.entries) {
+        const known = LIMIT_KEYS.find((k) => k[0] === e.key);
+        const path = childPath('limits', e.key);
+        if (known === undefined) {
+          report('CONFIG_KEY_UNKNOWN', `unknown key '${e.key}' under limits (known: ${LIMIT_KEYS.map((k) => k[0]).join(', ')}); it is ignored`, e.keyNode, path);
+          continue;
+        }
+        const [, prop, max] = known;
+        const v = e.value.kind === 'scalar' && e.value.value.type === 'number' ? e.value.value.value : Number.NaN;
+        if (!Number.isInteger(v) || v < 1 || v > max) report('CONFIG_INVALID', `limits.${e.key} must be a whole number from 1 to ${max.toLocaleString('en-US')}`, e.value, path);
+        else config.limits[prop] = v;
+      }
+    }
   }
 
   const gate = mapGet(root, 'gate');
@@ -186,4 +213,9 @@ function readGate(gate: YMap, base: string, out: GateSettings, report: (code: Di
 
 function isNull(n: YNode): boolean {
   return n.kind === 'scalar' && n.value.type === 'null';
+}
+
+/** The options rules are loaded with under a config: its placeholders and limits. */
+export function ruleLoadOptions(config: Config): { placeholders: Record<string, string[]>; limits: Limits } {
+  return { placeholders: config.placeholders, limits: config.limits };
 }

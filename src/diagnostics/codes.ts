@@ -59,6 +59,7 @@ export const CODES = {
   YAML_COMPLEX_KEY: { group: 'yaml', severity: 'error', description: 'a mapping key that is not a scalar' },
   YAML_DUPLICATE_KEY: { group: 'yaml', severity: 'error', description: 'a key repeated in one mapping (YAML forbids it; Sigma never lets the last one win)' },
   YAML_ALIAS: { group: 'yaml', severity: 'error', description: 'an alias (`*name`) with no anchor of that name' },
+  YAML_LIMIT: { group: 'yaml', severity: 'error', description: 'a YAML document over a limit: more nodes than `limits.yaml_nodes` once its aliases are expanded, or nested deeper than `limits.yaml_depth`; the alias that crosses it is not expanded' },
 
   // Loading rules: documents, detection, values, modifiers, conditions.
   RULE_EMPTY: { group: 'rule', severity: 'error', description: 'the rule file holds no YAML document' },
@@ -74,6 +75,7 @@ export const CODES = {
   MODIFIER_UNKNOWN: { group: 'rule', severity: 'error', description: 'a modifier Sigma does not define' },
   MODIFIER_INVALID: { group: 'rule', severity: 'error', description: "a modifier chain that does not fit together or does not fit its value (a regex flag without 're', 'gt' on text, 'base64' on a wildcard...)" },
   MODIFIER_ALL_SINGLE: { group: 'rule', severity: 'error', description: "'all' on a single value: there is nothing to AND together" },
+  VALUE_LIMIT: { group: 'rule', severity: 'error', description: 'a rule value that its modifiers turn into more patterns than `limits.value_alternatives` (base64offset, windash before an encoding, expand placeholders)' },
   MODIFIER_WARNING: { group: 'rule', severity: 'warning', description: 'a legal modifier use that is probably a mistake (base64offset of a single byte matches everything)' },
   REGEX_INVALID: { group: 'rule', severity: 'error', description: 'a |re pattern that is not a valid regular expression, or uses syntax JavaScript would misread' },
   REGEX_CATASTROPHIC: { group: 'rule', severity: 'error', description: 'a |re pattern of catastrophic backtracking shape that the linear-time engine cannot run' },
@@ -83,6 +85,7 @@ export const CODES = {
   CONDITION_EMPTY: { group: 'rule', severity: 'error', description: 'the condition is empty' },
   CONDITION_SYNTAX: { group: 'rule', severity: 'error', description: 'the condition does not parse' },
   CONDITION_PIPE_AGGREGATION: { group: 'rule', severity: 'error', description: "the condition uses the obsolete pipe aggregation syntax ('| count() > 5')" },
+  CONDITION_LIMIT: { group: 'rule', severity: 'error', description: "the condition nests deeper than `limits.condition_depth` (parentheses and 'not')" },
   CONDITION_UNDEFINED_IDENTIFIER: { group: 'rule', severity: 'error', description: 'the condition names a search identifier that does not exist' },
   CONDITION_PATTERN_EMPTY: { group: 'rule', severity: 'warning', description: '`1 of x*` or `all of x*` matches no search identifier' },
 

@@ -12,6 +12,7 @@ import { timestampPart } from '../sigma/timestamp.js';
 import { escapeRegex } from '../sigma/pattern.js';
 import { foldText, isAscii } from '../sigma/case-fold.js';
 import { assertNever } from '../diagnostics/diagnostics.js';
+import { dictionary } from '../util/own-field.js';
 
 /** An event as rules see it: field name to JSON value (flat, or nested for dotted names). */
 export type Event = Record<string, unknown>;
@@ -277,7 +278,8 @@ function identifierIndex(plan: MatchPlan): Map<string, SearchNode> {
 export function evaluatePlan(plan: MatchPlan, event: Event | EventView): Trace {
   const view = asView(event);
   const items: ItemTrace[] = plan.items.map((it) => traceItem(it, view));
-  const identifiers: Record<string, boolean> = {};
+  // Identifier names are the rule's: `__proto__` is one like any other.
+  const identifiers = dictionary<boolean>();
   for (const ident of plan.identifiers) {
     identifiers[ident.name] = searchHolds(ident.body, (it) => (items[it.id] as ItemTrace).result);
   }

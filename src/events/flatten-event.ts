@@ -45,7 +45,7 @@
  * 11. Any name is an ordinary own field, `constructor` and `__proto__` included.
  */
 
-import { setOwnField } from './own-field.js';
+import { setOwnField } from '../util/own-field.js';
 import { isJsonObject } from '../util/json-object.js';
 import { pushAll } from '../util/arrays.js';
 

@@ -156,3 +156,23 @@ describe('synthesizeWitness', () => {
     }
   });
 });
+
+describe('fuzzing rules whose fields are named like Object.prototype members', () => {
+  it.each(['__proto__', 'constructor', 'toString'])("'%s|exists: true' is satisfiable and its witnesses hold the field as their own", (field) => {
+    const r = rule(`  sel:\n    ${field}|exists: true\n    Image|endswith: '\\\\a.exe'\n  condition: sel`);
+    const res = fuzz(r);
+    expect(res.findings.map((f) => f.code)).not.toContain('RULE_UNSATISFIABLE');
+    expect(res.witnesses.length).toBeGreaterThan(0);
+    for (const w of res.witnesses) {
+      expect(Object.hasOwn(w, field)).toBe(true);
+      expect(evaluatePlan(r.plan, w).match).toBe(true);
+    }
+  });
+
+  it("a value test on '__proto__' realises the field too", () => {
+    const r = rule(`  sel:\n    __proto__|contains: 'mimikatz'\n  condition: sel`);
+    const res = fuzz(r);
+    expect(res.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(res.witnesses.some((w) => typeof w['__proto__'] === 'string' && /mimikatz/i.test(w['__proto__']))).toBe(true);
+  });
+});

@@ -12,6 +12,7 @@ import { realizeMatcher, ABSENT } from './realize.js';
 import { synthesize } from './synthesize.js';
 import { logsourceBase, realizeContext, seededRandom, synthesizeWitness } from './witness.js';
 import type { NewCase } from './case-writer.js';
+import { setOwnField } from '../util/own-field.js';
 
 export interface Scaffold {
   cases: NewCase[];
@@ -63,7 +64,7 @@ function excludedBy(
       const v = realizeMatcher(m, field, ctx);
       if (v === undefined) continue;
       if (v === ABSENT) delete e[field];
-      else e[field] = v;
+      else setOwnField(e, field, v);
       if (!matcherHolds(m, v === ABSENT ? undefined : [v], new EventView(e))) continue;
     }
     const t = evaluatePlan(rule.plan, e);

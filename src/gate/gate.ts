@@ -24,7 +24,7 @@ import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 import { loadEnvironment } from '../config/environment.js';
 import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
 import { loadRuleText } from '../rules/load-rule.js';
-import type { SigmaRule } from '../rules/load-rule.js';
+import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
 import { ruleKey } from '../rules/rule-key.js';
 import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
@@ -54,6 +54,7 @@ import { semanticDiff } from './semantic-diff.js';
 import { ruleStatus, summarize } from './gate-result.js';
 import type { GateCheck, GateLocation, GateMessage, GateReport, GateRuleReport } from './gate-result.js';
 import { pushAll } from '../util/arrays.js';
+import { ruleLoadOptions } from '../config/config.js';
 
 export interface GateOptions {
   /** Working directory: paths are relative to it and git runs here. */
@@ -170,7 +171,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   if (env.diagnostics.some((d) => d.severity === 'error')) return usage('the config file cannot be used', env.diagnostics);
   const configFile = env.config.file;
   const mapping: LogsourceMapping = env.mapping;
-  const loadOpts = { placeholders: env.config.placeholders };
+  const loadOpts = ruleLoadOptions(env.config);
   const defaults = env.config.gate;
   const settings: Settings = {
     corpus: options.corpus ?? defaults.corpus ?? [],
@@ -207,9 +208,9 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   const listed = listYamlFiles(options.caseDirs.map(abs).filter((p) => existsSync(p)));
   const caseFiles: CaseFile[] = [];
   for (const f of listed.files) {
-    const l = loadCaseFile(f);
+    const l = loadCaseFile(f, { limits: loadOpts.limits });
     if (l.caseFile !== undefined) caseFiles.push(l.caseFile);
-    else messages.push(...l.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...toMessage(d), severity: 'warning' as const })));
+    else pushAll(messages, l.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...toMessage(d), severity: 'warning' as const })));
   }
   const bound = new Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>();
   for (const cf of caseFiles) {
@@ -312,7 +313,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
 
 interface Context {
   mapping: LogsourceMapping;
-  loadOpts: { placeholders: Record<string, string[]> };
+  loadOpts: LoadOptions;
   allRules: SigmaRule[];
   bound: Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>;
   oldCases: CaseFile[];

@@ -18,12 +18,17 @@ import { buildMatcher } from './build-matcher.js';
 import type { ChainContext } from './build-matcher.js';
 import { isChainError, parseModifierChain, splitItemKey } from './modifier-chain.js';
 import type { MatchPlan, PlanIdentifier, PlanItem, PlanStage, PlanValue, SearchNode } from './plan.js';
+import { dictionary, ownValue } from '../util/own-field.js';
+import { limitsOf } from '../util/limits.js';
+import type { Limits } from '../util/limits.js';
 
 const IDENT_NAME = /^[A-Za-z0-9_-]+$/;
 
-/** Placeholder values for `expand` (§7.13), name → values (each a Sigma string pattern). */
+/** Options of planning: placeholder values for `expand` (§7.13), name → values (each a Sigma string pattern), and the limits. */
 export interface PlanOptions {
   placeholders?: Record<string, readonly string[]>;
+  /** The limits of util/limits.ts (the defaults for those not given). */
+  limits?: Partial<Limits>;
 }
 
 /** Where planning reports problems: the YAML node (for its position) and the logical path. */
@@ -43,10 +48,12 @@ export function emptyPlan(): MatchPlan {
 /** Plans a `detection` mapping; undefined when an error makes the rule unusable. */
 export function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
   const { err, warn } = ctx;
+  const limits = limitsOf(ctx.options.limits);
   const items: PlanItem[] = [];
   const identifiers: PlanIdentifier[] = [];
   const chainCtx: ChainContext = {
-    placeholders: (name) => ctx.options.placeholders?.[name],
+    placeholders: (name) => ownValue(ctx.options.placeholders, name),
+    maxAlternatives: limits.valueAlternatives,
   };
 
   function makeItem(identifier: string, key: string, keyNode: YNode, valueNode: YNode, path: string): PlanItem | undefined {
@@ -214,9 +221,11 @@ export function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
   }
   const trees: ConditionNode[] = [];
   for (const t of texts) {
-    const tree = parseCondition(t.text);
+    const tree = parseCondition(t.text, limits.conditionDepth);
     if (isConditionError(tree)) {
-      err(tree.code, `${tree.message} (at character ${tree.offset + 1} of '${t.text}')`, t.node, t.path);
+      // A long condition is quoted around the place of the problem only.
+      const quoted = t.text.length <= 200 ? t.text : `${tree.offset > 60 ? '…' : ''}${t.text.slice(Math.max(0, tree.offset - 60), tree.offset + 60)}…`;
+      err(tree.code, `${tree.message} (at character ${tree.offset + 1} of '${quoted}')`, t.node, t.path);
       return undefined;
     }
     trees.push(tree);
@@ -227,7 +236,7 @@ export function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
   // Resolve identifiers and quantifier targets over *all* declared identifiers (also broken ones,
   // so one bad selection is not reported twice as undefined).
   const declared = det.entries.filter((e) => e.key !== 'condition').map((e) => e.key);
-  const targets: Record<string, string[]> = {};
+  const targets = dictionary<string[]>();
   const stageNames: string[] = [];
   const exclusions = new Set<string>();
   const condPath = 'detection.condition';

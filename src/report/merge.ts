@@ -18,6 +18,7 @@ import { ruleStatus, summarize } from '../gate/gate-result.js';
 import type { GateMessage, GateReport, GateRuleReport } from '../gate/gate-result.js';
 import { summarizeRun } from './run/suite-report.js';
 import type { RuleReport, SuiteReport } from './run/suite-report.js';
+import { pushAll } from '../util/arrays.js';
 
 export type ReportKind = 'run' | 'fuzz' | 'gate';
 
@@ -138,7 +139,7 @@ export function mergeRunReports(reports: readonly unknown[]): { report: SuiteRep
     if (reportKind(raw) !== 'run') throw new MergeError(`report ${k + 1} is not a sigmatest run JSON report`);
     const o = raw as Obj;
     (o['rules'] as unknown[]).forEach((row, i) => rules.push(runRuleFromJson(row, `rule ${i + 1} of report ${k + 1}`)));
-    if (Array.isArray(o['diagnostics'])) diagnostics.push(...(o['diagnostics'] as Diagnostic[]));
+    if (Array.isArray(o['diagnostics'])) pushAll(diagnostics, o['diagnostics'] as Diagnostic[]);
     minCoverage.push(((o['summary'] as Obj)['minCoverage'] as number | null | undefined) ?? null);
   });
   rules.sort(byPath);
@@ -188,8 +189,8 @@ export function mergeGateReports(reports: readonly unknown[]): GateReport {
     const o = raw as Partial<GateReport>;
     base ??= o.base ?? null;
     baseRef ??= o.baseRef ?? null;
-    rules.push(...(o.rules ?? []));
-    messages.push(...(o.messages ?? []));
+    pushAll(rules, o.rules ?? []);
+    pushAll(messages, o.messages ?? []);
   });
   rules.sort(byPath);
   for (const r of rules) r.status = ruleStatus(r.checks);

@@ -21,6 +21,8 @@ import type { PlanOptions } from '../plan/build-plan.js';
 import type { MatchPlan } from '../plan/plan.js';
 import { isUuid } from './uuid.js';
 import { pushAll } from '../util/arrays.js';
+import { limitsOf } from '../util/limits.js';
+import { dictionary, setOwnField } from '../util/own-field.js';
 
 export type { Logsource };
 
@@ -107,7 +109,9 @@ function plainRule(root: YMap): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (const e of root.entries) {
     if (e.key !== 'detection') {
-      o[e.key] = toPlain(e.value);
+      // Own keys only: a top-level `__proto__` is a key of the rule, not its prototype (which
+      // would lend the rule an id or a level that no check ever saw).
+      setOwnField(o, e.key, toPlain(e.value));
       continue;
     }
     Object.defineProperty(o, e.key, {
@@ -126,7 +130,7 @@ function plainRule(root: YMap): Record<string, unknown> {
 /** Loads every document of a YAML text. */
 export function loadRuleText(text: string, file: string, options: LoadOptions = {}): LoadedFile {
   const out: LoadedFile = { file, rules: [], invalid: [], others: [], diagnostics: [] };
-  const parsed = parseYaml(text, file);
+  const parsed = parseYaml(text, file, limitsOf(options.limits));
   const lines = new LineIndex(text);
   pushAll(out.diagnostics, parsed.diagnostics);
   if (parsed.documents.length === 0) {
@@ -194,7 +198,7 @@ function buildRule(
   const warn = (code: DiagnosticCode, message: string, n: YNode | undefined, path: string): void => {
     ds.push(diagnostic(code, message, at(n ?? root, path), 'warning'));
   };
-  const keyLines: Record<string, number> = {};
+  const keyLines = dictionary<number>();
   for (const e of root.entries) keyLines[e.key] = lines.line(e.keyNode.offset);
   const positions = new DocumentPositions(root.entries, lines);
 

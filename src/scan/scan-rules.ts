@@ -17,6 +17,7 @@ import type { RuleSet } from '../rules/collect-rules.js';
 import { RuleIndex } from '../compile/rule-index.js';
 import type { SigmaRule } from '../rules/load-rule.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { ruleLoadOptions } from '../config/config.js';
 
 export type LogsourceMode = 'map' | 'ignore';
 
@@ -76,7 +77,7 @@ export function catalogOf(loaded: ScanRules): ScanCatalog {
 /** Loads config, rules and the rule index. */
 export function loadScanRules(source: ScanRuleSource): ScanRules {
   const env = loadEnvironment(source.configFile, source.cwd);
-  const set = collectRules(source.rulePaths, { placeholders: env.config.placeholders });
+  const set = collectRules(source.rulePaths, ruleLoadOptions(env.config));
   const rules = inShard(set.rules, source.shard);
   let index: RuleIndex | undefined;
   const byObject = new Map<SigmaRule, number>();

@@ -12,6 +12,7 @@ import { readEvents } from '../../event-files/read-events.js';
 import type { Event } from '../../evaluate/evaluate.js';
 import { RuleIndex } from '../../compile/rule-index.js';
 import { compilePlan, describeCompiled } from '../../compile/compile-plan.js';
+import { ruleLoadOptions } from '../../config/config.js';
 
 export const evalSpec: CommandSpec = {
   name: 'eval',
@@ -43,7 +44,7 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
   }
   const env = loadEnvironment(str(args.values.config), io.cwd);
   printDiagnostics(io, env.diagnostics);
-  const set = collectRules(rulePaths.map((p) => inCwd(io, p)), { placeholders: env.config.placeholders });
+  const set = collectRules(rulePaths.map((p) => inCwd(io, p)), ruleLoadOptions(env.config));
   let invalid = false;
   for (const f of set.files) {
     for (const bad of f.invalid) {

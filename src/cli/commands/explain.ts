@@ -22,6 +22,7 @@ import type { CatalogIndex } from '../../explain/indicators.js';
 import { buildRulePage } from '../../explain/rule-page.js';
 import type { RulePage } from '../../explain/rule-page.js';
 import { EXPLAIN_REPORTERS } from '../../report/explain/registry.js';
+import { ruleLoadOptions } from '../../config/config.js';
 
 /** Options and help of `sigmatest explain`. */
 export const explainSpec: CommandSpec = {
@@ -80,7 +81,7 @@ export function explainCommand(args: Parsed, io: Io): number {
     printDiagnostics(io, [diagnostic('FILE_UNREADABLE', `cannot read the rule file: ${(e as Error).message}`, { file: ruleFile })]);
     return EXIT.usage;
   }
-  const placeholders = { placeholders: env.config.placeholders };
+  const placeholders = ruleLoadOptions(env.config);
   const loaded = loadRuleText(source, ruleFile, placeholders);
   const targets: Array<{ rule: SigmaRule; note?: string }> = loaded.rules.map((rule) => ({ rule }));
   let broken = false;

@@ -23,6 +23,7 @@ import { appendCases, caseFileFor, writeNewCaseFile } from '../../fuzz/case-writ
 import type { NewCase } from '../../fuzz/case-writer.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import type { SigmaRule } from '../../rules/load-rule.js';
+import { ruleLoadOptions } from '../../config/config.js';
 
 export const fuzzSpec: CommandSpec = {
   name: 'fuzz',
@@ -65,7 +66,7 @@ export function fuzzCommand(args: Parsed, io: Io): number {
   const env = loadEnvironment(str(args.values.config), io.cwd);
   printDiagnostics(io, env.diagnostics);
   const paths = args.positionals.length > 0 ? args.positionals : ['rules'];
-  const loaded = collectRules(paths.map((p) => inCwd(io, p)), { placeholders: env.config.placeholders });
+  const loaded = collectRules(paths.map((p) => inCwd(io, p)), ruleLoadOptions(env.config));
   const set = { ...loaded, rules: inShard(loaded.rules, shard) };
   printDiagnostics(io, set.diagnostics);
   const loadFailed = set.files.some((f) => f.invalid.length > 0) || set.diagnostics.some((d) => d.severity === 'error');
@@ -124,7 +125,7 @@ function counterexampleCases(r: RuleFuzzResult): NewCase[] {
 /** Appends counterexamples to each rule's case file (or creates one); the number saved, -1 on a write problem. */
 function saveCounterexamples(results: readonly RuleFuzzResult[], caseDirs: string[], io: Io): number {
   const listed = listYamlFiles(caseDirs.filter((d) => existsSync(d)));
-  const files = listed.files.map(loadCaseFile).flatMap((l) => (l.caseFile ? [l.caseFile] : []));
+  const files = listed.files.map((f) => loadCaseFile(f)).flatMap((l) => (l.caseFile ? [l.caseFile] : []));
   const rules: SigmaRule[] = results.map((r) => r.rule);
   let saved = 0;
   for (const r of results) {

@@ -13,6 +13,7 @@ import { collectRules } from '../../rules/collect-rules.js';
 import { runRegression, summarise } from '../../regression/regression.js';
 import type { Prefer } from '../../regression/regression.js';
 import { REGRESSION_REPORTERS } from '../../report/regression/registry.js';
+import { ruleLoadOptions } from '../../config/config.js';
 
 export const regressionSpec: CommandSpec = {
   name: 'regression',
@@ -51,7 +52,7 @@ export function regressionCommand(args: Parsed, io: Io): number {
       .map((e) => join(root, e.name))
       .sort();
   }
-  const set = collectRules(folders, { placeholders: env.config.placeholders });
+  const set = collectRules(folders, ruleLoadOptions(env.config));
   const results = runRegression(root, set.rules, str(args.values.prefer) as Prefer);
   const summary = summarise(results);
   io.out(REGRESSION_REPORTERS.pick(str(args.values.reporter)).render({ results, summary }));

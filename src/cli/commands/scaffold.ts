@@ -10,6 +10,7 @@ import type { Io } from '../io.js';
 import { loadRuleFile } from '../../rules/load-rule.js';
 import { scaffoldCases } from '../../fuzz/scaffold.js';
 import { caseFileFor, writeNewCaseFile } from '../../fuzz/case-writer.js';
+import { ruleLoadOptions } from '../../config/config.js';
 
 export const scaffoldSpec: CommandSpec = {
   name: 'scaffold',
@@ -33,7 +34,7 @@ export function scaffoldCommand(args: Parsed, io: Io): number {
   }
   const env = loadEnvironment(str(args.values.config), io.cwd);
   printDiagnostics(io, env.diagnostics);
-  const loaded = loadRuleFile(inCwd(io, ruleFile), { placeholders: env.config.placeholders });
+  const loaded = loadRuleFile(inCwd(io, ruleFile), ruleLoadOptions(env.config));
   printDiagnostics(io, loaded.diagnostics);
   const rule = loaded.rules[0];
   if (rule === undefined || loaded.rules.length > 1) {
