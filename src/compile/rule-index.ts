@@ -45,6 +45,15 @@ export interface RuleIndexOptions {
 /** Rules with more values than this are compiled on first use (see the constructor). */
 const LONG_RULE = 64;
 
+/** The rule's necessary clauses; none (always tried: never a missed match) if finding them fails. */
+function safeClauses(rule: SigmaRule): Clauses {
+  try {
+    return planClauses(rule.plan);
+  } catch {
+    return [];
+  }
+}
+
 function valueCount(rule: SigmaRule): number {
   let n = 0;
   for (const item of rule.plan.items) n += item.values.length;
@@ -56,6 +65,8 @@ export const COMPILE_AFTER = 32;
 
 interface Entry {
   rule: SigmaRule;
+  /** Set once the rule threw while matching some event (reported once by {@link RuleIndex.takeFailures}). */
+  failed?: MatchFailure;
   /** Compiled once tried often enough: a scan compiles only the rules its events keep meeting. */
   match: CompiledMatch | undefined;
   /** Times tried before being compiled. */
@@ -106,6 +117,25 @@ const LAST_GROUPS = 64;
 interface FieldNeedles {
   needles: string[];
   targets: number[];
+}
+
+/**
+ * A rule that threw while matching an event: an engine bug, or a resource exhausted (a stack
+ * overflow on a pathological event). It does not match that event; every other rule and event
+ * goes on.
+ */
+export interface MatchFailure {
+  rule: SigmaRule;
+  /** The error's message (its first line). */
+  message: string;
+}
+
+/**
+ * A failure of rule `r` on an event, in {@link RuleIndex.matchBatch}'s pairs: the rule position is
+ * encoded as `-2 - r` (−1 flags a text that is no event, see scan/match-inputs.ts).
+ */
+export function failurePosition(r: number): number {
+  return -2 - r;
 }
 
 export interface RuleIndexStats {
@@ -176,7 +206,7 @@ export class RuleIndex {
     this.compileAfter = Math.max(0, options.compileAfter ?? COMPILE_AFTER);
     // A rule with long value lists is compiled on first use: the evaluator tests its values one
     // by one, the compiled code as sets.
-    this.entries = rules.map((rule) => ({ rule, match: undefined, tries: valueCount(rule) > LONG_RULE ? this.compileAfter : 0, clauses: planClauses(rule.plan) }));
+    this.entries = rules.map((rule) => ({ rule, match: undefined, tries: valueCount(rule) > LONG_RULE ? this.compileAfter : 0, clauses: safeClauses(rule) }));
     this.mark = new Int32Array(rules.length * MAX_CLAUSES);
     this.scratch = { mark: new Int32Array(rules.length * MAX_CLAUSES), epoch: 0 };
     this.ruleMark = new Int32Array(rules.length);
@@ -205,12 +235,33 @@ export class RuleIndex {
     };
   }
 
+  /** Failures not yet taken by {@link takeFailures}. */
+  private readonly newFailures: MatchFailure[] = [];
+  /** Whether the last {@link test} threw (the rule then counts as not matching). */
+  private threw = false;
+
   private test(i: number, event: Event): boolean {
     const e = this.entries[i] as Entry;
-    if (e.match !== undefined) return e.match(event);
-    if (e.tries++ < this.compileAfter) return planMatches(e.rule.plan, event);
-    e.match = planMatcher(e.rule.plan, this.interpret).match;
-    return e.match(event);
+    this.threw = false;
+    try {
+      if (e.match !== undefined) return e.match(event);
+      if (e.tries++ < this.compileAfter) return planMatches(e.rule.plan, event);
+      e.match = planMatcher(e.rule.plan, this.interpret).match;
+      return e.match(event);
+    } catch (err) {
+      // One rule's failure never takes the others down: it does not match this event.
+      this.threw = true;
+      if (e.failed === undefined) {
+        e.failed = { rule: e.rule, message: firstLine(err) };
+        this.newFailures.push(e.failed);
+      }
+      return false;
+    }
+  }
+
+  /** The rules that failed (threw) while matching since the last call, each once. */
+  takeFailures(): MatchFailure[] {
+    return this.newFailures.splice(0);
   }
 
   /** The rules that match `event`, in rule order. */
@@ -241,19 +292,26 @@ export class RuleIndex {
     const byRule = Float64Array.from(keys).sort();
     const found: number[] = [];
     const rules = this.entries.length;
+    let failed: Set<number> | undefined;
     for (let k = 0; k < byRule.length; k++) {
       const key = byRule[k] as number;
       const r = Math.floor(key / n);
       const i = key - r * n;
       if (this.test(r, events[i] as Event)) found.push(i * rules + r);
+      else if (this.threw) {
+        found.push(i * rules + r);
+        (failed ??= new Set()).add(i * rules + r);
+      }
     }
     const byEvent = Float64Array.from(found).sort();
     const pairs = new Int32Array(byEvent.length * 2);
     for (let k = 0; k < byEvent.length; k++) {
       const key = byEvent[k] as number;
       const i = Math.floor(key / rules);
+      const r = key - i * rules;
       pairs[2 * k] = i;
-      pairs[2 * k + 1] = key - i * rules;
+      // A rule that threw on the event: flagged for the caller to report (failurePosition).
+      pairs[2 * k + 1] = failed?.has(key) === true ? failurePosition(r) : r;
     }
     return pairs;
   }
@@ -433,6 +491,13 @@ export class RuleIndex {
     this.groups.set(key, g);
     return g;
   }
+}
+
+/** The first line of an error's message (never its stack: no stack trace reaches a user). */
+function firstLine(e: unknown): string {
+  const m = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+  const line = m.split('\n')[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
 function scanValues(scanner: FieldScanner, values: unknown[] | undefined, mark: Int32Array, epoch: number, found: TargetList): void {

@@ -63,6 +63,8 @@ export const CODES = {
 
   // Loading rules: documents, detection, values, modifiers, conditions.
   RULE_EMPTY: { group: 'rule', severity: 'error', description: 'the rule file holds no YAML document' },
+  RULE_LOAD_FAILED: { group: 'rule', severity: 'error', description: 'loading a rule document failed unexpectedly (an internal error, or a resource exhausted); the document is skipped and the other rules load' },
+  RULE_MATCH_FAILED: { group: 'rule', severity: 'error', description: 'a rule failed while matching an event (an internal error, or a resource exhausted); it does not match that event, and the other rules and events go on' },
   RULE_NOT_MAPPING: { group: 'rule', severity: 'error', description: 'a document of the rule file is not a mapping' },
   RULE_DETECTION_INVALID: { group: 'rule', severity: 'error', description: "'detection' is not a mapping" },
   RULE_NO_SEARCH: { group: 'rule', severity: 'error', description: "'detection' has no search identifier besides 'condition'" },

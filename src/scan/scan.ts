@@ -30,6 +30,8 @@ import { catalogOf, loadScanRules } from './scan-rules.js';
 import type { LogsourceMode, ScanCatalog, ScanRuleInfo, ScanRuleSource, ScanRules } from './scan-rules.js';
 import { localMatcher, mixedMatcher, NotAnEventError, startWorkerPool } from './batch-matcher.js';
 import type { BatchMatcher, WorkerPool } from './batch-matcher.js';
+import { planMatches } from '../evaluate/evaluate.js';
+import type { SigmaRule } from '../rules/load-rule.js';
 
 /** What scan reads (rule and event paths, config, known false positives), how (logsource mode, workers, shard) and where it reports. */
 export interface ScanOptions {
@@ -277,6 +279,10 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
       }
       for (; k < pairs.length && pairs[k] === position; k += 2) {
         const ruleAt = pairs[k + 1] as number;
+        if (ruleAt <= -2) {
+          ruleFailed(-2 - ruleAt, e);
+          continue;
+        }
         const rule = rules[ruleAt] as ScanRuleInfo;
         const count = counts[ruleAt] as { matches: number; suppressed: number };
         if (knownFps.length > 0 && knownFpFor(knownFps, rule.id, e.event, today) !== undefined) {
@@ -293,6 +299,17 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
       }
       position++;
     }
+  };
+
+  // A rule that threw on an event (flagged in the pairs, see RuleIndex.matchBatch) is reported once,
+  // with the first event it failed on; it does not match such events, and the scan goes on.
+  const failedRules = new Set<number>();
+  const ruleFailed = (ruleAt: number, e: BatchEvent): void => {
+    if (failedRules.has(ruleAt)) return;
+    failedRules.add(ruleAt);
+    const rule = loaded.rules[ruleAt];
+    if (rule === undefined) return;
+    report(matchFailure(rule, e.event, `${e.file}:${e.line}`));
   };
 
   const inFlight: Batch[] = [];
@@ -391,4 +408,19 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     seconds,
     eventsPerSecond: seconds > 0 ? events / seconds : 0,
   };
+}
+
+/**
+ * The diagnostic of a rule that threw while matching an event (RULE_MATCH_FAILED), at the rule:
+ * the reference evaluator is asked again here for the error's message (the failure may have
+ * happened in a worker thread).
+ */
+function matchFailure(rule: SigmaRule, event: FlatEvent, where: string): Diagnostic {
+  let reason = '';
+  try {
+    planMatches(rule.plan, event);
+  } catch (err) {
+    reason = `: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]?.slice(0, 300) ?? ''}`;
+  }
+  return diagnostic('RULE_MATCH_FAILED', `the rule failed while matching the event at ${where}${reason}; it is taken as not matching the events it fails on, and the scan goes on`, { file: rule.file, pos: rule.pos });
 }
