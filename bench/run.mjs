@@ -4,7 +4,8 @@
 //   load + compile the corpus (target ≤ 1 s); the seed rule compiled vs by hand (target ≤ 1.3×);
 //   full scan of ~3,000 rules over 200,000 generated Sysmon-shaped events, on 1 and 2 threads
 //   (target ≥ 100,000 events/s per core); peak memory; fuzzing those rules at 100 runs (target ≤ 60 s);
-//   the reference evaluator for comparison; native EVTX reading and scanning.
+//   the reference evaluator for comparison; native EVTX reading and scanning; reading hostile
+//   inputs in linear time (issue 23: one long JSON line, large known-FP and case files).
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ if (!existsSync(corpus)) {
   console.error(`bench: ${corpus} is absent; nothing to measure`);
   process.exit(0);
 }
-const only = process.argv[2]; // optional: run one section (load, seed, scan, fuzz, reference, evtx)
+const only = process.argv[2]; // optional: run one section (load, seed, scan, fuzz, reference, evtx, inputs)
 const want = (s) => only === undefined || only === s;
 const rows = [];
 const seconds = (f) => {
@@ -197,6 +198,45 @@ if (want('evtx')) {
   walk(join(corpus, 'regression_data'));
   const rd = await measureEvtxThroughput(evtx);
   rows.push(['read .evtx (regression data)', `${evtx.length} files, ${rd.records} records`, `${(rd.bytes / 1e6 / rd.seconds).toFixed(1)} MB/s`]);
+}
+
+// Inputs built to hit quadratic steps (issue 23): one JSON line of 25 and 100 MB (the reader joined
+// its pieces at every chunk: 50 MB 11 s, 200 MB 151 s), and files of many entries (positions were
+// found by rescanning the text: 40,000 known-FP entries over 120 s, 20,000 cases 33 s). Linear:
+// four times the input, about four times the time.
+if (want('inputs')) {
+  const { readEvents } = await import('../dist/src/event-files/read-events.js');
+  const { parseKnownFps } = await import('../dist/src/known-fps/known-fps.js');
+  const { loadCaseText } = await import('../dist/src/cases/load-cases.js');
+  const dir = mkdtempSync(join(tmpdir(), 'sigmatest-bench-inputs-'));
+  try {
+    const line = [];
+    for (const mb of [25, 100]) {
+      const file = join(dir, `long-${mb}.jsonl`);
+      writeFileSync(file, `{"CommandLine":"${'a'.repeat(mb * 2 ** 20)}"}\n{"b":1}\n`);
+      const t = process.hrtime.bigint();
+      let n = 0;
+      for await (const r of readEvents(file)) if (r.kind === 'event') n++;
+      const s = Number(process.hrtime.bigint() - t) / 1e9;
+      line.push(s);
+      rows.push([`read one JSON line of ${mb} MB (then a short one)`, `${n} events`, `${s.toFixed(2)} s`]);
+      rmSync(file);
+    }
+    rows.push(['  100 MB / 25 MB time', '', `${((line[1] ?? 0) / (line[0] ?? 1)).toFixed(1)}×`, '≈ 4× (linear)']);
+    const id = '2c3d4e5f-1a2b-4c3d-8e9f-0a1b2c3d4e5f';
+    for (const n of [10000, 40000]) {
+      const text = `known_fps:\n${Array.from({ length: n }, (_, i) => `  - rule: ${id}\n    field: Image\n    value: 'C:\\x${i}.exe'\n    reason: r${i}\n`).join('')}`;
+      const [s, r] = seconds(() => parseKnownFps(text, 'fps.yml'));
+      rows.push([`load a known-FP file of ${fmt(n)} entries`, `${fmt(r.entries.length)} entries`, `${s.toFixed(2)} s`]);
+    }
+    for (const n of [5000, 20000]) {
+      const text = `rule: ${id}\ncases:\n${Array.from({ length: n }, (_, i) => `  - name: c${i}\n    expect: no-match\n    event: {Image: x${i}}\n`).join('')}`;
+      const [s, r] = seconds(() => loadCaseText(text, 'cases.yml'));
+      rows.push([`load a case file of ${fmt(n)} cases`, `${fmt(r.caseFile?.cases.length ?? 0)} cases`, `${s.toFixed(2)} s`]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * logsource mapping), optionally one shard of the rules, run with coverage into the report every
  * reporter renders. `sigmatest run`, `gate` and the vitest route all run suites through here.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
 import { loadEnvironment } from '../config/environment.js';
@@ -24,10 +24,26 @@ export function loadAndRunSuite(
 
   rulePaths: string[],
   casePaths: string[],
-  options: { config?: string | undefined; environment?: Environment | undefined; minCoverage?: number | undefined; cwd?: string | undefined; shard?: Shard | undefined } = {},
-): { report: SuiteReport; input: Diagnostic[]; rules: SigmaRule[]; mapping: LogsourceMapping } {
+  options: {
+    config?: string | undefined;
+    environment?: Environment | undefined;
+    minCoverage?: number | undefined;
+    cwd?: string | undefined;
+    shard?: Shard | undefined;
+    /** The folder case files may read from (relative to `cwd`); default: the config's `root`, else each case file's repository. */
+    root?: string | undefined;
+  } = {},
+): {
+  report: SuiteReport;
+  input: Diagnostic[];
+  rules: SigmaRule[];
+  mapping: LogsourceMapping;
+  /** The events files the case files name (absolute), e.g. for a report that must not replace one. */
+  eventFiles: string[];
+} {
   const cwd = options.cwd ?? process.cwd();
   const env = options.environment ?? loadEnvironment(options.config, cwd);
+  const roots = { root: options.root !== undefined ? resolve(cwd, options.root) : env.config.root, cwd };
   const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), ruleLoadOptions(env.config));
   const listed = listYamlFiles(casePaths.map((p) => resolve(cwd, p)));
   const loaded = listed.files.map((f) => loadCaseFile(f, { limits: env.config.limits }));
@@ -39,14 +55,15 @@ export function loadAndRunSuite(
     const keep = new Set(rules);
     const first = options.shard.index === 1;
     caseFiles = caseFiles.filter((cf) => {
-      const r = resolveCaseRule(cf, set.rules, ruleLoadOptions(env.config)).rule;
+      const r = resolveCaseRule(cf, set.rules, ruleLoadOptions(env.config), roots).rule;
       return r === undefined ? first : keep.has(r);
     });
   }
-  const result = runSuite(rules, caseFiles, { mapping: env.mapping, load: ruleLoadOptions(env.config) });
+  const result = runSuite(rules, caseFiles, { mapping: env.mapping, load: ruleLoadOptions(env.config), ...roots });
   const input = [...env.diagnostics, ...set.diagnostics, ...listed.diagnostics, ...loaded.flatMap((l) => l.diagnostics), ...result.diagnostics];
   // `ordered` is aligned with `report.rules`: tested rules in run order, then the untested ones.
   const ordered = [...result.rules.map((r) => r.rule), ...result.untested];
-  return { report: buildSuiteReport(result, options.minCoverage, cwd, input), input, rules: ordered, mapping: env.mapping };
+  const eventFiles = caseFiles.flatMap((cf) => cf.cases.flatMap((c) => (c.eventsFile === undefined ? [] : [resolve(dirname(cf.file), c.eventsFile)])));
+  return { report: buildSuiteReport(result, options.minCoverage, cwd, input), input, rules: ordered, mapping: env.mapping, eventFiles };
 }
 

@@ -3,8 +3,9 @@
  * cases for one rule. Parsed with positions so every problem names the file, line and column;
  * the whole file is checked and every problem reported, never only the first.
  */
-import { readFileSync } from 'node:fs';
-import { diagnostic, offsetToPos } from '../diagnostics/diagnostics.js';
+import { readTextFile } from '../util/read-text-file.js';
+import { diagnostic } from '../diagnostics/diagnostics.js';
+import { positionsIn } from '../diagnostics/line-index.js';
 import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
 import { mapGet, parseYaml, toPlain } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
@@ -30,6 +31,8 @@ export interface Case {
   event?: Record<string, unknown>;
   /** As written, relative to the case file. */
   eventsFile?: string;
+  /** Where the `events_file` value is, for errors about the file. */
+  eventsFilePos?: SourcePos;
   count?: CountExpectation;
   pos?: SourcePos;
   /** Line of the `stages` key, for stage errors. */
@@ -64,7 +67,7 @@ export interface CaseLoadOptions {
 export function loadCaseFile(file: string, options: CaseLoadOptions = {}): LoadedCaseFile {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (e) {
     return { file, diagnostics: [diagnostic('CASE_FILE_UNREADABLE', `cannot read the case file: ${(e as Error).message}`, { file })] };
   }
@@ -78,7 +81,8 @@ export function loadCaseText(text: string, file: string, options: CaseLoadOption
   pushAll(ds, parsed.diagnostics);
   const docs = parsed.documents.filter((d) => d.root !== null);
   if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
-  const at = (n: YNode, path: string): { file: string; path: string; pos: SourcePos } => ({ file, path, pos: offsetToPos(text, n.offset) });
+  const posOf = positionsIn(text);
+  const at = (n: YNode, path: string): { file: string; path: string; pos: SourcePos } => ({ file, path, pos: posOf(n.offset) });
   const err = (code: DiagnosticCode, message: string, n: YNode, path: string): void => {
     ds.push(diagnostic(code, message, at(n, path)));
   };
@@ -125,7 +129,7 @@ export function loadCaseText(text: string, file: string, options: CaseLoadOption
       for (const e of n.entries) {
         if (!CASE_KEYS.has(e.key)) bad(`unknown key '${e.key}' (expected ${[...CASE_KEYS].join(', ')})`, e.keyNode, childPath(path, e.key));
       }
-      const c: Case = { index, name: '', pos: offsetToPos(text, n.offset) };
+      const c: Case = { index, name: '', pos: posOf(n.offset) };
       const nameNode = mapGet(n, 'name');
       const name = nameNode === undefined ? undefined : toPlain(nameNode);
       if (typeof name !== 'string' || name.trim() === '') bad("a case needs a 'name'", nameNode ?? n, childPath(path, 'name'));
@@ -155,7 +159,7 @@ export function loadCaseText(text: string, file: string, options: CaseLoadOption
             else stages[e.key] = e.value.value.value;
           }
           c.stages = stages;
-          c.stagesPos = offsetToPos(text, stagesNode.offset);
+          c.stagesPos = posOf(stagesNode.offset);
         }
       }
       const eventNode = mapGet(n, 'event');
@@ -167,7 +171,10 @@ export function loadCaseText(text: string, file: string, options: CaseLoadOption
       if (fileNode !== undefined) {
         const v = toPlain(fileNode);
         if (typeof v !== 'string' || v === '') bad("'events_file' must be a path relative to this case file", fileNode, childPath(path, 'events_file'));
-        else c.eventsFile = v;
+        else {
+          c.eventsFile = v;
+          c.eventsFilePos = posOf(fileNode.offset);
+        }
       }
       const countNode = mapGet(n, 'count');
       if (countNode !== undefined) {
@@ -196,6 +203,6 @@ export function loadCaseText(text: string, file: string, options: CaseLoadOption
   }
   if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
   const caseFile: CaseFile = { file, rule, logsource, cases };
-  if (ruleNode !== undefined) caseFile.rulePos = offsetToPos(text, ruleNode.offset);
+  if (ruleNode !== undefined) caseFile.rulePos = posOf(ruleNode.offset);
   return { file, caseFile, diagnostics: ds };
 }

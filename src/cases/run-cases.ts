@@ -1,20 +1,23 @@
 /**
  * The regression runner: case files bound to their rules, every case evaluated with a full
  * trace, failures explained from the trace, and the traces folded into coverage per stage.
- * Pure apart from reading events files; reporters and the CLI sit on top of `runSuite`.
+ * Pure apart from reading events files (streamed, one event at a time, and only inside the case
+ * file's root: see events-file.ts); reporters and the CLI sit on top of `runSuite`.
  */
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostics.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { loadRuleFile } from '../rules/load-rule.js';
+import { loadRuleText } from '../rules/load-rule.js';
 import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
 import { isUuid } from '../rules/uuid.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
 import { planMatcher } from '../compile/compile-plan.js';
 import type { Trace } from '../evaluate/evaluate.js';
 import { flattenEvent } from '../events/flatten-event.js';
-import { readEventFileSync } from '../event-files/read-events.js';
+import { readEventsSync } from '../event-files/read-events.js';
+import { caseRoot, openCaseFileRead } from './events-file.js';
+import type { CaseRootOptions } from './events-file.js';
 import { compileLogsourceFilter } from '../logsource/logsource.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { emptyObservation, foldCoverage, observe } from '../coverage/coverage.js';
@@ -22,6 +25,7 @@ import type { RuleCoverage } from '../coverage/coverage.js';
 import { describeStages } from '../trace/describe-trace.js';
 import type { Case, CaseFile } from './load-cases.js';
 import { pushAll } from '../util/arrays.js';
+import type { EventLimits } from '../event-files/read-events.js';
 
 export type CaseStatus = 'pass' | 'fail' | 'error';
 
@@ -67,11 +71,15 @@ function canonical(p: string): string {
   }
 }
 
-/** Finds the rule a case file names: by id among `rules`, else by path relative to the case file. */
+/**
+ * Finds the rule a case file names: by id among `rules`, else by path relative to the case file
+ * (inside the case file's root, see events-file.ts).
+ */
 export function resolveCaseRule(
   cf: CaseFile,
   rules: readonly SigmaRule[],
   options: LoadOptions = {},
+  roots: CaseRootOptions = {},
 ): { rule?: SigmaRule; diagnostic?: Diagnostic } {
   const where = { file: cf.file, path: 'rule', pos: cf.rulePos };
   if (isUuid(cf.rule)) {
@@ -82,12 +90,24 @@ export function resolveCaseRule(
     }
     return { diagnostic: diagnostic('CASE_RULE_UNKNOWN', `no loaded rule has the id ${cf.rule}`, where) };
   }
-  const path = resolve(dirname(cf.file), cf.rule);
-  if (!existsSync(path)) return { diagnostic: diagnostic('CASE_RULE_UNKNOWN', `the rule file ${cf.rule} does not exist (resolved to ${path})`, where) };
+  const access = openCaseFileRead(cf.file, cf.rule, caseRoot(cf.file, roots));
+  if (!access.ok) {
+    const code = access.refused ? 'CASE_PATH_OUTSIDE' : 'CASE_RULE_UNKNOWN';
+    return { diagnostic: diagnostic(code, `the rule file: ${access.reason}`, where) };
+  }
+  const path = access.path;
+  let text: string;
+  try {
+    text = readFileSync(access.fd, 'utf8');
+  } catch (e) {
+    return { diagnostic: diagnostic('CASE_RULE_UNKNOWN', `cannot read the rule file ${cf.rule}: ${(e as Error).message}`, where) };
+  } finally {
+    closeSync(access.fd);
+  }
   const want = canonical(path);
   const known = rules.filter((r) => canonical(r.file) === want);
   if (known.length === 1) return { rule: known[0] as SigmaRule };
-  const loaded = loadRuleFile(path, options);
+  const loaded = loadRuleText(text, path, options);
   if (loaded.rules.length === 1) return { rule: loaded.rules[0] as SigmaRule };
   const why = loaded.rules.length === 0 ? 'has no loadable detection rule' : `holds ${loaded.rules.length} detection rules; name one by id`;
   return { diagnostic: diagnostic('CASE_RULE_UNKNOWN', `the rule file ${cf.rule} ${why}`, where) };
@@ -118,9 +138,46 @@ function checkCount(c: Case, matched: number): string | undefined {
   return bad.length ? `expected ${bad.join(' and ')} matching events, got ${matched}` : undefined;
 }
 
-export interface RunOptions {
+/** How cases run: the logsource mapping, how rules named by path load, and where case files may read (see events-file.ts). */
+export interface RunOptions extends CaseRootOptions {
   mapping: LogsourceMapping;
   load?: LoadOptions;
+}
+
+/** Problems met reading one events_file, shown in the case's error (the first few, then a count). */
+const SHOWN_READ_ERRORS = 5;
+
+/**
+ * The events of a case, one at a time: its `event`, or its `events_file` streamed (never held
+ * whole) from inside the case file's root. Read problems go to `problems` (errors) and
+ * `diagnostics` (warnings, such as skipped EVTX chunks); a refused path is one `CASE_PATH_OUTSIDE`.
+ */
+export function* caseEvents(cf: CaseFile, c: Case, options: CaseRootOptions & { limits?: EventLimits | undefined }, problems: Diagnostic[], diagnostics: Diagnostic[]): Generator<Record<string, unknown>> {
+  if (c.event !== undefined) {
+    yield flattenEvent(c.event);
+    return;
+  }
+  const written = c.eventsFile as string;
+  const access = openCaseFileRead(cf.file, written, caseRoot(cf.file, options));
+  if (!access.ok) {
+    problems.push(
+      diagnostic(access.refused ? 'CASE_PATH_OUTSIDE' : 'CASE_EVENTS_UNREADABLE', `case '${c.name}': events_file ${access.reason}`, {
+        file: cf.file,
+        path: `cases[${c.index}].events_file`,
+        pos: c.eventsFilePos ?? c.pos,
+      }),
+    );
+    return;
+  }
+  try {
+    for (const read of readEventsSync(access.path, options.limits === undefined ? { fd: access.fd } : { fd: access.fd, limits: options.limits })) {
+      if (read.kind === 'event') yield read.event;
+      else if (read.diagnostic.severity === 'error') problems.push(read.diagnostic);
+      else diagnostics.push(read.diagnostic);
+    }
+  } finally {
+    closeSync(access.fd);
+  }
 }
 
 /** Runs the cases of one rule (from any number of case files). */
@@ -139,34 +196,27 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
         results.push({ ...base, status: 'error', events: 0, matched: 0, messages: probs.map((d) => d.message) });
         continue;
       }
-      let events: Record<string, unknown>[];
-      if (c.event !== undefined) events = [flattenEvent(c.event)];
-      else {
-        const path = resolve(dirname(cf.file), c.eventsFile as string);
-        const read = readEventFileSync(path);
-        const errs = read.diagnostics.filter((d) => d.severity === 'error');
-        if (errs.length > 0) {
-          const d = diagnostic('CASE_EVENTS_UNREADABLE', `case '${c.name}': ${errs.map((e) => `${e.file ?? path}${e.pos ? `:${e.pos.line}:${e.pos.column}` : ''}: ${e.message}`).join('; ')}`, {
-            file: cf.file,
-            path: `cases[${c.index}].events_file`,
-            pos: c.pos,
-          });
-          diagnostics.push(d);
-          results.push({ ...base, status: 'error', events: 0, matched: 0, messages: [d.message] });
-          continue;
-        }
-        events = read.events.map((e) => e.event);
-      }
       const obs = emptyObservation();
       let matched = 0;
+      let events = 0;
       const messages: string[] = [];
       let firstTrace: Trace | undefined;
       const fast = planMatcher(rule.plan);
-      events.forEach((event, k) => {
-        const trace = evaluatePlan(rule.plan, event);
-        // Every case is also a differential check of the fast path against the reference.
-        if (fast.match(event) !== trace.match) {
-          messages.push(`internal error: the compiled matcher says ${trace.match ? 'no-match' : 'match'} where the reference evaluator says ${trace.match ? 'match' : 'no-match'}; please report this rule and event`);
+      const readProblems: Diagnostic[] = [];
+      let failure: string | undefined;
+      for (const event of caseEvents(cf, c, { ...options, limits: options.load?.limits }, readProblems, diagnostics)) {
+        const k = events++;
+        let trace: Trace;
+        try {
+          trace = evaluatePlan(rule.plan, event);
+          // Every case is also a differential check of the fast path against the reference.
+          if (fast.match(event) !== trace.match) {
+            messages.push(`internal error: the compiled matcher says ${trace.match ? 'no-match' : 'match'} where the reference evaluator says ${trace.match ? 'match' : 'no-match'}; please report this rule and event`);
+          }
+        } catch (e) {
+          // One rule failing on an event (an engine bug, a resource exhausted) fails this case only.
+          failure = `${c.eventsFile !== undefined ? `event ${k}: ` : ''}the rule failed while matching the event: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]?.slice(0, 300) ?? ''}`;
+          break;
         }
         const hit = trace.match && (!mapped || applies(event));
         if (hit) matched++;
@@ -181,15 +231,49 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
           if (got !== want) problems.push(`expected stage ${name} to be ${want}, got ${String(got)}`);
         }
         if (problems.length > 0 && messages.length === 0) {
-          const where = events.length > 1 ? `event ${k}: ` : '';
+          const where = c.eventsFile !== undefined ? `event ${k}: ` : '';
           pushAll(messages, problems.map((p) => where + p));
           pushAll(messages, describeStages(rule.plan, trace, event));
         }
-      });
+      }
+      if (readProblems.length > 0) {
+        // A refused path, an unreadable file or bad events in it: the case checked nothing reliable.
+        const refused = readProblems.length === 1 && readProblems[0]?.file === cf.file ? readProblems[0] : undefined;
+        const d =
+          refused ??
+          diagnostic(
+            'CASE_EVENTS_UNREADABLE',
+            `case '${c.name}': ${readProblems
+              .slice(0, SHOWN_READ_ERRORS)
+              .map((e) => `${e.file ?? c.eventsFile ?? ''}${e.pos ? `:${e.pos.line}:${e.pos.column}` : ''}: ${e.message}`)
+              .join('; ')}${readProblems.length > SHOWN_READ_ERRORS ? `; and ${readProblems.length - SHOWN_READ_ERRORS} more` : ''}`,
+            { file: cf.file, path: `cases[${c.index}].events_file`, pos: c.eventsFilePos ?? c.pos },
+          );
+        diagnostics.push(d);
+        results.push({ ...base, status: 'error', events: 0, matched: 0, messages: [d.message] });
+        continue;
+      }
+      if (failure !== undefined) {
+        const d = diagnostic('RULE_MATCH_FAILED', `case '${c.name}': ${failure}`, { file: rule.file, pos: rule.pos });
+        diagnostics.push(d);
+        results.push({ ...base, status: 'error', events, matched, messages: [d.message] });
+        continue;
+      }
+      if (events === 0) {
+        // An empty events file would satisfy both `expect: match` and `expect: no-match`.
+        const d = diagnostic('CASE_EVENTS_EMPTY', `case '${c.name}': events_file ${c.eventsFile ?? ''} holds no events, so the case would check nothing`, {
+          file: cf.file,
+          path: `cases[${c.index}].events_file`,
+          pos: c.eventsFilePos ?? c.pos,
+        });
+        diagnostics.push(d);
+        results.push({ ...base, status: 'error', events: 0, matched: 0, messages: [d.message] });
+        continue;
+      }
       const countProblem = checkCount(c, matched);
       if (countProblem !== undefined) messages.unshift(countProblem);
       observations.push(obs);
-      const result: CaseResult = { ...base, status: messages.length === 0 ? 'pass' : 'fail', events: events.length, matched, messages };
+      const result: CaseResult = { ...base, status: messages.length === 0 ? 'pass' : 'fail', events, matched, messages };
       if (c.event !== undefined && firstTrace !== undefined) result.trace = firstTrace;
       results.push(result);
     }
@@ -206,7 +290,7 @@ export function runSuite(rules: readonly SigmaRule[], caseFiles: readonly CaseFi
   const byRule = new Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>();
   const extra: SigmaRule[] = [];
   for (const cf of caseFiles) {
-    const { rule, diagnostic: d } = resolveCaseRule(cf, rules, options.load);
+    const { rule, diagnostic: d } = resolveCaseRule(cf, rules, options.load, options);
     if (d !== undefined) diagnostics.push(d);
     if (rule === undefined) continue;
     if (!rules.includes(rule) && !extra.includes(rule)) extra.push(rule);

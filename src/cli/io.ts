@@ -6,6 +6,7 @@
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { formatDiagnostic } from '../diagnostics/diagnostics.js';
+import { terminalLine } from '../report/escape.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
 /** The CLI's side of the world that a command uses: its output streams, whether stderr is a terminal, and the working folder. */
@@ -37,7 +38,10 @@ export function shownPath(io: Io, path: string): string {
   return rel === '' ? '.' : rel.split(sep)[0] === '..' || isAbsolute(rel) ? abs : rel;
 }
 
-/** Prints diagnostics one per line on stderr, their files shown relative to `io.cwd`. */
+/**
+ * Prints diagnostics one per line on stderr, their files shown relative to `io.cwd`; control
+ * characters and line breaks from rule, case or event text are shown escaped (terminalLine).
+ */
 export function printDiagnostics(io: Io, ds: readonly Diagnostic[]): void {
-  for (const d of ds) io.err(`${formatDiagnostic(d.file === undefined ? d : { ...d, file: shownPath(io, d.file) })}\n`);
+  for (const d of ds) io.err(`${terminalLine(formatDiagnostic(d.file === undefined ? d : { ...d, file: shownPath(io, d.file) }))}\n`);
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,37 @@ describe('the config file', () => {
     writeFileSync(join(sub, 'other.yml'), 'placeholders: {B: y}\n');
     expect(loadConfig('other.yml', sub).config.placeholders).toEqual({ B: ['y'] });
     expect(brief(loadConfig('missing.yml', sub).diagnostics)).toEqual(['0:0 error CONFIG_UNREADABLE ']);
+  });
+
+  it("takes 'root' (the folder case files read from) only inside its own repository: a config cannot widen it", () => {
+    const repo = join(dir, 'root-repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    mkdirSync(join(repo, 'sub'), { recursive: true });
+    symlinkSync(tmpdir(), join(repo, 'sub', 'out-link'));
+    const at = (text: string) => parseConfig(text, join(repo, 'sub', 'sigmatest.config.yml'));
+    expect(at('root: ..\n')).toMatchObject({ config: { root: repo }, diagnostics: [] });
+    expect(at('root: data\n')).toMatchObject({ config: { root: join(repo, 'sub', 'data') }, diagnostics: [] });
+    for (const bad of ['root: ../..\n', 'root: /\n', 'root: out-link\n']) {
+      const { config, diagnostics } = at(bad);
+      expect(config.root, bad).toBeUndefined();
+      expect(brief(diagnostics), bad).toEqual(['1:7 error CONFIG_INVALID root']);
+      expect(diagnostics[0]?.message, bad).toMatch(/inside .*root-repo, the config file's repository/);
+    }
+    expect(brief(at('root: [a]\n').diagnostics)).toEqual(['1:7 error CONFIG_INVALID root']);
+  });
+
+  it('reads no path outside its repository: logsources, gate.corpus and gate.known_fps leading out are errors (a pull request could make gate print them)', () => {
+    const repo = join(dir, 'paths-repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    const at = (text: string) => parseConfig(text, join(repo, 'sigmatest.config.yml'));
+    const { config, diagnostics } = at('logsources: /etc/passwd\ngate:\n  corpus: [corpus, /home, ../elsewhere]\n  known_fps: ../../fps.yml\n');
+    expect(brief(diagnostics)).toEqual(['1:13 error CONFIG_INVALID logsources', '3:20 error CONFIG_INVALID gate.corpus', '3:27 error CONFIG_INVALID gate.corpus', '4:14 error CONFIG_INVALID gate.known_fps']);
+    expect(config.logsources).toBeUndefined();
+    expect(config.gate).toEqual({});
+    expect(at('logsources: maps/x.yml\ngate: {corpus: corpus, known_fps: fps.yml}\n')).toMatchObject({
+      config: { logsources: join(repo, 'maps', 'x.yml'), gate: { corpus: [join(repo, 'corpus')], knownFps: join(repo, 'fps.yml') } },
+      diagnostics: [],
+    });
   });
 
   it('reads limits: each a whole number within its range, unknown names and bad values located', () => {

@@ -6,6 +6,7 @@
  * placeholders:            # values for %name% under |expand (semantics §7.13)
  *   Administrators: ['admin*', 'root']
  * logsources: mappings.yml # extra logsource mapping merged over the built-in one
+ * root: .                  # the folder case files may read events_file (and rule paths) from
  * limits:                  # what one rule, case file or event may ask of the engine (util/limits.ts)
  *   yaml_nodes: 1000000
  *   condition_depth: 100
@@ -19,12 +20,19 @@
  *   severities: { RULE_AUTHOR_MISSING: off, TAG_NAMESPACE_UNKNOWN: error }
  * ```
  *
- * Paths in the file are relative to the file's folder. `gate.severities` keys on the code
+ * Paths in the file are relative to the file's folder, and stay inside the config file's own
+ * repository (the nearest folder above it holding `.git`, else its folder; links resolved): a
+ * config that comes with a pull request cannot make `gate` read (and print) files of the machine
+ * it runs on (`logsources`, `gate.corpus`, `gate.known_fps`), nor let case files read outside it
+ * (`root`). The command-line flags (`--corpus`, `--known-fps`, `--root`) can name any path. `gate.severities` keys on the code
  * registry (src/diagnostics/codes.ts): codes of its `validation` group only.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { readTextFile } from '../util/read-text-file.js';
+import { isInside, repositoryOf } from '../util/inside.js';
 import { dirname, resolve } from 'node:path';
-import { diagnostic, offsetToPos, readErrorReason } from '../diagnostics/diagnostics.js';
+import { diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
+import { positionsIn } from '../diagnostics/line-index.js';
 import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
 import { CODES, isDiagnosticCode } from '../diagnostics/codes.js';
 import type { SeverityOverride, ValidationCode } from '../diagnostics/codes.js';
@@ -56,6 +64,8 @@ export interface Config {
   limits: Limits;
   /** Absolute path of an extra logsource mapping file. */
   logsources?: string;
+  /** Absolute path of the folder case files may read from (see cases/events-file.ts). */
+  root?: string;
   gate: GateSettings;
   /** The file it was read from (absolute); undefined when there was none. */
   file?: string;
@@ -63,7 +73,7 @@ export interface Config {
 
 export const DEFAULT_CONFIG_FILE = 'sigmatest.config.yml';
 
-const TOP_KEYS = ['placeholders', 'logsources', 'limits', 'gate'];
+const TOP_KEYS = ['placeholders', 'logsources', 'root', 'limits', 'gate'];
 const GATE_NUMBERS = [
   ['min_match', 'minMatch', 1000],
   ['min_no_match', 'minNoMatch', 1000],
@@ -91,7 +101,7 @@ export function loadConfig(file: string | undefined, cwd: string = process.cwd()
   config.file = path;
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFile(path);
   } catch (e) {
     return { config, diagnostics: [diagnostic('CONFIG_UNREADABLE', `cannot read the config file: ${readErrorReason(e)}`, { file: path })] };
   }
@@ -103,8 +113,9 @@ export function parseConfig(text: string, file: string, config: Config = { place
   const parsed = parseYaml(text, file);
   const ds: Diagnostic[] = [...parsed.diagnostics];
   if (ds.length > 0) return { config, diagnostics: ds };
+  const posOf = positionsIn(text);
   const report = (code: DiagnosticCode, message: string, n: YNode, path: string): void => {
-    ds.push(diagnostic(code, message, { file, path, pos: offsetToPos(text, n.offset) }));
+    ds.push(diagnostic(code, message, { file, path, pos: posOf(n.offset) }));
   };
   const docs = parsed.documents.filter((d) => d.root !== null);
   const root = docs[0]?.root;
@@ -114,6 +125,14 @@ export function parseConfig(text: string, file: string, config: Config = { place
     return { config, diagnostics: ds };
   }
   const base = dirname(file);
+  const repo = canonical(repositoryOf(base) ?? base);
+  /** A path of the config, resolved; reported and undefined when it leads out of the repository. */
+  const inRepo = (text: string, n: YNode, path: string): string | undefined => {
+    const p = resolve(base, text);
+    if (isInside(repo, canonical(p))) return p;
+    report('CONFIG_INVALID', `'${path}' must lie inside ${repo}, the config file's repository: a config file cannot make sigmatest read outside it (give the path on the command line)`, n, path);
+    return undefined;
+  };
   for (const e of root.entries) {
     if (!TOP_KEYS.includes(e.key)) report('CONFIG_KEY_UNKNOWN', `unknown key '${e.key}' (known: ${TOP_KEYS.join(', ')}); it is ignored`, e.keyNode, e.key);
   }
@@ -136,7 +155,20 @@ export function parseConfig(text: string, file: string, config: Config = { place
   if (logsources !== undefined && !isNull(logsources)) {
     if (logsources.kind !== 'scalar' || logsources.value.type !== 'string' || logsources.value.text === '') {
       report('CONFIG_INVALID', "'logsources' must be the path of a logsource mapping file", logsources, 'logsources');
-    } else config.logsources = resolve(base, logsources.value.text);
+    } else {
+      const p = inRepo(logsources.value.text, logsources, 'logsources');
+      if (p !== undefined) config.logsources = p;
+    }
+  }
+
+  const rootNode = mapGet(root, 'root');
+  if (rootNode !== undefined && !isNull(rootNode)) {
+    if (rootNode.kind !== 'scalar' || rootNode.value.type !== 'string' || rootNode.value.text === '') {
+      report('CONFIG_INVALID', "'root' must be the path of the folder case files may read from", rootNode, 'root');
+    } else {
+      const p = inRepo(rootNode.value.text, rootNode, 'root');
+      if (p !== undefined) config.root = p;
+    }
   }
 
   const limits = mapGet(root, 'limits');
@@ -161,12 +193,17 @@ export function parseConfig(text: string, file: string, config: Config = { place
   const gate = mapGet(root, 'gate');
   if (gate !== undefined && !isNull(gate)) {
     if (gate.kind !== 'map') report('CONFIG_INVALID', "'gate' must be a mapping of gate defaults", gate, 'gate');
-    else readGate(gate, base, config.gate, report);
+    else readGate(gate, config.gate, report, inRepo);
   }
   return { config, diagnostics: ds };
 }
 
-function readGate(gate: YMap, base: string, out: GateSettings, report: (code: DiagnosticCode, message: string, n: YNode, path: string) => void): void {
+function readGate(
+  gate: YMap,
+  out: GateSettings,
+  report: (code: DiagnosticCode, message: string, n: YNode, path: string) => void,
+  inRepo: (text: string, n: YNode, path: string) => string | undefined,
+): void {
   for (const e of gate.entries) {
     if (!GATE_KEYS.includes(e.key)) report('CONFIG_KEY_UNKNOWN', `unknown key '${e.key}' under gate (known: ${GATE_KEYS.join(', ')}); it is ignored`, e.keyNode, childPath('gate', e.key));
   }
@@ -182,12 +219,18 @@ function readGate(gate: YMap, base: string, out: GateSettings, report: (code: Di
     const items = corpus.kind === 'seq' ? corpus.items : [corpus];
     const paths = items.map((n) => (n.kind === 'scalar' && n.value.type === 'string' && n.value.text !== '' ? n.value.text : undefined));
     if (paths.some((p) => p === undefined)) report('CONFIG_INVALID', 'gate.corpus must be a path or a list of paths', corpus, 'gate.corpus');
-    else out.corpus = (paths as string[]).map((p) => resolve(base, p));
+    else {
+      const inside = (paths as string[]).map((p, k) => inRepo(p, corpus.kind === 'seq' ? (corpus.items[k] as YNode) : corpus, 'gate.corpus'));
+      if (inside.every((p) => p !== undefined)) out.corpus = inside as string[];
+    }
   }
   const knownFps = mapGet(gate, 'known_fps');
   if (knownFps !== undefined) {
     if (knownFps.kind !== 'scalar' || knownFps.value.type !== 'string' || knownFps.value.text === '') report('CONFIG_INVALID', 'gate.known_fps must be a path', knownFps, 'gate.known_fps');
-    else out.knownFps = resolve(base, knownFps.value.text);
+    else {
+      const p = inRepo(knownFps.value.text, knownFps, 'gate.known_fps');
+      if (p !== undefined) out.knownFps = p;
+    }
   }
   const severities = mapGet(gate, 'severities');
   if (severities !== undefined) {
@@ -208,6 +251,15 @@ function readGate(gate: YMap, base: string, out: GateSettings, report: (code: Di
       else table[e.key as ValidationCode] = v;
     }
     out.severities = table;
+  }
+}
+
+/** The path with symbolic links resolved (as written when it does not exist). */
+function canonical(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 

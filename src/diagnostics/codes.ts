@@ -51,6 +51,9 @@ export const CODE_GROUPS: Readonly<Record<CodeGroup, string>> = {
 export const CODES = {
   // Input paths.
   PATH_NOT_FOUND: { group: 'input', severity: 'error', description: 'a rule file or folder named on the command line does not exist' },
+  PATH_UNREADABLE: { group: 'input', severity: 'error', description: 'a folder or file under the given paths cannot be listed or examined (permission denied, a path longer than the system allows, a broken symbolic link), or a named path is a FIFO or device' },
+  PATH_LINK_LOOP: { group: 'input', severity: 'warning', description: 'a symbolic link back to a folder being walked; it is not followed again (its files are listed once)' },
+  PATH_NOT_REGULAR: { group: 'input', severity: 'warning', description: 'a FIFO, device or socket with a rule, case or event file name in a folder; it is not read (it would block or never end)' },
   FILE_UNREADABLE: { group: 'input', severity: 'error', description: 'a rule file cannot be read' },
 
   // YAML (rules, case files, known-FP files).
@@ -142,15 +145,20 @@ export const CODES = {
   CASE_RULE_AMBIGUOUS: { group: 'case', severity: 'error', description: "the case file's rule id is the id of several loaded rules" },
   CASE_STAGE_UNKNOWN: { group: 'case', severity: 'error', description: 'a case expects a stage the rule does not have' },
   CASE_EVENTS_UNREADABLE: { group: 'case', severity: 'error', description: "a case's events_file cannot be read or holds bad events" },
+  CASE_EVENTS_EMPTY: { group: 'case', severity: 'error', description: "a case's events_file holds no events: the case would check nothing" },
+  CASE_PATH_OUTSIDE: { group: 'case', severity: 'error', description: "an events_file or rule path of a case file that is absolute, leads out of the case file's root (`..`, a symbolic link) or names a device, FIFO or folder: it is not read" },
 
   // Event files.
   EVENT_PATH_NOT_FOUND: { group: 'event', severity: 'error', description: 'an event file or folder named on the command line does not exist' },
   EVENT_FILE_UNREADABLE: { group: 'event', severity: 'error', description: 'an event file or folder cannot be read, or reading it stopped' },
   EVENT_INVALID_JSON: { group: 'event', severity: 'error', description: 'text in a JSON event file that is not JSON (the reader carries on after it)' },
   EVENT_NOT_OBJECT: { group: 'event', severity: 'error', description: 'a JSON value in an event file that is not an object' },
+  EVENT_TOO_DEEP: { group: 'event', severity: 'error', description: 'an event nested more than `limits.event_depth` (100) objects and arrays deep; it is skipped and the rest of the file is read' },
+  EVENT_TOO_LARGE: { group: 'event', severity: 'error', description: 'an event larger than `limits.event_bytes` (16 MiB; bytes of a JSON Lines line, characters of other JSON); it is skipped, never held whole, and the rest of the file is read' },
   EVTX_NOT_EVTX: { group: 'event', severity: 'error', description: 'an .evtx file without the EVTX file signature, or too short' },
   EVTX_HEADER_CORRUPT: { group: 'event', severity: 'warning', description: 'the EVTX file header checksum does not match; the chunks are read anyway' },
   EVTX_CHUNK_CORRUPT: { group: 'event', severity: 'warning', description: 'an EVTX chunk with a bad signature or checksum; it is skipped' },
+  EVTX_CHUNK_ZEROED: { group: 'event', severity: 'warning', description: "an all-zero EVTX chunk before a chunk in use or within the header's chunk count: wiped, its records are lost" },
   EVTX_RECORD_CORRUPT: { group: 'event', severity: 'warning', description: 'an EVTX record that cannot be decoded; it is skipped' },
 
   // Logsource mapping files.

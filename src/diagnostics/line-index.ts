@@ -43,3 +43,12 @@ export class LineIndex {
     return this.pos(offset).line;
   }
 }
+
+/**
+ * A lookup of offsets in `text` to line and column that indexes the text on its first call (so a
+ * file without problems pays nothing): what loaders that locate many nodes of one text use.
+ */
+export function positionsIn(text: string): (offset: number) => SourcePos {
+  let index: LineIndex | undefined;
+  return (offset) => (index ??= new LineIndex(text)).pos(offset);
+}

@@ -16,13 +16,18 @@
  * element of a one-element-per-line array); a top-level array also ends at a `]` in its own
  * column. Once the first object of a stream turned out to sit on a single line the input is taken
  * to be JSON Lines, and a line that ends inside an object is an error of its own.
+ *
+ * A value nested deeper than {@link MAX_EVENT_DEPTH} objects and arrays is an error (`tooDeep`)
+ * with the same recovery: its text is never captured whole nor handed to a recursive walk.
  */
+import { MAX_EVENT_DEPTH, tooDeepMessage, tooLargeMessage } from './event-depth.js';
+
 
 /** What the splitter found: an object's text, a non-object value, or a syntax error. */
 export type SplitItem =
   | { kind: 'object'; text: string; line: number; column: number; index: number }
   | { kind: 'value'; valueType: 'array' | 'string' | 'number' | 'boolean' | 'null'; line: number; column: number; index: number }
-  | { kind: 'error'; message: string; line: number; column: number };
+  | { kind: 'error'; message: string; line: number; column: number; tooDeep?: true; tooLarge?: true };
 
 type Expect = 'keyOrClose' | 'key' | 'colon' | 'value' | 'valueOrClose' | 'commaOrClose';
 type TopArrayState = 'firstOrClose' | 'element' | 'commaOrClose';
@@ -65,7 +70,7 @@ function show(c: number): string {
 export class JsonSplitter {
   // Position of the next character: absolute offset, line, offset where the line starts.
   private base = 0;
-  private line = 1;
+  private line: number;
   private lineStart = 0;
   /** No non-blank character seen yet on the current line. */
   private lineBlank = true;
@@ -102,6 +107,24 @@ export class JsonSplitter {
   private skipColumn = 1;
 
   private out: SplitItem[] = [];
+
+  /**
+   * `line`: the number of the first line of the text (default 1), so that a piece of a file (one
+   * line of JSON Lines) is reported at its place in the file, messages included; `lines`: the
+   * text is JSON Lines from the start.
+   */
+  private readonly maxDepth: number;
+  /** An object's text may hold at most this many characters (limits.event_bytes: never more bytes than characters). */
+  private readonly maxChars: number;
+  /** Characters captured in `parts`. */
+  private captured = 0;
+
+  constructor(options: { line?: number; lines?: boolean; maxDepth?: number; maxChars?: number } = {}) {
+    this.line = options.line ?? 1;
+    this.maxDepth = options.maxDepth ?? MAX_EVENT_DEPTH;
+    this.maxChars = options.maxChars ?? Infinity;
+    if (options.lines === true) this.lineDelimited = true;
+  }
 
   /** Scans one chunk; returns the values and errors completed within it. */
   feed(chunk: string): SplitItem[] {
@@ -153,7 +176,15 @@ export class JsonSplitter {
       this.lineBlank = false;
       i++;
     }
-    if (this.captureFrom >= 0) this.parts.push(chunk.slice(this.captureFrom));
+    if (this.captureFrom >= 0) {
+      const piece = chunk.slice(this.captureFrom);
+      this.captured += piece.length;
+      // An object too large is never held whole: it is reported and skipped like a broken one.
+      if (this.captured > this.maxChars && this.value !== undefined) {
+        const v = this.value;
+        this.fail(tooLargeMessage(this.maxChars), v.line, v.column, 'large');
+      } else this.parts.push(piece);
+    }
     this.base += n;
     return this.out;
   }
@@ -200,6 +231,7 @@ export class JsonSplitter {
     this.value = undefined;
     this.stack = [];
     this.parts = [];
+    this.captured = 0;
     this.captureFrom = -1;
     this.token = 'none';
     this.escape = 0;
@@ -207,8 +239,8 @@ export class JsonSplitter {
   }
 
   /** Reports an error and skips to the next place a value can start (see the file comment). */
-  private fail(message: string, line: number, column: number): void {
-    this.out.push({ kind: 'error', message, line, column });
+  private fail(message: string, line: number, column: number, limit: 'deep' | 'large' | false = false): void {
+    this.out.push(limit === 'deep' ? { kind: 'error', message, line, column, tooDeep: true } : limit === 'large' ? { kind: 'error', message, line, column, tooLarge: true } : { kind: 'error', message, line, column });
     this.skipColumn = this.value?.object === true ? this.value.column : this.lastObjectColumn;
     this.resetValue();
     this.skipping = true;
@@ -329,6 +361,10 @@ export class JsonSplitter {
 
   /** Starts a value at `c` (the expect state allows one here). */
   private valueChar(chunk: string, i: number, c: number): void {
+    if ((c === C_LBRACE || c === C_LBRACKET) && this.stack.length >= this.maxDepth) {
+      this.error(tooDeepMessage(this.maxDepth), i, 0, 'deep');
+      return;
+    }
     if (c === C_LBRACE) {
       this.stack.push(C_LBRACE);
       this.expect = 'keyOrClose';
@@ -364,6 +400,12 @@ export class JsonSplitter {
     if (v === undefined) return;
     if (v.object) {
       const text = this.parts.join('') + chunk.slice(Math.max(this.captureFrom, 0), end);
+      if (text.length > this.maxChars) {
+        this.out.push({ kind: 'error', message: tooLargeMessage(this.maxChars), line: v.line, column: v.column, tooLarge: true });
+        if (this.topArray !== undefined) this.topArray.state = 'commaOrClose';
+        this.resetValue();
+        return;
+      }
       this.out.push({ kind: 'object', text, line: v.line, column: v.column, index: v.index });
       if (this.lineDelimited === undefined && this.topArray === undefined) this.lineDelimited = this.line === v.line;
     } else {
@@ -453,12 +495,12 @@ export class JsonSplitter {
   }
 
   /** Reports an error at chunk index `i` of the current line (column offset `adjust` when given). */
-  private error(message: string, i: number, adjust?: number): void {
+  private error(message: string, i: number, adjust?: number, tooDeep: 'deep' | false = false): void {
     const column = this.col(i) + (adjust ?? 0);
     const where =
       this.value !== undefined && this.value.object
         ? ` (in the object starting at line ${this.value.line}, column ${this.value.column})`
         : '';
-    this.fail(message + where, this.line, column);
+    this.fail(message + where, this.line, column, tooDeep);
   }
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readEventBatches, readEventFile, readEventFileSync, readEvents, readEventText, readerFor, readLine } from './read-events.js';
+import { readEventBatches, readEventFile, readEventFileSync, readEvents, readEventsSync, readEventText, readerFor, readLine } from './read-events.js';
 import type { EventRead, EventReadResult } from './read-events.js';
 import { JsonSplitter } from './json-splitter.js';
 import { buildEvtxFile, ChunkWriter, synthValue } from '../../test/support/evtx-writer.js';
@@ -492,5 +492,74 @@ describe('readEventBatches', () => {
     const direct: EventRead[] = [];
     for await (const r of readEvents(f)) direct.push(r);
     expect(readLine('{"b":', f, 2, 1)).toEqual([direct[1]]);
+  });
+});
+
+describe('issue 23: long lines, positions after recovery, deep events, streaming', () => {
+  it('joins the pieces of a line longer than many chunks once (was: once per chunk, quadratic), async and sync alike', async () => {
+    // One 3 MB line read in 4 KiB chunks: 750 chunks. Joining at every chunk copied ~1 GB.
+    const long = `{"a":"${'x'.repeat(3_000_000)}"}`;
+    const f = tempFile(`${long}\n{"b":1}\n${long}`, '.jsonl');
+    const concat = Buffer.concat;
+    let copied = 0;
+    Buffer.concat = ((list: readonly Uint8Array[], total?: number) => {
+      const out = concat(list, total);
+      copied += out.length;
+      return out;
+    }) as typeof Buffer.concat;
+    try {
+      const streamed = await readAll(f, 4096);
+      const sync = [...readEventsSync(f, { chunkSize: 4096 })];
+      expect(streamed.events.map((e) => Object.keys(e.event))).toEqual([['a'], ['b'], ['a']]);
+      expect(sync.filter((r) => r.kind === 'event')).toHaveLength(3);
+    } finally {
+      Buffer.concat = concat;
+    }
+    // Each long line is joined once per reader (plus the first decision of the format): linear.
+    expect(copied).toBeLessThan(6 * (long.length + 10));
+  });
+
+  it('error messages after recovery name the lines of the file, in JSON Lines as in the other formats', async () => {
+    const text = ['{"a":1}', '{"a":2,}', '{"a":3}', '{"a" 4}', '{"a":5}', '', '{"a":', '{"a":7}', '{"s":"unterminated', '{"a":9}'].join('\n');
+    const f = tempFile(text, '.jsonl');
+    for (const r of [await readAll(f), await readAll(f, 3), readEventFileSync(f)]) {
+      expect(r.events.map((e) => e.line)).toEqual([1, 3, 5, 8, 10]);
+      const where = r.diagnostics.map((d) => `${d.pos?.line}:${d.pos?.column} ${d.message.match(/line \d+/g)?.join(',') ?? ''}`);
+      // Every "line N" a message names is its own line (it said "line 2" for line 4: the line of a probe).
+      expect(where).toEqual(['2:8 line 2', '4:6 line 4', '7:6 ', '9:19 line 9,line 9']);
+    }
+  });
+
+  it('a deeply nested event is one located EVENT_TOO_DEEP error and the rest of the file is read (JSON Lines, array, concatenated)', async () => {
+    const good = JSON.stringify({ Image: 'C:\\x\\whoami.exe' });
+    const deepObject = `{"Event":{"System":{"EventID":1},"UserData":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}}`;
+    const deepArray = `{"Image":"C:\\\\whoami.exe","x":${'['.repeat(5_000)}1${']'.repeat(5_000)}}`;
+    const lines = [good, deepObject, ...Array.from({ length: 1000 }, () => good)].join('\n');
+    const array = `[\n${[good, deepArray, ...Array.from({ length: 1000 }, () => good)].join(',\n')}\n]\n`;
+    const concatenated = `{\n  "Image": "a"\n}\n{\n  "Event": ${deepObject.slice('{"Event":'.length, -1)}\n}\n{\n  "Image": "b"\n}\n`;
+    for (const [text, ext, events, at] of [
+      [lines, '.jsonl', 1001, '2:'],
+      [array, '.json', 1001, '3:'],
+      [concatenated, '.json', 2, '5:'],
+    ] as const) {
+      const f = tempFile(text, ext);
+      for (const r of [await readAll(f), readEventFileSync(f), readEventText(text, f)]) {
+        expect(r.events, ext).toHaveLength(events);
+        expect(r.diagnostics.map((d) => d.code), ext).toEqual(['EVENT_TOO_DEEP']);
+        expect(`${r.diagnostics[0]?.pos?.line}:`, ext).toBe(at);
+        expect(r.diagnostics[0]?.message).toMatch(/more than 100 levels deep/);
+      }
+    }
+  });
+
+  it('readEventsSync streams: events come before the file is read to its end', () => {
+    // Events appended after the first one was read are read too: nothing was read whole up front.
+    const f = tempFile('{"n":1}\n', '.jsonl');
+    const it = readEventsSync(f, { chunkSize: 4 });
+    const first = it.next();
+    expect(first.value?.kind === 'event' && first.value.event['n']).toBe(1);
+    writeFileSync(f, '{"n":1}\n{"n":2}\n');
+    const rest = [...it].flatMap((r) => (r.kind === 'event' ? [r.event['n']] : []));
+    expect(rest).toEqual([2]);
   });
 });

@@ -15,13 +15,16 @@
  * `EVENT_FILE_UNREADABLE` (missing file, directory, I/O error); for `.evtx` also `EVTX_NOT_EVTX`,
  * `EVTX_HEADER_CORRUPT`, `EVTX_CHUNK_CORRUPT` and `EVTX_RECORD_CORRUPT` (see `src/evtx/read-evtx.ts`).
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { assertNever, diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { flattenEvent } from '../events/flatten-event.js';
 import type { FlatEvent } from '../events/flatten-event.js';
 import { JsonSplitter } from './json-splitter.js';
+import { depthExceededAt, tooDeepMessage, tooLargeMessage } from './event-depth.js';
+import { DEFAULT_LIMITS } from '../util/limits.js';
+import type { Limits } from '../util/limits.js';
 import { isSmallFile } from '../util/small-file.js';
 import type { SplitItem } from './json-splitter.js';
 import { readEvtxBatches, readEvtxSync } from '../evtx/read-evtx.js';
@@ -71,23 +74,35 @@ export interface RawLine {
 export interface ReadEventsOptions {
   /** JSON Lines lines are yielded unparsed as {@link RawLine} items (only {@link readEventBatches} takes it). */
   rawLines?: boolean;
+  /** `limits.event_depth` and `limits.event_bytes` (util/limits.ts; the defaults when absent). */
+  limits?: EventLimits;
   /** Size in bytes of the chunks read from disk (default 64 KiB); tests use 1. */
   chunkSize?: number;
 }
 
-/** How one kind of event file is read, streaming and all at once. */
+/** How one kind of event file is read: streaming, and streaming with blocking reads. */
 export interface EventFileReader {
   read(file: string, options?: ReadEventsOptions): AsyncGenerator<EventRead>;
-  readSync(file: string): EventReadResult;
+  /** The same reads with blocking calls, a chunk at a time; from `fd` when given (left open). */
+  readSync(file: string, options?: ReadEventsOptions & { fd?: number }): Generator<EventRead>;
 }
 
 const DEFAULT_CHUNK = 1024 * 1024;
+
+/** The limits an event file is read under. */
+export type EventLimits = Partial<Pick<Limits, 'eventDepth' | 'eventBytes'>>;
+
+function eventLimits(l: EventLimits | undefined): { depth: number; bytes: number } {
+  return { depth: l?.eventDepth ?? DEFAULT_LIMITS.eventDepth, bytes: l?.eventBytes ?? DEFAULT_LIMITS.eventBytes };
+}
 
 /** Turns one splitter item into an {@link EventRead}. */
 function toRead(item: SplitItem, file: string): EventRead {
   const pos = { line: item.line, column: item.column };
   switch (item.kind) {
     case 'error':
+      if (item.tooDeep === true) return { kind: 'error', diagnostic: diagnostic('EVENT_TOO_DEEP', item.message, { file, pos }) };
+      if (item.tooLarge === true) return { kind: 'error', diagnostic: diagnostic('EVENT_TOO_LARGE', item.message, { file, pos }) };
       return { kind: 'error', diagnostic: diagnostic('EVENT_INVALID_JSON', `invalid JSON: ${item.message}`, { file, pos }) };
     case 'value':
       return {
@@ -142,8 +157,9 @@ function collect(reads: Iterable<EventRead>): EventReadResult {
 }
 
 /** Reads events from in-memory text (same formats and diagnostics as the file readers). */
-export function readEventText(text: string, file: string): EventReadResult {
-  const splitter = new JsonSplitter();
+export function readEventText(text: string, file: string, limits?: EventLimits): EventReadResult {
+  const l = eventLimits(limits);
+  const splitter = new JsonSplitter({ maxDepth: l.depth, maxChars: l.bytes });
   const items = [...splitter.feed(text), ...splitter.end()];
   return collect(items.map((it) => toRead(it, file)));
 }
@@ -152,15 +168,20 @@ export function readEventText(text: string, file: string): EventReadResult {
  * One line of a JSON Lines file, parsed natively; a line that is not a JSON value goes through
  * the splitter alone, so its diagnostic is exactly the splitter's (line numbers shifted).
  */
-export function readLine(text: string, file: string, line: number, index: number): EventRead[] {
+export function readLine(text: string, file: string, line: number, index: number, limits?: EventLimits): EventRead[] {
+  const l = eventLimits(limits);
+  // A line's bytes were checked by the reader; as text it has at most as many characters.
+  if (text.length > l.bytes) return [{ kind: 'error', diagnostic: diagnostic('EVENT_TOO_LARGE', tooLargeMessage(l.bytes), { file, pos: { line, column: 1 } }) }];
+  const deep = depthExceededAt(text, l.depth);
+  if (deep >= 0) return [{ kind: 'error', diagnostic: diagnostic('EVENT_TOO_DEEP', tooDeepMessage(l.depth), { file, pos: { line, column: deep + 1 } }) }];
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    // A whole object first puts the splitter in JSON Lines mode, as it is for the file.
-    const splitter = new JsonSplitter();
-    const items = [...splitter.feed(`{}\n${text}\n`), ...splitter.end()].slice(1);
-    return items.map((it) => toRead({ ...it, line: it.line + line - 2, ...('index' in it ? { index } : {}) } as SplitItem, file));
+    // The splitter in JSON Lines mode, as it is for the file, numbering lines from this one.
+    const splitter = new JsonSplitter({ line, lines: true, maxDepth: l.depth, maxChars: l.bytes });
+    const items = [...splitter.feed(`${text}\n`), ...splitter.end()];
+    return items.map((it) => toRead('index' in it ? { ...it, index } : it, file));
   }
   if (isJsonObject(raw)) return [{ kind: 'event', event: flattenEvent(raw), raw, file, index, line, json: text }];
   const valueType = Array.isArray(raw) ? 'array' : raw === null ? 'null' : (typeof raw as 'string' | 'number' | 'boolean');
@@ -169,97 +190,209 @@ export function readLine(text: string, file: string, line: number, index: number
 }
 
 /**
- * The JSON reader's core: the reads of one chunk at a time (one await per chunk, not per event).
+ * The JSON reader's core, fed one chunk of bytes at a time by a streaming driver (async:
+ * {@link jsonBatches}; blocking: {@link jsonBatchesSync}), never the whole file.
  * JSON Lines (the first line is a whole object) is split into lines on the bytes and each line
  * decoded on its own: lines stay one-byte strings unless they hold non-ASCII text themselves,
  * which parses faster, and no decoder state is carried. Each line goes to the native parser (or
  * is handed over unparsed with `rawLines`); anything else streams through the splitter.
+ *
+ * A line longer than a chunk is kept as a list of pieces joined once when its newline arrives,
+ * and the format is decided without re-reading what came before, so a file of one 200 MB line
+ * costs what 200 MB of short lines cost (joining the pieces at every chunk made it quadratic).
  */
-async function* jsonBatches(file: string, options: ReadEventsOptions = {}): AsyncGenerator<Array<EventRead | RawLine>> {
-  const splitter = new JsonSplitter();
-  const decoder = new StringDecoder('utf8');
-  const highWaterMark = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK);
-  let mode: 'undecided' | 'lines' | 'splitter' = 'undecided';
-  /** Undecided: the bytes so far; lines: the bytes after the last newline. */
-  let carry: Buffer | undefined;
-  let line = 0;
-  let index = 0;
-  let out: Array<EventRead | RawLine> = [];
-  const fromSplitter = (items: SplitItem[]): void => {
-    for (const item of items) out.push(toRead(item, file));
-  };
-  const takeLine = (buf: Buffer, start: number, end: number): void => {
-    line++;
+class JsonCore {
+  private readonly splitter: JsonSplitter;
+  private readonly limits: { depth: number; bytes: number };
+  /** Lines mode: the line in progress grew past limits.event_bytes; its bytes are dropped until its newline. */
+  private oversized = false;
+  private readonly decoder = new StringDecoder('utf8');
+  private mode: 'undecided' | 'lines' | 'splitter' = 'undecided';
+  /** Undecided: the bytes so far; lines: the bytes after the last newline (pieces, joined once). */
+  private pieces: Buffer[] = [];
+  private piecesLength = 0;
+  private line = 0;
+  private index = 0;
+  out: Array<EventRead | RawLine> = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly rawLines: boolean,
+    limits?: EventLimits,
+  ) {
+    this.limits = eventLimits(limits);
+    this.splitter = new JsonSplitter({ maxDepth: this.limits.depth, maxChars: this.limits.bytes });
+  }
+
+  private fromSplitter(items: SplitItem[]): void {
+    for (const item of items) this.out.push(toRead(item, this.file));
+  }
+
+  private takeLine(buf: Buffer, start: number, end: number): void {
+    const line = ++this.line;
+    if (this.oversized || end - start > this.limits.bytes) {
+      // Too large: reported by its line, never decoded (nor kept whole, see push).
+      this.oversized = false;
+      this.index++;
+      this.out.push({ kind: 'error', diagnostic: diagnostic('EVENT_TOO_LARGE', tooLargeMessage(this.limits.bytes), { file: this.file, pos: { line, column: 1 } }) });
+      return;
+    }
     if (end > start && buf[end - 1] === 13) end--; // CRLF
     let text = buf.toString('utf8', start, end);
     if (line === 1 && text.startsWith('\ufeff')) text = text.slice(1);
     // Most lines start with '{'; only others need the blank-line test.
     if (text.charCodeAt(0) !== 123 && text.trim() === '') return; // blank lines are not values
-    if (options.rawLines === true) out.push({ kind: 'line', text, file, index: index++, line });
-    else for (const r of readLine(text, file, line, index++)) out.push(r);
-  };
+    if (this.rawLines) this.out.push({ kind: 'line', text, file: this.file, index: this.index++, line });
+    else for (const r of readLine(text, this.file, line, this.index++, { eventDepth: this.limits.depth, eventBytes: this.limits.bytes })) this.out.push(r);
+  }
+
+  /** The pieces kept so far and `tail`, as one buffer; the pieces are dropped. */
+  private joined(tail?: Buffer): Buffer {
+    if (tail !== undefined) {
+      this.pieces.push(tail);
+      this.piecesLength += tail.length;
+    }
+    const all = this.pieces.length === 1 ? (this.pieces[0] as Buffer) : Buffer.concat(this.pieces, this.piecesLength);
+    this.pieces = [];
+    this.piecesLength = 0;
+    return all;
+  }
+
+  private keep(piece: Buffer): void {
+    if (this.mode === 'lines' && (this.oversized || this.piecesLength + piece.length > this.limits.bytes)) {
+      // The line in progress is too large for an event: drop its bytes, report it at its newline.
+      this.oversized = true;
+      this.pieces = [];
+      this.piecesLength = 0;
+      return;
+    }
+    this.pieces.push(piece);
+    this.piecesLength += piece.length;
+  }
+
+  /** Takes the next chunk of the file (the caller may reuse `chunk`'s memory afterwards only if `copied`). */
+  push(chunk: Buffer): void {
+    if (this.mode === 'splitter') {
+      this.fromSplitter(this.splitter.feed(this.decoder.write(chunk)));
+      return;
+    }
+    if (this.mode === 'undecided') {
+      this.keep(chunk);
+      // A first line larger than an event may be: the splitter reads on (and reports it).
+      if (this.piecesLength > this.limits.bytes) {
+        this.mode = 'splitter';
+        this.fromSplitter(this.splitter.feed(this.decoder.write(this.joined())));
+        return;
+      }
+      // The format shows once the first line holding anything has ended: only a chunk with a
+      // newline can decide it, so a first line of many chunks is looked at once.
+      if (chunk.indexOf(10) < 0) return;
+      const bytes = this.joined();
+      const decided = formatOf(bytes);
+      if (decided === undefined) {
+        this.keep(bytes);
+        return;
+      }
+      this.mode = decided;
+      if (decided === 'splitter') {
+        this.fromSplitter(this.splitter.feed(this.decoder.write(bytes)));
+        return;
+      }
+      chunk = bytes;
+    }
+    let start = 0;
+    let nl = chunk.indexOf(10);
+    if (this.pieces.length > 0) {
+      // The line begun in earlier chunks.
+      if (nl < 0) {
+        this.keep(chunk);
+        return;
+      }
+      const first = this.joined(chunk.subarray(0, nl));
+      this.takeLine(first, 0, first.length);
+      start = nl + 1;
+      nl = chunk.indexOf(10, start);
+    }
+    while (nl >= 0) {
+      this.takeLine(chunk, start, nl);
+      start = nl + 1;
+      nl = chunk.indexOf(10, start);
+    }
+    if (start < chunk.length) this.keep(Buffer.from(chunk.subarray(start)));
+  }
+
+  /** The end of the file: completes or reports what is left. */
+  finish(): void {
+    if (this.mode === 'lines') {
+      if (this.pieces.length > 0) {
+        const last = this.joined();
+        this.takeLine(last, 0, last.length);
+      }
+      return;
+    }
+    if (this.mode === 'undecided' && this.pieces.length > 0) this.fromSplitter(this.splitter.feed(this.decoder.write(this.joined())));
+    this.fromSplitter(this.splitter.feed(this.decoder.end()));
+    this.fromSplitter(this.splitter.end());
+  }
+
+  /** The reads completed since the last call. */
+  take(): Array<EventRead | RawLine> {
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+}
+
+/** The reads of a JSON event file a chunk at a time (one await per chunk, not per event). */
+async function* jsonBatches(file: string, options: ReadEventsOptions = {}): AsyncGenerator<Array<EventRead | RawLine>> {
+  const core = new JsonCore(file, options.rawLines === true, options.limits);
+  const highWaterMark = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK);
   try {
     // Errors (missing file, directory, I/O) surface from the first read, inside this loop.
     // A file that fits one chunk is read at once (see isSmallFile).
     const stream = isSmallFile(file, highWaterMark) ? [readFileSync(file)] : createReadStream(file, { highWaterMark });
     for await (const raw of stream) {
-      let chunk = raw as Buffer;
-      if (out.length > 0) {
-        yield out;
-        out = [];
-      }
-      if (mode === 'splitter') {
-        fromSplitter(splitter.feed(decoder.write(chunk)));
-        continue;
-      }
-      if (mode === 'undecided') {
-        chunk = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
-        carry = undefined;
-        const decided = formatOf(chunk);
-        if (decided === undefined) {
-          carry = chunk;
-          continue;
-        }
-        mode = decided;
-        if (mode === 'splitter') {
-          fromSplitter(splitter.feed(decoder.write(chunk)));
-          continue;
-        }
-      }
-      let start = 0;
-      let nl = chunk.indexOf(10);
-      if (carry !== undefined) {
-        // The line begun in the previous chunk.
-        if (nl < 0) {
-          carry = Buffer.concat([carry, chunk]);
-          continue;
-        }
-        const first = Buffer.concat([carry, chunk.subarray(0, nl)]);
-        takeLine(first, 0, first.length);
-        carry = undefined;
-        start = nl + 1;
-        nl = chunk.indexOf(10, start);
-      }
-      while (nl >= 0) {
-        takeLine(chunk, start, nl);
-        start = nl + 1;
-        nl = chunk.indexOf(10, start);
-      }
-      if (start < chunk.length) carry = Buffer.from(chunk.subarray(start));
+      core.push(raw as Buffer);
+      if (core.out.length > 0) yield core.take();
     }
   } catch (e) {
-    out.push(unreadable(file, e));
-    yield out;
+    core.out.push(unreadable(file, e));
+    yield core.take();
     return;
   }
-  if (mode === 'lines') {
-    if (carry !== undefined) takeLine(carry, 0, carry.length);
-  } else {
-    if (mode === 'undecided' && carry !== undefined) fromSplitter(splitter.feed(decoder.write(carry)));
-    fromSplitter(splitter.feed(decoder.end()));
-    fromSplitter(splitter.end());
+  core.finish();
+  if (core.out.length > 0) yield core.take();
+}
+
+/**
+ * The reads of a JSON event file a chunk at a time with blocking reads: from `fd` when given (an
+ * open file the caller has checked; it is not closed here), else from the file, opened and
+ * closed here.
+ */
+function* jsonBatchesSync(file: string, options: ReadEventsOptions & { fd?: number } = {}): Generator<Array<EventRead | RawLine>> {
+  const core = new JsonCore(file, options.rawLines === true, options.limits);
+  const size = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK);
+  let fd = options.fd;
+  const own = fd === undefined;
+  try {
+    fd ??= openSync(file, 'r');
+    const buf = Buffer.allocUnsafe(size);
+    for (;;) {
+      const n = readSync(fd, buf, 0, size, null);
+      if (n === 0) break;
+      // The core keeps pieces of an unfinished line: give it its own copy of the bytes.
+      core.push(Buffer.from(buf.subarray(0, n)));
+      if (core.out.length > 0) yield core.take();
+    }
+  } catch (e) {
+    core.out.push(unreadable(file, e));
+    yield core.take();
+    return;
+  } finally {
+    if (own && fd !== undefined) closeSync(fd);
   }
-  if (out.length > 0) yield out;
+  core.finish();
+  if (core.out.length > 0) yield core.take();
 }
 
 /**
@@ -282,14 +415,8 @@ const jsonReader: EventFileReader = {
   async *read(file: string, options: ReadEventsOptions = {}): AsyncGenerator<EventRead> {
     for await (const batch of jsonBatches(file, { ...options, rawLines: false })) yield* batch as EventRead[];
   },
-  readSync(file: string): EventReadResult {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      return collect([unreadable(file, e)]);
-    }
-    return readEventText(text, file);
+  *readSync(file: string, options: ReadEventsOptions & { fd?: number } = {}): Generator<EventRead> {
+    for (const batch of jsonBatchesSync(file, { ...options, rawLines: false })) yield* batch as EventRead[];
   },
 };
 
@@ -330,14 +457,12 @@ const evtxReader: EventFileReader = {
   async *read(file: string): AsyncGenerator<EventRead> {
     for await (const batch of evtxBatches(file, false)) yield* batch;
   },
-  readSync(file: string): EventReadResult {
-    const reads: EventRead[] = [];
+  *readSync(file: string, options: { fd?: number } = {}): Generator<EventRead> {
     let index = 0;
-    for (const item of readEvtxSync(file)) {
-      reads.push(evtxRead(item, file, index));
+    for (const item of readEvtxSync(file, options.fd)) {
+      yield evtxRead(item, file, index);
       if (item.kind === 'record') index++;
     }
-    return collect(reads);
   },
 };
 
@@ -391,7 +516,17 @@ export async function* readEventFile(file: string, options: ReadEventsOptions = 
   yield* readEvents(file, options);
 }
 
-/** Reads a whole event file at once (same formats and diagnostics as {@link readEventFile}). */
+/**
+ * Streams the events of a file with blocking reads, a chunk at a time (same reads as
+ * {@link readEventFile}): for synchronous callers such as case runs, which must not hold a large
+ * file in memory either. With `fd`, reads that open file (the caller checked what it is, and
+ * closes it); `file` then only names it.
+ */
+export function readEventsSync(file: string, options: ReadEventsOptions & { fd?: number } = {}): Generator<EventRead> {
+  return readerFor(file).readSync(file, options);
+}
+
+/** Reads all events of a file (same formats and diagnostics as {@link readEventFile}), streamed into one result. */
 export function readEventFileSync(file: string): EventReadResult {
-  return readerFor(file).readSync(file);
+  return collect(readEventsSync(file));
 }

@@ -144,6 +144,29 @@ describe('readEvtx on synthetic files', () => {
     expect(summary(await readAll(f))).toEqual(['0:1:m1']);
   });
 
+  it('warns about a zeroed (wiped) chunk before a chunk in use or within the header count, with file and chunk, and reads the rest', async () => {
+    // The issue's file: 2,000 events in 40 chunks, all but the first and last chunk wiped; it read 35 events and said nothing.
+    const chunks = Array.from({ length: 40 }, (_, c) => chunkOf(50 * c + 1, 50));
+    const bytes = buildEvtxFile(chunks);
+    for (let c = 1; c < 39; c++) bytes.fill(0, 4096 + c * 65536, 4096 + (c + 1) * 65536);
+    const f = tempFile(bytes);
+    for (const items of [await readAll(f), [...readEvtxSync(f)]]) {
+      const warnings = items.filter((i) => i.kind === 'warning').map((i) => i.kind === 'warning' && i.diagnostic);
+      expect(items.filter((i) => i.kind === 'record')).toHaveLength(100);
+      expect(warnings.map((d) => d && `${d.code} ${d.severity} ${d.file === f} ${d.path}`)).toEqual(
+        Array.from({ length: 38 }, (_, k) => `EVTX_CHUNK_ZEROED warning true chunk[${k + 1}]`),
+      );
+      expect(warnings[0] && warnings[0].message).toBe('chunk 1 (file offset 0x11000) is all zero where records belong (the file header counts 40 chunks); its records are lost');
+    }
+    // A header that does not count them (or is damaged): zeroed chunks before a chunk in use still show.
+    const uncounted = buildEvtxFile([chunkOf(1, 1), Buffer.alloc(65536), chunkOf(3, 1)]);
+    uncounted.writeUInt16LE(1, 42); // chunk count 1
+    uncounted.writeUInt32LE(0, 124); // and a damaged header
+    const items = await readAll(tempFile(uncounted));
+    expect(summary(items)).toEqual(['EVTX_HEADER_CORRUPT header', '0:1:m1', 'EVTX_CHUNK_ZEROED chunk[1]', '2:3:m3']);
+    expect(items[2]?.kind === 'warning' && items[2].diagnostic.message).toMatch(/chunk 1 .*\(chunk 2 after it is in use\)/);
+  });
+
   it('gives one EVTX_NOT_EVTX error for a file that is not EVTX', async () => {
     for (const bytes of [Buffer.from('{"Event": {}}\n'), Buffer.alloc(0), Buffer.from('ElfFile\0')]) {
       const f = tempFile(bytes);

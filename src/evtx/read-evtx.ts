@@ -21,7 +21,10 @@
  *   truncated chunk; the whole chunk is skipped;
  * - `EVTX_RECORD_CORRUPT` (warning): a record with broken framing or undecodable Binary XML; it
  *   is skipped and reading goes on with the next record.
- * Unused (all-zero) chunks at the end of a preallocated file are skipped silently.
+ * - `EVTX_CHUNK_ZEROED` (warning): an all-zero chunk where records belong: before a chunk in use,
+ *   or among the chunks the (intact) file header counts; its records are lost (a wiped chunk).
+ * Unused (all-zero) chunks at the end of a preallocated file, past the header's chunk count, are
+ * skipped silently: Windows preallocates them.
  */
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -88,7 +91,7 @@ function unreadable(file: string, e: unknown): EvtxWarning {
 }
 
 /** Checks the file header bytes; returns the chunk start offset, or the fatal problem. */
-function checkHeader(head: Uint8Array, file: string): { start: number; warnings: EvtxWarning[] } | EvtxWarning {
+function checkHeader(head: Uint8Array, file: string): { start: number; warnings: EvtxWarning[]; chunkCount: number } | EvtxWarning {
   if (!hasFileSignature(head)) {
     return fatal('EVTX_NOT_EVTX', 'not an EVTX file: it does not start with the signature "ElfFile"', file);
   }
@@ -101,7 +104,8 @@ function checkHeader(head: Uint8Array, file: string): { start: number; warnings:
     warnings.push(warn('EVTX_HEADER_CORRUPT', 'file header checksum mismatch; reading the chunks anyway', file, 'header'));
   }
   // Chunks start after the 4 KiB header block in every known version (header block size 4096).
-  return { start: FILE_HEADER_SIZE, warnings };
+  // The chunk count of a damaged header is not trusted (0: only chunks in use tell).
+  return { start: FILE_HEADER_SIZE, warnings, chunkCount: header.checksumOk ? header.chunkCount : 0 };
 }
 
 /**
@@ -215,6 +219,8 @@ function* walkEvtx(file: string): Generator<EvtxRecord | EvtxWarning | ReadReque
   }
   yield* checked.warnings;
   const chunk = Buffer.alloc(CHUNK_SIZE);
+  /** All-zero chunks past the header's count, reported only if a chunk in use follows them. */
+  let zeroed: Array<{ index: number; offset: number }> = [];
   for (let index = 0; ; index++) {
     const offset = checked.start + index * CHUNK_SIZE;
     let length: number;
@@ -225,9 +231,26 @@ function* walkEvtx(file: string): Generator<EvtxRecord | EvtxWarning | ReadReque
       return;
     }
     if (length === 0) break;
-    yield* readChunk(chunk, length, index, offset, file);
+    if (isZero(chunk, length)) {
+      if (index < checked.chunkCount) yield zeroedChunk(file, index, offset, `the file header counts ${checked.chunkCount} chunks`);
+      else zeroed.push({ index, offset });
+    } else {
+      for (const z of zeroed) yield zeroedChunk(file, z.index, z.offset, `chunk ${index} after it is in use`);
+      zeroed = [];
+      yield* readChunk(chunk, length, index, offset, file);
+    }
     if (length < CHUNK_SIZE) break;
   }
+}
+
+/** All `length` bytes of `buf` are zero. */
+function isZero(buf: Buffer, length: number): boolean {
+  for (let i = 0; i < length; i++) if (buf[i] !== 0) return false;
+  return true;
+}
+
+function zeroedChunk(file: string, index: number, offset: number, why: string): EvtxWarning {
+  return warn('EVTX_CHUNK_ZEROED', `chunk ${index} (file offset ${hex(offset)}) is all zero where records belong (${why}); its records are lost`, file, `chunk[${index}]`);
 }
 
 /** Chunks fetched per file read (1 MiB): fewer system calls, and the next block is read during decoding. */
@@ -373,16 +396,19 @@ function* evtxBatchesSync(file: string): Generator<EvtxItem[]> {
   if (batch.length > 0) yield batch;
 }
 
-/** Synchronous {@link readEvtx}: the same items, read with blocking file calls, one chunk at a time. */
-export function* readEvtxSync(file: string): Generator<EvtxRecord | EvtxWarning> {
-  for (const item of evtxItemsSync(file)) if (item !== undefined) yield item;
+/**
+ * Synchronous {@link readEvtx}: the same items, read with blocking file calls, one chunk at a time;
+ * from `fd` when given (an open file the caller closes), else from the file.
+ */
+export function* readEvtxSync(file: string, fd?: number): Generator<EvtxRecord | EvtxWarning> {
+  for (const item of evtxItemsSync(file, fd)) if (item !== undefined) yield item;
 }
 
 /** The blocking driver of {@link walkEvtx}: its items, and `undefined` before each read (a chunk boundary). */
-function* evtxItemsSync(file: string): Generator<EvtxItem | undefined> {
+function* evtxItemsSync(file: string, given?: number): Generator<EvtxItem | undefined> {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    fd = given ?? openSync(file, 'r');
   } catch (e) {
     yield unreadable(file, e);
     return;
@@ -408,7 +434,7 @@ function* evtxItemsSync(file: string): Generator<EvtxItem | undefined> {
       step = walk.next(n);
     }
   } finally {
-    closeSync(fd);
+    if (given === undefined) closeSync(fd);
   }
 }
 

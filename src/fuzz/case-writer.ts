@@ -2,11 +2,18 @@
  * Writing cases: appending counterexamples to a rule's case file without touching what is there
  * (the new items go after the last item of its block-style `cases` list; the file is replaced
  * atomically), and scaffolding a starter case file (refusing to overwrite one).
+ *
+ * Every write holds the case file's lock (util/file-lock.ts) from reading the file to renaming
+ * the new one into place, so concurrent saves (two `fuzz --save` runs) each add their cases to
+ * what the other wrote instead of writing over it; {@link saveCases} also checks its cases
+ * against the file as it is under the lock (no event twice, no name twice).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, relative } from 'node:path';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
+import { withFileLock } from '../util/file-lock.js';
+import { loadCaseText } from '../cases/load-cases.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { Event } from '../evaluate/evaluate.js';
 
@@ -35,7 +42,11 @@ function caseText(c: NewCase, indent: string): string {
  * block list (nothing is written then).
  */
 export function appendCases(file: string, cases: readonly NewCase[]): void {
-  const text = readFileSync(file, 'utf8');
+  withFileLock(file, () => appendUnlocked(file, readFileSync(file, 'utf8'), cases));
+}
+
+/** Appends to `file`, whose text is `text` (the caller holds the lock). */
+function appendUnlocked(file: string, text: string, cases: readonly NewCase[]): void {
   const doc = parseYaml(text, file).documents[0];
   const root = doc?.root;
   const list = root?.kind === 'map' ? mapGet(root, 'cases') : undefined;
@@ -80,10 +91,50 @@ function schemaFile(): string | undefined {
 
 /** Writes a new case file; refuses (throws) when the file exists. */
 export function writeNewCaseFile(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[]): void {
+  withFileLock(file, () => writeNewUnlocked(file, rule, cases));
+}
+
+function writeNewUnlocked(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[]): void {
   if (existsSync(file)) throw new Error(`${file} exists; sigmatest never overwrites a case file (append with fuzz --save, or remove it first)`);
   const ref = rule.id ?? relative(dirname(file), rule.file);
   const schema = schemaFile();
   const hint = schema !== undefined ? `# yaml-language-server: $schema=${relative(dirname(file), schema)}\n` : '';
   const head = `${hint}rule: ${JSON.stringify(ref)}\ncases:\n`;
   writeFileAtomic(file, head + cases.map((c) => caseText(c, '  ')).join(''));
+}
+
+/**
+ * Adds cases to a rule's case file under its lock: appended when the file exists (cases whose
+ * event the file already holds are dropped, names it already has get a number), else written as
+ * a new case file. Returns the cases written, as named in the file.
+ */
+export function saveCases(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[]): NewCase[] {
+  return withFileLock(file, () => {
+    if (!existsSync(file)) {
+      const fresh = unique(cases, new Set(), new Set());
+      if (fresh.length > 0) writeNewUnlocked(file, rule, fresh);
+      return fresh;
+    }
+    const text = readFileSync(file, 'utf8');
+    const existing = loadCaseText(text, file).caseFile?.cases ?? [];
+    const events = new Set(existing.flatMap((c) => (c.event !== undefined ? [JSON.stringify(c.event)] : [])));
+    const fresh = unique(cases, events, new Set(existing.map((c) => c.name)));
+    if (fresh.length > 0) appendUnlocked(file, text, fresh);
+    return fresh;
+  });
+}
+
+/** The cases whose events are not in `events`, renamed away from `names` (both sets grow). */
+function unique(cases: readonly NewCase[], events: Set<string>, names: Set<string>): NewCase[] {
+  const out: NewCase[] = [];
+  for (const c of cases) {
+    const key = JSON.stringify(c.event);
+    if (events.has(key)) continue;
+    events.add(key);
+    let name = c.name;
+    for (let k = 2; names.has(name); k++) name = `${c.name} (${k})`;
+    names.add(name);
+    out.push({ ...c, name });
+  }
+  return out;
 }

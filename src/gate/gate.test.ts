@@ -388,3 +388,31 @@ describe('sigmatest gate: deletions and accepted false positives', () => {
     expect(c?.message).toMatch(/positive case\(s\) in .*cases\/evil\.yml/);
   });
 });
+
+describe('sigmatest gate: case files of a pull request read nothing outside the repository', () => {
+  it('refuses an events_file leading out: no byte of it in any report, stage expectations and diff examples included', async () => {
+    const root = repo();
+    const outside = mkdtempSync(join(tmpdir(), 'sigmatest-gate-secret-'));
+    temps.push(outside);
+    const secret = 'GATE-SECRET-7c9e6679';
+    writeFileSync(join(outside, 'token.json'), JSON.stringify({ Image: `C:\\${secret}\\evil.exe`, CommandLine: `${secret} -safe` }) + '\n');
+    // The pull request adds cases whose stage expectations would show the file's values, and
+    // widens the rule, so that the semantic diff would show case events that now match.
+    write(root, 'cases/evil.yml', CASES + `  - name: leak relative\n    expect: no-match\n    stages: {selection: false}\n    events_file: '${'../'.repeat(12)}${outside.slice(1)}/token.json'\n  - name: leak absolute\n    count: {exactly: 0}\n    events_file: ${join(outside, 'token.json')}\n`);
+    write(root, 'rules/evil.yml', ruleText({ filter: null }));
+    const outputs: string[] = [];
+    for (const reporter of ['json', 'text', 'github', 'markdown', 'sarif', 'junit']) {
+      const c = io(root);
+      const code = await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', reporter], c);
+      expect(code, reporter).toBe(1);
+      outputs.push(c.stdout, c.stderr);
+    }
+    const all = outputs.join('\n');
+    expect(all).not.toContain(secret);
+    const { report } = await gate(root);
+    const tests = check(report, 'rules/evil.yml', 'tests');
+    expect(tests?.status).toBe('fail');
+    expect(tests?.details?.join('\n')).toMatch(/leak relative' error: case 'leak relative': events_file .* leads out of/);
+    expect(tests?.details?.join('\n')).toMatch(/leak absolute' error: .*is an absolute path/);
+  });
+});

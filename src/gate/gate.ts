@@ -31,13 +31,12 @@ import type { Shard } from '../rules/shard.js';
 import { isUuid } from '../rules/uuid.js';
 import { loadCaseFile, loadCaseText } from '../cases/load-cases.js';
 import type { Case, CaseFile } from '../cases/load-cases.js';
-import { resolveCaseRule, runRuleCases } from '../cases/run-cases.js';
+import { caseEvents as readCaseEvents, resolveCaseRule, runRuleCases } from '../cases/run-cases.js';
+import type { CaseRootOptions } from '../cases/events-file.js';
 import { fuzzRule } from '../fuzz/fuzz-rule.js';
 import type { RuleFuzzResult } from '../fuzz/fuzz-rule.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
 import type { Event } from '../evaluate/evaluate.js';
-import { flattenEvent } from '../events/flatten-event.js';
-import { readEventFileSync } from '../event-files/read-events.js';
 import { compileLogsourceFilter } from '../logsource/logsource.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { entryMatchesEvent, expiredDiagnostics, isExpired, loadKnownFps } from '../known-fps/known-fps.js';
@@ -55,6 +54,7 @@ import { ruleStatus, summarize } from './gate-result.js';
 import type { GateCheck, GateLocation, GateMessage, GateReport, GateRuleReport } from './gate-result.js';
 import { pushAll } from '../util/arrays.js';
 import { ruleLoadOptions } from '../config/config.js';
+import type { Limits } from '../util/limits.js';
 
 export interface GateOptions {
   /** Working directory: paths are relative to it and git runs here. */
@@ -85,6 +85,11 @@ export interface GateOptions {
   severities?: Partial<Record<ValidationCode, ValidationSeverity>> | undefined;
   /** The day known-FP expiry is judged on. */
   today?: Date;
+  /**
+   * The folder case files may read events and rules from (`--root`); default: the config's
+   * `root`, else each case file's repository (see cases/events-file.ts).
+   */
+  root?: string | undefined;
 }
 
 export type GateOutcome = { kind: 'report'; report: GateReport } | { kind: 'usage'; message: string; diagnostics: Diagnostic[] };
@@ -101,12 +106,12 @@ function caseKind(c: Case): 'match' | 'no-match' | undefined {
   return undefined;
 }
 
-/** The events of a case (inline or from its events file); empty when unreadable. */
-function caseEvents(cf: CaseFile, c: Case): Event[] {
-  if (c.event !== undefined) return [flattenEvent(c.event)];
-  if (c.eventsFile === undefined) return [];
-  const read = readEventFileSync(resolve(dirname(cf.file), c.eventsFile));
-  return read.events.map((e) => e.event);
+/**
+ * The events of a case (inline or streamed from its events file, inside the case file's root;
+ * none when unreadable or refused: the tests check reports why).
+ */
+function caseEvents(cf: CaseFile, c: Case, roots: CaseRootOptions & { limits?: Limits }): Iterable<Event> {
+  return readCaseEvents(cf, c, roots, [], []);
 }
 
 function git(cwd: string, args: string[]): string | undefined {
@@ -146,6 +151,9 @@ function ctx0CaseCount(cases: readonly CaseFile[], ids: ReadonlyArray<string | u
   return { files: files.map((f) => f.file), positives: files.reduce((n, f) => n + f.cases.filter((c) => c.expect === 'match').length, 0) };
 }
 
+/** Case events the semantic diff starts from (besides witnesses and fuzz events). */
+const EXTRA_EVENTS = 200;
+
 function eventText(e: unknown): string {
   const t = JSON.stringify(e);
   return t.length > 300 ? `${t.slice(0, 297)}...` : t;
@@ -172,6 +180,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   const configFile = env.config.file;
   const mapping: LogsourceMapping = env.mapping;
   const loadOpts = ruleLoadOptions(env.config);
+  const roots: CaseRootOptions & { limits: Limits } = { root: options.root !== undefined ? abs(options.root) : env.config.root, cwd, limits: env.config.limits };
   const defaults = env.config.gate;
   const settings: Settings = {
     corpus: options.corpus ?? defaults.corpus ?? [],
@@ -214,7 +223,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   }
   const bound = new Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>();
   for (const cf of caseFiles) {
-    const { rule } = resolveCaseRule(cf, allRules, loadOpts);
+    const { rule } = resolveCaseRule(cf, allRules, loadOpts, roots);
     if (rule === undefined) continue;
     bound.set(rule, [...(bound.get(rule) ?? []), { cf, cases: cf.cases }]);
   }
@@ -293,7 +302,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       continue;
     }
     for (const rule of docs) {
-      rules.push(checkRule(rule, change, { cwd, ...settings }, { mapping, loadOpts, allRules, bound, oldCases, corpusMatches, corpusEvents, corpusProblems, corpusAccepted, knownFps, today, base: changed.base }));
+      rules.push(checkRule(rule, change, { cwd, ...settings }, { mapping, loadOpts, roots, allRules, bound, oldCases, corpusMatches, corpusEvents, corpusProblems, corpusAccepted, knownFps, today, base: changed.base }));
     }
   }
   return {
@@ -314,6 +323,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
 interface Context {
   mapping: LogsourceMapping;
   loadOpts: LoadOptions;
+  roots: CaseRootOptions & { limits: Limits };
   allRules: SigmaRule[];
   bound: Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>;
   oldCases: CaseFile[];
@@ -362,7 +372,7 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
   const allCases = files.flatMap((f) => f.cases);
   const positives = allCases.filter((c) => caseKind(c) === 'match').length;
   const negatives = allCases.filter((c) => caseKind(c) === 'no-match').length;
-  const run = files.length > 0 ? runRuleCases(rule, files, { mapping: ctx.mapping, load: ctx.loadOpts }).run : undefined;
+  const run = files.length > 0 ? runRuleCases(rule, files, { mapping: ctx.mapping, load: ctx.loadOpts, ...ctx.roots }).run : undefined;
   const bad = run?.cases.filter((c) => c.status !== 'pass') ?? [];
   const testProblems: string[] = [];
   if (positives < options.minMatch) testProblems.push(`${positives} match case(s), at least ${options.minMatch} required`);
@@ -435,18 +445,28 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
       let firstLostLine: GateLocation | undefined;
       for (const cf of oldCaseFiles) {
         for (const c of cf.cases) {
-          const events = caseEvents(cf, c);
-          pushAll(extra, events);
-          if (c.expect !== 'match' || events.length === 0) continue;
-          const missed = events.filter((e) => !(evaluatePlan(rule.plan, e).match && (cf.logsource !== 'map' || applies(e))));
-          if (missed.length > 0) {
-            lost.push(`${rel(cf.file)}${c.pos ? `:${c.pos.line}` : ''}: base case '${c.name}' no longer matches: ${eventText(missed[0])}`);
+          // Streamed: only the first events seed the diff, and the first missed one is shown.
+          let missed: Event | undefined;
+          for (const e of caseEvents(cf, c, ctx.roots)) {
+            if (extra.length < EXTRA_EVENTS) extra.push(e);
+            if (c.expect === 'match' && missed === undefined && !(evaluatePlan(rule.plan, e).match && (cf.logsource !== 'map' || applies(e)))) missed = e;
+            if (missed !== undefined && extra.length >= EXTRA_EVENTS) break;
+          }
+          if (missed !== undefined) {
+            lost.push(`${rel(cf.file)}${c.pos ? `:${c.pos.line}` : ''}: base case '${c.name}' no longer matches: ${eventText(missed)}`);
             firstLostLine ??= { file: rel(cf.file), line: c.pos?.line ?? 1 };
           }
         }
       }
-      for (const { cf, cases } of files) for (const c of cases) pushAll(extra, caseEvents(cf, c));
-      const d = semanticDiff(old, rule, { mapping: ctx.mapping, newWitnesses: fuzz?.witnesses ?? [], extraEvents: extra.slice(0, 200) });
+      for (const { cf, cases } of files) {
+        for (const c of cases) {
+          for (const e of caseEvents(cf, c, ctx.roots)) {
+            if (extra.length >= EXTRA_EVENTS) break;
+            extra.push(e);
+          }
+        }
+      }
+      const d = semanticDiff(old, rule, { mapping: ctx.mapping, newWitnesses: fuzz?.witnesses ?? [], extraEvents: extra });
       report.diff = d.diff;
       report.examples = { newMatches: d.newMatches, lostMatches: d.lostMatches };
       const what =

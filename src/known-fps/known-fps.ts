@@ -30,8 +30,9 @@
  * YAML parser's codes (`YAML_SYNTAX`, `YAML_DUPLICATE_KEY`…). An entry with a problem is left out
  * of `entries`; the others load.
  */
-import { readFileSync } from 'node:fs';
-import { diagnostic, offsetToPos, readErrorReason } from '../diagnostics/diagnostics.js';
+import { readTextFile } from '../util/read-text-file.js';
+import { diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
+import { positionsIn } from '../diagnostics/line-index.js';
 import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
@@ -95,7 +96,7 @@ export function compileValuePattern(value: string): WildcardMatcher {
 export function loadKnownFps(file: string): KnownFpFile {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (e) {
     const why = readErrorReason(e);
     return { file, entries: [], diagnostics: [diagnostic('KNOWN_FP_UNREADABLE', `cannot read the known false-positive file: ${why}`, { file })] };
@@ -110,7 +111,8 @@ export function parseKnownFps(text: string, file: string): KnownFpFile {
   const parsed = parseYaml(text, file);
   pushAll(diagnostics, parsed.diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { file, entries, diagnostics };
-  const at = (n: YNode, path: string): { file: string; path: string; pos: SourcePos } => ({ file, path, pos: offsetToPos(text, n.offset) });
+  const posOf = positionsIn(text);
+  const at = (n: YNode, path: string): { file: string; path: string; pos: SourcePos } => ({ file, path, pos: posOf(n.offset) });
   const invalid = (message: string, n: YNode, path: string): void => {
     diagnostics.push(diagnostic('KNOWN_FP_INVALID', message, at(n, path)));
   };
@@ -182,7 +184,7 @@ export function parseKnownFps(text: string, file: string): KnownFpFile {
       bad(`'expires' must be a date YYYY-MM-DD, not '${expires}'`, mapGet(n, 'expires') ?? n, childPath(path, 'expires'));
     }
     if (!ok || rule === undefined || field === undefined || reason === undefined) return;
-    const entry: KnownFp = { rule, field, reason, file, pos: offsetToPos(text, n.offset), index };
+    const entry: KnownFp = { rule, field, reason, file, pos: posOf(n.offset), index };
     if (value !== undefined) {
       entry.value = value;
       entry.pattern = compileValuePattern(value);

@@ -40,9 +40,10 @@
  * `LOGSOURCE_MAPPING_INVALID` (shape), `LOGSOURCE_MAPPING_UNKNOWN_KEY` (warning),
  * `LOGSOURCE_MAPPING_DUPLICATE` (warning: the same logsource twice; the later one wins on merge).
  */
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../util/read-text-file.js';
 import { loadAll } from 'js-yaml';
-import { diagnostic, offsetToPos, readErrorReason } from '../diagnostics/diagnostics.js';
+import { diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
+import { positionsIn } from '../diagnostics/line-index.js';
 import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
@@ -62,6 +63,7 @@ function pathText(path: Path): string {
 /** Finds positions of paths in the YAML text (parsed once, on the first question). */
 function positionFinder(text: string): (path: Path, ofKey?: boolean) => SourcePos | undefined {
   let root: YNode | null | undefined;
+  const posOf = positionsIn(text);
   return (path, ofKey = false) => {
     if (root === undefined) {
       try {
@@ -77,13 +79,13 @@ function positionFinder(text: string): (path: Path, ofKey?: boolean) => SourcePo
       if (typeof p === 'number' && node.kind === 'seq') node = node.items[p] ?? null;
       else if (typeof p === 'string' && node.kind === 'map') {
         const entry = node.entries.find((e) => e.key === p);
-        if (entry === undefined) return offset === undefined ? undefined : offsetToPos(text, offset);
-        if (ofKey && i === path.length - 1) return offsetToPos(text, entry.keyNode.offset);
+        if (entry === undefined) return offset === undefined ? undefined : posOf(offset);
+        if (ofKey && i === path.length - 1) return posOf(entry.keyNode.offset);
         node = mapGet(node, p) ?? null;
       } else node = null;
       if (node !== null) offset = node.offset;
     }
-    return offset === undefined ? undefined : offsetToPos(text, offset);
+    return offset === undefined ? undefined : posOf(offset);
   };
 }
 
@@ -347,7 +349,7 @@ export function parseLogsourceMapping(text: string, file?: string): { mapping: L
 export function loadLogsourceMapping(file: string): { mapping: LogsourceMapping; diagnostics: Diagnostic[] } {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (e) {
     const why = readErrorReason(e);
     return {

@@ -4,13 +4,15 @@
  * files and the number of matches expected (`match_count`, default 1). A test passes when the
  * rule matches at least that many events. Absent data is its own status, never a crash.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { load } from 'js-yaml';
 import type { SigmaRule } from '../rules/load-rule.js';
 import { planMatcher } from '../compile/compile-plan.js';
 import type { Event } from '../evaluate/evaluate.js';
-import { readEventFileSync } from '../event-files/read-events.js';
+import { readEventsSync } from '../event-files/read-events.js';
+import { openInside } from '../cases/events-file.js';
+import type { EventLimits } from '../event-files/read-events.js';
 
 export type RegressionStatus = 'pass' | 'fail' | 'missing-data' | 'error';
 
@@ -52,7 +54,7 @@ interface InfoTest {
 }
 
 /** Runs the regression tests of the given rules (those with `regression_tests_path`). */
-export function runRegression(root: string, rules: readonly SigmaRule[], prefer: Prefer = 'json'): RegressionResult[] {
+export function runRegression(root: string, rules: readonly SigmaRule[], prefer: Prefer = 'json', limits?: EventLimits): RegressionResult[] {
   const results: RegressionResult[] = [];
   for (const rule of rules) {
     const ref = rule.raw.regression_tests_path;
@@ -63,12 +65,19 @@ export function runRegression(root: string, rules: readonly SigmaRule[], prefer:
       results.push({ ...base, test: ref, status: 'missing-data', expected: null, actual: null, message: `${ref} is absent` });
       continue;
     }
+    const infoAccess = openInside(root, ref, root);
+    if (!infoAccess.ok) {
+      results.push({ ...base, test: ref, status: 'error', expected: null, actual: null, message: infoAccess.reason });
+      continue;
+    }
     let info: unknown;
     try {
-      info = load(readFileSync(infoPath, 'utf8'));
+      info = load(readFileSync(infoAccess.fd, 'utf8'));
     } catch (e) {
       results.push({ ...base, test: ref, status: 'error', expected: null, actual: null, message: `cannot read ${ref}: ${(e as Error).message}` });
       continue;
+    } finally {
+      closeSync(infoAccess.fd);
     }
     const tests = (info as { regression_tests_info?: unknown } | null)?.regression_tests_info;
     if (!Array.isArray(tests) || tests.length === 0) {
@@ -87,14 +96,39 @@ export function runRegression(root: string, rules: readonly SigmaRule[], prefer:
         results.push({ ...base, test: name, status: 'missing-data', expected, actual: null, message: `no event data for ${t.path}` });
         continue;
       }
-      const { events, diagnostics } = readEventFileSync(join(root, data));
-      if (diagnostics.length > 0 && events.length === 0) {
-        results.push({ ...base, test: name, status: 'error', expected, actual: null, data, message: diagnostics.map((d) => d.message).join('; ') });
+      // Recorded data stays inside the repository (as case files' events do), and is streamed.
+      const access = openInside(root, data, root);
+      if (!access.ok) {
+        results.push({ ...base, test: name, status: 'error', expected, actual: null, data, message: access.reason });
         continue;
       }
       let actual = 0;
-      const matches = planMatcher(rule.plan).match;
-      for (const e of events) if (matches(e.event as Event)) actual++;
+      let events = 0;
+      const problems: string[] = [];
+      let failure: string | undefined;
+      try {
+        const matches = planMatcher(rule.plan).match;
+        for (const read of readEventsSync(join(root, data), limits === undefined ? { fd: access.fd } : { fd: access.fd, limits })) {
+          if (read.kind === 'error') problems.push(read.diagnostic.message);
+          else {
+            events++;
+            if (matches(read.event as Event)) actual++;
+          }
+        }
+      } catch (e) {
+        // The rule failed on an event (an engine bug, a resource exhausted): this test is an error, the others run.
+        failure = `the rule failed while matching: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]?.slice(0, 300) ?? ''}`;
+      } finally {
+        closeSync(access.fd);
+      }
+      if (failure !== undefined) {
+        results.push({ ...base, test: name, status: 'error', expected, actual: null, data, message: failure });
+        continue;
+      }
+      if (problems.length > 0 && events === 0) {
+        results.push({ ...base, test: name, status: 'error', expected, actual: null, data, message: problems.join('; ') });
+        continue;
+      }
       results.push({ ...base, test: name, status: actual >= expected ? 'pass' : 'fail', expected, actual, data });
     }
   }

@@ -6,6 +6,12 @@
  *   such as CSI) and bidirectional overrides in rule titles, case names and event values would
  *   otherwise reach the terminal raw and could recolour, move the cursor, overwrite a line or
  *   reorder what is shown; they become visible escapes (`\x1b`, `\u202e`). Newlines and tabs stay.
+ *   {@link terminalLine} is the same for a value that must stay on its line (a rule title, a
+ *   case name, a message): a line feed in it is shown as `\n`, so it cannot forge a line of its
+ *   own (a summary line, or a `::error::` workflow command in a CI log).
+ * - {@link jsonTerminalSafe}: JSON text printed on a terminal (`events`, `eval`, `scan`): what
+ *   JSON.stringify leaves raw among those characters (DEL, C1 controls, bidi formatting, U+2028/9)
+ *   written as `\uNNNN` escapes, which parse to the same value.
  * - {@link xmlEscape}: JUnit XML text and attribute values (characters XML 1.0 forbids made visible).
  * - {@link escapeHtml}: HTML text and quoted attribute values (the HTML report's `html` template).
  * - Markdown (GitHub flavour): {@link markdownText} for free text, {@link markdownCell} for a table
@@ -32,6 +38,22 @@ function visibleEscape(c: string): string {
  */
 export function terminalSafe(text: string): string {
   return text.replace(TERMINAL_UNSAFE, visibleEscape);
+}
+
+/** {@link terminalSafe} for a value shown within one line: line feeds too become visible (`\n`). */
+export function terminalLine(text: string): string {
+  return terminalSafe(text).replace(/\n/g, '\\n');
+}
+
+/** DEL, C1 controls, bidi formatting and the JavaScript line separators: left raw by JSON.stringify. */
+const JSON_TERMINAL_UNSAFE = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+
+/**
+ * JSON text safe to print on a terminal: the characters JSON.stringify leaves raw that a terminal
+ * would obey (see {@link terminalSafe}) become `\uNNNN` escapes; the JSON parses to the same value.
+ */
+export function jsonTerminalSafe(json: string): string {
+  return json.replace(JSON_TERMINAL_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

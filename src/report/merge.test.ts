@@ -174,3 +174,56 @@ describe('mergeReports', () => {
     expect(merged.err).toMatch(/these are run reports, which --reporter sarif does not render; use one of text, json, junit, markdown/);
   });
 });
+
+describe('merging refuses statuses the reports are never written with', () => {
+  const gateRow = (status: unknown, extra: Record<string, unknown> = {}) => ({
+    id: null,
+    title: 'r',
+    path: 'rules/r.yml',
+    change: 'modified',
+    diff: null,
+    line: 1,
+    status: 'pass',
+    checks: [{ name: 'tests', status, message: 'm' }],
+    ...extra,
+  });
+  const gate = (rows: unknown[], messages: unknown[] = []) => ({ tool: 'sigmatest-gate', version: 1, base: null, baseRef: null, shard: null, rules: rows, messages, summary: {} });
+
+  it('a gate check status "FAIL", null, missing or a number is an error naming the report, rule and check, never a pass', async () => {
+    for (const bad of ['FAIL', null, undefined, 0, 'passed']) {
+      const reports = [gate([gateRow('pass', { path: 'rules/a.yml' })]), gate([gateRow(bad)])];
+      expect(() => mergeReports(reports), String(bad)).toThrow(MergeError);
+      expect(() => mergeReports(reports)).toThrow(/the status of check 'tests' of rule 1 of report 2 is .*not one of pass, fail, skip, warn/);
+    }
+    expect(mergeReports([gate([gateRow('fail')])]).ok).toBe(false);
+    expect(() => mergeReports([gate([gateRow('pass')], [{ severity: 'ERROR', message: 'x' }])])).toThrow(/the severity of message 1 of report 1/);
+    expect(() => mergeReports([gate([{ path: 'x', checks: 'all good' }])])).toThrow(/no checks/);
+    // The CLI: exit 2 and the reason, where it used to print "PASS … undefined" and "Gate passed".
+    const d = mkdtempSync(join(tmpdir(), 'sigmatest-merge-status-'));
+    writeFileSync(join(d, 'a.json'), JSON.stringify(gate([gateRow('pass', { path: 'rules/a.yml' })])));
+    writeFileSync(join(d, 'b.json'), JSON.stringify(gate([gateRow('FAIL')])));
+    const r = await cli(d, 'merge-reports', 'a.json', 'b.json');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/the status of check 'tests' of rule 1 of report 2 is "FAIL"/);
+    expect(r.out).toBe('');
+  });
+
+  it('run rule and case statuses, and fuzz rule statuses and finding severities, are checked too', () => {
+    const runRow = (status: unknown, caseStatus: unknown) => ({
+      id: null,
+      path: 'rules/r.yml',
+      title: 'r',
+      status,
+      cases: { passed: 1, failed: 0, errors: 0, results: [{ name: 'c', file: 'c.yml', status: caseStatus, events: 1, matched: 1, messages: [] }] },
+      coverage: { stages: [], values: { covered: 0, total: 0, missed: [] }, exclusions: { covered: 0, total: 0, missed: [] }, percent: 100 },
+    });
+    const run = (row: unknown) => ({ rules: [row], summary: { cases: 1, tested: 1 }, diagnostics: [] });
+    expect(mergeReports([run(runRow('pass', 'pass'))]).ok).toBe(true);
+    expect(() => mergeReports([run(runRow('PASS', 'pass'))])).toThrow(/the status of rule 1 of report 1 is "PASS"/);
+    expect(() => mergeReports([run(runRow('pass', null))])).toThrow(/the status of case 1 of rule 1 of report 1 is null/);
+    const fuzzRow = (status: unknown, severity: unknown) => ({ path: 'r.yml', status, witnesses: 1, runs: 5, findings: [{ code: 'X', severity, message: 'm', seed: 1, path: '' }] });
+    const fuzz = (row: unknown) => ({ rules: [row], summary: { synthesised: 1, seed: 1, runs: 5, seconds: 0 } });
+    expect(() => mergeReports([fuzz(fuzzRow('ok', 'error'))])).toThrow(/the status of rule 1 of report 1 is "ok"/);
+    expect(() => mergeReports([fuzz(fuzzRow('pass', 'fatal'))])).toThrow(/the severity of finding 1 of rule 1 of report 1 is "fatal"/);
+  });
+});

@@ -7,6 +7,10 @@
  * same function that summarises a single report ({@link summarizeRun}, {@link summarizeFuzz},
  * {@link summarize}), so a merged report says what the unsharded run would have said: the same
  * counts, the same coverage, the same problems. Summaries of the shards are never added up.
+ *
+ * Every status the summary is computed from is checked against the statuses the reports are
+ * written with: a row saying `"FAIL"`, `null` or nothing is a {@link MergeError} naming the report,
+ * rule and field, never a row that counts as passing.
  */
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { isJsonObject } from '../util/json-object.js';
@@ -73,6 +77,24 @@ export function mergeReports(reports: readonly unknown[]): MergedReport {
 
 const byPath = <T extends { path: string }>(a: T, b: T): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
+/** `value` when it is one of `allowed`, else a {@link MergeError} naming where it is. */
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], where: string): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new MergeError(`${where} is ${value === undefined ? 'missing' : JSON.stringify(value)}, not one of ${allowed.join(', ')}`);
+}
+
+/** A path of a rule row (rows are sorted and named by it). */
+function rowPath(r: Obj, where: string): string {
+  if (typeof r['path'] !== 'string') throw new MergeError(`${where} has no path`);
+  return r['path'];
+}
+
+const RUN_RULE_STATUSES = ['pass', 'fail', 'untested', 'below-coverage'] as const;
+const CASE_STATUSES = ['pass', 'fail', 'error'] as const;
+const FUZZ_RULE_STATUSES = ['pass', 'fail', 'unsupported'] as const;
+const SEVERITIES = ['error', 'warning'] as const;
+const CHECK_STATUSES = ['pass', 'fail', 'skip', 'warn'] as const;
+
 /** Items that are equal as JSON, once each, in first-seen order. */
 function unique<T>(items: readonly T[]): T[] {
   const seen = new Set<string>();
@@ -105,18 +127,24 @@ function runRuleFromJson(row: unknown, where: string): RuleReport {
   const stages = cov['stages'] as RuleCoverage['stages'];
   const v = values as unknown as RuleCoverage['values'];
   const x = exclusions as unknown as RuleCoverage['exclusions'];
-  const results = (cases['results'] as Obj[]).map((c): CaseResult => {
+  const results = (cases['results'] as unknown[]).map((row, k): CaseResult => {
+    const c = obj(row);
+    if (c === undefined) throw new MergeError(`case ${k + 1} of ${where} is not a case result`);
+    oneOf(c['status'], CASE_STATUSES, `the status of case ${k + 1} of ${where}`);
     const { line, ...rest } = c;
     return { ...(rest as unknown as CaseResult), ...(typeof line === 'number' ? { line } : {}) };
   });
+  for (const key of ['passed', 'failed', 'errors'] as const) {
+    if (typeof cases[key] !== 'number') throw new MergeError(`cases.${key} of ${where} is ${JSON.stringify(cases[key])}, not a number`);
+  }
   return {
     id: (r['id'] as string | null | undefined) ?? null,
-    path: String(r['path']),
+    path: rowPath(r, where),
     title: String(r['title']),
     // Not in the JSON report; none of the reporters a merged run report is rendered with shows them.
     level: null,
     tags: [],
-    status: r['status'] as RuleReport['status'],
+    status: oneOf(r['status'], RUN_RULE_STATUSES, `the status of ${where}`),
     cases: { passed: Number(cases['passed']), failed: Number(cases['failed']), errors: Number(cases['errors']), results },
     coverage: {
       stages,
@@ -139,7 +167,10 @@ export function mergeRunReports(reports: readonly unknown[]): { report: SuiteRep
     if (reportKind(raw) !== 'run') throw new MergeError(`report ${k + 1} is not a sigmatest run JSON report`);
     const o = raw as Obj;
     (o['rules'] as unknown[]).forEach((row, i) => rules.push(runRuleFromJson(row, `rule ${i + 1} of report ${k + 1}`)));
-    if (Array.isArray(o['diagnostics'])) pushAll(diagnostics, o['diagnostics'] as Diagnostic[]);
+    if (Array.isArray(o['diagnostics'])) {
+      (o['diagnostics'] as unknown[]).forEach((d, j) => oneOf(obj(d)?.['severity'], SEVERITIES, `the severity of diagnostic ${j + 1} of report ${k + 1}`));
+      pushAll(diagnostics, o['diagnostics'] as Diagnostic[]);
+    }
     minCoverage.push(((o['summary'] as Obj)['minCoverage'] as number | null | undefined) ?? null);
   });
   rules.sort(byPath);
@@ -164,7 +195,11 @@ export function mergeFuzzReports(reports: readonly unknown[]): { report: FuzzRep
     const summary = o['summary'] as Obj;
     for (const [i, row] of (o['rules'] as unknown[]).entries()) {
       const r = obj(row);
-      if (r === undefined || !Array.isArray(r['findings']) || typeof r['witnesses'] !== 'number') throw new MergeError(`rule ${i + 1} of report ${k + 1} is not a rule of a fuzz JSON report`);
+      const where = `rule ${i + 1} of report ${k + 1}`;
+      if (r === undefined || !Array.isArray(r['findings']) || typeof r['witnesses'] !== 'number') throw new MergeError(`${where} is not a rule of a fuzz JSON report`);
+      rowPath(r, where);
+      oneOf(r['status'], FUZZ_RULE_STATUSES, `the status of ${where}`);
+      (r['findings'] as unknown[]).forEach((f, j) => oneOf(obj(f)?.['severity'], SEVERITIES, `the severity of finding ${j + 1} of ${where}`));
       rules.push(r as unknown as FuzzReportRule);
     }
     seeds.push(summary['seed']);
@@ -189,8 +224,22 @@ export function mergeGateReports(reports: readonly unknown[]): GateReport {
     const o = raw as Partial<GateReport>;
     base ??= o.base ?? null;
     baseRef ??= o.baseRef ?? null;
-    pushAll(rules, o.rules ?? []);
-    pushAll(messages, o.messages ?? []);
+    (o.rules as unknown[]).forEach((row, i) => {
+      const where = `rule ${i + 1} of report ${k + 1}`;
+      const r = obj(row);
+      if (r === undefined || !Array.isArray(r['checks'])) throw new MergeError(`${where} is not a rule of a gate JSON report (no checks)`);
+      rowPath(r, where);
+      (r['checks'] as unknown[]).forEach((c, j) => {
+        const check = obj(c);
+        if (check === undefined || typeof check['name'] !== 'string') throw new MergeError(`check ${j + 1} of ${where} is not a gate check`);
+        oneOf(check['status'], CHECK_STATUSES, `the status of check '${check['name']}' of ${where}`);
+      });
+      rules.push(r as unknown as GateRuleReport);
+    });
+    const ms = o.messages ?? [];
+    if (!Array.isArray(ms)) throw new MergeError(`the messages of report ${k + 1} are not a list`);
+    (ms as unknown[]).forEach((m, j) => oneOf(obj(m)?.['severity'], SEVERITIES, `the severity of message ${j + 1} of report ${k + 1}`));
+    pushAll(messages, ms);
   });
   rules.sort(byPath);
   for (const r of rules) r.status = ruleStatus(r.checks);

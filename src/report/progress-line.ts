@@ -12,7 +12,7 @@
  */
 import { basename } from 'node:path';
 import type { ScanProgress } from '../scan/scan.js';
-import { terminalSafe } from './escape.js';
+import { terminalLine } from './escape.js';
 
 const BAR = 20;
 const INTERVAL_MS = 100;
@@ -45,7 +45,7 @@ export function scanProgressText(p: ScanProgress, columns: number): string {
     `${formatCount(rate)} ev/s`,
     `${formatCount(p.matches)} matches`,
   ];
-  if (p.file !== undefined) parts.push(terminalSafe(basename(p.file)));
+  if (p.file !== undefined) parts.push(terminalLine(basename(p.file)));
   return fit(parts.join(' · '), columns);
 }
 
@@ -93,7 +93,7 @@ export class ProgressLine<S> {
   /** Shows a message in place of the progress (e.g. while rules load). */
   note(text: string): void {
     if (!this.enabled) return;
-    this.write(`${WIPE}${terminalSafe(text).slice(0, Math.max(20, this.columns - 1))}`);
+    this.write(`${WIPE}${terminalLine(text).slice(0, Math.max(20, this.columns - 1))}`);
     this.shown = true;
   }
 

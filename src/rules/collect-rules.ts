@@ -1,39 +1,30 @@
 /**
  * Finding and loading rule files: the paths a user names (files or folders, searched
- * recursively for .yml/.yaml, in a stable sorted order) become loaded files with diagnostics.
- * An unreadable path is a diagnostic, never an exception.
+ * recursively for .yml/.yaml, in a stable sorted order, symbolic links followed) become loaded
+ * files with diagnostics. An unreadable path is a diagnostic, never an exception.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostics.js';
+import type { DiagnosticCode } from '../diagnostics/diagnostics.js';
+import { walkFiles } from '../util/walk-files.js';
+import type { WalkProblemKind } from '../util/walk-files.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { isRuleFileName, loadRuleFile } from './load-rule.js';
 import type { LoadedFile, LoadOptions, SigmaRule } from './load-rule.js';
 
-/** Lists the YAML files under the given paths, sorted within each folder. */
+const WALK_CODES: Record<WalkProblemKind, DiagnosticCode> = {
+  missing: 'PATH_NOT_FOUND',
+  unreadable: 'PATH_UNREADABLE',
+  loop: 'PATH_LINK_LOOP',
+  special: 'PATH_NOT_REGULAR',
+};
+
+/**
+ * Lists the YAML files (rules, case files) under the given paths, sorted within each folder,
+ * symbolic links followed; unreadable folders, link loops and FIFOs are diagnostics (see util/walk-files.ts).
+ */
 export function listYamlFiles(paths: readonly string[]): { files: string[]; diagnostics: Diagnostic[] } {
-  const files: string[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const walk = (dir: string): void => {
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && isRuleFileName(e.name)) files.push(p);
-    }
-  };
-  for (const p of paths) {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      diagnostics.push(diagnostic('PATH_NOT_FOUND', `no such file or folder: ${p}`, { file: p }));
-      continue;
-    }
-    if (st.isDirectory()) walk(p);
-    else files.push(p);
-  }
+  const { files, problems } = walkFiles(paths, isRuleFileName);
+  const diagnostics = problems.map((p) => diagnostic(WALK_CODES[p.kind], p.kind === 'missing' ? `no such file or folder: ${p.path}` : p.message, { file: p.path }));
   return { files, diagnostics };
 }
 

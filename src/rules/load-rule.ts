@@ -127,8 +127,31 @@ function plainRule(root: YMap): Record<string, unknown> {
   return o;
 }
 
-/** Loads every document of a YAML text. */
+/**
+ * The message of an unexpected failure, for a diagnostic: its first line, never its stack (no
+ * stack trace reaches a user).
+ */
+function failureText(e: unknown): string {
+  const m = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+  const line = m.split('\n')[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/**
+ * Loads every document of a YAML text. An unexpected failure (an engine bug, a resource
+ * exhausted) is a RULE_LOAD_FAILED diagnostic of its document, never an exception: the other
+ * documents, and the other files, load as usual.
+ */
 export function loadRuleText(text: string, file: string, options: LoadOptions = {}): LoadedFile {
+  try {
+    return loadDocuments(text, file, options);
+  } catch (e) {
+    const d = diagnostic('RULE_LOAD_FAILED', `the rule file could not be loaded: ${failureText(e)}`, { file });
+    return { file, rules: [], invalid: [{ document: 0, diagnostics: [d] }], others: [], diagnostics: [d] };
+  }
+}
+
+function loadDocuments(text: string, file: string, options: LoadOptions): LoadedFile {
   const out: LoadedFile = { file, rules: [], invalid: [], others: [], diagnostics: [] };
   const parsed = parseYaml(text, file, limitsOf(options.limits));
   const lines = new LineIndex(text);
@@ -138,6 +161,17 @@ export function loadRuleText(text: string, file: string, options: LoadOptions = 
     out.invalid.push({ document: 0, diagnostics: [...out.diagnostics] });
   }
   parsed.documents.forEach((doc, index) => {
+    try {
+      loadDocument(doc, index);
+    } catch (e) {
+      const d = diagnostic('RULE_LOAD_FAILED', `document ${index + 1} could not be loaded: ${failureText(e)}`, { file, pos: lines.pos(doc.offset) });
+      out.diagnostics.push(d);
+      out.invalid.push({ document: index, diagnostics: [d] });
+    }
+  });
+  return out;
+
+  function loadDocument(doc: (typeof parsed.documents)[number], index: number): void {
     const pos = lines.pos(doc.offset);
     if (doc.root === null) return; // an empty document (e.g. a trailing ---)
     if (doc.root.kind !== 'map') {
@@ -173,8 +207,7 @@ export function loadRuleText(text: string, file: string, options: LoadOptions = 
       if (rule !== undefined) entry.partial = rule;
       out.invalid.push(entry);
     }
-  });
-  return out;
+  }
 }
 
 function buildRule(

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadScanRules } from './scan-rules.js';
 import { flattenEvent } from '../events/flatten-event.js';
 import { isJsonObject } from '../util/json-object.js';
+import { depthExceededAt } from '../event-files/event-depth.js';
 import { matchInputs } from './match-inputs.js';
 import type { ScanRuleSource } from './scan-rules.js';
 import type { BatchMessage, WorkerMessage } from './worker-protocol.js';
@@ -28,6 +29,8 @@ try {
       // that is not a JSON object is flagged (rule -1); the main thread reports it.
       const arr = matchInputs(index, texts.length, (i) => {
         let parsed: unknown;
+        // Nested too deep to walk safely: flagged like a broken line (the main thread reports it).
+        if (depthExceededAt(texts[i] as string, loaded.env.config.limits.eventDepth) >= 0) return undefined;
         try {
           parsed = JSON.parse(texts[i] as string);
         } catch {

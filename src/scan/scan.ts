@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { readEventBatches, readLine } from '../event-files/read-events.js';
+import { depthExceededAt } from '../event-files/event-depth.js';
 import { isJsonObject } from '../util/json-object.js';
 import type { RawLine } from '../event-files/read-events.js';
 import { flattenEvent } from '../events/flatten-event.js';
@@ -155,7 +156,10 @@ class LazyLineEvent implements BatchEvent {
   private parsed: { raw: unknown } | undefined = undefined;
   private flat: FlatEvent | undefined = undefined;
 
-  constructor(rec: RawLine) {
+  constructor(
+    rec: RawLine,
+    private readonly maxDepth: number,
+  ) {
     this.json = rec.text;
     this.file = rec.file;
     this.index = rec.index;
@@ -177,6 +181,8 @@ class LazyLineEvent implements BatchEvent {
         throw new NotAnEventError('not JSON');
       }
       if (!isJsonObject(raw)) throw new NotAnEventError('not a JSON object');
+      // Nested too deep to walk safely: flagged like a broken line (readLine reports it).
+      if (depthExceededAt(this.json, this.maxDepth) >= 0) throw new NotAnEventError('too deep');
       this.flat = flattenEvent(raw);
     }
     return this.flat;
@@ -231,6 +237,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
   // This thread always matches, so it loads the rules (the rule objects themselves are what a
   // match names); worker threads, if any, must have loaded the very same ones.
   const loaded: ScanRules = loadScanRules(source);
+  const limits = loaded.env.config.limits;
   for (const d of loaded.env.diagnostics) report(d);
   const catalog: ScanCatalog = catalogOf(loaded);
   let matcher: BatchMatcher = localMatcher(loaded);
@@ -271,7 +278,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
       const e = item.e;
       if (k < pairs.length && pairs[k] === position && pairs[k + 1] === -1) {
         // A JSON Lines line the worker could not take as an event: read it here for its exact diagnostic.
-        for (const r of readLine(e.json ?? '', e.file, e.line, e.index)) if (r.kind === 'error') report(r.diagnostic);
+        for (const r of readLine(e.json ?? '', e.file, e.line, e.index, limits)) if (r.kind === 'error') report(r.diagnostic);
         events--;
         k += 2;
         position++;
@@ -333,7 +340,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     // JSON Lines lines come unparsed: the workers parse them in parallel, or the local matcher
     // parses them batch by batch (a chunk's worth of parsed events never lives at once).
     // Reads come a chunk at a time (one await per chunk, not per event).
-    const reads = readEventBatches(file, { rawLines: true });
+    const reads = readEventBatches(file, { rawLines: true, limits });
     try {
       for (;;) {
         let next: IteratorResult<Array<EventRead | RawLine>>;
@@ -351,7 +358,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
             continue;
           }
           let e: BatchEvent;
-          if (rec.kind === 'line') e = new LazyLineEvent(rec);
+          if (rec.kind === 'line') e = new LazyLineEvent(rec, limits.eventDepth);
           else {
             // The read itself: its raw form may be rendered only when a match needs it (.evtx).
             e = rec;

@@ -2,10 +2,12 @@
  * A report file written atomically but streamed: text goes, in 64 KiB writes, to a temporary
  * file next to the target, renamed over it on {@link OutputFile.commit}. Readers never see half
  * a report, and a scan's report is never held in memory whole (unlike write-file-atomic.ts,
- * which takes the whole text at once).
+ * which takes the whole text at once). The temporary file is removed if the process is
+ * interrupted or exits before the commit (temp-files.ts): no hidden partial report stays behind.
  */
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { registerTempFile, releaseTempFile } from './temp-files.js';
 
 const FLUSH_AT = 64 * 1024;
 
@@ -20,6 +22,7 @@ export class OutputFile {
     mkdirSync(dir, { recursive: true });
     this.tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
     this.fd = openSync(this.tmp, 'wx');
+    registerTempFile(this.tmp);
   }
 
   write(text: string): void {
@@ -42,6 +45,7 @@ export class OutputFile {
       if (this.fd !== undefined) closeSync(this.fd);
       this.fd = undefined;
       renameSync(this.tmp, this.path);
+      releaseTempFile(this.tmp);
     } catch (e) {
       this.abort();
       throw e;
@@ -59,5 +63,6 @@ export class OutputFile {
       this.fd = undefined;
     }
     rmSync(this.tmp, { force: true });
+    releaseTempFile(this.tmp);
   }
 }

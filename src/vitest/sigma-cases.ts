@@ -28,6 +28,8 @@ export interface SigmaCasesOptions {
   minCoverage?: number;
   /** Fail when a rule has no cases (default true). */
   requireCases?: boolean;
+  /** The folder case files may read events_file from; default: the config's `root`, else each case file's repository. */
+  root?: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface SigmaCasesOptions {
  * case (and a coverage test per rule with `minCoverage`), plus two input checks.
  */
 export function sigmaCases(options: SigmaCasesOptions): void {
-  const { report, input } = loadAndRunSuite(options.rules, options.cases, { config: options.config, minCoverage: options.minCoverage, cwd: options.cwd });
+  const { report, input } = loadAndRunSuite(options.rules, options.cases, { config: options.config, minCoverage: options.minCoverage, cwd: options.cwd, root: options.root });
   const errors = input.filter((d) => d.severity === 'error');
   describe('sigmatest inputs', () => {
     it('every rule and case file loads', () => {

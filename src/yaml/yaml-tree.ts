@@ -10,7 +10,8 @@
  */
 import { parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE } from 'js-yaml';
 import type { ScalarEvent, Event as YamlEvent } from 'js-yaml';
-import { diagnostic, offsetToPos } from '../diagnostics/diagnostics.js';
+import { diagnostic } from '../diagnostics/diagnostics.js';
+import { positionsIn } from '../diagnostics/line-index.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import { parseYamlFast } from './fast-yaml.js';
 import { resolvePlainScalar } from './yaml-node.js';
@@ -86,8 +87,9 @@ function nodeCount(root: YNode | null, stop: number): number {
 /** parseYaml through js-yaml's event stream only; exported for the fast reader's tests. */
 export function parseYamlSlow(text: string, file?: string, limits: YamlLimits = DEFAULT_LIMITS): YParseResult {
   const diagnostics: Diagnostic[] = [];
+  const posOf = positionsIn(text);
   const where = (offset: number, path?: string): { file?: string; pos: SourcePos; path?: string } => {
-    const w: { file?: string; pos: SourcePos; path?: string } = { pos: offsetToPos(text, offset) };
+    const w: { file?: string; pos: SourcePos; path?: string } = { pos: posOf(offset) };
     if (file !== undefined) w.file = file;
     if (path !== undefined) w.path = path;
     return w;

@@ -13,6 +13,8 @@ import type { Event } from '../../evaluate/evaluate.js';
 import { RuleIndex } from '../../compile/rule-index.js';
 import { compilePlan, describeCompiled } from '../../compile/compile-plan.js';
 import { ruleLoadOptions } from '../../config/config.js';
+import { jsonTerminalSafe, terminalLine, terminalSafe } from '../../report/escape.js';
+import { diagnostic } from '../../diagnostics/diagnostics.js';
 
 export const evalSpec: CommandSpec = {
   name: 'eval',
@@ -57,21 +59,21 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
         error.column = d.pos.column;
       }
       if (d.path) error.at = d.path;
-      io.out(`${JSON.stringify({ path: shownPath(io, f.file), error })}\n`);
+      io.out(`${jsonTerminalSafe(JSON.stringify({ path: shownPath(io, f.file), error }))}\n`);
     }
   }
-  for (const d of set.diagnostics) if (d.code === 'PATH_NOT_FOUND') invalid = true;
+  for (const d of set.diagnostics) if (d.severity === 'error') invalid = true;
   printDiagnostics(io, set.diagnostics);
 
   for (const f of set.files) {
     for (const o of f.others) {
-      io.err(`${shownPath(io, f.file)}: ${o.kind} document ${o.document + 1}${o.title ? ` '${o.title}'` : ''} loaded, not evaluated (${o.kind} rules are not evaluated yet)\n`);
+      io.err(`${terminalLine(`${shownPath(io, f.file)}: ${o.kind} document ${o.document + 1}${o.title ? ` '${o.title}'` : ''} loaded, not evaluated (${o.kind} rules are not evaluated yet)`)}\n`);
     }
   }
   if (dumpJs) {
     for (const r of set.rules) {
       const c = compilePlan(r.plan);
-      io.out(`// ${shownPath(io, r.file)}${r.id ? ` (${r.id})` : ''}\n${c.ok ? describeCompiled(c.compiled) : `// not compiled: ${c.reason}\n`}\n`);
+      io.out(terminalSafe(`// ${terminalLine(shownPath(io, r.file))}${r.id ? ` (${terminalLine(r.id)})` : ''}\n${c.ok ? describeCompiled(c.compiled) : `// not compiled: ${terminalLine(c.reason)}\n`}\n`));
     }
     return invalid ? EXIT.usage : EXIT.ok;
   }
@@ -79,7 +81,7 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
   if (args.values.verbose === true) {
     const s = index.stats();
     io.err(`eval: ${s.compiled} of ${s.rules} rules compiled, ${s.indexed} indexed by needles\n`);
-    for (const d of s.declined) io.err(`eval: ${shownPath(io, d.rule.file)}: not compiled (${d.reason}); the reference evaluator runs it\n`);
+    for (const d of s.declined) io.err(`${terminalLine(`eval: ${shownPath(io, d.rule.file)}: not compiled (${d.reason}); the reference evaluator runs it`)}\n`);
   }
   const shownFiles = new Map<string, string>();
   const shown = (file: string): string => {
@@ -91,7 +93,7 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
   let n = 0;
   let matches = 0;
   for (const file of eventFiles) {
-    for await (const rec of readEvents(inCwd(io, file))) {
+    for await (const rec of readEvents(inCwd(io, file), { limits: env.config.limits })) {
       if (rec.kind === 'error') {
         invalid = true;
         printDiagnostics(io, [rec.diagnostic]);
@@ -99,7 +101,12 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
       }
       for (const rule of index.matches(rec.event as Event)) {
         matches++;
-        io.out(`${JSON.stringify({ rule: rule.id ?? null, path: shown(rule.file), event: n })}\n`);
+        io.out(`${jsonTerminalSafe(JSON.stringify({ rule: rule.id ?? null, path: shown(rule.file), event: n }))}\n`);
+      }
+      // A rule that threw on this event did not match it; it is said once, the others go on.
+      for (const f of index.takeFailures()) {
+        invalid = true;
+        printDiagnostics(io, [diagnostic('RULE_MATCH_FAILED', `the rule failed while matching event ${n} of ${shown(file)}: ${f.message}; it is taken as not matching the events it fails on`, { file: f.rule.file, pos: f.rule.pos })]);
       }
       n++;
     }

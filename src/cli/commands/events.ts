@@ -7,6 +7,7 @@ import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
 import { readEvents } from '../../event-files/read-events.js';
+import { jsonTerminalSafe } from '../../report/escape.js';
 
 export const eventsSpec: CommandSpec = {
   name: 'events',
@@ -33,7 +34,8 @@ export async function eventsCommand(args: Parsed, io: Io): Promise<number> {
         continue;
       }
       n++;
-      io.out(`${JSON.stringify(args.values.raw === true ? rec.raw : rec.event)}\n`);
+      // Event values are attacker-controlled: nothing a terminal obeys is printed raw.
+      io.out(`${jsonTerminalSafe(JSON.stringify(args.values.raw === true ? rec.raw : rec.event))}\n`);
     }
   }
   io.err(`events: ${n} events from ${args.positionals.length} file${args.positionals.length === 1 ? '' : 's'}\n`);

@@ -4,7 +4,7 @@
  * cases. Exit 0 when no rule fails (errors; warnings too with --strict), 1 otherwise, 2 on
  * usage errors or unreadable rules.
  */
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { inShard } from '../../rules/shard.js';
 import { EXIT, list, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
@@ -19,11 +19,15 @@ import type { RuleFuzzResult } from '../../fuzz/fuzz-rule.js';
 import { buildFuzzReport } from '../../fuzz/fuzz-report.js';
 import { FUZZ_REPORTERS } from '../../report/fuzz/registry.js';
 import { ProgressLine, fuzzProgressText } from '../../report/progress-line.js';
-import { appendCases, caseFileFor, writeNewCaseFile } from '../../fuzz/case-writer.js';
+import { caseFileFor, saveCases } from '../../fuzz/case-writer.js';
 import type { NewCase } from '../../fuzz/case-writer.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
+import { OutputFile } from '../../util/output-file.js';
+import { terminalLine } from '../../report/escape.js';
+import { fileInputs, outputProblem, yamlInputs } from '../outputs.js';
 import type { SigmaRule } from '../../rules/load-rule.js';
 import { ruleLoadOptions } from '../../config/config.js';
+import { diagnostic } from '../../diagnostics/diagnostics.js';
 
 export const fuzzSpec: CommandSpec = {
   name: 'fuzz',
@@ -63,9 +67,24 @@ export function fuzzCommand(args: Parsed, io: Io): number {
     return EXIT.usage;
   }
   const shard = shardArg(args);
+  const paths = args.positionals.length > 0 ? args.positionals : ['rules'];
+  const out = str(args.values.out);
+  const witnessFile = str(args.values['emit-witnesses']);
+  // Before the work: outputs over no rule, case file or config (nor each other), and writable.
+  const inputs = [yamlInputs(io, paths), yamlInputs(io, list(args.values.cases)), fileInputs(io, [], { config: str(args.values.config) })];
+  for (const [flag, target, others] of [
+    ['--out', out, [witnessFile]],
+    ['--emit-witnesses', witnessFile, []],
+  ] as const) {
+    if (target === undefined) continue;
+    const problem = outputProblem(io, target, [...inputs, fileInputs(io, others)]);
+    if (problem !== undefined) {
+      io.err(`sigmatest fuzz: ${flag} ${target}: ${problem}\n`);
+      return EXIT.usage;
+    }
+  }
   const env = loadEnvironment(str(args.values.config), io.cwd);
   printDiagnostics(io, env.diagnostics);
-  const paths = args.positionals.length > 0 ? args.positionals : ['rules'];
   const loaded = collectRules(paths.map((p) => inCwd(io, p)), ruleLoadOptions(env.config));
   const set = { ...loaded, rules: inShard(loaded.rules, shard) };
   printDiagnostics(io, set.diagnostics);
@@ -78,36 +97,57 @@ export function fuzzCommand(args: Parsed, io: Io): number {
   const started = process.hrtime.bigint();
   const results: RuleFuzzResult[] = [];
   const progress = new ProgressLine(io.err, io.isTty, fuzzProgressText, process.stderr.columns || 100);
+  let ruleFailed = false;
   set.rules.forEach((rule, i) => {
-    results.push(fuzzRule(rule, { runs, seed, mapping: env.mapping, strict: args.values.strict === true }));
+    try {
+      results.push(fuzzRule(rule, { runs, seed, mapping: env.mapping, strict: args.values.strict === true }));
+    } catch (e) {
+      // One rule failing (an engine bug, a resource exhausted) is said; the others are fuzzed.
+      ruleFailed = true;
+      const why = (e instanceof Error ? e.message : String(e)).split('\n')[0]?.slice(0, 300) ?? '';
+      printDiagnostics(io, [diagnostic('RULE_MATCH_FAILED', `fuzzing the rule failed: ${why}; it is left out of the report`, { file: rule.file, pos: rule.pos })]);
+    }
     progress.update({ done: i + 1, total: set.rules.length });
   });
   progress.done();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const report = buildFuzzReport(results, { seed, runs, seconds, cwd: io.cwd });
 
-  const witnessFile = str(args.values['emit-witnesses']);
-  if (witnessFile !== undefined) {
-    const target = inCwd(io, witnessFile);
-    writeFileSync(target, '');
-    for (const r of results) {
-      const lines = r.witnesses.map((event) => JSON.stringify({ rule: r.rule.id ?? shownPath(io, r.rule.file), event }));
-      if (lines.length) appendFileSync(target, `${lines.join('\n')}\n`);
+  try {
+    if (witnessFile !== undefined) {
+      // Streamed to a temporary file renamed into place: never half a file.
+      const file = new OutputFile(inCwd(io, witnessFile));
+      try {
+        for (const r of results) {
+          for (const event of r.witnesses) file.write(`${JSON.stringify({ rule: r.rule.id ?? shownPath(io, r.rule.file), event })}\n`);
+        }
+        file.commit();
+      } catch (e) {
+        file.abort();
+        throw e;
+      }
+      io.err(`fuzz: ${report.summary.witnesses} witnesses written to ${witnessFile}\n`);
     }
-    io.err(`fuzz: ${report.summary.witnesses} witnesses written to ${witnessFile}\n`);
+  } catch (e) {
+    io.err(`sigmatest fuzz: cannot write ${witnessFile ?? ''}: ${(e as Error).message}\n`);
+    return EXIT.usage;
   }
   if (args.values.save === true) {
     const saved = saveCounterexamples(results, list(args.values.cases).map((d) => inCwd(io, d)), io);
     if (saved < 0) return EXIT.usage;
   }
   const text = FUZZ_REPORTERS.pick(str(args.values.reporter)).render(report);
-  const out = str(args.values.out);
   if (out !== undefined) {
-    writeFileAtomic(inCwd(io, out), text);
+    try {
+      writeFileAtomic(inCwd(io, out), text);
+    } catch (e) {
+      io.err(`sigmatest fuzz: cannot write ${out}: ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
     io.err(`report written to ${out}\n`);
   } else io.out(text);
   if (loadFailed) return EXIT.usage;
-  return report.summary.failed > 0 ? EXIT.failed : EXIT.ok;
+  return report.summary.failed > 0 || ruleFailed ? EXIT.failed : EXIT.ok;
 }
 
 /** Counterexamples with a verdict the rule should give, as cases. */
@@ -130,25 +170,16 @@ function saveCounterexamples(results: readonly RuleFuzzResult[], caseDirs: strin
   let saved = 0;
   for (const r of results) {
     const cf = files.find((f) => resolveCaseRule(f, rules).rule === r.rule);
-    // Never the same event twice, never a name the file already has (run rejects duplicates).
-    const seenEvents = new Set((cf?.cases ?? []).flatMap((c) => (c.event !== undefined ? [JSON.stringify(c.event)] : [])));
-    const names = new Set((cf?.cases ?? []).map((c) => c.name));
-    const cases = counterexampleCases(r).filter((c) => {
-      const key = JSON.stringify(c.event);
-      if (seenEvents.has(key)) return false;
-      seenEvents.add(key);
-      let name = c.name;
-      for (let k = 2; names.has(name); k++) name = `${c.name} (${k})`;
-      names.add(name);
-      c.name = name;
-      return true;
-    });
+    const cases = counterexampleCases(r);
     if (cases.length === 0) continue;
+    const target = cf?.file ?? caseFileFor(r.rule.file, caseDirs[0] ?? inCwd(io, 'cases'));
     try {
-      if (cf !== undefined) appendCases(cf.file, cases);
-      else writeNewCaseFile(caseFileFor(r.rule.file, caseDirs[0] ?? inCwd(io, 'cases')), r.rule, cases);
-      saved += cases.length;
-      io.err(`fuzz: saved ${cases.length} case(s) for ${shownPath(io, r.rule.file)} to ${shownPath(io, cf?.file ?? caseFileFor(r.rule.file, caseDirs[0] ?? inCwd(io, 'cases')))}\n`);
+      // Under the case file's lock, against the file as it is then (another run may have saved meanwhile):
+      // never the same event twice, never a name the file already has (run rejects duplicates).
+      const written = saveCases(target, r.rule, cases);
+      if (written.length === 0) continue;
+      saved += written.length;
+      io.err(`${terminalLine(`fuzz: saved ${written.length} case(s) for ${shownPath(io, r.rule.file)} to ${shownPath(io, target)}`)}\n`);
     } catch (e) {
       io.err(`sigmatest fuzz: --save: ${(e as Error).message}\n`);
       return -1;

@@ -22,6 +22,7 @@ import { GATE_REPORTERS } from '../../report/gate/registry.js';
 import { formatGateMarkdown } from '../../report/gate/markdown.js';
 import type { GateReport } from '../../gate/gate-result.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
+import { eventInputs, fileInputs, outputProblem, yamlInputs } from '../outputs.js';
 
 export const gateSpec: CommandSpec = {
   name: 'gate',
@@ -29,7 +30,7 @@ export const gateSpec: CommandSpec = {
   usage:
     'gate [--base <git ref>] [--rules <dirs...>] [--cases <dirs...>] [--corpus <paths...>] [--known-fps <file>]\n' +
     '                      [--min-coverage <percent>] [--min-match N] [--min-no-match N] [--fuzz-runs N]\n' +
-    `                      [--reporter ${GATE_REPORTERS.usage()}] [--out <file|dir>] [--shard i/n] [--config <file>]`,
+    `                      [--reporter ${GATE_REPORTERS.usage()}] [--out <file|dir>] [--shard i/n] [--config <file>] [--root <dir>]`,
   description:
     'Changed rules are those added, modified, renamed or deleted since the merge-base of --base (default: the\n' +
     'upstream, else main, else master) and HEAD, working tree included; without git every rule counts as added.\n' +
@@ -37,6 +38,7 @@ export const gateSpec: CommandSpec = {
     '(modified/renamed: widened, narrowed, changed or equivalent; lost detections of the base cases fail) and\n' +
     'corpus (no match on the benign corpus except known false positives). Defaults may be set in the config file\n' +
     'under gate: (min_match, min_no_match, min_coverage, fuzz_runs, corpus, known_fps, severities).\n' +
+    'Case files read events_file only inside --root (default: the config\'s root, else their repository).\n' +
     'Exit 0 when the gate passes, 1 when a check fails, 2 on usage or configuration errors.\n\n' +
     GATE_REPORTERS.helpText(),
   options: {
@@ -53,6 +55,7 @@ export const gateSpec: CommandSpec = {
     out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
     shard: shardOption('check only shard i of n of the changed rules'),
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping, gate defaults)' },
+    root: { type: 'string', arg: '<dir>', help: "the folder case files may read events_file from (default: the config's root, else their repository)" },
   },
 };
 
@@ -104,9 +107,24 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
   for (const v of [minCoverage, minMatch, minNoMatch, fuzzRuns]) if (typeof v === 'string') return usage(io, v);
 
   const shard = shardArg(args);
+  const reporter = GATE_REPORTERS.pick(str(args.values.reporter));
+  const out = str(args.values.out);
+  if (reporter.output === 'folder' && out === undefined) return usage(io, `--reporter ${reporter.name} writes a folder; give it with --out <dir>`);
 
   // The config (with its gate: defaults, which the flags override) is read once, here.
   const environment = loadEnvironment(str(args.values.config), io.cwd);
+  if (out !== undefined) {
+    // Before the work: never over a rule, case, corpus, known-FP or config file, and somewhere writable.
+    const gateDefaults = environment.config.gate;
+    const inputs = [
+      yamlInputs(io, list(args.values.rules)),
+      yamlInputs(io, list(args.values.cases)),
+      eventInputs(io, args.values.corpus !== undefined ? list(args.values.corpus) : (gateDefaults.corpus ?? [])),
+      fileInputs(io, [str(args.values['known-fps']) ?? gateDefaults.knownFps], { config: str(args.values.config) }),
+    ];
+    const problem = outputProblem(io, out, inputs, reporter.output === 'folder');
+    if (problem !== undefined) return usage(io, `--out ${out}: ${problem}`);
+  }
   const outcome = await runGate({
     cwd: io.cwd,
     base: str(args.values.base),
@@ -120,18 +138,21 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
     fuzzRuns: fuzzRuns as number | undefined,
     shard,
     environment,
+    root: str(args.values.root),
   });
   if (outcome.kind === 'usage') {
     printDiagnostics(io, outcome.diagnostics);
     io.err(`sigmatest gate: ${outcome.message}\n`);
     return EXIT.usage;
   }
-  const reporter = GATE_REPORTERS.pick(str(args.values.reporter));
-  if (reporter.output === 'folder') {
-    const out = str(args.values.out);
-    if (out === undefined) return usage(io, `--reporter ${reporter.name} writes a folder; give it with --out <dir>`);
-    writeGateHtml(reporter, outcome.report, list(args.values.rules), list(args.values.cases), environment, resolve(io.cwd, out), io);
-  } else emitGateReport(outcome.report, reporter.name, str(args.values.out), io);
+  try {
+    if (reporter.output === 'folder' && out !== undefined) {
+      writeGateHtml(reporter, outcome.report, list(args.values.rules), list(args.values.cases), environment, resolve(io.cwd, out), io, str(args.values.root));
+    } else emitGateReport(outcome.report, reporter.name, out, io);
+  } catch (e) {
+    io.err(`sigmatest gate: cannot write ${out ?? 'the report'}: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
   return outcome.report.summary.ok ? EXIT.ok : EXIT.failed;
 }
 
@@ -140,11 +161,11 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
  * with the gate's column on the index and, on each changed rule's page, its checks, its diff
  * classification and the flipped example events.
  */
-function writeGateHtml(reporter: FolderReporter<HtmlReportInput>, report: GateReport, ruleDirs: string[], caseDirs: string[], environment: Environment, out: string, io: Io): void {
+function writeGateHtml(reporter: FolderReporter<HtmlReportInput>, report: GateReport, ruleDirs: string[], caseDirs: string[], environment: Environment, out: string, io: Io, root: string | undefined): void {
   const suite = loadAndRunSuite(
     ruleDirs.map((d) => resolve(io.cwd, d)),
     caseDirs.map((d) => resolve(io.cwd, d)),
-    { environment, cwd: io.cwd },
+    { environment, cwd: io.cwd, root },
   );
   const extras = buildHtmlExtras(suite.report, suite.rules, { mapping: suite.mapping, onProblem: (path, message) => io.err(`sigmatest gate: html report: ${path}: ${message}\n`) });
   const gate: GateEntry[] = report.rules.map((r) => ({

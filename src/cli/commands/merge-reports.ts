@@ -16,6 +16,7 @@ import { FUZZ_REPORTERS } from '../../report/fuzz/registry.js';
 import { GATE_REPORTERS } from '../../report/gate/registry.js';
 import { emitGateReport } from './gate.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
+import { fileInputs, outputProblem } from '../outputs.js';
 
 const REGISTRIES = { run: RUN_REPORTERS, fuzz: FUZZ_REPORTERS, gate: GATE_REPORTERS } as const;
 const textNames = (kind: MergedReport['kind']): string[] => REGISTRIES[kind].textReporters().map((r) => r.name);
@@ -53,6 +54,14 @@ export function mergeReportsCommand(args: Parsed, io: Io): number {
     io.err("sigmatest merge-reports: needs at least one JSON report\nSee 'sigmatest merge-reports --help'.\n");
     return EXIT.usage;
   }
+  const out = str(args.values.out);
+  if (out !== undefined) {
+    const problem = outputProblem(io, out, [fileInputs(io, args.positionals)]);
+    if (problem !== undefined) {
+      io.err(`sigmatest merge-reports: --out ${out}: ${problem}\n`);
+      return EXIT.usage;
+    }
+  }
   const reports: unknown[] = [];
   for (const p of args.positionals) {
     try {
@@ -77,11 +86,15 @@ export function mergeReportsCommand(args: Parsed, io: Io): number {
     return EXIT.usage;
   }
   for (const w of merged.warnings) io.err(`sigmatest merge-reports: warning: ${w}\n`);
-  const out = str(args.values.out);
-  if (merged.kind === 'gate') emitGateReport(merged.report, name, out, io);
-  else if (out !== undefined) {
-    writeFileAtomic(resolve(io.cwd, out), text);
-    io.err(`report written to ${out}\n`);
-  } else io.out(text);
+  try {
+    if (merged.kind === 'gate') emitGateReport(merged.report, name, out, io);
+    else if (out !== undefined) {
+      writeFileAtomic(resolve(io.cwd, out), text);
+      io.err(`report written to ${out}\n`);
+    } else io.out(text);
+  } catch (e) {
+    io.err(`sigmatest merge-reports: cannot write ${out ?? 'the report'}: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
   return merged.ok ? EXIT.ok : EXIT.failed;
 }

@@ -2,7 +2,7 @@
  * `sigmatest regression <root>`: SigmaHQ regression tests of every rule under the root's
  * `rules*` folders (or the folders given), evaluated natively.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
@@ -32,6 +32,14 @@ export const regressionSpec: CommandSpec = {
   },
 };
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export function regressionCommand(args: Parsed, io: Io): number {
   const rootArg = args.positionals[0];
   if (rootArg === undefined || args.positionals.length > 1) {
@@ -48,14 +56,22 @@ export function regressionCommand(args: Parsed, io: Io): number {
   let folders = list(args.values.rules).map((f) => (existsSync(inCwd(io, f)) ? inCwd(io, f) : join(root, f)));
   if (folders.length === 0) {
     folders = readdirSync(root, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && e.name.startsWith('rules'))
+      // A symbolic link to a rules folder counts too.
+      .filter((e) => e.name.startsWith('rules') && (e.isDirectory() || (e.isSymbolicLink() && isFolder(join(root, e.name)))))
       .map((e) => join(root, e.name))
       .sort();
   }
   const set = collectRules(folders, ruleLoadOptions(env.config));
-  const results = runRegression(root, set.rules, str(args.values.prefer) as Prefer);
+  // Folders and files that could not be walked are said (rules that fail to load show as errors of their tests).
+  printDiagnostics(io, set.diagnostics.filter((d) => d.code.startsWith('PATH_')));
+  const results = runRegression(root, set.rules, str(args.values.prefer) as Prefer, env.config.limits);
   const summary = summarise(results);
   io.out(REGRESSION_REPORTERS.pick(str(args.values.reporter)).render({ results, summary }));
   const requireData = args.values['require-data'] === true;
+  if (summary.pass + summary.fail + summary.error === 0) {
+    // Nothing was checked (no rules, no regression_tests_path, or no data): not a pass.
+    io.err(`sigmatest regression: no regression test ran (${set.rules.length} rules loaded, ${summary.missingData} without data)\n`);
+    return EXIT.failed;
+  }
   return summary.fail > 0 || summary.error > 0 || (requireData && summary.missingData > 0) ? EXIT.failed : EXIT.ok;
 }

@@ -12,18 +12,23 @@ import type { DiagnosticCode } from '../../diagnostics/codes.js';
 import { RUN_REPORTERS } from '../../report/run/registry.js';
 import { writeHtmlReport } from '../../report/html/write-html-report.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
+import { outputConflict } from '../../util/output-target.js';
+import { fileInputs, outputProblem, yamlInputs } from '../outputs.js';
 
 /** Errors of a case file's binding to its rule: the run reports them as failures (exit 1), not as unreadable input (exit 2). */
-const CASE_BINDING_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['CASE_RULE_MISSING', 'CASE_RULE_UNKNOWN', 'CASE_RULE_AMBIGUOUS', 'CASE_STAGE_UNKNOWN']);
+const CASE_BINDING_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['CASE_RULE_MISSING', 'CASE_RULE_UNKNOWN', 'CASE_RULE_AMBIGUOUS', 'CASE_STAGE_UNKNOWN', 'CASE_EVENTS_EMPTY']);
 
 export const runSpec: CommandSpec = {
   name: 'run',
   summary: 'Run the declarative cases of every rule and report results and coverage per stage.',
-  usage: `run [--rules <dirs...>] [--cases <dirs...>] [--reporter ${RUN_REPORTERS.usage()}] [--min-coverage <percent>] [--out <file|dir>]`,
+  usage: `run [--rules <dirs...>] [--cases <dirs...>] [--reporter ${RUN_REPORTERS.usage()}] [--min-coverage <percent>] [--out <file|dir>] [--root <dir>]`,
   description:
     'Case files (YAML, schema/case-file.schema.json) name their rule by id or by path and list cases with an\n' +
     'event and expect: match|no-match, or an events_file with expect or count. Coverage: every stage seen true\n' +
-    'and false, every value matched, every excluded value the reason for a no-match.\n\n' +
+    'and false, every value matched, every excluded value the reason for a no-match.\n' +
+    'A case file reads events_file (and a rule named by path) only inside its root: --root, else the config\'s\n' +
+    'root, else its repository (the nearest folder with .git); absolute paths, .. and links leading out,\n' +
+    'devices and FIFOs are refused. An events_file with no events fails its case.\n\n' +
     RUN_REPORTERS.helpText(),
   options: {
     rules: { type: 'string', multiple: true, default: 'rules', arg: '<dirs...>', help: 'rule files or folders' },
@@ -32,6 +37,7 @@ export const runSpec: CommandSpec = {
     'min-coverage': { type: 'string', arg: '<percent>', help: 'fail rules whose coverage is below this percentage' },
     out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
+    root: { type: 'string', arg: '<dir>', help: "the folder case files may read events_file from (default: the config's root, else their repository)" },
     shard: shardOption('run shard i of n of the rules'),
   },
 };
@@ -53,23 +59,43 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
     return EXIT.usage;
   }
   const shard = shardArg(args);
-  const { report, input, rules, mapping } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard });
-  if (reporter.output === 'folder' && out !== undefined) {
-    // Loaded only for the HTML report: its extras fuzz every rule, and the fuzzer's generators
-    // (faker among them) cost a plain run 0.3-0.4 s to import.
-    const { buildHtmlExtras } = await import('../../app/html-extras.js');
-    const extras = buildHtmlExtras(report, rules, { mapping, onProblem: (path, message) => io.err(`sigmatest run: html report: ${path}: ${message}\n`) });
-    const written = writeHtmlReport(inCwd(io, out), reporter.render({ report, extras }));
-    io.err(`html report written to ${out}/index.html (${written.length} files)\n`);
-    printDiagnostics(io, input);
-  } else if (reporter.output === 'text') {
-    const text = reporter.render(report);
-    if (out !== undefined) {
-      writeFileAtomic(inCwd(io, out), text);
-      io.err(`report written to ${out}\n`);
-    } else io.out(text);
-    // The text reporter prints the diagnostics itself; for the other formats they go to stderr.
-    if (reporter.name !== 'text') printDiagnostics(io, input);
+  if (out !== undefined) {
+    // Before the work: never over a rule, case file or the config, and somewhere writable.
+    const problem = outputProblem(io, out, [yamlInputs(io, list(args.values.rules)), yamlInputs(io, list(args.values.cases)), fileInputs(io, [], { config: str(args.values.config) })], reporter.output === 'folder');
+    if (problem !== undefined) {
+      io.err(`sigmatest run: --out ${out}: ${problem}\n`);
+      return EXIT.usage;
+    }
+  }
+  const { report, input, rules, mapping, eventFiles } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard, root: str(args.values.root) });
+  // The cases' events files are known once the case files are read.
+  const overEvents = out === undefined ? undefined : outputConflict(inCwd(io, out), [{ paths: eventFiles, wanted: () => false }], { folder: reporter.output === 'folder' });
+  if (out !== undefined && overEvents !== undefined) {
+    io.err(`sigmatest run: --out ${out}: ${overEvents}\n`);
+    return EXIT.usage;
+  }
+  try {
+    if (reporter.output === 'folder' && out !== undefined) {
+      // Loaded only for the HTML report: its extras fuzz every rule, and the fuzzer's generators
+      // (faker among them) cost a plain run 0.3-0.4 s to import.
+      const { buildHtmlExtras } = await import('../../app/html-extras.js');
+      const extras = buildHtmlExtras(report, rules, { mapping, onProblem: (path, message) => io.err(`sigmatest run: html report: ${path}: ${message}\n`) });
+      const written = writeHtmlReport(inCwd(io, out), reporter.render({ report, extras }));
+      io.err(`html report written to ${out}/index.html (${written.length} files)\n`);
+      printDiagnostics(io, input);
+    } else if (reporter.output === 'text') {
+      const text = reporter.render(report);
+      if (out !== undefined) {
+        writeFileAtomic(inCwd(io, out), text);
+        io.err(`report written to ${out}\n`);
+      } else io.out(text);
+      // The text reporter prints the diagnostics itself; for the other formats they go to stderr.
+      if (reporter.name !== 'text') printDiagnostics(io, input);
+    }
+  } catch (e) {
+    // The place was writable when checked; it may have changed since (a full disk...).
+    io.err(`sigmatest run: cannot write ${out ?? 'the report'}: ${(e as Error).message}\n`);
+    return EXIT.usage;
   }
   const unreadable = input.some((d) => d.severity === 'error' && !CASE_BINDING_CODES.has(d.code));
   if (unreadable) return EXIT.usage;

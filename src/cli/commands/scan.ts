@@ -17,6 +17,8 @@ import { SCAN_REPORTERS } from '../../report/scan/registry.js';
 import { formatScanSummary } from '../../report/scan/summary.js';
 import { ProgressLine, scanProgressText } from '../../report/progress-line.js';
 import { OutputFile } from '../../util/output-file.js';
+import { terminalLine } from '../../report/escape.js';
+import { eventInputs, fileInputs, outputProblem, yamlInputs } from '../outputs.js';
 
 const MAX_WORKERS = 256;
 
@@ -91,6 +93,8 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
   const outPath = str(args.values.out);
   let file: OutputFile | undefined;
   if (outPath !== undefined) {
+    const problem = outputProblem(io, outPath, [yamlInputs(io, rulePaths), eventInputs(io, eventPaths), fileInputs(io, [knownFpFile], { config: str(args.values.config) })]);
+    if (problem !== undefined) return usage(io, `--out ${outPath}: ${problem}`);
     try {
       file = new OutputFile(inCwd(io, outPath));
     } catch (e) {
@@ -137,7 +141,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
       knownFps,
       today,
       onMatch: (m) => reporter.match(shown.match(m)),
-      onDiagnostic: (d) => err(`${formatDiagnostic(d.file === undefined ? d : { ...d, file: shownPath(io, d.file) })}\n`),
+      onDiagnostic: (d) => err(`${terminalLine(formatDiagnostic(d.file === undefined ? d : { ...d, file: shownPath(io, d.file) }))}\n`),
       onProgress: (p) => {
         // A terminal shows matches as they come, not in 64 KiB steps.
         if (io.isTty) flush();
@@ -145,10 +149,13 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
       },
     });
   } catch (e) {
+    const message = `the scan failed: ${(e as Error).message}`;
+    // What went to stdout stays a complete document; a file report is dropped (the target is left as it was).
+    reporter.abort(message);
     flush();
     progress.done();
     file?.abort();
-    io.err(`sigmatest scan: the scan failed: ${(e as Error).message}\n`);
+    io.err(`sigmatest scan: ${message}\n`);
     return EXIT.failed;
   }
   progress.done();

@@ -1,7 +1,7 @@
 /** The fuzz text reporter: a line per rule, its findings with example events and replay seeds, the summary. */
 import type { Event } from '../../evaluate/evaluate.js';
 import type { FuzzReport } from '../../fuzz/fuzz-report.js';
-import { terminalSafe } from '../escape.js';
+import { terminalLine } from '../escape.js';
 import type { TextReporter } from '../registry.js';
 
 function short(e: Event | undefined): string {
@@ -10,7 +10,7 @@ function short(e: Event | undefined): string {
   return t.length > 300 ? `${t.slice(0, 299)}…` : t;
 }
 
-/** The text (terminal-safe: control characters in rule or event text are shown escaped). */
+/** The text (terminal-safe: control characters and line breaks in rule or event text are shown escaped). */
 export function formatFuzzText(r: FuzzReport): string {
   const lines: string[] = [];
   for (const rule of r.rules) {
@@ -32,7 +32,7 @@ export function formatFuzzText(r: FuzzReport): string {
     `fuzz: ${s.rules} rules, ${s.passed} passed, ${s.failed} failed, ${s.unsupported} unsupported; witnesses synthesised for ${s.synthesised}/${s.rules} rules (${s.rules ? ((100 * s.synthesised) / s.rules).toFixed(1) : '0'}%)`,
     `fuzz: ${s.errors} errors, ${s.warnings} warnings${codes ? ` (${codes})` : ''}; ${s.runs} runs per rule, seed ${s.seed}, ${s.seconds.toFixed(1)} s`,
   );
-  return terminalSafe(`${lines.join('\n')}\n`);
+  return `${lines.map(terminalLine).join('\n')}\n`;
 }
 
 export const fuzzTextReporter: TextReporter<FuzzReport> = {

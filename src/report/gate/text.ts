@@ -1,11 +1,11 @@
 /** The gate's text reporter: a block per changed rule with its checks, then messages and the verdict. */
 import type { CheckStatus, GateReport } from '../../gate/gate-result.js';
-import { terminalSafe } from '../escape.js';
+import { terminalLine } from '../escape.js';
 import type { TextReporter } from '../registry.js';
 
 const MARK: Record<CheckStatus, string> = { pass: 'ok  ', fail: 'FAIL', skip: 'skip', warn: 'warn' };
 
-/** The text (terminal-safe: control characters in rule or event text are shown escaped). */
+/** The text (terminal-safe: control characters and line breaks in rule or event text are shown escaped). */
 export function formatGateText(report: GateReport): string {
   const out: string[] = [];
   const base = report.baseRef !== null ? ` against ${report.baseRef}${report.base !== null ? ` (merge-base ${report.base.slice(0, 12)})` : ''}` : '';
@@ -30,8 +30,10 @@ export function formatGateText(report: GateReport): string {
     `${s.rules} changed rule${s.rules === 1 ? '' : 's'}: ${s.passed} passed, ${s.failed} failed ` +
       `(checks: ${s.checks.pass} pass, ${s.checks.fail} fail, ${s.checks.warn} warn, ${s.checks.skip} skip)`,
   );
-  out.push(s.ok ? 'Gate passed.' : `Gate FAILED:\n${s.problems.map((p) => `  - ${p}`).join('\n')}`);
-  return terminalSafe(`${out.join('\n')}\n`);
+  if (s.ok) out.push('Gate passed.');
+  else out.push('Gate FAILED:', ...s.problems.map((p) => `  - ${p}`));
+  // Each line is one line: a line feed in a title or message cannot forge another.
+  return `${out.map(terminalLine).join('\n')}\n`;
 }
 
 export const gateTextReporter: TextReporter<GateReport> = {

@@ -1,6 +1,6 @@
 /** The regression text reporter: a line per test that ran (status, rule, test, counts), then the summary. */
 import type { RegressionReport } from '../../regression/regression.js';
-import { terminalSafe } from '../escape.js';
+import { terminalLine } from '../escape.js';
 import type { TextReporter } from '../registry.js';
 
 /** The text (terminal-safe). */
@@ -13,7 +13,7 @@ export function formatRegressionText(report: RegressionReport): string {
   }
   const s = report.summary;
   lines.push('', `regression: ${s.tests} tests of ${s.rules} rules: ${s.pass} passed, ${s.fail} failed, ${s.error} errors, ${s.missingData} missing data`);
-  return terminalSafe(lines.join('\n') + '\n');
+  return `${lines.map(terminalLine).join('\n')}\n`;
 }
 
 export const regressionTextReporter: TextReporter<RegressionReport> = {

@@ -1,6 +1,6 @@
 /** The run's Markdown reporter: a summary table and a coverage table per rule (fit for a GitHub step summary). */
 import type { SuiteReport } from './suite-report.js';
-import { markdownCell, markdownCode, markdownCodeCell, markdownFence } from '../escape.js';
+import { markdownCell, markdownCode, markdownCodeCell, markdownFence, terminalLine } from '../escape.js';
 import type { TextReporter } from '../registry.js';
 
 const ICON = { pass: '✅ pass', fail: '❌ fail', untested: '⚪ untested', 'below-coverage': '🟡 low coverage' } as const;
@@ -28,7 +28,7 @@ export function formatRunMarkdown(report: SuiteReport): string {
     out.push('', `### ${markdownCell(r.title)}`, '', '| # | Stage | True | False | Covered |', '|---|---|---|---|---|');
     for (const st of r.coverage.stages) out.push(`| ${st.index} | ${markdownCell(st.exclusion ? `not ${st.name}` : st.name)} | ${st.true} | ${st.false} | ${st.covered ? '✅' : '❌'} |`);
     for (const c of r.cases.results.filter((x) => x.status !== 'pass')) {
-      out.push('', `❌ **${markdownCell(c.name)}** (${markdownCode(`${c.file}${c.line ? `:${c.line}` : ''}`)})`, '', markdownFence(c.messages.join('\n')));
+      out.push('', `❌ **${markdownCell(c.name)}** (${markdownCode(`${c.file}${c.line ? `:${c.line}` : ''}`)})`, '', markdownFence(c.messages.map(terminalLine).join('\n')));
     }
   }
   return `${out.join('\n')}\n`;

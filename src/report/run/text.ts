@@ -1,7 +1,7 @@
 /** The run's text reporter: a block per rule with its cases, failures explained, and a coverage table. */
 import type { RuleReport, SuiteReport } from './suite-report.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
-import { terminalSafe } from '../escape.js';
+import { terminalLine } from '../escape.js';
 import type { TextReporter } from '../registry.js';
 import { maxOf, pushAll } from '../../util/arrays.js';
 
@@ -21,7 +21,7 @@ function coverageLines(r: RuleReport): string[] {
   return lines;
 }
 
-/** The text (terminal-safe: control characters in rule or event text are shown escaped). */
+/** The text (terminal-safe: control characters and line breaks in rule, case or event text are shown escaped). */
 export function formatRunText(report: SuiteReport): string {
   const out: string[] = [];
   for (const d of report.diagnostics) out.push(formatDiagnostic(d));
@@ -44,7 +44,8 @@ export function formatRunText(report: SuiteReport): string {
   const untested = report.rules.filter((r) => r.status === 'untested');
   if (untested.length) out.push(`untested: ${untested.map((r) => r.path).join(', ')}`);
   out.push(s.ok ? 'OK' : `FAILED: ${s.problems.join('; ')}`);
-  return terminalSafe(`${out.join('\n')}\n`);
+  // Each line is one line: a line feed in a title, case name or event value cannot forge another.
+  return `${out.map(terminalLine).join('\n')}\n`;
 }
 
 export const runTextReporter: TextReporter<SuiteReport> = {

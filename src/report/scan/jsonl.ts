@@ -8,6 +8,8 @@ export function createJsonlReporter(output: ReporterOutput): ScanReporter {
   return {
     match: (m) => output.out(`${json(m)}\n`),
     finish: (s) => output.err(formatScanSummary(s)),
+    // Every line written is a whole record; the command reports the failure.
+    abort: () => undefined,
   };
 }
 

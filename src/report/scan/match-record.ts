@@ -4,6 +4,7 @@
  * what the jsonl and json reporters write and other tools read.
  */
 import type { ScanMatch } from '../../scan/scan.js';
+import { jsonTerminalSafe } from '../escape.js';
 
 export interface MatchRecord {
   rule: string | null;
@@ -21,6 +22,8 @@ export function matchRecord(m: ScanMatch): MatchRecord {
 /**
  * `JSON.stringify(matchRecord(m))`, built from parts: the rule's part is made once per rule and
  * the event's JSON once per event (or taken from the match), since one event may match many rules.
+ * Safe on a terminal: C1 controls and bidi characters of rule and event text are `\u` escapes
+ * (jsonTerminalSafe; JSON.stringify escapes the others).
  */
 export function matchRecordJsonFactory(): (m: ScanMatch) => string {
   const rulePart = new Map<unknown, string>();
@@ -29,13 +32,13 @@ export function matchRecordJsonFactory(): (m: ScanMatch) => string {
   return (m) => {
     let head = rulePart.get(m.rule);
     if (head === undefined) {
-      head = `{"rule":${JSON.stringify(m.rule.id ?? null)},"path":${JSON.stringify(m.rule.file)},"title":${JSON.stringify(m.rule.title)},"event":`;
+      head = jsonTerminalSafe(`{"rule":${JSON.stringify(m.rule.id ?? null)},"path":${JSON.stringify(m.rule.file)},"title":${JSON.stringify(m.rule.title)},"event":`);
       rulePart.set(m.rule, head);
     }
     if (m.raw !== lastRaw) {
       lastRaw = m.raw;
-      lastJson = m.rawJson ?? JSON.stringify(m.raw);
+      lastJson = jsonTerminalSafe(m.rawJson ?? JSON.stringify(m.raw));
     }
-    return `${head}${lastJson},"file":${JSON.stringify(m.file)},"index":${m.index}}`;
+    return `${head}${lastJson},"file":${jsonTerminalSafe(JSON.stringify(m.file))},"index":${m.index}}`;
   };
 }

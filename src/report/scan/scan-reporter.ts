@@ -10,6 +10,11 @@ export interface ScanReporter {
   match(m: ScanMatch): void;
   /** Ends the report. */
   finish(s: ScanSummary): void;
+  /**
+   * Ends the report of a scan that failed before its summary (`message`: why): what was written
+   * stays a complete document (the json reporter closes its list), so readers never get half one.
+   */
+  abort(message: string): void;
 }
 
 /** Where a scan reporter writes: the report (`out`: stdout or the --out file) and messages (`err`). */

@@ -10,6 +10,7 @@ import { OutputFile } from '../../util/output-file.js';
 import { matchRecord, matchRecordJsonFactory } from './match-record.js';
 import { formatScanSummary, summaryData } from './summary.js';
 import { eventExcerpt } from './text.js';
+import { jsonTerminalSafe } from '../escape.js';
 import type { ScanMatch } from '../../scan/scan.js';
 import type { SigmaRule } from '../../rules/load-rule.js';
 import type { ScanSummary } from '../../scan/scan.js';
@@ -41,17 +42,23 @@ describe('OutputFile', () => {
 });
 
 describe('matchRecordJsonFactory', () => {
-  it('writes exactly JSON.stringify(matchRecord(m)), reusing the JSON it is given', () => {
-    const rule = { id: 'r-1', file: 'rules/a "b".yml', title: 'Tab\there' } as unknown as SigmaRule;
+  it('writes JSON.stringify(matchRecord(m)) with what a terminal obeys escaped (same value), reusing the JSON it is given', () => {
+    const rule = { id: 'r-1', file: 'rules/a "b".yml', title: 'Tab\there \u009b2J' } as unknown as SigmaRule;
     const noId = { file: 'x.yml', title: 'X' } as unknown as SigmaRule;
-    const raw = { Image: 'C:\\a.exe', n: 1.5, u: '\u2028', nested: { a: [1, null, true] } };
+    const raw = { Image: 'C:\\a.exe', n: 1.5, u: '\u2028', bidi: '\u202eexe.txt', esc: '\u001b[2J', nested: { a: [1, null, true] } };
     const matches: ScanMatch[] = [
       { rule, raw, event: raw, file: 'e/1.jsonl', index: 0, line: 1 },
       { rule: noId, raw, event: raw, file: 'e/1.jsonl', index: 0, line: 1 },
       { rule, raw: { b: 2 }, event: { b: 2 }, file: 'e/"2".json', index: 7, line: 3, rawJson: '{"b":2}' },
     ];
     const json = matchRecordJsonFactory();
-    for (const m of matches) expect(json(m)).toBe(JSON.stringify(matchRecord(m)));
+    for (const m of matches) {
+      const line = json(m);
+      expect(line).toBe(jsonTerminalSafe(JSON.stringify(matchRecord(m))));
+      expect(JSON.parse(line)).toEqual(matchRecord(m));
+      // Nothing a terminal would obey: no raw C0/C1 control, DEL, bidi override or line separator.
+      expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2028\u2029]/);
+    }
   });
 });
 

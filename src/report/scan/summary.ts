@@ -1,7 +1,7 @@
 /** The scan summary: as JSON data (the json reporter) and as text (the text reporter; stderr for jsonl). */
 import type { ScanSummary } from '../../scan/scan.js';
 import { formatCount } from '../progress-line.js';
-import { terminalSafe } from '../escape.js';
+import { terminalLine } from '../escape.js';
 import { maxOf } from '../../util/arrays.js';
 
 /** The summary as JSON data: times rounded to milliseconds, the rate to whole events. */
@@ -42,5 +42,5 @@ export function formatScanSummary(s: ScanSummary): string {
       lines.push(`  ${formatCount(r.matches).padStart(width)}  ${formatCount(r.suppressed).padStart(swidth)}  ${r.title} [${r.id ?? 'no id'}] ${r.path}`);
     }
   }
-  return terminalSafe(`${lines.join('\n')}\n`);
+  return `${lines.map(terminalLine).join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 /** The scan's text reporter: readable matches (rule, where, an excerpt of the event) and the summary. */
 import type { ScanMatch } from '../../scan/scan.js';
-import { terminalSafe } from '../escape.js';
+import { terminalLine } from '../escape.js';
 import { formatScanSummary } from './summary.js';
 import type { ReporterOutput, ScanReporter, StreamReporter } from './scan-reporter.js';
 
@@ -24,13 +24,15 @@ function where(m: ScanMatch): string {
 
 /** Two lines per match (terminal-safe: event values are attacker-controlled text). */
 export function formatScanMatch(m: ScanMatch): string {
-  return terminalSafe(`${m.rule.title} [${m.rule.id ?? 'no id'}] ${m.rule.file}\n    ${where(m)}: ${eventExcerpt(m.event).replace(/\r?\n|\r/g, '⏎')}\n`);
+  return `${terminalLine(`${m.rule.title} [${m.rule.id ?? 'no id'}] ${m.rule.file}`)}\n    ${terminalLine(`${where(m)}: ${eventExcerpt(m.event).replace(/\r?\n|\r/g, '⏎')}`)}\n`;
 }
 
 export function createTextReporter(output: ReporterOutput): ScanReporter {
   return {
     match: (m) => output.out(formatScanMatch(m)),
     finish: (s) => output.out(`${s.matches > 0 ? '\n' : ''}${formatScanSummary(s)}`),
+    // The matches shown stand; the command reports the failure.
+    abort: () => undefined,
   };
 }
 
