@@ -5,7 +5,8 @@
 //   full scan of ~3,000 rules over 200,000 generated Sysmon-shaped events, on 1 and 2 threads
 //   (target ≥ 100,000 events/s per core); peak memory; fuzzing those rules at 100 runs (target ≤ 60 s);
 //   the reference evaluator for comparison; native EVTX reading and scanning; reading hostile
-//   inputs in linear time (issue 23: one long JSON line, large known-FP and case files).
+//   inputs in linear time (issue 23: one long JSON line, large known-FP and case files); adversarial
+//   events from every corpus rule's own needles, the worst rules' time per KB (issue 23).
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,7 +35,7 @@ if (!existsSync(corpus)) {
   console.error(`bench: ${corpus} is absent; nothing to measure`);
   process.exit(0);
 }
-const only = process.argv[2]; // optional: run one section (load, seed, scan, fuzz, reference, evtx, inputs)
+const only = process.argv[2]; // optional: run one section (load, seed, scan, fuzz, reference, evtx, inputs, adversarial)
 const want = (s) => only === undefined || only === s;
 const rows = [];
 const seconds = (f) => {
@@ -237,6 +238,14 @@ if (want('inputs')) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// Adversarial events: texts of 32 KB built from every corpus rule's own needles (bench/adversarial.mjs).
+if (want('adversarial')) {
+  const out = execFileSync(process.execPath, [join(here, 'adversarial.mjs'), '32', '--json', '--top', '3'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = JSON.parse(out);
+  const worst = (list) => list.map((w) => `${w.rule} (${w.kind}) ${w.msPerKb.toFixed(2)} ms/KB`).join('; ');
+  rows.push([`adversarial events: every corpus rule, texts of ${r.sizeKb} KB from its own needles`, `${fmt(r.rules)} rules, ${r.seconds.toFixed(1)} s in all`, `worst compiled: ${worst(r.compiled)}; worst reference evaluator: ${worst(r.reference)}`, 'linear: ms/KB flat as texts grow']);
 }
 
 if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });

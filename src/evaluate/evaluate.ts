@@ -9,7 +9,8 @@ import type { Matcher, MatchPlan, PlanItem, SearchNode } from '../plan/plan.js';
 import { eventLeaves, numericValue, renderScalar, resolveField } from './field-access.js';
 import { ipInNetwork } from '../sigma/ip.js';
 import { timestampPart } from '../sigma/timestamp.js';
-import { escapeRegex } from '../sigma/pattern.js';
+import { addWildcards, literalPattern } from '../sigma/pattern.js';
+import { compileWildcard } from '../sigma/wildcard.js';
 import { foldText, isAscii } from '../sigma/case-fold.js';
 import { assertNever } from '../diagnostics/diagnostics.js';
 import { dictionary } from '../util/own-field.js';
@@ -123,9 +124,9 @@ function foldedCompare(a: string, b: string, mode: 'eq' | 'startswith' | 'endswi
         return assertNever(mode);
     }
   }
-  const e = escapeRegex(b);
-  const src = mode === 'eq' ? `^${e}$` : mode === 'startswith' ? `^${e}` : mode === 'endswith' ? `${e}$` : e;
-  return new RegExp(src, 'iu').test(a);
+  // Both texts are the event's: the other value becomes a literal pattern matched without a
+  // regex of its whole length (one of 100,000 characters overflows V8's regex compiler).
+  return compileWildcard(addWildcards(literalPattern(b), mode === 'endswith' || mode === 'contains', mode === 'startswith' || mode === 'contains'), false).test(a);
 }
 
 /** Does one matcher hold for the values of a field (any element; §2)? */

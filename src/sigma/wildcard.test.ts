@@ -105,3 +105,20 @@ describe('matching time is linear in the text', () => {
     expect(m2.test(`${cmd} 2>&1`)).toBe(true);
   });
 });
+
+describe('long values that the regex path compares', () => {
+  it('a segment longer than one regex is matched in parts, with the reference answers', () => {
+    // 2,500 cased letters outside ASCII (the regex path) with a ? and a dash class in between.
+    const tokens: PatternToken[] = [{ t: 'any' }, { t: 'lit', s: 'É'.repeat(1200) }, { t: 'one' }, { t: 'lit', s: 'ß'.repeat(800) }, { t: 'dash' }, { t: 'lit', s: 'Σ'.repeat(500) }, { t: 'any' }];
+    const p: Pattern = { tokens, bytes: false };
+    const hit = `x${'é'.repeat(1200)}?${'ß'.repeat(800)}—${'ς'.repeat(500)}y`;
+    for (const t of [hit, hit.replace('—', 'x'), hit.slice(1, -1), `É${hit}`, hit.slice(0, 1500)]) same(p, false, t);
+  });
+
+  it('a literal of 200,000 characters outside ASCII neither overflows the stack nor answers wrong', () => {
+    const lit = 'é'.repeat(200_000);
+    const m = compileWildcard({ tokens: [{ t: 'any' }, { t: 'lit', s: lit }, { t: 'any' }], bytes: false }, false);
+    expect(m.test(`a${lit.toUpperCase()}b`)).toBe(true);
+    expect(m.test(lit.slice(1))).toBe(false);
+  });
+});

@@ -57,14 +57,57 @@ interface FoldedSegment {
   points: number;
 }
 
-/** A segment compared by V8's regex engine. */
-interface RegexSegment {
-  /** Sticky: matches at `lastIndex` only. */
-  sticky: RegExp;
-  /** Global: the leftmost match from `lastIndex` on. */
-  search: RegExp;
-  /** Width in code points. */
-  points: number;
+/**
+ * Atoms per regex of a {@link RegexSegment}: V8's regex compiler recurses over a sequence, and a
+ * literal of 100,000 characters overflows its stack (a `fieldref` compares two event values).
+ */
+const ATOMS_PER_REGEX = 1000;
+
+/**
+ * A segment compared by V8's regex engine: its atoms in regexes of at most
+ * {@link ATOMS_PER_REGEX}, matched one after the other (each consumes a fixed number of code
+ * points, so matching them in turn is matching their concatenation).
+ */
+class RegexSegment {
+  /** Sticky forms (match at `lastIndex` only), in order. */
+  private readonly sticky: RegExp[];
+  /** The global form of the first part: the leftmost place it matches from `lastIndex` on. */
+  private readonly first: RegExp;
+
+  constructor(
+    sources: readonly string[],
+    flags: string,
+    /** Width in code points. */
+    readonly points: number,
+  ) {
+    this.sticky = sources.map((src) => new RegExp(src, `${flags}y`));
+    this.first = new RegExp(sources[0] ?? '', `${flags}g`);
+  }
+
+  /** Where the segment ends when it matches at `i`, else -1. */
+  matchAt(t: string, i: number): number {
+    let p = i;
+    for (const re of this.sticky) {
+      re.lastIndex = p;
+      if (!re.test(t)) return -1;
+      p = re.lastIndex;
+    }
+    return p;
+  }
+
+  /** The end of its leftmost match at or after `from`, else -1. */
+  search(t: string, from: number): number {
+    let at = from;
+    while (at <= t.length) {
+      this.first.lastIndex = at;
+      const m = this.first.exec(t);
+      if (m === null) return -1;
+      const end = this.matchAt(t, m.index);
+      if (end >= 0) return end;
+      at = nextPoint(t, m.index);
+    }
+    return -1;
+  }
 }
 
 const ASCII_OR_CASELESS = /^[\x00-\x7f\P{Cased}]*$/u;
@@ -210,20 +253,16 @@ export class WildcardMatcher {
   private testRegex(t: string): boolean {
     const segs = this.regexes as RegexSegment[];
     const n = segs.length;
-    if (this.exact) {
-      const s = segs[0] as RegexSegment;
-      s.sticky.lastIndex = 0;
-      return s.sticky.test(t) && s.sticky.lastIndex === t.length;
-    }
+    if (this.exact) return (segs[0] as RegexSegment).matchAt(t, 0) === t.length;
     let pos = 0;
     let first = 0;
     let last = n;
     if (!this.lead) {
       const s = segs[0];
       if (s === undefined) return true;
-      s.sticky.lastIndex = 0;
-      if (!s.sticky.test(t)) return false;
-      pos = s.sticky.lastIndex;
+      const end = s.matchAt(t, 0);
+      if (end < 0) return false;
+      pos = end;
       first = 1;
     }
     let tail: RegexSegment | undefined;
@@ -232,10 +271,9 @@ export class WildcardMatcher {
       last = n - 1;
     }
     for (let k = first; k < last; k++) {
-      const s = segs[k] as RegexSegment;
-      s.search.lastIndex = pos;
-      if (!s.search.test(t)) return false;
-      pos = s.search.lastIndex;
+      const end = (segs[k] as RegexSegment).search(t, pos);
+      if (end < 0) return false;
+      pos = end;
     }
     if (tail === undefined) return true;
     let start = t.length;
@@ -244,8 +282,7 @@ export class WildcardMatcher {
       start = prevPoint(t, start);
     }
     if (start < pos) return false;
-    tail.sticky.lastIndex = start;
-    return tail.sticky.test(t) && tail.sticky.lastIndex === t.length;
+    return tail.matchAt(t, start) === t.length;
   }
 }
 
@@ -335,21 +372,31 @@ function searchFolded(seg: FoldedSegment, f: string, from: number): number {
 }
 
 function regexSegment(tokens: readonly PatternToken[], flags: string): RegexSegment {
+  // One regex source per ATOMS_PER_REGEX atoms (a literal's code points, `?`, a dash class).
+  const sources: string[] = [];
   let src = '';
+  let atoms = 0;
   let points = 0;
+  const add = (atom: string): void => {
+    if (atoms === ATOMS_PER_REGEX) {
+      sources.push(src);
+      src = '';
+      atoms = 0;
+    }
+    src += atom;
+    atoms++;
+    points++;
+  };
   for (const t of tokens) {
     switch (t.t) {
       case 'lit':
-        src += escapeRegex(t.s);
-        points += codePoints(t.s);
+        for (const ch of t.s) add(escapeRegex(ch));
         break;
       case 'one':
-        src += '[\\s\\S]';
-        points++;
+        add('[\\s\\S]');
         break;
       case 'dash':
-        src += DASH_CLASS;
-        points++;
+        add(DASH_CLASS);
         break;
       case 'any':
       case 'ph':
@@ -358,7 +405,8 @@ function regexSegment(tokens: readonly PatternToken[], flags: string): RegexSegm
         return assertNever(t);
     }
   }
-  return { sticky: new RegExp(src, `${flags}y`), search: new RegExp(src, `${flags}g`), points };
+  sources.push(src);
+  return new RegexSegment(sources, flags, points);
 }
 
 /** The linear-time whole-value matcher of a pattern (§5.2), `cased` or case-insensitive. */
