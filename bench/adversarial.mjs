@@ -168,8 +168,10 @@ for (const rule of set.rules) {
     for (const { pieces, value } of chosen) {
       for (const [kind, text] of textsOf(pieces)) {
         const event = { [field]: text };
-        const msC = time(() => match(event));
-        const msR = time(() => itemHolds(item, new EventView(event)));
+        // The faster of two runs: building a value list's lookup structures (on its first test)
+        // is paid once per rule, not per event.
+        const msC = Math.min(time(() => match(event)), time(() => match(event)));
+        const msR = Math.min(time(() => itemHolds(item, new EventView(event))), time(() => itemHolds(item, new EventView(event))));
         compiled.set(kind, (compiled.get(kind) ?? 0) + msC);
         reference.set(kind, (reference.get(kind) ?? 0) + msR);
         const ms = Math.max(msC, msR);

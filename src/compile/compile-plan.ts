@@ -265,9 +265,9 @@ function hasKind(m: Matcher, kinds: ReadonlyArray<Matcher['kind']>): boolean {
 
 type StringMatcher = Extract<Matcher, { kind: 'string' }>;
 
-/** A plain case-insensitive ASCII literal: one a {@link LiteralSet} can take. */
+/** A plain case-insensitive literal (ASCII, or caseless characters beyond it): one a {@link LiteralSet} can take. */
 function setLiteral(m: Matcher): m is StringMatcher & { literal: NonNullable<StringMatcher['literal']> } {
-  return m.kind === 'string' && m.literal !== undefined && !m.cased && m.nonAscii !== true;
+  return m.kind === 'string' && m.literal !== undefined && !m.cased;
 }
 
 /**

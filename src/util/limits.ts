@@ -32,12 +32,16 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   eventBytes: 16 * 1024 * 1024,
 });
 
-/** The config file's name of each limit (`limits: {yaml_nodes: ...}`) and the largest value it takes. */
+/**
+ * The config file's name of each limit (`limits: {yaml_nodes: ...}`) and the largest value it
+ * takes. The maxima keep a run within about a gigabyte and the stack whatever the config says: the
+ * gate reads the config of the branch it checks.
+ */
 export const LIMIT_KEYS: ReadonlyArray<readonly [key: string, prop: keyof Limits, max: number]> = [
-  ['yaml_nodes', 'yamlNodes', 1e9],
+  ['yaml_nodes', 'yamlNodes', 10_000_000],
   ['yaml_depth', 'yamlDepth', 1000],
   ['condition_depth', 'conditionDepth', 1000],
-  ['value_alternatives', 'valueAlternatives', 1e7],
+  ['value_alternatives', 'valueAlternatives', 1_000_000],
   ['event_depth', 'eventDepth', 1000],
   ['event_bytes', 'eventBytes', 2 ** 30],
 ];
