@@ -56,3 +56,25 @@ describe('a rule that fails while matching', () => {
     expect(io.stdout().trim().split('\n')).toHaveLength(3);
   });
 });
+
+describe('a rule that fails on events seen through a mapped source (Security 4688 as process_creation)', () => {
+  const sub = join(dir, 'mapped');
+  mkdirSync(join(sub, 'rules'), { recursive: true });
+  writeFileSync(join(sub, 'rules', 'a-broken.yml'), rule('0b0b0b0b-0000-4000-8000-000000000011', 'broken_sel'));
+  writeFileSync(join(sub, 'rules', 'b-good.yml'), rule('0b0b0b0b-0000-4000-8000-000000000012', 'good_sel'));
+  const sysmon = JSON.stringify({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1, Image: 'C:\\whoami.exe' });
+  const security = JSON.stringify({ Channel: 'Security', EventID: 4688, Provider_Name: 'Microsoft-Windows-Security-Auditing', NewProcessName: 'C:\\Windows\\System32\\whoami.exe', CommandLine: 'whoami' });
+  // The failures on Security events are met only through the view (the index proper never tries the rule on them).
+  writeFileSync(join(sub, 'events.jsonl'), `${security}\n${sysmon.replace('whoami', 'other')}\n${security}\n`);
+
+  it.each([['scan', 1], ['eval', 2]] as const)('%s: the failure is said once and the good rule matches the Security events', async (command, exit) => {
+    const io = captureIo({ cwd: sub });
+    const argv = command === 'scan' ? ['scan', '--rules', 'rules', '--events', 'events.jsonl'] : ['eval', 'rules', '--events', 'events.jsonl'];
+    const code = await runCli(argv, io);
+    expect(code).toBe(exit);
+    expect(io.stderr().split('\n').filter((l) => l.includes('RULE_MATCH_FAILED'))).toHaveLength(1);
+    expect(io.stderr()).not.toMatch(/at .*\.[jt]s:\d+/);
+    const lines = io.stdout().trim().split('\n').map((l) => JSON.parse(l) as { rule: string; index?: number; event?: number });
+    expect(lines.map((l) => [l.rule, l.index ?? l.event])).toEqual([0, 2].map((k) => ['0b0b0b0b-0000-4000-8000-000000000012', k]));
+  });
+});

@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
-import { loadEnvironment } from '../config/environment.js';
+import { loadEnvironment, ruleLoadOptions } from '../config/environment.js';
 import type { Environment } from '../config/environment.js';
 import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
 import { loadCaseFile } from '../cases/load-cases.js';
@@ -17,7 +17,6 @@ import type { SuiteReport } from '../report/run/suite-report.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import type { SigmaRule } from '../rules/load-rule.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
-import { ruleLoadOptions } from '../config/config.js';
 
 /** Loads rules and case files and runs the suite; shared by `run` and the vitest route. */
 export function loadAndRunSuite(
@@ -32,6 +31,8 @@ export function loadAndRunSuite(
     shard?: Shard | undefined;
     /** The folder case files may read from (relative to `cwd`); default: the config's `root`, else each case file's repository. */
     root?: string | undefined;
+    /** Processing pipelines (`--pipeline`): built-in names or files relative to `cwd`. */
+    pipelines?: string[] | undefined;
   } = {},
 ): {
   report: SuiteReport;
@@ -42,9 +43,10 @@ export function loadAndRunSuite(
   eventFiles: string[];
 } {
   const cwd = options.cwd ?? process.cwd();
-  const env = options.environment ?? loadEnvironment(options.config, cwd);
+  const env = options.environment ?? loadEnvironment(options.config, cwd, { pipelines: options.pipelines });
   const roots = { root: options.root !== undefined ? resolve(cwd, options.root) : env.config.root, cwd };
-  const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), ruleLoadOptions(env.config));
+  const load = ruleLoadOptions(env);
+  const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), load);
   const listed = listYamlFiles(casePaths.map((p) => resolve(cwd, p)));
   const loaded = listed.files.map((f) => loadCaseFile(f, { limits: env.config.limits }));
   let caseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
@@ -55,11 +57,11 @@ export function loadAndRunSuite(
     const keep = new Set(rules);
     const first = options.shard.index === 1;
     caseFiles = caseFiles.filter((cf) => {
-      const r = resolveCaseRule(cf, set.rules, ruleLoadOptions(env.config), roots).rule;
+      const r = resolveCaseRule(cf, set.rules, load, roots).rule;
       return r === undefined ? first : keep.has(r);
     });
   }
-  const result = runSuite(rules, caseFiles, { mapping: env.mapping, load: ruleLoadOptions(env.config), ...roots });
+  const result = runSuite(rules, caseFiles, { mapping: env.mapping, load, ...roots });
   const input = [...env.diagnostics, ...set.diagnostics, ...listed.diagnostics, ...loaded.flatMap((l) => l.diagnostics), ...result.diagnostics];
   // `ordered` is aligned with `report.rules`: tested rules in run order, then the untested ones.
   const ordered = [...result.rules.map((r) => r.rule), ...result.untested];

@@ -10,6 +10,7 @@
  * limits:                  # what one rule, case file or event may ask of the engine (util/limits.ts)
  *   yaml_nodes: 1000000
  *   condition_depth: 100
+ * pipeline: [ecs-windows, my-fields.yml]   # processing pipelines (built-in names or files)
  * gate:                    # defaults of `sigmatest gate` (its flags win)
  *   min_match: 1
  *   min_no_match: 1
@@ -24,7 +25,8 @@
  * repository (the nearest folder above it holding `.git`, else its folder; links resolved): a
  * config that comes with a pull request cannot make `gate` read (and print) files of the machine
  * it runs on (`logsources`, `gate.corpus`, `gate.known_fps`), nor let case files read outside it
- * (`root`). The command-line flags (`--corpus`, `--known-fps`, `--root`) can name any path. `gate.severities` keys on the code
+ * (`root`), nor load a pipeline file from outside it (`pipeline`). The command-line flags
+ * (`--corpus`, `--known-fps`, `--root`, `--pipeline`) can name any path. `gate.severities` keys on the code
  * registry (src/diagnostics/codes.ts): codes of its `validation` group only.
  */
 import { existsSync, realpathSync } from 'node:fs';
@@ -33,7 +35,8 @@ import { isInside, repositoryOf } from '../util/inside.js';
 import { dirname, resolve } from 'node:path';
 import { diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
 import { positionsIn } from '../diagnostics/line-index.js';
-import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
+import { BUILTIN_PIPELINES } from '../pipeline/pipeline.js';
 import { CODES, isDiagnosticCode } from '../diagnostics/codes.js';
 import type { SeverityOverride, ValidationCode } from '../diagnostics/codes.js';
 import { childPath } from '../diagnostics/doc-path.js';
@@ -57,6 +60,15 @@ export interface GateSettings {
   severities?: Partial<Record<ValidationCode, SeverityOverride>>;
 }
 
+/** A pipeline named in the config file. */
+export interface ConfigPipeline {
+  spec: string;
+  /** The folder a path is relative to (the config file's). */
+  base: string;
+  file: string;
+  pos: SourcePos;
+}
+
 /** A loaded config file (an empty one when there is none). */
 export interface Config {
   placeholders: Record<string, string[]>;
@@ -66,6 +78,11 @@ export interface Config {
   logsources?: string;
   /** Absolute path of the folder case files may read from (see cases/events-file.ts). */
   root?: string;
+  /**
+   * Processing pipelines to load rules through (`pipeline:`): each a built-in name or a path
+   * relative to the config file's folder (`base`), inside its repository, with where it is written.
+   */
+  pipelines: ConfigPipeline[];
   gate: GateSettings;
   /** The file it was read from (absolute); undefined when there was none. */
   file?: string;
@@ -73,7 +90,7 @@ export interface Config {
 
 export const DEFAULT_CONFIG_FILE = 'sigmatest.config.yml';
 
-const TOP_KEYS = ['placeholders', 'logsources', 'root', 'limits', 'gate'];
+const TOP_KEYS = ['placeholders', 'logsources', 'root', 'pipeline', 'limits', 'gate'];
 const GATE_NUMBERS = [
   ['min_match', 'minMatch', 1000],
   ['min_no_match', 'minNoMatch', 1000],
@@ -95,7 +112,7 @@ export function configPath(file: string | undefined, cwd: string): string | unde
  * CONFIG_UNREADABLE; every problem inside the file is located (file, line, column, path).
  */
 export function loadConfig(file: string | undefined, cwd: string = process.cwd()): { config: Config; diagnostics: Diagnostic[] } {
-  const config: Config = { placeholders: dictionary(), limits: { ...DEFAULT_LIMITS }, gate: {} };
+  const config: Config = { placeholders: dictionary(), pipelines: [], limits: { ...DEFAULT_LIMITS }, gate: {} };
   const path = configPath(file, cwd);
   if (path === undefined) return { config, diagnostics: [] };
   config.file = path;
@@ -109,7 +126,7 @@ export function loadConfig(file: string | undefined, cwd: string = process.cwd()
 }
 
 /** Reads config text (see loadConfig); `file` is the absolute path paths in it are relative to. */
-export function parseConfig(text: string, file: string, config: Config = { placeholders: dictionary(), limits: { ...DEFAULT_LIMITS }, gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
+export function parseConfig(text: string, file: string, config: Config = { placeholders: dictionary(), pipelines: [], limits: { ...DEFAULT_LIMITS }, gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
   const parsed = parseYaml(text, file);
   const ds: Diagnostic[] = [...parsed.diagnostics];
   if (ds.length > 0) return { config, diagnostics: ds };
@@ -121,7 +138,7 @@ export function parseConfig(text: string, file: string, config: Config = { place
   const root = docs[0]?.root;
   if (root === undefined || root === null || (root.kind === 'scalar' && root.value.type === 'null')) return { config, diagnostics: ds };
   if (docs.length > 1 || root.kind !== 'map') {
-    report('CONFIG_INVALID', 'the config file must be one YAML mapping (placeholders, logsources, gate)', root, '');
+    report('CONFIG_INVALID', 'the config file must be one YAML mapping (placeholders, logsources, root, pipeline, gate)', root, '');
     return { config, diagnostics: ds };
   }
   const base = dirname(file);
@@ -187,6 +204,21 @@ export function parseConfig(text: string, file: string, config: Config = { place
         if (!Number.isInteger(v) || v < 1 || v > max) report('CONFIG_INVALID', `limits.${e.key} must be a whole number from 1 to ${max.toLocaleString('en-US')}`, e.value, path);
         else config.limits[prop] = v;
       }
+    }
+  }
+
+  const pipeline = mapGet(root, 'pipeline');
+  if (pipeline !== undefined && !isNull(pipeline)) {
+    const items = pipeline.kind === 'seq' ? pipeline.items : [pipeline];
+    for (const n of items) {
+      if (n.kind !== 'scalar' || n.value.type !== 'string' || n.value.text === '') {
+        report('CONFIG_INVALID', "'pipeline' must be a pipeline (a built-in name or a file path) or a list of them", n, 'pipeline');
+        continue;
+      }
+      // A built-in name, or a file inside the repository like the config's other paths.
+      const spec = n.value.text;
+      if (!(BUILTIN_PIPELINES.includes(spec) && !existsSync(resolve(base, spec))) && inRepo(spec, n, 'pipeline') === undefined) continue;
+      config.pipelines.push({ spec, base, file, pos: posOf(n.offset) });
     }
   }
 
@@ -265,9 +297,4 @@ function canonical(path: string): string {
 
 function isNull(n: YNode): boolean {
   return n.kind === 'scalar' && n.value.type === 'null';
-}
-
-/** The options rules are loaded with under a config: its placeholders and limits. */
-export function ruleLoadOptions(config: Config): { placeholders: Record<string, string[]>; limits: Limits } {
-  return { placeholders: config.placeholders, limits: config.limits };
 }

@@ -104,7 +104,10 @@ describe('sigmatest explain', () => {
         techniques: [{ id: 'T1547.001', name: 'Boot or Logon Autostart Execution: Registry Run Keys / Startup Folder' }],
       },
     ]);
-    expect(page.events).toEqual([{ provider: 'Sysmon', eventId: 13, title: 'RegistryEvent (Value Set)', channel: 'Microsoft-Windows-Sysmon/Operational' }]);
+    expect(page.events).toEqual([
+      { provider: 'Sysmon', eventId: 13, title: 'RegistryEvent (Value Set)', channel: 'Microsoft-Windows-Sysmon/Operational' },
+      { provider: 'Microsoft-Windows-Security-Auditing', eventId: 4657, title: 'A registry value was modified.', channel: 'Security' },
+    ]);
   });
 
   it('counts indicators in a catalog and reports the catalog on stderr', async () => {

@@ -21,7 +21,7 @@ import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { formatDiagnostic } from '../diagnostics/diagnostics.js';
-import { loadEnvironment } from '../config/environment.js';
+import { loadEnvironment, ruleLoadOptions } from '../config/environment.js';
 import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
 import { loadRuleText } from '../rules/load-rule.js';
 import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
@@ -35,9 +35,9 @@ import { caseEvents as readCaseEvents, resolveCaseRule, runRuleCases } from '../
 import type { CaseRootOptions } from '../cases/events-file.js';
 import { fuzzRule } from '../fuzz/fuzz-rule.js';
 import type { RuleFuzzResult } from '../fuzz/fuzz-rule.js';
-import { evaluatePlan } from '../evaluate/evaluate.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { compileLogsourceFilter } from '../logsource/logsource.js';
+import { sourceVerdict } from '../evaluate/source-verdict.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { entryMatchesEvent, expiredDiagnostics, isExpired, loadKnownFps } from '../known-fps/known-fps.js';
 import type { KnownFp } from '../known-fps/known-fps.js';
@@ -53,7 +53,6 @@ import { semanticDiff } from './semantic-diff.js';
 import { ruleStatus, summarize } from './gate-result.js';
 import type { GateCheck, GateLocation, GateMessage, GateReport, GateRuleReport } from './gate-result.js';
 import { pushAll } from '../util/arrays.js';
-import { ruleLoadOptions } from '../config/config.js';
 import type { Limits } from '../util/limits.js';
 
 export interface GateOptions {
@@ -179,7 +178,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   if (env.diagnostics.some((d) => d.severity === 'error')) return usage('the config file cannot be used', env.diagnostics);
   const configFile = env.config.file;
   const mapping: LogsourceMapping = env.mapping;
-  const loadOpts = ruleLoadOptions(env.config);
+  const loadOpts = ruleLoadOptions(env);
   const roots: CaseRootOptions & { limits: Limits } = { root: options.root !== undefined ? abs(options.root) : env.config.root, cwd, limits: env.config.limits };
   const defaults = env.config.gate;
   const settings: Settings = {
@@ -217,7 +216,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   const listed = listYamlFiles(options.caseDirs.map(abs).filter((p) => existsSync(p)));
   const caseFiles: CaseFile[] = [];
   for (const f of listed.files) {
-    const l = loadCaseFile(f, { limits: loadOpts.limits });
+    const l = loadCaseFile(f, { limits: env.config.limits });
     if (l.caseFile !== undefined) caseFiles.push(l.caseFile);
     else pushAll(messages, l.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...toMessage(d), severity: 'warning' as const })));
   }
@@ -242,6 +241,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       eventPaths: settings.corpus.map(abs),
       logsource: 'map',
       configFile,
+      pipelines: env.pipelineArgs,
       cwd,
       knownFps,
       today,
@@ -441,6 +441,7 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
       const lost: string[] = [];
       const extra: Event[] = [];
       const applies = compileLogsourceFilter(rule.logsource, ctx.mapping);
+      const holds = sourceVerdict(rule.plan, rule.logsource, ctx.mapping);
       const oldCaseFiles = ctx.oldCases.filter((cf) => namesRule(cf, [old.id, rule.id], [oldFile, resolve(cwd, change.path)]));
       let firstLostLine: GateLocation | undefined;
       for (const cf of oldCaseFiles) {
@@ -449,7 +450,7 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
           let missed: Event | undefined;
           for (const e of caseEvents(cf, c, ctx.roots)) {
             if (extra.length < EXTRA_EVENTS) extra.push(e);
-            if (c.expect === 'match' && missed === undefined && !(evaluatePlan(rule.plan, e).match && (cf.logsource !== 'map' || applies(e)))) missed = e;
+            if (c.expect === 'match' && missed === undefined && !(holds(e) && (cf.logsource !== 'map' || applies(e)))) missed = e;
             if (missed !== undefined && extra.length >= EXTRA_EVENTS) break;
           }
           if (missed !== undefined) {

@@ -9,7 +9,7 @@
 import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
 import { createHash } from 'node:crypto';
-import { loadEnvironment } from '../config/environment.js';
+import { loadEnvironment, ruleLoadOptions } from '../config/environment.js';
 import type { Environment } from '../config/environment.js';
 import { collectRules } from '../rules/collect-rules.js';
 import { ruleKey } from '../rules/rule-key.js';
@@ -17,7 +17,6 @@ import type { RuleSet } from '../rules/collect-rules.js';
 import { RuleIndex } from '../compile/rule-index.js';
 import type { SigmaRule } from '../rules/load-rule.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { ruleLoadOptions } from '../config/config.js';
 
 export type LogsourceMode = 'map' | 'ignore';
 
@@ -32,6 +31,8 @@ export interface ScanRuleSource {
   logsource: LogsourceMode;
   /** Only the rules of this shard (`--shard i/n`). */
   shard?: Shard | undefined;
+  /** Processing pipelines named on the command line (built-in names or paths relative to `cwd`). */
+  pipelines?: string[] | undefined;
 }
 
 export interface ScanRules {
@@ -76,8 +77,8 @@ export function catalogOf(loaded: ScanRules): ScanCatalog {
 
 /** Loads config, rules and the rule index. */
 export function loadScanRules(source: ScanRuleSource): ScanRules {
-  const env = loadEnvironment(source.configFile, source.cwd);
-  const set = collectRules(source.rulePaths, ruleLoadOptions(env.config));
+  const env = loadEnvironment(source.configFile, source.cwd, { pipelines: source.pipelines });
+  const set = collectRules(source.rulePaths, ruleLoadOptions(env));
   const rules = inShard(set.rules, source.shard);
   let index: RuleIndex | undefined;
   const byObject = new Map<SigmaRule, number>();
@@ -98,7 +99,7 @@ export function loadScanRules(source: ScanRuleSource): ScanRules {
     set,
     rules,
     get index(): RuleIndex {
-      index ??= new RuleIndex(rules, { mapping: source.logsource === 'map' ? env.mapping : null });
+      index ??= new RuleIndex(rules, { mapping: source.logsource === 'map' ? env.mapping : null, views: env.mapping });
       return index;
     },
     position,

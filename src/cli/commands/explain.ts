@@ -7,10 +7,10 @@
  * explain works on such rules), with a note.
  */
 import { readFileSync } from 'node:fs';
-import { EXIT, list, str } from '../args.js';
+import { EXIT, list, pipelineOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
-import { loadEnvironment } from '../../config/environment.js';
+import { loadEnvironment, ruleLoadOptions } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { diagnostic, hasErrors } from '../../diagnostics/diagnostics.js';
 import { loadRuleText } from '../../rules/load-rule.js';
@@ -22,7 +22,6 @@ import type { CatalogIndex } from '../../explain/indicators.js';
 import { buildRulePage } from '../../explain/rule-page.js';
 import type { RulePage } from '../../explain/rule-page.js';
 import { EXPLAIN_REPORTERS } from '../../report/explain/registry.js';
-import { ruleLoadOptions } from '../../config/config.js';
 
 /** Options and help of `sigmatest explain`. */
 export const explainSpec: CommandSpec = {
@@ -41,6 +40,7 @@ export const explainSpec: CommandSpec = {
     catalog: { type: 'string', multiple: true, arg: '<rule folders...>', help: 'rule files or folders to count indicators in' },
     attack: { type: 'string', arg: '<STIX bundle>', help: 'MITRE ATT&CK STIX 2.x bundle (e.g. enterprise-attack.json)' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
+    pipeline: pipelineOption,
   },
 };
 
@@ -51,7 +51,7 @@ export function explainCommand(args: Parsed, io: Io): number {
     io.err(`sigmatest explain needs exactly one rule file${extra.length > 0 ? `, not ${args.positionals.length}` : ''}. See 'sigmatest explain --help'.\n`);
     return EXIT.usage;
   }
-  const env = loadEnvironment(str(args.values.config), io.cwd);
+  const env = loadEnvironment(str(args.values.config), io.cwd, { pipelines: list(args.values.pipeline) });
   printDiagnostics(io, env.diagnostics);
   if (hasErrors(env.diagnostics)) return EXIT.usage;
 
@@ -81,7 +81,7 @@ export function explainCommand(args: Parsed, io: Io): number {
     printDiagnostics(io, [diagnostic('FILE_UNREADABLE', `cannot read the rule file: ${(e as Error).message}`, { file: ruleFile })]);
     return EXIT.usage;
   }
-  const placeholders = ruleLoadOptions(env.config);
+  const placeholders = ruleLoadOptions(env);
   const loaded = loadRuleText(source, ruleFile, placeholders);
   const targets: Array<{ rule: SigmaRule; note?: string }> = loaded.rules.map((rule) => ({ rule }));
   let broken = false;

@@ -7,13 +7,12 @@ import { join } from 'node:path';
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics } from '../io.js';
-import { loadEnvironment } from '../../config/environment.js';
+import { loadEnvironment, ruleLoadOptions } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { collectRules } from '../../rules/collect-rules.js';
 import { runRegression, summarise } from '../../regression/regression.js';
 import type { Prefer } from '../../regression/regression.js';
 import { REGRESSION_REPORTERS } from '../../report/regression/registry.js';
-import { ruleLoadOptions } from '../../config/config.js';
 
 export const regressionSpec: CommandSpec = {
   name: 'regression',
@@ -61,7 +60,7 @@ export function regressionCommand(args: Parsed, io: Io): number {
       .map((e) => join(root, e.name))
       .sort();
   }
-  const set = collectRules(folders, ruleLoadOptions(env.config));
+  const set = collectRules(folders, ruleLoadOptions(env));
   // Folders and files that could not be walked are said (rules that fail to load show as errors of their tests).
   printDiagnostics(io, set.diagnostics.filter((d) => d.code.startsWith('PATH_')));
   const results = runRegression(root, set.rules, str(args.values.prefer) as Prefer, env.config.limits);
