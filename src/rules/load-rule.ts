@@ -303,7 +303,7 @@ function buildRule(
     const detection = readDetection(detNode, { err, warn });
     if (options.pipeline !== undefined && detection.ok) {
       const written = { ...logsource };
-      const r = applyPipeline(options.pipeline, { detection, logsource, raw }, err);
+      const r = applyPipeline(options.pipeline, { detection, logsource, raw }, err, limitsOf(options.limits).valueAlternatives);
       if (['category', 'product', 'service'].some((k) => r.logsource[k as keyof Logsource] !== written[k as keyof Logsource])) {
         for (const k of ['category', 'product', 'service', 'definition'] as const) delete logsource[k];
         Object.assign(logsource, r.logsource);
