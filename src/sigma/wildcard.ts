@@ -86,6 +86,8 @@ class RegexSegment {
 
   /** Where the segment ends when it matches at `i`, else -1. */
   matchAt(t: string, i: number): number {
+    // It consumes `points` code points, each at least one code unit.
+    if (t.length - i < this.points) return -1;
     let p = i;
     for (const re of this.sticky) {
       re.lastIndex = p;
@@ -98,7 +100,7 @@ class RegexSegment {
   /** The end of its leftmost match at or after `from`, else -1. */
   search(t: string, from: number): number {
     let at = from;
-    while (at <= t.length) {
+    while (t.length - at >= this.points) {
       this.first.lastIndex = at;
       const m = this.first.exec(t);
       if (m === null) return -1;
