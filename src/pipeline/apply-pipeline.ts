@@ -34,6 +34,7 @@ import { pythonSub } from './python-regex.js';
 import { hasPlaceholder, hasSpecial, insertPlaceholders, normalizeParts, parseSigmaString, pyValue, toPlain, toSigmaText } from './sigma-string.js';
 import type { PyValue, StringPart } from './sigma-string.js';
 import { DEFAULT_LIMITS, limitName } from '../util/limits.js';
+import { pushAll } from '../util/arrays.js';
 
 /** What a pipeline sees of a rule and may change. */
 export interface PipelineRule {
@@ -563,7 +564,7 @@ function transformValue(t: ValueTransformation, v: PyValue, vars: Record<string,
         if (typeof p !== 'string') out.push(p);
         else {
           const r = pythonSub(t.regex, t.replacement, p);
-          if (t.interpretSpecial) out.push(...parseSigmaString(r));
+          if (t.interpretSpecial) pushAll(out, parseSigmaString(r));
           else out.push(r);
         }
       }
