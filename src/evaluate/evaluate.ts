@@ -11,6 +11,8 @@ import { ipInNetwork } from '../sigma/ip.js';
 import { timestampPart } from '../sigma/timestamp.js';
 import { addWildcards, literalPattern } from '../sigma/pattern.js';
 import { compileWildcard } from '../sigma/wildcard.js';
+import { regexTest } from '../sigma/regex.js';
+import type { RegexLike } from '../sigma/regex.js';
 import { foldText, isAscii } from '../sigma/case-fold.js';
 import { assertNever } from '../diagnostics/diagnostics.js';
 import { dictionary } from '../util/own-field.js';
@@ -78,9 +80,9 @@ function asView(e: Event | EventView): EventView {
   return e instanceof EventView ? e : new EventView(e);
 }
 
-function textTest(re: { test(text: string): boolean }, v: unknown): boolean {
+function textTest(re: RegexLike, v: unknown): boolean {
   const t = renderScalar(v);
-  return t !== undefined && re.test(t);
+  return t !== undefined && regexTest(re, t);
 }
 
 /** A string pattern on one value: the literal fast path where it gives the regex's answer. */
