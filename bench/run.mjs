@@ -7,7 +7,8 @@
 //   load + compile the corpus (target ≤ 1 s); the seed rule compiled vs by hand (target ≤ 1.3×);
 //   full scan of ~3,000 rules over 200,000 generated Sysmon-shaped events, on 1 and 2 threads
 //   (target ≥ 100,000 events/s per core); peak memory; fuzzing those rules at 100 runs (target ≤ 60 s);
-//   the reference evaluator for comparison; native EVTX reading and scanning.
+//   the reference evaluator for comparison; native EVTX reading and scanning; adversarial events
+//   from every corpus rule's own needles, the worst rules' time per KB (issue 23).
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ const { evtxOf } = await import('./evtx-file.mjs');
 tuneV8ForScanning();
 const here = fileURLToPath(new URL('.', import.meta.url));
 const corpus = join(here, '../../shared/corpus/sigmahq');
-const only = process.argv[2]; // optional: run one section (properties, inputs, load, seed, scan, real, fuzz, reference, evtx)
+const only = process.argv[2]; // optional: run one section (properties, inputs, load, seed, scan, real, fuzz, reference, evtx, adversarial)
 const want = (s) => only === undefined || only === s;
 const rows = [];
 const seconds = (f) => {
@@ -418,6 +419,14 @@ if (want('evtx')) {
   walk(join(corpus, 'regression_data'));
   const rd = await measureEvtxThroughput(evtx);
   rows.push(['read .evtx (regression data)', `${evtx.length} files, ${rd.records} records`, `${(rd.bytes / 1e6 / rd.seconds).toFixed(1)} MB/s`]);
+}
+
+// Adversarial events: texts of 32 KB built from every corpus rule's own needles (bench/adversarial.mjs).
+if (want('adversarial')) {
+  const out = execFileSync(process.execPath, [join(here, 'adversarial.mjs'), '32', '--json', '--top', '3'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = JSON.parse(out);
+  const worst = (list) => list.map((w) => `${w.rule} (${w.kind}) ${w.msPerKb.toFixed(2)} ms/KB`).join('; ');
+  rows.push([`adversarial events: every corpus rule, texts of ${r.sizeKb} KB from its own needles`, `${fmt(r.rules)} rules, ${r.seconds.toFixed(1)} s in all`, `worst compiled: ${worst(r.compiled)}; worst reference evaluator: ${worst(r.reference)}`, 'linear: ms/KB flat as texts grow']);
 }
 
 if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });

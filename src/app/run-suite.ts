@@ -75,7 +75,7 @@ export function loadSuite(rulePaths: string[], casePaths: string[], options: Loa
   const load = ruleLoadOptions(env);
   const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), load);
   const listed = listYamlFiles(casePaths.map((p) => resolve(cwd, p)));
-  const loaded = listed.files.map(loadCaseFile);
+  const loaded = listed.files.map((f) => loadCaseFile(f, { limits: env.config.limits }));
   let caseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
   let rules = set.rules;
   if (options.shard !== undefined) {

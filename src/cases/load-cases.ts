@@ -10,6 +10,10 @@ import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagn
 import { mapGet, parseYaml, toPlain } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
 import { childPath } from '../diagnostics/doc-path.js';
+import { pushAll } from '../util/arrays.js';
+import { limitsOf } from '../util/limits.js';
+import type { Limits } from '../util/limits.js';
+import { dictionary } from '../util/own-field.js';
 import { parseProperties } from './load-properties.js';
 import type { Property } from './load-properties.js';
 
@@ -67,22 +71,27 @@ export interface LoadedCaseFile {
 const CASE_KEYS = new Set(['name', 'description', 'expect', 'stages', 'event', 'events_file', 'count', 'known_gap']);
 const TOP_KEYS = new Set(['rule', 'cases', 'logsource', 'pipeline', 'properties']);
 
+/** Options of case loading: the limits (util/limits.ts; the YAML ones apply, the defaults for those not given). */
+export interface CaseLoadOptions {
+  limits?: Partial<Limits>;
+}
+
 /** Loads and validates one case file. */
-export function loadCaseFile(file: string): LoadedCaseFile {
+export function loadCaseFile(file: string, options: CaseLoadOptions = {}): LoadedCaseFile {
   let text: string;
   try {
     text = readTextFile(file);
   } catch (e) {
     return { file, diagnostics: [diagnostic('CASE_FILE_UNREADABLE', `cannot read the case file: ${(e as Error).message}`, { file })] };
   }
-  return loadCaseText(text, file);
+  return loadCaseText(text, file, options);
 }
 
 /** Validates case-file text (see loadCaseFile). */
-export function loadCaseText(text: string, file: string): LoadedCaseFile {
+export function loadCaseText(text: string, file: string, options: CaseLoadOptions = {}): LoadedCaseFile {
   const ds: Diagnostic[] = [];
-  const parsed = parseYaml(text, file);
-  ds.push(...parsed.diagnostics);
+  const parsed = parseYaml(text, file, limitsOf(options.limits));
+  pushAll(ds, parsed.diagnostics);
   const docs = parsed.documents.filter((d) => d.root !== null);
   if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
   const posOf = positionsIn(text);
@@ -168,7 +177,7 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
       if (stagesNode !== undefined) {
         if (stagesNode.kind !== 'map') bad("'stages' maps stage names to true or false", stagesNode, childPath(path, 'stages'));
         else {
-          const stages: Record<string, boolean> = {};
+          const stages = dictionary<boolean>();
           for (const e of stagesNode.entries) {
             if (e.value.kind !== 'scalar' || e.value.value.type !== 'bool') bad(`stage '${e.key}' must be true or false`, e.value, childPath(childPath(path, 'stages'), e.key));
             else stages[e.key] = e.value.value.value;

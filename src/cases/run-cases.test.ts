@@ -184,3 +184,64 @@ describe('case file validation', () => {
     expect(l.diagnostics[0]).toMatchObject({ code, file: 'c.yml', pos: { line, column } });
   });
 });
+
+describe('prototype keys are ordinary keys', () => {
+  const PROTO_RULE = `title: Proto
+id: 0b0d7e4a-4a55-4a43-8d3c-6c7f6b1e0a02
+logsource: {category: process_creation, product: windows}
+detection:
+    __proto__:
+        Image|endswith: '\\\\evil.exe'
+    constructor:
+        CommandLine|contains: 'x'
+    condition: __proto__ and not constructor
+`;
+
+  it("a case event's __proto__ key is a field: evaluator and compiled matcher agree (it was an internal error)", () => {
+    const r = rule(PROTO_RULE);
+    const cf = cases(`rule: ${r.id}
+cases:
+  - name: Image only under __proto__
+    expect: no-match
+    event: {__proto__: {Image: 'C:\\\\evil.exe'}}
+  - name: the real field
+    expect: match
+    event: {Image: 'C:\\\\evil.exe', __proto__: {CommandLine: 'x'}}
+`);
+    expect(Object.getPrototypeOf(cf.cases[0]?.event)).toBe(Object.prototype);
+    expect(Object.keys(cf.cases[0]?.event ?? {})).toEqual(['__proto__']);
+    const s = runSuite([r], [cf], { mapping: builtinMapping });
+    expect(s.diagnostics).toEqual([]);
+    expect(s.rules[0]?.cases.map((c) => [c.status, c.messages])).toEqual([
+      ['pass', []],
+      ['pass', []],
+    ]);
+  });
+
+  it('a search identifier named __proto__ (or constructor) is a real stage, and so is its expectation', () => {
+    const r = rule(PROTO_RULE);
+    expect(r.plan.stages.map((s) => [s.name, s.exclusion])).toEqual([
+      ['condition', false],
+      ['__proto__', false],
+      ['constructor', true],
+    ]);
+    const cf = cases(`rule: ${r.id}
+cases:
+  - name: stages
+    expect: match
+    stages: {__proto__: true, constructor: false}
+    event: {Image: 'C:\\\\evil.exe'}
+  - name: a wrong expectation on __proto__ fails
+    expect: no-match
+    stages: {__proto__: false}
+    event: {Image: 'C:\\\\evil.exe', CommandLine: 'x'}
+`);
+    const s = runSuite([r], [cf], { mapping: builtinMapping });
+    expect(s.rules[0]?.cases.map((c) => c.status)).toEqual(['pass', 'fail']);
+    expect(s.rules[0]?.coverage.stages.map((x) => [x.name, x.true, x.false])).toEqual([
+      ['condition', 1, 1],
+      ['__proto__', 2, 0],
+      ['constructor', 1, 1],
+    ]);
+  });
+});

@@ -27,6 +27,8 @@ import { emptyObservation, foldCoverage, observe } from '../coverage/coverage.js
 import type { Observation, RuleCoverage } from '../coverage/coverage.js';
 import { describeStages } from '../trace/describe-trace.js';
 import type { Case, CaseFile } from './load-cases.js';
+import { pushAll } from '../util/arrays.js';
+import type { EventLimits } from '../event-files/read-events.js';
 import type { Event } from '../evaluate/evaluate.js';
 
 /**
@@ -210,7 +212,7 @@ export interface RunOptions extends CaseRootOptions {
 }
 
 /** Results for properties that could not run because no runner was given. */
-function notRun(files: ReadonlyArray<{ cf: CaseFile }>): PropertyResult[] {
+function notRun(files: ReadonlyArray<{ cf: CaseFile }>, why = 'not run: this suite was run without a property runner (pass runRuleProperties as the properties option)'): PropertyResult[] {
   return files.flatMap(({ cf }) =>
     cf.properties.map((p): PropertyResult => ({
       name: p.name,
@@ -222,7 +224,7 @@ function notRun(files: ReadonlyArray<{ cf: CaseFile }>): PropertyResult[] {
       seed: 0,
       knownGap: p.knownGap ?? null,
       counterexample: null,
-      messages: ['not run: this suite was run without a property runner (pass runRuleProperties as the properties option)'],
+      messages: [why],
     })),
   );
 }
@@ -235,7 +237,7 @@ const SHOWN_READ_ERRORS = 5;
  * whole) from inside the case file's root. Read problems go to `problems` (errors) and
  * `diagnostics` (warnings, such as skipped EVTX chunks); a refused path is one `CASE_PATH_OUTSIDE`.
  */
-export function* caseEvents(cf: CaseFile, c: Case, options: CaseRootOptions, problems: Diagnostic[], diagnostics: Diagnostic[]): Generator<Record<string, unknown>> {
+export function* caseEvents(cf: CaseFile, c: Case, options: CaseRootOptions & { limits?: EventLimits | undefined }, problems: Diagnostic[], diagnostics: Diagnostic[]): Generator<Record<string, unknown>> {
   if (c.event !== undefined) {
     yield flattenEvent(c.event);
     return;
@@ -253,7 +255,7 @@ export function* caseEvents(cf: CaseFile, c: Case, options: CaseRootOptions, pro
     return;
   }
   try {
-    for (const read of readEventsSync(access.path, { fd: access.fd })) {
+    for (const read of readEventsSync(access.path, options.limits === undefined ? { fd: access.fd } : { fd: access.fd, limits: options.limits })) {
       if (read.kind === 'event') yield read.event;
       else if (read.diagnostic.severity === 'error') problems.push(read.diagnostic);
       else diagnostics.push(read.diagnostic);
@@ -277,7 +279,7 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
       const probs = stageProblems(cf, c, rule);
       const base = { name: c.name, file: cf.file, ...(c.pos ? { line: c.pos.line } : {}) };
       if (probs.length > 0) {
-        diagnostics.push(...probs);
+        pushAll(diagnostics, probs);
         results.push({ ...base, status: 'error', events: 0, matched: 0, messages: probs.map((d) => d.message) });
         continue;
       }
@@ -289,16 +291,27 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
       let firstTrace: Trace | undefined;
       const fast = planMatcher(rule.plan);
       const readProblems: Diagnostic[] = [];
-      for (const raw of caseEvents(cf, c, options, readProblems, diagnostics)) {
+      let failure: string | undefined;
+      for (const raw of caseEvents(cf, c, { ...options, limits: options.load?.limits }, readProblems, diagnostics)) {
         const k = events++;
-        const view = viewer(raw);
-        const event = view?.event ?? raw;
-        const trace = evaluatePlan(rule.plan, event);
-        // Every case is also a differential check of the fast path against the reference.
-        if (fast.match(event) !== trace.match) {
-          disagreed = true;
-          messages.push(`internal error: the compiled matcher says ${trace.match ? 'no-match' : 'match'} where the reference evaluator says ${trace.match ? 'match' : 'no-match'}; please report this rule and event`);
+        let trace: Trace;
+        let event: Record<string, unknown>;
+        let viewed: ReturnType<typeof viewer>;
+        try {
+          viewed = viewer(raw);
+          event = viewed?.event ?? raw;
+          trace = evaluatePlan(rule.plan, event);
+          // Every case is also a differential check of the fast path against the reference.
+          if (fast.match(event) !== trace.match) {
+            disagreed = true;
+            messages.push(`internal error: the compiled matcher says ${trace.match ? 'no-match' : 'match'} where the reference evaluator says ${trace.match ? 'match' : 'no-match'}; please report this rule and event`);
+          }
+        } catch (e) {
+          // One rule failing on an event (an engine bug, a resource exhausted) fails this case only.
+          failure = `${c.eventsFile !== undefined ? `event ${k}: ` : ''}the rule failed while matching the event: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]?.slice(0, 300) ?? ''}`;
+          break;
         }
+        const view = viewed;
         // Through a view, a match must not depend on the fields the source does not record.
         const undecided = view !== undefined && trace.match && !planMatchesSurely(rule.plan, event, view.unknown);
         const hit = trace.match && !undecided && (!mapped || applies(raw));
@@ -320,7 +333,8 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
         }
         if (problems.length > 0 && messages.length === 0) {
           const where = c.eventsFile !== undefined ? `event ${k}: ` : '';
-          messages.push(...problems.map((p) => where + p), ...describeStages(rule.plan, trace, event));
+          pushAll(messages, problems.map((p) => where + p));
+          pushAll(messages, describeStages(rule.plan, trace, event));
         }
       }
       if (readProblems.length > 0) {
@@ -338,6 +352,12 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
           );
         diagnostics.push(d);
         results.push({ ...base, status: 'error', events: 0, matched: 0, messages: [d.message] });
+        continue;
+      }
+      if (failure !== undefined) {
+        const d = diagnostic('RULE_MATCH_FAILED', `case '${c.name}': ${failure}`, { file: rule.file, pos: rule.pos });
+        diagnostics.push(d);
+        results.push({ ...base, status: 'error', events, matched, messages: [d.message] });
         continue;
       }
       if (events === 0) {
@@ -367,10 +387,17 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
   if (files.some((f) => f.cf.properties.length > 0)) {
     if (options.properties === undefined) properties = notRun(files);
     else {
-      const p = options.properties(rule, files, { mapping: options.mapping, seed: options.seed });
-      properties = p.results;
-      propertyObservations.push(...p.observations);
-      diagnostics.push(...p.diagnostics);
+      try {
+        const p = options.properties(rule, files, { mapping: options.mapping, seed: options.seed });
+        properties = p.results;
+        pushAll(propertyObservations, p.observations);
+        pushAll(diagnostics, p.diagnostics);
+      } catch (e) {
+        // A rule that fails while matching (an engine bug, a resource exhausted) errs its properties only.
+        const d = diagnostic('RULE_MATCH_FAILED', `the rule failed while its properties ran: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]?.slice(0, 300) ?? ''}`, { file: rule.file, pos: rule.pos });
+        diagnostics.push(d);
+        properties = notRun(files, d.message);
+      }
     }
   }
   const coverage = foldCoverage(rule.plan, observations);
@@ -412,7 +439,7 @@ function ruleThroughCasePipelines(
     const builtin = BUILTIN_PIPELINES.includes(s.spec) && !existsSync(resolve(dirname(cf.file), s.spec));
     if (builtin) {
       const r = loadPipeline(s.spec, dirname(cf.file), where);
-      diagnostics.push(...r.diagnostics);
+      pushAll(diagnostics, r.diagnostics);
       if (r.pipeline !== undefined) loadedPipelines.push(r.pipeline);
       continue;
     }
@@ -428,7 +455,7 @@ function ruleThroughCasePipelines(
       closeSync(access.fd);
     }
     const r = parsePipeline(text, access.path, s.spec);
-    diagnostics.push(...r.diagnostics);
+    pushAll(diagnostics, r.diagnostics);
     if (r.pipeline !== undefined) loadedPipelines.push(r.pipeline);
   }
   if (hasErrors(diagnostics) || loadedPipelines.length === 0) {
@@ -463,7 +490,7 @@ export function runSuite(rules: readonly SigmaRule[], caseFiles: readonly CaseFi
     bound.add(rule);
     if (cf.pipelines !== undefined) {
       const p = ruleThroughCasePipelines(rule, cf, options.load, piped, options);
-      diagnostics.push(...p.diagnostics);
+      pushAll(diagnostics, p.diagnostics);
       rule = p.rule;
       if (rule === undefined) continue;
     }
@@ -477,7 +504,7 @@ export function runSuite(rules: readonly SigmaRule[], caseFiles: readonly CaseFi
     const files = byRule.get(rule);
     if (files === undefined) continue;
     const r = runRuleCases(rule, files, options);
-    diagnostics.push(...r.diagnostics);
+    pushAll(diagnostics, r.diagnostics);
     runs.push(r.run);
   }
   return { rules: runs, untested: rules.filter((r) => !byRule.has(r) && !bound.has(r)), diagnostics };

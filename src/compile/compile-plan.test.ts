@@ -32,12 +32,14 @@ describe('compilePlan', () => {
     expect(describeCompiled(c)).toContain('"CommandLine"');
   });
 
-  it('uses indexOf-style tests on precomputed lowercase needles, and the regex only for wildcards in the middle', () => {
+  it('uses indexOf-style tests on precomputed lowercase needles, and the wildcard matcher only for wildcards in the middle', () => {
     const c = compiled(rule(`  sel:\n    Image|endswith: '\\\\CMD.exe'\n    CommandLine: 'a*b'\n  condition: sel`));
     // The text is folded once, on first use, and only when its length allows a match.
     expect(c.source).toContain('(v.length >= 8 && (l ??= h.lower(v)).endsWith(');
     expect(c.data).toContain('\\cmd.exe');
-    expect(c.source).toMatch(/\.regex\.test\(v\)/);
+    // The wildcard matcher compares the folded text too.
+    expect(c.source).toMatch(/d\[\d+\]\.test\(v, \(l \?\?= h\.lower\(v\)\)\)/);
+    expect(describeCompiled(c)).toContain('wildcard /^(?:a[\\s\\S]*b)$/iu');
   });
 
   it('decides texts of the wrong length before folding them, with the verdicts of the evaluator', () => {

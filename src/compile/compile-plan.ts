@@ -19,8 +19,9 @@ import type { Event } from '../evaluate/evaluate.js';
 import { eventLeaves, numericValue } from '../evaluate/field-access.js';
 import { LiteralSet, MIN_LITERALS } from './literal-set.js';
 import { parseIp } from '../sigma/ip.js';
-import { regexMinLength, regexTest } from '../sigma/regex.js';
+import { RegexMatcher, regexMinLength, regexTest } from '../sigma/regex.js';
 import { foldText, isAscii } from '../sigma/case-fold.js';
+import { WildcardMatcher } from '../sigma/wildcard.js';
 import type { IpAddress } from '../sigma/ip.js';
 import type { LiteralMode } from './literal-set.js';
 import { assertNever } from '../diagnostics/diagnostics.js';
@@ -208,12 +209,17 @@ const FOLDED = '(l ??= h.lower(v))';
 function valueExpr(m: Matcher, em: Emitter, needsLower: { used: boolean }): string | undefined {
   switch (m.kind) {
     case 'string': {
-      // The matcher, not its regex: the regex is built only if a text needs it.
-      const re = `${em.ref(m)}.regex`;
       const lit = m.literal;
       if (lit === undefined) {
+        // The wildcard matcher (linear in the text), given the folded text when it compares that.
+        const w = m.wildcard;
+        let test = `${em.ref(w)}.test(v)`;
+        if (w.usesFoldedText) {
+          needsLower.used = true;
+          test = `${em.ref(w)}.test(v, ${FOLDED})`;
+        }
         // A text of ASCII only never holds a value that needs a character outside ASCII.
-        return m.nonAscii === true ? `(!h.ascii(v) && ${re}.test(v))` : `${re}.test(v)`;
+        return m.nonAscii === true ? `(!h.ascii(v) && ${test})` : test;
       }
       const t = em.ref(lit.text);
       const test = (x: string): string => (lit.mode === 'eq' ? `${x} === ${t}` : `${x}.${LITERAL_OP[lit.mode]}(${t})`);
@@ -263,9 +269,9 @@ function hasKind(m: Matcher, kinds: ReadonlyArray<Matcher['kind']>): boolean {
 
 type StringMatcher = Extract<Matcher, { kind: 'string' }>;
 
-/** A plain case-insensitive ASCII literal: one a {@link LiteralSet} can take. */
+/** A plain case-insensitive literal (ASCII, or caseless characters beyond it): one a {@link LiteralSet} can take. */
 function setLiteral(m: Matcher): m is StringMatcher & { literal: NonNullable<StringMatcher['literal']> } {
-  return m.kind === 'string' && m.literal !== undefined && !m.cased && m.nonAscii !== true;
+  return m.kind === 'string' && m.literal !== undefined && !m.cased;
 }
 
 /**
@@ -446,11 +452,13 @@ function describeDatum(v: unknown): string {
   if (v instanceof CidrSet) return `cidr any of ${v.tests.length}: ${JSON.stringify(v.tests.slice(0, 3).map((c) => c.text))}${v.tests.length > 3 ? ', ...' : ''}`;
   if (typeof v === 'object' && v !== null && 'shift' in v && 'text' in v) return `cidr ${JSON.stringify((v as CidrTest).text)}`;
   if (v instanceof RegExp) return `/${v.source}/${v.flags}`.replace(/[\r\n\u2028\u2029]/g, ' ');
+  if (v instanceof RegexMatcher) return `${v.engine} /${v.source}/${v.flags}`.replace(/[\r\n\u2028\u2029]/g, ' ');
+  if (v instanceof WildcardMatcher) return `wildcard /${v.source}/${v.flags}`.replace(/[\r\n\u2028\u2029]/g, ' ');
   if (typeof v === 'string' || typeof v === 'number') return JSON.stringify(v);
   if (typeof v === 'object' && v !== null && 'path' in v) return `item ${String((v as PlanItem).path)}`;
   if (typeof v === 'object' && v !== null && 'kind' in v) {
     const m = v as Matcher;
-    return m.kind === 'string' ? `matcher ${describeDatum(m.regex)}` : `matcher ${m.kind}`;
+    return m.kind === 'string' ? `matcher ${describeDatum(m.wildcard)}` : `matcher ${m.kind}`;
   }
   return String(v);
 }

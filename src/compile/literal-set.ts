@@ -6,14 +6,19 @@
  * - eq: a Set;
  * - startswith / endswith: the text's prefixes (suffixes) are hashed in one pass and looked up
  *   only at the lengths some literal has, then compared exactly;
- * - contains: {@link NeedleAutomaton}s over the literals (their pair test first).
+ * - contains: {@link NeedleAutomaton}s over the ASCII literals (their pair test first); literals
+ *   with characters outside ASCII (emoji lists: caseless, so compared as they are) by their
+ *   length, one pass over a text holding such characters per distinct length.
  * Results equal `literals.some((t) => text[mode](t))`; literal-set.test.ts checks that.
  */
 import { automataFor } from './needle-automaton.js';
 import type { NeedleAutomaton } from './needle-automaton.js';
 import { assertNever } from '../diagnostics/diagnostics.js';
+import { maxOf } from '../util/arrays.js';
 
 export type LiteralMode = 'eq' | 'startswith' | 'endswith' | 'contains';
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** From this many literals of one mode on, a compiled item uses a LiteralSet. */
 export const MIN_LITERALS: Record<LiteralMode, number> = { eq: 4, startswith: 6, endswith: 6, contains: 12 };
@@ -27,10 +32,12 @@ export class LiteralSet {
   private lengths: Uint8Array | undefined;
   private maxLength = 0;
   private automata: NeedleAutomaton[] | undefined;
+  /** contains: the literals with characters outside ASCII, by length. */
+  private wide: Map<number, Set<string>> | undefined;
   /** An empty literal: every text starts with, ends with and contains it. */
   private always = false;
 
-  /** `literals`: lowercase ASCII. The lookup structures are built on the first test. */
+  /** `literals`: folded (case-fold.ts `foldText`), as literal shapes are. The lookup structures are built on the first test. */
   constructor(
     readonly mode: LiteralMode,
     readonly literals: readonly string[],
@@ -42,9 +49,19 @@ export class LiteralSet {
     this.always = mode !== 'eq' && literals.includes('');
     const texts = literals.filter((t) => t !== '');
     if (mode === 'eq') this.exact = new Set(literals);
-    else if (mode === 'contains') this.automata = automataFor(texts, texts.map((_, i) => i));
+    else if (mode === 'contains') {
+      const ascii = texts.filter((t) => ASCII.test(t));
+      this.automata = automataFor(ascii, ascii.map((_, i) => i));
+      for (const t of texts) {
+        if (ASCII.test(t)) continue;
+        this.wide ??= new Map();
+        let set = this.wide.get(t.length);
+        if (set === undefined) this.wide.set(t.length, (set = new Set()));
+        set.add(t);
+      }
+    }
     else {
-      this.maxLength = Math.max(0, ...texts.map((t) => t.length));
+      this.maxLength = maxOf(texts.map((t) => t.length), 0);
       this.lengths = new Uint8Array(this.maxLength + 1);
       this.byHash = new Map();
       for (const t of texts) {
@@ -66,6 +83,10 @@ export class LiteralSet {
         return (this.exact as Set<string>).has(l);
       case 'contains':
         for (const a of this.automata as NeedleAutomaton[]) if (a.mayHold(l) && a.anyHit(l)) return true;
+        // A literal with a character outside ASCII is only in a text that has one.
+        if (this.wide !== undefined && !ASCII.test(l)) {
+          for (const [n, set] of this.wide) for (let k = 0; k + n <= l.length; k++) if (set.has(l.slice(k, k + n))) return true;
+        }
         return false;
       case 'startswith':
         return this.ends(l, true);

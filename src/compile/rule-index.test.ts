@@ -141,3 +141,40 @@ describe('RuleIndex', () => {
     expect(s).toMatchObject({ rules: 4, compiled: 4, declined: [], indexed: 4 });
   });
 });
+
+describe('a rule that throws while matching', () => {
+  /** A copy of `proc` whose value throws on texts holding 'boom' (an engine bug, simulated). */
+  function broken(): SigmaRule {
+    const r = rule('broken', '{product: windows, category: process_creation}', `  sel: {Image|contains: 'a*b'}\n  condition: sel`);
+    const m = r.plan.items[0]?.values[0]?.matcher;
+    if (m?.kind !== 'string') throw new Error('expected a string matcher');
+    Object.defineProperty(m, 'wildcard', {
+      value: {
+        usesFoldedText: false,
+        test: (t: string): boolean => {
+          if (t.includes('boom')) throw new RangeError('Maximum call stack size exceeded');
+          return /a.*b/i.test(t);
+        },
+      },
+    });
+    return r;
+  }
+
+  it.each([0, 32])('does not match the events it throws on, is taken once, and the other rules go on (compileAfter %i)', (compileAfter) => {
+    const b = broken();
+    const idx = new RuleIndex([proc, b, any], { mapping: null, compileAfter });
+    const boom = { EventID: 1, Image: 'C:\\boom\\whoami.exe' };
+    expect(idx.matches(boom).map((r) => r.title)).toEqual(['proc', 'any']);
+    expect(idx.takeFailures().map((f) => [f.rule.title, f.message])).toEqual([['broken', 'RangeError: Maximum call stack size exceeded']]);
+    // Still tried on other events (its verdict on them is its own), and said only once.
+    expect(idx.matches({ EventID: 1, Image: 'C:\\ab' }).map((r) => r.title)).toEqual(['broken', 'any']);
+    expect(idx.matches(boom).map((r) => r.title)).toEqual(['proc', 'any']);
+    expect(idx.takeFailures()).toEqual([]);
+  });
+
+  it('matchBatch flags each failure in its pairs as -2 - rule, in event order among the matches', () => {
+    const idx = new RuleIndex([proc, broken(), any], { mapping: null, compileAfter: 0 });
+    const pairs = idx.matchBatch([{ EventID: 1, Image: 'ab' }, { EventID: 2, Image: 'x\\boom\\whoami.exe' }, { EventID: 1, Image: 'a boom' }]);
+    expect([...pairs]).toEqual([0, 1, 0, 2, 1, 0, 1, -3, 2, -3, 2, 2]);
+  });
+});

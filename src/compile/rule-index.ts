@@ -20,6 +20,7 @@ import { planMatcher } from './compile-plan.js';
 import { planMatches, planMatchesSurely } from '../evaluate/evaluate.js';
 import type { CompiledMatch } from './compile-plan.js';
 import { KEYWORDS, MAX_CLAUSES, planClauses } from './needles.js';
+import { pushAll } from '../util/arrays.js';
 import type { Clauses } from './needles.js';
 import type { NeedleAutomaton } from './needle-automaton.js';
 import { addHits, FieldScanner } from './field-scanner.js';
@@ -53,12 +54,21 @@ const clauseCache = new WeakMap<SigmaRule['plan'], Clauses>();
 /** A plan's necessary clauses, worked out once per plan (the source views' indexes hold the same rules). */
 function clausesOf(plan: SigmaRule['plan']): Clauses {
   let c = clauseCache.get(plan);
-  if (c === undefined) clauseCache.set(plan, (c = planClauses(plan)));
+  if (c === undefined) clauseCache.set(plan, (c = safeClauses(plan)));
   return c;
 }
 
 /** Rules with more values than this are compiled on first use (see the constructor). */
 const LONG_RULE = 64;
+
+/** The plan's necessary clauses; none (always tried: never a missed match) if finding them fails. */
+function safeClauses(plan: SigmaRule['plan']): Clauses {
+  try {
+    return planClauses(plan);
+  } catch {
+    return [];
+  }
+}
 
 function valueCount(rule: SigmaRule): number {
   let n = 0;
@@ -71,6 +81,8 @@ export const COMPILE_AFTER = 32;
 
 interface Entry {
   rule: SigmaRule;
+  /** Set once the rule threw while matching some event (reported once by {@link RuleIndex.takeFailures}). */
+  failed?: MatchFailure;
   /** Compiled once tried often enough: a scan compiles only the rules its events keep meeting. */
   match: CompiledMatch | undefined;
   /** Times tried before being compiled. */
@@ -121,6 +133,25 @@ const LAST_GROUPS = 64;
 interface FieldNeedles {
   needles: string[];
   targets: number[];
+}
+
+/**
+ * A rule that threw while matching an event: an engine bug, or a resource exhausted (a stack
+ * overflow on a pathological event). It does not match that event; every other rule and event
+ * goes on.
+ */
+export interface MatchFailure {
+  rule: SigmaRule;
+  /** The error's message (its first line). */
+  message: string;
+}
+
+/**
+ * A failure of rule `r` on an event, in {@link RuleIndex.matchBatch}'s pairs: the rule position is
+ * encoded as `-2 - r` (−1 flags a text that is no event, see scan/match-inputs.ts).
+ */
+export function failurePosition(r: number): number {
+  return -2 - r;
 }
 
 export interface RuleIndexStats {
@@ -228,13 +259,40 @@ class EventRuleIndex {
     };
   }
 
+  /** Failures not yet taken by {@link takeFailures}. */
+  private readonly newFailures: MatchFailure[] = [];
+  /** Whether the last {@link test} threw (the rule then counts as not matching). */
+  private threw = false;
+
   private test(i: number, event: Event): boolean {
     this.tried++;
     const e = this.entries[i] as Entry;
-    if (e.match !== undefined) return e.match(event);
-    if (e.tries++ < this.compileAfter) return planMatches(e.rule.plan, event);
-    e.match = planMatcher(e.rule.plan, this.interpret).match;
-    return e.match(event);
+    this.threw = false;
+    try {
+      if (e.match !== undefined) return e.match(event);
+      if (e.tries++ < this.compileAfter) return planMatches(e.rule.plan, event);
+      e.match = planMatcher(e.rule.plan, this.interpret).match;
+      return e.match(event);
+    } catch (err) {
+      // One rule's failure never takes the others down: it does not match this event.
+      this.threw = true;
+      this.noteFailure(i, err);
+      return false;
+    }
+  }
+
+  /** Records that rule `i` threw (reported once, by {@link takeFailures}). */
+  noteFailure(i: number, err: unknown): void {
+    const e = this.entries[i] as Entry;
+    if (e.failed === undefined) {
+      e.failed = { rule: e.rule, message: firstLine(err) };
+      this.newFailures.push(e.failed);
+    }
+  }
+
+  /** The rules that failed (threw) while matching since the last call, each once. */
+  takeFailures(): MatchFailure[] {
+    return this.newFailures.splice(0);
   }
 
   /** The rules that match `event`, in rule order. */
@@ -265,19 +323,26 @@ class EventRuleIndex {
     const byRule = Float64Array.from(keys).sort();
     const found: number[] = [];
     const rules = this.entries.length;
+    let failed: Set<number> | undefined;
     for (let k = 0; k < byRule.length; k++) {
       const key = byRule[k] as number;
       const r = Math.floor(key / n);
       const i = key - r * n;
       if (this.test(r, events[i] as Event)) found.push(i * rules + r);
+      else if (this.threw) {
+        found.push(i * rules + r);
+        (failed ??= new Set()).add(i * rules + r);
+      }
     }
     const byEvent = Float64Array.from(found).sort();
     const pairs = new Int32Array(byEvent.length * 2);
     for (let k = 0; k < byEvent.length; k++) {
       const key = byEvent[k] as number;
       const i = Math.floor(key / rules);
+      const r = key - i * rules;
       pairs[2 * k] = i;
-      pairs[2 * k + 1] = key - i * rules;
+      // A rule that threw on the event: flagged for the caller to report (failurePosition).
+      pairs[2 * k + 1] = failed?.has(key) === true ? failurePosition(r) : r;
     }
     return pairs;
   }
@@ -459,6 +524,13 @@ class EventRuleIndex {
   }
 }
 
+/** The first line of an error's message (never its stack: no stack trace reaches a user). */
+function firstLine(e: unknown): string {
+  const m = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+  const line = m.split('\n')[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
 function scanValues(scanner: FieldScanner, values: unknown[] | undefined, mark: Int32Array, epoch: number, found: TargetList): void {
   if (values === undefined) return;
   for (const x of values) {
@@ -605,11 +677,21 @@ export class RuleIndex {
     return out.length === 0 ? NO_PARTS : out;
   }
 
-  /** The rules that match `event`, in rule order. */
+  /** The rules that match `event`, in rule order (a rule that threw on it does not: see {@link takeFailures}). */
   matches(event: Event): SigmaRule[] {
     const pairs = this.matchBatch([event]);
     const out: SigmaRule[] = [];
-    for (let k = 1; k < pairs.length; k += 2) out.push(this.rules[pairs[k] as number] as SigmaRule);
+    for (let k = 1; k < pairs.length; k += 2) {
+      const r = pairs[k] as number;
+      if (r >= 0) out.push(this.rules[r] as SigmaRule);
+    }
+    return out;
+  }
+
+  /** The rules that failed (threw) while matching since the last call, each once. */
+  takeFailures(): MatchFailure[] {
+    const out = this.base.takeFailures();
+    for (const p of this.parts) pushAll(out, p.index.takeFailures());
     return out;
   }
 
@@ -626,12 +708,16 @@ export class RuleIndex {
     if (!viewed.some((p) => p.length > 0)) return base;
     const keys: number[] = [];
     const rules = this.rules.length;
+    // Rules that threw on an event (flagged by failurePosition in the pairs, and so in the result).
+    const failed = new Set<number>();
     // Matches of the events as they are, except by rules that see the event through a view.
     for (let k = 0; k < base.length; k += 2) {
       const i = base[k] as number;
-      const r = base[k + 1] as number;
+      const at = base[k + 1] as number;
+      const r = at <= -2 ? -2 - at : at;
       if ((viewed[i] as readonly ViewPart[]).length > 0 && this.viewOf[r]?.(events[i] as Event) !== undefined) continue;
       keys.push(i * rules + r);
+      if (at !== r) failed.add(i * rules + r);
     }
     for (const part of this.parts) {
       const at: number[] = [];
@@ -645,13 +731,23 @@ export class RuleIndex {
       const found = part.index.matchBatch(views.map((v) => v.event));
       for (let k = 0; k < found.length; k += 2) {
         const j = found[k] as number;
-        const r = part.members[found[k + 1] as number] as number;
+        const local = found[k + 1] as number;
+        const r = part.members[local <= -2 ? -2 - local : local] as number;
         const i = at[j] as number;
         const v = views[j] as SourceViewResult;
         // The rule sees this event through this very source, and matches whatever the unknown fields hold.
         if (this.viewOf[r]?.(events[i] as Event)?.key !== part.source.key) continue;
-        if (!planMatchesSurely((this.rules[r] as SigmaRule).plan, v.event, v.unknown)) continue;
+        let fails = local <= -2;
+        if (!fails) {
+          try {
+            if (!planMatchesSurely((this.rules[r] as SigmaRule).plan, v.event, v.unknown)) continue;
+          } catch (err) {
+            this.base.noteFailure(r, err);
+            fails = true;
+          }
+        }
         keys.push(i * rules + r);
+        if (fails) failed.add(i * rules + r);
       }
     }
     const sorted = Float64Array.from(new Set(keys)).sort();
@@ -660,7 +756,7 @@ export class RuleIndex {
       const key = sorted[k] as number;
       const i = Math.floor(key / rules);
       pairs[2 * k] = i;
-      pairs[2 * k + 1] = key - i * rules;
+      pairs[2 * k + 1] = failed.has(key) ? failurePosition(key - i * rules) : key - i * rules;
     }
     return pairs;
   }

@@ -310,3 +310,40 @@ describe('printCondition round trip (property)', () => {
     );
   });
 });
+
+describe('limits: condition depth', () => {
+  it('3,000 nested parentheses and 5,000 nots are CONDITION_LIMIT at the first level too deep, not a stack overflow', () => {
+    const parens = parseCondition(`${'('.repeat(3000)}a${')'.repeat(3000)}`);
+    expect(parens).toEqual({ code: 'CONDITION_LIMIT', message: "the condition nests more than 100 levels of parentheses and 'not' (limits.condition_depth)", offset: 100 });
+    const nots = parseCondition(`${'not '.repeat(5000)}a`);
+    expect(isConditionError(nots) && [nots.code, nots.offset]).toEqual(['CONDITION_LIMIT', 400]);
+  });
+
+  it('counts nesting, not length: a long flat condition is fine; the limit is a parameter', () => {
+    const flat = Array.from({ length: 5000 }, (_, k) => `(not a${k})`).join(' or ');
+    expect(isConditionError(parseCondition(flat))).toBe(false);
+    expect(isConditionError(parseCondition('((a))', 2))).toBe(false);
+    expect(parseCondition('(((a)))', 2)).toMatchObject({ code: 'CONDITION_LIMIT', offset: 2 });
+    expect(parseCondition('not (not a)', 1)).toMatchObject({ code: 'CONDITION_LIMIT', offset: 4 });
+  });
+});
+
+describe('condition targets are matched in linear time', () => {
+  it('agree with the reference regex on random names and patterns (property)', () => {
+    const name = fc.string({ unit: fc.constantFrom('a', 'b', '_', '1'), maxLength: 8 });
+    const target = fc.array(fc.constantFrom('a', 'b', '_', '*', 'ab'), { minLength: 1, maxLength: 6 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(fc.array(name, { maxLength: 6 }), target, (names, t) => {
+        const ids = [...new Set(names)];
+        const re = new RegExp(`^${t.split('*').join('.*')}$`);
+        const expected = t.includes('*') ? ids.filter((n) => re.test(n) && (t.startsWith('_') || !n.startsWith('_'))) : ids.filter((n) => n === t);
+        expect(resolveTarget(t, ids)).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("'1 of *a*a*a*a*b' against a long identifier ends at once", () => {
+    expect(resolveTarget('*a*a*a*a*a*a*b', ['a'.repeat(100_000)])).toEqual([]);
+  });
+});

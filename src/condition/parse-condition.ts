@@ -15,7 +15,7 @@ export type ConditionNode =
   | { kind: 'of'; quant: 'one' | 'all'; target: string; offset: number };
 
 export interface ConditionError {
-  code: 'CONDITION_SYNTAX' | 'CONDITION_PIPE_AGGREGATION' | 'CONDITION_EMPTY';
+  code: 'CONDITION_SYNTAX' | 'CONDITION_PIPE_AGGREGATION' | 'CONDITION_EMPTY' | 'CONDITION_LIMIT';
   message: string;
   offset: number;
 }
@@ -51,8 +51,15 @@ function tokenize(text: string): Token[] | ConditionError {
 const KEYWORDS = new Set(['and', 'or', 'not', 'of', 'them', 'all']);
 const UPPER_OPS = new Set(['and', 'or', 'not', 'of']);
 
-/** Parses one condition string into a tree, or returns the first error. */
-export function parseCondition(text: string): ConditionNode | ConditionError {
+/** How deep a condition may nest by default (`limits.condition_depth`, util/limits.ts). */
+const DEFAULT_MAX_DEPTH = 100;
+
+/**
+ * Parses one condition string into a tree, or returns the first error. `maxDepth` bounds the
+ * nesting (each `(` and each `not` is a level): deeper is CONDITION_LIMIT, not a stack overflow
+ * here or in the walks of the tree after it.
+ */
+export function parseCondition(text: string, maxDepth = DEFAULT_MAX_DEPTH): ConditionNode | ConditionError {
   const pipe = text.indexOf('|');
   if (pipe >= 0) {
     return {
@@ -70,8 +77,14 @@ export function parseCondition(text: string): ConditionNode | ConditionError {
   if (!Array.isArray(tokenized)) return tokenized;
   const toks: Token[] = tokenized;
   let i = 0;
+  let depth = 0;
   const fail = (message: string, offset: number): never => {
     throw { code: 'CONDITION_SYNTAX', message, offset } satisfies ConditionError;
+  };
+  const deeper = (offset: number): void => {
+    if (++depth > maxDepth) {
+      throw { code: 'CONDITION_LIMIT', message: `the condition nests more than ${maxDepth} levels of parentheses and 'not' (limits.condition_depth)`, offset } satisfies ConditionError;
+    }
   };
   const peek = (): Token | undefined => toks[i];
   const isWord = (t: Token | undefined, w: string): boolean => t?.kind === 'word' && t.text === w;
@@ -82,7 +95,7 @@ export function parseCondition(text: string): ConditionNode | ConditionError {
     // `(a or b) or c` is one node and printing a tree parses back to the same tree.
     const args: ConditionNode[] = [];
     const push = (n: ConditionNode): void => {
-      if (n.kind === 'or') args.push(...n.args);
+      if (n.kind === 'or') for (const a of n.args) args.push(a);
       else args.push(n);
     };
     push(parseAnd());
@@ -95,7 +108,7 @@ export function parseCondition(text: string): ConditionNode | ConditionError {
   function parseAnd(): ConditionNode {
     const args: ConditionNode[] = [];
     const push = (n: ConditionNode): void => {
-      if (n.kind === 'and') args.push(...n.args);
+      if (n.kind === 'and') for (const a of n.args) args.push(a);
       else args.push(n);
     };
     push(parseNot());
@@ -106,9 +119,13 @@ export function parseCondition(text: string): ConditionNode | ConditionError {
     return args.length === 1 ? (args[0] as ConditionNode) : { kind: 'and', args };
   }
   function parseNot(): ConditionNode {
-    if (isWord(peek(), 'not')) {
+    const t = peek();
+    if (isWord(t, 'not')) {
       i++;
-      return { kind: 'not', arg: parseNot() };
+      deeper((t as Token).offset);
+      const arg = parseNot();
+      depth--;
+      return { kind: 'not', arg };
     }
     return parsePrimary();
   }
@@ -117,7 +134,9 @@ export function parseCondition(text: string): ConditionNode | ConditionError {
     if (t === undefined) return fail('the condition ends where an identifier or ( was expected', text.length);
     if (t.kind === 'lparen') {
       i++;
+      deeper(t.offset);
       const e = parseOr();
+      depth--;
       const close = peek();
       if (close?.kind !== 'rparen') return fail(`expected ')' to close the '(' at ${t.offset + 1}, found ${describe(close)}`, close?.offset ?? text.length);
       i++;
@@ -171,9 +190,27 @@ export function isConditionError(x: ConditionNode | ConditionError): x is Condit
 export function resolveTarget(target: string, identifiers: readonly string[]): string[] {
   if (target === 'them') return identifiers.filter((n) => !n.startsWith('_'));
   if (!target.includes('*')) return identifiers.filter((n) => n === target);
-  const re = new RegExp(`^${target.split('*').map((s) => s.replace(/[-\\^$.+?()[\]{}|]/g, '\\$&')).join('.*')}$`);
+  const pieces = target.split('*');
   const underscore = target.startsWith('_');
-  return identifiers.filter((n) => re.test(n) && (underscore || !n.startsWith('_')));
+  return identifiers.filter((n) => globMatches(pieces, n) && (underscore || !n.startsWith('_')));
+}
+
+/**
+ * Does `text` match the `*`-separated pieces (case-sensitive, whole text)? Each piece in the
+ * middle is taken at its leftmost place, which is exact for pieces of fixed text and linear in the
+ * text (a backtracking `.*` regex is polynomial in it with the number of `*`).
+ */
+function globMatches(pieces: readonly string[], text: string): boolean {
+  const first = pieces[0] as string;
+  const last = pieces[pieces.length - 1] as string;
+  if (!text.startsWith(first)) return false;
+  let pos = first.length;
+  for (let k = 1; k < pieces.length - 1; k++) {
+    const at = text.indexOf(pieces[k] as string, pos);
+    if (at < 0) return false;
+    pos = at + (pieces[k] as string).length;
+  }
+  return text.length - last.length >= pos && text.endsWith(last);
 }
 
 /** Prints a tree back as condition text (fully parenthesised where needed). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from './config.js';
+import { DEFAULT_LIMITS } from '../util/limits.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sigmatest-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,9 +87,9 @@ describe('the config file', () => {
   it('finds the default file in cwd, resolves a named one against cwd, and reports a named one that is missing', () => {
     const sub = join(dir, 'project');
     mkdirSync(sub, { recursive: true });
-    expect(loadConfig(undefined, sub)).toEqual({ config: { placeholders: {}, pipelines: [], gate: {} }, diagnostics: [] });
+    expect(loadConfig(undefined, sub)).toEqual({ config: { placeholders: {}, pipelines: [], limits: DEFAULT_LIMITS, gate: {} }, diagnostics: [] });
     writeFileSync(join(sub, 'sigmatest.config.yml'), 'placeholders: {A: x}\n');
-    expect(loadConfig(undefined, sub).config).toEqual({ placeholders: { A: ['x'] }, pipelines: [], gate: {}, file: join(sub, 'sigmatest.config.yml') });
+    expect(loadConfig(undefined, sub).config).toEqual({ placeholders: { A: ['x'] }, pipelines: [], limits: DEFAULT_LIMITS, gate: {}, file: join(sub, 'sigmatest.config.yml') });
     writeFileSync(join(sub, 'other.yml'), 'placeholders: {B: y}\n');
     expect(loadConfig('other.yml', sub).config.placeholders).toEqual({ B: ['y'] });
     expect(brief(loadConfig('missing.yml', sub).diagnostics)).toEqual(['0:0 error CONFIG_UNREADABLE ']);
@@ -123,5 +124,20 @@ describe('the config file', () => {
       config: { logsources: join(repo, 'maps', 'x.yml'), gate: { corpus: [join(repo, 'corpus')], knownFps: join(repo, 'fps.yml') } },
       diagnostics: [],
     });
+  });
+
+  it('reads limits: each a whole number within its range, unknown names and bad values located', () => {
+    const { config, diagnostics } = parse(['limits:', '  yaml_nodes: 5000', '  condition_depth: 0', '  value_alternatives: many', '  event_bytes: 1048576', '  yaml_bytes: 1', ''].join('\n'));
+    expect(config.limits).toEqual({ ...DEFAULT_LIMITS, yamlNodes: 5000, eventBytes: 1048576 });
+    expect(brief(diagnostics)).toEqual(['3:20 error CONFIG_INVALID limits.condition_depth', '4:23 error CONFIG_INVALID limits.value_alternatives', '6:3 warning CONFIG_KEY_UNKNOWN limits.yaml_bytes']);
+    expect(diagnostics[0]?.message).toBe('limits.condition_depth must be a whole number from 1 to 1,000');
+    expect(brief(parse('limits: 5\n').diagnostics)).toEqual(['1:9 error CONFIG_INVALID limits']);
+  });
+
+  it('placeholder names are ordinary keys: __proto__ and constructor are placeholders like any other', () => {
+    const { config } = parse('placeholders:\n  __proto__: [a]\n  constructor: [b]\n');
+    expect(Object.keys(config.placeholders)).toEqual(['__proto__', 'constructor']);
+    expect(config.placeholders['__proto__']).toEqual(['a']);
+    expect(parse('placeholders: {x: y}\n').config.placeholders['constructor']).toBeUndefined();
   });
 });

@@ -8,6 +8,9 @@
  * unresolved_placeholders: skip   # rules whose placeholders have no values: error (default) or skip
  * logsources: mappings.yml # extra logsource mapping merged over the built-in one
  * root: .                  # the folder case files may read events_file (and rule paths) from
+ * limits:                  # what one rule, case file or event may ask of the engine (util/limits.ts)
+ *   yaml_nodes: 1000000
+ *   condition_depth: 100
  * pipeline: [ecs-windows, my-fields.yml]   # processing pipelines (built-in names or files)
  * gate:                    # defaults of `sigmatest gate` (its flags win)
  *   min_match: 1
@@ -40,7 +43,10 @@ import { CODES, isDiagnosticCode } from '../diagnostics/codes.js';
 import type { SeverityOverride, ValidationCode } from '../diagnostics/codes.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
+import { DEFAULT_LIMITS, LIMIT_KEYS } from '../util/limits.js';
+import type { Limits } from '../util/limits.js';
 import type { YMap, YNode } from '../yaml/yaml-tree.js';
+import { dictionary } from '../util/own-field.js';
 
 /** The `gate:` section: defaults of `sigmatest gate` (all optional; its flags win). */
 export interface GateSettings {
@@ -76,6 +82,8 @@ export interface Config {
   placeholders: Record<string, string[]>;
   /** What a rule with placeholders without values is: `error` (default) or `skip` (`unresolved_placeholders:`). */
   unresolvedPlaceholders?: 'error' | 'skip';
+  /** The limits of `limits:` (util/limits.ts); the defaults for those not given. */
+  limits: Limits;
   /** Absolute path of an extra logsource mapping file. */
   logsources?: string;
   /** Absolute path of the folder case files may read from (see cases/events-file.ts). */
@@ -92,7 +100,7 @@ export interface Config {
 
 export const DEFAULT_CONFIG_FILE = 'sigmatest.config.yml';
 
-const TOP_KEYS = ['placeholders', 'unresolved_placeholders', 'logsources', 'root', 'pipeline', 'gate'];
+const TOP_KEYS = ['placeholders', 'unresolved_placeholders', 'logsources', 'root', 'pipeline', 'limits', 'gate'];
 const GATE_NUMBERS = [
   ['min_match', 'minMatch', 1000],
   ['min_no_match', 'minNoMatch', 1000],
@@ -114,7 +122,7 @@ export function configPath(file: string | undefined, cwd: string): string | unde
  * CONFIG_UNREADABLE; every problem inside the file is located (file, line, column, path).
  */
 export function loadConfig(file: string | undefined, cwd: string = process.cwd()): { config: Config; diagnostics: Diagnostic[] } {
-  const config: Config = { placeholders: {}, pipelines: [], gate: {} };
+  const config: Config = { placeholders: dictionary(), pipelines: [], limits: { ...DEFAULT_LIMITS }, gate: {} };
   const path = configPath(file, cwd);
   if (path === undefined) return { config, diagnostics: [] };
   config.file = path;
@@ -128,7 +136,7 @@ export function loadConfig(file: string | undefined, cwd: string = process.cwd()
 }
 
 /** Reads config text (see loadConfig); `file` is the absolute path paths in it are relative to. */
-export function parseConfig(text: string, file: string, config: Config = { placeholders: {}, pipelines: [], gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
+export function parseConfig(text: string, file: string, config: Config = { placeholders: dictionary(), pipelines: [], limits: { ...DEFAULT_LIMITS }, gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
   const parsed = parseYaml(text, file);
   const ds: Diagnostic[] = [...parsed.diagnostics];
   if (ds.length > 0) return { config, diagnostics: ds };
@@ -193,6 +201,25 @@ export function parseConfig(text: string, file: string, config: Config = { place
     } else {
       const p = inRepo(rootNode.value.text, rootNode, 'root');
       if (p !== undefined) config.root = p;
+    }
+  }
+
+  const limits = mapGet(root, 'limits');
+  if (limits !== undefined && !isNull(limits)) {
+    if (limits.kind !== 'map') report('CONFIG_INVALID', `'limits' must map limit names (${LIMIT_KEYS.map((k) => k[0]).join(', ')}) to numbers`, limits, 'limits');
+    else {
+      for (const e of limits.entries) {
+        const known = LIMIT_KEYS.find((k) => k[0] === e.key);
+        const path = childPath('limits', e.key);
+        if (known === undefined) {
+          report('CONFIG_KEY_UNKNOWN', `unknown key '${e.key}' under limits (known: ${LIMIT_KEYS.map((k) => k[0]).join(', ')}); it is ignored`, e.keyNode, path);
+          continue;
+        }
+        const [, prop, max] = known;
+        const v = e.value.kind === 'scalar' && e.value.value.type === 'number' ? e.value.value.value : Number.NaN;
+        if (!Number.isInteger(v) || v < 1 || v > max) report('CONFIG_INVALID', `limits.${e.key} must be a whole number from 1 to ${max.toLocaleString('en-US')}`, e.value, path);
+        else config.limits[prop] = v;
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import { loadConfig } from './config.js';
 import type { Config } from './config.js';
 import { builtinMapping, loadLogsourceMapping, mergeMappings } from '../logsource/logsource.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
+import { pushAll } from '../util/arrays.js';
 import { loadPipelines } from '../pipeline/pipeline.js';
 import type { ResolvedPipeline } from '../pipeline/pipeline.js';
 import type { LoadOptions } from '../rules/load-rule.js';
@@ -42,7 +43,7 @@ export function loadEnvironment(configFile: string | undefined, cwd: string = pr
   let mapping = builtinMapping;
   if (config.logsources !== undefined) {
     const extra = loadLogsourceMapping(config.logsources);
-    diagnostics.push(...extra.diagnostics);
+    pushAll(diagnostics, extra.diagnostics);
     mapping = mergeMappings(builtinMapping, extra.mapping);
   }
   const pipelineArgs = [...(options.pipelines ?? [])];
@@ -54,7 +55,7 @@ export function loadEnvironment(configFile: string | undefined, cwd: string = pr
   const env: Environment = { config, mapping, pipelineArgs, diagnostics };
   if (specs.length > 0) {
     const loaded = loadPipelines(specs);
-    diagnostics.push(...loaded.diagnostics);
+    pushAll(diagnostics, loaded.diagnostics);
     env.pipeline = loaded.pipeline;
   }
   return env;
@@ -68,9 +69,9 @@ export function pipelineFailed(env: Environment): boolean {
   return env.diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('PIPELINE_'));
 }
 
-/** How rules are loaded in an environment: the config's placeholders and the pipeline. */
+/** How rules are loaded in an environment: the config's placeholders and limits, and the pipeline. */
 export function ruleLoadOptions(env: Environment): LoadOptions {
-  const o: LoadOptions = { placeholders: env.config.placeholders };
+  const o: LoadOptions = { placeholders: env.config.placeholders, limits: env.config.limits };
   if (env.config.unresolvedPlaceholders !== undefined) o.unresolvedPlaceholders = env.config.unresolvedPlaceholders;
   if (env.pipeline !== undefined) o.pipeline = env.pipeline;
   return o;

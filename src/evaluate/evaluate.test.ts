@@ -421,3 +421,14 @@ describe('planMatches == evaluatePlan(...).match', () => {
     expect(truth(0, 0, 0)).toBe(false);
   });
 });
+
+describe('fieldref on long event values', () => {
+  it('compares two values of 200,000 characters case-insensitively (a regex of that length overflowed the stack)', () => {
+    const rule = fieldRule('F|fieldref', 'G');
+    const v = 'é'.repeat(200_000);
+    expect(matches(rule, { F: v, G: v.toUpperCase() })).toBe(true);
+    expect(matches(rule, { F: v, G: `${v}x` })).toBe(false);
+    const contains = fieldRule('F|fieldref|contains', 'G');
+    expect(matches(contains, { F: `x${v}y`, G: v })).toBe(true);
+  });
+});

@@ -9,10 +9,13 @@ import type { Matcher, MatchPlan, PlanItem, SearchNode } from '../plan/plan.js';
 import { eventLeaves, numericValue, renderScalar, resolveField } from './field-access.js';
 import { ipInNetwork } from '../sigma/ip.js';
 import { timestampPart } from '../sigma/timestamp.js';
-import { escapeRegex } from '../sigma/pattern.js';
+import { addWildcards, literalPattern } from '../sigma/pattern.js';
+import { compileWildcard } from '../sigma/wildcard.js';
 import { regexTest } from '../sigma/regex.js';
+import type { RegexLike } from '../sigma/regex.js';
 import { foldText, isAscii } from '../sigma/case-fold.js';
 import { assertNever } from '../diagnostics/diagnostics.js';
+import { dictionary } from '../util/own-field.js';
 
 /** An event as rules see it: field name to JSON value (flat, or nested for dotted names). */
 export type Event = Record<string, unknown>;
@@ -77,7 +80,7 @@ function asView(e: Event | EventView): EventView {
   return e instanceof EventView ? e : new EventView(e);
 }
 
-function textTest(re: RegExp, v: unknown): boolean {
+function textTest(re: RegexLike, v: unknown): boolean {
   const t = renderScalar(v);
   return t !== undefined && regexTest(re, t);
 }
@@ -104,7 +107,8 @@ function stringTest(m: Extract<Matcher, { kind: 'string' }>, v: unknown, view: E
         return assertNever(lit.mode);
     }
   }
-  return m.regex.test(t);
+  const w = m.wildcard;
+  return w.usesFoldedText ? w.test(t, view.fold(t)) : w.test(t);
 }
 
 function foldedCompare(a: string, b: string, mode: 'eq' | 'startswith' | 'endswith' | 'contains', cased: boolean): boolean {
@@ -122,9 +126,9 @@ function foldedCompare(a: string, b: string, mode: 'eq' | 'startswith' | 'endswi
         return assertNever(mode);
     }
   }
-  const e = escapeRegex(b);
-  const src = mode === 'eq' ? `^${e}$` : mode === 'startswith' ? `^${e}` : mode === 'endswith' ? `${e}$` : e;
-  return new RegExp(src, 'iu').test(a);
+  // Both texts are the event's: the other value becomes a literal pattern matched without a
+  // regex of its whole length (one of 100,000 characters overflows V8's regex compiler).
+  return compileWildcard(addWildcards(literalPattern(b), mode === 'endswith' || mode === 'contains', mode === 'startswith' || mode === 'contains'), false).test(a);
 }
 
 /** Does one matcher hold for the values of a field (any element; §2)? */
@@ -361,7 +365,8 @@ function identifierIndex(plan: MatchPlan): Map<string, SearchNode> {
 export function evaluatePlan(plan: MatchPlan, event: Event | EventView): Trace {
   const view = asView(event);
   const items: ItemTrace[] = plan.items.map((it) => traceItem(it, view));
-  const identifiers: Record<string, boolean> = {};
+  // Identifier names are the rule's: `__proto__` is one like any other.
+  const identifiers = dictionary<boolean>();
   for (const ident of plan.identifiers) {
     identifiers[ident.name] = searchHolds(ident.body, (it) => (items[it.id] as ItemTrace).result);
   }

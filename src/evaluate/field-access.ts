@@ -4,6 +4,7 @@
  * used whenever an event value is compared as text, and the keyword leaf walk (§6).
  */
 import { isJsonObject } from '../util/json-object.js';
+import { pushAll } from '../util/arrays.js';
 
 /** The values a field resolves to, arrays flattened; undefined when the field is absent. */
 export function resolveField(event: Record<string, unknown>, field: string): unknown[] | undefined {
@@ -25,7 +26,7 @@ export function resolveField(event: Record<string, unknown>, field: string): unk
           const r = resolveField(el, rest);
           if (r !== undefined) {
             found = true;
-            out.push(...r);
+            pushAll(out, r);
           }
         }
         if (found) return out;
@@ -40,7 +41,7 @@ function flattenValue(v: unknown): unknown[] {
   if (!Array.isArray(v)) return [v];
   const out: unknown[] = [];
   for (const el of v) {
-    if (Array.isArray(el)) out.push(...flattenValue(el));
+    if (Array.isArray(el)) pushAll(out, flattenValue(el));
     else out.push(el);
   }
   return out;

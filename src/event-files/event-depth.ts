@@ -38,5 +38,10 @@ export function depthExceededAt(text: string, max: number = MAX_EVENT_DEPTH): nu
 
 /** The message of an event nested deeper than `max`. */
 export function tooDeepMessage(max: number = MAX_EVENT_DEPTH): string {
-  return `the event nests objects and arrays more than ${max} levels deep; it is skipped`;
+  return `the event nests objects and arrays more than ${max} levels deep (limits.event_depth); it is skipped`;
+}
+
+/** The message of an event larger than `max` (bytes of a JSON Lines line; characters of other JSON). */
+export function tooLargeMessage(max: number): string {
+  return `the event is larger than ${max.toLocaleString('en-US')} bytes (limits.event_bytes); it is skipped`;
 }

@@ -20,14 +20,14 @@
  * A value nested deeper than {@link MAX_EVENT_DEPTH} objects and arrays is an error (`tooDeep`)
  * with the same recovery: its text is never captured whole nor handed to a recursive walk.
  */
-import { MAX_EVENT_DEPTH, tooDeepMessage } from './event-depth.js';
+import { MAX_EVENT_DEPTH, tooDeepMessage, tooLargeMessage } from './event-depth.js';
 
 
 /** What the splitter found: an object's text, a non-object value, or a syntax error. */
 export type SplitItem =
   | { kind: 'object'; text: string; line: number; column: number; index: number }
   | { kind: 'value'; valueType: 'array' | 'string' | 'number' | 'boolean' | 'null'; line: number; column: number; index: number }
-  | { kind: 'error'; message: string; line: number; column: number; tooDeep?: true };
+  | { kind: 'error'; message: string; line: number; column: number; tooDeep?: true; tooLarge?: true };
 
 type Expect = 'keyOrClose' | 'key' | 'colon' | 'value' | 'valueOrClose' | 'commaOrClose';
 type TopArrayState = 'firstOrClose' | 'element' | 'commaOrClose';
@@ -114,10 +114,15 @@ export class JsonSplitter {
    * text is JSON Lines from the start.
    */
   private readonly maxDepth: number;
+  /** An object's text may hold at most this many characters (limits.event_bytes: never more bytes than characters). */
+  private readonly maxChars: number;
+  /** Characters captured in `parts`. */
+  private captured = 0;
 
-  constructor(options: { line?: number; lines?: boolean; maxDepth?: number } = {}) {
+  constructor(options: { line?: number; lines?: boolean; maxDepth?: number; maxChars?: number } = {}) {
     this.line = options.line ?? 1;
     this.maxDepth = options.maxDepth ?? MAX_EVENT_DEPTH;
+    this.maxChars = options.maxChars ?? Infinity;
     if (options.lines === true) this.lineDelimited = true;
   }
 
@@ -171,7 +176,15 @@ export class JsonSplitter {
       this.lineBlank = false;
       i++;
     }
-    if (this.captureFrom >= 0) this.parts.push(chunk.slice(this.captureFrom));
+    if (this.captureFrom >= 0) {
+      const piece = chunk.slice(this.captureFrom);
+      this.captured += piece.length;
+      // An object too large is never held whole: it is reported and skipped like a broken one.
+      if (this.captured > this.maxChars && this.value !== undefined) {
+        const v = this.value;
+        this.fail(tooLargeMessage(this.maxChars), v.line, v.column, 'large');
+      } else this.parts.push(piece);
+    }
     this.base += n;
     return this.out;
   }
@@ -218,6 +231,7 @@ export class JsonSplitter {
     this.value = undefined;
     this.stack = [];
     this.parts = [];
+    this.captured = 0;
     this.captureFrom = -1;
     this.token = 'none';
     this.escape = 0;
@@ -225,8 +239,8 @@ export class JsonSplitter {
   }
 
   /** Reports an error and skips to the next place a value can start (see the file comment). */
-  private fail(message: string, line: number, column: number, tooDeep = false): void {
-    this.out.push(tooDeep ? { kind: 'error', message, line, column, tooDeep } : { kind: 'error', message, line, column });
+  private fail(message: string, line: number, column: number, limit: 'deep' | 'large' | false = false): void {
+    this.out.push(limit === 'deep' ? { kind: 'error', message, line, column, tooDeep: true } : limit === 'large' ? { kind: 'error', message, line, column, tooLarge: true } : { kind: 'error', message, line, column });
     this.skipColumn = this.value?.object === true ? this.value.column : this.lastObjectColumn;
     this.resetValue();
     this.skipping = true;
@@ -348,7 +362,7 @@ export class JsonSplitter {
   /** Starts a value at `c` (the expect state allows one here). */
   private valueChar(chunk: string, i: number, c: number): void {
     if ((c === C_LBRACE || c === C_LBRACKET) && this.stack.length >= this.maxDepth) {
-      this.error(tooDeepMessage(this.maxDepth), i, 0, true);
+      this.error(tooDeepMessage(this.maxDepth), i, 0, 'deep');
       return;
     }
     if (c === C_LBRACE) {
@@ -386,6 +400,12 @@ export class JsonSplitter {
     if (v === undefined) return;
     if (v.object) {
       const text = this.parts.join('') + chunk.slice(Math.max(this.captureFrom, 0), end);
+      if (text.length > this.maxChars) {
+        this.out.push({ kind: 'error', message: tooLargeMessage(this.maxChars), line: v.line, column: v.column, tooLarge: true });
+        if (this.topArray !== undefined) this.topArray.state = 'commaOrClose';
+        this.resetValue();
+        return;
+      }
       this.out.push({ kind: 'object', text, line: v.line, column: v.column, index: v.index });
       if (this.lineDelimited === undefined && this.topArray === undefined) this.lineDelimited = this.line === v.line;
     } else {
@@ -475,7 +495,7 @@ export class JsonSplitter {
   }
 
   /** Reports an error at chunk index `i` of the current line (column offset `adjust` when given). */
-  private error(message: string, i: number, adjust?: number, tooDeep = false): void {
+  private error(message: string, i: number, adjust?: number, tooDeep: 'deep' | false = false): void {
     const column = this.col(i) + (adjust ?? 0);
     const where =
       this.value !== undefined && this.value.object

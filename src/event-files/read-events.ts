@@ -22,7 +22,9 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { flattenEvent } from '../events/flatten-event.js';
 import type { FlatEvent } from '../events/flatten-event.js';
 import { JsonSplitter } from './json-splitter.js';
-import { depthExceededAt, tooDeepMessage } from './event-depth.js';
+import { depthExceededAt, tooDeepMessage, tooLargeMessage } from './event-depth.js';
+import { DEFAULT_LIMITS } from '../util/limits.js';
+import type { Limits } from '../util/limits.js';
 import { isSmallFile } from '../util/small-file.js';
 import type { SplitItem } from './json-splitter.js';
 import { readEvtxBatches, readEvtxSync } from '../evtx/read-evtx.js';
@@ -72,6 +74,8 @@ export interface RawLine {
 export interface ReadEventsOptions {
   /** JSON Lines lines are yielded unparsed as {@link RawLine} items (only {@link readEventBatches} takes it). */
   rawLines?: boolean;
+  /** `limits.event_depth` and `limits.event_bytes` (util/limits.ts; the defaults when absent). */
+  limits?: EventLimits;
   /** Size in bytes of the chunks read from disk (default 64 KiB); tests use 1. */
   chunkSize?: number;
 }
@@ -85,12 +89,20 @@ export interface EventFileReader {
 
 const DEFAULT_CHUNK = 1024 * 1024;
 
+/** The limits an event file is read under. */
+export type EventLimits = Partial<Pick<Limits, 'eventDepth' | 'eventBytes'>>;
+
+function eventLimits(l: EventLimits | undefined): { depth: number; bytes: number } {
+  return { depth: l?.eventDepth ?? DEFAULT_LIMITS.eventDepth, bytes: l?.eventBytes ?? DEFAULT_LIMITS.eventBytes };
+}
+
 /** Turns one splitter item into an {@link EventRead}. */
 function toRead(item: SplitItem, file: string): EventRead {
   const pos = { line: item.line, column: item.column };
   switch (item.kind) {
     case 'error':
       if (item.tooDeep === true) return { kind: 'error', diagnostic: diagnostic('EVENT_TOO_DEEP', item.message, { file, pos }) };
+      if (item.tooLarge === true) return { kind: 'error', diagnostic: diagnostic('EVENT_TOO_LARGE', item.message, { file, pos }) };
       return { kind: 'error', diagnostic: diagnostic('EVENT_INVALID_JSON', `invalid JSON: ${item.message}`, { file, pos }) };
     case 'value':
       return {
@@ -145,8 +157,9 @@ function collect(reads: Iterable<EventRead>): EventReadResult {
 }
 
 /** Reads events from in-memory text (same formats and diagnostics as the file readers). */
-export function readEventText(text: string, file: string): EventReadResult {
-  const splitter = new JsonSplitter();
+export function readEventText(text: string, file: string, limits?: EventLimits): EventReadResult {
+  const l = eventLimits(limits);
+  const splitter = new JsonSplitter({ maxDepth: l.depth, maxChars: l.bytes });
   const items = [...splitter.feed(text), ...splitter.end()];
   return collect(items.map((it) => toRead(it, file)));
 }
@@ -155,15 +168,18 @@ export function readEventText(text: string, file: string): EventReadResult {
  * One line of a JSON Lines file, parsed natively; a line that is not a JSON value goes through
  * the splitter alone, so its diagnostic is exactly the splitter's (line numbers shifted).
  */
-export function readLine(text: string, file: string, line: number, index: number): EventRead[] {
-  const deep = depthExceededAt(text);
-  if (deep >= 0) return [{ kind: 'error', diagnostic: diagnostic('EVENT_TOO_DEEP', tooDeepMessage(), { file, pos: { line, column: deep + 1 } }) }];
+export function readLine(text: string, file: string, line: number, index: number, limits?: EventLimits): EventRead[] {
+  const l = eventLimits(limits);
+  // A line's bytes were checked by the reader; as text it has at most as many characters.
+  if (text.length > l.bytes) return [{ kind: 'error', diagnostic: diagnostic('EVENT_TOO_LARGE', tooLargeMessage(l.bytes), { file, pos: { line, column: 1 } }) }];
+  const deep = depthExceededAt(text, l.depth);
+  if (deep >= 0) return [{ kind: 'error', diagnostic: diagnostic('EVENT_TOO_DEEP', tooDeepMessage(l.depth), { file, pos: { line, column: deep + 1 } }) }];
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     // The splitter in JSON Lines mode, as it is for the file, numbering lines from this one.
-    const splitter = new JsonSplitter({ line, lines: true });
+    const splitter = new JsonSplitter({ line, lines: true, maxDepth: l.depth, maxChars: l.bytes });
     const items = [...splitter.feed(`${text}\n`), ...splitter.end()];
     return items.map((it) => toRead('index' in it ? { ...it, index } : it, file));
   }
@@ -186,7 +202,10 @@ export function readLine(text: string, file: string, line: number, index: number
  * costs what 200 MB of short lines cost (joining the pieces at every chunk made it quadratic).
  */
 class JsonCore {
-  private readonly splitter = new JsonSplitter();
+  private readonly splitter: JsonSplitter;
+  private readonly limits: { depth: number; bytes: number };
+  /** Lines mode: the line in progress grew past limits.event_bytes; its bytes are dropped until its newline. */
+  private oversized = false;
   private readonly decoder = new StringDecoder('utf8');
   private mode: 'undecided' | 'lines' | 'splitter' = 'undecided';
   /** Undecided: the bytes so far; lines: the bytes after the last newline (pieces, joined once). */
@@ -199,7 +218,11 @@ class JsonCore {
   constructor(
     private readonly file: string,
     private readonly rawLines: boolean,
-  ) {}
+    limits?: EventLimits,
+  ) {
+    this.limits = eventLimits(limits);
+    this.splitter = new JsonSplitter({ maxDepth: this.limits.depth, maxChars: this.limits.bytes });
+  }
 
   private fromSplitter(items: SplitItem[]): void {
     for (const item of items) this.out.push(toRead(item, this.file));
@@ -207,13 +230,20 @@ class JsonCore {
 
   private takeLine(buf: Buffer, start: number, end: number): void {
     const line = ++this.line;
+    if (this.oversized || end - start > this.limits.bytes) {
+      // Too large: reported by its line, never decoded (nor kept whole, see push).
+      this.oversized = false;
+      this.index++;
+      this.out.push({ kind: 'error', diagnostic: diagnostic('EVENT_TOO_LARGE', tooLargeMessage(this.limits.bytes), { file: this.file, pos: { line, column: 1 } }) });
+      return;
+    }
     if (end > start && buf[end - 1] === 13) end--; // CRLF
     let text = buf.toString('utf8', start, end);
     if (line === 1 && text.startsWith('\ufeff')) text = text.slice(1);
     // Most lines start with '{'; only others need the blank-line test.
     if (text.charCodeAt(0) !== 123 && text.trim() === '') return; // blank lines are not values
     if (this.rawLines) this.out.push({ kind: 'line', text, file: this.file, index: this.index++, line });
-    else for (const r of readLine(text, this.file, line, this.index++)) this.out.push(r);
+    else for (const r of readLine(text, this.file, line, this.index++, { eventDepth: this.limits.depth, eventBytes: this.limits.bytes })) this.out.push(r);
   }
 
   /** The pieces kept so far and `tail`, as one buffer; the pieces are dropped. */
@@ -229,6 +259,13 @@ class JsonCore {
   }
 
   private keep(piece: Buffer): void {
+    if (this.mode === 'lines' && (this.oversized || this.piecesLength + piece.length > this.limits.bytes)) {
+      // The line in progress is too large for an event: drop its bytes, report it at its newline.
+      this.oversized = true;
+      this.pieces = [];
+      this.piecesLength = 0;
+      return;
+    }
     this.pieces.push(piece);
     this.piecesLength += piece.length;
   }
@@ -241,6 +278,12 @@ class JsonCore {
     }
     if (this.mode === 'undecided') {
       this.keep(chunk);
+      // A first line larger than an event may be: the splitter reads on (and reports it).
+      if (this.piecesLength > this.limits.bytes) {
+        this.mode = 'splitter';
+        this.fromSplitter(this.splitter.feed(this.decoder.write(this.joined())));
+        return;
+      }
       // The format shows once the first line holding anything has ended: only a chunk with a
       // newline can decide it, so a first line of many chunks is looked at once.
       if (chunk.indexOf(10) < 0) return;
@@ -302,7 +345,7 @@ class JsonCore {
 
 /** The reads of a JSON event file a chunk at a time (one await per chunk, not per event). */
 async function* jsonBatches(file: string, options: ReadEventsOptions = {}): AsyncGenerator<Array<EventRead | RawLine>> {
-  const core = new JsonCore(file, options.rawLines === true);
+  const core = new JsonCore(file, options.rawLines === true, options.limits);
   const highWaterMark = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK);
   try {
     // Errors (missing file, directory, I/O) surface from the first read, inside this loop.
@@ -327,7 +370,7 @@ async function* jsonBatches(file: string, options: ReadEventsOptions = {}): Asyn
  * closed here.
  */
 function* jsonBatchesSync(file: string, options: ReadEventsOptions & { fd?: number } = {}): Generator<Array<EventRead | RawLine>> {
-  const core = new JsonCore(file, options.rawLines === true);
+  const core = new JsonCore(file, options.rawLines === true, options.limits);
   const size = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK);
   let fd = options.fd;
   const own = fd === undefined;

@@ -45,8 +45,9 @@
  * 11. Any name is an ordinary own field, `constructor` and `__proto__` included.
  */
 
-import { setOwnField } from './own-field.js';
+import { setOwnField } from '../util/own-field.js';
 import { isJsonObject } from '../util/json-object.js';
+import { pushAll } from '../util/arrays.js';
 
 /** A flat event: field name → JSON value, as the evaluator sees it. */
 export type FlatEvent = Record<string, unknown>;
@@ -129,7 +130,7 @@ class FlatBuilder {
     const values = Array.isArray(value) ? value : [value];
     const multi = (this.multi ??= []);
     if (multi.includes(name)) {
-      (this.out[name] as unknown[]).push(...values);
+      pushAll(this.out[name] as unknown[], values);
       return;
     }
     const prev = this.out[name];
@@ -173,7 +174,7 @@ class FlatBuilder {
 function flattenEventData(b: FlatBuilder, data: unknown): void {
   const unnamed: unknown[] = [];
   const addUnnamed = (v: unknown): void => {
-    if (Array.isArray(v)) unnamed.push(...v);
+    if (Array.isArray(v)) pushAll(unnamed, v);
     else unnamed.push(v);
   };
   const dataItem = (item: unknown): void => {

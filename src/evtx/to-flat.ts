@@ -18,7 +18,7 @@
  */
 import { fieldName, isChildKey, isXmlns } from '../events/flatten-event.js';
 import type { FlatEvent } from '../events/flatten-event.js';
-import { setOwnField } from '../events/own-field.js';
+import { setOwnField } from '../util/own-field.js';
 import { contentValue, jsonValue } from './to-json.js';
 import type { SubstitutionValue, TemplateDefinition, XmlAttribute, XmlElement, XmlNode } from './binxml.js';
 

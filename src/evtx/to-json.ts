@@ -18,7 +18,7 @@
  * leading whitespace is kept. The XML tree ({@link toXml}) keeps values untouched.
  */
 import { hasSubstitution, instantiate } from './binxml.js';
-import { setOwnField } from '../events/own-field.js';
+import { setOwnField } from '../util/own-field.js';
 import type { SubstitutionValue, XmlAttribute, XmlElement, XmlNode } from './binxml.js';
 import { valueText } from './values.js';
 import type { EvtxValue } from './values.js';

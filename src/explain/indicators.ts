@@ -44,6 +44,7 @@ import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
 import type { CompareOp, MatchPlan, PlanItem, PlanValue, TimePart } from '../plan/plan.js';
 import type { ConditionNode } from '../condition/parse-condition.js';
 import { hasWildcards, parsePattern } from '../sigma/pattern.js';
+import { pushAll } from '../util/arrays.js';
 
 /** The coarse kind of an indicator value (see the table in the file comment). */
 export type IndicatorKind =
@@ -265,7 +266,7 @@ export function loadCatalog(paths: readonly string[], options: LoadOptions = {})
   let partial = 0;
   let skipped = 0;
   for (const f of set.files) {
-    rules.push(...f.rules);
+    pushAll(rules, f.rules);
     for (const bad of f.invalid) {
       if (bad.partial !== undefined) {
         rules.push(bad.partial);

@@ -3,7 +3,9 @@ import { loadRuleText } from '../rules/load-rule.js';
 import type { SigmaRule } from '../rules/load-rule.js';
 import { builtinMapping } from '../logsource/logsource.js';
 import { evaluatePlan } from '../evaluate/evaluate.js';
-import { fuzzRule } from './fuzz-rule.js';
+import { coveringIndex, coversValue, fuzzRule } from './fuzz-rule.js';
+import type { ListValue } from './fuzz-rule.js';
+import fc from 'fast-check';
 import type { FindingCode } from './fuzz-rule.js';
 import { oracleMatch } from './oracle.js';
 import { parsePattern } from '../sigma/pattern.js';
@@ -95,7 +97,7 @@ describe('fuzzRule findings', () => {
     const m = item?.values[0]?.matcher;
     if (m?.kind !== 'string') throw new Error('expected a string matcher');
     delete m.literal;
-    Object.defineProperty(m, 'regex', { value: /mimikatz/ });
+    Object.defineProperty(m, 'wildcard', { value: { test: (t: string): boolean => /mimikatz/.test(t), usesFoldedText: false } });
     const res = fuzz(r, 200);
     const f = res.findings.find((x) => x.code === 'PROPERTY_FAILED');
     expect(f?.severity).toBe('error');
@@ -154,5 +156,57 @@ describe('synthesizeWitness', () => {
       expect(w.ok, w.ok ? '' : w.reason).toBe(true);
       if (w.ok) expect(evaluatePlan(r.plan, w.event).match).toBe(true);
     }
+  });
+});
+
+describe('fuzzing rules whose fields are named like Object.prototype members', () => {
+  it.each(['__proto__', 'constructor', 'toString'])("'%s|exists: true' is satisfiable and its witnesses hold the field as their own", (field) => {
+    const r = rule(`  sel:\n    ${field}|exists: true\n    Image|endswith: '\\\\a.exe'\n  condition: sel`);
+    const res = fuzz(r);
+    expect(res.findings.map((f) => f.code)).not.toContain('RULE_UNSATISFIABLE');
+    expect(res.witnesses.length).toBeGreaterThan(0);
+    for (const w of res.witnesses) {
+      expect(Object.hasOwn(w, field)).toBe(true);
+      expect(evaluatePlan(r.plan, w).match).toBe(true);
+    }
+  });
+
+  it("a value test on '__proto__' realises the field too", () => {
+    const r = rule(`  sel:\n    __proto__|contains: 'mimikatz'\n  condition: sel`);
+    const res = fuzz(r);
+    expect(res.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(res.witnesses.some((w) => typeof w['__proto__'] === 'string' && /mimikatz/i.test(w['__proto__']))).toBe(true);
+  });
+});
+
+describe('VALUE_SHADOWED on long lists', () => {
+  it('finds by lookups what the pairwise search finds (property)', () => {
+    const text = fc.array(fc.constantFrom('a', 'b', 'A', '\\'), { maxLength: 4 }).map((cs) => cs.join(''));
+    const value = fc.tuple(fc.constantFrom('', '|contains', '|startswith', '|endswith', '|cased', '|contains|cased'), text);
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 65, maxLength: 90 }), (vals) => {
+        // One list per modifier chain is what the rule holds: a list of maps of one field.
+        const yaml = vals.map(([mods, t]) => `      - F${mods}: '${t.replace(/'/g, "''")}'`).join('\n');
+        const r = rule(`  sel:\n${yaml}\n  condition: sel`);
+        const items = r.plan.items;
+        const list: ListValue[] = items.flatMap((item) => item.values.map((v) => ({ item, value: v })));
+        const fast = coveringIndex(list);
+        list.forEach((v, i) => {
+          const pairwise = list.findIndex((w, j) => j !== i && coversValue(w.value.matcher, v.value.matcher, 0, false) && (!coversValue(v.value.matcher, w.value.matcher, 0, false) || j < i));
+          expect(fast(i), `value ${i} '${v.value.source}'`).toBe(pairwise);
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('50,000 values are checked in seconds (pairwise took 150 s)', () => {
+    const values = Array.from({ length: 50_000 }, (_, k) => `'\\\\tool${k}.exe'`);
+    values.push("'\\\\tool7.exe'");
+    const r = rule(`  sel:\n    Image|endswith: [${values.join(', ')}]\n  condition: sel`);
+    const t0 = Date.now();
+    const shadowed = fuzz(r, 5).findings.filter((f) => f.code === 'VALUE_SHADOWED');
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    expect(shadowed.map((f) => f.value)).toEqual(['\\\\tool7.exe']);
   });
 });

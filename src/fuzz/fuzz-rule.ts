@@ -38,6 +38,7 @@ import { oracleApplies, oracleMatch } from './oracle.js';
 import { pick, realizePattern } from './realize.js';
 import { synthesize } from './synthesize.js';
 import { logsourceBase, realizeContext, realizeTerms, seededRandom } from './witness.js';
+import { pushAll } from '../util/arrays.js';
 
 /** The codes of fuzz findings: the `fuzz` group of the code registry, with their severities. */
 export type { FindingCode } from '../diagnostics/codes.js';
@@ -200,7 +201,7 @@ function covers(b: LiteralShape, a: LiteralShape): boolean {
 }
 
 /** One value of an OR-list, with the item it sits in (lists of maps spread one list over items). */
-interface ListValue {
+export interface ListValue {
   item: PlanItem;
   value: PlanValue;
 }
@@ -261,7 +262,7 @@ function makeSamples(m: Extract<Matcher, { kind: 'string' }>, seed: number): str
 }
 
 /** Does value `b` accept everything value `a` accepts? Exact for literal shapes, sampled (with the oracle) otherwise. */
-function coversValue(b: Matcher, a: Matcher, seed: number, sampled: boolean): boolean {
+export function coversValue(b: Matcher, a: Matcher, seed: number, sampled: boolean): boolean {
   if (a.kind === 'string' && b.kind === 'string') {
     if (a.cased !== b.cased || a.pattern.bytes || b.pattern.bytes) return false;
     if (a.literal !== undefined && b.literal !== undefined) return covers(b.literal, a.literal);
@@ -276,17 +277,93 @@ function coversValue(b: Matcher, a: Matcher, seed: number, sampled: boolean): bo
   return false;
 }
 
+/** From this many values on, an OR-list's shadowed values are found by lookups, not pairwise (see {@link coveringIndex}). */
+const PAIRWISE_MAX = 64;
+/** `cidr` values of a long list are compared pairwise up to this many. */
+const CIDR_PAIRWISE_MAX = 2000;
+
+/**
+ * The first value of a long list that covers value `i` the way the pairwise search of
+ * {@link shadowedValues} would find it (-1 when none), in time linear in the list: literals are
+ * looked up by their text, their prefixes, suffixes and substrings of the lengths other literals
+ * have; numbers and regexes by value; `cidr` networks pairwise while few. Other patterns of a
+ * long list are compared with nothing, as in the pairwise search (no sampling beyond 40 values).
+ */
+export function coveringIndex(list: readonly ListValue[]): (i: number) => number {
+  const byKey = new Map<string, number[]>();
+  const lengths = new Map<string, Set<number>>();
+  const cidrs: number[] = [];
+  const keyOf = (m: Matcher): string | undefined => {
+    if (m.kind === 'number') return `n\0${m.value}`;
+    if (m.kind === 're') return `r\0${m.regex.flags}\0${m.source}`;
+    return undefined;
+  };
+  const add = (key: string, j: number): void => {
+    const l = byKey.get(key);
+    if (l === undefined) byKey.set(key, [j]);
+    else l.push(j);
+  };
+  list.forEach((w, j) => {
+    const m = w.value.matcher;
+    if (m.kind === 'string' && m.literal !== undefined && !m.pattern.bytes) {
+      const group = `${m.cased ? 'c' : 'i'}${m.literal.mode}`;
+      add(`${group}\0${m.literal.text}`, j);
+      let set = lengths.get(group);
+      if (set === undefined) lengths.set(group, (set = new Set()));
+      set.add(m.literal.text.length);
+    } else if (m.kind === 'cidr') cidrs.push(j);
+    else {
+      const k = keyOf(m);
+      if (k !== undefined) add(k, j);
+    }
+  });
+  return (i: number): number => {
+    const v = list[i] as ListValue;
+    const a = v.value.matcher;
+    const candidates: number[] = [];
+    const look = (key: string): void => {
+      const l = byKey.get(key);
+      if (l !== undefined) for (const j of l) candidates.push(j);
+    };
+    if (a.kind === 'string' && a.literal !== undefined && !a.pattern.bytes) {
+      const c = a.cased ? 'c' : 'i';
+      const t = a.literal.text;
+      const mode = a.literal.mode;
+      if (mode === 'eq') look(`${c}eq\0${t}`);
+      for (const n of lengths.get(`${c}contains`) ?? []) for (let k = 0; k + n <= t.length; k++) look(`${c}contains\0${t.slice(k, k + n)}`);
+      if (mode === 'startswith' || mode === 'eq') for (const n of lengths.get(`${c}startswith`) ?? []) if (n <= t.length) look(`${c}startswith\0${t.slice(0, n)}`);
+      if (mode === 'endswith' || mode === 'eq') for (const n of lengths.get(`${c}endswith`) ?? []) if (n <= t.length) look(`${c}endswith\0${t.slice(t.length - n)}`);
+    } else if (a.kind === 'cidr') {
+      if (cidrs.length <= CIDR_PAIRWISE_MAX) for (const j of cidrs) if (coversValue((list[j] as ListValue).value.matcher, a, 0, false)) candidates.push(j);
+    } else {
+      const k = keyOf(a);
+      if (k !== undefined) look(k);
+    }
+    let best = -1;
+    for (const j of candidates) {
+      if (j === i || (best >= 0 && j >= best)) continue;
+      // Two values covering each other (duplicates): the later one is reported.
+      const w = (list[j] as ListValue).value.matcher;
+      if (!coversValue(a, w, 0, false) || j < i) best = j;
+    }
+    return best;
+  };
+}
+
 function shadowedValues(rule: SigmaRule, seed: number): Finding[] {
   const out: Finding[] = [];
   for (const list of orLists(rule)) {
     // Patterns other than plain literals are compared by sampling, in lists of a sensible size.
     const sampled = list.length <= 40;
+    const indexed = list.length > PAIRWISE_MAX ? coveringIndex(list) : undefined;
     list.forEach((v, i) => {
-      const by = list.findIndex((w, j) => {
-        if (j === i || !coversValue(w.value.matcher, v.value.matcher, seed, sampled)) return false;
-        // Two values covering each other (duplicates): the later one is reported.
-        return !coversValue(v.value.matcher, w.value.matcher, seed, sampled) || j < i;
-      });
+      const by =
+        indexed?.(i) ??
+        list.findIndex((w, j) => {
+          if (j === i || !coversValue(w.value.matcher, v.value.matcher, seed, sampled)) return false;
+          // Two values covering each other (duplicates): the later one is reported.
+          return !coversValue(v.value.matcher, w.value.matcher, seed, sampled) || j < i;
+        });
       if (by < 0) return;
       const other = list[by];
       const where = other !== undefined && other.item !== v.item ? ` (${other.item.path})` : ' in the same list';
@@ -408,7 +485,7 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
           findings.push(finding(rule, 'EXCLUSION_DEAD', `exclusion '${name}' can never suppress an event the rest of the rule matches: ${r.reason}`, options.seed, `stage:${stage.index}`, { pos, stage: name }));
           continue;
         }
-        findings.push(...evadable(rule, name, r.event, options.seed, stage.index));
+        pushAll(findings, evadable(rule, name, r.event, options.seed, stage.index));
         continue;
       }
       const whenTrue = substitute(synth.expr, name, true);
@@ -435,7 +512,7 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
       }
     }
   }
-  findings.push(...shadowedValues(rule, options.seed));
+  pushAll(findings, shadowedValues(rule, options.seed));
   const failing = findings.some((f) => f.severity === 'error' || options.strict === true);
   return { rule, status: failing ? 'fail' : 'pass', witnesses, findings, runs: options.runs };
 }

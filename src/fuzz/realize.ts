@@ -82,10 +82,10 @@ export function realizePattern(p: Pattern, cased: boolean, field: string | null,
   return out;
 }
 
-const regexPools = new WeakMap<RegExp, string[]>();
+const regexPools = new WeakMap<object, string[]>();
 
 /** Strings matching a regular expression (fast-check's generator), memoised per regex. */
-function regexSamples(source: string, flags: string, key: RegExp): string[] {
+function regexSamples(source: string, flags: string, key: object): string[] {
   let pool = regexPools.get(key);
   if (pool === undefined) {
     // Leading inline flags ((?i), (?s)...) of the Sigma regex become JavaScript flags; a text

@@ -20,6 +20,7 @@ import { runProperties } from '../properties/run-properties.js';
 import { fieldKind, isPathLike } from '../../generators/registry.js';
 import { mutationOperator } from '../../generators/mutations.js';
 import { basename } from '../../generators/windows-paths.js';
+import { setOwnField } from '../util/own-field.js';
 
 export interface Scaffold {
   cases: NewCase[];
@@ -153,7 +154,7 @@ function excludedBy(
       const v = realizeMatcher(m, field, ctx);
       if (v === undefined) continue;
       if (v === ABSENT) delete e[field];
-      else e[field] = v;
+      else setOwnField(e, field, v);
       if (!matcherHolds(m, v === ABSENT ? undefined : [v], new EventView(e))) continue;
     }
     const t = evaluatePlan(rule.plan, e);

@@ -14,6 +14,8 @@ import type { Event } from '../evaluate/evaluate.js';
 import { ABSENT, pick, realizeMatcher, realizePattern } from './realize.js';
 import type { RealizeContext } from './realize.js';
 import type { Term } from './condition-terms.js';
+import { pushAll } from '../util/arrays.js';
+import { ownValue, setOwnField } from '../util/own-field.js';
 
 export type Synthesis = { ok: true; event: Event } | { ok: false; reason: string };
 
@@ -32,7 +34,7 @@ function chooseItems(n: SearchNode, rnd: () => number, out: PlanItem[]): void {
       out.push(n.item);
       return;
     case 'and':
-      out.push(...n.items);
+      pushAll(out, n.items);
       return;
     case 'allOf':
       for (const c of n.children) chooseItems(c, rnd, out);
@@ -63,7 +65,7 @@ function valueFor(req: Requirement, event: Event, ctx: RealizeContext): unknown 
   }
   for (const m of ms) {
     if (m.kind === 'fieldref') {
-      const other = event[m.field];
+      const other = ownValue(event, m.field);
       const base = typeof other === 'string' || typeof other === 'number' ? String(other) : undefined;
       if (base === undefined) continue;
       const pad = (): string => (ctx.rnd() < 0.5 ? '' : pick(ctx.rnd, ['x', 'abc', '\\tmp', ' -v']));
@@ -136,7 +138,7 @@ export function synthesize(plan: MatchPlan, term: Term, ctx: RealizeContext, opt
         const key = it.field ?? `Message${keywordN++ === 0 ? '' : keywordN}`;
         let r = reqs.get(key);
         if (r === undefined) reqs.set(key, (r = { field: it.field ?? null, matchers: [], items: [] }));
-        r.matchers.push(...chosen);
+        pushAll(r.matchers, chosen);
         r.items.push(it);
       }
     }
@@ -145,9 +147,9 @@ export function synthesize(plan: MatchPlan, term: Term, ctx: RealizeContext, opt
     const order = [...reqs].sort(([, a], [, b]) => Number(a.matchers.some((m) => m.kind === 'fieldref')) - Number(b.matchers.some((m) => m.kind === 'fieldref')));
     for (const [key, req] of order) {
       for (const m of req.matchers) {
-        if (m.kind === 'fieldref' && event[m.field] === undefined) {
+        if (m.kind === 'fieldref' && ownValue(event, m.field) === undefined) {
           const pool = ctx.pool(m.field);
-          event[m.field] = pool.length ? pick(ctx.rnd, pool) : 'x';
+          setOwnField(event, m.field, pool.length ? pick(ctx.rnd, pool) : 'x');
         }
       }
       const v = valueFor(req, event, ctx);
@@ -156,7 +158,7 @@ export function synthesize(plan: MatchPlan, term: Term, ctx: RealizeContext, opt
         continue attempts;
       }
       if (v === ABSENT) delete event[key];
-      else event[key] = v;
+      else setOwnField(event, key, v);
     }
     // neq items that must hold: their field must not match; a generated value usually does not.
     for (const it of negatedItems) {
@@ -164,14 +166,14 @@ export function synthesize(plan: MatchPlan, term: Term, ctx: RealizeContext, opt
       if (ctx.rnd() < 0.5) delete event[it.field];
       else {
         const pool = ctx.pool(it.field);
-        if (pool.length) event[it.field] = pick(ctx.rnd, pool);
+        if (pool.length) setOwnField(event, it.field, pick(ctx.rnd, pool));
       }
     }
     // Realistic values for other fields the rule reads, sometimes: they may upset a must-not-hold identifier.
     for (const it of plan.items) {
-      if (it.field === null || it.field in event || reqs.has(it.field) || ctx.rnd() < 0.6) continue;
+      if (it.field === null || Object.hasOwn(event, it.field) || reqs.has(it.field) || ctx.rnd() < 0.6) continue;
       const pool = ctx.pool(it.field);
-      if (pool.length) event[it.field] = pick(ctx.rnd, pool);
+      if (pool.length) setOwnField(event, it.field, pick(ctx.rnd, pool));
     }
     for (let repair = 0; repair < 8; repair++) {
       const trace = evaluatePlan(plan, event);
@@ -192,8 +194,8 @@ export function synthesize(plan: MatchPlan, term: Term, ctx: RealizeContext, opt
       }
       const f = pick(ctx.rnd, fixable).field as string;
       const pool = ctx.pool(f);
-      if (f in event && event[f] !== null) delete event[f];
-      else event[f] = pool.length && ctx.rnd() < 0.5 ? pick(ctx.rnd, pool) : `v${Math.floor(ctx.rnd() * 1e6)}`;
+      if (Object.hasOwn(event, f) && event[f] !== null) delete event[f];
+      else setOwnField(event, f, pool.length && ctx.rnd() < 0.5 ? pick(ctx.rnd, pool) : `v${Math.floor(ctx.rnd() * 1e6)}`);
     }
     fail('could not separate the identifiers that must not hold');
   }

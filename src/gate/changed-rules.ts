@@ -18,6 +18,7 @@ import { diagnostic } from '../diagnostics/diagnostics.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { listYamlFiles } from '../rules/collect-rules.js';
 import { isRuleFileName } from '../rules/load-rule.js';
+import { pushAll } from '../util/arrays.js';
 
 export type ChangeKind = 'added' | 'modified' | 'renamed' | 'deleted';
 
@@ -127,7 +128,7 @@ export function changedRules(options: ChangedRulesOptions): ChangedRules {
       ),
     );
     const listed = listYamlFiles(options.ruleDirs.map((d) => resolve(cwd, d)));
-    diagnostics.push(...listed.diagnostics);
+    pushAll(diagnostics, listed.diagnostics);
     const changes = [...new Set(listed.files.map((f) => toPosix(relative(cwd, f))))].sort().map((path): RuleChange => ({ change: 'added', path }));
     return { mode: 'no-git', changes, caseChanges: [], diagnostics };
   };

@@ -55,6 +55,8 @@ import { semanticDiff } from './semantic-diff.js';
 import { fingerprint, gitHead } from '../util/provenance.js';
 import { ruleStatus, summarize } from './gate-result.js';
 import type { GateCheck, GateLocation, GateMessage, GateReport, GateRuleReport, RuleChangeKind } from './gate-result.js';
+import { pushAll } from '../util/arrays.js';
+import type { Limits } from '../util/limits.js';
 
 export interface GateOptions {
   /** Working directory: paths are relative to it and git runs here. */
@@ -118,7 +120,7 @@ function caseKind(c: Case): 'match' | 'no-match' | undefined {
  * The events of a case (inline or streamed from its events file, inside the case file's root;
  * none when unreadable or refused: the tests check reports why).
  */
-function caseEvents(cf: CaseFile, c: Case, roots: CaseRootOptions): Iterable<Event> {
+function caseEvents(cf: CaseFile, c: Case, roots: CaseRootOptions & { limits?: Limits }): Iterable<Event> {
   return readCaseEvents(cf, c, roots, [], []);
 }
 
@@ -189,7 +191,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   const mapping: LogsourceMapping = env.mapping;
   // A changed rule that cannot be evaluated fails the gate: never skipped.
   const loadOpts = { ...ruleLoadOptions(env), unresolvedPlaceholders: 'error' as const };
-  const roots: CaseRootOptions = { root: options.root !== undefined ? abs(options.root) : env.config.root, cwd };
+  const roots: CaseRootOptions & { limits: Limits } = { root: options.root !== undefined ? abs(options.root) : env.config.root, cwd, limits: env.config.limits };
   const defaults = env.config.gate;
   const settings: Settings = {
     corpus: options.corpus ?? defaults.corpus ?? [],
@@ -208,7 +210,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
     const loaded = loadKnownFps(abs(settings.knownFps));
     if (loaded.diagnostics.some((d) => d.severity === 'error')) return usage(`the known false-positive file ${settings.knownFps} cannot be used`, loaded.diagnostics);
     knownFps = loaded.entries;
-    messages.push(...expiredDiagnostics(knownFps, today).map(toMessage));
+    pushAll(messages, expiredDiagnostics(knownFps, today).map(toMessage));
   }
   for (const c of settings.corpus) if (!existsSync(abs(c))) return usage(`the corpus path ${c} does not exist`);
 
@@ -216,7 +218,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   const changed = changedRules({ cwd, ruleDirs: options.ruleDirs, caseDirs: options.caseDirs, ...(options.base !== undefined ? { base: options.base } : {}) });
   const fatal = changed.diagnostics.filter((d) => d.severity === 'error');
   if (fatal.length > 0) return usage(fatal.map((d) => d.message).join('; '), fatal);
-  messages.push(...changed.diagnostics.map(toMessage));
+  pushAll(messages, changed.diagnostics.map(toMessage));
   let changes: GateChange[] = [...changed.changes];
   const shard = options.shard;
 
@@ -226,9 +228,9 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   const listed = listYamlFiles(options.caseDirs.map(abs).filter((p) => existsSync(p)));
   const caseFiles: CaseFile[] = [];
   for (const f of listed.files) {
-    const l = loadCaseFile(f);
+    const l = loadCaseFile(f, { limits: env.config.limits });
     if (l.caseFile !== undefined) caseFiles.push(l.caseFile);
-    else messages.push(...l.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...toMessage(d), severity: 'warning' as const })));
+    else pushAll(messages, l.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...toMessage(d), severity: 'warning' as const })));
   }
   const bound = new Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>();
   const unbound: { cf: CaseFile; diagnostic: Diagnostic | undefined }[] = [];
@@ -395,7 +397,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
 interface Context {
   mapping: LogsourceMapping;
   loadOpts: LoadOptions;
-  roots: CaseRootOptions;
+  roots: CaseRootOptions & { limits: Limits };
   allRules: SigmaRule[];
   bound: Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>;
   oldCases: CaseFile[];

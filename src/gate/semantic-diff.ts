@@ -21,6 +21,7 @@ import type { LogsourceMapping } from '../logsource/logsource.js';
 import { logsourceBase, matchTerms, realizeContext, synthesizeWitness } from '../fuzz/witness.js';
 import { synthesize } from '../fuzz/synthesize.js';
 import { fuzzRule } from '../fuzz/fuzz-rule.js';
+import { pushAll } from '../util/arrays.js';
 
 export type DiffKind = 'widened' | 'narrowed' | 'changed' | 'equivalent';
 
@@ -97,7 +98,7 @@ function versionEvents(rule: SigmaRule, options: SemanticDiffOptions): Event[] {
   const runs = options.fuzzRuns ?? 30;
   if (runs > 0) {
     try {
-      out.push(...fuzzRule(rule, { runs, seed: 1, mapping: options.mapping }).witnesses);
+      pushAll(out, fuzzRule(rule, { runs, seed: 1, mapping: options.mapping }).witnesses);
     } catch {
       // A fuzzer problem only costs events here; the fuzz check reports it.
     }

@@ -38,7 +38,10 @@ import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import { renderScalar, resolveField } from '../evaluate/field-access.js';
-import { parsePattern, patternRegex } from '../sigma/pattern.js';
+import { parsePattern } from '../sigma/pattern.js';
+import { compileWildcard } from '../sigma/wildcard.js';
+import type { WildcardMatcher } from '../sigma/wildcard.js';
+import { pushAll } from '../util/arrays.js';
 
 /** One known false positive. */
 export interface KnownFp {
@@ -56,7 +59,7 @@ export interface KnownFp {
   /** 0-based position in the file's list. */
   index: number;
   /** The compiled `value` pattern (anchored, case-insensitive). */
-  pattern?: RegExp;
+  pattern?: WildcardMatcher;
 }
 
 export interface KnownFpFile {
@@ -84,9 +87,9 @@ export function localDate(d: Date): string {
   return `${p(d.getFullYear(), 4)}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-/** Compiles a known-FP value pattern: Sigma wildcards, whole value, case-insensitive. */
-export function compileValuePattern(value: string): RegExp {
-  return patternRegex(parsePattern(value), false);
+/** Compiles a known-FP value pattern: Sigma wildcards, whole value, case-insensitive (linear time in the value). */
+export function compileValuePattern(value: string): WildcardMatcher {
+  return compileWildcard(parsePattern(value), false);
 }
 
 /** Loads a known-FP file from disk; an unreadable file is one `KNOWN_FP_UNREADABLE` diagnostic. */
@@ -106,7 +109,7 @@ export function parseKnownFps(text: string, file: string): KnownFpFile {
   const diagnostics: Diagnostic[] = [];
   const entries: KnownFp[] = [];
   const parsed = parseYaml(text, file);
-  diagnostics.push(...parsed.diagnostics);
+  pushAll(diagnostics, parsed.diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { file, entries, diagnostics };
   const posOf = positionsIn(text);
   const at = (n: YNode, path: string): { file: string; path: string; pos: SourcePos } => ({ file, path, pos: posOf(n.offset) });

@@ -27,6 +27,7 @@
  */
 import type { EventTitle, Logsource, LogsourceEntry, LogsourceMapping, Source } from './types.js';
 import type { FlatEvent } from '../events/flatten-event.js';
+import { maxOf } from '../util/arrays.js';
 import { isMappedSource, sourceApplies, viewEvent } from './source-view.js';
 import type { MappedSource, SourceViewResult } from './source-view.js';
 
@@ -104,7 +105,7 @@ function resolveUncached(ls: Logsource, mapping: LogsourceMapping): ResolvedLogs
   }
   let chosen = exact;
   if (chosen.length === 0 && subsets.length > 0) {
-    const best = Math.max(...subsets.map((s) => s.size));
+    const best = maxOf(subsets.map((s) => s.size));
     chosen = subsets.filter((s) => s.size === best).map((s) => s.entry);
   }
   if (chosen.length === 0) chosen = supersets;

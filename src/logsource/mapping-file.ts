@@ -66,6 +66,7 @@ import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
 import type { EventTitle, FieldDerivation, FieldTransform, LogsourceEntry, LogsourceMapping, Source } from './types.js';
 import { isJsonObject } from '../util/json-object.js';
+import { pushAll } from '../util/arrays.js';
 
 type Path = Array<string | number>;
 type Obj = Record<string, unknown>;
@@ -379,7 +380,7 @@ function readEntry(c: Checker, v: unknown, path: Path, titles: EventTitle[]): Lo
       if (src === undefined) ok = false;
       else sources.push(src);
     });
-    if (ok) titles.push(...entryTitles);
+    if (ok) pushAll(titles, entryTitles);
   }
   if (!ok) return undefined;
   const entry: LogsourceEntry = { ...keys, sources };

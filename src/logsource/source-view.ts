@@ -18,6 +18,7 @@
  */
 import type { FlatEvent } from '../events/flatten-event.js';
 import type { FieldDerivation, LogsourceMapping, Source } from './types.js';
+import { setOwnField } from '../util/own-field.js';
 
 /** An event as one source's rules see it, and the fields that are unknown in it. */
 export interface SourceViewResult {
@@ -191,8 +192,9 @@ export function viewEvent(source: Source, event: FlatEvent): SourceViewResult {
   // does not know, then the derived ones.
   const view: FlatEvent = {};
   const gone = unknown ?? c.unavailable;
-  for (const k in event) if (!derived.has(k) && !gone.has(k)) view[k] = event[k];
-  for (const [k, v] of derived) view[k] = v;
+  // Own fields, `__proto__` one like any other (an assignment would set the view's prototype).
+  for (const k of Object.keys(event)) if (!derived.has(k) && !gone.has(k)) setOwnField(view, k, event[k]);
+  for (const [k, v] of derived) setOwnField(view, k, v);
   return { event: view, unknown: gone };
 }
 

@@ -206,6 +206,20 @@ describe('value_placeholders and wildcard_placeholders', () => {
     const r = load(text, pipeline('vars: {admins: root}\ntransformations:\n  - {type: value_placeholders, include: [admins]}\n  - {type: wildcard_placeholders}\n'));
     expect(r.plan.items.map((i) => i.values.map((v) => v.source))).toEqual([['root'], ['**']]);
   });
+  it('30 placeholders of 10 values (10^30 values) are counted before any is built: an error naming limits.value_alternatives', () => {
+    const many = RULE(`  sel:\n    User|expand: '${'%a%'.repeat(30)}'\n    Image: x\n  condition: sel`);
+    const p = pipeline(`vars: {a: [${Array.from({ length: 10 }, (_, k) => `v${k}`).join(', ')}]}\ntransformations:\n  - {type: value_placeholders}\n`);
+    const t0 = Date.now();
+    const loaded = loadRuleText(many, '/r/rule.yml', { pipeline: p });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(loaded.rules).toEqual([]);
+    expect(loaded.diagnostics.find((d) => d.code === 'PIPELINE_APPLY_FAILED')?.message).toMatch(/more than 4,096 values \(limits\.value_alternatives\)/);
+    // Under the limit (a smaller one, from the config), the product is built.
+    const three = RULE("  sel:\n    User|expand: '%a%-%a%-%a%'\n  condition: sel");
+    expect(load(three, p).plan.items[0]?.values).toHaveLength(1000);
+    const small = loadRuleText(three, '/r/rule.yml', { pipeline: p, limits: { valueAlternatives: 999 } });
+    expect(small.diagnostics.find((d) => d.code === 'PIPELINE_APPLY_FAILED')?.message).toMatch(/more than 999 values/);
+  });
 });
 
 describe('conditions', () => {

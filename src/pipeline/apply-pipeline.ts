@@ -33,6 +33,8 @@ import type { CompareOp, ConditionSet, DetectionItemCondition, FieldNameConditio
 import { pythonSub } from './python-regex.js';
 import { hasPlaceholder, hasSpecial, insertPlaceholders, normalizeParts, parseSigmaString, pyValue, toPlain, toSigmaText } from './sigma-string.js';
 import type { PyValue, StringPart } from './sigma-string.js';
+import { DEFAULT_LIMITS, limitName } from '../util/limits.js';
+import { pushAll } from '../util/arrays.js';
 
 /** What a pipeline sees of a rule and may change. */
 export interface PipelineRule {
@@ -55,15 +57,17 @@ interface State {
   values: Map<string, unknown>;
   vars: Record<string, unknown>;
   fields: string[];
+  /** Values one rule value may become (limits.value_alternatives): placeholders multiply. */
+  maxValues: number;
 }
 
 const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'];
 const STATUSES = ['unsupported', 'deprecated', 'experimental', 'test', 'stable'];
 
 /** Applies a pipeline to a rule (see the file comment). */
-export function applyPipeline(pipeline: ResolvedPipeline, rule: PipelineRule, err: ReadContext['err']): PipelineResult {
+export function applyPipeline(pipeline: ResolvedPipeline, rule: PipelineRule, err: ReadContext['err'], maxValues: number = DEFAULT_LIMITS.valueAlternatives): PipelineResult {
   const fields = Array.isArray(rule.raw.fields) ? rule.raw.fields.filter((f): f is string => typeof f === 'string') : [];
-  const state: State = { ruleApplied: new Set(), fieldApplied: new Map(), values: new Map(), vars: pipeline.vars, fields };
+  const state: State = { ruleApplied: new Set(), fieldApplied: new Map(), values: new Map(), vars: pipeline.vars, fields, maxValues };
   let logsource: Logsource = { ...rule.logsource };
   const applied: string[] = [];
   pipeline.items.forEach((pi, index) => {
@@ -518,13 +522,27 @@ function handled(t: Extract<ValueTransformation, { type: 'value_placeholders' | 
   return true;
 }
 
-/** pySigma's `replace_placeholders`: every combination of the placeholders' replacements, in order. */
-function replacePlaceholders(parts: readonly StringPart[], replacement: (name: string) => StringPart[][] | undefined): StringPart[][] {
+/**
+ * pySigma's `replace_placeholders`: every combination of the placeholders' replacements, in order;
+ * their number is counted first, and more than `max` is an error (30 placeholders of 10 values
+ * each would be 10^30 values).
+ */
+function replacePlaceholders(parts: readonly StringPart[], replacement: (name: string) => StringPart[][] | undefined, max: number): StringPart[][] {
+  let count = 1;
+  for (const p of parts) {
+    if (typeof p === 'string' || !('placeholder' in p)) continue;
+    count *= (replacement(p.placeholder) ?? [[p]]).length;
+    if (count > max) throw new ApplyError(`its placeholders would make more than ${max.toLocaleString('en-US')} values (${limitName('valueAlternatives')})`);
+  }
+  return combinePlaceholders(parts, replacement);
+}
+
+function combinePlaceholders(parts: readonly StringPart[], replacement: (name: string) => StringPart[][] | undefined): StringPart[][] {
   const at = parts.findIndex((p) => typeof p !== 'string' && 'placeholder' in p);
   if (at < 0) return [[...parts]];
   const p = parts[at] as { placeholder: string };
   const options = replacement(p.placeholder) ?? [[p]];
-  const suffixes = replacePlaceholders(parts.slice(at + 1), replacement);
+  const suffixes = combinePlaceholders(parts.slice(at + 1), replacement);
   const out: StringPart[][] = [];
   for (const o of options) for (const s of suffixes) out.push([...parts.slice(0, at), ...o, ...s]);
   return out;
@@ -533,7 +551,7 @@ function replacePlaceholders(parts: readonly StringPart[], replacement: (name: s
 class ApplyError extends Error {}
 
 /** One value through a value transformation: its new values (pySigma strings), or undefined when it is left alone. */
-function transformValue(t: ValueTransformation, v: PyValue, vars: Record<string, unknown>): StringPart[][] | undefined {
+function transformValue(t: ValueTransformation, v: PyValue, vars: Record<string, unknown>, maxValues: number): StringPart[][] | undefined {
   if (t.type === 'replace_string') {
     let parts: StringPart[];
     if (v.kind === 'number') parts = [String(v.value)];
@@ -546,7 +564,7 @@ function transformValue(t: ValueTransformation, v: PyValue, vars: Record<string,
         if (typeof p !== 'string') out.push(p);
         else {
           const r = pythonSub(t.regex, t.replacement, p);
-          if (t.interpretSpecial) out.push(...parseSigmaString(r));
+          if (t.interpretSpecial) pushAll(out, parseSigmaString(r));
           else out.push(r);
         }
       }
@@ -561,7 +579,9 @@ function transformValue(t: ValueTransformation, v: PyValue, vars: Record<string,
   }
   if (v.kind === 'other' && v.what === 'regex' && /%[^%]+%/.test(v.text)) throw new ApplyError(`${t.type} on a placeholder inside a regular expression is not supported`);
   if (v.kind !== 'string' || !v.parts.some((p) => typeof p !== 'string' && 'placeholder' in p && handled(t, p.placeholder))) return undefined;
-  return replacePlaceholders(v.parts, (name) => {
+  return replacePlaceholders(
+    v.parts,
+    (name) => {
     if (!handled(t, name)) return undefined;
     if (t.type === 'wildcard_placeholders') return [[{ special: '*' }]];
     if (!Object.prototype.hasOwnProperty.call(vars, name)) throw new ApplyError(`the placeholder %${name}% has no variable of that name in the pipelines' vars`);
@@ -569,7 +589,9 @@ function transformValue(t: ValueTransformation, v: PyValue, vars: Record<string,
     const list = Array.isArray(raw) ? raw : [raw];
     if (!list.every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')) throw new ApplyError(`the variable '${name}' holds a value that is not text or a number`);
     return list.map((x) => parseSigmaString(typeof x === 'boolean' ? (x ? 'True' : 'False') : String(x)));
-  }).map(normalizeParts);
+    },
+    maxValues,
+  ).map(normalizeParts);
 }
 
 function applyValues(pi: ProcessingItem, t: ValueTransformation, d: DetectionSource, state: State, err: ReadContext['err']): void {
@@ -582,7 +604,7 @@ function applyValues(pi: ProcessingItem, t: ValueTransformation, d: DetectionSou
     try {
       for (const v of item.values) {
         const pv = pyValue(v.value, chain);
-        const out = transformValue(t, pv, state.vars);
+        const out = transformValue(t, pv, state.vars, state.maxValues);
         if (out === undefined) {
           values.push(v);
           continue;

@@ -47,6 +47,8 @@ import { isConditionError, parseCondition } from '../condition/parse-condition.j
 import type { ConditionNode } from '../condition/parse-condition.js';
 import { pythonRegex, pythonReplacement, replacementGroupsExist } from './python-regex.js';
 import type { PythonReplacement } from './python-regex.js';
+import { setOwnField } from '../util/own-field.js';
+import { pushAll } from '../util/arrays.js';
 
 /** Where something is written in a pipeline file. */
 export interface PipelineLocation {
@@ -577,7 +579,7 @@ export function parsePipeline(text: string, file: string, label: string = file):
   const parsed = parseYaml(text, file);
   if (parsed.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: parsed.diagnostics };
   const r = new Reader(file, new LineIndex(text));
-  r.diagnostics.push(...parsed.diagnostics);
+  pushAll(r.diagnostics, parsed.diagnostics);
   const docs = parsed.documents.filter((d) => d.root !== null);
   const root = docs[0]?.root;
   if (docs.length !== 1 || root === undefined || root === null || root.kind !== 'map') {
@@ -706,7 +708,8 @@ export function combinePipelines(pipelines: readonly Pipeline[]): ResolvedPipeli
   }
   const sorted = once.map((p, k) => ({ p, k })).sort((a, b) => a.p.priority - b.p.priority || a.k - b.k).map((x) => x.p);
   const vars: Record<string, unknown> = {};
-  for (const p of sorted) Object.assign(vars, p.vars);
+  // Own keys only (a variable named __proto__ is a variable, not the object's prototype).
+  for (const p of sorted) for (const [k, v] of Object.entries(p.vars)) setOwnField(vars, k, v);
   return { pipelines: sorted, items: sorted.flatMap((p) => p.items), vars, labels: sorted.map((p) => p.label) };
 }
 
@@ -716,7 +719,7 @@ export function loadPipelines(specs: ReadonlyArray<{ spec: string; cwd: string; 
   const loaded: Pipeline[] = [];
   for (const s of specs) {
     const r = loadPipeline(s.spec, s.cwd, s.where);
-    diagnostics.push(...r.diagnostics);
+    pushAll(diagnostics, r.diagnostics);
     if (r.pipeline !== undefined) loaded.push(r.pipeline);
   }
   if (loaded.length === 0) return { diagnostics };

@@ -490,3 +490,46 @@ describe('valid chains', () => {
     });
   });
 });
+
+describe('limits: the patterns one value may become', () => {
+  it('|base64offset × 14 on a 200-byte value is VALUE_LIMIT at once (3^14 patterns took 4.4 GB)', () => {
+    const key = `F${'|base64offset'.repeat(14)}|contains`;
+    const t0 = Date.now();
+    const errors = fieldRuleErrors(key, `'${'x'.repeat(200)}'`);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(errors.map((d) => [d.code, d.pos?.line])).toEqual([['VALUE_LIMIT', 6]]);
+    expect(errors[0]?.message).toMatch(/becomes at least [\d,]+ patterns through 'base64offset', more than 4,096 \(limits\.value_alternatives\)/);
+    // Seven fit (3^7 = 2,187), with the default limit.
+    expect(fieldRule(`F${'|base64offset'.repeat(7)}|contains`, "'abc'").plan.items[0]?.values[0]?.matcher.kind).toBe('anyOf');
+  });
+
+  it('30 placeholders of 10 values under |expand are VALUE_LIMIT, counted before the cross product is built', () => {
+    const placeholders = { a: Array.from({ length: 10 }, (_, k) => `v${k}`) };
+    const errors = fieldRuleErrors('F|expand', `'${'%a%'.repeat(30)}'`, { placeholders });
+    expect(errors.map((d) => d.code)).toEqual(['VALUE_LIMIT']);
+    expect(errors[0]?.message).toMatch(/becomes 1\.0e\+30 patterns through its placeholders/);
+    // Three are 1,000 patterns: fine.
+    expect(matches(fieldRule('F|expand', "'%a%-%a%-%a%'", { placeholders }), { F: 'v1-v2-v3' })).toBe(true);
+  });
+
+  it('windash before an encoding counts its 5^n dash variants', () => {
+    const errors = fieldRuleErrors('F|windash|base64offset|contains', "'-a-b-c-d-e-f'");
+    expect(errors.map((d) => d.code)).toEqual(['VALUE_LIMIT']);
+    expect(errors[0]?.message).toMatch(/5\^6 patterns through windash before 'base64offset'/);
+    expect(fieldRuleErrors('F|windash|base64offset|contains', "'-a-b'")).toEqual([]);
+  });
+
+  it('the limit is a load option (limits.value_alternatives in the config)', () => {
+    expect(fieldRuleErrors('F|base64offset|contains', "'abc'", { limits: { valueAlternatives: 2 } }).map((d) => d.code)).toEqual(['VALUE_LIMIT']);
+    expect(fieldRuleErrors('F|base64offset|contains', "'abc'", { limits: { valueAlternatives: 3 } })).toEqual([]);
+  });
+
+  it("'%constructor%' and '%__proto__%' without config are unresolved placeholders, not a crash", () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(fieldRuleErrors('F|expand', `'x%${name}%'`).map((d) => d.code), name).toEqual(['PLACEHOLDER_UNRESOLVED']);
+      expect(fieldRuleErrors('F|re|expand', `'x%${name}%'`).map((d) => d.code), name).toEqual(['PLACEHOLDER_UNRESOLVED']);
+    }
+    // ... and resolved like any other name when configured.
+    expect(matches(fieldRule('F|expand', "'%__proto__%'", { placeholders: JSON.parse('{"__proto__": ["p"]}') as Record<string, string[]> }), { F: 'p' })).toBe(true);
+  });
+});

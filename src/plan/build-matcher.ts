@@ -18,21 +18,25 @@ import {
   hasWildcards,
   literalPattern,
   parsePattern,
-  patternRegex,
   patternSource,
   utf16Pattern,
   windash,
 } from '../sigma/pattern.js';
 import type { Pattern } from '../sigma/pattern.js';
 import { compileSigmaRegex } from '../sigma/regex.js';
+import { compileWildcard } from '../sigma/wildcard.js';
+import type { WildcardMatcher } from '../sigma/wildcard.js';
 import { foldText } from '../sigma/case-fold.js';
 import { parseNetwork } from '../sigma/ip.js';
+import { DEFAULT_LIMITS, limitName } from '../util/limits.js';
 
 const NONE: readonly never[] = Object.freeze([]);
 
-/** Configuration a chain needs: placeholder values for `expand` (§7.13). */
+/** Configuration a chain needs: placeholder values for `expand` (§7.13), and how many patterns one value may become. */
 export interface ChainContext {
   placeholders: (name: string) => readonly string[] | undefined;
+  /** `limits.value_alternatives` (util/limits.ts); the default when absent. */
+  maxAlternatives?: number;
 }
 
 /** A non-fatal remark about a value, with its diagnostic code. */
@@ -51,7 +55,7 @@ export interface ChainResult {
 
 /** A value the chain cannot take, with its diagnostic code. */
 export interface ValueError {
-  code: 'MODIFIER_INVALID' | 'REGEX_INVALID' | 'REGEX_CATASTROPHIC' | 'CIDR_INVALID';
+  code: 'MODIFIER_INVALID' | 'REGEX_INVALID' | 'REGEX_CATASTROPHIC' | 'CIDR_INVALID' | 'VALUE_LIMIT';
   message: string;
 }
 
@@ -89,7 +93,8 @@ function applyChain(value: YScalarValue, chain: ModifierChain, keyword: boolean,
       const flags = chain.regex ?? { i: false, m: false, s: false };
       const r = compileSigmaRegex(src, { i: flags.i, m: flags.m, s: flags.s });
       if ('code' in r) return r;
-      if (r.risk !== undefined) warnings.push({ code: 'REGEX_BACKTRACKING_RISK', message: `${r.risk}; its evaluation is bounded (linear-time fallback)` });
+      if (r.risk !== undefined) warnings.push({ code: 'REGEX_BACKTRACKING_RISK', message: `${r.risk}; its evaluation is bounded (linear-time engine)` });
+      if (r.warning !== undefined) warnings.push({ code: 'REGEX_BACKTRACKING_RISK', message: r.warning });
       return { matcher: { kind: 're', regex: r.regex, source: value.text, expanded: src }, missing, warnings };
     }
     case 'cidr': {
@@ -143,7 +148,7 @@ function plainMatcher(value: YScalarValue, keyword: boolean): ChainResult | stri
 }
 
 /** A string pattern through the chain's steps (wildcards, windash, encodings) in written order. */
-function patternChain(value: YScalarValue, chain: ModifierChain, keyword: boolean, ctx: ChainContext): ChainResult | string {
+function patternChain(value: YScalarValue, chain: ModifierChain, keyword: boolean, ctx: ChainContext): ChainResult | ValueError | string {
   const steps = chain.steps;
   // What makes the value a pattern: the first step, else `cased` or `expand` alone.
   const maker = steps[0]?.name ?? (chain.cased ? 'cased' : 'expand');
@@ -156,8 +161,17 @@ function patternChain(value: YScalarValue, chain: ModifierChain, keyword: boolea
   let missing: readonly string[] = NONE;
   const warnings: ChainWarning[] = [];
   let alts: Pattern[];
+  const max = ctx.maxAlternatives ?? DEFAULT_LIMITS.valueAlternatives;
+  const tooMany = (n: string, how: string): ValueError => ({
+    code: 'VALUE_LIMIT',
+    message: `the value becomes ${n} patterns ${how}, more than ${max.toLocaleString('en-US')} (${limitName('valueAlternatives')})`,
+  });
   const p = parsePattern(value.text, chain.expand);
   if (chain.expand) {
+    // The cross product of the placeholders' values, counted before it is built.
+    let product = 1;
+    for (const t of p.tokens) if (t.t === 'ph') product *= Math.max(1, ctx.placeholders(t.name)?.length ?? 1);
+    if (product > max) return tooMany(product > 1e15 ? product.toExponential(1) : product.toLocaleString('en-US'), 'through its placeholders');
     const r = expandPlaceholders(p, ctx.placeholders);
     missing = r.missing;
     alts = r.patterns;
@@ -174,9 +188,12 @@ function patternChain(value: YScalarValue, chain: ModifierChain, keyword: boolea
       continue;
     }
     const next: Pattern[] = [];
+    const per = op === 'base64offset' ? 3 : 1;
     for (const alt of alts) {
-      const concrete = enumerateDashes(alt);
-      if (concrete === undefined) return `too many windash variants to encode with '${m}'`;
+      // Each windash class becomes each of its five dashes for an encoding: 5^n texts.
+      const concrete = enumerateDashes(alt, Math.floor(max / per));
+      if (concrete === undefined) return tooMany(`5^${alt.tokens.filter((t) => t.t === 'dash').length}`, `through windash before '${m}'`);
+      if (next.length + concrete.length * per > max) return tooMany(`at least ${(next.length + concrete.length * per).toLocaleString('en-US')}`, `through '${m}'`);
       for (const c of concrete) {
         if (op === 'base64' || op === 'base64offset') {
           if (hasWildcards(c)) {
@@ -237,7 +254,7 @@ export function needsNonAscii(p: Pattern, cased: boolean): boolean {
 }
 
 /**
- * A string matcher whose regex is built on first use: most values are decided by their literal
+ * A string matcher whose wildcard matcher is built on first use: most values are decided by their literal
  * shape. A class keeps the getter on the prototype: no closure per value, and the objects keep
  * fast properties (an accessor in each literal object cost ~0.5 KB per value over the corpus).
  */
@@ -245,7 +262,7 @@ class StringMatcher {
   readonly kind = 'string';
   declare literal?: LiteralShape;
   declare nonAscii?: true;
-  #regex: RegExp | undefined;
+  #wildcard: WildcardMatcher | undefined;
 
   constructor(
     readonly pattern: Pattern,
@@ -256,9 +273,9 @@ class StringMatcher {
     if (needsNonAscii(pattern, cased)) this.nonAscii = true;
   }
 
-  get regex(): RegExp {
-    this.#regex ??= patternRegex(this.pattern, this.cased);
-    return this.#regex;
+  get wildcard(): WildcardMatcher {
+    this.#wildcard ??= compileWildcard(this.pattern, this.cased);
+    return this.#wildcard;
   }
 }
 

@@ -21,10 +21,15 @@ import { readDetection } from './detection.js';
 import type { DetectionItemSource, DetectionNode, DetectionSource } from './detection.js';
 import { assertNever } from '../diagnostics/diagnostics.js';
 import type { MatchPlan, PlanIdentifier, PlanItem, PlanStage, PlanValue, SearchNode } from './plan.js';
+import { dictionary, ownValue } from '../util/own-field.js';
+import { limitsOf } from '../util/limits.js';
+import type { Limits } from '../util/limits.js';
 
-/** Placeholder values for `expand` (§7.13), name → values (each a Sigma string pattern). */
+/** Options of planning: placeholder values for `expand` (§7.13), name → values (each a Sigma string pattern), and the limits. */
 export interface PlanOptions {
   placeholders?: Record<string, readonly string[]>;
+  /** The limits of util/limits.ts (the defaults for those not given). */
+  limits?: Partial<Limits>;
 }
 
 /** Where planning reports problems: the YAML node (for its position) and the logical path. */
@@ -54,10 +59,12 @@ export function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
  */
 export function planDetection(src: DetectionSource, ctx: PlanContext): MatchPlan | undefined {
   const { err, warn } = ctx;
+  const limits = limitsOf(ctx.options.limits);
   const items: PlanItem[] = [];
   const identifiers: PlanIdentifier[] = [];
   const baseCtx: ChainContext = {
-    placeholders: (name) => ctx.options.placeholders?.[name],
+    placeholders: (name) => ownValue(ctx.options.placeholders, name),
+    maxAlternatives: limits.valueAlternatives,
   };
   // Nodes of pipeline-written items are not in the rule's text: their problems are reported at the rule.
   const at = (it: DetectionItemSource, n: YNode): YNode | undefined => (it.external === undefined ? n : undefined);
@@ -77,7 +84,7 @@ export function planDetection(src: DetectionSource, ctx: PlanContext): MatchPlan
       return undefined;
     }
     const own = src.placeholders;
-    const chainCtx: ChainContext = own === undefined ? baseCtx : { placeholders: (name) => own[name] ?? ctx.options.placeholders?.[name] };
+    const chainCtx: ChainContext = own === undefined ? baseCtx : { placeholders: (name) => ownValue(own, name) ?? ownValue(ctx.options.placeholders, name), maxAlternatives: limits.valueAlternatives };
     const planValues: PlanValue[] = [];
     for (let k = 0; k < values.length; k++) {
       const v = values[k] as YScalar;
@@ -177,9 +184,11 @@ export function planDetection(src: DetectionSource, ctx: PlanContext): MatchPlan
   const texts = src.conditions;
   const trees: ConditionNode[] = [];
   for (const t of texts) {
-    const tree = parseCondition(t.text);
+    const tree = parseCondition(t.text, limits.conditionDepth);
     if (isConditionError(tree)) {
-      err(tree.code, `${tree.message} (at character ${tree.offset + 1} of '${t.text}')`, t.node, t.path);
+      // A long condition is quoted around the place of the problem only.
+      const quoted = t.text.length <= 200 ? t.text : `${tree.offset > 60 ? '…' : ''}${t.text.slice(Math.max(0, tree.offset - 60), tree.offset + 60)}…`;
+      err(tree.code, `${tree.message} (at character ${tree.offset + 1} of '${quoted}')`, t.node, t.path);
       return undefined;
     }
     trees.push(tree);
@@ -231,7 +240,7 @@ export function planDetection(src: DetectionSource, ctx: PlanContext): MatchPlan
   const changed = condition !== written;
   const conditionText = changed ? printCondition(condition) : texts.map((t) => t.text).join(' or ');
 
-  const targets: Record<string, string[]> = {};
+  const targets = dictionary<string[]>();
   const stageNames: string[] = [];
   const exclusions = new Set<string>();
   const visit = (n: ConditionNode, underNot: boolean): void => {

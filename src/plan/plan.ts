@@ -11,6 +11,8 @@
  */
 import type { ConditionNode } from '../condition/parse-condition.js';
 import type { Pattern } from '../sigma/pattern.js';
+import type { WildcardMatcher } from '../sigma/wildcard.js';
+import type { RegexMatcher } from '../sigma/regex.js';
 import type { SourcePos } from '../diagnostics/diagnostics.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import type { CompareOp, ModifierChain, TimePart } from './modifier-chain.js';
@@ -35,7 +37,8 @@ export type Matcher =
       kind: 'string';
       pattern: Pattern;
       cased: boolean;
-      regex: RegExp;
+      /** The whole-value matcher (linear in the text; built on first use). */
+      wildcard: WildcardMatcher;
       literal?: LiteralShape;
       /** Set when no pure-ASCII text can match (a literal character outside ASCII; see needsNonAscii). */
       nonAscii?: true;
@@ -47,7 +50,7 @@ export type Matcher =
   | { kind: 'null' }
   /** `re`: an unanchored search (§7.7). */
   /** `source` as the rule wrote it; `expanded`: after placeholder expansion (what the regex runs). */
-  | { kind: 're'; regex: RegExp; source: string; expanded: string }
+  | { kind: 're'; regex: RegexMatcher; source: string; expanded: string }
   | { kind: 'cidr'; family: 4 | 6; network: bigint; prefix: number; text: string }
   /** gt/gte/lt/lte, or equality (`op: 'eq'`) of a timestamp part (§7.9, §7.14). */
   | { kind: 'compare'; op: CompareOp | 'eq'; value: number; part?: TimePart }

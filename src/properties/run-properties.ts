@@ -33,6 +33,7 @@ import { fnv1a } from '../../generators/common.js';
 import { DROPPED, mutationOperator, operatorNames } from '../../generators/mutations.js';
 import { expressionProblems, generatorExpression } from '../../generators/expressions.js';
 import '../../generators/local.js';
+import { pushAll } from '../util/arrays.js';
 
 /** A field's value while mutations apply: a value, or absent. */
 type Value = unknown;
@@ -373,7 +374,7 @@ export function runProperties(cf: CaseFile, ctx: Omit<PropertyContext, 'file' | 
   for (const p of cf.properties) {
     const problems = propertyProblems(p, full);
     if (problems.length > 0) {
-      diagnostics.push(...problems);
+      pushAll(diagnostics, problems);
       results.push({
         name: p.name,
         file: cf.file,
@@ -402,9 +403,9 @@ export const runRuleProperties: PropertyRunner = (rule: SigmaRule, files: Readon
   for (const { cf } of files) {
     if (cf.properties.length === 0) continue;
     const r = runProperties(cf, { plan: rule.plan, ruleKey: rule.id ?? basename(rule.file), seed: options.seed, applies: cf.logsource === 'map' ? filter : undefined });
-    out.results.push(...r.results);
-    out.observations.push(...r.observations);
-    out.diagnostics.push(...r.diagnostics);
+    pushAll(out.results, r.results);
+    pushAll(out.observations, r.observations);
+    pushAll(out.diagnostics, r.diagnostics);
   }
   return out;
 };

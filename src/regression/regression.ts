@@ -12,6 +12,7 @@ import { planMatcher } from '../compile/compile-plan.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { readEventsSync } from '../event-files/read-events.js';
 import { openInside } from '../cases/events-file.js';
+import type { EventLimits } from '../event-files/read-events.js';
 
 export type RegressionStatus = 'pass' | 'fail' | 'missing-data' | 'error';
 
@@ -53,7 +54,7 @@ interface InfoTest {
 }
 
 /** Runs the regression tests of the given rules (those with `regression_tests_path`). */
-export function runRegression(root: string, rules: readonly SigmaRule[], prefer: Prefer = 'json'): RegressionResult[] {
+export function runRegression(root: string, rules: readonly SigmaRule[], prefer: Prefer = 'json', limits?: EventLimits): RegressionResult[] {
   const results: RegressionResult[] = [];
   for (const rule of rules) {
     const ref = rule.raw.regression_tests_path;
@@ -104,17 +105,25 @@ export function runRegression(root: string, rules: readonly SigmaRule[], prefer:
       let actual = 0;
       let events = 0;
       const problems: string[] = [];
-      const matches = planMatcher(rule.plan).match;
+      let failure: string | undefined;
       try {
-        for (const read of readEventsSync(join(root, data), { fd: access.fd })) {
+        const matches = planMatcher(rule.plan).match;
+        for (const read of readEventsSync(join(root, data), limits === undefined ? { fd: access.fd } : { fd: access.fd, limits })) {
           if (read.kind === 'error') problems.push(read.diagnostic.message);
           else {
             events++;
             if (matches(read.event as Event)) actual++;
           }
         }
+      } catch (e) {
+        // The rule failed on an event (an engine bug, a resource exhausted): this test is an error, the others run.
+        failure = `the rule failed while matching: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]?.slice(0, 300) ?? ''}`;
       } finally {
         closeSync(access.fd);
+      }
+      if (failure !== undefined) {
+        results.push({ ...base, test: name, status: 'error', expected, actual: null, data, message: failure });
+        continue;
       }
       if (problems.length > 0 && events === 0) {
         results.push({ ...base, test: name, status: 'error', expected, actual: null, data, message: problems.join('; ') });

@@ -21,6 +21,7 @@
  * - {@link githubData} and {@link githubProperty}: GitHub Actions workflow commands
  *   (`::error file=…,line=…::message`).
  */
+import { maxOf } from '../util/arrays.js';
 
 /** C0 controls except tab and line feed, DEL, C1 controls, and the bidi embeddings, overrides and isolates. */
 // eslint-disable-next-line no-control-regex
@@ -119,7 +120,7 @@ export function markdownCodeCell(value: string): string {
 function codeSpan(value: string, inTable: boolean): string {
   let v = terminalSafe(value.replace(/\r?\n|\r/g, '⏎'));
   if (inTable) v = v.replace(/\|/g, '\\|');
-  const run = Math.max(0, ...[...v.matchAll(/`+/g)].map((m) => m[0].length));
+  const run = maxOf([...v.matchAll(/`+/g)].map((m) => m[0].length), 0);
   const fence = '`'.repeat(run + 1);
   // CommonMark strips one space on each side of a padded span; pad when the value needs it.
   const pad = run > 0 || v.startsWith(' ') || v.endsWith(' ') ? ' ' : '';
@@ -132,7 +133,7 @@ function codeSpan(value: string, inTable: boolean): string {
  */
 export function markdownFence(text: string, lang = ''): string {
   const body = terminalSafe(text.replace(/\r\n?/g, '\n'));
-  const run = Math.max(0, ...[...body.matchAll(/^ {0,3}(`{3,})/gm)].map((m) => m[1]?.length ?? 0));
+  const run = maxOf([...body.matchAll(/^ {0,3}(`{3,})/gm)].map((m) => m[1]?.length ?? 0), 0);
   const fence = '`'.repeat(Math.max(3, run + 1));
   return `${fence}${lang}\n${body}\n${fence}`;
 }

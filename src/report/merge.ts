@@ -22,6 +22,7 @@ import { ruleStatus, summarize } from '../gate/gate-result.js';
 import type { GateMessage, GateReport, GateRuleReport } from '../gate/gate-result.js';
 import { summarizeRun, tally } from './run/suite-report.js';
 import type { CoverageFrom, RuleReport, SuiteReport } from './run/suite-report.js';
+import { pushAll } from '../util/arrays.js';
 
 export type ReportKind = 'run' | 'fuzz' | 'gate';
 
@@ -257,7 +258,7 @@ export function mergeRunReports(reports: readonly unknown[]): { report: SuiteRep
     (o['rules'] as unknown[]).forEach((row, i) => rules.push(runRuleFromJson(row, `rule ${i + 1} of report ${k + 1}`)));
     if (Array.isArray(o['diagnostics'])) {
       (o['diagnostics'] as unknown[]).forEach((d, j) => oneOf(obj(d)?.['severity'], SEVERITIES, `the severity of diagnostic ${j + 1} of report ${k + 1}`));
-      diagnostics.push(...(o['diagnostics'] as Diagnostic[]));
+      pushAll(diagnostics, o['diagnostics'] as Diagnostic[]);
     }
     minCoverage.push((summary['minCoverage'] as number | null | undefined) ?? null);
     coverageFrom.push(summary['coverageFrom'] === 'cases' ? 'cases' : 'all');
@@ -330,7 +331,7 @@ export function mergeGateReports(reports: readonly unknown[]): GateReport {
     const ms = o.messages ?? [];
     if (!Array.isArray(ms)) throw new MergeError(`the messages of report ${k + 1} are not a list`);
     (ms as unknown[]).forEach((m, j) => oneOf(obj(m)?.['severity'], SEVERITIES, `the severity of message ${j + 1} of report ${k + 1}`));
-    messages.push(...ms);
+    pushAll(messages, ms);
   });
   rules.sort(byPath);
   for (const r of rules) r.status = ruleStatus(r.checks);

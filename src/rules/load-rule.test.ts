@@ -567,3 +567,34 @@ describe('childPath', () => {
     expect(childPath(base, key)).toBe(expected);
   });
 });
+
+describe('prototype keys in rule documents', () => {
+  it('a top-level __proto__ mapping is a key of the rule, never its id, level or status', () => {
+    const text = `title: T
+__proto__: {id: not-a-uuid, level: pwned, status: pwned, tags: [x]}
+logsource: {product: windows}
+detection: {sel: {Image: a}, condition: sel}
+`;
+    const l = loadRuleText(text, 'proto.yml');
+    expect(errorsOf(l)).toEqual([]);
+    const r = l.rules[0];
+    expect([r?.id, r?.level, r?.status, r?.tags]).toEqual([undefined, undefined, undefined, []]);
+    expect(Object.getPrototypeOf(r?.raw)).toBe(Object.prototype);
+    expect(Object.keys(r?.raw ?? {})).toEqual(['title', '__proto__', 'logsource', 'detection']);
+    expect(r?.raw['__proto__']).toEqual({ id: 'not-a-uuid', level: 'pwned', status: 'pwned', tags: ['x'] });
+  });
+
+  it('it cannot lend another rule id next to a real one, nor hide an invalid one', () => {
+    const l = loadRuleText(`title: T\nid: 929a690e-bef0-4204-a928-ef5e620d6fcc\n__proto__: {id: 11111111-1111-1111-1111-111111111111}\nlogsource: {product: windows}\ndetection: {sel: {Image: a}, condition: sel}\n`, 'p.yml');
+    expect(l.rules[0]?.id).toBe('929a690e-bef0-4204-a928-ef5e620d6fcc');
+    const bad = loadRuleText(`title: T\nlevel: pwned\n__proto__: {level: high}\nlogsource: {product: windows}\ndetection: {sel: {Image: a}, condition: sel}\n`, 'p.yml');
+    expect(errorsOf(bad).map((d) => d.code)).toEqual(['RULE_LEVEL_INVALID']);
+  });
+
+  it('detection values under nested __proto__ keys are plain data too', () => {
+    const l = loadRuleText(`title: T\nlogsource: {product: windows}\ndetection:\n  sel: {Image: a}\n  condition: sel\n  __proto__: {x: 1}\n`, 'p.yml');
+    const det = l.rules[0]?.raw['detection'] as Record<string, unknown>;
+    expect(Object.keys(det)).toEqual(['sel', 'condition', '__proto__']);
+    expect(Object.getPrototypeOf(det)).toBe(Object.prototype);
+  });
+});

@@ -23,6 +23,9 @@ import { applyPipeline, mappedFieldNames } from '../pipeline/apply-pipeline.js';
 import type { ResolvedPipeline } from '../pipeline/pipeline.js';
 import type { MatchPlan } from '../plan/plan.js';
 import { isUuid } from './uuid.js';
+import { pushAll } from '../util/arrays.js';
+import { limitsOf } from '../util/limits.js';
+import { dictionary, setOwnField } from '../util/own-field.js';
 
 export type { Logsource };
 
@@ -133,7 +136,9 @@ function plainRule(root: YMap): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (const e of root.entries) {
     if (e.key !== 'detection') {
-      o[e.key] = toPlain(e.value);
+      // Own keys only: a top-level `__proto__` is a key of the rule, not its prototype (which
+      // would lend the rule an id or a level that no check ever saw).
+      setOwnField(o, e.key, toPlain(e.value));
       continue;
     }
     Object.defineProperty(o, e.key, {
@@ -149,17 +154,51 @@ function plainRule(root: YMap): Record<string, unknown> {
   return o;
 }
 
-/** Loads every document of a YAML text. */
+/**
+ * The message of an unexpected failure, for a diagnostic: its first line, never its stack (no
+ * stack trace reaches a user).
+ */
+function failureText(e: unknown): string {
+  const m = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+  const line = m.split('\n')[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/**
+ * Loads every document of a YAML text. An unexpected failure (an engine bug, a resource
+ * exhausted) is a RULE_LOAD_FAILED diagnostic of its document, never an exception: the other
+ * documents, and the other files, load as usual.
+ */
 export function loadRuleText(text: string, file: string, options: LoadOptions = {}): LoadedFile {
+  try {
+    return loadDocuments(text, file, options);
+  } catch (e) {
+    const d = diagnostic('RULE_LOAD_FAILED', `the rule file could not be loaded: ${failureText(e)}`, { file });
+    return { file, rules: [], invalid: [{ document: 0, diagnostics: [d] }], others: [], diagnostics: [d] };
+  }
+}
+
+function loadDocuments(text: string, file: string, options: LoadOptions): LoadedFile {
   const out: LoadedFile = { file, rules: [], invalid: [], others: [], diagnostics: [] };
-  const parsed = parseYaml(text, file);
+  const parsed = parseYaml(text, file, limitsOf(options.limits));
   const lines = new LineIndex(text);
-  out.diagnostics.push(...parsed.diagnostics);
+  pushAll(out.diagnostics, parsed.diagnostics);
   if (parsed.documents.length === 0) {
     if (parsed.diagnostics.length === 0) out.diagnostics.push(diagnostic('RULE_EMPTY', 'the file holds no YAML document', { file }));
     out.invalid.push({ document: 0, diagnostics: [...out.diagnostics] });
   }
   parsed.documents.forEach((doc, index) => {
+    try {
+      loadDocument(doc, index);
+    } catch (e) {
+      const d = diagnostic('RULE_LOAD_FAILED', `document ${index + 1} could not be loaded: ${failureText(e)}`, { file, pos: lines.pos(doc.offset) });
+      out.diagnostics.push(d);
+      out.invalid.push({ document: index, diagnostics: [d] });
+    }
+  });
+  return out;
+
+  function loadDocument(doc: (typeof parsed.documents)[number], index: number): void {
     const pos = lines.pos(doc.offset);
     if (doc.root === null) return; // an empty document (e.g. a trailing ---)
     if (doc.root.kind !== 'map') {
@@ -185,7 +224,7 @@ export function loadRuleText(text: string, file: string, options: LoadOptions = 
     }
     const ds: Diagnostic[] = [];
     const rule = buildRule(root, raw, lines, file, index, pos, ds, options);
-    out.diagnostics.push(...ds);
+    pushAll(out.diagnostics, ds);
     if (rule !== undefined) rule.diagnostics = ds;
     const errs = ds.filter((d) => d.severity === 'error');
     if (rule !== undefined && !hasErrors(ds) && !doc.broken) out.rules.push(rule);
@@ -206,8 +245,7 @@ export function loadRuleText(text: string, file: string, options: LoadOptions = 
       if (rule !== undefined) entry.partial = rule;
       out.invalid.push(entry);
     }
-  });
-  return out;
+  }
 }
 
 function buildRule(
@@ -231,7 +269,7 @@ function buildRule(
   const warn = (code: DiagnosticCode, message: string, n: YNode | undefined, path: string): void => {
     ds.push(diagnostic(code, message, at(n ?? root, path), 'warning'));
   };
-  const keyLines: Record<string, number> = {};
+  const keyLines = dictionary<number>();
   for (const e of root.entries) keyLines[e.key] = lines.line(e.keyNode.offset);
   const positions = new DocumentPositions(root.entries, lines);
 
@@ -286,7 +324,7 @@ function buildRule(
     const detection = readDetection(detNode, { err, warn });
     if (options.pipeline !== undefined && detection.ok) {
       const written = { ...logsource };
-      const r = applyPipeline(options.pipeline, { detection, logsource, raw }, err);
+      const r = applyPipeline(options.pipeline, { detection, logsource, raw }, err, limitsOf(options.limits).valueAlternatives);
       if (['category', 'product', 'service'].some((k) => r.logsource[k as keyof Logsource] !== written[k as keyof Logsource])) {
         for (const k of ['category', 'product', 'service', 'definition'] as const) delete logsource[k];
         Object.assign(logsource, r.logsource);

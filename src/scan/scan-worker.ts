@@ -30,7 +30,7 @@ try {
       const arr = matchInputs(index, texts.length, (i) => {
         let parsed: unknown;
         // Nested too deep to walk safely: flagged like a broken line (the main thread reports it).
-        if (depthExceededAt(texts[i] as string) >= 0) return undefined;
+        if (depthExceededAt(texts[i] as string, loaded.env.config.limits.eventDepth) >= 0) return undefined;
         try {
           parsed = JSON.parse(texts[i] as string);
         } catch {

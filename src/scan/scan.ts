@@ -31,6 +31,8 @@ import { catalogOf, loadScanRules } from './scan-rules.js';
 import type { LogsourceMode, ScanCatalog, ScanRuleInfo, ScanRuleSource, ScanRules } from './scan-rules.js';
 import { localMatcher, mixedMatcher, NotAnEventError, startWorkerPool } from './batch-matcher.js';
 import type { BatchMatcher, WorkerPool } from './batch-matcher.js';
+import { planMatches } from '../evaluate/evaluate.js';
+import type { SigmaRule } from '../rules/load-rule.js';
 
 /** What scan reads (rule and event paths, config, known false positives), how (logsource mode, workers, shard) and where it reports. */
 export interface ScanOptions {
@@ -169,7 +171,10 @@ class LazyLineEvent implements BatchEvent {
   private parsed: { raw: unknown } | undefined = undefined;
   private flat: FlatEvent | undefined = undefined;
 
-  constructor(rec: RawLine) {
+  constructor(
+    rec: RawLine,
+    private readonly maxDepth: number,
+  ) {
     this.json = rec.text;
     this.file = rec.file;
     this.index = rec.index;
@@ -192,7 +197,7 @@ class LazyLineEvent implements BatchEvent {
       }
       if (!isJsonObject(raw)) throw new NotAnEventError('not a JSON object');
       // Nested too deep to walk safely: flagged like a broken line (readLine reports it).
-      if (depthExceededAt(this.json) >= 0) throw new NotAnEventError('too deep');
+      if (depthExceededAt(this.json, this.maxDepth) >= 0) throw new NotAnEventError('too deep');
       this.flat = flattenEvent(raw);
     }
     return this.flat;
@@ -247,6 +252,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
   // This thread always matches, so it loads the rules (the rule objects themselves are what a
   // match names); worker threads, if any, must have loaded the very same ones.
   const loaded: ScanRules = loadScanRules(source);
+  const limits = loaded.env.config.limits;
   for (const d of loaded.env.diagnostics) report(d);
   const catalog: ScanCatalog = catalogOf(loaded);
   let matcher: BatchMatcher = localMatcher(loaded);
@@ -287,7 +293,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
       const e = item.e;
       if (k < pairs.length && pairs[k] === position && pairs[k + 1] === -1) {
         // A JSON Lines line the worker could not take as an event: read it here for its exact diagnostic.
-        for (const r of readLine(e.json ?? '', e.file, e.line, e.index)) if (r.kind === 'error') report(r.diagnostic);
+        for (const r of readLine(e.json ?? '', e.file, e.line, e.index, limits)) if (r.kind === 'error') report(r.diagnostic);
         events--;
         k += 2;
         position++;
@@ -295,6 +301,10 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
       }
       for (; k < pairs.length && pairs[k] === position; k += 2) {
         const ruleAt = pairs[k + 1] as number;
+        if (ruleAt <= -2) {
+          ruleFailed(-2 - ruleAt, e);
+          continue;
+        }
         const rule = rules[ruleAt] as ScanRuleInfo;
         const count = counts[ruleAt] as { matches: number; suppressed: number };
         if (knownFps.length > 0 && knownFpFor(knownFps, rule.id, e.event, today) !== undefined) {
@@ -312,6 +322,17 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
       }
       position++;
     }
+  };
+
+  // A rule that threw on an event (flagged in the pairs, see RuleIndex.matchBatch) is reported once,
+  // with the first event it failed on; it does not match such events, and the scan goes on.
+  const failedRules = new Set<number>();
+  const ruleFailed = (ruleAt: number, e: BatchEvent): void => {
+    if (failedRules.has(ruleAt)) return;
+    failedRules.add(ruleAt);
+    const rule = loaded.rules[ruleAt];
+    if (rule === undefined) return;
+    report(matchFailure(rule, e.event, `${e.file}:${e.line}`));
   };
 
   const inFlight: Batch[] = [];
@@ -335,7 +356,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     // JSON Lines lines come unparsed: the workers parse them in parallel, or the local matcher
     // parses them batch by batch (a chunk's worth of parsed events never lives at once).
     // Reads come a chunk at a time (one await per chunk, not per event).
-    const reads = readEventBatches(file, { rawLines: true });
+    const reads = readEventBatches(file, { rawLines: true, limits });
     try {
       for (;;) {
         let next: IteratorResult<Array<EventRead | RawLine>>;
@@ -353,7 +374,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
             continue;
           }
           let e: BatchEvent;
-          if (rec.kind === 'line') e = new LazyLineEvent(rec);
+          if (rec.kind === 'line') e = new LazyLineEvent(rec, limits.eventDepth);
           else {
             // The read itself: its raw form may be rendered only when a match needs it (.evtx).
             e = rec;
@@ -449,4 +470,19 @@ export function matchEvidence(fields: readonly string[], event: FlatEvent, level
   if (time !== undefined) add(time, fieldValue(event, time));
   if (level !== undefined) out.push({ field: 'level', value: level });
   return out;
+}
+
+/**
+ * The diagnostic of a rule that threw while matching an event (RULE_MATCH_FAILED), at the rule:
+ * the reference evaluator is asked again here for the error's message (the failure may have
+ * happened in a worker thread).
+ */
+function matchFailure(rule: SigmaRule, event: FlatEvent, where: string): Diagnostic {
+  let reason = '';
+  try {
+    planMatches(rule.plan, event);
+  } catch (err) {
+    reason = `: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]?.slice(0, 300) ?? ''}`;
+  }
+  return diagnostic('RULE_MATCH_FAILED', `the rule failed while matching the event at ${where}${reason}; it is taken as not matching the events it fails on, and the scan goes on`, { file: rule.file, pos: rule.pos });
 }

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backtrackingRisk, compileSigmaRegex, explicitCase, holdsInOrder, regexMinLength, regexRequiredLiterals, regexTest } from './regex.js';
+import { backtrackingRisk, compileSigmaRegex, explicitCase, holdsInOrder, LINEAR_FROM, regexMinLength, regexRequiredLiterals, regexTest } from './regex.js';
+import type { RegexMatcher } from './regex.js';
 import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Matcher } from '../plan/plan.js';
+import { DIST, prepareDist } from '../../test/support/dist.js';
 import type { SigmaRule } from '../rules/load-rule.js';
 import { errorsOf, fieldRule, fieldRuleErrors, loadDetection, matches } from '../../test/support/rules.js';
 
@@ -51,18 +56,22 @@ describe('backtrackingRisk', () => {
 });
 
 /**
- * Runs `regex.test(input)` in a worker thread so that a regex that does hang cannot block the
- * test run: the worker is terminated after `ms`. V8 flags (the backtracking guard set by
- * test/setup.ts) are process-wide, so the worker's regex gets the same treatment.
+ * Compiles the pattern with the compiled program (dist/) and runs `test(input)` on it in a worker
+ * thread, so that a regex that does hang cannot block the test run: the worker is terminated
+ * after `ms`. The worker compiles it as the loader does (compileSigmaRegex turns the backtracking
+ * bound on itself).
  */
-function testBounded(regex: RegExp, input: string, ms: number): Promise<boolean | 'timeout'> {
+function testBounded(source: string, flags: { i: boolean; m: boolean; s: boolean }, input: string, ms: number): Promise<boolean | 'timeout'> {
   const code = `
     const { parentPort, workerData } = require('node:worker_threads');
-    const re = new RegExp(workerData.source, workerData.flags);
-    parentPort.postMessage(re.test(workerData.input));
+    import(workerData.module).then(({ compileSigmaRegex }) => {
+      const r = compileSigmaRegex(workerData.source, workerData.flags);
+      parentPort.postMessage('code' in r ? r.code : r.regex.test(workerData.input));
+    });
   `;
+  const module = pathToFileURL(join(DIST, 'src/sigma/regex.js')).href;
   return new Promise((resolve, reject) => {
-    const w = new Worker(code, { eval: true, workerData: { source: regex.source, flags: regex.flags, input } });
+    const w = new Worker(code, { eval: true, workerData: { source, flags, input, module } });
     const timer = setTimeout(() => {
       void w.terminate();
       resolve('timeout');
@@ -79,10 +88,16 @@ function testBounded(regex: RegExp, input: string, ms: number): Promise<boolean 
   });
 }
 
-function reMatcher(rule: SigmaRule): RegExp {
+function reMatcher(rule: SigmaRule): Extract<Matcher, { kind: 're' }> {
   const m = rule.plan.items[0]?.values[0]?.matcher;
   if (m?.kind !== 're') throw new Error('not a regex matcher');
-  return m.regex;
+  return m;
+}
+
+/** The flags of a `F|re...` key. */
+function flagsOf(key: string): { i: boolean; m: boolean; s: boolean } {
+  const mods = key.split('|');
+  return { i: mods.includes('i'), m: mods.includes('m'), s: mods.includes('s') };
 }
 
 describe('catastrophic patterns are bounded (guard enabled by test/setup.ts)', () => {
@@ -103,7 +118,11 @@ describe('catastrophic patterns are bounded (guard enabled by test/setup.ts)', (
       expect(errorsOf(loaded).map((d) => d.code)).toEqual(['REGEX_CATASTROPHIC']);
       return;
     }
-    expect(await testBounded(reMatcher(rule), input, 5000)).toBe(false);
+    const unavailable = prepareDist();
+    if (unavailable !== undefined) throw new Error(unavailable);
+    expect(await testBounded(reMatcher(rule).expanded, flagsOf(key), input, 5000)).toBe(false);
+    // and in this process, through the evaluator (the worker showed it returns)
+    expect(matches(rule, { F: input })).toBe(false);
   });
 
   it.each(CASES.slice(0, 4))('%s: %s is loaded with a REGEX_BACKTRACKING_RISK warning', (key, yaml) => {
@@ -143,8 +162,8 @@ describe('compileSigmaRegex', () => {
   it('strips a leading inline flag group into flags', () => {
     const r = compileSigmaRegex('(?is)a.b', NO_FLAGS);
     if ('code' in r) throw new Error(r.message);
-    // `i` is spelled out as two-case classes so V8's linear-time fallback can bound the regex.
-    expect(r.regex.flags).toBe('s');
+    expect(r.regex.flags).toBe('is');
+    expect(r.regex.engine).toBe('hybrid');
     expect(r.regex.test('xA\nBy')).toBe(true);
     expect(r.regex.test('xA\nCy')).toBe(false);
     expect(r.source).toBe('(?is)a.b');
@@ -152,13 +171,14 @@ describe('compileSigmaRegex', () => {
   it('combines modifier flags', () => {
     const r = compileSigmaRegex('ab', { i: true, m: true, s: false });
     if ('code' in r) throw new Error(r.message);
-    expect(r.regex.flags).toBe('m');
+    expect(r.regex.flags).toBe('im');
     expect(r.regex.test('x\nAB')).toBe(true);
+    expect(r.regex.test(`${' '.repeat(LINEAR_FROM)}x\nAB`)).toBe(true);
   });
   it('never uses the u flag (corpus regexes with identity escapes compile)', () => {
     const r = compileSigmaRegex(String.raw`\"a\-b]`, NO_FLAGS);
     if ('code' in r) throw new Error(r.message);
-    expect(r.regex.unicode).toBe(false);
+    expect(r.regex.regex.unicode).toBe(false);
     expect(r.regex.test('"a-b]')).toBe(true);
   });
   it('reports the risk on the result', () => {
@@ -322,6 +342,93 @@ describe('regexMinLength', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('every |re value runs in time linear in the text', () => {
+  const compile = (src: string, flags = NO_FLAGS): RegexMatcher => {
+    const r = compileSigmaRegex(src, flags);
+    if ('code' in r) throw new Error(`${r.code}: ${r.message}`);
+    return r.regex;
+  };
+
+  it("'(a|aa){16,}b' (the linear engine refuses {16,}: it ran past 120 s on 48 a's) runs on the automaton", () => {
+    const r = compile('(a|aa){16,}b');
+    expect(r.engine).toBe('automaton');
+    expect(r.test('a'.repeat(48))).toBe(false);
+    expect(r.test(`${'a'.repeat(48)}b`)).toBe(true);
+    expect(r.test(`${'a'.repeat(15)}b`)).toBe(false);
+    expect(r.test(`${'a'.repeat(200_000)}!`)).toBe(false);
+  });
+
+  it('a 25 KB pattern of (a|b) × 5,000 (its first match overflowed the stack) loads and matches', () => {
+    const rule = fieldRule('F|re', `'${'(a|b)'.repeat(5000)}'`);
+    expect(matches(rule, { F: 'ab'.repeat(3000) })).toBe(true);
+    expect(matches(rule, { F: 'ab'.repeat(2000) })).toBe(false);
+  });
+
+  it('a pattern whose first match overflows the backtracking compiler runs on the linear-time engines alone', () => {
+    // Anchored: one thread through the automaton, so that the test stays short.
+    const src = `^${'(a|b)'.repeat(20_000)}`;
+    expect(() => new RegExp(src.replaceAll('(', '(?:')).test('ab')).toThrow(/Stack overflow/);
+    const r = compile(src);
+    expect(r.engine).toBe('automaton');
+    expect(r.test('ab'.repeat(10_001))).toBe(true);
+    expect(r.test('ab'.repeat(100))).toBe(false);
+    // \a (Annex B: the letter a) is outside what the automaton reads: V8's linear-time engine runs it.
+    const v8 = compile(`^${'(?:\\a|b)'.repeat(20_000)}`);
+    expect(v8.engine).toBe('v8-linear');
+    expect(v8.test('ab'.repeat(10_000))).toBe(true);
+    expect(v8.test('x'.repeat(2000))).toBe(false);
+  });
+
+  it('long texts go to the linear-time engine (a greedy loop giving back characters is not counted by the backtrack bound)', () => {
+    const r = compile('.+:assumed-role/aws:.+');
+    expect(r.engine).toBe('hybrid');
+    const text = 'assumed-role/aws'.repeat(20_000);
+    const t0 = process.hrtime.bigint();
+    expect(r.test(text)).toBe(false);
+    // 320,000 characters; quadratic (the backtracking engine alone) is minutes, linear milliseconds.
+    expect(Number(process.hrtime.bigint() - t0) / 1e6).toBeLessThan(10_000);
+    expect(r.test(`x:assumed-role/aws:y${' '.repeat(LINEAR_FROM)}`)).toBe(true);
+  });
+
+  it('gives the V8 answer on both sides of the length threshold (property)', () => {
+    const piece = fc.constantFrom('a', 'b', '.', '\\d', '[ab]', '(a|bc)', 'x*', 'y+', 'z?', 'q{2}', 'r{1,3}', '^', '$', '\\b', '(?:ab)+', '.{20}', '[^a]{17,}');
+    // At most one unbounded repeat: the oracle, V8 with `i`, has no backtrack bound (its linear
+    // engine refuses `i`), and several repeats over long texts would keep it busy for minutes.
+    const unbounded = (p: string): boolean => /[*+]$|,\}$/.test(p);
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }).filter((ps) => ps.filter(unbounded).length <= 1), fc.boolean(), fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'x', 'y', 'z', 'q', 'r', '1', ' ', 'A', '\n'), maxLength: 40 }), (parts, i, core) => {
+        const src = parts.join('');
+        const r = compileSigmaRegex(src, { i, m: false, s: false });
+        if ('code' in r) return;
+        const v8 = new RegExp(src, i ? 'i' : '');
+        for (const t of [core, `${'.'.repeat(LINEAR_FROM)}${core}`, `${core}${'#'.repeat(LINEAR_FROM - core.length - 1)}`]) {
+          expect(r.regex.test(t), `/${src}/ (${r.regex.engine}) on ${JSON.stringify(t.slice(0, 60))}`).toBe(v8.test(t));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('look-arounds and back-references run on the backtracking engine only without unbounded repeats, with a warning', () => {
+    const ok = compileSigmaRegex('(?<!\\\\)foo(?=bar)', NO_FLAGS);
+    if ('code' in ok) throw new Error(ok.message);
+    expect(ok.regex.engine).toBe('backtracking');
+    expect(ok.warning).toMatch(/only the backtracking engine runs this pattern.*at most 1 way/);
+    const rule = fieldRule('F|re', String.raw`'(ab)\1'`);
+    expect(rule.diagnostics.map((d) => d.code)).toEqual(['REGEX_BACKTRACKING_RISK']);
+    for (const src of ['^(?!.*foo).*$', String.raw`(\w+)\s\1`, '(?=(a|b){1,40})']) {
+      const r = compileSigmaRegex(src, NO_FLAGS);
+      expect('code' in r ? r.code : r.regex.engine, src).toBe('REGEX_CATASTROPHIC');
+    }
+  });
+
+  it('a syntax error names the reason without repeating the pattern', () => {
+    const r = compileSigmaRegex(`${'a'.repeat(10_000)}(`, NO_FLAGS);
+    expect('code' in r && r.code).toBe('REGEX_INVALID');
+    expect('code' in r ? r.message : '').toBe('invalid regular expression: Unterminated group');
   });
 });
 

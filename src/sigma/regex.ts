@@ -11,6 +11,7 @@
  * linear engine cannot run (back-references, look-arounds) is rejected as catastrophic.
  */
 import { setFlagsFromString } from 'node:v8';
+import { backtrackingPaths, compileLinearRegex, parseRegexForAnalysis } from './linear-regex.js';
 
 let guardEnabled = false;
 
@@ -28,11 +29,13 @@ export function enableRegexBacktrackingGuard(): void {
 }
 
 export interface SigmaRegex {
-  regex: RegExp;
+  regex: RegexMatcher;
   /** The pattern as the rule wrote it. */
   source: string;
   /** Set when the pattern has the shape of catastrophic backtracking (evaluation is bounded). */
   risk?: string;
+  /** Set when the pattern runs on the backtracking engine only (its time bound is explained). */
+  warning?: string;
 }
 
 const INLINE_FLAGS = /^\(\?([imsx]+)\)/;
@@ -221,6 +224,48 @@ export function explicitCase(src: string): string | undefined {
   return out;
 }
 
+/**
+ * The pattern with its capturing groups made non-capturing (`(x)` and `(?<name>x)` become
+ * `(?:x)`), for matching only: V8's linear-time engine carries every capture through every state
+ * (a 25 KB pattern of 5,000 groups took minutes on 6,000 characters), and no test reads them. A
+ * pattern with a back-reference (`\1`, `\k<name>`) is returned as it is: without the group, an
+ * Annex B `\1` would read as an octal escape.
+ */
+export function withoutCaptures(src: string): string {
+  if (/\\(?:[1-9]|k)/.test(src)) return src;
+  let out = '';
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i] as string;
+    if (c === '\\') {
+      out += src.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      const end = regexClassEnd(src, i);
+      if (end < 0) return src;
+      out += src.slice(i, end + 1);
+      i = end;
+      continue;
+    }
+    if (c === '(') {
+      if (src[i + 1] !== '?') {
+        out += '(?:';
+        continue;
+      }
+      if (src[i + 2] === '<' && /[A-Za-z_$]/.test(src[i + 3] ?? '')) {
+        const end = src.indexOf('>', i);
+        if (end < 0) return src;
+        out += '(?:';
+        i = end;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
 /** Can V8's linear-time engine run this pattern (so the backtracking fallback applies)? */
 function linearCapable(src: string, flags: string): boolean {
   try {
@@ -232,12 +277,88 @@ function linearCapable(src: string, flags: string): boolean {
 }
 
 /**
- * Compiles a Sigma `re` value with the given modifier flags (`i`, `m`, `s`).
- *
- * Whenever the linear-time engine can run the pattern, the regex is compiled in that form
- * (case-insensitivity spelled out as two-case classes, since that engine refuses `i`), so V8's
- * backtracking fallback bounds it. A pattern with the shape of catastrophic backtracking that the
- * linear engine cannot run is rejected.
+ * From this text length on, a pattern is searched in linear time (by {@link LinearRegex}, else by
+ * V8's linear-time engine). Below it, V8's backtracking engine (several times faster on usual
+ * texts) with its backtrack bound on: the bound does not count the steps of a greedy loop giving
+ * characters back (`.+x.+` on a long line is quadratic under it), which texts this short keep small.
+ */
+export const LINEAR_FROM = 1024;
+
+/** Patterns that only V8's backtracking engine runs are accepted up to this many paths per position. */
+export const MAX_BACKTRACKING_PATHS = 100_000;
+
+/**
+ * How a `|re` value is run (short texts / texts of {@link LINEAR_FROM} characters or more):
+ * - `hybrid`: V8's backtracking engine, bounded / {@link LinearRegex};
+ * - `hybrid-v8`: V8's backtracking engine, bounded / V8's linear-time engine (patterns outside
+ *   what LinearRegex reads);
+ * - `automaton`: LinearRegex for every text (patterns V8's linear engine refuses for their bounded
+ *   repeats, `i` with letters outside ASCII, or too large for V8's backtracking compiler);
+ * - `v8-linear`: V8's linear-time engine for every text;
+ * - `backtracking`: back-references and look-arounds, which only V8's backtracking engine runs,
+ *   accepted only without unbounded repeats (at most {@link MAX_BACKTRACKING_PATHS} paths per
+ *   position: linear, with that factor).
+ */
+export type RegexEngine = 'hybrid' | 'hybrid-v8' | 'automaton' | 'v8-linear' | 'backtracking';
+
+interface Tester {
+  test(text: string): boolean;
+}
+
+/** A compiled `|re` value: `test(text)` searches the text (§7.7) in time linear in it. */
+export class RegexMatcher {
+  constructor(
+    readonly engine: RegexEngine,
+    /** The V8 regex of the pattern (shown by `--dump-js`, sampled by the fuzzer). */
+    readonly regex: RegExp,
+    private readonly short: Tester,
+    private readonly long: Tester,
+  ) {}
+
+  test(text: string): boolean {
+    return (text.length < LINEAR_FROM ? this.short : this.long).test(text);
+  }
+
+  get source(): string {
+    return this.regex.source;
+  }
+
+  get flags(): string {
+    return this.regex.flags;
+  }
+}
+
+/** Texts a candidate must run once at load: the first runs compile the regexes (a huge pattern overflows V8's compiler there). */
+const PREFLIGHT = ['', 'a', 'x'.repeat(LINEAR_FROM + 1)];
+
+/** Does the tester compile and run (twice, so that V8 compiles to native code too)? */
+function runs(t: Tester | undefined): t is Tester {
+  if (t === undefined) return false;
+  try {
+    for (let k = 0; k < 2; k++) for (const x of PREFLIGHT) t.test(x);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function attempt<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Compiles a Sigma `re` value with the given modifier flags (`i`, `m`, `s`) into a
+ * {@link RegexMatcher} whose time is linear in the text: on V8's linear-time engine (texts of
+ * {@link LINEAR_FROM} characters or more; shorter ones on the backtracking engine with its bound,
+ * case-insensitivity spelled out as two-case classes, since the linear engine refuses `i`), on
+ * {@link LinearRegex} for patterns that engine refuses for their bounded repeats, or, for
+ * back-references and look-arounds, on the backtracking engine when the pattern has no unbounded
+ * repeat (`warning` then says so). Anything else cannot be bounded and is REGEX_CATASTROPHIC; a
+ * pattern no engine can compile (V8's compiler overflows on some huge ones) is REGEX_INVALID.
  */
 export function compileSigmaRegex(
   source: string,
@@ -258,25 +379,50 @@ export function compileSigmaRegex(
   const pcre = pcreOnly(src);
   if (pcre !== undefined) return { code: 'REGEX_INVALID', message: `the regular expression uses ${pcre}, which JavaScript would misread` };
   const flagText = `${m ? 'm' : ''}${s ? 's' : ''}`;
+  const allFlags = `${i ? 'i' : ''}${flagText}`;
   let regex: RegExp;
   try {
-    regex = new RegExp(src, `${i ? 'i' : ''}${flagText}`);
+    regex = new RegExp(src, allFlags);
   } catch (e) {
-    return { code: 'REGEX_INVALID', message: `invalid regular expression: ${(e as Error).message}` };
+    // V8's message repeats the whole pattern: only its reason is kept.
+    const reason = /: ([^:]*)$/.exec((e as Error).message)?.[1] ?? 'syntax error';
+    return { code: 'REGEX_INVALID', message: `invalid regular expression: ${reason}` };
   }
-  const guarded = i ? explicitCase(src) : src;
-  const bounded = guarded !== undefined && linearCapable(guarded, flagText);
   const risk = backtrackingRisk(src);
-  if (bounded) regex = new RegExp(guarded, flagText);
-  else if (risk !== undefined) {
+  const accept = (matcher: RegexMatcher, warning?: string): SigmaRegex => {
+    const out: SigmaRegex = { regex: matcher, source };
+    if (risk !== undefined) out.risk = risk;
+    if (warning !== undefined) out.warning = warning;
+    return out;
+  };
+  const plain = withoutCaptures(src);
+  const guarded = i ? explicitCase(plain) : plain;
+  const capable = guarded !== undefined && linearCapable(guarded, flagText);
+  // Short texts: V8's backtracking engine, bounded (only when the linear engine could take over).
+  const backtracking = capable ? attempt(() => new RegExp(guarded, flagText)) : undefined;
+  const short = runs(backtracking) ? backtracking : undefined;
+  // Long texts: the automaton, else V8's linear-time engine.
+  const automaton = attempt(() => compileLinearRegex(src, allFlags));
+  const linear = runs(automaton) ? automaton : undefined;
+  const v8Linear = capable && linear === undefined ? attempt(() => new RegExp(guarded, `${flagText}l`)) : undefined;
+  const long = linear ?? (runs(v8Linear) ? v8Linear : undefined);
+  if (short !== undefined && long !== undefined) return accept(new RegexMatcher(linear !== undefined ? 'hybrid' : 'hybrid-v8', regex, short, long));
+  if (linear !== undefined) return accept(new RegexMatcher('automaton', regex, linear, linear));
+  if (long !== undefined) return accept(new RegexMatcher('v8-linear', regex, long, long));
+  const tree = parseRegexForAnalysis(src);
+  const paths = tree === undefined ? Infinity : backtrackingPaths(tree);
+  if (paths > MAX_BACKTRACKING_PATHS) {
+    const why = risk ?? (paths === Infinity ? 'it repeats without bound' : `it can try ${paths.toExponential(1)} ways from each position`);
     return {
       code: 'REGEX_CATASTROPHIC',
-      message: `${risk}, and its evaluation cannot be bounded (the pattern uses back-references, look-arounds, large bounded repeats or escapes the linear-time engine does not run)`,
+      message: `${why}, and its evaluation cannot be bounded: only the backtracking engine runs it (back-references, look-arounds or escapes the linear-time engines do not run)`,
     };
   }
-  const out: SigmaRegex = { regex, source };
-  if (risk !== undefined) out.risk = risk;
-  return out;
+  if (!runs(regex)) return { code: 'REGEX_INVALID', message: 'the regular expression is too large for the regex compilers (it overflows their stack)' };
+  return accept(
+    new RegexMatcher('backtracking', regex, regex, regex),
+    `only the backtracking engine runs this pattern (back-references or look-arounds); without unbounded repetition it tries at most ${paths} way${paths === 1 ? '' : 's'} from each position, so its time stays linear in the text`,
+  );
 }
 
 /**
@@ -478,14 +624,21 @@ interface RegexMemo {
   result: boolean;
 }
 
-const memoOf = new WeakMap<RegExp, RegexMemo>();
+/** What {@link regexTest} runs: a V8 regex, or a {@link RegexMatcher} of a `re` value (its source and flags are the pattern's). */
+export interface RegexLike {
+  readonly source: string;
+  readonly flags: string;
+  test(text: string): boolean;
+}
+
+const memoOf = new WeakMap<RegexLike, RegexMemo>();
 
 /**
  * `re.test(text)`, the texts without its required literals ({@link regexRequiredLiterals})
  * refused first, and the last text's verdict remembered: a matching event is tested again by the
  * reference evaluator (mapped sources), and events repeat command lines.
  */
-export function regexTest(re: RegExp, text: string): boolean {
+export function regexTest(re: RegexLike, text: string): boolean {
   let memo = memoOf.get(re);
   if (memo === undefined) {
     memo = { literals: regexRequiredLiterals(re.source, re.flags), text: undefined, result: false };

@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { assertNever } from '../diagnostics/diagnostics.js';
+import { setOwnField } from '../util/own-field.js';
 
 /** A resolved scalar value. Numbers keep the text they were written as. */
 export type YScalarValue =
@@ -76,7 +77,11 @@ export function resolvePlainScalar(text: string): YScalarValue {
 }
 
 
-/** Converts a node to plain JS data (strings for string scalars, numbers, booleans, null). */
+/**
+ * Converts a node to plain JS data (strings for string scalars, numbers, booleans, null), every
+ * mapping key an own property as `JSON.parse` makes them (`__proto__` included, see
+ * util/own-field.ts).
+ */
 export function toPlain(n: YNode | null): unknown {
   if (n === null) return null;
   switch (n.kind) {
@@ -86,7 +91,7 @@ export function toPlain(n: YNode | null): unknown {
       return n.items.map(toPlain);
     case 'map': {
       const o: Record<string, unknown> = {};
-      for (const e of n.entries) o[e.key] = toPlain(e.value);
+      for (const e of n.entries) setOwnField(o, e.key, toPlain(e.value));
       return o;
     }
     default:

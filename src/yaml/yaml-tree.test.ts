@@ -294,3 +294,58 @@ describe('anchors and aliases', () => {
     expect(r.diagnostics.every((d) => d.severity === 'error')).toBe(true);
   });
 });
+
+/** The classic alias bomb: nine levels of nine aliases, 9^9 (387 million) leaves expanded, in about 700 bytes. */
+export function aliasBomb(indent = ''): string {
+  const names = 'abcdefghi';
+  const lines = [`${indent}a: &a ["x","x","x","x","x","x","x","x","x"]`];
+  for (let k = 1; k < names.length; k++) lines.push(`${indent}${names[k]}: &${names[k]} [${Array(9).fill(`*${names[k - 1]}`).join(',')}]`);
+  return lines.join('\n');
+}
+
+describe('limits: alias expansion and depth', () => {
+  it('an alias bomb stops at the node budget with a located YAML_LIMIT, at once', () => {
+    const text = aliasBomb();
+    expect(text.length).toBeLessThan(800);
+    const t0 = Date.now();
+    const r = parseYaml(text, 'bomb.yml');
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(r.diagnostics.map((d) => [d.code, d.pos?.line])).toEqual([['YAML_LIMIT', 7]]);
+    expect(r.diagnostics[0]?.message).toMatch(/alias \*f would expand the document past 1,000,000 nodes \(limits\.yaml_nodes\)/);
+    expect(r.documents[0]?.broken).toBe(true);
+    // What is left is bounded: converting it to plain data ends.
+    expect(JSON.stringify(toPlain(r.documents[0]?.root ?? null)).length).toBeLessThan(10_000_000);
+  });
+
+  it('a smaller budget is a config setting', () => {
+    const text = 'a: &a [1, 2, 3]\nb: [*a, *a, *a]\n';
+    expect(parseYaml(text, 'x.yml', { yamlNodes: 100, yamlDepth: 100 }).diagnostics).toEqual([]);
+    const r = parseYaml(text, 'x.yml', { yamlNodes: 12, yamlDepth: 100 });
+    // 12 nodes: the root, a, its list and 3 numbers, b, its list, the first *a (4): the second is cut.
+    expect(r.diagnostics.map((d) => [d.code, d.pos?.line, d.pos?.column])).toEqual([['YAML_LIMIT', 2, 9]]);
+    expect(toPlain(r.documents[0]?.root ?? null)).toEqual({ a: [1, 2, 3], b: [[1, 2, 3], null, null] });
+  });
+
+  it('aliases cannot nest a document past the depth limit', () => {
+    // Each level wraps the previous one: 200 anchors nest 200 deep once expanded.
+    const lines = ['l0: &l0 [x]'];
+    for (let k = 1; k < 200; k++) lines.push(`l${k}: &l${k} [*l${k - 1}]`);
+    const r = parseYaml(lines.join('\n'), 'deep.yml');
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['YAML_LIMIT']);
+    expect(r.diagnostics[0]?.message).toMatch(/more than 100 levels deep \(limits\.yaml_depth\)/);
+    // l98 (line 99) is a list at level 2 of l97, which reaches level 100: l98 reaches 101.
+    expect(r.diagnostics[0]?.pos?.line).toBe(99);
+  });
+
+  it('nesting written out is limited too (js-yaml reads at most limits.yaml_depth levels)', () => {
+    const deep = `${'['.repeat(150)}${']'.repeat(150)}`;
+    expect(parseYaml(deep, 'x.yml').diagnostics.map((d) => [d.code, d.message])).toEqual([['YAML_LIMIT', 'the YAML nests more than 100 levels deep (limits.yaml_depth)']]);
+    expect(parseYaml(`${'['.repeat(20)}${']'.repeat(20)}`, 'x.yml', { yamlNodes: 100, yamlDepth: 10 }).diagnostics.map((d) => d.code)).toEqual(['YAML_LIMIT']);
+  });
+
+  it('a large plain document is counted too', () => {
+    const list = `v: [${Array.from({ length: 200 }, (_, k) => k).join(', ')}]\n`;
+    expect(parseYaml(list, 'x.yml', { yamlNodes: 100, yamlDepth: 100 }).diagnostics.map((d) => d.code)).toEqual(['YAML_LIMIT']);
+    expect(parseYaml(list, 'x.yml', { yamlNodes: 1000, yamlDepth: 100 }).diagnostics).toEqual([]);
+  });
+});

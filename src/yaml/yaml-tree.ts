@@ -19,6 +19,8 @@ import type { YDocument, YMapEntry, YNode, YParseResult, YScalar, YScalarValue }
 
 export * from './yaml-node.js';
 import type { Diagnostic, SourcePos } from '../diagnostics/diagnostics.js';
+import { DEFAULT_LIMITS, limitName } from '../util/limits.js';
+import type { Limits } from '../util/limits.js';
 
 
 /** Resolves an explicitly tagged scalar (`!!str 010`); undefined for a tag we do not know. */
@@ -55,14 +57,35 @@ function resolveTagged(tag: string, text: string): YScalarValue | undefined {
  * (several times faster); whatever it is not sure about, and every text with a diagnostic, goes
  * to js-yaml (parseYamlSlow), which gives the same trees.
  */
-export function parseYaml(text: string, file?: string): YParseResult {
+export function parseYaml(text: string, file?: string, limits: YamlLimits = DEFAULT_LIMITS): YParseResult {
   const documents = parseYamlFast(text);
-  if (documents !== undefined) return { documents, diagnostics: [] };
-  return parseYamlSlow(text, file);
+  // The fast reader takes no aliases and nests at most 40 deep: only a huge document can be over
+  // the node budget (each node is at least two characters), and the slow reader reports it.
+  if (documents !== undefined && (text.length < 2 * limits.yamlNodes || documents.every((d) => nodeCount(d.root, limits.yamlNodes) <= limits.yamlNodes))) {
+    return { documents, diagnostics: [] };
+  }
+  return parseYamlSlow(text, file, limits);
+}
+
+/** The limits a YAML text is read under (see util/limits.ts). */
+export type YamlLimits = Pick<Limits, 'yamlNodes' | 'yamlDepth'>;
+
+/** Nodes of a tree (aliases counted each time), counted up to just past `stop`. */
+function nodeCount(root: YNode | null, stop: number): number {
+  if (root === null) return 0;
+  let n = 0;
+  const work: YNode[] = [root];
+  while (work.length > 0 && n <= stop) {
+    const x = work.pop() as YNode;
+    n++;
+    if (x.kind === 'seq') for (const c of x.items) work.push(c);
+    else if (x.kind === 'map') for (const e of x.entries) work.push(e.value);
+  }
+  return n;
 }
 
 /** parseYaml through js-yaml's event stream only; exported for the fast reader's tests. */
-export function parseYamlSlow(text: string, file?: string): YParseResult {
+export function parseYamlSlow(text: string, file?: string, limits: YamlLimits = DEFAULT_LIMITS): YParseResult {
   const diagnostics: Diagnostic[] = [];
   const posOf = positionsIn(text);
   const where = (offset: number, path?: string): { file?: string; pos: SourcePos; path?: string } => {
@@ -73,22 +96,36 @@ export function parseYamlSlow(text: string, file?: string): YParseResult {
   };
   let events: YamlEvent[];
   try {
-    events = parseEvents(text, file === undefined ? {} : { filename: file });
+    events = parseEvents(text, file === undefined ? { maxDepth: limits.yamlDepth } : { filename: file, maxDepth: limits.yamlDepth });
   } catch (e) {
     const err = e as { reason?: string; mark?: { line: number; column: number }; message?: string };
     const pos = err.mark ? { line: err.mark.line + 1, column: err.mark.column + 1 } : undefined;
-    diagnostics.push(
-      diagnostic('YAML_SYNTAX', `YAML syntax error: ${err.reason ?? err.message ?? String(e)}`, {
-        file,
-        pos,
-      }),
-    );
+    const reason = err.reason ?? err.message ?? String(e);
+    if (/maxDepth/.test(reason)) {
+      diagnostics.push(diagnostic('YAML_LIMIT', `the YAML nests more than ${limits.yamlDepth} levels deep (${limitName('yamlDepth')})`, { file, pos }));
+    } else diagnostics.push(diagnostic('YAML_SYNTAX', `YAML syntax error: ${reason}`, { file, pos }));
     return { documents: [], diagnostics };
   }
 
   const documents: YDocument[] = [];
   const anchors = new Map<string, YNode>();
   let i = 0;
+  // Aliases share their anchor's node, so a document is a graph whose expansion (what every
+  // reader of it walks) can be exponential in its text: 700 bytes of nested aliases expand to
+  // billions of nodes. Each document counts its nodes as expanded, and the depth they reach;
+  // an alias that would take either past its limit is not expanded (a null in its place) and
+  // the document is broken.
+  let docNodes = 0;
+  let deepest = 0;
+  let overBudget = false;
+  /** Expanded node count and height of each anchored node. */
+  const extent = new Map<YNode, { nodes: number; height: number }>();
+  const overLimit = (message: string, offset: number, path: string): YScalar => {
+    // One diagnostic per document: the aliases after the first one cut are cut silently.
+    if (!overBudget) diagnostics.push(diagnostic('YAML_LIMIT', message, where(offset, path)));
+    overBudget = true;
+    return { kind: 'scalar', value: { type: 'null', text: '' }, plain: true, offset };
+  };
 
   const slice = (a: number, b: number): string => (a >= 0 && b >= 0 ? text.slice(a, b) : '');
   // js-yaml gives an empty scalar (`condition:` with nothing after it) no position (-1); such a
@@ -114,10 +151,35 @@ export function parseYamlSlow(text: string, file?: string): YParseResult {
     return { kind: 'scalar', value, plain: plain && tag === '', offset };
   }
 
-  // Recursive descent over the flat event stream; `i` points at the next event.
-  function node(path: string): YNode {
+  // Recursive descent over the flat event stream; `i` points at the next event. `depth` is the
+  // node's nesting (1 for a document's root); js-yaml stops at limits.yamlDepth, so the recursion is bounded.
+  function node(path: string, depth: number): YNode {
     const ev = events[i++];
     if (ev === undefined) throw new Error('unexpected end of YAML events');
+    if (ev.type === EVENT_ID.ALIAS) {
+      const name = slice(ev.anchorStart, ev.anchorEnd);
+      const target = anchors.get(name);
+      if (target === undefined) {
+        diagnostics.push(diagnostic('YAML_ALIAS', `unknown alias *${name}`, where(ev.anchorStart, path)));
+        docNodes++;
+        return { kind: 'scalar', value: { type: 'null', text: '' }, plain: true, offset: ev.anchorStart };
+      }
+      const x = extent.get(target) ?? { nodes: 1, height: 1 };
+      if (docNodes + x.nodes > limits.yamlNodes) {
+        return overLimit(`the alias *${name} would expand the document past ${limits.yamlNodes.toLocaleString('en-US')} nodes (${limitName('yamlNodes')}); it is not expanded`, ev.anchorStart - 1, path);
+      }
+      if (depth + x.height - 1 > limits.yamlDepth) {
+        return overLimit(`the alias *${name} would nest the document more than ${limits.yamlDepth} levels deep (${limitName('yamlDepth')}); it is not expanded`, ev.anchorStart - 1, path);
+      }
+      docNodes += x.nodes;
+      deepest = Math.max(deepest, depth + x.height - 1);
+      return target;
+    }
+    const nodesBefore = docNodes;
+    const deepestBefore = deepest;
+    deepest = depth;
+    // Without aliases the nodes are in the text, but a document past the budget is still refused.
+    const crossed = ++docNodes === limits.yamlNodes + 1;
     let n: YNode;
     let anchorStart = -1;
     let anchorEnd = -1;
@@ -130,7 +192,7 @@ export function parseYamlSlow(text: string, file?: string): YParseResult {
       case EVENT_ID.SEQUENCE: {
         lastEnd = ev.start;
         const items: YNode[] = [];
-        while (events[i]?.type !== EVENT_ID.POP) items.push(node(`${path}[${items.length}]`));
+        while (events[i]?.type !== EVENT_ID.POP) items.push(node(`${path}[${items.length}]`, depth + 1));
         i++;
         n = { kind: 'seq', items, offset: ev.start };
         anchorStart = ev.anchorStart;
@@ -142,10 +204,10 @@ export function parseYamlSlow(text: string, file?: string): YParseResult {
         const entries: YMapEntry[] = [];
         const seen = new Set<string>();
         while (events[i]?.type !== EVENT_ID.POP) {
-          const keyNode = node(path);
+          const keyNode = node(path, depth + 1);
           const keyText = keyNode.kind === 'scalar' ? keyNode.value.text : '';
           const entryPath = childPath(path, keyText);
-          const value = node(entryPath);
+          const value = node(entryPath, depth + 1);
           if (keyNode.kind !== 'scalar') {
             diagnostics.push(diagnostic('YAML_COMPLEX_KEY', 'mapping keys must be scalars', where(keyNode.offset, path)));
             continue;
@@ -169,19 +231,18 @@ export function parseYamlSlow(text: string, file?: string): YParseResult {
         anchorEnd = ev.anchorEnd;
         break;
       }
-      case EVENT_ID.ALIAS: {
-        const name = slice(ev.anchorStart, ev.anchorEnd);
-        const target = anchors.get(name);
-        if (target === undefined) {
-          diagnostics.push(diagnostic('YAML_ALIAS', `unknown alias *${name}`, where(ev.anchorStart, path)));
-          return { kind: 'scalar', value: { type: 'null', text: '' }, plain: true, offset: ev.anchorStart };
-        }
-        return target;
-      }
       default:
         throw new Error(`unexpected YAML event ${ev.type}`);
     }
-    if (anchorStart >= 0) anchors.set(slice(anchorStart, anchorEnd), n);
+    if (crossed) {
+      diagnostics.push(diagnostic('YAML_LIMIT', `the document holds more than ${limits.yamlNodes.toLocaleString('en-US')} nodes (${limitName('yamlNodes')})`, where(n.offset, path)));
+      overBudget = true;
+    }
+    if (anchorStart >= 0) {
+      anchors.set(slice(anchorStart, anchorEnd), n);
+      extent.set(n, { nodes: docNodes - nodesBefore, height: deepest - depth + 1 });
+    }
+    deepest = Math.max(deepest, deepestBefore);
     return n;
   }
 
@@ -189,20 +250,24 @@ export function parseYamlSlow(text: string, file?: string): YParseResult {
     const ev = events[i++];
     if (ev?.type !== EVENT_ID.DOCUMENT) continue;
     anchors.clear();
+    extent.clear();
+    docNodes = 0;
+    deepest = 0;
+    overBudget = false;
     const errorsBefore = diagnostics.length;
     if (events[i]?.type === EVENT_ID.POP) {
       i++;
       documents.push({ root: null, offset: 0, broken: false });
       continue;
     }
-    const root = node('');
+    const root = node('', 1);
     i++; // the document's POP
     // An explicit empty document (`---` followed by `---` or the end) is an empty scalar.
     if (root.kind === 'scalar' && root.plain && root.value.type === 'null' && root.value.text === '') {
       documents.push({ root: null, offset: root.offset, broken: diagnostics.length > errorsBefore });
       continue;
     }
-    documents.push({ root, offset: root.offset, broken: diagnostics.length > errorsBefore });
+    documents.push({ root, offset: root.offset, broken: overBudget || diagnostics.length > errorsBefore });
   }
   return { documents, diagnostics };
 }

@@ -13,6 +13,7 @@ import type { Event } from '../../evaluate/evaluate.js';
 import { RuleIndex } from '../../compile/rule-index.js';
 import { compilePlan, describeCompiled } from '../../compile/compile-plan.js';
 import { jsonTerminalSafe, terminalLine, terminalSafe } from '../../report/escape.js';
+import { diagnostic } from '../../diagnostics/diagnostics.js';
 
 export const evalSpec: CommandSpec = {
   name: 'eval',
@@ -96,7 +97,7 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
   let n = 0;
   let matches = 0;
   for (const file of eventFiles) {
-    for await (const rec of readEvents(inCwd(io, file))) {
+    for await (const rec of readEvents(inCwd(io, file), { limits: env.config.limits })) {
       if (rec.kind === 'error') {
         invalid = true;
         printDiagnostics(io, [rec.diagnostic]);
@@ -106,6 +107,11 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
         matches++;
         // `index` is the event's position in its file (`line` its line, 0 in .evtx); `n` the position across all files.
         io.out(`${jsonTerminalSafe(JSON.stringify({ rule: rule.id ?? null, path: shown(rule.file), file: shown(rec.file), index: rec.index, line: rec.line, eventNumber: n }))}\n`);
+      }
+      // A rule that threw on this event did not match it; it is said once, the others go on.
+      for (const f of index.takeFailures()) {
+        invalid = true;
+        printDiagnostics(io, [diagnostic('RULE_MATCH_FAILED', `the rule failed while matching event ${n} of ${shown(file)}: ${f.message}; it is taken as not matching the events it fails on`, { file: f.rule.file, pos: f.rule.pos })]);
       }
       n++;
     }

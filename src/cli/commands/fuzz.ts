@@ -27,6 +27,7 @@ import { OutputFile } from '../../util/output-file.js';
 import { terminalLine } from '../../report/escape.js';
 import { fileInputs, outputProblem, yamlInputs } from '../outputs.js';
 import type { SigmaRule } from '../../rules/load-rule.js';
+import { diagnostic } from '../../diagnostics/diagnostics.js';
 
 export const fuzzSpec: CommandSpec = {
   name: 'fuzz',
@@ -101,8 +102,16 @@ export function fuzzCommand(args: Parsed, io: Io): number {
   const started = process.hrtime.bigint();
   const results: RuleFuzzResult[] = [];
   const progress = new ProgressLine(io.err, io.isTty, fuzzProgressText, process.stderr.columns || 100);
+  let ruleFailed = false;
   set.rules.forEach((rule, i) => {
-    results.push(fuzzRule(rule, { runs, seed, mapping: env.mapping, strict: args.values.strict === true }));
+    try {
+      results.push(fuzzRule(rule, { runs, seed, mapping: env.mapping, strict: args.values.strict === true }));
+    } catch (e) {
+      // One rule failing (an engine bug, a resource exhausted) is said; the others are fuzzed.
+      ruleFailed = true;
+      const why = (e instanceof Error ? e.message : String(e)).split('\n')[0]?.slice(0, 300) ?? '';
+      printDiagnostics(io, [diagnostic('RULE_MATCH_FAILED', `fuzzing the rule failed: ${why}; it is left out of the report`, { file: rule.file, pos: rule.pos })]);
+    }
     progress.update({ done: i + 1, total: set.rules.length });
   });
   progress.done();
@@ -149,7 +158,7 @@ export function fuzzCommand(args: Parsed, io: Io): number {
     io.err(`report written to ${out}\n`);
   } else io.out(text);
   if (loadFailed) return EXIT.usage;
-  return report.summary.failed > 0 ? EXIT.failed : EXIT.ok;
+  return report.summary.failed > 0 || ruleFailed ? EXIT.failed : EXIT.ok;
 }
 
 /** Counterexamples with a verdict the rule should give, as cases. */
@@ -167,7 +176,7 @@ function counterexampleCases(r: RuleFuzzResult): NewCase[] {
 /** Appends counterexamples to each rule's case file (or creates one); the number saved, -1 on a write problem. */
 function saveCounterexamples(results: readonly RuleFuzzResult[], caseDirs: string[], pipelines: readonly string[], io: Io): number {
   const listed = listYamlFiles(caseDirs.filter((d) => existsSync(d)));
-  const files = listed.files.map(loadCaseFile).flatMap((l) => (l.caseFile ? [l.caseFile] : []));
+  const files = listed.files.map((f) => loadCaseFile(f)).flatMap((l) => (l.caseFile ? [l.caseFile] : []));
   const rules: SigmaRule[] = results.map((r) => r.rule);
   let saved = 0;
   for (const r of results) {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { EXIT, list, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics } from '../io.js';
-import { loadEnvironment } from '../../config/environment.js';
+import { loadEnvironment, ruleLoadOptions } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { collectRules } from '../../rules/collect-rules.js';
 import { runRegression, summarise } from '../../regression/regression.js';
@@ -60,10 +60,10 @@ export function regressionCommand(args: Parsed, io: Io): number {
       .map((e) => join(root, e.name))
       .sort();
   }
-  const set = collectRules(folders, { placeholders: env.config.placeholders });
+  const set = collectRules(folders, ruleLoadOptions(env));
   // Folders and files that could not be walked are said (rules that fail to load show as errors of their tests).
   printDiagnostics(io, set.diagnostics.filter((d) => d.code.startsWith('PATH_')));
-  const results = runRegression(root, set.rules, str(args.values.prefer) as Prefer);
+  const results = runRegression(root, set.rules, str(args.values.prefer) as Prefer, env.config.limits);
   const summary = summarise(results);
   io.out(REGRESSION_REPORTERS.pick(str(args.values.reporter)).render({ results, summary }));
   const requireData = args.values['require-data'] === true;

@@ -4,6 +4,7 @@ import type { PropertyResult } from '../../cases/run-cases.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
 import { terminalLine } from '../escape.js';
 import type { TextReporter } from '../registry.js';
+import { maxOf, pushAll } from '../../util/arrays.js';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', untested: 'UNTESTED', 'below-coverage': 'LOW COV' } as const;
 const PROPERTY_MARK = { pass: '✓', fail: '✗', error: '✗', 'known-gap': '~', 'gap-closed': '!' } as const;
@@ -14,7 +15,7 @@ function coverageLines(r: RuleReport): string[] {
   const c = r.coverage;
   const all = r.coverageWithProperties;
   const withProps = r.properties.results.length > 0;
-  const width = Math.max(9, ...c.stages.map((s) => s.name.length + (s.exclusion ? 4 : 0)));
+  const width = maxOf(c.stages.map((s) => s.name.length + (s.exclusion ? 4 : 0)), 9);
   const lines = withProps
     ? [`    ${''.padEnd(width + 4)}   cases       with properties`, `    ${'stage'.padEnd(width + 4)} true  false   true  false`]
     : [`    ${'stage'.padEnd(width + 4)} true  false`];
@@ -86,8 +87,8 @@ export function formatRunText(report: SuiteReport): string {
       out.push(`  ${mark} ${c.name}  (${c.file}${c.line ? `:${c.line}` : ''})${c.status === 'known-gap' ? '  known gap' : c.status === 'gap-closed' ? '  GAP CLOSED' : ''}`);
       for (const m of c.messages) out.push(`      ${m}`);
     }
-    for (const p of r.properties.results) out.push(...propertyLines(p));
-    if (r.status !== 'untested') out.push(...coverageLines(r));
+    for (const p of r.properties.results) pushAll(out, propertyLines(p));
+    if (r.status !== 'untested') pushAll(out, coverageLines(r));
     out.push('');
   }
   const s = report.summary;

@@ -2,6 +2,7 @@
 import type { ScanSummary } from '../../scan/scan.js';
 import { formatCount } from '../progress-line.js';
 import { terminalLine } from '../escape.js';
+import { maxOf } from '../../util/arrays.js';
 
 /** The summary as JSON data: times rounded to milliseconds, the rate to whole events. */
 export function summaryData(s: ScanSummary): ScanSummary {
@@ -37,8 +38,8 @@ export function formatScanSummary(s: ScanSummary): string {
   );
   for (const k of s.skipped) lines.push(`  skipped: ${k.path}${k.title !== null ? ` (${k.title})` : ''}: ${k.reason}`);
   if (s.perRule.length > 0) {
-    const width = Math.max(7, ...s.perRule.map((r) => formatCount(r.matches).length));
-    const swidth = Math.max(10, ...s.perRule.map((r) => formatCount(r.suppressed).length));
+    const width = maxOf(s.perRule.map((r) => formatCount(r.matches).length), 7);
+    const swidth = maxOf(s.perRule.map((r) => formatCount(r.suppressed).length), 10);
     lines.push('', `  ${'matches'.padStart(width)}  ${'suppressed'.padStart(swidth)}  rule`);
     for (const r of s.perRule) {
       lines.push(`  ${formatCount(r.matches).padStart(width)}  ${formatCount(r.suppressed).padStart(swidth)}  ${r.title} [${r.id ?? 'no id'}] ${r.path}`);
