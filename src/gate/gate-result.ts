@@ -4,7 +4,7 @@
  * of shards into one with the same summary.
  */
 import type { ChangeKind } from './changed-rules.js';
-import type { DiffKind } from './semantic-diff.js';
+import type { DiffKind } from '../fuzz/semantic-diff.js';
 import type { Event } from '../evaluate/evaluate.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 

@@ -51,7 +51,7 @@ import { validateRules } from './validate-rule.js';
 import type { ValidationSeverity } from './validate-rule.js';
 import type { ValidationCode } from '../diagnostics/codes.js';
 import type { Environment } from '../config/environment.js';
-import { semanticDiff } from './semantic-diff.js';
+import { semanticDiff } from '../fuzz/semantic-diff.js';
 import { ruleStatus, summarize } from './gate-result.js';
 import type { GateCheck, GateLocation, GateMessage, GateReport, GateRuleReport } from './gate-result.js';
 
