@@ -13,6 +13,10 @@ import { MUTATION_REPORTERS } from '../../report/mutate/registry.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import { fileInputs, outputProblem, yamlInputs } from '../outputs.js';
 import { terminalLine } from '../../report/escape.js';
+import type { DiagnosticCode } from '../../diagnostics/codes.js';
+
+/** Errors of a case file's binding to its rule: failures (exit 1), as in run, not unreadable input (exit 2). */
+const CASE_BINDING_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['CASE_RULE_MISSING', 'CASE_RULE_UNKNOWN', 'CASE_RULE_AMBIGUOUS', 'CASE_STAGE_UNKNOWN', 'CASE_EVENTS_EMPTY']);
 
 export const mutateSpec: CommandSpec = {
   name: 'mutate',
@@ -86,7 +90,7 @@ export async function mutateCommand(args: Parsed, io: Io): Promise<number> {
     io.err(`sigmatest mutate: cannot write ${out}: ${(e as Error).message}\n`);
     return EXIT.usage;
   }
-  if (report.diagnostics.some((d) => d.severity === 'error' && !d.code.startsWith('CASE_RULE') && d.code !== 'CASE_STAGE_UNKNOWN')) return EXIT.usage;
+  if (report.diagnostics.some((d) => d.severity === 'error' && !CASE_BINDING_CODES.has(d.code))) return EXIT.usage;
   if (report.rules.length === 0) {
     io.err('sigmatest mutate: no rule with a case file: nothing to mutate\n');
     return EXIT.failed;
