@@ -4,6 +4,7 @@
  * cases and properties (mutate/run-mutants.ts), and the report built; `--save` adds each killer
  * event to the rule's case file as a case with the original rule's verdict.
  */
+import { basename } from 'node:path';
 import { flattenEvent } from '../events/flatten-event.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { ruleLoadOptions } from '../config/environment.js';
@@ -61,6 +62,12 @@ function canonical(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+/** A readable case name for a killer: the mutant it kills (its description when short, else its path). */
+export function killerName(m: { operator: string; path: string; description: string }): string {
+  const full = `kills mutant ${m.operator}: ${m.description}`;
+  return full.length <= 120 ? full : `kills mutant ${m.operator} at ${m.path}`;
+}
+
 /** What --save did per case file. */
 export interface KillerSaveOutcome {
   file: string;
@@ -76,11 +83,13 @@ export interface KillerSaveOutcome {
 export function saveKillers(results: readonly RuleMutation[]): KillerSaveOutcome[] {
   const out: KillerSaveOutcome[] = [];
   for (const r of results) {
-    const file = r.caseFiles[0];
+    // The case file named like the rule (its main one), else the first.
+    const stem = basename(r.rule.file).replace(/\.ya?ml$/i, '');
+    const file = r.caseFiles.find((f) => basename(f).replace(/\.ya?ml$/i, '') === stem) ?? r.caseFiles[0];
     if (file === undefined) continue;
     const cases: NewCase[] = r.mutants.flatMap((m) =>
       m.status === 'survived' && m.killer !== null
-        ? [{ name: `kills mutant ${m.operator}: ${m.description}`.slice(0, 160), expect: m.killer.verdict, event: m.killer.event as Event, comment: `found by sigmatest mutate: ${m.operator} at ${m.path} (line ${m.line}) survived the other cases` }]
+        ? [{ name: killerName(m), expect: m.killer.verdict, event: m.killer.event as Event, comment: `found by sigmatest mutate: ${m.operator} at ${m.path} (line ${m.line}) survived the other cases` }]
         : [],
     );
     if (cases.length === 0) continue;

@@ -181,23 +181,25 @@ export function backslashVariants(text: string): Array<{ text: string; what: str
 }
 
 /** Condition variants: and↔or, a dropped not, 1 of ↔ all of, each at one node. */
-function* conditionVariants(n: ConditionNode): Generator<{ operator: MutantOperator; node: ConditionNode; what: string }> {
+function* conditionVariants(n: ConditionNode, targets: Readonly<Record<string, string[]>>): Generator<{ operator: MutantOperator; node: ConditionNode; what: string }> {
   switch (n.kind) {
     case 'id':
       return;
     case 'of':
+      // Over a single identifier `1 of` and `all of` are the same: no mutant.
+      if ((targets[n.target]?.length ?? 0) < 2) return;
       yield { operator: 'of-quantifier', node: { ...n, quant: n.quant === 'one' ? 'all' : 'one' }, what: `${n.quant === 'one' ? '1 of' : 'all of'} ${n.target} → ${n.quant === 'one' ? 'all of' : '1 of'} ${n.target}` };
       return;
     case 'not':
       yield { operator: 'not-drop', node: n.arg, what: `not ${printCondition(n.arg)} → ${printCondition(n.arg)}` };
-      for (const v of conditionVariants(n.arg)) yield { ...v, node: { kind: 'not', arg: v.node } };
+      for (const v of conditionVariants(n.arg, targets)) yield { ...v, node: { kind: 'not', arg: v.node } };
       return;
     case 'and':
     case 'or': {
       const other = n.kind === 'and' ? 'or' : 'and';
       yield { operator: 'and-or', node: { kind: other, args: n.args }, what: `${n.kind} → ${other} in ${printCondition(n)}` };
       for (let k = 0; k < n.args.length; k++) {
-        for (const v of conditionVariants(n.args[k] as ConditionNode)) {
+        for (const v of conditionVariants(n.args[k] as ConditionNode, targets)) {
           const args = n.args.slice();
           args[k] = v.node;
           yield { ...v, node: { kind: n.kind, args } };
@@ -326,7 +328,7 @@ export function ruleMutants(rule: SigmaRule, text?: string): Mutant[] {
   const condLine = plan.conditionPos?.line ?? 0;
   const condDiff = (node: ConditionNode): MutantDiff => replaced(condLine, plan.conditionText, printCondition(node));
   const condPlan = (node: ConditionNode): MatchPlan => ({ ...plan, condition: node, conditionText: printCondition(node) });
-  const variants = [...conditionVariants(plan.condition)];
+  const variants = [...conditionVariants(plan.condition, plan.targets)];
   for (const op of ['and-or', 'not-drop'] as const) {
     for (const v of variants.filter((x) => x.operator === op)) push({ operator: op, path: 'detection.condition', line: condLine, description: v.what, diff: condDiff(v.node), plan: condPlan(v.node) });
   }
