@@ -8,13 +8,14 @@ import type { DiffKind } from '../fuzz/semantic-diff.js';
 import type { Event } from '../evaluate/evaluate.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 
-export type CheckName = 'validate' | 'tests' | 'coverage' | 'fuzz' | 'semantic-diff' | 'corpus';
+export type CheckName = 'validate' | 'tests' | 'coverage' | 'mutation' | 'fuzz' | 'semantic-diff' | 'corpus';
 export type CheckStatus = 'pass' | 'fail' | 'skip' | 'warn';
 
 export const CHECKS: ReadonlyArray<{ name: CheckName; description: string }> = [
   { name: 'validate', description: 'Rule validation (metadata, tags, logsource, modifier and wildcard pitfalls)' },
   { name: 'tests', description: 'The rule has enough match and no-match cases and all of them pass' },
   { name: 'coverage', description: 'The cases cover the rule to the minimum percentage' },
+  { name: 'mutation', description: 'Mutation score: the share of small plausible changes of the rule its cases and properties notice' },
   { name: 'fuzz', description: 'Fuzzing finds no engine disagreement and the rule is satisfiable' },
   { name: 'semantic-diff', description: 'What the change does to the set of matched events; detections of the base cases must not be lost' },
   { name: 'corpus', description: 'The rule does not match the benign corpus (apart from known false positives)' },
