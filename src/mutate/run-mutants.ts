@@ -67,6 +67,7 @@ export interface KillerBudget {
   maxMutated?: number;
 }
 
+/** How mutateRule runs: the options of runRuleCases, the killer search budget and how many case events it starts from. */
 export interface MutateOptions extends RunOptions {
   budget?: KillerBudget | undefined;
   /** Case events passed to the killer search, per rule (default 64). */
