@@ -35,7 +35,7 @@ export function formatMutationText(r: MutationReport): string {
   const s = r.summary;
   lines.push(
     '',
-    `mutate: ${s.rules} rule${s.rules === 1 ? "" : "s"}, ${s.mutants} mutants: ${s.killed} killed, ${s.survived} survived, ${s.equivalent} equivalent?; mutation score ${pct(s.score)}${s.minScore !== null ? ` (min ${s.minScore}%: ${r.rules.filter((x) => !x.ok).length} below)` : ''}`,
+    `mutate: ${s.rules} rule${s.rules === 1 ? '' : 's'}, ${s.mutants} mutants: ${s.killed} killed, ${s.survived} survived, ${s.equivalent} equivalent?; mutation score ${pct(s.score)}${s.minScore !== null ? ` (min ${s.minScore}%: ${r.rules.filter((x) => !x.ok).length} below)` : ''}`,
   );
   return `${lines.map(terminalLine).join('\n')}\n`;
 }
