@@ -2,7 +2,9 @@
  * Mutation testing of one rule: every mutant (mutants.ts) is run against the rule's cases and
  * properties exactly as `sigmatest run` runs them (compiled matcher, checked against the reference
  * evaluator on every event); a mutant is *killed* when some case or property changes outcome
- * (its status: a verdict or an expected stage no longer as it was with the original rule).
+ * (its status: a verdict or an expected stage no longer as it was with the original rule). The
+ * properties run only for a mutant no case kills (they cost hundreds of runs each), so `killedBy`
+ * names the cases that kill a mutant, or else the properties.
  *
  * For a survivor, the semantic diff of the fuzz layer looks for an event on which the original and
  * the mutant disagree; the event found is confirmed with the reference evaluator (as the rule's
@@ -39,7 +41,7 @@ export interface MutantResult {
   description: string;
   diff: MutantDiff;
   status: MutantStatus;
-  /** The cases and properties (`property: <name>`) whose outcome the mutant changed. */
+  /** The cases whose outcome the mutant changed; when none did, the properties (`property: <name>`) that did. */
   killedBy: string[];
   /** For a survivor: an event that would kill it; null otherwise (or when none was found). */
   killer: Killer | null;
@@ -81,7 +83,7 @@ export function mutationScore(killed: number, survived: number): number | null {
 }
 
 /** The outcome of every case and property of a run, by a name unique within the run. */
-function outcomes(run: RuleRun): Map<string, { name: string; status: string }> {
+function outcomes(run: Pick<RuleRun, 'cases' | 'properties'>): Map<string, { name: string; status: string }> {
   const m = new Map<string, { name: string; status: string }>();
   for (const c of run.cases) m.set(`case\u0000${c.file}\u0000${c.name}`, { name: c.name, status: c.status });
   for (const p of run.properties) m.set(`property\u0000${p.file}\u0000${p.name}`, { name: `property: ${p.name}`, status: p.status });
@@ -145,11 +147,17 @@ export function mutateRule(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFile;
   const mutants: MutantResult[] = [];
   for (const m of ruleMutants(rule)) {
     const mr = mutantRule(rule, m);
-    const run = runRuleCases(mr, files, options).run;
+    // The cases first; the properties (hundreds of runs each) only for a mutant no case kills.
     const killedBy: string[] = [];
-    for (const [key, o] of outcomes(run)) {
-      const was = before.get(key);
-      if (was !== undefined && was.status !== o.status) killedBy.push(o.name);
+    const changed = (run: Pick<RuleRun, 'cases' | 'properties'>): void => {
+      for (const [key, o] of outcomes(run)) {
+        const was = before.get(key);
+        if (was !== undefined && was.status !== o.status) killedBy.push(o.name);
+      }
+    };
+    changed({ cases: runRuleCases(mr, files, { ...options, properties: undefined }).run.cases, properties: [] });
+    if (killedBy.length === 0 && options.properties !== undefined && files.some((f) => f.cf.properties.length > 0)) {
+      changed({ cases: [], properties: options.properties(mr, files, { mapping: options.mapping, seed: options.seed }).results });
     }
     let status: MutantStatus = killedBy.length > 0 ? 'killed' : 'survived';
     let killer: Killer | null = null;
