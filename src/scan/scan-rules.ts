@@ -33,7 +33,14 @@ export interface ScanRuleSource {
   shard?: Shard | undefined;
   /** Processing pipelines named on the command line (built-in names or paths relative to `cwd`). */
   pipelines?: string[] | undefined;
+  /** `--placeholders error|skip` (overrides the config's `unresolved_placeholders`). */
+  placeholders?: 'error' | 'skip' | undefined;
+  /** `--min-level`: only rules of this level or higher (informational < low < medium < high < critical). */
+  minLevel?: string | undefined;
 }
+
+/** Sigma's levels, lowest first. */
+export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
 
 export interface ScanRules {
   env: Environment;
@@ -46,12 +53,15 @@ export interface ScanRules {
   position: (rule: SigmaRule) => number;
   /** Identifies the loaded rules and their order (for checking workers). */
   fingerprint: string;
+  /** Rules left out by `minLevel`. */
+  belowLevel: number;
 }
 
 /** What a scan reports of a rule (a loaded rule is one; a worker's catalog sends these). */
 export interface ScanRuleInfo {
   id?: string;
   title: string;
+  level?: string;
   file: string;
   document: number;
 }
@@ -63,6 +73,12 @@ export interface ScanCatalog {
   diagnostics: Diagnostic[];
   rulesFailed: number;
   rulesNotEvaluated: number;
+  /** Rules skipped on purpose (placeholders without values and `skip`). */
+  skipped: Array<{ path: string; title: string | null; reason: string }>;
+  /** Per rule (by position): the event fields its detection items read, in document order (the evidence a match shows). */
+  fields: string[][];
+  /** Rules left out by `--min-level` (their level is lower, or they have none). */
+  belowLevel: number;
 }
 
 /** The catalog of loaded rules: the rule objects themselves (a match names the very rule). */
@@ -72,14 +88,19 @@ export function catalogOf(loaded: ScanRules): ScanCatalog {
     diagnostics: loaded.set.diagnostics,
     rulesFailed: loaded.set.files.reduce((k, f) => k + f.invalid.length, 0),
     rulesNotEvaluated: loaded.set.files.reduce((k, f) => k + f.others.length, 0),
+    skipped: loaded.set.files.flatMap((f) => (f.skipped ?? []).map((x) => ({ path: f.file, title: x.title ?? null, reason: x.reason }))),
+    fields: loaded.rules.map((r) => [...new Set(r.plan.items.flatMap((i) => (i.field === null ? [] : [i.field])))]),
+    belowLevel: loaded.belowLevel,
   };
 }
 
 /** Loads config, rules and the rule index. */
 export function loadScanRules(source: ScanRuleSource): ScanRules {
-  const env = loadEnvironment(source.configFile, source.cwd, { pipelines: source.pipelines });
+  const env = loadEnvironment(source.configFile, source.cwd, { pipelines: source.pipelines, placeholders: source.placeholders });
   const set = collectRules(source.rulePaths, ruleLoadOptions(env));
-  const rules = inShard(set.rules, source.shard);
+  const sharded = inShard(set.rules, source.shard);
+  const min = source.minLevel === undefined ? -1 : LEVELS.indexOf(source.minLevel as (typeof LEVELS)[number]);
+  const rules = min < 0 ? sharded : sharded.filter((r) => LEVELS.indexOf((r.level ?? '') as (typeof LEVELS)[number]) >= min);
   let index: RuleIndex | undefined;
   const byObject = new Map<SigmaRule, number>();
   const byKey = new Map<string, number>();
@@ -104,5 +125,6 @@ export function loadScanRules(source: ScanRuleSource): ScanRules {
     },
     position,
     fingerprint: `${rules.length}:${hash.digest('hex')}`,
+    belowLevel: sharded.length - rules.length,
   };
 }

@@ -13,6 +13,7 @@ import type { GateMessage, GateReport, GateRuleReport } from '../../src/gate/gat
 import { summarizeFuzz } from '../../src/fuzz/fuzz-report.js';
 import type { FuzzReport, FuzzReportRule } from '../../src/fuzz/fuzz-report.js';
 import type { ScanMatch, ScanSummary } from '../../src/scan/scan.js';
+import { matchEvidence } from '../../src/scan/scan.js';
 import { summarise } from '../../src/regression/regression.js';
 import type { RegressionReport, RegressionResult } from '../../src/regression/regression.js';
 
@@ -97,6 +98,8 @@ export function gateReport(rules: GateRuleReport[] = GATE_RULES, messages: GateM
     base: '3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f40',
     baseRef: 'origin/main',
     shard: null,
+    head: '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b',
+    fingerprint: '4f1c0ffee0ddba11c0ffee0ddba11c0ffee0ddba11c0ffee0ddba11c0ffee0d',
     rules: copy,
     messages,
     summary: summarize(copy, messages),
@@ -187,7 +190,7 @@ export const SCAN_MATCHES: ScanMatch[] = [
   { rule: WHOAMI, raw: e1, event: e1, file: 'events/host1.jsonl', index: 0, line: 1 },
   { rule: WHOAMI, raw: e2, event: e2, file: 'events/host1.jsonl', index: 3, line: 4 },
   { rule: NO_ID, raw: e2, event: e2, file: 'events/host1.jsonl', index: 3, line: 4 },
-  { rule: NO_ID, raw: e3, event: flat3, file: 'events/sysmon.evtx', index: 17, line: 0 },
+  { rule: NO_ID, raw: e3, event: flat3, file: 'events/sysmon.evtx', index: 17, line: 0, evidence: matchEvidence(['Image', 'CommandLine', 'ParentImage'], flat3, 'high') },
 ];
 
 export const SCAN_SUMMARY: ScanSummary = {
@@ -196,6 +199,8 @@ export const SCAN_SUMMARY: ScanSummary = {
   rules: 3,
   rulesFailed: 1,
   rulesNotEvaluated: 1,
+  belowLevel: 2,
+  skipped: [{ path: 'rules/needs_cdcs.yml', title: 'Needs known CDCs', reason: 'placeholder %known_cdcs% without values' }],
   matches: 4,
   suppressed: 2,
   perRule: [
@@ -213,7 +218,7 @@ export const SCAN_SUMMARY: ScanSummary = {
 };
 
 /** The same scan with nothing matched (a reporter's empty case). */
-export const SCAN_SUMMARY_EMPTY: ScanSummary = { ...SCAN_SUMMARY, matches: 0, suppressed: 0, perRule: [], knownFps: 0, expiredKnownFps: 0, errors: 0, warnings: 0, rulesFailed: 0, rulesNotEvaluated: 0, workers: 1 };
+export const SCAN_SUMMARY_EMPTY: ScanSummary = { ...SCAN_SUMMARY, matches: 0, suppressed: 0, perRule: [], knownFps: 0, expiredKnownFps: 0, errors: 0, warnings: 0, rulesFailed: 0, rulesNotEvaluated: 0, skipped: [], belowLevel: 0, workers: 1 };
 
 /** A regression report: a pass, a failure with counts, an error, and a test without data. */
 export function regressionReport(): RegressionReport {

@@ -78,6 +78,8 @@ describe('formatScanSummary', () => {
     rules: 10,
     rulesFailed: 1,
     rulesNotEvaluated: 0,
+    belowLevel: 0,
+    skipped: [],
     matches: 3,
     suppressed: 2,
     perRule: [
@@ -98,7 +100,8 @@ describe('formatScanSummary', () => {
     const text = formatScanSummary(summary);
     expect(text).toContain('scan: 12,345 events from 2 files, 10 rules, 1 failed to load, matched in 4 threads (the main thread and 3 workers)');
     expect(text).toContain('3 matches of 1 rule; 2 known false positives suppressed (4 entries, 1 expired)');
-    expect(text).toContain('1 error; 2.47 s (rules loaded in 0.50 s), 5,000 events/s');
+    // Loading and matching are told apart (the matching time does not include the load).
+    expect(text).toContain('1 error; rules loaded in 0.50 s, then events matched in 2.47 s (5,000 events/s)');
     expect(text).toMatch(/ {6}3 {11}0 {2}Rule A \[a\] r\/a\.yml/);
     expect(text).toMatch(/ {6}0 {11}2 {2}Rule B \[no id\] r\/b\.yml/);
   });
