@@ -8,7 +8,8 @@
 //   full scan of ~3,000 rules over 200,000 generated Sysmon-shaped events, on 1 and 2 threads
 //   (target ≥ 100,000 events/s per core); peak memory; fuzzing those rules at 100 runs (target ≤ 60 s);
 //   the reference evaluator for comparison; native EVTX reading and scanning; adversarial events
-//   from every corpus rule's own needles, the worst rules' time per KB (issue 23).
+//   from every corpus rule's own needles, the worst rules' time per KB (issue 23); mutation testing of
+//   the bundled suite and of SigmaHQ's regression data as positive-only suites (issue 19).
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ const { evtxOf } = await import('./evtx-file.mjs');
 tuneV8ForScanning();
 const here = fileURLToPath(new URL('.', import.meta.url));
 const corpus = join(here, '../../shared/corpus/sigmahq');
-const only = process.argv[2]; // optional: run one section (properties, inputs, load, seed, scan, real, fuzz, reference, evtx, adversarial)
+const only = process.argv[2]; // optional: run one section (properties, inputs, load, seed, scan, real, fuzz, reference, evtx, adversarial, mutate)
 const want = (s) => only === undefined || only === s;
 const rows = [];
 const seconds = (f) => {
@@ -427,6 +428,26 @@ if (want('adversarial')) {
   const r = JSON.parse(out);
   const worst = (list) => list.map((w) => `${w.rule} (${w.kind}) ${w.msPerKb.toFixed(2)} ms/KB`).join('; ');
   rows.push([`adversarial events: every corpus rule, texts of ${r.sizeKb} KB from its own needles`, `${fmt(r.rules)} rules, ${r.seconds.toFixed(1)} s in all`, `worst compiled: ${worst(r.compiled)}; worst reference evaluator: ${worst(r.reference)}`, 'linear: ms/KB flat as texts grow']);
+}
+
+// Mutation testing (issue 19): the bundled suite (rules/, cases/: cases and properties against
+// every mutant, killer search for survivors), and SigmaHQ's rules with regression data, their
+// regression tests as their only (positive) cases, at the killer budget of the README figure.
+if (want('mutate')) {
+  const { mutateSuite } = await import('../dist/src/app/mutate-suite.js');
+  const { runRuleProperties } = await import('../dist/src/properties/run-properties.js');
+  const [s, run] = seconds(() => mutateSuite([join(here, '../rules')], [join(here, '../cases')], { cwd: join(here, '..'), properties: runRuleProperties }));
+  const m = run.report.summary;
+  rows.push(['mutate: the bundled suite (cases and properties per mutant)', `${m.rules} rules, ${fmt(m.mutants)} mutants: ${m.killed} killed, ${m.survived} survived, ${m.equivalent} equivalent?`, `${s.toFixed(1)} s; score ${m.score}%`]);
+  if (existsSync(corpus)) {
+    const { mutateRegressionSuites } = await import('../dist/src/app/regression-mutation.js');
+    const { buildMutationReport } = await import('../dist/src/mutate/mutation-report.js');
+    const folders = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-placeholder'].map((f) => join(corpus, f)).filter((f) => existsSync(f));
+    const rules = collectRules(folders).rules.filter((r) => typeof r.raw.regression_tests_path === 'string');
+    const [t, results] = seconds(() => mutateRegressionSuites(corpus, rules, { mapping: builtinMapping, budget: { seeds: 6, fuzzRuns: 0, maxMutated: 80 } }));
+    const r = buildMutationReport(results, corpus, undefined).summary;
+    rows.push(['mutate: SigmaHQ regression data as the only cases (positive-only)', `${r.rules} rules, ${fmt(r.mutants)} mutants: ${fmt(r.killed)} killed, ${fmt(r.survived)} survived, ${r.equivalent} equivalent?`, `${t.toFixed(1)} s; score ${r.score}%`]);
+  }
 }
 
 if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });

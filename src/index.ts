@@ -75,6 +75,13 @@ export type { FuzzOptions, RuleFuzzResult, Finding } from './fuzz/fuzz-rule.js';
 export { validateRules } from './gate/validate-rule.js';
 export type { ValidateOptions } from './gate/validate-rule.js';
 
+// Mutation testing: mutants of a rule's plan, run against its cases and properties.
+export { ruleMutants } from './mutate/mutants.js';
+export type { Mutant, MutantOperator } from './mutate/mutants.js';
+export { mutateRule } from './mutate/run-mutants.js';
+export type { MutateOptions, RuleMutation, MutantResult, Killer } from './mutate/run-mutants.js';
+export { mutateSuite } from './app/mutate-suite.js';
+
 // Reports.
 export { buildSuiteReport } from './report/run/suite-report.js';
 export type { SuiteReport, RuleReport } from './report/run/suite-report.js';

@@ -35,6 +35,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['generators'],
   ['properties'],
   ['fuzz'],
+  ['mutate'],
   ['explain'],
   ['scan'],
   ['regression'],

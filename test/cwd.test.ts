@@ -92,7 +92,7 @@ function steady(text: string): string {
 }
 
 /** The files a command writes, read and removed after it. */
-const OUTPUTS = ['report.json', 'scan.json', 'fuzz.json', 'witnesses.jsonl', 'new-cases.yml', 'gate.json', 'merged.json'];
+const OUTPUTS = ['report.json', 'mutate.json', 'scan.json', 'fuzz.json', 'witnesses.jsonl', 'new-cases.yml', 'gate.json', 'merged.json'];
 
 async function runIn(processCwd: string, argv: string[]): Promise<{ code: number; stdout: string; stderr: string; files: Record<string, string> }> {
   const saved = process.cwd();
@@ -125,6 +125,7 @@ const COMMANDS: Array<{ argv: string[]; code: number }> = [
   { argv: ['scaffold', 'rules/whoami.yml', '--out', 'new-cases.yml'], code: 0 },
   { argv: ['explain', 'rules/whoami.yml', '--format', 'json', '--catalog', 'rules'], code: 0 },
   { argv: ['regression', 'sigma', '--reporter', 'json'], code: 0 },
+  { argv: ['mutate', '--reporter', 'json', '--out', 'mutate.json'], code: 0 },
   { argv: ['gate', '--reporter', 'json', '--fuzz-runs', '5', '--corpus', 'events.jsonl', '--known-fps', 'known-fps.yml', '--out', 'gate.json'], code: 0 },
   { argv: ['merge-reports', 'gate.json', '--reporter', 'json', '--out', 'merged.json'], code: 0 },
 ];

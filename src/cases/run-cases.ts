@@ -475,8 +475,16 @@ function ruleThroughCasePipelines(
   return { rule: found, diagnostics: loaded.diagnostics };
 }
 
-/** Binds every case file to its rule and runs them all; rules without cases are untested. */
-export function runSuite(rules: readonly SigmaRule[], caseFiles: readonly CaseFile[], options: RunOptions): SuiteResult {
+/** Case files bound to their rules: each tested rule (through a case file's pipelines, a rule of its own) with its files. */
+export interface BoundSuite {
+  groups: Array<{ rule: SigmaRule; files: { cf: CaseFile; cases: Case[] }[] }>;
+  /** Rules without any case file. */
+  untested: SigmaRule[];
+  diagnostics: Diagnostic[];
+}
+
+/** Binds every case file to its rule (by id or path, through its `pipeline:`), rules in order. */
+export function bindSuite(rules: readonly SigmaRule[], caseFiles: readonly CaseFile[], options: RunOptions): BoundSuite {
   const diagnostics: Diagnostic[] = [];
   const byRule = new Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>();
   const extra: SigmaRule[] = [];
@@ -499,13 +507,23 @@ export function runSuite(rules: readonly SigmaRule[], caseFiles: readonly CaseFi
     list.push({ cf, cases: cf.cases });
     byRule.set(rule, list);
   }
-  const runs: RuleRun[] = [];
+  const groups: BoundSuite['groups'] = [];
   for (const rule of [...rules, ...extra]) {
     const files = byRule.get(rule);
-    if (files === undefined) continue;
+    if (files !== undefined) groups.push({ rule, files });
+  }
+  return { groups, untested: rules.filter((r) => !byRule.has(r) && !bound.has(r)), diagnostics };
+}
+
+/** Binds every case file to its rule and runs them all; rules without cases are untested. */
+export function runSuite(rules: readonly SigmaRule[], caseFiles: readonly CaseFile[], options: RunOptions): SuiteResult {
+  const b = bindSuite(rules, caseFiles, options);
+  const diagnostics = [...b.diagnostics];
+  const runs: RuleRun[] = [];
+  for (const { rule, files } of b.groups) {
     const r = runRuleCases(rule, files, options);
     pushAll(diagnostics, r.diagnostics);
     runs.push(r.run);
   }
-  return { rules: runs, untested: rules.filter((r) => !byRule.has(r) && !bound.has(r)), diagnostics };
+  return { rules: runs, untested: b.untested, diagnostics };
 }

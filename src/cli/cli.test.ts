@@ -146,7 +146,7 @@ describe('sigmatest events', () => {
 });
 
 describe('sigmatest --help', () => {
-  it.each(['run', 'eval', 'regression', 'events'])('%s --help prints usage and exits 0', async (cmd) => {
+  it.each(['run', 'eval', 'regression', 'events', 'mutate'])('%s --help prints usage and exits 0', async (cmd) => {
     const io = capture();
     expect(await runCli([cmd, '--help'], io)).toBe(0);
     expect(io.stdout()).toMatch(new RegExp(`^Usage: sigmatest ${cmd}`));

@@ -53,6 +53,7 @@ export interface GateSettings {
   minMatch?: number;
   minNoMatch?: number;
   minCoverage?: number;
+  minMutationScore?: number;
   fuzzRuns?: number;
   /** Absolute paths of benign event files or folders. */
   corpus?: string[];
@@ -105,6 +106,7 @@ const GATE_NUMBERS = [
   ['min_match', 'minMatch', 1000],
   ['min_no_match', 'minNoMatch', 1000],
   ['min_coverage', 'minCoverage', 100],
+  ['min_mutation_score', 'minMutationScore', 100],
   ['fuzz_runs', 'fuzzRuns', 100000],
 ] as const;
 const GATE_KEYS = [...GATE_NUMBERS.map((n) => n[0]), 'corpus', 'known_fps', 'severities', 'require_tests'];

@@ -7,11 +7,11 @@ import type { ChangeKind } from './changed-rules.js';
 
 /** How a rule in the gate report changed: as a file, or `unchanged` (only its case files changed). */
 export type RuleChangeKind = ChangeKind | 'unchanged';
-import type { DiffKind } from './semantic-diff.js';
+import type { DiffKind } from '../fuzz/semantic-diff.js';
 import type { Event } from '../evaluate/evaluate.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 
-export type CheckName = 'validate' | 'tests' | 'tests-weakened' | 'coverage' | 'fuzz' | 'semantic-diff' | 'corpus';
+export type CheckName = 'validate' | 'tests' | 'tests-weakened' | 'coverage' | 'mutation' | 'fuzz' | 'semantic-diff' | 'corpus';
 export type CheckStatus = 'pass' | 'fail' | 'skip' | 'warn';
 
 export const CHECKS: ReadonlyArray<{ name: CheckName; description: string }> = [
@@ -19,6 +19,7 @@ export const CHECKS: ReadonlyArray<{ name: CheckName; description: string }> = [
   { name: 'tests', description: 'The rule has enough match and no-match cases and all of them pass' },
   { name: 'tests-weakened', description: 'No positive case of the base version was removed or flipped to no-match, unless the rule change explains it' },
   { name: 'coverage', description: 'The cases cover the rule to the minimum percentage' },
+  { name: 'mutation', description: 'Mutation score: the share of small plausible changes of the rule its cases and properties notice' },
   { name: 'fuzz', description: 'Fuzzing finds no engine disagreement and the rule is satisfiable' },
   { name: 'semantic-diff', description: 'What the change does to the set of matched events; detections of the base cases must not be lost' },
   { name: 'corpus', description: 'The rule does not match the benign corpus (apart from known false positives)' },

@@ -144,6 +144,19 @@ async function gate(cwd: string, ...args: string[]): Promise<{ code: number; rep
 const check = (r: GateReport, path: string, name: string) => r.rules.find((x) => x.path === path)?.checks.find((c) => c.name === name);
 
 describe('sigmatest gate', () => {
+  it('fails the mutation check below --min-mutation-score, listing each survivor with its killer event', async () => {
+    const root = repo();
+    write(root, 'rules/evil.yml', ruleText({ description: 'Detects the evil tool, reworded.' }));
+    commitAll(root, 'reword');
+    const { code, report } = await gate(root, '--min-mutation-score', '100');
+    const m = check(report, 'rules/evil.yml', 'mutation');
+    // No case has an image merely ending in "evil.exe" (notevil.exe): the leading backslash of '\evil.exe' is unpinned.
+    expect(m?.status).toBe('fail');
+    expect(m?.message).toMatch(/\(minimum 100%\)$/);
+    expect(m?.details?.some((d) => /path-backslash .*leading backslash removed\) survived; killer \(no-match\): \{.*"Image"/.test(d))).toBe(true);
+    expect(code).toBe(1);
+  });
+
   it('passes a valid, tested rule change and reports an equivalent edit (description only)', async () => {
     const root = repo();
     write(root, 'rules/evil.yml', ruleText({ description: 'Detects the evil tool, reworded.' }));
@@ -153,7 +166,11 @@ describe('sigmatest gate', () => {
     expect(report.rules).toHaveLength(1);
     expect(r?.change).toBe('modified');
     expect(r?.diff).toBe('equivalent');
-    expect(r?.checks.map((c) => c.name)).toEqual(['validate', 'tests', 'coverage', 'fuzz', 'semantic-diff', 'tests-weakened', 'corpus']);
+    expect(r?.checks.map((c) => c.name)).toEqual(['validate', 'tests', 'coverage', 'mutation', 'fuzz', 'semantic-diff', 'tests-weakened', 'corpus']);
+    // The mutation score is reported only without --min-mutation-score.
+    const mutation = check(report, 'rules/evil.yml', 'mutation');
+    expect(mutation?.status).toBe('pass');
+    expect(mutation?.message).toMatch(/^\d+(\.\d)?% \(\d+ killed, \d+ survived, \d+ equivalent\?\) \(no minimum set\)$/);
     expect(check(report, 'rules/evil.yml', 'corpus')?.status).toBe('pass');
     expect(report.summary.ok).toBe(true);
     expect(code).toBe(0);
@@ -346,7 +363,7 @@ ${gap}`;
     expect(await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', 'junit'], junit)).toBe(1);
     expect(junit.stdout).toMatch(/^<\?xml version="1.0"/);
     expect(junit.stdout).toMatch(/<testcase name="tests" classname="rules\/new.yml"[^>]*>\s*<failure message="0 match case/);
-    expect((junit.stdout.match(/<testcase /g) ?? []).length).toBe(6);
+    expect((junit.stdout.match(/<testcase /g) ?? []).length).toBe(7);
 
     const sarif = io(root);
     await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', 'sarif'], sarif);

@@ -7,6 +7,7 @@
  * - `tests`: at least `minMatch` match and `minNoMatch` no-match cases, every case passes and
  *   every property holds (known gaps do not fail; a closed gap warns).
  * - `coverage`: the coverage of the cases and property runs reaches `minCoverage` (0: reported only).
+ * - `mutation`: the rule's mutation score (mutate/run-mutants.ts) reaches `minMutationScore` (0: reported only).
  * - `fuzz`: fuzzRule; error findings fail, warnings warn.
  * - `semantic-diff` (modified/renamed): the base version against the new one (semantic-diff.ts);
  *   widened/equivalent pass, narrowed/changed warn, and a positive case of the base version's case
@@ -51,7 +52,8 @@ import { validateRules } from './validate-rule.js';
 import type { ValidationSeverity } from './validate-rule.js';
 import type { ValidationCode } from '../diagnostics/codes.js';
 import type { Environment } from '../config/environment.js';
-import { semanticDiff } from './semantic-diff.js';
+import { semanticDiff } from '../fuzz/semantic-diff.js';
+import { mutateRule } from '../mutate/run-mutants.js';
 import { fingerprint, gitHead } from '../util/provenance.js';
 import { ruleStatus, summarize } from './gate-result.js';
 import type { GateCheck, GateLocation, GateMessage, GateReport, GateRuleReport, RuleChangeKind } from './gate-result.js';
@@ -72,6 +74,8 @@ export interface GateOptions {
   knownFps?: string | undefined;
   /** Default 0 (coverage reported only). */
   minCoverage?: number | undefined;
+  /** Minimum mutation score (0-100) per changed rule; default 0 (reported only). */
+  minMutationScore?: number | undefined;
   /** Default 1. */
   minMatch?: number | undefined;
   /** Default 1. */
@@ -197,6 +201,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
     corpus: options.corpus ?? defaults.corpus ?? [],
     knownFps: options.knownFps ?? defaults.knownFps,
     minCoverage: options.minCoverage ?? defaults.minCoverage ?? 0,
+    minMutationScore: options.minMutationScore ?? defaults.minMutationScore ?? 0,
     minMatch: options.minMatch ?? defaults.minMatch ?? 1,
     minNoMatch: options.minNoMatch ?? defaults.minNoMatch ?? 1,
     fuzzRuns: options.fuzzRuns ?? defaults.fuzzRuns ?? 50,
@@ -415,6 +420,7 @@ interface Settings {
   corpus: string[];
   knownFps: string | undefined;
   minCoverage: number;
+  minMutationScore: number;
   minMatch: number;
   minNoMatch: number;
   fuzzRuns: number;
@@ -507,6 +513,25 @@ function checkRule(rule: SigmaRule, change: GateChange, options: Settings & { cw
       ...(ok ? {} : { details: missed }),
     });
   }
+  // 4. Mutation score: the rule's cases and properties against its mutants (reported only unless a minimum is set).
+  if (run === undefined || files.length === 0) checks.push({ name: 'mutation', status: options.minMutationScore > 0 ? 'fail' : 'skip', message: 'no cases: nothing to mutate' });
+  else {
+    const m = mutateRule(rule, files, { mapping: ctx.mapping, load: ctx.loadOpts, ...ctx.roots, properties: runRuleProperties }).result;
+    const score = m.score;
+    const ok = options.minMutationScore === 0 || score === null || score >= options.minMutationScore;
+    const counts = `${m.killed} killed, ${m.survived} survived, ${m.equivalent} equivalent?`;
+    const survivors = m.mutants.filter((x) => x.status === 'survived');
+    checks.push({
+      name: 'mutation',
+      status: ok ? 'pass' : 'fail',
+      message: `${score === null ? 'n/a' : `${score}%`} (${counts})${options.minMutationScore > 0 ? ` (minimum ${options.minMutationScore}%)` : ' (no minimum set)'}`,
+      ...(survivors.length > 0
+        ? { details: survivors.map((x) => `line ${x.line}: ${x.operator} ${x.path}: ${x.description} survived${x.killer !== null ? `; killer (${x.killer.verdict}): ${JSON.stringify(x.killer.event)}` : ''}`) }
+        : {}),
+      ...(!ok && survivors[0] !== undefined ? { location: at(survivors[0].line) } : {}),
+    });
+  }
+
 
   // 4. Fuzz.
   let fuzz: RuleFuzzResult | undefined;

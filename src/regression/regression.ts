@@ -136,7 +136,7 @@ export function runRegression(root: string, rules: readonly SigmaRule[], prefer:
 }
 
 /** The event file to read for a listed test path: the `.json` rendering or the `.evtx` itself. */
-function pickDataFile(root: string, listed: string, prefer: Prefer): string | undefined {
+export function pickDataFile(root: string, listed: string, prefer: Prefer): string | undefined {
   const json = listed.replace(/\.evtx$/i, '.json');
   const evtx = listed.replace(/\.json$/i, '.evtx');
   const order = /\.(evtx|json)$/i.test(listed) ? (prefer === 'evtx' ? [evtx, json] : [json, evtx]) : [listed];

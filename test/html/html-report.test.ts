@@ -180,10 +180,10 @@ describe.skipIf(CHROMIUM === undefined)('HTML report in Chromium', () => {
       trs.map((tr) => ({ stage: tr.getAttribute('data-stage'), t: Number(tr.querySelector('.stage-true')?.textContent), f: Number(tr.querySelector('.stage-false')?.textContent), covered: tr.textContent?.includes('covered') })),
     );
     expect(stages).toEqual([
-      { stage: 'condition', t: 2, f: 5, covered: true },
-      { stage: 'winsock_parameters_base', t: 6, f: 1, covered: true },
-      { stage: 'winsock_parameters', t: 6, f: 1, covered: true },
-      { stage: 'filter', t: 3, f: 4, covered: true },
+      { stage: 'condition', t: 6, f: 7, covered: true },
+      { stage: 'winsock_parameters_base', t: 12, f: 1, covered: true },
+      { stage: 'winsock_parameters', t: 10, f: 3, covered: true },
+      { stage: 'filter', t: 3, f: 10, covered: true },
     ]);
     expect(await page.locator('#stages tbody tr').nth(3).locator('pre').textContent()).toContain("- Image: 'C:\\Windows\\syswow64\\MsiExec.exe'");
 
@@ -196,8 +196,8 @@ describe.skipIf(CHROMIUM === undefined)('HTML report in Chromium', () => {
 
     expect(await page.locator('#indicators tbody tr').count()).toBe(3);
     const cases = page.locator('#cases tbody tr.case-row');
-    expect(await cases.count()).toBe(7);
-    expect(await page.locator('#cases tbody tr.case-pass').count()).toBe(7);
+    expect(await cases.count()).toBe(13);
+    expect(await page.locator('#cases tbody tr.case-pass').count()).toBe(13);
     expect(await page.locator('#cases thead th').allTextContents()).toEqual(['#', 'Case', 'Result', 'Matched', 'condition', 'winsock_parameters_base', 'winsock_parameters', 'not filter']);
     // The properties: each with its runs and status; the known gap with its reason and example event.
     const props = await cellTexts('#properties tbody tr.property-row');

@@ -30,17 +30,18 @@ export const gateSpec: CommandSpec = {
   summary: 'Merge gate: validate, test, fuzz, diff and corpus-check every rule changed against a base.',
   usage:
     'gate [--base <git ref>] [--rules <dirs...>] [--cases <dirs...>] [--corpus <paths...>] [--known-fps <file>]\n' +
-    '                      [--min-coverage <percent>] [--min-match N] [--min-no-match N] [--require-tests changed|all] [--fuzz-runs N]\n' +
+    '                      [--min-coverage <percent>] [--min-mutation-score <percent>] [--min-match N] [--min-no-match N] [--require-tests changed|all] [--fuzz-runs N]\n' +
     `                      [--reporter ${GATE_REPORTERS.usage()}] [--out <file|dir>] [--shard i/n] [--config <file>] [--root <dir>]`,
   description:
     'Changed rules are those added, modified, renamed or deleted since the merge-base of --base (default: the\n' +
     'upstream, else main, else master) and HEAD, working tree included; without git every rule counts as added.\n' +
     'A rule whose case files changed is checked too (as unchanged); a positive case removed or flipped to no-match\n' +
     'fails tests-weakened unless the rule change explains it, and a case file left naming no rule fails.\n' +
-    'Checks per rule: validate, tests (match and no-match cases, all passing), coverage, fuzz, semantic-diff\n' +
+    'Checks per rule: validate, tests (match and no-match cases, all passing), coverage, mutation (score of\n' +
+    'sigmatest mutate; reported only without --min-mutation-score), fuzz, semantic-diff\n' +
     '(modified/renamed: widened, narrowed, changed or equivalent; lost detections of the base cases fail) and\n' +
     'corpus (no match on the benign corpus except known false positives). Defaults may be set in the config file\n' +
-    'under gate: (min_match, min_no_match, require_tests, min_coverage, fuzz_runs, corpus, known_fps, severities).\n' +
+    'under gate: (min_match, min_no_match, require_tests, min_coverage, min_mutation_score, fuzz_runs, corpus, known_fps, severities).\n' +
     'Case files read events_file only inside --root (default: the config\'s root, else their repository).\n' +
     'Exit 0 when the gate passes, 1 when a check fails, 2 on usage or configuration errors.\n\n' +
     GATE_REPORTERS.helpText(),
@@ -51,6 +52,7 @@ export const gateSpec: CommandSpec = {
     corpus: { type: 'string', multiple: true, arg: '<paths...>', help: 'benign event files or folders (no corpus: check skipped)' },
     'known-fps': { type: 'string', arg: '<file>', help: 'known false positives accepted on the corpus' },
     'min-coverage': { type: 'string', arg: '<percent>', help: 'minimum case coverage per changed rule (default 0: reported only)' },
+    'min-mutation-score': { type: 'string', arg: '<percent>', help: 'minimum mutation score per changed rule (see sigmatest mutate; default 0: reported only)' },
     'min-match': { type: 'string', arg: '<N>', help: 'match cases required per changed rule (default 1)' },
     'min-no-match': { type: 'string', arg: '<N>', help: 'no-match cases required per changed rule (default 1)' },
     'require-tests': {
@@ -110,17 +112,18 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
   const number = (flag: string, min: number, max: number): number | string | undefined => {
     const t = str(args.values[flag]);
     if (t === undefined) return undefined;
-    if (flag === 'min-coverage') {
+    if (flag === 'min-coverage' || flag === 'min-mutation-score') {
       const v = Number(t.replace(/%$/, ''));
-      return Number.isFinite(v) && v >= 0 && v <= 100 ? v : `--min-coverage takes a percentage from 0 to 100, not '${t}'`;
+      return t.trim() !== '' && Number.isFinite(v) && v >= 0 && v <= 100 ? v : `--${flag} takes a percentage from 0 to 100, not '${t}'`;
     }
     return wholeNumber(t, flag, min, max);
   };
   const minCoverage = number('min-coverage', 0, 100);
+  const minMutationScore = number('min-mutation-score', 0, 100);
   const minMatch = number('min-match', 0, 1000);
   const minNoMatch = number('min-no-match', 0, 1000);
   const fuzzRuns = number('fuzz-runs', 1, 100000);
-  for (const v of [minCoverage, minMatch, minNoMatch, fuzzRuns]) if (typeof v === 'string') return usage(io, v);
+  for (const v of [minCoverage, minMutationScore, minMatch, minNoMatch, fuzzRuns]) if (typeof v === 'string') return usage(io, v);
 
   const shard = shardArg(args);
   const reporter = GATE_REPORTERS.pick(str(args.values.reporter));
@@ -149,6 +152,7 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
     corpus: args.values.corpus !== undefined ? list(args.values.corpus) : undefined,
     knownFps: str(args.values['known-fps']),
     minCoverage: minCoverage as number | undefined,
+    minMutationScore: minMutationScore as number | undefined,
     minMatch: minMatch as number | undefined,
     minNoMatch: minNoMatch as number | undefined,
     fuzzRuns: fuzzRuns as number | undefined,

@@ -26,7 +26,7 @@ const CASE_BINDING_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(
 export const runSpec: CommandSpec = {
   name: 'run',
   summary: 'Run the declarative cases and properties of every rule and report results and coverage per stage.',
-  usage: `run [--rules <dirs...>] [--cases <dirs...>] [--reporter ${RUN_REPORTERS.usage()}] [--min-coverage <percent>] [--coverage-from all|cases] [--seed S] [--strict] [--save] [--out <file|dir>] [--root <dir>]`,
+  usage: `run [--rules <dirs...>] [--cases <dirs...>] [--reporter ${RUN_REPORTERS.usage()}] [--min-coverage <percent>] [--coverage-from all|cases] [--seed S] [--strict] [--save] [--out <file|dir>] [--root <dir>] [--mutation]`,
   description:
     'Case files (YAML, schema/case-file.schema.json) name their rule by id or by path and list cases with an\n' +
     'event and expect: match|no-match, or an events_file with expect or count, and properties: events built from\n' +
@@ -52,6 +52,7 @@ export const runSpec: CommandSpec = {
     root: { type: 'string', arg: '<dir>', help: "the folder case files may read events_file from (default: the config's root, else their repository)" },
     pipeline: pipelineOption,
     shard: shardOption('run shard i of n of the rules'),
+    mutation: { type: 'boolean', help: 'with --reporter html: add each rule\'s mutation score and mutants to its page (as sigmatest mutate; slower)' },
   },
 };
 
@@ -132,6 +133,11 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
       // (faker among them) cost a plain run 0.3-0.4 s to import.
       const { buildHtmlExtras } = await import('../../app/html-extras.js');
       const extras = buildHtmlExtras(report, rules, { mapping, onProblem: (path, message) => io.err(`sigmatest run: html report: ${path}: ${message}\n`) });
+      if (args.values.mutation === true) {
+        const { mutateSuite } = await import('../../app/mutate-suite.js');
+        const mutated = mutateSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), cwd: io.cwd, shard, root: str(args.values.root), pipelines: list(args.values.pipeline), properties });
+        extras.mutation = new Map(mutated.report.rules.map((r) => [r.id === null ? r.path : `${r.path}#${r.id}`, r]));
+      }
       const written = writeHtmlReport(inCwd(io, out), reporter.render({ report, extras }));
       io.err(`html report written to ${out}/index.html (${written.length} files)\n`);
       printDiagnostics(io, input);

@@ -12,6 +12,7 @@ import type { MatchPlan } from '../../plan/plan.js';
 import type { Event } from '../../evaluate/evaluate.js';
 import type { RuleChangeKind } from '../../gate/gate-result.js';
 import type { RuleReport } from '../run/suite-report.js';
+import type { RuleMutationRecord } from '../../mutate/mutation-report.js';
 
 /** How a changed rule's verdicts compare with the base version's. */
 export type GateDiffClass = 'widened' | 'narrowed' | 'changed' | 'equivalent';
@@ -46,6 +47,8 @@ export interface HtmlReportExtras {
   fuzz?: ReadonlyMap<string, RuleFuzzResult>;
   /** The seed the fuzz results were made with (for replay hints when a rule has no findings). */
   fuzzSeed?: number;
+  /** Mutation results (sigmatest mutate) of the rules that were mutated: a section on their pages. */
+  mutation?: ReadonlyMap<string, RuleMutationRecord>;
   /** Gate results; adds a column to the index and a section to the pages of changed rules. */
   gate?: readonly GateEntry[];
   /** Heading of the index page. */

@@ -18,9 +18,9 @@ import type { Event } from '../evaluate/evaluate.js';
 import { compileLogsourceFilter } from '../logsource/logsource.js';
 import { sourceVerdict } from '../evaluate/source-verdict.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
-import { logsourceBase, matchTerms, realizeContext, synthesizeWitness } from '../fuzz/witness.js';
-import { synthesize } from '../fuzz/synthesize.js';
-import { fuzzRule } from '../fuzz/fuzz-rule.js';
+import { logsourceBase, matchTerms, realizeContext, synthesizeWitness } from './witness.js';
+import { synthesize } from './synthesize.js';
+import { fuzzRule } from './fuzz-rule.js';
 import { pushAll } from '../util/arrays.js';
 
 export type DiffKind = 'widened' | 'narrowed' | 'changed' | 'equivalent';
