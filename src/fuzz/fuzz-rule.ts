@@ -13,6 +13,11 @@
  *   drive, a look-alike or prefixed name); the example is the event that slips through.
  * - `STAGE_UNREACHABLE` (warning): a stage whose truth never changes the verdict.
  * - `VALUE_SHADOWED` (warning): a value of an OR-list that another value of the list covers.
+ * - `UNDECIDED` (info): a question behind RULE_UNSATISFIABLE, EXCLUSION_DEAD or STAGE_UNREACHABLE
+ *   that neither a witness nor a proof settled within the budget.
+ *
+ * The three claims of impossibility are made only on a proof of the constraint solver
+ * (solver.ts): a search that found no event is not one.
  *
  * Every finding names the rule file and the line and column of what it is about (the value, the
  * item, the identifier, or the condition for a rule-wide one), from the positions the plan keeps,
@@ -28,15 +33,17 @@ import type { Event } from '../evaluate/evaluate.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import type { SourcePos } from '../diagnostics/diagnostics.js';
 import { CODES } from '../diagnostics/codes.js';
-import type { FindingCode } from '../diagnostics/codes.js';
+import type { FindingCode, Severity } from '../diagnostics/codes.js';
 import { WINDASH_CHARS } from '../sigma/pattern.js';
 import { isPathLike } from '../../generators/registry.js';
 import { basename, fillUser, isUserWritable, lookalikeNames, relocate, userWritableDir, userWritableDirs } from '../../generators/windows-paths.js';
-import { mergeTerms, substitute, termsOf, toBoolExpr } from './condition-terms.js';
+import { substitute, termsOf, toBoolExpr } from './condition-terms.js';
 import type { BoolExpr, Term } from './condition-terms.js';
 import { oracleApplies, oracleMatch } from './oracle.js';
 import { pick, realizePattern } from './realize.js';
 import { synthesize } from './synthesize.js';
+import { describeConflicts, solve } from './solver.js';
+import type { SolveResult } from './solver.js';
 import { logsourceBase, realizeContext, realizeTerms, seededRandom } from './witness.js';
 
 /** The codes of fuzz findings: the `fuzz` group of the code registry, with their severities. */
@@ -45,7 +52,7 @@ export type { FindingCode } from '../diagnostics/codes.js';
 /** A problem fuzzing found in a rule or the engine: a registered code with its severity, an example event, and how to replay it. */
 export interface Finding {
   code: FindingCode;
-  severity: 'error' | 'warning';
+  severity: Severity;
   /** What is wrong, in words. For people only: the data is in the fields below. */
   message: string;
   /** The rule file (as the rule was loaded); fuzzRule sets it on every finding. */
@@ -176,6 +183,18 @@ class Synth {
   ) {
     this.expr = toBoolExpr(rule.plan);
     this.base = logsourceBase(rule, mapping);
+  }
+
+  /**
+   * An event making `expr` true: random synthesis first (varied, realistic events), then the
+   * solver, whose answer is a confirmed event, a proof that none exists, or unknown.
+   */
+  decide(expr: BoolExpr, seed: number, attempts: number): SolveResult {
+    const terms = termsOf(expr, seededRandom(seed)).terms;
+    if (terms.length === 0) return { status: 'unsat', conflicts: [] };
+    const r = this.realize(terms, seed, attempts);
+    if (r.event !== undefined) return { status: 'sat', event: r.event };
+    return solve(this.rule.plan, expr, this.base);
   }
 
   /** An event realising one of the terms, trying seeds from `seed`. */
@@ -371,17 +390,21 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
     );
   }
 
-  // 2. Satisfiable at all?
+  // 2. Satisfiable at all? Claimed impossible only on the solver's proof.
+  const undecided = (question: string, why: string, pos: SourcePos | undefined, stage: string | undefined, path: string): Finding =>
+    finding(rule, 'UNDECIDED', `${question}: neither an event nor a proof was found (${why})`, options.seed, path, { pos, stage });
   if (witnesses.length === 0) {
-    const r = synth.realize(matchTerms, options.seed, 12);
-    if (r.event !== undefined) witnesses.push(r.event);
+    const r = synth.decide(synth.expr, options.seed, 12);
+    if (r.status === 'sat') witnesses.push(r.event);
+    else if (r.status === 'unknown') findings.push(undecided('can any event make the rule match', r.why, rule.plan.conditionPos, undefined, 'synthesis'));
     else {
-      // Say which exclusion, if any, is what leaves nothing to match.
+      // Say which exclusion, if any, is what leaves nothing to match (the rest alone must be satisfiable).
       const culprits = rule.plan.stages
         .filter((st) => st.index > 0 && (st.exclusion || onlyNegated(synth.expr, st.name)))
-        .filter((st) => synth.realize(termsOf(substitute(synth.expr, st.name, false), seededRandom(options.seed)).terms, options.seed, 6).event !== undefined)
+        .filter((st) => synth.decide(substitute(synth.expr, st.name, false), options.seed, 4).status === 'sat')
         .map((st) => st.name);
-      const why = culprits.length > 0 ? `exclusion ${culprits.map((c) => `'${c}'`).join(', ')} suppresses every event the rest of the rule matches (${r.reason})` : r.reason;
+      const reason = describeConflicts(r.conflicts);
+      const why = culprits.length > 0 ? `exclusion ${culprits.map((c) => `'${c}'`).join(', ')} suppresses every event the rest of the rule matches (${reason})` : reason;
       // Located at the (first) exclusion to blame, else at the condition.
       const culprit = culprits[0];
       findings.push(
@@ -400,15 +423,16 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
       if (stage.index === 0) continue;
       const name = stage.name;
       const pos = identifierPos(rule, name);
+      const path = `stage:${stage.index}`;
       if (stage.exclusion || onlyNegated(synth.expr, name)) {
-        const rest = termsOf(substitute(synth.expr, name, false), seededRandom(options.seed)).terms;
-        const terms = rest.flatMap((t) => mergeTerms(t, new Map([[name, true]])) ?? []);
-        const r = synth.realize(terms, options.seed + 1000 * stage.index, 10);
-        if (r.event === undefined) {
-          findings.push(finding(rule, 'EXCLUSION_DEAD', `exclusion '${name}' can never suppress an event the rest of the rule matches: ${r.reason}`, options.seed, `stage:${stage.index}`, { pos, stage: name }));
-          continue;
-        }
-        findings.push(...evadable(rule, name, r.event, options.seed, stage.index));
+        // The rest of the rule matches and the exclusion holds.
+        const target: BoolExpr = { k: 'and', args: [substitute(synth.expr, name, false), { k: 'id', name }] };
+        const r = synth.decide(target, options.seed + 1000 * stage.index, 10);
+        if (r.status === 'unsat') {
+          findings.push(finding(rule, 'EXCLUSION_DEAD', `exclusion '${name}' can never suppress an event the rest of the rule matches: ${describeConflicts(r.conflicts)}`, options.seed, path, { pos, stage: name }));
+        } else if (r.status === 'unknown') {
+          findings.push(undecided(`can exclusion '${name}' suppress an event the rest of the rule matches`, r.why, pos, name, path));
+        } else findings.push(...evadable(rule, name, r.event, options.seed, stage.index));
         continue;
       }
       const whenTrue = substitute(synth.expr, name, true);
@@ -420,19 +444,20 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
           { k: 'and', args: [{ k: 'not', arg: whenTrue }, whenFalse] },
         ],
       };
-      const terms = termsOf(differs, seededRandom(options.seed)).terms;
-      if (terms.length === 0) {
-        findings.push(finding(rule, 'STAGE_UNREACHABLE', `stage '${name}' never changes the verdict: the condition '${rule.plan.conditionText}' gives the same result whether it is true or false`, options.seed, `stage:${stage.index}`, { pos, stage: name }));
+      if (termsOf(differs, seededRandom(options.seed)).terms.length === 0) {
+        findings.push(finding(rule, 'STAGE_UNREACHABLE', `stage '${name}' never changes the verdict: the condition '${rule.plan.conditionText}' gives the same result whether it is true or false`, options.seed, path, { pos, stage: name }));
         continue;
       }
-      const on = synth.realize(terms.flatMap((t) => mergeTerms(t, new Map([[name, true]])) ?? []), options.seed + 1000 * stage.index, 8);
-      const off = synth.realize(terms.flatMap((t) => mergeTerms(t, new Map([[name, false]])) ?? []), options.seed + 1000 * stage.index + 500, 8);
-      if (on.event === undefined || off.event === undefined) {
-        const r = on.event === undefined ? on.reason : off.reason;
+      const id: BoolExpr = { k: 'id', name };
+      const on = synth.decide({ k: 'and', args: [differs, id] }, options.seed + 1000 * stage.index, 8);
+      const off = on.status === 'unsat' ? on : synth.decide({ k: 'and', args: [differs, { k: 'not', arg: id }] }, options.seed + 1000 * stage.index + 500, 8);
+      const bad = on.status !== 'sat' ? { r: on, truth: 'true' } : off.status !== 'sat' ? { r: off, truth: 'false' } : undefined;
+      if (bad === undefined) continue;
+      if (bad.r.status === 'unsat') {
         findings.push(
-          finding(rule, 'STAGE_UNREACHABLE', `stage '${name}' can never change the verdict: no event where the rest of the rule leaves the verdict to it has it ${on.event === undefined ? 'true' : 'false'} (${r})`, options.seed, `stage:${stage.index}`, { pos, stage: name }),
+          finding(rule, 'STAGE_UNREACHABLE', `stage '${name}' can never change the verdict: no event where the rest of the rule leaves the verdict to it has it ${bad.truth} (${describeConflicts(bad.r.conflicts)})`, options.seed, path, { pos, stage: name }),
         );
-      }
+      } else if (bad.r.status === 'unknown') findings.push(undecided(`can stage '${name}' change the verdict`, bad.r.why, pos, name, path));
     }
   }
   findings.push(...shadowedValues(rule, options.seed));
