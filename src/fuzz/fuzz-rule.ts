@@ -79,6 +79,11 @@ export interface Finding {
   variantReason?: string;
   /** VALUE_SHADOWED: the value that already matches everything `value` matches. */
   coveredBy?: string;
+  /**
+   * Set when the finding is muted, with the reason (`--ignore`, the config's `severities`, the
+   * case file's `fuzz: ignore:`): reported as suppressed, it fails nothing.
+   */
+  suppressed?: string;
 }
 
 /** The fuzzing of one rule: its status, the matching events synthesised, and the findings. */
@@ -99,6 +104,29 @@ export interface FuzzOptions {
   mapping: LogsourceMapping | null;
   /** Warnings fail the rule too. */
   strict?: boolean;
+  /** Muting (see {@link Finding.suppressed}). */
+  mute?: FuzzMute;
+}
+
+/** What mutes findings: codes ignored (with the reason), severity overrides. */
+export interface FuzzMute {
+  /** Code → why it is muted for this rule (`--ignore CODE`, a case file's `fuzz: ignore:`). */
+  ignore?: Readonly<Partial<Record<FindingCode, string>>>;
+  /** The config's severities for fuzz codes; `off` mutes. */
+  severities?: Readonly<Partial<Record<FindingCode, Severity | 'off'>>>;
+}
+
+/** Applies muting: severity overrides, then suppression with the reason. */
+export function muteFindings(findings: readonly Finding[], mute: FuzzMute | undefined): Finding[] {
+  if (mute === undefined) return [...findings];
+  return findings.map((f) => {
+    const sev = mute.severities?.[f.code];
+    const out: Finding = sev !== undefined && sev !== 'off' ? { ...f, severity: sev } : { ...f };
+    const why = mute.ignore?.[f.code];
+    if (why !== undefined) out.suppressed = why;
+    else if (sev === 'off') out.suppressed = `severities: ${f.code}: off (config)`;
+    return out;
+  });
 }
 
 const NO_VIEW = new EventView({});
@@ -461,8 +489,9 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
     }
   }
   findings.push(...shadowedValues(rule, options.seed));
-  const failing = findings.some((f) => f.severity === 'error' || options.strict === true);
-  return { rule, status: failing ? 'fail' : 'pass', witnesses, findings, runs: options.runs };
+  const shown = muteFindings(findings, options.mute);
+  const failing = shown.some((f) => f.suppressed === undefined && (f.severity === 'error' || (options.strict === true && f.severity === 'warning')));
+  return { rule, status: failing ? 'fail' : 'pass', witnesses, findings: shown, runs: options.runs };
 }
 
 /** EXCLUSION_EVADABLE: variants of a suppressed event's excluded path that are still suppressed. */
