@@ -351,22 +351,56 @@ function shadowedValues(rule: SigmaRule, seed: number): Finding[] {
   return out;
 }
 
-/** Path variants an attacker controls: relocated copies, look-alike and prefixed names. */
-function pathVariants(path: string, seed: number): Array<{ path: string; why: string }> {
+/**
+ * A Windows path an event could really hold: one drive prefix, no doubled separators, no other
+ * colon, no character Windows forbids in names, no segment with spaces at its ends (but the
+ * look-alike `Windows ` folder, made on purpose), a file name at the end.
+ */
+export function isRealisticPath(p: string): boolean {
+  if (!/^[A-Za-z]:\\[^:*?"<>|\u0000-\u001f]*$/.test(p) || p.includes('\\\\') || p.endsWith('\\')) return false;
+  const segs = p.slice(3).split('\\');
+  return segs.every((x) => x !== '' && x.trim() !== '' && !x.startsWith(' ') && (!x.endsWith(' ') || /^windows $/i.test(x)) && !/^\.+$/.test(x));
+}
+
+/**
+ * Path variants an attacker controls, each with how it was made: the excluded path on another
+ * drive, under a look-alike `Windows ` folder, its file name moved to user-writable or other
+ * folders, look-alike and prefixed names in a user-writable folder. Only realistic paths
+ * ({@link isRealisticPath}).
+ */
+function pathVariants(written: string, seed: number): Array<{ path: string; why: string }> {
   const out: Array<{ path: string; why: string }> = [];
-  const drive = /^([a-z]):/i.exec(path)?.[1]?.toLowerCase();
-  for (const p of fc.sample(relocate(path), { numRuns: 6, seed })) {
-    const d = /^([a-z]):/i.exec(p)?.[1]?.toLowerCase();
-    const why = d !== undefined && drive !== undefined && d !== drive ? 'the same path on another drive' : /\\windows \\/i.test(p) ? "the same file name under a look-alike 'Windows ' folder" : isUserWritable(p) ? 'the same file name in a user-writable folder' : 'the same file name in another folder';
-    out.push({ path: p, why });
-  }
-  // The same name in every user-writable folder, deterministically (an exclusion of such a folder shows here).
+  // The suppressed value as a full path (synthesis may leave a bare `\\System32\\x.exe`).
+  let path = written.trim().replace(/\\{2,}/g, '\\');
+  if (path.startsWith('\\')) path = `C:${path}`;
+  else if (!/^[A-Za-z]:/.test(path)) path = `C:\\${path}`;
+  const add = (p: string, why: string): void => {
+    if (isRealisticPath(p) && p.toLowerCase() !== written.toLowerCase()) out.push({ path: p, why });
+  };
   const name = basename(path);
-  if (name !== '') for (const t of userWritableDirs) out.push({ path: `C:${fillUser(t, 'attacker')}\\${name}`, why: 'the same file name in a user-writable folder' });
+  const dirOf = (p: string): string => p.slice(0, p.length - basename(p).length - 1);
+  if (isRealisticPath(path)) {
+    if (path !== written) add(path, `made by putting the excluded path under the root of ${path.slice(0, 2)} (any user can create folders there)`);
+    const drive = path.slice(0, 2);
+    for (const d of ['D:', 'E:']) if (d.toLowerCase() !== drive.toLowerCase()) add(d + path.slice(2), `made by changing the drive of the excluded path (${drive} to ${d}): the same folders on a drive the attacker controls`);
+    const spaced = path.replace(/\\windows\\/i, (m) => `${m.slice(0, -1)} \\`);
+    if (spaced !== path) add(spaced, "made by renaming the path's 'Windows' folder to 'Windows ' (a trailing space), a folder any user can create");
+    for (const p of fc.sample(relocate(path), { numRuns: 6, seed })) {
+      if (basename(p) !== name) continue;
+      const dir = dirOf(p);
+      add(p, isUserWritable(p) ? `made by moving the excluded file name to ${dir}, a folder any user can write to` : `made by moving the excluded file name to ${dir}`);
+    }
+  }
+  if (name === '' || !isRealisticPath(`C:\\${name}`)) return out;
+  // The same name in every user-writable folder, deterministically (an exclusion of such a folder shows here).
+  for (const t of userWritableDirs) {
+    const dir = `C:${fillUser(t, 'attacker')}`;
+    add(`${dir}\\${name}`, `made by moving the excluded file name to ${dir}, a folder any user can write to`);
+  }
   // Other names go where any user can write: a name-only exclusion follows them there.
   const writable = fc.sample(userWritableDir, { numRuns: 1, seed })[0] ?? 'C:\\Users\\Public';
-  for (const n of lookalikeNames(name)) out.push({ path: `${writable}\\${n}`, why: 'a look-alike file name in a user-writable folder' });
-  if (name) out.push({ path: `${writable}\\evil${name}`, why: 'a file name ending with the excluded one, in a user-writable folder' });
+  for (const n of lookalikeNames(name)) add(`${writable}\\${n}`, `made by giving a file in ${writable} (user-writable) the look-alike name '${n}'`);
+  add(`${writable}\\evil${name}`, `made by naming a file in ${writable} (user-writable) 'evil${name}', a name ending with the excluded one`);
   return out;
 }
 

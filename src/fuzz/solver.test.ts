@@ -13,7 +13,7 @@ import { builtinMapping } from '../logsource/logsource.js';
 import { evalBool, substitute, toBoolExpr } from './condition-terms.js';
 import type { BoolExpr } from './condition-terms.js';
 import { describeConflicts, solve } from './solver.js';
-import { fuzzRule } from './fuzz-rule.js';
+import { fuzzRule, isRealisticPath } from './fuzz-rule.js';
 import { createRng } from '../../generators/common.js';
 
 function rule(detection: string): SigmaRule {
@@ -158,5 +158,28 @@ describe('solve', () => {
       }
     }
     expect(unsat).toBeGreaterThan(3);
+  });
+});
+
+describe('EXCLUSION_EVADABLE examples', () => {
+  it('are realistic Windows paths, labelled with how they were made, verified to slip past the exclusion', () => {
+    for (const p of ['C:\\Windows\\System32\\rundll32.exe', 'D:\\x\\a.dll', "C:\\Windows \\System32\\a.exe"]) expect(isRealisticPath(p), p).toBe(true);
+    for (const p of ['F:\\PROGRAM FILES:\\Windows\\System32\\rundll32.exe', 'C:\\Windows \\System32\\rundll32.exe\\MiCrOSoft\\eDge\\\\svchost.exe', 'D:\\:\\windows\\x.exe', 'C:\\a\\\\b.exe', 'C:\\ x\\b.exe', 'x.exe'])
+      expect(isRealisticPath(p), p).toBe(false);
+    const r = rule(`  selection:\n    Image|endswith: '\\\\rundll32.exe'\n  filter:\n    Image|endswith: '\\\\System32\\\\rundll32.exe'\n  filter_edge:\n    ParentImage|contains: '\\\\Microsoft\\\\Edge\\\\'\n  condition: selection and not 1 of filter*`);
+    let seen = 0;
+    for (let seed = 1; seed <= 5; seed++) {
+      const res = fuzzRule(r, { runs: 10, seed, mapping: builtinMapping });
+      const ev = res.findings.filter((f) => f.code === 'EXCLUSION_EVADABLE');
+      seen += ev.length;
+      for (const f of ev) {
+        expect(isRealisticPath(f.variant ?? ''), f.variant).toBe(true);
+        expect(f.variantReason).toMatch(/^made by /);
+        const t = evaluatePlan(r.plan, f.event ?? {});
+        expect(t.match).toBe(false);
+        expect(t.identifiers[f.stage ?? '']).toBe(true);
+      }
+    }
+    expect(seen).toBeGreaterThan(3);
   });
 });

@@ -177,7 +177,7 @@ export function counterexampleCases(r: RuleFuzzResult): NewCase[] {
       out.push({
         name: `fuzz: ${f.stage ?? 'exclusion'} must not hide ${f.variant ?? 'this variant'}`,
         expect: 'match',
-        knownGap: `${f.code}: exclusion '${f.stage ?? ''}' also hides ${f.variantReason ?? 'this variant'}`,
+        knownGap: `${f.code}: exclusion '${f.stage ?? ''}' also hides this event (${f.variantReason ?? 'a variant'})`,
         event: f.event,
         comment: `${f.code} found by sigmatest fuzz --seed ${f.seed}`,
       });
