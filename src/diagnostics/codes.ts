@@ -182,7 +182,7 @@ export const CODES = {
 
   // The config file.
   CONFIG_UNREADABLE: { group: 'config', severity: 'error', description: 'the config file named with --config does not exist or cannot be read' },
-  CONFIG_INVALID: { group: 'config', severity: 'error', description: 'the config file is not one mapping, or a setting has the wrong type or range, or a code under gate.severities is not a validation code' },
+  CONFIG_INVALID: { group: 'config', severity: 'error', description: 'the config file is not one mapping, or a setting has the wrong type or range, or a code under gate.severities is not a validation or fuzz code' },
   CONFIG_KEY_UNKNOWN: { group: 'config', severity: 'warning', description: 'an unknown key in the config file, or an unknown code under gate.severities; it is ignored' },
 
   // Known false positives.
