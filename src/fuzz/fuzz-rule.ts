@@ -372,15 +372,16 @@ function pathVariants(written: string, seed: number): Array<{ path: string; why:
   const out: Array<{ path: string; why: string }> = [];
   // The suppressed value as a full path (synthesis may leave a bare `\\System32\\x.exe`).
   let path = written.trim().replace(/\\{2,}/g, '\\');
+  const rooted = !/^[A-Za-z]:/.test(path);
   if (path.startsWith('\\')) path = `C:${path}`;
-  else if (!/^[A-Za-z]:/.test(path)) path = `C:\\${path}`;
+  else if (rooted) path = `C:\\${path}`;
   const add = (p: string, why: string): void => {
     if (isRealisticPath(p) && p.toLowerCase() !== written.toLowerCase()) out.push({ path: p, why });
   };
   const name = basename(path);
   const dirOf = (p: string): string => p.slice(0, p.length - basename(p).length - 1);
   if (isRealisticPath(path)) {
-    if (path !== written) add(path, `made by putting the excluded path under the root of ${path.slice(0, 2)} (any user can create folders there)`);
+    if (rooted) add(path, `made by putting the excluded path under the root of ${path.slice(0, 2)} (any user can create folders there)`);
     const drive = path.slice(0, 2);
     for (const d of ['D:', 'E:']) if (d.toLowerCase() !== drive.toLowerCase()) add(d + path.slice(2), `made by changing the drive of the excluded path (${drive} to ${d}): the same folders on a drive the attacker controls`);
     const spaced = path.replace(/\\windows\\/i, (m) => `${m.slice(0, -1)} \\`);
