@@ -148,7 +148,7 @@ function solvedExclusion(rule: SigmaRule, stage: string, item: PlanItem, vi: num
   const plan: MatchPlan = { ...rule.plan, identifiers: [...rule.plan.identifiers, { name: VALUE_ID, body: { kind: 'item', item: only }, path: only.path }], items: [...rule.plan.items, only] };
   const expr = toBoolExpr(rule.plan);
   const target: BoolExpr = { k: 'and', args: [substitute(expr, stage, false), { k: 'id', name: stage }, { k: 'id', name: VALUE_ID }] };
-  const r = solve(plan, target, base, { ms: 1500 });
+  const r = solve(plan, target, base, { ms: 400 });
   if (r.status !== 'sat') return undefined;
   const t = evaluatePlan(rule.plan, r.event);
   return !t.match && t.identifiers[stage] === true && evaluateCondition(rule.plan, (n) => (n === stage ? false : (t.identifiers[n] ?? false))) ? r.event : undefined;
