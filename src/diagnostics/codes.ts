@@ -196,7 +196,7 @@ export const CODES = {
   EXCLUSION_DEAD: { group: 'fuzz', severity: 'warning', description: 'an exclusion that is never true on an event the rest of the rule matches (it contradicts the selection, or another exclusion always covers it)' },
   EXCLUSION_EVADABLE: { group: 'fuzz', severity: 'warning', description: 'an exclusion on a path-like field that also hides an attacker-controllable variant: the excluded file name in a user-writable folder, on another drive, under a look-alike `Windows ` folder, a look-alike or prefixed name; the example event is the one that slips through' },
   STAGE_UNREACHABLE: { group: 'fuzz', severity: 'warning', description: 'a stage whose truth never changes the verdict' },
-  UNDECIDED: { group: 'fuzz', severity: 'info', description: 'whether an exclusion can suppress, a stage can change the verdict or the rule can match was neither shown by an event nor disproved within the budget' },
+  CLAIM_UNDECIDED: { group: 'fuzz', severity: 'info', description: 'whether an exclusion can suppress, a stage can change the verdict or the rule can match was neither shown by an event nor disproved within the budget' },
   VALUE_SHADOWED: { group: 'fuzz', severity: 'warning', description: 'a value of a list that another value of the same list covers (`\\cmd.exe` next to `cmd.exe`)' },
 
   // The merge gate.

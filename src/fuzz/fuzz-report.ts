@@ -32,7 +32,7 @@ export interface FuzzReport {
     findings: Partial<Record<FindingCode, number>>;
     errors: number;
     warnings: number;
-    /** Findings of severity info (UNDECIDED...). */
+    /** Findings of severity info (CLAIM_UNDECIDED...). */
     infos: number;
     /** Muted findings (listed with their reason, counted nowhere else). */
     suppressed: number;

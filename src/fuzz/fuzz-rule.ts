@@ -13,7 +13,7 @@
  *   drive, a look-alike or prefixed name); the example is the event that slips through.
  * - `STAGE_UNREACHABLE` (warning): a stage whose truth never changes the verdict.
  * - `VALUE_SHADOWED` (warning): a value of an OR-list that another value of the list covers.
- * - `UNDECIDED` (info): a question behind RULE_UNSATISFIABLE, EXCLUSION_DEAD or STAGE_UNREACHABLE
+ * - `CLAIM_UNDECIDED` (info): a question behind RULE_UNSATISFIABLE, EXCLUSION_DEAD or STAGE_UNREACHABLE
  *   that neither a witness nor a proof settled within the budget.
  *
  * The three claims of impossibility are made only on a proof of the constraint solver
@@ -455,7 +455,7 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
 
   // 2. Satisfiable at all? Claimed impossible only on the solver's proof.
   const undecided = (question: string, why: string, pos: SourcePos | undefined, stage: string | undefined, path: string): Finding =>
-    finding(rule, 'UNDECIDED', `${question}: neither an event nor a proof was found (${why})`, options.seed, path, { pos, stage });
+    finding(rule, 'CLAIM_UNDECIDED', `${question}: neither an event nor a proof was found (${why})`, options.seed, path, { pos, stage });
   if (witnesses.length === 0) {
     const r = synth.decide(synth.expr, options.seed, 12);
     if (r.status === 'sat') witnesses.push(r.event);

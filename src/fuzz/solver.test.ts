@@ -108,11 +108,11 @@ describe('solve', () => {
     expect(res.findings.map((f) => f.code)).toContain('RULE_UNSATISFIABLE');
   });
 
-  it('unknown is never impossible: regexes it cannot decide give unknown, and the finding is UNDECIDED (info)', () => {
+  it('unknown is never impossible: regexes it cannot decide give unknown, and the finding is CLAIM_UNDECIDED (info)', () => {
     const r = rule(`  selection:\n    CommandLine|re: '^abc$'\n  filter:\n    CommandLine|re: 'b'\n  condition: selection and not filter`);
     expect(solve(r.plan, toBoolExpr(r.plan)).status).toBe('unknown');
     const res = fuzzRule(r, { runs: 20, seed: 7, mapping: builtinMapping });
-    expect(res.findings.map((f) => f.code)).toEqual(['UNDECIDED']);
+    expect(res.findings.map((f) => f.code)).toEqual(['CLAIM_UNDECIDED']);
     expect(res.findings[0]?.severity).toBe('info');
     expect(res.status).toBe('pass');
   });

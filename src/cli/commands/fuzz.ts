@@ -42,7 +42,7 @@ export const fuzzSpec: CommandSpec = {
     'For each rule: synthesises matching events (witnesses), holds the engine to an independent pattern oracle\n' +
     '(case changes, needles in realistic values, windash variants, broken needles), and reports rule defects:\n' +
     'RULE_UNSATISFIABLE, PROPERTY_FAILED (errors); EXCLUSION_DEAD, EXCLUSION_EVADABLE, STAGE_UNREACHABLE,\n' +
-    'VALUE_SHADOWED (warnings; --strict makes them fail); UNDECIDED (info: neither an event nor a proof).\n' +
+    'VALUE_SHADOWED (warnings; --strict makes them fail); CLAIM_UNDECIDED (info: neither an event nor a proof).\n' +
     'Claims of impossibility rest on a proof of the constraint solver. Every finding prints the seed that replays it.\n\n' +
     FUZZ_REPORTERS.helpText(),
   options: {
