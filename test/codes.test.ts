@@ -63,7 +63,7 @@ describe('the code registry', () => {
     for (const [code, info] of Object.entries(CODES)) {
       expect(code).toMatch(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/);
       expect(Object.keys(CODE_GROUPS)).toContain(info.group);
-      expect(['error', 'warning']).toContain(info.severity);
+      expect(['error', 'warning', 'info']).toContain(info.severity);
       expect(info.description.length, code).toBeGreaterThan(10);
       expect(info.description, code).not.toMatch(/\n/);
     }
@@ -72,7 +72,7 @@ describe('the code registry', () => {
 
   it('is where validation codes and fuzz findings take their severities from', () => {
     expect(Object.keys(VALIDATION_CODES)).toEqual(codesOf('validation'));
-    expect(codesOf('fuzz')).toEqual(['RULE_UNSATISFIABLE', 'PROPERTY_FAILED', 'EXCLUSION_DEAD', 'EXCLUSION_EVADABLE', 'STAGE_UNREACHABLE', 'VALUE_SHADOWED']);
+    expect(codesOf('fuzz')).toEqual(['RULE_UNSATISFIABLE', 'PROPERTY_FAILED', 'EXCLUSION_DEAD', 'EXCLUSION_EVADABLE', 'STAGE_UNREACHABLE', 'CLAIM_UNDECIDED', 'VALUE_SHADOWED']);
   });
 
   it('gives diagnostic() its default severity, and diagnostic() takes registered codes only', () => {

@@ -14,6 +14,8 @@ import { pushAll } from '../util/arrays.js';
 import { limitsOf } from '../util/limits.js';
 import type { Limits } from '../util/limits.js';
 import { dictionary } from '../util/own-field.js';
+import { CODES, codesOf, isDiagnosticCode } from '../diagnostics/codes.js';
+import type { FindingCode } from '../diagnostics/codes.js';
 import { parseProperties } from './load-properties.js';
 import type { Property } from './load-properties.js';
 
@@ -60,6 +62,8 @@ export interface CaseFile {
   cases: Case[];
   /** The file's properties (empty when it has none). */
   properties: Property[];
+  /** `fuzz: {ignore: {CODE: reason}}`: fuzz finding codes muted for this rule, each with the reason. */
+  fuzzIgnore?: Partial<Record<FindingCode, string>>;
 }
 
 export interface LoadedCaseFile {
@@ -69,7 +73,7 @@ export interface LoadedCaseFile {
 }
 
 const CASE_KEYS = new Set(['name', 'description', 'expect', 'stages', 'event', 'events_file', 'count', 'known_gap']);
-const TOP_KEYS = new Set(['rule', 'cases', 'logsource', 'pipeline', 'properties']);
+const TOP_KEYS = new Set(['rule', 'cases', 'logsource', 'pipeline', 'properties', 'fuzz']);
 
 /** Options of case loading: the limits (util/limits.ts; the YAML ones apply, the defaults for those not given). */
 export interface CaseLoadOptions {
@@ -105,7 +109,7 @@ export function loadCaseText(text: string, file: string, options: CaseLoadOption
     return { file, diagnostics: ds };
   }
   for (const e of root.entries) {
-    if (!TOP_KEYS.has(e.key)) err('CASE_FILE_INVALID', `unknown key '${e.key}' (expected rule, logsource, pipeline, cases, properties)`, e.keyNode, e.key);
+    if (!TOP_KEYS.has(e.key)) err('CASE_FILE_INVALID', `unknown key '${e.key}' (expected rule, logsource, pipeline, cases, properties, fuzz)`, e.keyNode, e.key);
   }
   const ruleNode = mapGet(root, 'rule');
   let rule = '';
@@ -130,6 +134,28 @@ export function loadCaseText(text: string, file: string, options: CaseLoadOption
     for (const n of items) {
       if (n.kind !== 'scalar' || n.value.type !== 'string' || n.value.text === '') err('CASE_FILE_INVALID', "'pipeline' must be a pipeline (a built-in name or a path relative to this file) or a list of them", n, 'pipeline');
       else pipelines.push({ spec: n.value.text, pos: posOf(n.offset) });
+    }
+  }
+
+  // fuzz: {ignore: {CODE: reason}}
+  let fuzzIgnore: CaseFile['fuzzIgnore'];
+  const fuzzNode = mapGet(root, 'fuzz');
+  if (fuzzNode !== undefined) {
+    if (fuzzNode.kind !== 'map') err('CASE_FILE_INVALID', "'fuzz' must be a mapping (fuzz: {ignore: {CODE: reason}})", fuzzNode, 'fuzz');
+    else {
+      for (const e of fuzzNode.entries) if (e.key !== 'ignore') err('CASE_FILE_INVALID', `unknown key '${e.key}' under 'fuzz' (expected ignore)`, e.keyNode, childPath('fuzz', e.key));
+      const ign = mapGet(fuzzNode, 'ignore');
+      if (ign !== undefined && ign.kind !== 'map') err('CASE_FILE_INVALID', "'fuzz.ignore' maps fuzz finding codes to the reason they are muted", ign, 'fuzz.ignore');
+      else if (ign !== undefined) {
+        fuzzIgnore = {};
+        for (const e of ign.entries) {
+          const path = childPath('fuzz.ignore', e.key);
+          const why = e.value.kind === 'scalar' && e.value.value.type === 'string' ? e.value.value.text.trim() : '';
+          if (!isDiagnosticCode(e.key) || CODES[e.key].group !== 'fuzz') err('CASE_FILE_INVALID', `'${e.key}' is not a fuzz finding code (${codesOf('fuzz').join(', ')})`, e.keyNode, path);
+          else if (why === '') err('CASE_FILE_INVALID', `'fuzz.ignore.${e.key}' gives the reason the code is muted (text)`, e.value, path);
+          else fuzzIgnore[e.key as FindingCode] = why;
+        }
+      }
     }
   }
 
@@ -244,6 +270,7 @@ export function loadCaseText(text: string, file: string, options: CaseLoadOption
         );
   if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
   const caseFile: CaseFile = { file, rule, logsource, cases, properties };
+  if (fuzzIgnore !== undefined) caseFile.fuzzIgnore = fuzzIgnore;
   if (pipelines !== undefined && pipelines.length > 0) caseFile.pipelines = pipelines;
   if (ruleNode !== undefined) caseFile.rulePos = posOf(ruleNode.offset);
   return { file, caseFile, diagnostics: ds };

@@ -226,8 +226,8 @@ properties:
     expect(after.startsWith(original.slice(0, end + 1))).toBe(true);
     expect(after.endsWith(original.slice(end + 1))).toBe(true);
     const added = after.slice(end + 1, after.length - (original.length - end - 1));
-    expect(added).toMatch(/^ {2}# counterexample of property 'a look-alike of whoami is still whoami' \(sigmatest run --seed \d+; fast-check path [\d:]+\)\n {2}- name: "a look-alike of whoami is still whoami: Image C:\\\\\\\\w\\\\\\\\[^"]+"\n {4}expect: match\n {4}known_gap: "the rule keys on the file name"\n {4}event: \{/);
-    expect(added).toMatch(/- name: "renamed copies elsewhere: Image [^"]+"\n {4}expect: match\n {4}event:/);
+    expect(added).toMatch(/^ {2}# counterexample of property 'a look-alike of whoami is still whoami' \(sigmatest run --seed \d+; fast-check path [\d:]+\)\n {2}- name: 'a look-alike of whoami is still whoami: Image C:\\\\w\\\\[^']+'\n {4}expect: match\n {4}known_gap: "the rule keys on the file name"\n {4}event: \{/);
+    expect(added).toMatch(/- name: 'renamed copies elsewhere: Image [^']+'\n {4}expect: match\n {4}event:/);
     const loaded = loadCaseFile(file);
     expect(loaded.diagnostics).toEqual([]);
     expect(loaded.caseFile?.cases.map((c) => c.knownGap ?? null)).toEqual([null, null, null, 'the rule keys on the file name', null]);

@@ -40,7 +40,7 @@ import { positionsIn } from '../diagnostics/line-index.js';
 import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
 import { BUILTIN_PIPELINES } from '../pipeline/pipeline.js';
 import { CODES, isDiagnosticCode } from '../diagnostics/codes.js';
-import type { SeverityOverride, ValidationCode } from '../diagnostics/codes.js';
+import type { FindingCode, SeverityOverride, ValidationCode } from '../diagnostics/codes.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import { DEFAULT_LIMITS, LIMIT_KEYS } from '../util/limits.js';
@@ -67,6 +67,8 @@ export interface GateSettings {
    * changed rule.
    */
   requireTests?: 'changed' | 'all';
+  /** Severity overrides of fuzz finding codes (same `severities` table; `fuzz` reads them); `off` suppresses the finding. */
+  fuzzSeverities?: Partial<Record<FindingCode, SeverityOverride>>;
 }
 
 /** A pipeline named in the config file. */
@@ -291,22 +293,25 @@ function readGate(
   const severities = mapGet(gate, 'severities');
   if (severities !== undefined) {
     if (severities.kind !== 'map') {
-      report('CONFIG_INVALID', 'gate.severities must map validation codes to error, warning or off', severities, 'gate.severities');
+      report('CONFIG_INVALID', 'gate.severities must map validation and fuzz codes to error, warning, info or off', severities, 'gate.severities');
       return;
     }
     const table: Partial<Record<ValidationCode, SeverityOverride>> = {};
+    const fuzzTable: Partial<Record<FindingCode, SeverityOverride>> = {};
     for (const e of severities.entries) {
       const path = childPath('gate.severities', e.key);
       const v = e.value.kind === 'scalar' && e.value.value.type === 'string' ? e.value.value.text : undefined;
-      if (v !== 'error' && v !== 'warning' && v !== 'off') {
-        report('CONFIG_INVALID', `gate.severities.${e.key} must be error, warning or off`, e.value, path);
+      if (v !== 'error' && v !== 'warning' && v !== 'info' && v !== 'off') {
+        report('CONFIG_INVALID', `gate.severities.${e.key} must be error, warning, info or off`, e.value, path);
         continue;
       }
       if (!isDiagnosticCode(e.key)) report('CONFIG_KEY_UNKNOWN', `'${e.key}' is not a sigmatest code; it is ignored`, e.keyNode, path);
-      else if (CODES[e.key].group !== 'validation') report('CONFIG_INVALID', `'${e.key}' is not a validation code: only those can be given a severity`, e.keyNode, path);
+      else if (CODES[e.key].group === 'fuzz') fuzzTable[e.key as FindingCode] = v;
+      else if (CODES[e.key].group !== 'validation') report('CONFIG_INVALID', `'${e.key}' is not a validation or fuzz code: only those can be given a severity`, e.keyNode, path);
       else table[e.key as ValidationCode] = v;
     }
     out.severities = table;
+    if (Object.keys(fuzzTable).length > 0) out.fuzzSeverities = fuzzTable;
   }
 }
 

@@ -14,8 +14,8 @@
  * A code is stable: tests, CI annotations and users key on it. Add new ones here first.
  */
 
-/** How serious a problem is: errors fail the command or the check, warnings are reported only. */
-export type Severity = 'error' | 'warning';
+/** How serious a problem is: errors fail the command or the check, warnings are reported only, info is for the curious. */
+export type Severity = 'error' | 'warning' | 'info';
 
 /** A severity the config may set for a code (`off` drops it). */
 export type SeverityOverride = Severity | 'off';
@@ -189,7 +189,7 @@ export const CODES = {
 
   // The config file.
   CONFIG_UNREADABLE: { group: 'config', severity: 'error', description: 'the config file named with --config does not exist or cannot be read' },
-  CONFIG_INVALID: { group: 'config', severity: 'error', description: 'the config file is not one mapping, or a setting has the wrong type or range, or a code under gate.severities is not a validation code' },
+  CONFIG_INVALID: { group: 'config', severity: 'error', description: 'the config file is not one mapping, or a setting has the wrong type or range, or a code under gate.severities is not a validation or fuzz code' },
   CONFIG_KEY_UNKNOWN: { group: 'config', severity: 'warning', description: 'an unknown key in the config file, or an unknown code under gate.severities; it is ignored' },
 
   // Known false positives.
@@ -203,6 +203,7 @@ export const CODES = {
   EXCLUSION_DEAD: { group: 'fuzz', severity: 'warning', description: 'an exclusion that is never true on an event the rest of the rule matches (it contradicts the selection, or another exclusion always covers it)' },
   EXCLUSION_EVADABLE: { group: 'fuzz', severity: 'warning', description: 'an exclusion on a path-like field that also hides an attacker-controllable variant: the excluded file name in a user-writable folder, on another drive, under a look-alike `Windows ` folder, a look-alike or prefixed name; the example event is the one that slips through' },
   STAGE_UNREACHABLE: { group: 'fuzz', severity: 'warning', description: 'a stage whose truth never changes the verdict' },
+  CLAIM_UNDECIDED: { group: 'fuzz', severity: 'info', description: 'whether an exclusion can suppress, a stage can change the verdict or the rule can match was neither shown by an event nor disproved within the budget' },
   VALUE_SHADOWED: { group: 'fuzz', severity: 'warning', description: 'a value of a list that another value of the same list covers (`\\cmd.exe` next to `cmd.exe`)' },
 
   // The merge gate.

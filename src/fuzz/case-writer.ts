@@ -32,10 +32,16 @@ export interface NewCase {
   comment?: string;
 }
 
+/** A YAML scalar for a name: single-quoted (backslashes stay as they are, readable) unless it holds control characters. */
+export function yamlName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\x00-\x1f\x7f\u0085\u2028\u2029]/.test(name) ? JSON.stringify(name) : `'${name.replace(/'/g, "''")}'`;
+}
+
 function caseText(c: NewCase, indent: string): string {
   const lines: string[] = [];
   if (c.comment) lines.push(`${indent}# ${c.comment.replace(/[\r\n]+/g, ' ')}`);
-  lines.push(`${indent}- name: ${JSON.stringify(c.name)}`);
+  lines.push(`${indent}- name: ${yamlName(c.name)}`);
   lines.push(`${indent}  expect: ${c.expect}`);
   if (c.knownGap !== undefined) lines.push(`${indent}  known_gap: ${JSON.stringify(c.knownGap)}`);
   if (c.stages && Object.keys(c.stages).length) lines.push(`${indent}  stages: ${JSON.stringify(c.stages)}`);

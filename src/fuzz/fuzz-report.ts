@@ -33,6 +33,10 @@ export interface FuzzReport {
     findings: Partial<Record<FindingCode, number>>;
     errors: number;
     warnings: number;
+    /** Findings of severity info (CLAIM_UNDECIDED...). */
+    infos: number;
+    /** Muted findings (listed with their reason, counted nowhere else). */
+    suppressed: number;
     seed: number;
     runs: number;
     seconds: number;
@@ -66,11 +70,18 @@ export function summarizeFuzz(rules: readonly FuzzReportRule[], meta: { seed: nu
   const findings: Partial<Record<FindingCode, number>> = {};
   let errors = 0;
   let warnings = 0;
+  let infos = 0;
+  let suppressed = 0;
   for (const r of rules) {
     for (const f of r.findings) {
+      if (f.suppressed !== undefined) {
+        suppressed++;
+        continue;
+      }
       findings[f.code] = (findings[f.code] ?? 0) + 1;
       if (f.severity === 'error') errors++;
-      else warnings++;
+      else if (f.severity === 'warning') warnings++;
+      else infos++;
     }
   }
   return {
@@ -83,6 +94,8 @@ export function summarizeFuzz(rules: readonly FuzzReportRule[], meta: { seed: nu
     findings,
     errors,
     warnings,
+    infos,
+    suppressed,
     seed: meta.seed,
     runs: meta.runs,
     seconds: meta.seconds,

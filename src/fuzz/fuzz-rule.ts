@@ -13,6 +13,11 @@
  *   drive, a look-alike or prefixed name); the example is the event that slips through.
  * - `STAGE_UNREACHABLE` (warning): a stage whose truth never changes the verdict.
  * - `VALUE_SHADOWED` (warning): a value of an OR-list that another value of the list covers.
+ * - `CLAIM_UNDECIDED` (info): a question behind RULE_UNSATISFIABLE, EXCLUSION_DEAD or STAGE_UNREACHABLE
+ *   that neither a witness nor a proof settled within the budget.
+ *
+ * The three claims of impossibility are made only on a proof of the constraint solver
+ * (solver.ts): a search that found no event is not one.
  *
  * Every finding names the rule file and the line and column of what it is about (the value, the
  * item, the identifier, or the condition for a rule-wide one), from the positions the plan keeps,
@@ -28,15 +33,17 @@ import type { Event } from '../evaluate/evaluate.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import type { SourcePos } from '../diagnostics/diagnostics.js';
 import { CODES } from '../diagnostics/codes.js';
-import type { FindingCode } from '../diagnostics/codes.js';
+import type { FindingCode, Severity } from '../diagnostics/codes.js';
 import { WINDASH_CHARS } from '../sigma/pattern.js';
 import { isPathLike } from '../../generators/registry.js';
 import { basename, fillUser, isUserWritable, lookalikeNames, relocate, userWritableDir, userWritableDirs } from '../../generators/windows-paths.js';
-import { mergeTerms, substitute, termsOf, toBoolExpr } from './condition-terms.js';
+import { substitute, termsOf, toBoolExpr } from './condition-terms.js';
 import type { BoolExpr, Term } from './condition-terms.js';
 import { oracleApplies, oracleMatch } from './oracle.js';
 import { pick, realizePattern } from './realize.js';
 import { synthesize } from './synthesize.js';
+import { describeConflicts, solve } from './solver.js';
+import type { SolveResult } from './solver.js';
 import { logsourceBase, realizeContext, realizeTerms, seededRandom } from './witness.js';
 import { pushAll } from '../util/arrays.js';
 
@@ -46,7 +53,7 @@ export type { FindingCode } from '../diagnostics/codes.js';
 /** A problem fuzzing found in a rule or the engine: a registered code with its severity, an example event, and how to replay it. */
 export interface Finding {
   code: FindingCode;
-  severity: 'error' | 'warning';
+  severity: Severity;
   /** What is wrong, in words. For people only: the data is in the fields below. */
   message: string;
   /** The rule file (as the rule was loaded); fuzzRule sets it on every finding. */
@@ -73,6 +80,11 @@ export interface Finding {
   variantReason?: string;
   /** VALUE_SHADOWED: the value that already matches everything `value` matches. */
   coveredBy?: string;
+  /**
+   * Set when the finding is muted, with the reason (`--ignore`, the config's `severities`, the
+   * case file's `fuzz: ignore:`): reported as suppressed, it fails nothing.
+   */
+  suppressed?: string;
 }
 
 /** The fuzzing of one rule: its status, the matching events synthesised, and the findings. */
@@ -93,6 +105,29 @@ export interface FuzzOptions {
   mapping: LogsourceMapping | null;
   /** Warnings fail the rule too. */
   strict?: boolean;
+  /** Muting (see {@link Finding.suppressed}). */
+  mute?: FuzzMute;
+}
+
+/** What mutes findings: codes ignored (with the reason), severity overrides. */
+export interface FuzzMute {
+  /** Code → why it is muted for this rule (`--ignore CODE`, a case file's `fuzz: ignore:`). */
+  ignore?: Readonly<Partial<Record<FindingCode, string>>>;
+  /** The config's severities for fuzz codes; `off` mutes. */
+  severities?: Readonly<Partial<Record<FindingCode, Severity | 'off'>>>;
+}
+
+/** Applies muting: severity overrides, then suppression with the reason. */
+export function muteFindings(findings: readonly Finding[], mute: FuzzMute | undefined): Finding[] {
+  if (mute === undefined) return [...findings];
+  return findings.map((f) => {
+    const sev = mute.severities?.[f.code];
+    const out: Finding = sev !== undefined && sev !== 'off' ? { ...f, severity: sev } : { ...f };
+    const why = mute.ignore?.[f.code];
+    if (why !== undefined) out.suppressed = why;
+    else if (sev === 'off') out.suppressed = `severities: ${f.code}: off (config)`;
+    return out;
+  });
 }
 
 const NO_VIEW = new EventView({});
@@ -177,6 +212,18 @@ class Synth {
   ) {
     this.expr = toBoolExpr(rule.plan);
     this.base = logsourceBase(rule, mapping);
+  }
+
+  /**
+   * An event making `expr` true: random synthesis first (varied, realistic events), then the
+   * solver, whose answer is a confirmed event, a proof that none exists, or unknown.
+   */
+  decide(expr: BoolExpr, seed: number, attempts: number): SolveResult {
+    const terms = termsOf(expr, seededRandom(seed)).terms;
+    if (terms.length === 0) return { status: 'unsat', conflicts: [] };
+    const r = this.realize(terms, seed, attempts);
+    if (r.event !== undefined) return { status: 'sat', event: r.event };
+    return solve(this.rule.plan, expr, this.base);
   }
 
   /** An event realising one of the terms, trying seeds from `seed`. */
@@ -381,22 +428,57 @@ function shadowedValues(rule: SigmaRule, seed: number): Finding[] {
   return out;
 }
 
-/** Path variants an attacker controls: relocated copies, look-alike and prefixed names. */
-function pathVariants(path: string, seed: number): Array<{ path: string; why: string }> {
+/**
+ * A Windows path an event could really hold: one drive prefix, no doubled separators, no other
+ * colon, no character Windows forbids in names, no segment with spaces at its ends (but the
+ * look-alike `Windows ` folder, made on purpose), a file name at the end.
+ */
+export function isRealisticPath(p: string): boolean {
+  if (!/^[A-Za-z]:\\[^:*?"<>|\u0000-\u001f]*$/.test(p) || p.includes('\\\\') || p.endsWith('\\')) return false;
+  const segs = p.slice(3).split('\\');
+  return segs.every((x) => x !== '' && x.trim() !== '' && !x.startsWith(' ') && (!x.endsWith(' ') || /^windows $/i.test(x)) && !/^\.+$/.test(x));
+}
+
+/**
+ * Path variants an attacker controls, each with how it was made: the excluded path on another
+ * drive, under a look-alike `Windows ` folder, its file name moved to user-writable or other
+ * folders, look-alike and prefixed names in a user-writable folder. Only realistic paths
+ * ({@link isRealisticPath}).
+ */
+function pathVariants(written: string, seed: number): Array<{ path: string; why: string }> {
   const out: Array<{ path: string; why: string }> = [];
-  const drive = /^([a-z]):/i.exec(path)?.[1]?.toLowerCase();
-  for (const p of fc.sample(relocate(path), { numRuns: 6, seed })) {
-    const d = /^([a-z]):/i.exec(p)?.[1]?.toLowerCase();
-    const why = d !== undefined && drive !== undefined && d !== drive ? 'the same path on another drive' : /\\windows \\/i.test(p) ? "the same file name under a look-alike 'Windows ' folder" : isUserWritable(p) ? 'the same file name in a user-writable folder' : 'the same file name in another folder';
-    out.push({ path: p, why });
-  }
-  // The same name in every user-writable folder, deterministically (an exclusion of such a folder shows here).
+  // The suppressed value as a full path (synthesis may leave a bare `\\System32\\x.exe`).
+  let path = written.trim().replace(/\\{2,}/g, '\\');
+  const rooted = !/^[A-Za-z]:/.test(path);
+  if (path.startsWith('\\')) path = `C:${path}`;
+  else if (rooted) path = `C:\\${path}`;
+  const add = (p: string, why: string): void => {
+    if (isRealisticPath(p) && p.toLowerCase() !== written.toLowerCase()) out.push({ path: p, why });
+  };
   const name = basename(path);
-  if (name !== '') for (const t of userWritableDirs) out.push({ path: `C:${fillUser(t, 'attacker')}\\${name}`, why: 'the same file name in a user-writable folder' });
+  const dirOf = (p: string): string => p.slice(0, p.length - basename(p).length - 1);
+  if (isRealisticPath(path)) {
+    if (rooted) add(path, `made by putting the excluded path under the root of ${path.slice(0, 2)} (any user can create folders there)`);
+    const drive = path.slice(0, 2);
+    for (const d of ['D:', 'E:']) if (d.toLowerCase() !== drive.toLowerCase()) add(d + path.slice(2), `made by changing the drive of the excluded path (${drive} to ${d}): the same folders on a drive the attacker controls`);
+    const spaced = path.replace(/\\windows\\/i, (m) => `${m.slice(0, -1)} \\`);
+    if (spaced !== path) add(spaced, "made by renaming the path's 'Windows' folder to 'Windows ' (a trailing space), a folder any user can create");
+    for (const p of fc.sample(relocate(path), { numRuns: 6, seed })) {
+      if (basename(p) !== name) continue;
+      const dir = dirOf(p);
+      add(p, isUserWritable(p) ? `made by moving the excluded file name to ${dir}, a folder any user can write to` : `made by moving the excluded file name to ${dir}`);
+    }
+  }
+  if (name === '' || !isRealisticPath(`C:\\${name}`)) return out;
+  // The same name in every user-writable folder, deterministically (an exclusion of such a folder shows here).
+  for (const t of userWritableDirs) {
+    const dir = `C:${fillUser(t, 'attacker')}`;
+    add(`${dir}\\${name}`, `made by moving the excluded file name to ${dir}, a folder any user can write to`);
+  }
   // Other names go where any user can write: a name-only exclusion follows them there.
   const writable = fc.sample(userWritableDir, { numRuns: 1, seed })[0] ?? 'C:\\Users\\Public';
-  for (const n of lookalikeNames(name)) out.push({ path: `${writable}\\${n}`, why: 'a look-alike file name in a user-writable folder' });
-  if (name) out.push({ path: `${writable}\\evil${name}`, why: 'a file name ending with the excluded one, in a user-writable folder' });
+  for (const n of lookalikeNames(name)) add(`${writable}\\${n}`, `made by giving a file in ${writable} (user-writable) the look-alike name '${n}'`);
+  add(`${writable}\\evil${name}`, `made by naming a file in ${writable} (user-writable) 'evil${name}', a name ending with the excluded one`);
   return out;
 }
 
@@ -448,17 +530,21 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
     );
   }
 
-  // 2. Satisfiable at all?
+  // 2. Satisfiable at all? Claimed impossible only on the solver's proof.
+  const undecided = (question: string, why: string, pos: SourcePos | undefined, stage: string | undefined, path: string): Finding =>
+    finding(rule, 'CLAIM_UNDECIDED', `${question}: neither an event nor a proof was found (${why})`, options.seed, path, { pos, stage });
   if (witnesses.length === 0) {
-    const r = synth.realize(matchTerms, options.seed, 12);
-    if (r.event !== undefined) witnesses.push(r.event);
+    const r = synth.decide(synth.expr, options.seed, 12);
+    if (r.status === 'sat') witnesses.push(r.event);
+    else if (r.status === 'unknown') findings.push(undecided('can any event make the rule match', r.why, rule.plan.conditionPos, undefined, 'synthesis'));
     else {
-      // Say which exclusion, if any, is what leaves nothing to match.
+      // Say which exclusion, if any, is what leaves nothing to match (the rest alone must be satisfiable).
       const culprits = rule.plan.stages
         .filter((st) => st.index > 0 && (st.exclusion || onlyNegated(synth.expr, st.name)))
-        .filter((st) => synth.realize(termsOf(substitute(synth.expr, st.name, false), seededRandom(options.seed)).terms, options.seed, 6).event !== undefined)
+        .filter((st) => synth.decide(substitute(synth.expr, st.name, false), options.seed, 4).status === 'sat')
         .map((st) => st.name);
-      const why = culprits.length > 0 ? `exclusion ${culprits.map((c) => `'${c}'`).join(', ')} suppresses every event the rest of the rule matches (${r.reason})` : r.reason;
+      const reason = describeConflicts(r.conflicts);
+      const why = culprits.length > 0 ? `exclusion ${culprits.map((c) => `'${c}'`).join(', ')} suppresses every event the rest of the rule matches (${reason})` : reason;
       // Located at the (first) exclusion to blame, else at the condition.
       const culprit = culprits[0];
       findings.push(
@@ -477,15 +563,16 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
       if (stage.index === 0) continue;
       const name = stage.name;
       const pos = identifierPos(rule, name);
+      const path = `stage:${stage.index}`;
       if (stage.exclusion || onlyNegated(synth.expr, name)) {
-        const rest = termsOf(substitute(synth.expr, name, false), seededRandom(options.seed)).terms;
-        const terms = rest.flatMap((t) => mergeTerms(t, new Map([[name, true]])) ?? []);
-        const r = synth.realize(terms, options.seed + 1000 * stage.index, 10);
-        if (r.event === undefined) {
-          findings.push(finding(rule, 'EXCLUSION_DEAD', `exclusion '${name}' can never suppress an event the rest of the rule matches: ${r.reason}`, options.seed, `stage:${stage.index}`, { pos, stage: name }));
-          continue;
-        }
-        pushAll(findings, evadable(rule, name, r.event, options.seed, stage.index));
+        // The rest of the rule matches and the exclusion holds.
+        const target: BoolExpr = { k: 'and', args: [substitute(synth.expr, name, false), { k: 'id', name }] };
+        const r = synth.decide(target, options.seed + 1000 * stage.index, 10);
+        if (r.status === 'unsat') {
+          findings.push(finding(rule, 'EXCLUSION_DEAD', `exclusion '${name}' can never suppress an event the rest of the rule matches: ${describeConflicts(r.conflicts)}`, options.seed, path, { pos, stage: name }));
+        } else if (r.status === 'unknown') {
+          findings.push(undecided(`can exclusion '${name}' suppress an event the rest of the rule matches`, r.why, pos, name, path));
+        } else pushAll(findings, evadable(rule, name, r.event, options.seed, stage.index));
         continue;
       }
       const whenTrue = substitute(synth.expr, name, true);
@@ -497,24 +584,26 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
           { k: 'and', args: [{ k: 'not', arg: whenTrue }, whenFalse] },
         ],
       };
-      const terms = termsOf(differs, seededRandom(options.seed)).terms;
-      if (terms.length === 0) {
-        findings.push(finding(rule, 'STAGE_UNREACHABLE', `stage '${name}' never changes the verdict: the condition '${rule.plan.conditionText}' gives the same result whether it is true or false`, options.seed, `stage:${stage.index}`, { pos, stage: name }));
+      if (termsOf(differs, seededRandom(options.seed)).terms.length === 0) {
+        findings.push(finding(rule, 'STAGE_UNREACHABLE', `stage '${name}' never changes the verdict: the condition '${rule.plan.conditionText}' gives the same result whether it is true or false`, options.seed, path, { pos, stage: name }));
         continue;
       }
-      const on = synth.realize(terms.flatMap((t) => mergeTerms(t, new Map([[name, true]])) ?? []), options.seed + 1000 * stage.index, 8);
-      const off = synth.realize(terms.flatMap((t) => mergeTerms(t, new Map([[name, false]])) ?? []), options.seed + 1000 * stage.index + 500, 8);
-      if (on.event === undefined || off.event === undefined) {
-        const r = on.event === undefined ? on.reason : off.reason;
+      const id: BoolExpr = { k: 'id', name };
+      const on = synth.decide({ k: 'and', args: [differs, id] }, options.seed + 1000 * stage.index, 8);
+      const off = on.status === 'unsat' ? on : synth.decide({ k: 'and', args: [differs, { k: 'not', arg: id }] }, options.seed + 1000 * stage.index + 500, 8);
+      const bad = on.status !== 'sat' ? { r: on, truth: 'true' } : off.status !== 'sat' ? { r: off, truth: 'false' } : undefined;
+      if (bad === undefined) continue;
+      if (bad.r.status === 'unsat') {
         findings.push(
-          finding(rule, 'STAGE_UNREACHABLE', `stage '${name}' can never change the verdict: no event where the rest of the rule leaves the verdict to it has it ${on.event === undefined ? 'true' : 'false'} (${r})`, options.seed, `stage:${stage.index}`, { pos, stage: name }),
+          finding(rule, 'STAGE_UNREACHABLE', `stage '${name}' can never change the verdict: no event where the rest of the rule leaves the verdict to it has it ${bad.truth} (${describeConflicts(bad.r.conflicts)})`, options.seed, path, { pos, stage: name }),
         );
-      }
+      } else if (bad.r.status === 'unknown') findings.push(undecided(`can stage '${name}' change the verdict`, bad.r.why, pos, name, path));
     }
   }
   pushAll(findings, shadowedValues(rule, options.seed));
-  const failing = findings.some((f) => f.severity === 'error' || options.strict === true);
-  return { rule, status: failing ? 'fail' : 'pass', witnesses, findings, runs: options.runs };
+  const shown = muteFindings(findings, options.mute);
+  const failing = shown.some((f) => f.suppressed === undefined && (f.severity === 'error' || (options.strict === true && f.severity === 'warning')));
+  return { rule, status: failing ? 'fail' : 'pass', witnesses, findings: shown, runs: options.runs };
 }
 
 /** EXCLUSION_EVADABLE: variants of a suppressed event's excluded path that are still suppressed. */

@@ -10,6 +10,9 @@ import type { LogsourceMapping } from '../logsource/logsource.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { evaluateCondition, evaluatePlan, EventView, matcherHolds } from '../evaluate/evaluate.js';
 import { mergeTerms, substitute, termsOf, toBoolExpr } from './condition-terms.js';
+import type { BoolExpr } from './condition-terms.js';
+import { solve } from './solver.js';
+import type { MatchPlan, PlanItem } from '../plan/plan.js';
 import { realizeMatcher, ABSENT } from './realize.js';
 import { synthesize } from './synthesize.js';
 import { logsourceBase, realizeContext, seededRandom, synthesizeWitness } from './witness.js';
@@ -124,7 +127,7 @@ export function scaffoldCases(rule: SigmaRule, mapping: LogsourceMapping | null,
     const terms = rest.flatMap((t) => mergeTerms(t, new Map([[stage.name, true]])) ?? []);
     for (const item of rule.plan.items.filter((it) => it.identifier === stage.name)) {
       item.values.forEach((v, vi) => {
-        const found = excludedBy(rule, stage.name, item.field, v.matcher, terms, base, seed + vi);
+        const found = excludedBy(rule, stage.name, item.field, v.matcher, terms, base, seed + vi) ?? solvedExclusion(rule, stage.name, item, vi, base);
         if (found === undefined) skipped.push(`${item.path} '${v.source}': no event found that the rest matches and this value excludes`);
         else cases.push({ name: `excluded: ${item.field ?? 'keyword'} ${item.chain.text ? `${item.chain.text} ` : ''}${v.source}`, expect: 'no-match', stages: { [stage.name]: true }, event: found });
       });
@@ -132,6 +135,27 @@ export function scaffoldCases(rule: SigmaRule, mapping: LogsourceMapping | null,
   }
   return { cases, properties: reviewProperties(rule, cases, starterProperties(rule, cases), seed), skipped };
 }
+
+/**
+ * The same event from the constraint solver, when random synthesis found none: the rest of the
+ * rule, the exclusion and this value of the item all hold (a same-field combination such as a
+ * `startswith` filter on the field of an `endswith` selection is solved on that field together).
+ * Checked with the reference evaluator on the rule itself.
+ */
+function solvedExclusion(rule: SigmaRule, stage: string, item: PlanItem, vi: number, base: Event): Event | undefined {
+  const value = item.values[vi];
+  if (value === undefined || item.neq) return undefined;
+  const only: PlanItem = { ...item, id: rule.plan.items.length, identifier: VALUE_ID, values: [value], all: false };
+  const plan: MatchPlan = { ...rule.plan, identifiers: [...rule.plan.identifiers, { name: VALUE_ID, body: { kind: 'item', item: only }, path: only.path }], items: [...rule.plan.items, only] };
+  const expr = toBoolExpr(rule.plan);
+  const target: BoolExpr = { k: 'and', args: [substitute(expr, stage, false), { k: 'id', name: stage }, { k: 'id', name: VALUE_ID }] };
+  const r = solve(plan, target, base, { ms: 400 });
+  if (r.status !== 'sat') return undefined;
+  const t = evaluatePlan(rule.plan, r.event);
+  return !t.match && t.identifiers[stage] === true && evaluateCondition(rule.plan, (n) => (n === stage ? false : (t.identifiers[n] ?? false))) ? r.event : undefined;
+}
+
+const VALUE_ID = '\u0000value';
 
 /** An event the rest of the rule matches whose exclusion holds, with the field set from this value. */
 function excludedBy(

@@ -344,7 +344,7 @@ ${gap}`;
     const c = io(root);
     expect(await runCli(['gate', '--base', 'main'], c)).toBe(2);
     expect(c.stderr).toMatch(/sigmatest\.config\.yml:2:14: error CONFIG_INVALID at gate\.min_match: gate\.min_match must be a number from 0 to 1000/);
-    expect(c.stderr).toMatch(/sigmatest\.config\.yml:3:17: error CONFIG_INVALID at gate\.severities\.CONDITION_SYNTAX: 'CONDITION_SYNTAX' is not a validation code/);
+    expect(c.stderr).toMatch(/sigmatest\.config\.yml:3:17: error CONFIG_INVALID at gate\.severities\.CONDITION_SYNTAX: 'CONDITION_SYNTAX' is not a validation or fuzz code/);
   });
 
   it('fails validation errors of a changed rule', async () => {

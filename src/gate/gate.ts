@@ -182,7 +182,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   const messages: GateMessage[] = [];
   const usage = (message: string, diagnostics: Diagnostic[] = []): GateOutcome => ({ kind: 'usage', message, diagnostics });
   const toMessage = (d: Diagnostic): GateMessage => {
-    const m: GateMessage = { severity: d.severity, code: d.code, message: d.message };
+    const m: GateMessage = { severity: d.severity === 'error' ? 'error' : 'warning', code: d.code, message: d.message };
     if (d.file !== undefined) m.file = rel(abs(d.file));
     if (d.pos !== undefined) m.line = d.pos.line;
     return m;

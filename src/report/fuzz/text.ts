@@ -18,6 +18,10 @@ export function formatFuzzText(r: FuzzReport): string {
     lines.push(`${mark} ${rule.path}  (${rule.witnesses} witnesses${rule.reason ? `; ${rule.reason}` : ''})`);
     for (const f of rule.findings) {
       const at = f.line !== undefined ? `${rule.path}:${f.line}:${f.column ?? 1}: ` : '';
+      if (f.suppressed !== undefined) {
+        lines.push(`     suppressed ${f.code}: ${at}${f.suppressed}`);
+        continue;
+      }
       lines.push(`     ${f.severity} ${f.code}: ${at}${f.message}`);
       if (f.event !== undefined) lines.push(`       example: ${short(f.event)}`);
       lines.push(`       replay: --seed ${f.seed}${f.path ? ` (path ${f.path})` : ''}`);
@@ -30,7 +34,7 @@ export function formatFuzzText(r: FuzzReport): string {
   lines.push(
     '',
     `fuzz: ${s.rules} rules, ${s.passed} passed, ${s.failed} failed, ${s.unsupported} unsupported; witnesses synthesised for ${s.synthesised}/${s.rules} rules (${s.rules ? ((100 * s.synthesised) / s.rules).toFixed(1) : '0'}%)`,
-    `fuzz: ${s.errors} errors, ${s.warnings} warnings${codes ? ` (${codes})` : ''}; ${s.runs} runs per rule, seed ${s.seed}, ${s.seconds.toFixed(1)} s`,
+    `fuzz: ${s.errors} errors, ${s.warnings} warnings, ${s.infos} info${codes ? ` (${codes})` : ''}${s.suppressed > 0 ? `; ${s.suppressed} suppressed` : ''}; ${s.runs} runs per rule, seed ${s.seed}, ${s.seconds.toFixed(1)} s`,
   );
   return `${lines.map(terminalLine).join('\n')}\n`;
 }
