@@ -27,6 +27,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['event-files'],
   ['evaluate'],
   ['trace', 'coverage'],
+  ['correlation'],
   ['compile'],
   ['config'],
   ['known-fps'],
