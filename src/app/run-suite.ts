@@ -8,7 +8,10 @@ import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
 import { loadEnvironment } from '../config/environment.js';
 import type { Environment } from '../config/environment.js';
-import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
+import { listYamlFiles } from '../rules/collect-rules.js';
+import { collectRuleSet } from '../correlation/rule-set.js';
+import type { ResolvedCorrelation } from '../correlation/rule-set.js';
+import { resolveCaseCorrelation, runCorrelationSuite } from '../cases/run-correlation-cases.js';
 import { loadCaseFile } from '../cases/load-cases.js';
 import type { CaseFile } from '../cases/load-cases.js';
 import { resolveCaseRule, runSuite } from '../cases/run-cases.js';
@@ -43,11 +46,23 @@ export function loadAndRunSuite(
   const cwd = options.cwd ?? process.cwd();
   const env = options.environment ?? loadEnvironment(options.config, cwd);
   const roots = { root: options.root !== undefined ? resolve(cwd, options.root) : env.config.root, cwd };
-  const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), { placeholders: env.config.placeholders });
+  const set = collectRuleSet(rulePaths.map((p) => resolve(cwd, p)), { placeholders: env.config.placeholders });
   const listed = listYamlFiles(casePaths.map((p) => resolve(cwd, p)));
   const loaded = listed.files.map(loadCaseFile);
-  let caseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
+  const allCaseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
+  // Case files of correlations (named by id, name or file) apart from those of detection rules.
+  const correlationCases: Array<{ cf: CaseFile; correlation: ResolvedCorrelation }> = [];
+  const correlationCaseProblems: Diagnostic[] = [];
+  let caseFiles: CaseFile[] = [];
+  for (const cf of allCaseFiles) {
+    const r = resolveCaseCorrelation(cf, set.graph, set.correlationDocs, roots);
+    if (r === undefined) caseFiles.push(cf);
+    else if (r.correlation !== undefined) correlationCases.push({ cf, correlation: r.correlation });
+    else if (r.diagnostic !== undefined) correlationCaseProblems.push(r.diagnostic);
+  }
   let rules = set.rules;
+  let correlations = set.graph.correlations;
+  let boundCorrelationCases = correlationCases;
   if (options.shard !== undefined) {
     // The shard's rules, and the case files of those rules (unbound ones go to shard 1, once).
     rules = inShard(set.rules, options.shard);
@@ -57,12 +72,27 @@ export function loadAndRunSuite(
       const r = resolveCaseRule(cf, set.rules, { placeholders: env.config.placeholders }, roots).rule;
       return r === undefined ? first : keep.has(r);
     });
+    // Correlations go to the shard of their file.
+    const shardFiles = new Set(inShard<{ file: string }>([...set.rules, ...set.correlationDocs], options.shard).map((x) => x.file));
+    correlations = correlations.filter((c) => shardFiles.has(c.rule.file));
+    boundCorrelationCases = correlationCases.filter((x) => shardFiles.has(x.correlation.rule.file));
   }
-  const result = runSuite(rules, caseFiles, { mapping: env.mapping, load: { placeholders: env.config.placeholders }, ...roots });
-  const input = [...env.diagnostics, ...set.diagnostics, ...listed.diagnostics, ...loaded.flatMap((l) => l.diagnostics), ...result.diagnostics];
-  // `ordered` is aligned with `report.rules`: tested rules in run order, then the untested ones.
+  const runOptions = { mapping: env.mapping, load: { placeholders: env.config.placeholders }, correlation: { timeFields: env.config.correlation.timeFields }, ...roots };
+  const result = runSuite(rules, caseFiles, runOptions);
+  const correlated = runCorrelationSuite(set.graph, correlations, boundCorrelationCases, runOptions);
+  const input = [
+    ...env.diagnostics,
+    ...set.diagnostics,
+    ...listed.diagnostics,
+    ...loaded.flatMap((l) => l.diagnostics),
+    ...correlationCaseProblems,
+    ...result.diagnostics,
+    ...correlated.diagnostics,
+  ];
+  // `ordered` is aligned with `report.rules`: tested rules in run order, then the untested ones
+  // (the correlation rows that follow them have no detection rule).
   const ordered = [...result.rules.map((r) => r.rule), ...result.untested];
-  const eventFiles = caseFiles.flatMap((cf) => cf.cases.flatMap((c) => (c.eventsFile === undefined ? [] : [resolve(dirname(cf.file), c.eventsFile)])));
-  return { report: buildSuiteReport(result, options.minCoverage, cwd, input), input, rules: ordered, mapping: env.mapping, eventFiles };
+  const eventFiles = allCaseFiles.flatMap((cf) => cf.cases.flatMap((c) => (c.eventsFile === undefined ? [] : [resolve(dirname(cf.file), c.eventsFile)])));
+  return { report: buildSuiteReport(result, options.minCoverage, cwd, input, correlated), input, rules: ordered, mapping: env.mapping, eventFiles };
 }
 

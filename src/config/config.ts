@@ -7,6 +7,10 @@
  *   Administrators: ['admin*', 'root']
  * logsources: mappings.yml # extra logsource mapping merged over the built-in one
  * root: .                  # the folder case files may read events_file (and rule paths) from
+ * correlation:             # how correlations read events (scan, run)
+ *   time_fields: [TimeCreated_SystemTime, '@timestamp', UtcTime, timestamp]
+ *   tolerance: 5m          # how far events may come out of time order (scan)
+ *   max_groups: 100000     # open groups per correlation at most (scan)
  * gate:                    # defaults of `sigmatest gate` (its flags win)
  *   min_match: 1
  *   min_no_match: 1
@@ -35,6 +39,7 @@ import { CODES, isDiagnosticCode } from '../diagnostics/codes.js';
 import type { SeverityOverride, ValidationCode } from '../diagnostics/codes.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
+import { parseTimespan } from '../correlation/timespan.js';
 import type { YMap, YNode } from '../yaml/yaml-tree.js';
 
 /** The `gate:` section: defaults of `sigmatest gate` (all optional; its flags win). */
@@ -51,9 +56,20 @@ export interface GateSettings {
   severities?: Partial<Record<ValidationCode, SeverityOverride>>;
 }
 
+/** The `correlation:` section: how correlations read events (all optional; the command-line flags win). */
+export interface CorrelationSettings {
+  /** Fields the event time is read from, in order. */
+  timeFields?: string[];
+  /** How far (ms) events may come out of time order in a scan. */
+  toleranceMs?: number;
+  /** Open groups per correlation at most in a scan. */
+  maxGroups?: number;
+}
+
 /** A loaded config file (an empty one when there is none). */
 export interface Config {
   placeholders: Record<string, string[]>;
+  correlation: CorrelationSettings;
   /** Absolute path of an extra logsource mapping file. */
   logsources?: string;
   /** Absolute path of the folder case files may read from (see cases/events-file.ts). */
@@ -65,7 +81,8 @@ export interface Config {
 
 export const DEFAULT_CONFIG_FILE = 'sigmatest.config.yml';
 
-const TOP_KEYS = ['placeholders', 'logsources', 'root', 'gate'];
+const TOP_KEYS = ['placeholders', 'logsources', 'root', 'correlation', 'gate'];
+const CORRELATION_KEYS = ['time_fields', 'tolerance', 'max_groups'];
 const GATE_NUMBERS = [
   ['min_match', 'minMatch', 1000],
   ['min_no_match', 'minNoMatch', 1000],
@@ -87,7 +104,7 @@ export function configPath(file: string | undefined, cwd: string): string | unde
  * CONFIG_UNREADABLE; every problem inside the file is located (file, line, column, path).
  */
 export function loadConfig(file: string | undefined, cwd: string = process.cwd()): { config: Config; diagnostics: Diagnostic[] } {
-  const config: Config = { placeholders: {}, gate: {} };
+  const config: Config = { placeholders: {}, correlation: {}, gate: {} };
   const path = configPath(file, cwd);
   if (path === undefined) return { config, diagnostics: [] };
   config.file = path;
@@ -101,7 +118,7 @@ export function loadConfig(file: string | undefined, cwd: string = process.cwd()
 }
 
 /** Reads config text (see loadConfig); `file` is the absolute path paths in it are relative to. */
-export function parseConfig(text: string, file: string, config: Config = { placeholders: {}, gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
+export function parseConfig(text: string, file: string, config: Config = { placeholders: {}, correlation: {}, gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
   const parsed = parseYaml(text, file);
   const ds: Diagnostic[] = [...parsed.diagnostics];
   if (ds.length > 0) return { config, diagnostics: ds };
@@ -163,12 +180,43 @@ export function parseConfig(text: string, file: string, config: Config = { place
     }
   }
 
+  const corr = mapGet(root, 'correlation');
+  if (corr !== undefined && !isNull(corr)) {
+    if (corr.kind !== 'map') report('CONFIG_INVALID', "'correlation' must be a mapping (time_fields, tolerance, max_groups)", corr, 'correlation');
+    else readCorrelation(corr, config.correlation, report);
+  }
+
   const gate = mapGet(root, 'gate');
   if (gate !== undefined && !isNull(gate)) {
     if (gate.kind !== 'map') report('CONFIG_INVALID', "'gate' must be a mapping of gate defaults", gate, 'gate');
     else readGate(gate, config.gate, report, inRepo);
   }
   return { config, diagnostics: ds };
+}
+
+function readCorrelation(corr: YMap, out: CorrelationSettings, report: (code: DiagnosticCode, message: string, n: YNode, path: string) => void): void {
+  for (const e of corr.entries) {
+    if (!CORRELATION_KEYS.includes(e.key)) report('CONFIG_KEY_UNKNOWN', `unknown key '${e.key}' under correlation (known: ${CORRELATION_KEYS.join(', ')}); it is ignored`, e.keyNode, childPath('correlation', e.key));
+  }
+  const fields = mapGet(corr, 'time_fields');
+  if (fields !== undefined) {
+    const items = fields.kind === 'seq' ? fields.items : [fields];
+    const names = items.map((n) => (n.kind === 'scalar' && n.value.type === 'string' && n.value.text !== '' ? n.value.text : undefined));
+    if (items.length === 0 || names.some((n) => n === undefined)) report('CONFIG_INVALID', 'correlation.time_fields must be a field name or a list of them', fields, 'correlation.time_fields');
+    else out.timeFields = names as string[];
+  }
+  const tolerance = mapGet(corr, 'tolerance');
+  if (tolerance !== undefined) {
+    const t = tolerance.kind === 'scalar' && tolerance.value.type === 'number' && tolerance.value.value === 0 ? { ms: 0 } : parseTimespan(tolerance.kind === 'scalar' ? tolerance.value.text : undefined);
+    if (typeof t === 'string') report('CONFIG_INVALID', `correlation.tolerance: ${t}`, tolerance, 'correlation.tolerance');
+    else out.toleranceMs = t.ms;
+  }
+  const max = mapGet(corr, 'max_groups');
+  if (max !== undefined) {
+    const v = max.kind === 'scalar' && max.value.type === 'number' ? max.value.value : Number.NaN;
+    if (!Number.isInteger(v) || v < 1) report('CONFIG_INVALID', 'correlation.max_groups must be a whole number of at least 1', max, 'correlation.max_groups');
+    else out.maxGroups = v;
+  }
 }
 
 function readGate(

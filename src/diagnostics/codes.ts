@@ -160,7 +160,7 @@ export const CODES = {
   // Case files.
   CASE_FILE_UNREADABLE: { group: 'case', severity: 'error', description: 'a case file cannot be read' },
   CASE_FILE_INVALID: { group: 'case', severity: 'error', description: "a case file that is not one mapping with 'rule' and a non-empty 'cases' list, or has an unknown key" },
-  CASE_INVALID: { group: 'case', severity: 'error', description: 'a case of the wrong shape: no name, a repeated name, a bad expect, stages, event, events_file or count' },
+  CASE_INVALID: { group: 'case', severity: 'error', description: 'a case of the wrong shape: no name, a repeated name, a bad expect, stages, event, events, events_file, count or alerts, or alerts on a detection rule (or their absence on a correlation)' },
   CASE_RULE_MISSING: { group: 'case', severity: 'error', description: "a case file without 'rule' (a rule id or a path relative to the case file)" },
   CASE_RULE_UNKNOWN: { group: 'case', severity: 'error', description: "the case file's rule is not among the loaded rules" },
   CASE_RULE_AMBIGUOUS: { group: 'case', severity: 'error', description: "the case file's rule id is the id of several loaded rules" },

@@ -144,13 +144,14 @@ function runRuleFromJson(row: unknown, where: string): RuleReport {
     level: null,
     tags: [],
     status: oneOf(r['status'], RUN_RULE_STATUSES, `the status of ${where}`),
+    ...(typeof r['correlation'] === 'string' ? { correlation: r['correlation'] as NonNullable<RuleReport['correlation']> } : {}),
     cases: { passed: Number(cases['passed']), failed: Number(cases['failed']), errors: Number(cases['errors']), results },
     coverage: {
       stages,
       values: v,
       exclusions: x,
       percent: Number(cov['percent']),
-      // As foldCoverage counts them: covered stages, values and exclusion values.
+      // As foldCoverage (and foldCorrelationCoverage) count them: covered stages, values and exclusion values.
       covered: stages.filter((s) => s.covered).length + v.covered + x.covered,
       total: stages.length + v.total + x.total,
     },

@@ -31,6 +31,12 @@ import { catalogOf, loadScanRules } from './scan-rules.js';
 import type { LogsourceMode, ScanCatalog, ScanRuleInfo, ScanRuleSource, ScanRules } from './scan-rules.js';
 import { localMatcher, mixedMatcher, NotAnEventError, startWorkerPool } from './batch-matcher.js';
 import type { BatchMatcher, WorkerPool } from './batch-matcher.js';
+import { CorrelationEngine } from '../correlation/engine.js';
+import type { CorrelationAlert } from '../correlation/engine.js';
+import type { CorrelationType } from '../correlation/documents.js';
+import type { SigmaRule } from '../rules/load-rule.js';
+
+export type { CorrelationAlert } from '../correlation/engine.js';
 
 /** What scan reads (rule and event paths, config, known false positives), how (logsource mode, workers, shard) and where it reports. */
 export interface ScanOptions {
@@ -52,8 +58,16 @@ export interface ScanOptions {
   today?: Date;
   /** Events per batch (default {@link DEFAULT_BATCH}: 2,000 on one thread, 1,000 with workers). */
   batchSize?: number;
+  /** Fields the event time is read from for correlations (default: the config's correlation.time_fields, else TimeCreated_SystemTime, @timestamp, UtcTime, timestamp). */
+  timeFields?: readonly string[] | undefined;
+  /** How far (ms) events may come out of time order for correlations (default: the config's correlation.tolerance, else 5 minutes). */
+  toleranceMs?: number | undefined;
+  /** Open groups per correlation at most (default: the config's correlation.max_groups, else 100,000). */
+  maxGroups?: number | undefined;
   /** Each reported match, in file then event order (then rule order). */
   onMatch?: (m: ScanMatch) => void;
+  /** Each reported correlation alert, when it is decided (between the matches of the events read so far). */
+  onAlert?: (a: CorrelationAlert) => void;
   /** Each problem (config, rules, event files), in the order met. */
   onDiagnostic?: (d: Diagnostic) => void;
   /** Called as the scan goes (after each batch is read and at the end). */
@@ -97,6 +111,14 @@ export interface RuleMatchCount {
   suppressed: number;
 }
 
+export interface CorrelationAlertCount {
+  id: string | null;
+  title: string;
+  path: string;
+  type: CorrelationType;
+  alerts: number;
+}
+
 /** What a scan did: events, files and rules read, matches per rule, known false positives, problems, and speed. */
 export interface ScanSummary {
   /** Events read. */
@@ -105,12 +127,20 @@ export interface ScanSummary {
   files: number;
   /** Detection rules loaded. */
   rules: number;
-  /** Rule documents that could not be loaded. */
+  /** Rule documents (detection, correlation, filter) that could not be loaded. */
   rulesFailed: number;
-  /** Correlation and filter documents: loaded, not evaluated. */
-  rulesNotEvaluated: number;
+  /** Correlation rules evaluated. */
+  correlations: number;
+  /** Sigma filters composed into the rules they name. */
+  filters: number;
   /** Reported matches. */
   matches: number;
+  /** Matches not reported because their rule only feeds correlations (referred to without `generate: true`). */
+  correlationOnly: number;
+  /** Reported correlation alerts. */
+  alerts: number;
+  /** Correlations with reported alerts: most alerts first, then in load order. */
+  perCorrelation: CorrelationAlertCount[];
   /** Matches suppressed by known false positives. */
   suppressed: number;
   /** Rules with reported or suppressed matches: most matches first, then in rule order. */
@@ -240,8 +270,31 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     matcher = mixedMatcher(matcher, pool);
   }
   for (const d of catalog.diagnostics) report(d);
-  const { rulesFailed, rulesNotEvaluated } = catalog;
+  const { rulesFailed } = catalog;
   const rules: readonly ScanRuleInfo[] = catalog.rules;
+  const reported = loaded.reported;
+
+  // Correlations: state lives here, where results are merged in input order.
+  let alerts = 0;
+  let correlationOnly = 0;
+  const alertCounts = new Map<CorrelationAlert['correlation'], number>();
+  const engine =
+    loaded.graph.correlations.length === 0
+      ? undefined
+      : new CorrelationEngine(loaded.graph, {
+          timeFields: options.timeFields ?? loaded.env.config.correlation.timeFields,
+          toleranceMs: options.toleranceMs ?? loaded.env.config.correlation.toleranceMs,
+          maxGroups: options.maxGroups ?? loaded.env.config.correlation.maxGroups,
+          onDiagnostic: report,
+          onAlert: (a) => {
+            if (!a.reported) return;
+            alerts++;
+            alertCounts.set(a.correlation, (alertCounts.get(a.correlation) ?? 0) + 1);
+            options.onAlert?.(a);
+          },
+        });
+  const counted = loaded.rules.map((r) => engine?.counts(r) === true);
+  const forCorrelations: SigmaRule[] = [];
 
   const { files, diagnostics: fileDiagnostics } = listEventFiles(options.eventPaths.map((p) => resolve(source.cwd, p)));
   for (const d of fileDiagnostics) report(d);
@@ -280,6 +333,11 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
       }
       for (; k < pairs.length && pairs[k] === position; k += 2) {
         const ruleAt = pairs[k + 1] as number;
+        if (counted[ruleAt] === true) forCorrelations.push(loaded.rules[ruleAt] as SigmaRule);
+        if (reported[ruleAt] !== true) {
+          correlationOnly++;
+          continue;
+        }
         const rule = rules[ruleAt] as ScanRuleInfo;
         const count = counts[ruleAt] as { matches: number; suppressed: number };
         if (knownFps.length > 0 && knownFpFor(knownFps, rule.id, e.event, today) !== undefined) {
@@ -293,6 +351,11 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
         // A plain JSON event is its own flattened form (same object), so its JSON is the raw JSON.
         if (e.json !== undefined && (e.jsonIsRaw === true || e.raw === e.event)) m.rawJson = e.json;
         options.onMatch?.(m);
+      }
+      if (forCorrelations.length > 0) {
+        // Only events a correlation counts are read here (a JSON Lines line is parsed for it).
+        (engine as CorrelationEngine).push(e.event, forCorrelations, { file: e.file, index: e.index, line: e.line });
+        forCorrelations.length = 0;
       }
       position++;
     }
@@ -364,6 +427,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
   if (batch.items.length > 0) await submit();
   while (inFlight.length > 0) await drainOne();
   await matcher.close();
+  engine?.finish();
   progress();
 
   const perRule: RuleMatchCount[] = [];
@@ -374,6 +438,10 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
   });
   // Stable sort: equal counts stay in rule order.
   perRule.sort((a, b) => b.matches - a.matches || b.suppressed - a.suppressed);
+  const perCorrelation: CorrelationAlertCount[] = loaded.graph.correlations
+    .filter((c) => (alertCounts.get(c.rule) ?? 0) > 0)
+    .map((c) => ({ id: c.rule.id ?? null, title: c.rule.title, path: c.rule.file, type: c.rule.type, alerts: alertCounts.get(c.rule) ?? 0 }))
+    .sort((a, b) => b.alerts - a.alerts);
   const end = performance.now();
   const seconds = (end - scanStart) / 1000;
   return {
@@ -381,8 +449,12 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     files: files.length,
     rules: rules.length,
     rulesFailed,
-    rulesNotEvaluated,
+    correlations: catalog.correlations,
+    filters: catalog.filters,
     matches,
+    correlationOnly,
+    alerts,
+    perCorrelation,
     suppressed,
     perRule,
     knownFps: knownFps.length,

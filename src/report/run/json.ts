@@ -1,6 +1,7 @@
 /** The run's JSON reporter: the suite report with stable keys (traces left out); what `merge-reports` reads back. */
 import type { SuiteReport } from './suite-report.js';
 import type { TextReporter } from '../registry.js';
+import { alertRecord } from '../scan/alert-record.js';
 
 export function formatRunJson(report: SuiteReport): string {
   const rules = report.rules.map((r) => ({
@@ -8,11 +9,22 @@ export function formatRunJson(report: SuiteReport): string {
     path: r.path,
     title: r.title,
     status: r.status,
+    ...(r.correlation !== undefined ? { correlation: r.correlation } : {}),
     cases: {
       passed: r.cases.passed,
       failed: r.cases.failed,
       errors: r.cases.errors,
-      results: r.cases.results.map((c) => ({ name: c.name, file: c.file, line: c.line ?? null, status: c.status, events: c.events, matched: c.matched, messages: c.messages })),
+      results: r.cases.results.map((c) => ({
+        name: c.name,
+        file: c.file,
+        line: c.line ?? null,
+        status: c.status,
+        events: c.events,
+        matched: c.matched,
+        messages: c.messages,
+        // A merged report's cases hold the records already.
+        ...(c.alerts !== undefined ? { alerts: c.alerts.map((a) => ('rule' in a ? a : alertRecord(a))) } : {}),
+      })),
     },
     coverage: {
       stages: r.coverage.stages.map((s) => ({ index: s.index, name: s.name, exclusion: s.exclusion, true: s.true, false: s.false, covered: s.covered })),

@@ -8,6 +8,9 @@ import type { SuiteResult, CaseResult } from '../../cases/run-cases.js';
 import { foldCoverage } from '../../coverage/coverage.js';
 import type { RuleCoverage } from '../../coverage/coverage.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import type { CorrelationSuiteResult } from '../../cases/run-correlation-cases.js';
+import type { CorrelationType } from '../../correlation/documents.js';
+import { foldCorrelationCoverage } from '../../correlation/coverage.js';
 
 /** One rule in the run report: identity, status, case counts and results, coverage. */
 export interface RuleReport {
@@ -19,6 +22,8 @@ export interface RuleReport {
   status: 'pass' | 'fail' | 'untested' | 'below-coverage';
   cases: { passed: number; failed: number; errors: number; results: CaseResult[] };
   coverage: RuleCoverage;
+  /** Set for a correlation rule: its type (its coverage stages are the correlation's, see correlation/coverage.ts). */
+  correlation?: CorrelationType;
 }
 
 /** The run report as data, what every reporter renders: each rule with its cases and coverage, a summary, and the input problems. */
@@ -41,8 +46,17 @@ export interface SuiteReport {
   diagnostics: Diagnostic[];
 }
 
-/** Assembles the report; `minCoverage` (0–100) marks tested rules below it. */
-export function buildSuiteReport(result: SuiteResult, minCoverage: number | undefined, cwd: string, inputDiagnostics: readonly Diagnostic[] = []): SuiteReport {
+/**
+ * Assembles the report; `minCoverage` (0–100) marks tested rules below it. Rows: the tested
+ * detection rules, the untested ones, then the correlations (tested, then untested).
+ */
+export function buildSuiteReport(
+  result: SuiteResult,
+  minCoverage: number | undefined,
+  cwd: string,
+  inputDiagnostics: readonly Diagnostic[] = [],
+  correlations: CorrelationSuiteResult = { runs: [], untested: [], diagnostics: [] },
+): SuiteReport {
   const rel = (p: string): string => relative(cwd, p) || p;
   const rules: RuleReport[] = result.rules.map((r) => {
     const passed = r.cases.filter((c) => c.status === 'pass').length;
@@ -70,6 +84,43 @@ export function buildSuiteReport(result: SuiteResult, minCoverage: number | unde
       status: 'untested',
       cases: { passed: 0, failed: 0, errors: 0, results: [] },
       coverage: foldCoverage(u.plan, []),
+    });
+  }
+  const relCase = (c: CaseResult): CaseResult => {
+    const out: CaseResult = { ...c, file: rel(c.file) };
+    if (c.alerts !== undefined) out.alerts = c.alerts.map((a) => ({ ...a, correlation: { ...a.correlation, file: rel(a.correlation.file) }, events: a.events.map((e) => ({ ...e, file: rel(e.file) })) }));
+    return out;
+  };
+  for (const r of correlations.runs) {
+    const passed = r.cases.filter((c) => c.status === 'pass').length;
+    const failed = r.cases.filter((c) => c.status === 'fail').length;
+    const errors = r.cases.filter((c) => c.status === 'error').length;
+    const below = minCoverage !== undefined && r.coverage.percent < minCoverage;
+    const c = r.correlation;
+    rules.push({
+      id: c.id ?? null,
+      path: rel(c.file),
+      title: c.title,
+      level: c.level ?? null,
+      tags: c.tags,
+      status: failed + errors > 0 ? 'fail' : below ? 'below-coverage' : 'pass',
+      cases: { passed, failed, errors, results: r.cases.map(relCase) },
+      coverage: r.coverage,
+      correlation: c.type,
+    });
+  }
+  for (const u of correlations.untested) {
+    const c = u.rule;
+    rules.push({
+      id: c.id ?? null,
+      path: rel(c.file),
+      title: c.title,
+      level: c.level ?? null,
+      tags: c.tags,
+      status: 'untested',
+      cases: { passed: 0, failed: 0, errors: 0, results: [] },
+      coverage: foldCorrelationCoverage(u, []),
+      correlation: c.type,
     });
   }
   return { rules, summary: summarizeRun(rules, { minCoverage, diagnostics: inputDiagnostics }), diagnostics: [...inputDiagnostics] };

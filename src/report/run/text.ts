@@ -14,6 +14,10 @@ function coverageLines(r: RuleReport): string[] {
     const name = `${s.index} ${s.exclusion ? `not ${s.name}` : s.name}`;
     lines.push(`    ${name.padEnd(width + 4)} ${String(s.true).padStart(4)}  ${String(s.false).padStart(5)}  ${s.covered ? 'covered' : 'NOT COVERED'}`);
   }
+  if (r.correlation !== undefined) {
+    lines.push(`    stages ${c.covered}/${c.total}, coverage ${c.percent}%`);
+    return lines;
+  }
   lines.push(`    values ${c.values.covered}/${c.values.total}, exclusions ${c.exclusions.covered}/${c.exclusions.total}, coverage ${c.percent}%`);
   for (const v of c.values.missed) lines.push(`      value never matched: ${v.identifier}.${v.field ?? 'keyword'} '${v.source}'`);
   for (const v of c.exclusions.missed) lines.push(`      exclusion never the reason for a no-match: ${v.identifier}.${v.field ?? 'keyword'} '${v.source}'`);
@@ -27,7 +31,7 @@ export function formatRunText(report: SuiteReport): string {
   if (report.diagnostics.length) out.push('');
   for (const r of report.rules) {
     const counts = r.status === 'untested' ? 'no cases' : `${r.cases.passed}/${r.cases.results.length} cases passed, coverage ${r.coverage.percent}%`;
-    out.push(`${MARK[r.status].padEnd(8)} ${r.title}  (${r.path})  ${counts}`);
+    out.push(`${MARK[r.status].padEnd(8)} ${r.title}  (${r.path}${r.correlation !== undefined ? `, ${r.correlation} correlation` : ''})  ${counts}`);
     for (const c of r.cases.results) {
       if (c.status === 'pass') continue;
       out.push(`  ✗ ${c.name}  (${c.file}${c.line ? `:${c.line}` : ''})`);

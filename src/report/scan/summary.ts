@@ -19,7 +19,8 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${formatCo
 export function formatScanSummary(s: ScanSummary): string {
   const rules = [`${plural(s.rules, 'rule')}`];
   if (s.rulesFailed > 0) rules.push(`${formatCount(s.rulesFailed)} failed to load`);
-  if (s.rulesNotEvaluated > 0) rules.push(`${formatCount(s.rulesNotEvaluated)} correlation/filter not evaluated`);
+  if (s.correlations > 0) rules.push(plural(s.correlations, 'correlation'));
+  if (s.filters > 0) rules.push(plural(s.filters, 'filter'));
   const lines = [
     `scan: ${plural(s.events, 'event')} from ${plural(s.files, 'file')}, ${rules.join(', ')}, ${s.workers === 1 ? 'matched in the main thread' : `matched in ${s.workers} threads (the main thread and ${plural(s.workers - 1, 'worker')})`}`,
   ];
@@ -29,6 +30,11 @@ export function formatScanSummary(s: ScanSummary): string {
     matches += `; ${plural(s.suppressed, 'known false positive')} suppressed (${plural(s.knownFps, 'entry', 'entries')}${s.expiredKnownFps > 0 ? `, ${formatCount(s.expiredKnownFps)} expired` : ''})`;
   }
   lines.push(matches);
+  if (s.correlations > 0) {
+    lines.push(
+      `  ${plural(s.alerts, 'correlation alert')} of ${plural(s.perCorrelation.length, 'correlation')}${s.correlationOnly > 0 ? `; ${plural(s.correlationOnly, 'match', 'matches')} only counted by correlations (not reported)` : ''}`,
+    );
+  }
   lines.push(
     `  ${plural(s.errors, 'error')}${s.warnings > 0 ? `, ${plural(s.warnings, 'warning')}` : ''}; ` +
       `${s.seconds.toFixed(2)} s (rules loaded in ${s.loadSeconds.toFixed(2)} s), ${formatCount(s.eventsPerSecond)} events/s`,
@@ -40,6 +46,11 @@ export function formatScanSummary(s: ScanSummary): string {
     for (const r of s.perRule) {
       lines.push(`  ${formatCount(r.matches).padStart(width)}  ${formatCount(r.suppressed).padStart(swidth)}  ${r.title} [${r.id ?? 'no id'}] ${r.path}`);
     }
+  }
+  if (s.perCorrelation.length > 0) {
+    const width = Math.max(6, ...s.perCorrelation.map((c) => formatCount(c.alerts).length));
+    lines.push('', `  ${'alerts'.padStart(width)}  correlation`);
+    for (const c of s.perCorrelation) lines.push(`  ${formatCount(c.alerts).padStart(width)}  ${c.title} [${c.id ?? 'no id'}] ${c.path} (${c.type})`);
   }
   return `${lines.map(terminalLine).join('\n')}\n`;
 }
