@@ -11,7 +11,8 @@ import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import { loadEnvironment } from '../../config/environment.js';
 import type { Io } from '../io.js';
-import { collectRules, listYamlFiles } from '../../rules/collect-rules.js';
+import { listYamlFiles } from '../../rules/collect-rules.js';
+import { collectRuleSet } from '../../correlation/rule-set.js';
 import { loadCaseFile } from '../../cases/load-cases.js';
 import { resolveCaseRule } from '../../cases/run-cases.js';
 import { fuzzRule } from '../../fuzz/fuzz-rule.js';
@@ -83,7 +84,8 @@ export function fuzzCommand(args: Parsed, io: Io): number {
   }
   const env = loadEnvironment(str(args.values.config), io.cwd);
   printDiagnostics(io, env.diagnostics);
-  const loaded = collectRules(paths.map((p) => inCwd(io, p)), { placeholders: env.config.placeholders });
+  // Filters among the rules are composed into the rules they name: the fuzzer checks them too.
+  const loaded = collectRuleSet(paths.map((p) => inCwd(io, p)), { placeholders: env.config.placeholders });
   const set = { ...loaded, rules: inShard(loaded.rules, shard) };
   printDiagnostics(io, set.diagnostics);
   const loadFailed = set.files.some((f) => f.invalid.length > 0) || set.diagnostics.some((d) => d.severity === 'error');
