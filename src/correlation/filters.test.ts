@@ -63,7 +63,7 @@ describe('a filter composed into the rules it names', () => {
     expect(rar.plan.conditionText).toBe('selection and not filter_main and not mf_admin_accounts');
     const added = rar.plan.items.at(-1);
     expect([added?.identifier, added?.path, added?.file, added?.pos]).toEqual(['mf_admin_accounts', 'filter.selection["User|startswith"]', 'filters/mf_admin_accounts.yml', { line: 11, column: 9 }]);
-    expect(rar.plan.identifiers.at(-1)?.filter).toEqual({ file: 'filters/mf_admin_accounts.yml', document: 0, title: 'Filter Administrator account' });
+    expect(rar.plan.identifiers.at(-1)?.filter).toEqual({ file: 'filters/mf_admin_accounts.yml', document: 0, title: 'Filter Administrator account', identifier: 'selection' });
     expect(rar.plan.unfiltered?.stages.map((s) => s.name)).toEqual(['condition', 'selection', 'filter_main']);
     expect(rule(set, 'df0841c0-9846-4e9f-ad8a-7df91571771b').plan.stages.map((s) => s.name)).toEqual(['condition', 'selection', 'mf_admin_accounts']);
     expect(rule(set, '1e0c2a77-7a51-4c1e-8a3d-6c0b3c9a8e21').plan.stages.map((s) => s.name)).toEqual(['condition', 'selection']);

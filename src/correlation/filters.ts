@@ -65,7 +65,7 @@ export function composeFilter(plan: MatchPlan, f: SigmaFilter, base: string): Ma
   const identifiers: PlanIdentifier[] = [
     ...plan.identifiers,
     ...fp.identifiers.map((ident) => {
-      const copy: PlanIdentifier = { name: renamed(ident.name), body: copyBody(ident.body), path: ident.path, filter: origin };
+      const copy: PlanIdentifier = { name: renamed(ident.name), body: copyBody(ident.body), path: ident.path, filter: { ...origin, identifier: ident.name } };
       if (ident.pos !== undefined) copy.pos = ident.pos;
       return copy;
     }),

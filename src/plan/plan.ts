@@ -119,6 +119,8 @@ export interface FilterOrigin {
   document: number;
   title: string;
   id?: string;
+  /** The identifier's name in the filter (`selection`); in the rule it is named after the filter. */
+  identifier: string;
 }
 
 /** A stage (§ trace): 0 is the condition; then each identifier the condition uses, in order. */
