@@ -13,9 +13,13 @@ export { collectRules } from './rules/collect-rules.js';
 export type { RuleSet } from './rules/collect-rules.js';
 export { ruleKey } from './rules/rule-key.js';
 
-// Logsources: the mapping runSuite, RuleIndex, scan and fuzzRule take.
-export { builtinMapping, loadLogsourceMapping, mergeMappings, compileLogsourceFilter } from './logsource/logsource.js';
-export type { Logsource, LogsourceMapping, LogsourceEntry } from './logsource/logsource.js';
+// Logsources: the mapping runSuite, RuleIndex, scan and fuzzRule take, and how a source's events look to a logsource's rules.
+export { builtinMapping, loadLogsourceMapping, mergeMappings, compileLogsourceFilter, compileSourceView } from './logsource/logsource.js';
+export type { Logsource, LogsourceMapping, LogsourceEntry, Source, FieldDerivation } from './logsource/logsource.js';
+
+// Processing pipelines (pySigma YAML), applied to rules as they load (LoadOptions.pipeline).
+export { loadPipelines, parsePipeline, combinePipelines } from './pipeline/pipeline.js';
+export type { Pipeline, ResolvedPipeline } from './pipeline/pipeline.js';
 
 // The config file and the environment it yields (placeholders, logsource mapping, gate defaults).
 export { loadConfig } from './config/config.js';
@@ -24,7 +28,8 @@ export { loadEnvironment } from './config/environment.js';
 export type { Environment } from './config/environment.js';
 
 // Evaluating: the reference evaluator and its trace.
-export { evaluatePlan, planMatches, evaluateCondition, EventView } from './evaluate/evaluate.js';
+export { evaluatePlan, planMatches, planMatchesSurely, evaluateCondition, EventView } from './evaluate/evaluate.js';
+export { sourceVerdict } from './evaluate/source-verdict.js';
 export type { Trace, ItemTrace, StageTrace, Event } from './evaluate/evaluate.js';
 export type { MatchPlan, PlanItem, PlanValue, Matcher, PlanStage } from './plan/plan.js';
 export { describeStages } from './trace/describe-trace.js';

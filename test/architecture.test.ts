@@ -22,6 +22,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['plan'],
   ['events'],
   ['logsource'],
+  ['pipeline'],
   ['rules'],
   ['evtx'],
   ['event-files'],

@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
-import { loadEnvironment } from '../config/environment.js';
+import { loadEnvironment, ruleLoadOptions } from '../config/environment.js';
 import type { Environment } from '../config/environment.js';
 import { listYamlFiles } from '../rules/collect-rules.js';
 import { collectRuleSet } from '../correlation/rule-set.js';
@@ -34,6 +34,8 @@ export function loadAndRunSuite(
     shard?: Shard | undefined;
     /** The folder case files may read from (relative to `cwd`); default: the config's `root`, else each case file's repository. */
     root?: string | undefined;
+    /** Processing pipelines (`--pipeline`): built-in names or files relative to `cwd`. */
+    pipelines?: string[] | undefined;
   } = {},
 ): {
   report: SuiteReport;
@@ -44,9 +46,10 @@ export function loadAndRunSuite(
   eventFiles: string[];
 } {
   const cwd = options.cwd ?? process.cwd();
-  const env = options.environment ?? loadEnvironment(options.config, cwd);
+  const env = options.environment ?? loadEnvironment(options.config, cwd, { pipelines: options.pipelines });
   const roots = { root: options.root !== undefined ? resolve(cwd, options.root) : env.config.root, cwd };
-  const set = collectRuleSet(rulePaths.map((p) => resolve(cwd, p)), { placeholders: env.config.placeholders });
+  const load = ruleLoadOptions(env);
+  const set = collectRuleSet(rulePaths.map((p) => resolve(cwd, p)), load);
   const listed = listYamlFiles(casePaths.map((p) => resolve(cwd, p)));
   const loaded = listed.files.map(loadCaseFile);
   const allCaseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
@@ -69,7 +72,7 @@ export function loadAndRunSuite(
     const keep = new Set(rules);
     const first = options.shard.index === 1;
     caseFiles = caseFiles.filter((cf) => {
-      const r = resolveCaseRule(cf, set.rules, { placeholders: env.config.placeholders }, roots).rule;
+      const r = resolveCaseRule(cf, set.rules, load, roots).rule;
       return r === undefined ? first : keep.has(r);
     });
     // Correlations go to the shard of their file.
@@ -77,7 +80,7 @@ export function loadAndRunSuite(
     correlations = correlations.filter((c) => shardFiles.has(c.rule.file));
     boundCorrelationCases = correlationCases.filter((x) => shardFiles.has(x.correlation.rule.file));
   }
-  const runOptions = { mapping: env.mapping, load: { placeholders: env.config.placeholders }, correlation: { timeFields: env.config.correlation.timeFields }, ...roots };
+  const runOptions = { mapping: env.mapping, load, correlation: { timeFields: env.config.correlation.timeFields }, ...roots };
   const result = runSuite(rules, caseFiles, runOptions);
   const correlated = runCorrelationSuite(set.graph, correlations, boundCorrelationCases, runOptions);
   const input = [

@@ -56,6 +56,11 @@ export interface CaseFile {
   rule: string;
   rulePos?: SourcePos;
   logsource: 'ignore' | 'map';
+  /**
+   * Processing pipelines the rule is loaded through for these cases (`pipeline:`, built-in names or
+   * paths relative to the case file), applied with the command's own, by priority.
+   */
+  pipelines?: Array<{ spec: string; pos: SourcePos }>;
   cases: Case[];
 }
 
@@ -66,7 +71,7 @@ export interface LoadedCaseFile {
 }
 
 const CASE_KEYS = new Set(['name', 'description', 'expect', 'stages', 'event', 'events', 'events_file', 'count', 'alerts']);
-const TOP_KEYS = new Set(['rule', 'cases', 'logsource']);
+const TOP_KEYS = new Set(['rule', 'cases', 'logsource', 'pipeline']);
 
 /** Loads and validates one case file. */
 export function loadCaseFile(file: string): LoadedCaseFile {
@@ -97,7 +102,7 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
     return { file, diagnostics: ds };
   }
   for (const e of root.entries) {
-    if (!TOP_KEYS.has(e.key)) err('CASE_FILE_INVALID', `unknown key '${e.key}' (expected rule, cases, logsource)`, e.keyNode, e.key);
+    if (!TOP_KEYS.has(e.key)) err('CASE_FILE_INVALID', `unknown key '${e.key}' (expected rule, cases, logsource, pipeline)`, e.keyNode, e.key);
   }
   const ruleNode = mapGet(root, 'rule');
   let rule = '';
@@ -112,6 +117,17 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
     const v = toPlain(lsNode);
     if (v === 'ignore' || v === 'map') logsource = v;
     else err('CASE_FILE_INVALID', "'logsource' must be 'ignore' or 'map'", lsNode, 'logsource');
+  }
+
+  let pipelines: CaseFile['pipelines'];
+  const pipelineNode = mapGet(root, 'pipeline');
+  if (pipelineNode !== undefined) {
+    const items = pipelineNode.kind === 'seq' ? pipelineNode.items : [pipelineNode];
+    pipelines = [];
+    for (const n of items) {
+      if (n.kind !== 'scalar' || n.value.type !== 'string' || n.value.text === '') err('CASE_FILE_INVALID', "'pipeline' must be a pipeline (a built-in name or a path relative to this file) or a list of them", n, 'pipeline');
+      else pipelines.push({ spec: n.value.text, pos: posOf(n.offset) });
+    }
   }
 
   const casesNode = mapGet(root, 'cases');
@@ -252,6 +268,7 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
   }
   if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
   const caseFile: CaseFile = { file, rule, logsource, cases };
+  if (pipelines !== undefined && pipelines.length > 0) caseFile.pipelines = pipelines;
   if (ruleNode !== undefined) caseFile.rulePos = posOf(ruleNode.offset);
   return { file, caseFile, diagnostics: ds };
 }

@@ -4,14 +4,17 @@
  * Pure apart from reading events files (streamed, one event at a time, and only inside the case
  * file's root: see events-file.ts); reporters and the CLI sit on top of `runSuite`.
  */
-import { closeSync, readFileSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { diagnostic } from '../diagnostics/diagnostics.js';
+import { closeSync, existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { diagnostic, hasErrors } from '../diagnostics/diagnostics.js';
+import { BUILTIN_PIPELINES, combinePipelines, loadPipeline, parsePipeline } from '../pipeline/pipeline.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { loadRuleText } from '../rules/load-rule.js';
+import { loadRuleFile, loadRuleText } from '../rules/load-rule.js';
 import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
 import { isUuid } from '../rules/uuid.js';
-import { evaluatePlan } from '../evaluate/evaluate.js';
+import { evaluatePlan, planMatchesSurely, undecidedFields } from '../evaluate/evaluate.js';
+import { sourceViewer } from '../evaluate/source-verdict.js';
 import { planMatcher } from '../compile/compile-plan.js';
 import type { Trace } from '../evaluate/evaluate.js';
 import { flattenEvent } from '../events/flatten-event.js';
@@ -209,6 +212,8 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
   const results: CaseResult[] = [];
   const observations = [];
   const applies = compileLogsourceFilter(rule.logsource, options.mapping);
+  // Events of a mapped source (a Security 4688 event for a process_creation rule) are seen as that source's view.
+  const viewer = sourceViewer(rule.logsource, options.mapping);
   for (const { cf, cases } of files) {
     const mapped = cf.logsource === 'map';
     for (const c of cases) {
@@ -226,20 +231,29 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
       let firstTrace: Trace | undefined;
       const fast = planMatcher(rule.plan);
       const readProblems: Diagnostic[] = [];
-      for (const event of caseEvents(cf, c, options, readProblems, diagnostics)) {
+      for (const raw of caseEvents(cf, c, options, readProblems, diagnostics)) {
         const k = events++;
+        const view = viewer(raw);
+        const event = view?.event ?? raw;
         const trace = evaluatePlan(rule.plan, event);
         // Every case is also a differential check of the fast path against the reference.
         if (fast.match(event) !== trace.match) {
           messages.push(`internal error: the compiled matcher says ${trace.match ? 'no-match' : 'match'} where the reference evaluator says ${trace.match ? 'match' : 'no-match'}; please report this rule and event`);
         }
-        const hit = trace.match && (!mapped || applies(event));
+        // Through a view, a match must not depend on the fields the source does not record.
+        const undecided = view !== undefined && trace.match && !planMatchesSurely(rule.plan, event, view.unknown);
+        const hit = trace.match && !undecided && (!mapped || applies(raw));
         if (hit) matched++;
         firstTrace ??= trace;
         observe(rule.plan, trace, c.expect === 'no-match' || (c.count !== undefined && !hit), obs);
         const problems: string[] = [];
         if (c.expect !== undefined && hit !== (c.expect === 'match')) {
-          problems.push(`expected ${c.expect}, got ${hit ? 'match' : 'no-match'}${mapped && trace.match && !hit ? ' (the event is outside the rule\'s logsource)' : ''}`);
+          const why = undecided
+            ? ` (the event's source does not record ${undecidedFields(rule.plan, view.unknown).join(', ')}, and the verdict depends on ${undecidedFields(rule.plan, view.unknown).length === 1 ? 'it' : 'them'})`
+            : mapped && trace.match && !hit
+              ? " (the event is outside the rule's logsource)"
+              : '';
+          problems.push(`expected ${c.expect}, got ${hit ? 'match' : 'no-match'}${why}`);
         }
         for (const [name, want] of Object.entries(c.stages ?? {})) {
           const got = name === 'condition' ? trace.match : trace.identifiers[name];
@@ -292,15 +306,86 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
   };
 }
 
+/**
+ * The rule as a case file's `pipeline:` sees it: its file loaded again through the command's
+ * pipelines and the case file's (combined by priority); the same rule and pipelines give the same
+ * rule object (`cache`), so case files that share them share a row and its coverage.
+ */
+function ruleThroughCasePipelines(
+  rule: SigmaRule,
+  cf: CaseFile,
+  load: LoadOptions | undefined,
+  cache: Map<string, SigmaRule | Diagnostic[]>,
+  roots: CaseRootOptions,
+): { rule?: SigmaRule; diagnostics: Diagnostic[] } {
+  const specs = cf.pipelines ?? [];
+  const key = `${rule.file}\u0000${rule.document}\u0000${dirname(cf.file)}\u0000${specs.map((s) => s.spec).join('\u0000')}`;
+  const known = cache.get(key);
+  if (known !== undefined) return Array.isArray(known) ? { diagnostics: [] } : { rule: known, diagnostics: [] };
+  // A pipeline file, like an events_file, is read only inside the case file's root; a built-in name is the package's own.
+  const root = caseRoot(cf.file, roots);
+  const diagnostics: Diagnostic[] = [];
+  const loadedPipelines: Pipeline[] = [];
+  for (const s of specs) {
+    const where = { file: cf.file, path: 'pipeline', pos: s.pos };
+    const builtin = BUILTIN_PIPELINES.includes(s.spec) && !existsSync(resolve(dirname(cf.file), s.spec));
+    if (builtin) {
+      const r = loadPipeline(s.spec, dirname(cf.file), where);
+      diagnostics.push(...r.diagnostics);
+      if (r.pipeline !== undefined) loadedPipelines.push(r.pipeline);
+      continue;
+    }
+    const access = openCaseFileRead(cf.file, s.spec, root);
+    if (!access.ok) {
+      diagnostics.push(diagnostic(access.refused ? 'CASE_PATH_OUTSIDE' : 'PIPELINE_NOT_FOUND', `pipeline ${access.reason}`, where));
+      continue;
+    }
+    let text: string;
+    try {
+      text = readFileSync(access.fd, 'utf8');
+    } finally {
+      closeSync(access.fd);
+    }
+    const r = parsePipeline(text, access.path, s.spec);
+    diagnostics.push(...r.diagnostics);
+    if (r.pipeline !== undefined) loadedPipelines.push(r.pipeline);
+  }
+  if (hasErrors(diagnostics) || loadedPipelines.length === 0) {
+    cache.set(key, diagnostics);
+    return { diagnostics };
+  }
+  const loaded = { pipeline: combinePipelines(loadedPipelines), diagnostics };
+  const pipeline = combinePipelines([...(load?.pipeline?.pipelines ?? []), ...loaded.pipeline.pipelines]);
+  const file = loadRuleFile(rule.file, { ...load, pipeline });
+  const found = file.rules.find((r) => r.document === rule.document);
+  if (found === undefined) {
+    const ds = [...loaded.diagnostics, ...(file.invalid.find((i) => i.document === rule.document)?.diagnostics ?? file.diagnostics)];
+    cache.set(key, ds);
+    return { diagnostics: ds };
+  }
+  cache.set(key, found);
+  return { rule: found, diagnostics: loaded.diagnostics };
+}
+
 /** Binds every case file to its rule and runs them all; rules without cases are untested. */
 export function runSuite(rules: readonly SigmaRule[], caseFiles: readonly CaseFile[], options: RunOptions): SuiteResult {
   const diagnostics: Diagnostic[] = [];
   const byRule = new Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>();
   const extra: SigmaRule[] = [];
+  const bound = new Set<SigmaRule>();
+  const piped = new Map<string, SigmaRule | Diagnostic[]>();
   for (const cf of caseFiles) {
-    const { rule, diagnostic: d } = resolveCaseRule(cf, rules, options.load, options);
-    if (d !== undefined) diagnostics.push(d);
+    const resolved = resolveCaseRule(cf, rules, options.load, options);
+    if (resolved.diagnostic !== undefined) diagnostics.push(resolved.diagnostic);
+    let rule = resolved.rule;
     if (rule === undefined) continue;
+    bound.add(rule);
+    if (cf.pipelines !== undefined) {
+      const p = ruleThroughCasePipelines(rule, cf, options.load, piped, options);
+      diagnostics.push(...p.diagnostics);
+      rule = p.rule;
+      if (rule === undefined) continue;
+    }
     if (!rules.includes(rule) && !extra.includes(rule)) extra.push(rule);
     const list = byRule.get(rule) ?? [];
     list.push({ cf, cases: cf.cases });
@@ -314,5 +399,5 @@ export function runSuite(rules: readonly SigmaRule[], caseFiles: readonly CaseFi
     diagnostics.push(...r.diagnostics);
     runs.push(r.run);
   }
-  return { rules: runs, untested: rules.filter((r) => !byRule.has(r)), diagnostics };
+  return { rules: runs, untested: rules.filter((r) => !byRule.has(r) && !bound.has(r)), diagnostics };
 }

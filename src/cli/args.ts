@@ -106,6 +106,14 @@ export function list(v: string | boolean | string[] | undefined): string[] {
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
 }
 
+/** The `--pipeline` option of the commands that load rules: repeatable, applied by priority. */
+export const pipelineOption: OptionSpec = {
+  type: 'string',
+  multiple: true,
+  arg: '<file|name>',
+  help: 'a pySigma processing pipeline (YAML file or built-in name: ecs-windows, security-4688) applied to every rule before it is planned; repeatable, applied by priority (with the config\'s pipeline:)',
+};
+
 /**
  * The `--shard i/n` option of run, fuzz, scan and gate: one declaration (only the help differs:
  * what is split) and one parser with one error message.

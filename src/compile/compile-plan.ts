@@ -358,6 +358,8 @@ function searchExpr(n: SearchNode, em: Emitter): string {
       return `${emitItem(n.item, em)}(e)`;
     case 'and':
       return n.items.length === 0 ? 'true' : `(${n.items.map((it) => `${emitItem(it, em)}(e)`).join(' && ')})`;
+    case 'allOf':
+      return n.children.length === 0 ? 'true' : `(${n.children.map((c) => searchExpr(c, em)).join(' && ')})`;
     case 'or':
       return n.children.length === 0 ? 'false' : `(${n.children.map((c) => searchExpr(c, em)).join(' || ')})`;
     default:

@@ -3,7 +3,8 @@
  * with the reference evaluator for every rule: the bundled rules, rules written to hit the fast
  * paths' corners, and (when ../shared is present) a sample of the SigmaHQ corpus. Events are made
  * from each rule's own literals, cut, re-cased, mixed with characters that fold oddly (ſ, K, İ,
- * ß, emoji), or replaced by numbers, booleans, nulls, arrays and nested objects.
+ * ß, emoji), or replaced by numbers, booleans, nulls, arrays and nested objects; some carry the
+ * shape of a source the logsource mapping sees through a view (Security 4688, 4657, 4663, 5156).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,7 @@ import type { Event } from '../evaluate/evaluate.js';
 import { compilePlan } from './compile-plan.js';
 import { RuleIndex } from './rule-index.js';
 import { builtinMapping, compileLogsourceFilter } from '../logsource/logsource.js';
+import { sourceVerdict } from '../evaluate/source-verdict.js';
 
 const ODD = ['ſ', 'K', 'İ', 'ß', 'ẞ', '😀', 'é', 'É', '\u2013', '/', '-', '\\', '*', '?', ' ', '"', 'A', 'z', '0'];
 
@@ -78,12 +80,28 @@ function valueArb(words: string[]): fc.Arbitrary<unknown> {
   );
 }
 
-/** Events for a plan: a subset of its fields (dotted ones sometimes nested), with generated values. */
+/**
+ * Events of the sources the built-in mapping sees through a view (Security 4688, 4657, 4663,
+ * 5156), their own fields filled with the rule's words: the rule index must then give the
+ * verdict of the rule on the view (sourceVerdict), unknown fields never decisive.
+ */
+function sourceShapeArb(words: string[]): fc.Arbitrary<Event> {
+  const t = textArb(words);
+  return fc.oneof(
+    fc.constant({}),
+    fc.record({ Channel: fc.constant('Security'), EventID: fc.constant(4688), NewProcessName: t, ParentProcessName: t, CommandLine: t, NewProcessId: fc.constantFrom('0x1a2b', '0x4'), ProcessId: fc.constantFrom('0x46c', 'x'), MandatoryLabel: fc.constantFrom('S-1-16-12288', 'S-1-16-4096'), SubjectUserSid: fc.constantFrom('S-1-5-18', 'S-1-5-21-1-2-3-1001'), SubjectUserName: t, SubjectDomainName: t, TargetUserName: fc.constantFrom('-', 'admin') }, { requiredKeys: ['Channel', 'EventID'] }),
+    fc.record({ Channel: fc.constant('Security'), EventID: fc.constant(4657), OperationType: fc.constantFrom('%%1904', '%%1905', '%%1906'), ObjectName: t.map((x) => `\\REGISTRY\\MACHINE\\${x}`), ObjectValueName: t, NewValueType: fc.constantFrom('%%1873', '%%1876'), NewValue: t, ProcessName: t }, { requiredKeys: ['Channel', 'EventID'] }),
+    fc.record({ Channel: fc.constant('Security'), EventID: fc.constant(5156), Direction: fc.constantFrom('%%14592', '%%14593'), SourceAddress: t, DestAddress: t, DestPort: fc.constantFrom('443', '3389'), Protocol: fc.constantFrom('6', '17') }, { requiredKeys: ['Channel', 'EventID'] }),
+    fc.record({ Channel: fc.constant('Security'), EventID: fc.constant(4663), ObjectType: fc.constantFrom('File', 'Key'), ObjectName: t, ProcessName: t }, { requiredKeys: ['Channel', 'EventID'] }),
+  );
+}
+
+/** Events for a plan: a subset of its fields (dotted ones sometimes nested), with generated values; some shaped as a mapped source's. */
 function eventArb(plan: MatchPlan): fc.Arbitrary<Event> {
   const { fields, words } = planMaterial(plan);
   const value = valueArb(words);
-  return fc.tuple(fc.subarray(fields), fc.array(value, { minLength: fields.length, maxLength: fields.length }), fc.boolean()).map(([chosen, values, nest]) => {
-    const e: Event = {};
+  return fc.tuple(fc.subarray(fields), fc.array(value, { minLength: fields.length, maxLength: fields.length }), fc.boolean(), sourceShapeArb(words)).map(([chosen, values, nest, shape]) => {
+    const e: Event = { ...shape };
     chosen.forEach((f, i) => {
       const v = values[i];
       const dot = f.indexOf('.');
@@ -101,9 +119,17 @@ function applies(rule: SigmaRule): (e: Event) => boolean {
   return f;
 }
 
+const verdicts = new WeakMap<SigmaRule, (e: Event) => boolean>();
+function viewed(rule: SigmaRule): (e: Event) => boolean {
+  let f = verdicts.get(rule);
+  if (f === undefined) verdicts.set(rule, (f = sourceVerdict(rule.plan, rule.logsource, builtinMapping)));
+  return f;
+}
+
 function checkRules(rules: readonly SigmaRule[], runs: number): void {
-  const index = new RuleIndex(rules, { mapping: null });
+  const index = new RuleIndex(rules, { mapping: null, views: null });
   const mapped = new RuleIndex(rules, { mapping: builtinMapping });
+  const views = new RuleIndex(rules, { mapping: null, views: builtinMapping });
   expect(index.stats().declined).toEqual([]);
   rules.forEach((rule) => {
     const compiled = compilePlan(rule.plan);
@@ -113,8 +139,10 @@ function checkRules(rules: readonly SigmaRule[], runs: number): void {
         const expected = evaluatePlan(rule.plan, e).match;
         expect(compiled.compiled.match(e), `${rule.file} on ${JSON.stringify(e)}`).toBe(expected);
         expect(index.matches(e).includes(rule), `index: ${rule.file} on ${JSON.stringify(e)}`).toBe(expected);
-        // With the logsource applied: the reference verdict where the rule's logsource takes the event.
-        expect(mapped.matches(e).includes(rule), `mapped: ${rule.file} on ${JSON.stringify(e)}`).toBe(expected && applies(rule)(e));
+        // With the logsource applied: the verdict as the rule's logsource sees the event, where it takes the event.
+        const seen = viewed(rule)(e);
+        expect(mapped.matches(e).includes(rule), `mapped: ${rule.file} on ${JSON.stringify(e)}`).toBe(seen && applies(rule)(e));
+        expect(views.matches(e).includes(rule), `views: ${rule.file} on ${JSON.stringify(e)}`).toBe(seen);
       }),
       { numRuns: runs, seed: 20261127 },
     );

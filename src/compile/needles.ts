@@ -407,6 +407,8 @@ function searchClauses(n: SearchNode): Clauses {
       return itemClauses(n.item);
     case 'and':
       return andClauses(n.items.map(itemClauses));
+    case 'allOf':
+      return andClauses(n.children.map(searchClauses));
     case 'or':
       return orClauses(n.children.map(searchClauses));
     default:

@@ -12,11 +12,12 @@
  */
 import type { SigmaRule } from '../rules/load-rule.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
-import { LogsourceIndex, safeText } from '../logsource/logsource.js';
+import { compileSourceChoice, LogsourceIndex, mappedSources, resolveLogsource, safeText, sourceApplies, viewEvent, withoutMappedSources } from '../logsource/logsource.js';
+import type { MappedSource, SourceViewResult } from '../logsource/logsource.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { eventLeaves, NUMERIC, renderScalar, resolveField } from '../evaluate/field-access.js';
 import { planMatcher } from './compile-plan.js';
-import { planMatches } from '../evaluate/evaluate.js';
+import { planMatches, planMatchesSurely } from '../evaluate/evaluate.js';
 import type { CompiledMatch } from './compile-plan.js';
 import { KEYWORDS, MAX_CLAUSES, planClauses } from './needles.js';
 import type { Clauses } from './needles.js';
@@ -35,11 +36,25 @@ export interface RuleIndexOptions {
   /** Skip the compiler and use the reference evaluator (for comparisons). */
   interpret?: boolean;
   /**
+   * Without `mapping` (every rule against every event): the mapping whose mapped sources say how
+   * events look to rules (source-view.ts: a Security 4688 event to a process_creation rule);
+   * null or absent: every event is seen as it is. With `mapping`, its own mapped sources do.
+   */
+  views?: LogsourceMapping | null;
+  /**
    * A rule is compiled once it has been tried this many times (default {@link COMPILE_AFTER});
    * before, the reference evaluator decides. Most rules of a large set meet few events, and
    * generating and compiling their code would cost more than it saves. 0: compile on first use.
    */
   compileAfter?: number;
+}
+
+const clauseCache = new WeakMap<SigmaRule['plan'], Clauses>();
+/** A plan's necessary clauses, worked out once per plan (the source views' indexes hold the same rules). */
+function clausesOf(plan: SigmaRule['plan']): Clauses {
+  let c = clauseCache.get(plan);
+  if (c === undefined) clauseCache.set(plan, (c = planClauses(plan)));
+  return c;
 }
 
 /** Rules with more values than this are compiled on first use (see the constructor). */
@@ -92,7 +107,7 @@ interface DottedField {
   scanner?: FieldScanner;
 }
 
-/** A group remembered with the values that led to it (see {@link RuleIndex.groupOf}). */
+/** A group remembered with the values that led to it (see EventRuleIndex.groupOf). */
 interface LastGroup {
   eventId: number;
   channel: Primitive;
@@ -134,9 +149,10 @@ interface Slot {
 
 type Primitive = string | number | boolean | undefined | null;
 
-/** Many rules against many events: an event meets only the rules of its logsource whose necessary needles it contains, each run as a compiled matcher once tried often enough. */
-export class RuleIndex {
-  private readonly entries: Entry[];
+/** The index proper (see the file comment): events as they are; {@link RuleIndex} adds the source views. */
+class EventRuleIndex {
+  /** The rules' entries (shared with the source views' indexes, see the constructor). */
+  readonly entries: Entry[];
   private readonly byLogsource: LogsourceIndex<number> | null;
   private readonly groups = new Map<string, Group>();
   /** Groups by member list: event kinds meeting the same rules share one. */
@@ -168,15 +184,20 @@ export class RuleIndex {
   /** Fields with numeric needles: their numeric strings are scanned in canonical form too. */
   private readonly numeric = new Set<string>();
 
+  /**
+   * `shared`: the entries of another index over the same rules (in `rules` order), so that a rule
+   * tried there counts here too and is compiled once for both (the source views' indexes).
+   */
   constructor(
     readonly rules: readonly SigmaRule[],
     options: RuleIndexOptions,
+    shared?: readonly Entry[],
   ) {
     this.interpret = options.interpret === true;
     this.compileAfter = Math.max(0, options.compileAfter ?? COMPILE_AFTER);
     // A rule with long value lists is compiled on first use: the evaluator tests its values one
     // by one, the compiled code as sets.
-    this.entries = rules.map((rule) => ({ rule, match: undefined, tries: valueCount(rule) > LONG_RULE ? this.compileAfter : 0, clauses: planClauses(rule.plan) }));
+    this.entries = shared !== undefined ? [...shared] : rules.map((rule) => ({ rule, match: undefined, tries: valueCount(rule) > LONG_RULE ? this.compileAfter : 0, clauses: clausesOf(rule.plan) }));
     this.mark = new Int32Array(rules.length * MAX_CLAUSES);
     this.scratch = { mark: new Int32Array(rules.length * MAX_CLAUSES), epoch: 0 };
     this.ruleMark = new Int32Array(rules.length);
@@ -493,4 +514,146 @@ function needlesByField(entries: readonly Entry[], members: readonly number[]): 
     });
   }
   return byField;
+}
+
+const NO_PARTS: readonly ViewPart[] = [];
+
+/** One mapped source's part of a {@link RuleIndex}: the rules that may see events through it. */
+interface ViewPart {
+  source: MappedSource;
+  /** Event IDs the source takes (a quick test before the exact one); null: any. */
+  eventIds: Set<number> | null;
+  /** The rules (positions in the whole set) whose logsource has this source. */
+  members: number[];
+  index: EventRuleIndex;
+}
+
+/**
+ * Many rules against many events: an event meets only the rules of its logsource whose necessary
+ * needles it contains, each run as a compiled matcher once tried often enough. An event that a
+ * rule's logsource sees through a mapped source (a Security 4688 event and a process_creation
+ * rule) is matched as that source's view of it, and the rule matches only when it holds whatever
+ * the fields the source does not record hold (`planMatchesSurely`); such a rule is not also
+ * matched against the event as it is.
+ */
+export class RuleIndex {
+  private readonly base: EventRuleIndex;
+  private readonly parts: ViewPart[] = [];
+  /** The parts by the event IDs they take, and those that take any. */
+  private readonly partsById = new Map<number, ViewPart[]>();
+  private readonly partsAnyId: ViewPart[] = [];
+  /** Per rule: which mapped source (key) it sees an event through, or undefined; absent for rules without mapped sources. */
+  private readonly viewOf: Array<((e: Event) => MappedSource | undefined) | undefined>;
+
+  constructor(
+    readonly rules: readonly SigmaRule[],
+    options: RuleIndexOptions,
+  ) {
+    const views = options.mapping ?? options.views ?? null;
+    // Events of mapped sources are matched by the parts below; the index proper groups events by
+    // Channel, EventID and Provider_Name alone, which is all the plain sources look at.
+    this.base = new EventRuleIndex(rules, options.mapping === null ? options : { ...options, mapping: withoutMappedSources(options.mapping) });
+    this.viewOf = rules.map((r) => (views === null ? undefined : compileSourceChoice(r.logsource, views)));
+    if (views === null || !this.viewOf.some((v) => v !== undefined)) return;
+    for (const source of mappedSources(views)) {
+      const members: number[] = [];
+      rules.forEach((r, i) => {
+        if (this.viewOf[i] !== undefined && ruleHasSource(r, views, source.key)) members.push(i);
+      });
+      if (members.length === 0) continue;
+      const sub = new EventRuleIndex(
+        members.map((i) => rules[i] as SigmaRule),
+        { ...options, mapping: null },
+        members.map((i) => this.base.entries[i] as Entry),
+      );
+      const part: ViewPart = { source, eventIds: source.source.eventIds === undefined ? null : new Set(source.source.eventIds), members, index: sub };
+      this.parts.push(part);
+      if (part.eventIds === null) this.partsAnyId.push(part);
+      else for (const id of part.eventIds) this.partsById.set(id, [...(this.partsById.get(id) ?? []), part]);
+    }
+  }
+
+  /** Compiles every rule now (rather than on first use) and reports how. */
+  stats(): RuleIndexStats {
+    for (const p of this.parts) p.index.stats();
+    return this.base.stats();
+  }
+
+  /** The mapped sources that take an event (most events: none, found by one lookup of their EventID). */
+  private partsFor(event: Event): readonly ViewPart[] {
+    const id = event['EventID'];
+    const n = typeof id === 'number' ? id : typeof id === 'string' && /^\s*\d+\s*$/.test(id) ? Number(id) : undefined;
+    // Without a usable EventID any part may take the event (a criterion the event lacks is not held against it).
+    const byId = n === undefined ? this.parts : this.partsById.get(n);
+    if (byId === undefined && this.partsAnyId.length === 0) return NO_PARTS;
+    const out: ViewPart[] = [];
+    for (const p of byId ?? []) if (sourceApplies(p.source.source, event)) out.push(p);
+    if (n !== undefined) for (const p of this.partsAnyId) if (sourceApplies(p.source.source, event)) out.push(p);
+    return out.length === 0 ? NO_PARTS : out;
+  }
+
+  /** The rules that match `event`, in rule order. */
+  matches(event: Event): SigmaRule[] {
+    const pairs = this.matchBatch([event]);
+    const out: SigmaRule[] = [];
+    for (let k = 1; k < pairs.length; k += 2) out.push(this.rules[pairs[k] as number] as SigmaRule);
+    return out;
+  }
+
+  /**
+   * The matches of a batch of events, as (event position, rule position) pairs in event then rule
+   * order (see EventRuleIndex.matchBatch); events seen through a mapped source are matched as
+   * its view by the rules that see them so.
+   */
+  matchBatch(events: readonly Event[]): Int32Array {
+    const base = this.base.matchBatch(events);
+    if (this.parts.length === 0) return base;
+    const viewed = events.map((e) => this.partsFor(e));
+
+    if (!viewed.some((p) => p.length > 0)) return base;
+    const keys: number[] = [];
+    const rules = this.rules.length;
+    // Matches of the events as they are, except by rules that see the event through a view.
+    for (let k = 0; k < base.length; k += 2) {
+      const i = base[k] as number;
+      const r = base[k + 1] as number;
+      if ((viewed[i] as readonly ViewPart[]).length > 0 && this.viewOf[r]?.(events[i] as Event) !== undefined) continue;
+      keys.push(i * rules + r);
+    }
+    for (const part of this.parts) {
+      const at: number[] = [];
+      const views: SourceViewResult[] = [];
+      events.forEach((e, i) => {
+        if (!(viewed[i] as readonly ViewPart[]).includes(part)) return;
+        at.push(i);
+        views.push(viewEvent(part.source.source, e));
+      });
+      if (at.length === 0) continue;
+      const found = part.index.matchBatch(views.map((v) => v.event));
+      for (let k = 0; k < found.length; k += 2) {
+        const j = found[k] as number;
+        const r = part.members[found[k + 1] as number] as number;
+        const i = at[j] as number;
+        const v = views[j] as SourceViewResult;
+        // The rule sees this event through this very source, and matches whatever the unknown fields hold.
+        if (this.viewOf[r]?.(events[i] as Event)?.key !== part.source.key) continue;
+        if (!planMatchesSurely((this.rules[r] as SigmaRule).plan, v.event, v.unknown)) continue;
+        keys.push(i * rules + r);
+      }
+    }
+    const sorted = Float64Array.from(new Set(keys)).sort();
+    const pairs = new Int32Array(sorted.length * 2);
+    for (let k = 0; k < sorted.length; k++) {
+      const key = sorted[k] as number;
+      const i = Math.floor(key / rules);
+      pairs[2 * k] = i;
+      pairs[2 * k + 1] = key - i * rules;
+    }
+    return pairs;
+  }
+}
+
+/** Does a rule's logsource resolve to a source with this key? */
+function ruleHasSource(rule: SigmaRule, mapping: LogsourceMapping, key: string): boolean {
+  return resolveLogsource(rule.logsource, mapping).sources.some((s) => JSON.stringify(s) === key);
 }

@@ -101,9 +101,9 @@ describe('the config file', () => {
   it('finds the default file in cwd, resolves a named one against cwd, and reports a named one that is missing', () => {
     const sub = join(dir, 'project');
     mkdirSync(sub, { recursive: true });
-    expect(loadConfig(undefined, sub)).toEqual({ config: { placeholders: {}, correlation: {}, gate: {} }, diagnostics: [] });
+    expect(loadConfig(undefined, sub)).toEqual({ config: { placeholders: {}, pipelines: [], correlation: {}, gate: {} }, diagnostics: [] });
     writeFileSync(join(sub, 'sigmatest.config.yml'), 'placeholders: {A: x}\n');
-    expect(loadConfig(undefined, sub).config).toEqual({ placeholders: { A: ['x'] }, correlation: {}, gate: {}, file: join(sub, 'sigmatest.config.yml') });
+    expect(loadConfig(undefined, sub).config).toEqual({ placeholders: { A: ['x'] }, pipelines: [], correlation: {}, gate: {}, file: join(sub, 'sigmatest.config.yml') });
     writeFileSync(join(sub, 'other.yml'), 'placeholders: {B: y}\n');
     expect(loadConfig('other.yml', sub).config.placeholders).toEqual({ B: ['y'] });
     expect(brief(loadConfig('missing.yml', sub).diagnostics)).toEqual(['0:0 error CONFIG_UNREADABLE ']);

@@ -11,6 +11,7 @@
  *   time_fields: [TimeCreated_SystemTime, '@timestamp', UtcTime, timestamp]
  *   tolerance: 5m          # how far events may come out of time order (scan)
  *   max_groups: 100000     # open groups per correlation at most (scan)
+ * pipeline: [ecs-windows, my-fields.yml]   # processing pipelines (built-in names or files)
  * gate:                    # defaults of `sigmatest gate` (its flags win)
  *   min_match: 1
  *   min_no_match: 1
@@ -25,7 +26,8 @@
  * repository (the nearest folder above it holding `.git`, else its folder; links resolved): a
  * config that comes with a pull request cannot make `gate` read (and print) files of the machine
  * it runs on (`logsources`, `gate.corpus`, `gate.known_fps`), nor let case files read outside it
- * (`root`). The command-line flags (`--corpus`, `--known-fps`, `--root`) can name any path. `gate.severities` keys on the code
+ * (`root`), nor load a pipeline file from outside it (`pipeline`). The command-line flags
+ * (`--corpus`, `--known-fps`, `--root`, `--pipeline`) can name any path. `gate.severities` keys on the code
  * registry (src/diagnostics/codes.ts): codes of its `validation` group only.
  */
 import { existsSync, realpathSync } from 'node:fs';
@@ -34,7 +36,8 @@ import { isInside, repositoryOf } from '../util/inside.js';
 import { dirname, resolve } from 'node:path';
 import { diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
 import { positionsIn } from '../diagnostics/line-index.js';
-import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
+import { BUILTIN_PIPELINES } from '../pipeline/pipeline.js';
 import { CODES, isDiagnosticCode } from '../diagnostics/codes.js';
 import type { SeverityOverride, ValidationCode } from '../diagnostics/codes.js';
 import { childPath } from '../diagnostics/doc-path.js';
@@ -66,6 +69,15 @@ export interface CorrelationSettings {
   maxGroups?: number;
 }
 
+/** A pipeline named in the config file. */
+export interface ConfigPipeline {
+  spec: string;
+  /** The folder a path is relative to (the config file's). */
+  base: string;
+  file: string;
+  pos: SourcePos;
+}
+
 /** A loaded config file (an empty one when there is none). */
 export interface Config {
   placeholders: Record<string, string[]>;
@@ -74,6 +86,11 @@ export interface Config {
   logsources?: string;
   /** Absolute path of the folder case files may read from (see cases/events-file.ts). */
   root?: string;
+  /**
+   * Processing pipelines to load rules through (`pipeline:`): each a built-in name or a path
+   * relative to the config file's folder (`base`), inside its repository, with where it is written.
+   */
+  pipelines: ConfigPipeline[];
   gate: GateSettings;
   /** The file it was read from (absolute); undefined when there was none. */
   file?: string;
@@ -81,7 +98,7 @@ export interface Config {
 
 export const DEFAULT_CONFIG_FILE = 'sigmatest.config.yml';
 
-const TOP_KEYS = ['placeholders', 'logsources', 'root', 'correlation', 'gate'];
+const TOP_KEYS = ['placeholders', 'logsources', 'root', 'pipeline', 'correlation', 'gate'];
 const CORRELATION_KEYS = ['time_fields', 'tolerance', 'max_groups'];
 const GATE_NUMBERS = [
   ['min_match', 'minMatch', 1000],
@@ -104,7 +121,7 @@ export function configPath(file: string | undefined, cwd: string): string | unde
  * CONFIG_UNREADABLE; every problem inside the file is located (file, line, column, path).
  */
 export function loadConfig(file: string | undefined, cwd: string = process.cwd()): { config: Config; diagnostics: Diagnostic[] } {
-  const config: Config = { placeholders: {}, correlation: {}, gate: {} };
+  const config: Config = { placeholders: {}, pipelines: [], correlation: {}, gate: {} };
   const path = configPath(file, cwd);
   if (path === undefined) return { config, diagnostics: [] };
   config.file = path;
@@ -118,7 +135,7 @@ export function loadConfig(file: string | undefined, cwd: string = process.cwd()
 }
 
 /** Reads config text (see loadConfig); `file` is the absolute path paths in it are relative to. */
-export function parseConfig(text: string, file: string, config: Config = { placeholders: {}, correlation: {}, gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
+export function parseConfig(text: string, file: string, config: Config = { placeholders: {}, pipelines: [], correlation: {}, gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
   const parsed = parseYaml(text, file);
   const ds: Diagnostic[] = [...parsed.diagnostics];
   if (ds.length > 0) return { config, diagnostics: ds };
@@ -130,7 +147,7 @@ export function parseConfig(text: string, file: string, config: Config = { place
   const root = docs[0]?.root;
   if (root === undefined || root === null || (root.kind === 'scalar' && root.value.type === 'null')) return { config, diagnostics: ds };
   if (docs.length > 1 || root.kind !== 'map') {
-    report('CONFIG_INVALID', 'the config file must be one YAML mapping (placeholders, logsources, gate)', root, '');
+    report('CONFIG_INVALID', 'the config file must be one YAML mapping (placeholders, logsources, root, pipeline, gate)', root, '');
     return { config, diagnostics: ds };
   }
   const base = dirname(file);
@@ -184,6 +201,21 @@ export function parseConfig(text: string, file: string, config: Config = { place
   if (corr !== undefined && !isNull(corr)) {
     if (corr.kind !== 'map') report('CONFIG_INVALID', "'correlation' must be a mapping (time_fields, tolerance, max_groups)", corr, 'correlation');
     else readCorrelation(corr, config.correlation, report);
+  }
+
+  const pipeline = mapGet(root, 'pipeline');
+  if (pipeline !== undefined && !isNull(pipeline)) {
+    const items = pipeline.kind === 'seq' ? pipeline.items : [pipeline];
+    for (const n of items) {
+      if (n.kind !== 'scalar' || n.value.type !== 'string' || n.value.text === '') {
+        report('CONFIG_INVALID', "'pipeline' must be a pipeline (a built-in name or a file path) or a list of them", n, 'pipeline');
+        continue;
+      }
+      // A built-in name, or a file inside the repository like the config's other paths.
+      const spec = n.value.text;
+      if (!(BUILTIN_PIPELINES.includes(spec) && !existsSync(resolve(base, spec))) && inRepo(spec, n, 'pipeline') === undefined) continue;
+      config.pipelines.push({ spec, base, file, pos: posOf(n.offset) });
+    }
   }
 
   const gate = mapGet(root, 'gate');

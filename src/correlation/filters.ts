@@ -57,6 +57,8 @@ export function composeFilter(plan: MatchPlan, f: SigmaFilter, base: string): Ma
         return { kind: 'and', items: n.items.map((it) => itemMap.get(it) as PlanItem) };
       case 'or':
         return { kind: 'or', children: n.children.map(copyBody) };
+      case 'allOf':
+        return { kind: 'allOf', children: n.children.map(copyBody) };
       default:
         return assertNever(n);
     }

@@ -21,7 +21,7 @@ export type Severity = 'error' | 'warning';
 export type SeverityOverride = Severity | 'off';
 
 /** What reports a code; also the sections of the README's list of codes. */
-export type CodeGroup = 'input' | 'yaml' | 'rule' | 'correlation' | 'filter' | 'validation' | 'case' | 'event' | 'logsource' | 'config' | 'known-fp' | 'fuzz' | 'gate';
+export type CodeGroup = 'input' | 'yaml' | 'rule' | 'correlation' | 'filter' | 'validation' | 'case' | 'event' | 'logsource' | 'pipeline' | 'config' | 'known-fp' | 'fuzz' | 'gate';
 
 /** One registered code. */
 export interface CodeInfo {
@@ -43,6 +43,7 @@ export const CODE_GROUPS: Readonly<Record<CodeGroup, string>> = {
   case: 'Case files',
   event: 'Event files',
   logsource: 'Logsource mapping files',
+  pipeline: 'Processing pipelines',
   config: 'Config file',
   'known-fp': 'Known false positives',
   fuzz: 'Fuzz findings',
@@ -90,6 +91,7 @@ export const CODES = {
   CONDITION_PIPE_AGGREGATION: { group: 'rule', severity: 'error', description: "the condition uses the obsolete pipe aggregation syntax ('| count() > 5')" },
   CONDITION_UNDEFINED_IDENTIFIER: { group: 'rule', severity: 'error', description: 'the condition names a search identifier that does not exist' },
   CONDITION_PATTERN_EMPTY: { group: 'rule', severity: 'warning', description: '`1 of x*` or `all of x*` matches no search identifier' },
+  PIPELINE_DETECTION_EMPTY: { group: 'rule', severity: 'error', description: 'a processing pipeline dropped every detection item the condition uses: nothing is left to match' },
 
   // Correlation rules: documents, references, and the events they count.
   CORRELATION_INVALID: { group: 'correlation', severity: 'error', description: "a correlation document of the wrong shape: no title, 'correlation' not a mapping, an unknown key in it, a bad 'generate' or 'name'" },
@@ -143,6 +145,7 @@ export const CODES = {
   TAG_UPPERCASE: { group: 'validation', severity: 'error', description: 'a tag has uppercase letters; tags are lowercase' },
   TAG_DUPLICATE: { group: 'validation', severity: 'warning', description: 'the same tag is listed twice' },
   TAG_ATTACK_UNDERSCORE: { group: 'validation', severity: 'error', description: 'an ATT&CK tactic written with underscores (attack.defense_evasion); SigmaHQ uses hyphens' },
+  TAG_ATTACK_TACTIC_UNKNOWN: { group: 'validation', severity: 'warning', description: 'an attack.* tag that reads like a tactic name (letters and hyphens) but names none of the current ATT&CK tactics (attack.defence-evasion)' },
   TAG_ATTACK_INVALID: { group: 'validation', severity: 'error', description: 'an attack.* tag that is neither a technique (t1234, t1234.001), group (g1234), software (s1234), data source (ds1234) nor a tactic name' },
   TAG_CVE_INVALID: { group: 'validation', severity: 'error', description: 'a cve.* tag not of the form cve.2021-44228' },
   TAG_CAR_INVALID: { group: 'validation', severity: 'error', description: 'a car.* tag not of the form car.2016-04-005' },
@@ -168,7 +171,7 @@ export const CODES = {
   CASE_EVENTS_UNREADABLE: { group: 'case', severity: 'error', description: "a case's events_file cannot be read or holds bad events" },
   CASE_EVENTS_EMPTY: { group: 'case', severity: 'error', description: "a case's events_file holds no events: the case would check nothing" },
   CASE_GROUP_UNKNOWN: { group: 'case', severity: 'error', description: "a correlation case expects an alert group with a field that is not in the correlation's group-by" },
-  CASE_PATH_OUTSIDE: { group: 'case', severity: 'error', description: "an events_file or rule path of a case file that is absolute, leads out of the case file's root (`..`, a symbolic link) or names a device, FIFO or folder: it is not read" },
+  CASE_PATH_OUTSIDE: { group: 'case', severity: 'error', description: "an events_file, rule or pipeline path of a case file that is absolute, leads out of the case file's root (`..`, a symbolic link) or names a device, FIFO or folder: it is not read" },
 
   // Event files.
   EVENT_PATH_NOT_FOUND: { group: 'event', severity: 'error', description: 'an event file or folder named on the command line does not exist' },
@@ -188,6 +191,15 @@ export const CODES = {
   LOGSOURCE_MAPPING_INVALID: { group: 'logsource', severity: 'error', description: 'a logsource mapping entry of the wrong shape' },
   LOGSOURCE_MAPPING_UNKNOWN_KEY: { group: 'logsource', severity: 'warning', description: 'an unknown key in a logsource mapping file; it is ignored' },
   LOGSOURCE_MAPPING_DUPLICATE: { group: 'logsource', severity: 'warning', description: 'a logsource defined twice in one mapping file; the later entry replaces the earlier one' },
+
+  // Processing pipelines (--pipeline, pipeline: in the config and case files).
+  PIPELINE_NOT_FOUND: { group: 'pipeline', severity: 'error', description: 'a --pipeline (or pipeline:) that is neither a file nor a built-in pipeline name' },
+  PIPELINE_UNREADABLE: { group: 'pipeline', severity: 'error', description: 'a pipeline file cannot be read' },
+  PIPELINE_INVALID: { group: 'pipeline', severity: 'error', description: 'a pipeline of the wrong shape: an unknown key or parameter, a missing one, a bad value, regex or condition expression' },
+  PIPELINE_TRANSFORMATION_UNSUPPORTED: { group: 'pipeline', severity: 'error', description: 'a transformation type sigmatest does not apply (named, with its place); the pipeline is not used' },
+  PIPELINE_CONDITION_UNSUPPORTED: { group: 'pipeline', severity: 'error', description: 'a rule, detection item or field name condition type sigmatest does not know' },
+  PIPELINE_PART_IGNORED: { group: 'pipeline', severity: 'warning', description: "a pipeline's postprocessing or finalizers: they shape query text, which sigmatest never writes" },
+  PIPELINE_APPLY_FAILED: { group: 'pipeline', severity: 'error', description: 'a pipeline cannot be applied to a rule (a placeholder without a variable, a value it cannot transform); the rule is not loaded' },
 
   // The config file.
   CONFIG_UNREADABLE: { group: 'config', severity: 'error', description: 'the config file named with --config does not exist or cannot be read' },

@@ -221,6 +221,8 @@ function searchHolds(n: SearchNode, itemTruth: (it: PlanItem) => boolean): boole
       return itemTruth(n.item);
     case 'and':
       return n.items.every(itemTruth);
+    case 'allOf':
+      return n.children.every((c) => searchHolds(c, itemTruth));
     case 'or':
       return n.children.some((c) => searchHolds(c, itemTruth));
     default:
@@ -260,6 +262,88 @@ export function planMatches(plan: MatchPlan, event: Event | EventView): boolean 
     return ident !== undefined && searchHolds(ident, (it) => itemHolds(it, view));
   };
   return conditionHolds(plan.condition, plan, id);
+}
+
+/** Kleene's three truth values: false, unknown, true (AND is min, OR max, NOT 1 − x). */
+type Truth3 = 0 | 0.5 | 1;
+
+function fieldsOf(item: PlanItem): string[] {
+  const out = item.field === null ? [] : [item.field];
+  const visit = (m: Matcher): void => {
+    if (m.kind === 'fieldref') out.push(m.field);
+    else if (m.kind === 'anyOf') m.members.forEach(visit);
+  };
+  for (const v of item.values) visit(v.matcher);
+  return out;
+}
+
+/**
+ * Does the rule match the event whatever the `unknown` fields hold? Items reading an unknown
+ * field (keyword items too, when any field is unknown: the event's other values are not all
+ * known) are neither true nor false, and the condition is evaluated in Kleene's three-valued
+ * logic; only a condition that is true on every account is a match. Used for events seen
+ * through a source mapping (logsource/source-view.ts): a 4688 event has no `OriginalFileName`,
+ * and a rule whose verdict depends on it must not match because the field is absent there.
+ */
+export function planMatchesSurely(plan: MatchPlan, event: Event | EventView, unknown: ReadonlySet<string>): boolean {
+  if (unknown.size === 0) return planMatches(plan, event);
+  const view = asView(event);
+  const byName = identifierIndex(plan);
+  const itemTruth = (it: PlanItem): Truth3 => {
+    if (it.field === null || fieldsOf(it).some((f) => unknown.has(f))) return 0.5;
+    return itemHolds(it, view) ? 1 : 0;
+  };
+  const search = (n: SearchNode): Truth3 => {
+    switch (n.kind) {
+      case 'item':
+        return itemTruth(n.item);
+      case 'and':
+        return n.items.reduce<Truth3>((a, it) => (a === 0 ? 0 : (Math.min(a, itemTruth(it)) as Truth3)), 1);
+      case 'allOf':
+        return n.children.reduce<Truth3>((a, c) => (a === 0 ? 0 : (Math.min(a, search(c)) as Truth3)), 1);
+      case 'or':
+        return n.children.reduce<Truth3>((a, c) => (a === 1 ? 1 : (Math.max(a, search(c)) as Truth3)), 0);
+      default:
+        return assertNever(n);
+    }
+  };
+  const memo = new Map<string, Truth3>();
+  const id = (name: string): Truth3 => {
+    let t = memo.get(name);
+    if (t === undefined) {
+      const body = byName.get(name);
+      t = body === undefined ? 0 : search(body);
+      memo.set(name, t);
+    }
+    return t;
+  };
+  const cond = (n: ConditionNode): Truth3 => {
+    switch (n.kind) {
+      case 'id':
+        return id(n.name);
+      case 'not':
+        return (1 - cond(n.arg)) as Truth3;
+      case 'and':
+        return n.args.reduce<Truth3>((a, x) => (a === 0 ? 0 : (Math.min(a, cond(x)) as Truth3)), 1);
+      case 'or':
+        return n.args.reduce<Truth3>((a, x) => (a === 1 ? 1 : (Math.max(a, cond(x)) as Truth3)), 0);
+      case 'of': {
+        const ids = plan.targets[n.target] ?? [];
+        if (n.quant === 'one') return ids.reduce<Truth3>((a, x) => (Math.max(a, id(x)) as Truth3), 0);
+        return ids.reduce<Truth3>((a, x) => (Math.min(a, id(x)) as Truth3), 1);
+      }
+      default:
+        return assertNever(n);
+    }
+  };
+  return cond(plan.condition) === 1;
+}
+
+/** The fields of a plan's items that are unknown in an event, and so leave a match undecided (for explanations). */
+export function undecidedFields(plan: MatchPlan, unknown: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
+  for (const it of plan.items) for (const f of fieldsOf(it)) if (unknown.has(f)) out.add(f);
+  return [...out];
 }
 
 const indexCache = new WeakMap<MatchPlan, Map<string, SearchNode>>();

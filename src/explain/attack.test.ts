@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ENTERPRISE_TACTICS, attackCoverage, parseAttackBundle, parseAttackTags, tacticBySlug, techniqueDisplayName } from './attack.js';
+import { ATTACK_VERSION, ENTERPRISE_TACTICS, KNOWN_TACTICS, attackCoverage, parseAttackBundle, parseAttackTags, tacticBySlug, techniqueDisplayName } from './attack.js';
 import type { AttackBundle } from './attack.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/attack-bundle.json', import.meta.url));
@@ -17,14 +17,27 @@ function fixture(): AttackBundle {
 }
 
 describe('tactic facts', () => {
-  it('ships the 14 enterprise tactics with unique slugs and TA ids', () => {
-    expect(ENTERPRISE_TACTICS).toHaveLength(14);
-    expect(new Set(ENTERPRISE_TACTICS.map((t) => t.id)).size).toBe(14);
-    expect(new Set(ENTERPRISE_TACTICS.map((t) => t.slug)).size).toBe(14);
+  it('ships the 15 enterprise tactics of ATT&CK v19 with unique slugs and TA ids, and the legacy defense-evasion', () => {
+    expect(ATTACK_VERSION).toBe('19');
+    expect(ENTERPRISE_TACTICS).toHaveLength(15);
+    expect(new Set(ENTERPRISE_TACTICS.map((t) => t.id)).size).toBe(15);
+    expect(new Set(ENTERPRISE_TACTICS.map((t) => t.slug)).size).toBe(15);
     expect(tacticBySlug('privilege-escalation')).toEqual({ slug: 'privilege-escalation', id: 'TA0004', name: 'Privilege Escalation' });
     expect(tacticBySlug('command_and_control')?.id).toBe('TA0011');
+    // v19 split Defense Evasion: Stealth keeps TA0005, Defense Impairment is TA0112.
+    expect(tacticBySlug('stealth')).toEqual({ slug: 'stealth', id: 'TA0005', name: 'Stealth' });
+    expect(tacticBySlug('defense-impairment')).toEqual({ slug: 'defense-impairment', id: 'TA0112', name: 'Defense Impairment' });
     expect(tacticBySlug('Defense-Evasion')?.name).toBe('Defense Evasion');
     expect(tacticBySlug('t1547')).toBeUndefined();
+    // Matrix order: the legacy tactic sits where it used to, before stealth.
+    const slugs = KNOWN_TACTICS.map((t) => t.slug);
+    expect(slugs.slice(5, 9)).toEqual(['privilege-escalation', 'defense-evasion', 'stealth', 'defense-impairment']);
+  });
+
+  it('puts stealth and defense-impairment rows in matrix order (they are tactics, not other tags)', () => {
+    const c = attackCoverage(['attack.defense-impairment', 'attack.stealth', 'attack.execution', 'attack.t1685']);
+    expect(c.rows.map((r) => r.tactic?.slug)).toEqual(['execution', 'stealth', 'defense-impairment']);
+    expect(c.otherTags).toEqual([]);
   });
 });
 
@@ -121,14 +134,15 @@ describe('attackCoverage', () => {
     expect(bare.rows).toEqual([{ tactic: null, tagged: false, techniques: [{ id: 'T1112' }] }]);
   });
 
-  it("takes tactics beyond the shipped 14 from the bundle's x-mitre-tactic objects (the fixture's TA id is made up)", () => {
-    const tags = ['attack.persistence', 'attack.stealth', 'attack.t1112'];
-    expect(attackCoverage(tags).otherTags).toEqual(['attack.stealth']);
+  it("takes tactics beyond the shipped ones from the bundle's x-mitre-tactic objects; shipped facts win (the fixture's TA ids are made up)", () => {
+    const tags = ['attack.persistence', 'attack.stealth', 'attack.example-future-tactic', 'attack.t1112'];
+    expect(attackCoverage(tags).otherTags).toEqual(['attack.example-future-tactic']);
     const c = attackCoverage(tags, fixture());
     expect(c.otherTags).toEqual([]);
     expect(c.rows.map((r) => [r.tactic?.id, r.tactic?.name, r.tagged, r.techniques.map((t) => t.id)])).toEqual([
       ['TA0003', 'Persistence', true, []],
-      ['TA9901', 'Stealth', true, ['T1112']],
+      ['TA0005', 'Stealth', true, ['T1112']],
+      ['TA9902', 'Example Future Tactic', true, []],
     ]);
   });
 

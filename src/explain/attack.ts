@@ -1,13 +1,11 @@
 /**
  * MITRE ATT&CK coverage of a rule, from its `attack.*` tags (Sigma tag convention): tactics
  * (`attack.persistence`), techniques (`attack.t1547.001`), groups (`attack.g0016`) and software
- * (`attack.s0002`). The 14 enterprise tactics ship as facts so a page needs no download; a MITRE
- * ATT&CK STIX 2.x bundle (`enterprise-attack.json`), when given, adds technique names and says
- * under which of the rule's tactics each technique belongs (its kill chain phases).
- *
- * Tactics beyond the 14 (ATT&CK v19 split Defense Evasion into Stealth and Defense Impairment,
- * already used by SigmaHQ as `attack.stealth`, `attack.defense-impairment`) are taken from the
- * bundle's `x-mitre-tactic` objects when one is given; without a bundle such tags stay "other".
+ * (`attack.s0002`). The tactics ship as facts (attack-data.ts: ATT&CK v19's 15 Enterprise tactics,
+ * the legacy `defense-evasion`, the ICS-only ones) so a page needs no download; a MITRE ATT&CK
+ * STIX 2.x bundle (`enterprise-attack.json`), when given, adds technique names and says under
+ * which of the rule's tactics each technique belongs (its kill chain phases). Tactics only the
+ * bundle knows are taken from its `x-mitre-tactic` objects.
  *
  * Placement of a technique under tactics (one row per tactic, in matrix order):
  * - with a bundle that knows the technique: the rule's tactics that are among its kill chain
@@ -16,36 +14,23 @@
  *   the rule; a rule without tactic tags gets one row without a tactic.
  */
 import { isJsonObject } from '../util/json-object.js';
+import { ENTERPRISE_TACTICS, ICS_TACTICS, LEGACY_TACTICS } from './attack-data.js';
+import type { Tactic } from './attack-data.js';
 
-/** One enterprise ATT&CK tactic. */
-export interface Tactic {
-  /** The Sigma tag / STIX phase name, e.g. `privilege-escalation`. */
-  slug: string;
-  /** The ATT&CK id, e.g. `TA0004`. */
-  id: string;
-  /** The display name, e.g. `Privilege Escalation`. */
-  name: string;
-}
+export type { Tactic } from './attack-data.js';
+export { ATTACK_VERSION, ENTERPRISE_TACTICS } from './attack-data.js';
 
-/** The 14 enterprise tactics in matrix order (the order coverage rows are listed in). */
-export const ENTERPRISE_TACTICS: readonly Tactic[] = [
-  { slug: 'reconnaissance', id: 'TA0043', name: 'Reconnaissance' },
-  { slug: 'resource-development', id: 'TA0042', name: 'Resource Development' },
-  { slug: 'initial-access', id: 'TA0001', name: 'Initial Access' },
-  { slug: 'execution', id: 'TA0002', name: 'Execution' },
-  { slug: 'persistence', id: 'TA0003', name: 'Persistence' },
-  { slug: 'privilege-escalation', id: 'TA0004', name: 'Privilege Escalation' },
-  { slug: 'defense-evasion', id: 'TA0005', name: 'Defense Evasion' },
-  { slug: 'credential-access', id: 'TA0006', name: 'Credential Access' },
-  { slug: 'discovery', id: 'TA0007', name: 'Discovery' },
-  { slug: 'lateral-movement', id: 'TA0008', name: 'Lateral Movement' },
-  { slug: 'collection', id: 'TA0009', name: 'Collection' },
-  { slug: 'command-and-control', id: 'TA0011', name: 'Command and Control' },
-  { slug: 'exfiltration', id: 'TA0010', name: 'Exfiltration' },
-  { slug: 'impact', id: 'TA0040', name: 'Impact' },
+/**
+ * Every tactic a tag may name, in the order coverage rows are listed: the Enterprise matrix, with
+ * each legacy tactic right after the one it follows (`defense-evasion` after
+ * `privilege-escalation`), then the ICS-only tactics.
+ */
+export const KNOWN_TACTICS: readonly Tactic[] = [
+  ...ENTERPRISE_TACTICS.flatMap((t) => [t, ...LEGACY_TACTICS.filter((l) => l.after === t.slug).map(({ slug, id, name }) => ({ slug, id, name }))]),
+  ...ICS_TACTICS,
 ];
 
-const TACTIC_BY_SLUG = new Map(ENTERPRISE_TACTICS.map((t, k) => [t.slug, { tactic: t, order: k }]));
+const TACTIC_BY_SLUG = new Map(KNOWN_TACTICS.map((t, k) => [t.slug, { tactic: t, order: k }]));
 
 /** The tactic of a slug; old Sigma tags use `_` (`attack.privilege_escalation`), so both spellings are accepted. */
 export function tacticBySlug(slug: string): Tactic | undefined {
@@ -273,7 +258,7 @@ export function attackCoverage(tags: readonly string[], bundle?: AttackBundle): 
   // Shipped tactics in matrix order, then bundle-only tactics in bundle order, then the tactic-less row.
   const bundleOrder = [...(bundle?.tactics.keys() ?? [])];
   const order = (r: TacticRow): number =>
-    r.tactic === null ? Number.MAX_SAFE_INTEGER : (TACTIC_BY_SLUG.get(r.tactic.slug)?.order ?? ENTERPRISE_TACTICS.length + bundleOrder.indexOf(r.tactic.slug));
+    r.tactic === null ? Number.MAX_SAFE_INTEGER : (TACTIC_BY_SLUG.get(r.tactic.slug)?.order ?? KNOWN_TACTICS.length + bundleOrder.indexOf(r.tactic.slug));
   const named = (ids: string[], names: Map<string, string> | undefined): NamedRef[] =>
     ids.map((id) => {
       const ref: NamedRef = { id };

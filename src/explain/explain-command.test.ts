@@ -104,7 +104,10 @@ describe('sigmatest explain', () => {
         techniques: [{ id: 'T1547.001', name: 'Boot or Logon Autostart Execution: Registry Run Keys / Startup Folder' }],
       },
     ]);
-    expect(page.events).toEqual([{ provider: 'Sysmon', eventId: 13, title: 'RegistryEvent (Value Set)', channel: 'Microsoft-Windows-Sysmon/Operational' }]);
+    expect(page.events).toEqual([
+      { provider: 'Sysmon', eventId: 13, title: 'RegistryEvent (Value Set)', channel: 'Microsoft-Windows-Sysmon/Operational' },
+      { provider: 'Microsoft-Windows-Security-Auditing', eventId: 4657, title: 'A registry value was modified.', channel: 'Security' },
+    ]);
   });
 
   it('counts indicators in a catalog and reports the catalog on stderr', async () => {
@@ -163,13 +166,19 @@ describe('sigmatest explain', () => {
       expect(r.out).toBe('');
     });
 
-    it('a file without a detection rule', async () => {
+    it('a correlation whose rules resolve to nothing, and a file without any rule', async () => {
       const d = tempDir();
       const file = join(d, 'c.yml');
-      writeFileSync(file, 'title: C\ncorrelation:\n  type: event_count\n  rules: [x]\n  timespan: 1h\n  condition: {gte: 2}\n');
+      writeFileSync(file, 'title: C\ncorrelation:\n  type: event_count\n  rules: [x]\n  group-by: [Computer]\n  timespan: 1h\n  condition: {gte: 2}\n');
       const r = await run(file);
+      // The page is still shown (references as written), with the located error and exit 2.
       expect(r.code).toBe(2);
-      expect(r.err).toContain('holds no detection rule (only correlation documents');
+      expect(r.err).toMatch(/c\.yml:4:\d+: error CORRELATION_RULE_UNKNOWN at correlation\.rules\[0\]/);
+      expect(r.out).toContain('| `x` | *(not found)* | unresolved |');
+      const empty = join(d, 'e.yml');
+      writeFileSync(empty, 'title: E\nfoo: 1\n');
+      const e = await run(empty);
+      expect(e.code).toBe(2);
     });
 
     it('a bad or unreadable ATT&CK bundle', async () => {
@@ -192,7 +201,7 @@ describe('sigmatest explain', () => {
     it('no rule file, several rule files, a bad format', async () => {
       expect((await run()).code).toBe(2);
       expect((await run(SEED_FILE, SEED_FILE)).err).toMatch(/needs exactly one rule file, not 2/);
-      expect((await run(SEED_FILE, '--format', 'html')).err).toMatch(/--format must be one of markdown, json/);
+      expect((await run(SEED_FILE, '--format', 'pdf')).err).toMatch(/--format must be one of markdown, json, html/);
     });
   });
 

@@ -47,7 +47,10 @@ describe('the seed rule page (rule-page-winsock2)', () => {
       ['Persistence', [t]],
       ['Privilege Escalation', [t]],
     ]);
-    expect(page.events.map((e) => [e.provider, e.eventId, e.title])).toEqual([['Sysmon', 13, 'RegistryEvent (Value Set)']]);
+    expect(page.events.map((e) => [e.provider, e.eventId, e.title])).toEqual([
+      ['Sysmon', 13, 'RegistryEvent (Value Set)'],
+      ['Microsoft-Windows-Security-Auditing', 4657, 'A registry value was modified.'],
+    ]);
   });
 
   it('shows the rule body as in the file', () => {

@@ -87,6 +87,16 @@ export interface RulePage {
   catalog: { rules: number; partial: number } | null;
   /** Remarks for the reader (unknown technique ids, a rule explained despite errors…). */
   notes: string[];
+  /**
+   * The processing pipelines the rule was loaded through, the fields they renamed (as the rule
+   * names them, and the event fields they became) and the logsource as written when they changed
+   * it; absent without a pipeline.
+   */
+  pipeline?: {
+    names: string[];
+    fields: Array<{ rule: string; mapped: string[] }>;
+    writtenLogsource?: { category?: string; product?: string; service?: string };
+  };
 }
 
 /** Inputs of {@link buildRulePage} besides the rule. */
@@ -139,7 +149,7 @@ export function buildRulePage(rule: SigmaRule, options: RulePageOptions = {}): R
     const v = rule.logsource[k];
     if (v !== undefined) logsource[k] = v;
   }
-  return {
+  const page: RulePage = {
     id: rule.id ?? null,
     title: rule.title,
     description: rule.description ?? null,
@@ -161,4 +171,20 @@ export function buildRulePage(rule: SigmaRule, options: RulePageOptions = {}): R
     catalog: catalog === undefined ? null : { rules: catalog.rules, partial: catalog.partial },
     notes: [...attack.notes],
   };
+  if (rule.pipelines !== undefined) {
+    const fields = new Map<string, string[]>();
+    for (const it of rule.plan.items) {
+      if (typeof it.ruleField !== 'string' || it.field === null || it.ruleField === it.field) continue;
+      const list = fields.get(it.ruleField) ?? [];
+      if (!list.includes(it.field)) list.push(it.field);
+      fields.set(it.ruleField, list);
+    }
+    page.pipeline = { names: rule.pipelines, fields: [...fields].map(([r, mapped]) => ({ rule: r, mapped })) };
+    if (rule.writtenLogsource !== undefined) {
+      const w: { category?: string; product?: string; service?: string } = {};
+      for (const k of ['category', 'product', 'service'] as const) if (rule.writtenLogsource[k] !== undefined) w[k] = rule.writtenLogsource[k];
+      page.pipeline.writtenLogsource = w;
+    }
+  }
+  return page;
 }

@@ -10,10 +10,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { withFileLock } from '../util/file-lock.js';
 import { loadCaseText } from '../cases/load-cases.js';
+import type { CaseFile } from '../cases/load-cases.js';
+import { BUILTIN_PIPELINES, pipelineFile } from '../pipeline/pipeline.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { Event } from '../evaluate/evaluate.js';
 
@@ -89,30 +91,46 @@ function schemaFile(): string | undefined {
   return undefined;
 }
 
-/** Writes a new case file; refuses (throws) when the file exists. */
-export function writeNewCaseFile(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[]): void {
-  withFileLock(file, () => writeNewUnlocked(file, rule, cases));
+/**
+ * How a case file at `caseFile` names the pipelines given (on the command line) as `specs`,
+ * relative to `cwd`: a built-in name stays a name, a file becomes a path relative to the case file.
+ */
+export function casePipelineRefs(specs: readonly string[], cwd: string, caseFile: string): string[] {
+  return specs.map((spec) => (BUILTIN_PIPELINES.includes(spec) && !existsSync(resolve(cwd, spec)) ? spec : relative(dirname(caseFile), resolve(cwd, spec))));
 }
 
-function writeNewUnlocked(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[]): void {
+/** The pipelines of `specs` (relative to `cwd`) that a case file does not name: its events are not shaped for them. */
+export function pipelinesNotNamed(cf: CaseFile, specs: readonly string[], cwd: string): string[] {
+  const named = new Set((cf.pipelines ?? []).map((p) => pipelineFile(p.spec, dirname(cf.file))));
+  return specs.filter((spec) => !named.has(pipelineFile(spec, cwd)));
+}
+
+/** Writes a new case file, naming the processing pipelines its events are shaped for; refuses (throws) when the file exists. */
+export function writeNewCaseFile(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], pipelines: readonly string[] = []): void {
+  withFileLock(file, () => writeNewUnlocked(file, rule, cases, pipelines));
+}
+
+function writeNewUnlocked(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], pipelines: readonly string[]): void {
   if (existsSync(file)) throw new Error(`${file} exists; sigmatest never overwrites a case file (append with fuzz --save, or remove it first)`);
   const ref = rule.id ?? relative(dirname(file), rule.file);
   const schema = schemaFile();
   const hint = schema !== undefined ? `# yaml-language-server: $schema=${relative(dirname(file), schema)}\n` : '';
-  const head = `${hint}rule: ${JSON.stringify(ref)}\ncases:\n`;
+  const pipeline = pipelines.length === 0 ? '' : `pipeline: ${pipelines.length === 1 ? JSON.stringify(pipelines[0]) : JSON.stringify(pipelines)}\n`;
+  const head = `${hint}rule: ${JSON.stringify(ref)}\n${pipeline}cases:\n`;
   writeFileAtomic(file, head + cases.map((c) => caseText(c, '  ')).join(''));
 }
 
 /**
  * Adds cases to a rule's case file under its lock: appended when the file exists (cases whose
  * event the file already holds are dropped, names it already has get a number), else written as
- * a new case file. Returns the cases written, as named in the file.
+ * a new case file (naming `pipelines`, as `writeNewCaseFile` does). Returns the cases written, as
+ * named in the file.
  */
-export function saveCases(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[]): NewCase[] {
+export function saveCases(file: string, rule: { id?: string | undefined; file: string }, cases: readonly NewCase[], pipelines: readonly string[] = []): NewCase[] {
   return withFileLock(file, () => {
     if (!existsSync(file)) {
       const fresh = unique(cases, new Set(), new Set());
-      if (fresh.length > 0) writeNewUnlocked(file, rule, fresh);
+      if (fresh.length > 0) writeNewUnlocked(file, rule, fresh, pipelines);
       return fresh;
     }
     const text = readFileSync(file, 'utf8');

@@ -27,6 +27,7 @@
 import fc from 'fast-check';
 import type { SigmaRule } from '../rules/load-rule.js';
 import type { LiteralShape, Matcher, PlanItem, PlanValue, SearchNode } from '../plan/plan.js';
+import { ruleFieldOf } from '../plan/plan.js';
 import { EventView, evaluateCondition, evaluatePlan, matcherHolds } from '../evaluate/evaluate.js';
 import type { Event } from '../evaluate/evaluate.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
@@ -150,11 +151,11 @@ function valueProperty(values: readonly StringValue[], s: number): PropertyFailu
   if (values.length === 0) return undefined;
   const ctx = realizeContext(s);
   const v = pick(ctx.rnd, values);
-  const text = realizePattern(v.m.pattern, v.m.cased, v.item.field, ctx);
+  const text = realizePattern(v.m.pattern, v.m.cased, ruleFieldOf(v.item), ctx);
   const texts = [text];
   if (v.m.pattern.tokens.some((t) => t.t === 'dash')) {
     for (const d of WINDASH_CHARS) {
-      texts.push(realizePattern({ tokens: v.m.pattern.tokens.map((t) => (t.t === 'dash' ? { t: 'lit', s: d } : t)), bytes: false }, v.m.cased, v.item.field, ctx));
+      texts.push(realizePattern({ tokens: v.m.pattern.tokens.map((t) => (t.t === 'dash' ? { t: 'lit', s: d } : t)), bytes: false }, v.m.cased, ruleFieldOf(v.item), ctx));
     }
   }
   if (text.length > 0) {
@@ -341,7 +342,7 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
   const details = fc.check(
     fc.property(fc.integer({ min: 0, max: 0x7fffffff }), (s) => {
       if (matchTerms.length > 0) {
-        const ctx = realizeContext(s);
+        const ctx = realizeContext(s, rule.plan);
         const r = synthesize(rule.plan, pick(ctx.rnd, matchTerms), ctx, { base: synth.base, tries: 1 });
         if (r.ok) {
           const key = JSON.stringify(r.event);
@@ -462,7 +463,7 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
 
 /** EXCLUSION_EVADABLE: variants of a suppressed event's excluded path that are still suppressed. */
 function evadable(rule: SigmaRule, stage: string, suppressed: Event, seed: number, index: number): Finding[] {
-  const items = rule.plan.items.filter((it) => it.identifier === stage && it.field !== null && !it.neq && isPathLike(it.field));
+  const items = rule.plan.items.filter((it) => it.identifier === stage && it.field !== null && !it.neq && isPathLike(ruleFieldOf(it) ?? it.field));
   const out: Finding[] = [];
   const reported = new Set<string>();
   for (const it of items) {

@@ -53,7 +53,7 @@ function excludedBy(
   seed: number,
 ): Event | undefined {
   for (let k = 0; k < 24 && terms.length > 0; k++) {
-    const ctx = realizeContext(seed * 97 + k);
+    const ctx = realizeContext(seed * 97 + k, rule.plan);
     const term = terms[k % terms.length];
     if (term === undefined) break;
     const r = synthesize(rule.plan, term, ctx, { base: k % 2 === 0 ? base : {}, tries: 2 });

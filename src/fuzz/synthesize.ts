@@ -34,6 +34,9 @@ function chooseItems(n: SearchNode, rnd: () => number, out: PlanItem[]): void {
     case 'and':
       out.push(...n.items);
       return;
+    case 'allOf':
+      for (const c of n.children) chooseItems(c, rnd, out);
+      return;
     case 'or':
       if (n.children.length > 0) chooseItems(pick(rnd, n.children), rnd, out);
   }

@@ -36,8 +36,24 @@ export function fieldPool(field: string): string[] {
   return p;
 }
 
-export function realizeContext(seed: number): RealizeContext {
-  return { rnd: seededRandom(seed), pool: fieldPool };
+const aliases = new WeakMap<MatchPlan, Map<string, string>>();
+
+/**
+ * Randomness and realistic filler for one synthesis. With a plan whose fields a processing
+ * pipeline renamed, a field's filler comes from the generator of the name the rule gave it
+ * (`process.command_line` gets command lines, as `CommandLine` would): events come out in the
+ * mapped shape with the values that field holds.
+ */
+export function realizeContext(seed: number, plan?: MatchPlan): RealizeContext {
+  if (plan === undefined) return { rnd: seededRandom(seed), pool: fieldPool };
+  let names = aliases.get(plan);
+  if (names === undefined) {
+    names = new Map();
+    for (const it of plan.items) if (it.field !== null && typeof it.ruleField === 'string' && it.ruleField !== it.field) names.set(it.field, it.ruleField);
+    aliases.set(plan, names);
+  }
+  const own = names;
+  return { rnd: seededRandom(seed), pool: own.size === 0 ? fieldPool : (field) => fieldPool(own.get(field) ?? field) };
 }
 
 /** Channel, EventID and Provider_Name of the first source of the rule's logsource, when known. */
@@ -47,9 +63,11 @@ export function logsourceBase(rule: SigmaRule, mapping: LogsourceMapping | null)
   const s = r.sources[0];
   if (!r.known || s === undefined) return {};
   const base: Event = {};
-  if (s.channels?.[0] !== undefined) base['Channel'] = s.channels[0];
-  if (s.eventIds?.[0] !== undefined) base['EventID'] = s.eventIds[0];
-  if (s.provider !== undefined) base['Provider_Name'] = s.provider;
+  // Under a pipeline, by the names it gives these fields (winlog.channel, event.code for ECS).
+  const name = (f: string): string => rule.eventFieldNames?.[f] ?? f;
+  if (s.channels?.[0] !== undefined) base[name('Channel')] = s.channels[0];
+  if (s.eventIds?.[0] !== undefined) base[name('EventID')] = s.eventIds[0];
+  if (s.provider !== undefined) base[name('Provider_Name')] = s.provider;
   return base;
 }
 
@@ -66,7 +84,7 @@ export function matchTerms(plan: MatchPlan, rnd: () => number): Term[] {
 export function realizeTerms(plan: MatchPlan, terms: readonly Term[], base: Event, seed: number, attempts: number): Synthesis {
   let reason: string | undefined;
   for (let k = 0; k < attempts && terms.length > 0; k++) {
-    const ctx = realizeContext(seed + k);
+    const ctx = realizeContext(seed + k, plan);
     const term = k === 0 ? terms.reduce((a, x) => (x.size < a.size ? x : a)) : pick(ctx.rnd, terms);
     for (const b of Object.keys(base).length > 0 ? [base, {}] : [{}]) {
       const r = synthesize(plan, term, ctx, { base: b, tries: 3 });

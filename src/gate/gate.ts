@@ -21,10 +21,10 @@ import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { formatDiagnostic } from '../diagnostics/diagnostics.js';
-import { loadEnvironment } from '../config/environment.js';
+import { loadEnvironment, ruleLoadOptions } from '../config/environment.js';
 import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
 import { loadRuleText } from '../rules/load-rule.js';
-import type { SigmaRule } from '../rules/load-rule.js';
+import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
 import { ruleKey } from '../rules/rule-key.js';
 import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
@@ -35,9 +35,9 @@ import { caseEvents as readCaseEvents, resolveCaseRule, runRuleCases } from '../
 import type { CaseRootOptions } from '../cases/events-file.js';
 import { fuzzRule } from '../fuzz/fuzz-rule.js';
 import type { RuleFuzzResult } from '../fuzz/fuzz-rule.js';
-import { evaluatePlan } from '../evaluate/evaluate.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { compileLogsourceFilter } from '../logsource/logsource.js';
+import { sourceVerdict } from '../evaluate/source-verdict.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { entryMatchesEvent, expiredDiagnostics, isExpired, loadKnownFps } from '../known-fps/known-fps.js';
 import type { KnownFp } from '../known-fps/known-fps.js';
@@ -176,7 +176,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   if (env.diagnostics.some((d) => d.severity === 'error')) return usage('the config file cannot be used', env.diagnostics);
   const configFile = env.config.file;
   const mapping: LogsourceMapping = env.mapping;
-  const loadOpts = { placeholders: env.config.placeholders };
+  const loadOpts = ruleLoadOptions(env);
   const roots: CaseRootOptions = { root: options.root !== undefined ? abs(options.root) : env.config.root, cwd };
   const defaults = env.config.gate;
   const settings: Settings = {
@@ -239,6 +239,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       eventPaths: settings.corpus.map(abs),
       logsource: 'map',
       configFile,
+      pipelines: env.pipelineArgs,
       cwd,
       knownFps,
       today,
@@ -319,7 +320,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
 
 interface Context {
   mapping: LogsourceMapping;
-  loadOpts: { placeholders: Record<string, string[]> };
+  loadOpts: LoadOptions;
   roots: CaseRootOptions;
   allRules: SigmaRule[];
   bound: Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>;
@@ -438,6 +439,7 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
       const lost: string[] = [];
       const extra: Event[] = [];
       const applies = compileLogsourceFilter(rule.logsource, ctx.mapping);
+      const holds = sourceVerdict(rule.plan, rule.logsource, ctx.mapping);
       const oldCaseFiles = ctx.oldCases.filter((cf) => namesRule(cf, [old.id, rule.id], [oldFile, resolve(cwd, change.path)]));
       let firstLostLine: GateLocation | undefined;
       for (const cf of oldCaseFiles) {
@@ -446,7 +448,7 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
           let missed: Event | undefined;
           for (const e of caseEvents(cf, c, ctx.roots)) {
             if (extra.length < EXTRA_EVENTS) extra.push(e);
-            if (c.expect === 'match' && missed === undefined && !(evaluatePlan(rule.plan, e).match && (cf.logsource !== 'map' || applies(e)))) missed = e;
+            if (c.expect === 'match' && missed === undefined && !(holds(e) && (cf.logsource !== 'map' || applies(e)))) missed = e;
             if (missed !== undefined && extra.length >= EXTRA_EVENTS) break;
           }
           if (missed !== undefined) {

@@ -14,9 +14,9 @@
  * The search is sampling, not proof: `equivalent` means no flipped event was found.
  */
 import type { SigmaRule } from '../rules/load-rule.js';
-import { evaluatePlan } from '../evaluate/evaluate.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { compileLogsourceFilter } from '../logsource/logsource.js';
+import { sourceVerdict } from '../evaluate/source-verdict.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { logsourceBase, matchTerms, realizeContext, synthesizeWitness } from '../fuzz/witness.js';
 import { synthesize } from '../fuzz/synthesize.js';
@@ -57,9 +57,10 @@ export interface SemanticDiffOptions {
 /** A verdict function: plan and logsource. */
 function verdict(rule: SigmaRule, mapping: LogsourceMapping): (e: Event) => boolean {
   const applies = compileLogsourceFilter(rule.logsource, mapping);
+  const holds = sourceVerdict(rule.plan, rule.logsource, mapping);
   return (e) => {
     try {
-      return evaluatePlan(rule.plan, e).match && applies(e);
+      return holds(e) && applies(e);
     } catch {
       return false;
     }
@@ -89,7 +90,7 @@ function versionEvents(rule: SigmaRule, options: SemanticDiffOptions): Event[] {
   for (const i of rule.plan.identifiers) derived.push(new Map([[i.name, true]]));
   derived.slice(0, 64).forEach((term, k) => {
     for (let rep = 0; rep < 3; rep++) {
-      const r = synthesize(rule.plan, term, realizeContext(1000 + k * 7 + rep), { base });
+      const r = synthesize(rule.plan, term, realizeContext(1000 + k * 7 + rep, rule.plan), { base });
       if (r.ok) out.push(r.event);
     }
   });

@@ -27,9 +27,10 @@ import { builtinMapping, resolveLogsource } from '../logsource/logsource.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { parsePattern } from '../sigma/pattern.js';
 import type { PatternToken } from '../sigma/pattern.js';
-import { valuePath } from '../plan/plan.js';
+import { ruleFieldOf, valuePath } from '../plan/plan.js';
 import type { PlanItem } from '../plan/plan.js';
 import { itemKeyText } from '../plan/modifier-chain.js';
+import { ATTACK_VERSION, ENTERPRISE_TACTICS, ICS_TACTICS, LEGACY_TACTICS } from '../explain/attack-data.js';
 
 /** A configurable severity: `off` drops the check. */
 export type ValidationSeverity = SeverityOverride;
@@ -57,15 +58,12 @@ const STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported']
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
- * ATT&CK tactic short names: Enterprise (with v18's stealth and defense-impairment, which split
- * defense-evasion), plus the ICS-only evasion, inhibit-response-function, impair-process-control.
+ * ATT&CK tactic short names a tag may use (explain/attack-data.ts): the Enterprise tactics of
+ * the current ATT&CK version (v19: stealth and defense-impairment, which split defense-evasion),
+ * the legacy defense-evasion, and the ICS-only evasion, inhibit-response-function,
+ * impair-process-control.
  */
-export const ATTACK_TACTICS: ReadonlySet<string> = new Set([
-  'reconnaissance', 'resource-development', 'initial-access', 'execution', 'persistence',
-  'privilege-escalation', 'defense-evasion', 'stealth', 'defense-impairment', 'credential-access',
-  'discovery', 'lateral-movement', 'collection', 'command-and-control', 'exfiltration', 'impact',
-  'evasion', 'inhibit-response-function', 'impair-process-control',
-]);
+export const ATTACK_TACTICS: ReadonlySet<string> = new Set([...ENTERPRISE_TACTICS, ...LEGACY_TACTICS, ...ICS_TACTICS].map((t) => t.slug));
 const DETECTION_TAGS = new Set(['dfir', 'emerging-threats', 'threat-hunting']);
 const TLP_TAGS = new Set(['red', 'amber', 'amber-strict', 'green', 'clear']);
 
@@ -226,6 +224,13 @@ export function checkTagFormat(tag: string): { code: ValidationCodeName; message
       if (name.includes('_') && ATTACK_TACTICS.has(hyphenated)) {
         return { code: 'TAG_ATTACK_UNDERSCORE', message: `the ATT&CK tactic '${tag}' is written with underscores; SigmaHQ uses hyphens: 'attack.${hyphenated}'` };
       }
+      // A word that reads like a tactic (`attack.defence-evasion`, `attack.evasion-defense`) but is none.
+      if (/^[a-z]+([-_][a-z]+)*$/.test(name) && !/^(t|g|s|ds|ta)\d/.test(name)) {
+        return {
+          code: 'TAG_ATTACK_TACTIC_UNKNOWN',
+          message: `'${tag}' is not an ATT&CK v${ATTACK_VERSION} tactic (tactics: ${ENTERPRISE_TACTICS.map((t) => t.slug).join(', ')})`,
+        };
+      }
       let hint = '';
       if (/^t\d+(\.\d+)?$/.test(name)) hint = ' (technique ids are t + 4 digits, sub-techniques add . + 3 digits: attack.t1059.001)';
       else if (/^ta\d{4}$/.test(name)) hint = ' (write the tactic by name, e.g. attack.execution for TA0002)';
@@ -328,12 +333,16 @@ function checkItem(rule: SigmaRule, item: PlanItem, emit: Emit): void {
   // Only string patterns as written: not regexes, networks, comparisons, existence tests, field
   // references, nor base64 (which rejects wildcards anyway).
   if (chain.kind !== 'plain' && chain.kind !== 'pattern') return;
+  // Values a processing pipeline rewrote carry its wildcards, not the author's: nothing to say about them.
+  if (item.pipelineValues === true) return;
   if (chain.encodings.includes('base64') || chain.encodings.includes('base64offset')) return;
   const expand = chain.expand;
   const contains = chain.match === 'contains';
   const startswith = chain.match === 'startswith';
   const endswith = chain.match === 'endswith';
-  const pathLike = field !== null && isPathLikeField(field);
+  // Path-like by the name the rule gives the field (a pipeline may have mapped Image to process.executable).
+  const ruleField = ruleFieldOf(item);
+  const pathLike = ruleField !== null && isPathLikeField(ruleField);
 
   item.values.forEach((v, k) => {
     const kind = v.matcher.kind;

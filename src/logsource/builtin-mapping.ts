@@ -1,11 +1,13 @@
 /**
- * The built-in logsource mapping: Windows (Sysmon categories, Security 4688 as the second source
- * of process_creation, PowerShell categories, the Windows services SigmaHQ uses and their event
+ * The built-in logsource mapping: Windows (Sysmon categories, with the Security events that serve
+ * some of them and how those look to the category's rules: 4688 for process_creation, 4657 for
+ * the registry categories, 4663 on files for file_access, 5156 for network_connection; PowerShell
+ * categories, the Windows services SigmaHQ uses and their event
  * log channels) and Sysmon for Linux. Sources: Sigma's taxonomy appendix (semantics doc §12),
  * pySigma's Windows service → channel table and SigmaHQ's THOR test configuration. Rules whose
  * logsource is not here run against every event (see `resolveLogsource`).
  */
-import type { EventTitle, LogsourceEntry, LogsourceMapping } from './types.js';
+import type { EventTitle, FieldDerivation, LogsourceEntry, LogsourceMapping, Source } from './types.js';
 
 /** The Sysmon for Windows event log channel. */
 export const SYSMON_CHANNEL = 'Microsoft-Windows-Sysmon/Operational';
@@ -138,6 +140,115 @@ const WINDOWS_SERVICES: Array<[string, string[]]> = [
   ['ntfs', ['Microsoft-Windows-Ntfs/Operational']],
 ];
 
+/** Shorthands for field derivations. */
+function copy(field: string, ...from: string[]): FieldDerivation {
+  return { field, from: from.map((f) => [f]), transform: 'copy' };
+}
+function derive(field: string, transform: FieldDerivation['transform'], ...from: string[][]): FieldDerivation {
+  return { field, from, transform };
+}
+
+/** The Subject account of a Security event, as Sysmon's `User`. */
+const SUBJECT_USER = derive('User', 'account', ['SubjectUserSid', 'SubjectDomainName', 'SubjectUserName']);
+
+/**
+ * Security 4688 (a new process has been created) as a Sysmon 1 event. Version 2 (Windows 10 /
+ * Server 2016 on) adds ParentProcessName, MandatoryLabel and the Target* account of the new
+ * process; in version 0/1 those fields are unknown. Process ids are hexadecimal (`0xe74`); the
+ * creator's id is `ProcessId`. The new process runs as the Target account when one is named,
+ * else as the Subject (SYSTEM's processes are logged with the machine account `HOST$` as
+ * Subject, Sysmon names them `NT AUTHORITY\SYSTEM`). An empty CommandLine means command-line
+ * auditing is off: unknown, not empty. Sysmon 1 fields 4688 never records are unavailable.
+ */
+const SECURITY_4688: Source = {
+  channels: ['Security'],
+  eventIds: [4688],
+  fields: [
+    copy('Image', 'NewProcessName'),
+    copy('ParentImage', 'ParentProcessName'),
+    copy('CommandLine', 'CommandLine'),
+    derive('ProcessId', 'number', ['NewProcessId']),
+    derive('ParentProcessId', 'number', ['ProcessId']),
+    derive('User', 'account', ['TargetUserSid', 'TargetDomainName', 'TargetUserName'], ['SubjectUserSid', 'SubjectDomainName', 'SubjectUserName']),
+    derive('LogonId', 'logon-id', ['TargetLogonId', 'TargetUserName', 'SubjectLogonId']),
+    derive('IntegrityLevel', 'integrity-level', ['MandatoryLabel']),
+  ],
+  unavailable: [
+    'OriginalFileName', 'Hashes', 'Company', 'Description', 'Product', 'FileVersion', 'CurrentDirectory', 'ParentCommandLine', 'ParentUser',
+    'ProcessGuid', 'ParentProcessGuid', 'LogonGuid', 'TerminalSessionId', 'UtcTime', 'RuleName',
+  ],
+};
+
+/** Security 4657 (a registry value was modified) as a Sysmon registry event: 12 (value deleted) or 13 (value set). */
+function security4657(operations: Array<[string, string]>): Source {
+  return {
+    channels: ['Security'],
+    eventIds: [4657],
+    where: { OperationType: operations.map(([op]) => op) },
+    fields: [
+      { field: 'EventType', from: [['OperationType']], transform: 'values', values: Object.fromEntries(operations) },
+      derive('TargetObject', 'registry-path', ['ObjectName', 'ObjectValueName']),
+      derive('Details', 'registry-details', ['NewValueType', 'NewValue']),
+      copy('Image', 'ProcessName'),
+      derive('ProcessId', 'number', ['ProcessId']),
+      SUBJECT_USER,
+    ],
+    unavailable: ['ProcessGuid', 'UtcTime', 'RuleName'],
+  };
+}
+/** 4657 OperationType: %%1904 a new value created, %%1905 an existing value modified (Sysmon: SetValue), %%1906 a value deleted (DeleteValue); also as rendered text. */
+const SET_VALUE: Array<[string, string]> = [
+  ['%%1904', 'SetValue'],
+  ['%%1905', 'SetValue'],
+  ['New registry value created', 'SetValue'],
+  ['Existing registry value modified', 'SetValue'],
+];
+const DELETE_VALUE: Array<[string, string]> = [
+  ['%%1906', 'DeleteValue'],
+  ['Registry value deleted', 'DeleteValue'],
+];
+
+/** Security 4663 (an attempt was made to access an object) on a file, as a file_access event. */
+const SECURITY_4663_FILE: Source = {
+  channels: ['Security'],
+  eventIds: [4663],
+  where: { ObjectType: ['File'] },
+  fields: [copy('FileName', 'ObjectName'), copy('Image', 'ProcessName'), derive('ProcessId', 'number', ['ProcessId']), SUBJECT_USER],
+};
+
+/**
+ * Security 5156 (the Windows Filtering Platform has permitted a connection) as a Sysmon 3 event.
+ * WFP names the local end Source and the remote end Destination in both directions (Microsoft's
+ * inbound example: a listener on SourcePort 3333); Sysmon names the initiator Source. The
+ * Application is a device path (`\device\harddiskvolume2\...`) whose drive letter the event does
+ * not tell: Image is unknown, as are the user and host names Sysmon adds.
+ */
+const OUTBOUND = { Direction: ['%%14593', 'Outbound'] };
+const INBOUND = { Direction: ['%%14592', 'Inbound'] };
+function endpoints(local: 'Source' | 'Destination', when: Record<string, string[]>): FieldDerivation[] {
+  const remote = local === 'Source' ? 'Destination' : 'Source';
+  return [
+    { field: `${local}Ip`, from: [['SourceAddress']], transform: 'copy', when },
+    { field: `${local}Port`, from: [['SourcePort']], transform: 'number', when },
+    { field: `${local}IsIpv6`, from: [['SourceAddress']], transform: 'is-ipv6', when },
+    { field: `${remote}Ip`, from: [['DestAddress']], transform: 'copy', when },
+    { field: `${remote}Port`, from: [['DestPort']], transform: 'number', when },
+    { field: `${remote}IsIpv6`, from: [['DestAddress']], transform: 'is-ipv6', when },
+  ];
+}
+const SECURITY_5156: Source = {
+  channels: ['Security'],
+  eventIds: [5156],
+  fields: [
+    derive('ProcessId', 'number', ['ProcessID']),
+    { field: 'Protocol', from: [['Protocol']], transform: 'values', values: { '6': 'tcp', '17': 'udp' } },
+    { field: 'Initiated', from: [['Direction']], transform: 'values', values: { '%%14593': 'true', Outbound: 'true', '%%14592': 'false', Inbound: 'false' } },
+    ...endpoints('Source', OUTBOUND),
+    ...endpoints('Destination', INBOUND),
+  ],
+  unavailable: ['Image', 'User', 'SourceHostname', 'DestinationHostname', 'SourcePortName', 'DestinationPortName', 'ProcessGuid', 'UtcTime', 'RuleName'],
+};
+
 function titles(channel: string, provider: string, events: Array<[number, string]>): EventTitle[] {
   return events.map(([eventId, title]) => ({ channel, eventId, provider, title }));
 }
@@ -151,10 +262,16 @@ function buildBuiltinMapping(): LogsourceMapping {
     logsources.push(e);
   };
 
+  // Other Windows sources of Sysmon-named categories, each with how its events look to those rules.
+  const alsoFrom: Record<string, Source[]> = {
+    process_creation: [SECURITY_4688],
+    registry_set: [security4657(SET_VALUE)],
+    registry_delete: [security4657(DELETE_VALUE)],
+    registry_event: [security4657([...SET_VALUE, ...DELETE_VALUE])],
+    network_connection: [SECURITY_5156],
+  };
   for (const [category, eventIds] of SYSMON_CATEGORIES) {
-    const sources: LogsourceEntry['sources'] = [{ channels: [SYSMON_CHANNEL], eventIds }];
-    if (category === 'process_creation') sources.push({ channels: ['Security'], eventIds: [4688] });
-    windows(category, undefined, sources);
+    windows(category, undefined, [{ channels: [SYSMON_CHANNEL], eventIds }, ...(alsoFrom[category] ?? [])]);
   }
   windows('ps_module', undefined, [{ channels: PS_CHANNELS, eventIds: [4103] }]);
   windows('ps_script', undefined, [{ channels: PS_CHANNELS, eventIds: [4104] }]);
@@ -162,7 +279,7 @@ function buildBuiltinMapping(): LogsourceMapping {
   windows('ps_classic_provider_start', undefined, [{ channels: [PS_CLASSIC_CHANNEL], eventIds: [600] }]);
   windows('ps_classic_script', undefined, [{ channels: [PS_CLASSIC_CHANNEL], eventIds: [800] }]);
   // ETW-only categories: no channel, recognised by provider.
-  windows('file_access', undefined, [{ provider: 'Microsoft-Windows-Kernel-File' }]);
+  windows('file_access', undefined, [{ provider: 'Microsoft-Windows-Kernel-File' }, SECURITY_4663_FILE]);
   windows('file_rename', undefined, [{ provider: 'Microsoft-Windows-Kernel-File' }]);
   for (const [service, channels] of WINDOWS_SERVICES) windows(undefined, service, [{ channels }]);
   // `product: windows` alone: known, and applied to every event (no reliable "is Windows" test).
@@ -179,7 +296,12 @@ function buildBuiltinMapping(): LogsourceMapping {
 
   const events: EventTitle[] = [
     ...titles(SYSMON_CHANNEL, 'Sysmon', SYSMON_EVENTS),
-    { channel: 'Security', eventId: 4688, provider: 'Microsoft-Windows-Security-Auditing', title: 'A new process has been created.' },
+    ...titles('Security', 'Microsoft-Windows-Security-Auditing', [
+      [4688, 'A new process has been created.'],
+      [4657, 'A registry value was modified.'],
+      [4663, 'An attempt was made to access an object.'],
+      [5156, 'The Windows Filtering Platform has permitted a connection.'],
+    ]),
     ...PS_CHANNELS.flatMap((ch) =>
       titles(ch, ch.startsWith('PowerShellCore') ? 'PowerShellCore' : 'Microsoft-Windows-PowerShell', [
         [4103, 'Module logging'],

@@ -23,11 +23,23 @@ const HAVE_CORPUS = existsSync(SIGMAHQ);
 
 const PS = ['Microsoft-Windows-PowerShell/Operational', 'PowerShellCore/Operational'];
 
+/** What selects a source's events (its field mappings apart: source-view.test.ts checks those). */
+function selection(s: Source): Source {
+  const out: Source = {};
+  if (s.channels !== undefined) out.channels = s.channels;
+  if (s.eventIds !== undefined) out.eventIds = s.eventIds;
+  if (s.provider !== undefined) out.provider = s.provider;
+  if (s.where !== undefined) out.where = s.where;
+  return out;
+}
+const SET_VALUE_OPS = ['%%1904', '%%1905', 'New registry value created', 'Existing registry value modified'];
+const DELETE_VALUE_OPS = ['%%1906', 'Registry value deleted'];
+
 describe('resolveLogsource (built-in mapping)', () => {
   const table: Array<{ ls: Logsource; known: boolean; sources: Source[] }> = [
-    { ls: { category: 'registry_set', product: 'windows' }, known: true, sources: [{ channels: [SYSMON_CHANNEL], eventIds: [13] }] },
-    { ls: { category: 'registry_event', product: 'windows' }, known: true, sources: [{ channels: [SYSMON_CHANNEL], eventIds: [12, 13, 14] }] },
-    { ls: { category: 'registry_delete', product: 'windows' }, known: true, sources: [{ channels: [SYSMON_CHANNEL], eventIds: [12] }] },
+    { ls: { category: 'registry_set', product: 'windows' }, known: true, sources: [{ channels: [SYSMON_CHANNEL], eventIds: [13] }, { channels: ['Security'], eventIds: [4657], where: { OperationType: SET_VALUE_OPS } }] },
+    { ls: { category: 'registry_event', product: 'windows' }, known: true, sources: [{ channels: [SYSMON_CHANNEL], eventIds: [12, 13, 14] }, { channels: ['Security'], eventIds: [4657], where: { OperationType: [...SET_VALUE_OPS, ...DELETE_VALUE_OPS] } }] },
+    { ls: { category: 'registry_delete', product: 'windows' }, known: true, sources: [{ channels: [SYSMON_CHANNEL], eventIds: [12] }, { channels: ['Security'], eventIds: [4657], where: { OperationType: DELETE_VALUE_OPS } }] },
     { ls: { category: 'sysmon_status', product: 'windows' }, known: true, sources: [{ channels: [SYSMON_CHANNEL], eventIds: [4, 16] }] },
     { ls: { category: 'pipe_created', product: 'windows' }, known: true, sources: [{ channels: [SYSMON_CHANNEL], eventIds: [17, 18] }] },
     { ls: { category: 'wmi_event', product: 'windows' }, known: true, sources: [{ channels: [SYSMON_CHANNEL], eventIds: [19, 20, 21] }] },
@@ -45,7 +57,7 @@ describe('resolveLogsource (built-in mapping)', () => {
     { ls: { category: 'ps_classic_start', product: 'windows' }, known: true, sources: [{ channels: ['Windows PowerShell'], eventIds: [400] }] },
     { ls: { category: 'ps_classic_provider_start', product: 'windows' }, known: true, sources: [{ channels: ['Windows PowerShell'], eventIds: [600] }] },
     { ls: { category: 'ps_classic_script', product: 'windows' }, known: true, sources: [{ channels: ['Windows PowerShell'], eventIds: [800] }] },
-    { ls: { category: 'file_access', product: 'windows' }, known: true, sources: [{ provider: 'Microsoft-Windows-Kernel-File' }] },
+    { ls: { category: 'file_access', product: 'windows' }, known: true, sources: [{ provider: 'Microsoft-Windows-Kernel-File' }, { channels: ['Security'], eventIds: [4663], where: { ObjectType: ['File'] } }] },
     { ls: { product: 'windows', service: 'security' }, known: true, sources: [{ channels: ['Security'] }] },
     { ls: { product: 'windows', service: 'system' }, known: true, sources: [{ channels: ['System'] }] },
     { ls: { product: 'windows', service: 'sysmon' }, known: true, sources: [{ channels: [SYSMON_CHANNEL] }] },
@@ -63,7 +75,7 @@ describe('resolveLogsource (built-in mapping)', () => {
     {
       ls: { category: ' Registry_Set ', product: 'WINDOWS', definition: 'x' } as Logsource,
       known: true,
-      sources: [{ channels: [SYSMON_CHANNEL], eventIds: [13] }],
+      sources: [{ channels: [SYSMON_CHANNEL], eventIds: [13] }, { channels: ['Security'], eventIds: [4657], where: { OperationType: SET_VALUE_OPS } }],
     },
     // A service without product: the windows entry (superset).
     { ls: { service: 'security' }, known: true, sources: [{ channels: ['Security'] }] },
@@ -81,7 +93,7 @@ describe('resolveLogsource (built-in mapping)', () => {
     {
       ls: { category: 'registry_set', product: 'windows', service: 'sysmon' },
       known: true,
-      sources: [{ channels: [SYSMON_CHANNEL], eventIds: [13] }, { channels: [SYSMON_CHANNEL] }],
+      sources: [{ channels: [SYSMON_CHANNEL], eventIds: [13] }, { channels: ['Security'], eventIds: [4657], where: { OperationType: SET_VALUE_OPS } }, { channels: [SYSMON_CHANNEL] }],
     },
     // Unknown logsources.
     { ls: { category: 'webserver' }, known: false, sources: [] },
@@ -93,7 +105,8 @@ describe('resolveLogsource (built-in mapping)', () => {
   ];
   for (const t of table) {
     it(JSON.stringify(t.ls), () => {
-      expect(resolveLogsource(t.ls, builtinMapping)).toEqual({ known: t.known, sources: t.sources });
+      const r = resolveLogsource(t.ls, builtinMapping);
+      expect({ known: r.known, sources: r.sources.map(selection) }).toEqual({ known: t.known, sources: t.sources });
     });
   }
 
@@ -189,9 +202,10 @@ describe('compileLogsourceFilter', () => {
 });
 
 describe('eventCoverage', () => {
-  it('registry_set/windows: exactly one row, Sysmon 13', () => {
+  it('registry_set/windows: Sysmon 13 and Security 4657', () => {
     expect(eventCoverage({ category: 'registry_set', product: 'windows' }, builtinMapping)).toEqual([
       { provider: 'Sysmon', eventId: 13, title: 'RegistryEvent (Value Set)', channel: SYSMON_CHANNEL },
+      { provider: 'Microsoft-Windows-Security-Auditing', eventId: 4657, title: 'A registry value was modified.', channel: 'Security' },
     ]);
   });
   it('process_creation/windows: Sysmon 1 and Security 4688', () => {
@@ -240,7 +254,10 @@ describe('logsourceBuckets, eventBucketKey and LogsourceIndex', () => {
   it('buckets by lowercased channel and event ID', () => {
     expect(logsourceBuckets({ category: 'registry_set', product: 'windows' }, builtinMapping)).toEqual({
       all: false,
-      keys: [{ channel: SYSMON_CHANNEL.toLowerCase(), eventId: 13 }],
+      keys: [
+        { channel: SYSMON_CHANNEL.toLowerCase(), eventId: 13 },
+        { channel: 'security', eventId: 4657 },
+      ],
     });
     expect(logsourceBuckets({ category: 'process_creation', product: 'windows' }, builtinMapping)).toEqual({
       all: false,
@@ -255,7 +272,10 @@ describe('logsourceBuckets, eventBucketKey and LogsourceIndex', () => {
     });
     expect(logsourceBuckets({ category: 'file_access', product: 'windows' }, builtinMapping)).toEqual({
       all: false,
-      keys: [{ channel: null, eventId: null }],
+      keys: [
+        { channel: null, eventId: null },
+        { channel: 'security', eventId: 4663 },
+      ],
     });
     expect(logsourceBuckets({ category: 'webserver' }, builtinMapping)).toEqual({ all: true });
     expect(logsourceBuckets({ product: 'windows' }, builtinMapping)).toEqual({ all: true });
@@ -311,8 +331,9 @@ describe('mergeMappings', () => {
     expect(resolveLogsource({ category: 'registry_set', product: 'windows' }, merged).sources).toEqual([{ channels: ['Custom'], eventIds: [1] }]);
   });
   it('appends sources when asked', () => {
-    expect(resolveLogsource({ category: 'network_connection', product: 'windows' }, merged).sources).toEqual([
+    expect(resolveLogsource({ category: 'network_connection', product: 'windows' }, merged).sources.map(selection)).toEqual([
       { channels: [SYSMON_CHANNEL], eventIds: [3] },
+      { channels: ['Security'], eventIds: [5156] },
       { channels: ['Security'], eventIds: [5156] },
     ]);
   });
@@ -327,12 +348,14 @@ describe('mergeMappings', () => {
       'RegistryEvent (Object create and delete)',
       'Renamed',
       'RegistryEvent (Key and Value Rename)',
+      'A registry value was modified.',
     ]);
     expect(merged.events.filter((e) => e.channel === 'MyApp/Operational')).toEqual([extra.events[1]]);
   });
   it('changes neither input and is JSON-able', () => {
-    expect(resolveLogsource({ category: 'registry_set', product: 'windows' }, builtinMapping).sources).toEqual([
+    expect(resolveLogsource({ category: 'registry_set', product: 'windows' }, builtinMapping).sources.map(selection)).toEqual([
       { channels: [SYSMON_CHANNEL], eventIds: [13] },
+      { channels: ['Security'], eventIds: [4657], where: { OperationType: SET_VALUE_OPS } },
     ]);
     expect(extra.logsources).toHaveLength(3);
     expect(JSON.parse(JSON.stringify(merged))).toEqual(merged);

@@ -27,11 +27,16 @@
  */
 import type { EventTitle, Logsource, LogsourceEntry, LogsourceMapping, Source } from './types.js';
 import type { FlatEvent } from '../events/flatten-event.js';
+import { isMappedSource, sourceApplies, viewEvent } from './source-view.js';
+import type { MappedSource, SourceViewResult } from './source-view.js';
 
 /** The mapping data types (see types.ts), re-exported so that callers need only this module. */
-export type { EventTitle, Logsource, LogsourceEntry, LogsourceMapping, Source } from './types.js';
+export type { EventTitle, FieldDerivation, FieldTransform, Logsource, LogsourceEntry, LogsourceMapping, Source } from './types.js';
 /** The built-in Windows / Sysmon for Linux mapping and its channel names (see builtin-mapping.ts). */
 export { builtinMapping, SYSMON_CHANNEL, LINUX_SYSMON_CHANNEL } from './builtin-mapping.js';
+/** How events of a mapped source look to a logsource's rules (see source-view.ts). */
+export { isMappedSource, mappedSources, sourceApplies, viewEvent, withoutMappedSources } from './source-view.js';
+export type { MappedSource, SourceViewResult } from './source-view.js';
 /** Reading user mapping files (see mapping-file.ts for the format). */
 export { loadLogsourceMapping, parseLogsourceMapping } from './mapping-file.js';
 
@@ -118,6 +123,8 @@ interface CompiledSource {
   channels: Set<string> | null;
   eventIds: Set<number> | null;
   provider: string | null;
+  /** A source with a field mapping (or `where` fields): decided by {@link sourceApplies}. */
+  exact: Source | null;
 }
 
 function compileSource(s: Source): CompiledSource {
@@ -125,6 +132,7 @@ function compileSource(s: Source): CompiledSource {
     channels: s.channels !== undefined ? new Set(s.channels.map((c) => c.toLowerCase())) : null,
     eventIds: s.eventIds !== undefined ? new Set(s.eventIds) : null,
     provider: s.provider !== undefined ? s.provider.toLowerCase() : null,
+    exact: isMappedSource(s) || s.where !== undefined ? s : null,
   };
 }
 
@@ -172,7 +180,12 @@ export function compileLogsourceFilter(
 ): (event: FlatEvent) => boolean {
   const resolved = resolveLogsource(ls, mapping);
   if (!resolved.known || resolved.sources.some(unconstrained)) return () => true;
-  const sources = resolved.sources.map(compileSource);
+  return sourcesFilter(resolved.sources, options);
+}
+
+/** The filter of a list of sources: an event belongs when any of them takes it. */
+function sourcesFilter(list: readonly Source[], options: LogsourceFilterOptions = {}): (event: FlatEvent) => boolean {
+  const sources = list.map(compileSource);
   const missingOk = options.requireFields !== true;
   const checksProvider = sources.some((s) => s.provider !== null);
   return (event: FlatEvent): boolean => {
@@ -180,12 +193,51 @@ export function compileLogsourceFilter(
     const eventId = eventIdOf(event['EventID']);
     const provider = checksProvider ? textOf(event['Provider_Name']) : ABSENT;
     for (const s of sources) {
+      if (s.exact !== null) {
+        if (sourceApplies(s.exact, event, !missingOk)) return true;
+        continue;
+      }
       if (s.channels !== null && (channel === ABSENT ? !missingOk : !s.channels.has(channel))) continue;
       if (s.eventIds !== null && (eventId === ABSENT ? !missingOk : !s.eventIds.has(eventId))) continue;
       if (s.provider !== null && (provider === ABSENT ? !missingOk : s.provider !== provider)) continue;
       return true;
     }
     return false;
+  };
+}
+
+/**
+ * How an event looks to the rules of a logsource: through the first of its sources that takes the
+ * event, when that source maps fields (source-view.ts); undefined when the event is seen as it is
+ * (an unmapped source takes it first, or none does). Plain sources take events as the lenient
+ * filter does; mapped ones only events that hold their criteria. Undefined as a whole when the
+ * logsource has no mapped source.
+ */
+export function compileSourceView(ls: Logsource, mapping: LogsourceMapping): ((event: FlatEvent) => (SourceViewResult & { key: string }) | undefined) | undefined {
+  const choose = compileSourceChoice(ls, mapping);
+  if (choose === undefined) return undefined;
+  return (event) => {
+    const s = choose(event);
+    return s === undefined ? undefined : { ...viewEvent(s.source, event), key: s.key };
+  };
+}
+
+/**
+ * Which mapped source of a logsource sees an event (see {@link compileSourceView}), without
+ * making the view: its key (equal sources, equal keys) and the source; undefined as a whole when
+ * the logsource has no mapped source.
+ */
+export function compileSourceChoice(ls: Logsource, mapping: LogsourceMapping): ((event: FlatEvent) => MappedSource | undefined) | undefined {
+  const resolved = resolveLogsource(ls, mapping);
+  if (!resolved.known || !resolved.sources.some(isMappedSource)) return undefined;
+  const steps = resolved.sources.map((s) => ({ source: s, mapped: isMappedSource(s), key: JSON.stringify(s), plain: unconstrained(s) ? (): boolean => true : sourcesFilter([s]) }));
+  return (event) => {
+    for (const st of steps) {
+      if (st.mapped) {
+        if (sourceApplies(st.source, event)) return { key: st.key, source: st.source };
+      } else if (st.plain(event)) return undefined;
+    }
+    return undefined;
   };
 }
 

@@ -17,6 +17,16 @@
  *         eventIds: [4688]            # or eventId: 4688     (field EventID, numeric)
  *         provider: Microsoft-Windows-Security-Auditing   # optional (field Provider_Name)
  *         title: A new process has been created.          # optional display title
+ *         where: {ObjectType: File}   # optional: other fields the events hold (a value or a list, any case)
+ *         fields:                     # optional: how these events look to the logsource's rules
+ *           Image: NewProcessName                               # a copy
+ *           ProcessId: {from: NewProcessId, transform: number}  # 0x1a2b → 6699
+ *           User: {from: [SubjectUserSid, SubjectDomainName, SubjectUserName], transform: account}
+ *           Initiated: {from: Direction, transform: values, values: {'%%14593': 'true', '%%14592': 'false'}}
+ *           SourceIp:                 # several derivations: the first whose `when` holds
+ *             - {from: SourceAddress, when: {Direction: '%%14593'}}
+ *             - {from: DestAddress, when: {Direction: '%%14592'}}
+ *         unavailable: [Hashes, OriginalFileName]   # fields the source never records: never decisive
  *   - product: windows
  *     service: myapp
  *     sources:
@@ -30,6 +40,13 @@
  *     provider: MyApp                 # optional, default the channel
  *     title: Something happened
  * ```
+ *
+ * Transforms (types.ts): copy, number, integrity-level, is-ipv6, values (one input field each; a
+ * list under `from` is alternatives, the first the event holds), account ([sid, domain, name]),
+ * logon-id ([target logon id, target user, subject logon id]), registry-path ([key, value name]),
+ * registry-details ([type, value]) (a list under `from` is the inputs; a list of lists,
+ * alternatives). A source with `fields` or `unavailable` applies only to events that hold its
+ * criteria, and its events are seen through it (logsource/source-view.ts).
  *
  * An entry with the same category/product/service as a built-in one replaces its sources unless
  * `append: true`. A source's `title` names each of its (channel, event ID) pairs for display, with
@@ -47,7 +64,7 @@ import { positionsIn } from '../diagnostics/line-index.js';
 import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
-import type { EventTitle, LogsourceEntry, LogsourceMapping, Source } from './types.js';
+import type { EventTitle, FieldDerivation, FieldTransform, LogsourceEntry, LogsourceMapping, Source } from './types.js';
 import { isJsonObject } from '../util/json-object.js';
 
 type Path = Array<string | number>;
@@ -175,7 +192,10 @@ class Checker {
 
 const ROOT_KEYS = ['logsources', 'events'] as const;
 const ENTRY_KEYS = ['category', 'product', 'service', 'sources', 'append'] as const;
-const SOURCE_KEYS = ['channel', 'channels', 'eventId', 'eventIds', 'provider', 'title'] as const;
+const SOURCE_KEYS = ['channel', 'channels', 'eventId', 'eventIds', 'provider', 'title', 'where', 'fields', 'unavailable'] as const;
+const DERIVATION_KEYS = ['from', 'transform', 'values', 'when'] as const;
+/** Transforms and how many input fields each takes. */
+const TRANSFORM_ARITY: Record<FieldTransform, number> = { copy: 1, number: 1, 'integrity-level': 1, 'is-ipv6': 1, values: 1, account: 3, 'logon-id': 3, 'registry-path': 2, 'registry-details': 2 };
 const EVENT_KEYS = ['channel', 'eventId', 'provider', 'title'] as const;
 
 function readSource(c: Checker, v: unknown, path: Path, titles: EventTitle[]): Source | undefined {
@@ -203,12 +223,118 @@ function readSource(c: Checker, v: unknown, path: Path, titles: EventTitle[]): S
         for (const eventId of eventIds.values) titles.push({ channel, eventId, provider: provider ?? channel, title });
     }
   }
+  let where: Record<string, string[]> | undefined;
+  if ('where' in v) {
+    where = readValueTable(c, v['where'], [...path, 'where'], "'where'");
+    if (where === undefined) ok = false;
+  }
+  let fields: FieldDerivation[] | undefined;
+  if ('fields' in v) {
+    fields = readFields(c, v['fields'], [...path, 'fields']);
+    if (fields === undefined) ok = false;
+  }
+  let unavailable: string[] | undefined;
+  if ('unavailable' in v) {
+    const u = v['unavailable'];
+    if (!Array.isArray(u) || !u.every((x) => typeof x === 'string' && x !== '')) {
+      c.error("'unavailable' must be a list of field names", [...path, 'unavailable']);
+      ok = false;
+    } else unavailable = u as string[];
+  }
   if (!ok) return undefined;
   const s: Source = {};
   if (channels.values !== undefined) s.channels = channels.values;
   if (eventIds.values !== undefined) s.eventIds = eventIds.values;
   if (provider !== undefined) s.provider = provider;
+  if (where !== undefined) s.where = where;
+  if (fields !== undefined) s.fields = fields;
+  if (unavailable !== undefined) s.unavailable = unavailable;
   return s;
+}
+
+/** `{field: value or [values]}` (text or numbers) as lists of text; undefined after an error. */
+function readValueTable(c: Checker, v: unknown, path: Path, what: string): Record<string, string[]> | undefined {
+  if (!isJsonObject(v)) {
+    c.error(`${what} must map field names to a value or a list of values`, path);
+    return undefined;
+  }
+  const out: Record<string, string[]> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const list = Array.isArray(x) ? x : [x];
+    if (list.length === 0 || !list.every((y) => typeof y === 'string' || typeof y === 'number' || typeof y === 'boolean')) {
+      c.error(`${what}: '${k}' must be a value or a non-empty list of values`, [...path, k]);
+      return undefined;
+    }
+    out[k] = list.map(String);
+  }
+  return out;
+}
+
+/** `fields:` of a source: field name → derivation(s); undefined after an error. */
+function readFields(c: Checker, v: unknown, path: Path): FieldDerivation[] | undefined {
+  if (!isJsonObject(v)) {
+    c.error("'fields' must map the field names rules read to a source field or a derivation", path);
+    return undefined;
+  }
+  const out: FieldDerivation[] = [];
+  let ok = true;
+  for (const [field, spec] of Object.entries(v)) {
+    const specs = Array.isArray(spec) && spec.length > 0 && spec.every(isJsonObject) ? spec : [spec];
+    specs.forEach((one, k) => {
+      const d = readDerivation(c, field, one, specs.length > 1 ? [...path, field, k] : [...path, field]);
+      if (d === undefined) ok = false;
+      else out.push(d);
+    });
+  }
+  return ok ? out : undefined;
+}
+
+function readDerivation(c: Checker, field: string, spec: unknown, path: Path): FieldDerivation | undefined {
+  if (typeof spec === 'string' && spec !== '') return { field, from: [[spec]], transform: 'copy' };
+  if (!isJsonObject(spec)) {
+    c.error(`field '${field}' must be a source field name or a mapping with from (and transform, values, when)`, path);
+    return undefined;
+  }
+  c.unknownKeys(spec, DERIVATION_KEYS, path, 'a field derivation');
+  const transform = (spec['transform'] ?? 'copy') as FieldTransform;
+  const arity = TRANSFORM_ARITY[transform];
+  if (arity === undefined) {
+    c.error(`unknown transform '${String(spec['transform'])}' (transforms: ${Object.keys(TRANSFORM_ARITY).join(', ')})`, [...path, 'transform']);
+    return undefined;
+  }
+  const from = spec['from'];
+  let alternatives: string[][] | undefined;
+  const isNames = (x: unknown): x is string[] => Array.isArray(x) && x.length > 0 && x.every((y) => typeof y === 'string' && y !== '');
+  if (typeof from === 'string' && from !== '') alternatives = [[from]];
+  else if (Array.isArray(from) && from.length > 0 && from.every(isNames)) alternatives = from;
+  else if (isNames(from)) alternatives = arity === 1 ? from.map((f) => [f]) : [from];
+  if (alternatives === undefined) {
+    c.error(`field '${field}': 'from' must be a field name, a list of field names or a list of such lists`, [...path, 'from']);
+    return undefined;
+  }
+  const wrong = alternatives.find((a) => a.length !== arity);
+  if (wrong !== undefined) {
+    c.error(`field '${field}': transform '${transform}' takes ${arity} field${arity === 1 ? '' : 's'}, not ${wrong.length} (${wrong.join(', ')})`, [...path, 'from']);
+    return undefined;
+  }
+  const d: FieldDerivation = { field, from: alternatives, transform };
+  if (transform === 'values') {
+    const table = spec['values'];
+    if (!isJsonObject(table) || !Object.values(table).every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')) {
+      c.error(`field '${field}': transform 'values' needs 'values', a table of source values to field values`, [...path, 'values']);
+      return undefined;
+    }
+    d.values = table as Record<string, string | number | boolean>;
+  } else if ('values' in spec) {
+    c.error(`field '${field}': 'values' goes with transform: values`, [...path, 'values'], true);
+    return undefined;
+  }
+  if ('when' in spec) {
+    const when = readValueTable(c, spec['when'], [...path, 'when'], `field '${field}': 'when'`);
+    if (when === undefined) return undefined;
+    d.when = when;
+  }
+  return d;
 }
 
 function readEntry(c: Checker, v: unknown, path: Path, titles: EventTitle[]): LogsourceEntry | undefined {

@@ -8,7 +8,7 @@
  * Identifiers, items, values and the condition keep the position of their node (the context turns
  * offsets into lines and columns, see line-index.ts), so later stages never go back to the text.
  */
-import { parseCondition, isConditionError, resolveTarget } from '../condition/parse-condition.js';
+import { parseCondition, isConditionError, printCondition, resolveTarget } from '../condition/parse-condition.js';
 import type { ConditionNode } from '../condition/parse-condition.js';
 import { childPath } from '../diagnostics/doc-path.js';
 import type { SourcePos } from '../diagnostics/diagnostics.js';
@@ -16,10 +16,11 @@ import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { YMap, YNode, YScalar } from '../yaml/yaml-tree.js';
 import { buildMatcher } from './build-matcher.js';
 import type { ChainContext } from './build-matcher.js';
-import { isChainError, parseModifierChain, splitItemKey } from './modifier-chain.js';
+import { isChainError } from './modifier-chain.js';
+import { readDetection } from './detection.js';
+import type { DetectionItemSource, DetectionNode, DetectionSource } from './detection.js';
+import { assertNever } from '../diagnostics/diagnostics.js';
 import type { MatchPlan, PlanIdentifier, PlanItem, PlanStage, PlanValue, SearchNode } from './plan.js';
-
-const IDENT_NAME = /^[A-Za-z0-9_-]+$/;
 
 /** Placeholder values for `expand` (§7.13), name → values (each a Sigma string pattern). */
 export interface PlanOptions {
@@ -42,78 +43,62 @@ export function emptyPlan(): MatchPlan {
 
 /** Plans a `detection` mapping; undefined when an error makes the rule unusable. */
 export function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
+  return planDetection(readDetection(det, ctx), ctx);
+}
+
+/**
+ * Plans a detection as read (detection.ts), possibly rewritten by a processing pipeline:
+ * identifiers a pipeline emptied are left out of the condition the way pySigma leaves them out of
+ * its condition tree (an `and`/`or` loses the argument, a `not` of nothing is nothing), and
+ * identifiers it put in front of the condition (add_condition) are ANDed with it.
+ */
+export function planDetection(src: DetectionSource, ctx: PlanContext): MatchPlan | undefined {
   const { err, warn } = ctx;
   const items: PlanItem[] = [];
   const identifiers: PlanIdentifier[] = [];
-  const chainCtx: ChainContext = {
+  const baseCtx: ChainContext = {
     placeholders: (name) => ctx.options.placeholders?.[name],
   };
+  // Nodes of pipeline-written items are not in the rule's text: their problems are reported at the rule.
+  const at = (it: DetectionItemSource, n: YNode): YNode | undefined => (it.external === undefined ? n : undefined);
+  const posOf = (it: DetectionItemSource, offset: number): SourcePos | undefined => (it.external === undefined ? ctx.pos(offset) : undefined);
 
-  function makeItem(identifier: string, key: string, keyNode: YNode, valueNode: YNode, path: string): PlanItem | undefined {
-    const { field, names } = splitItemKey(key);
+  function makeItem(src: DetectionItemSource): PlanItem | undefined {
+    const { identifier, field, chain, values, path } = src;
     const keyword = field === null;
-    const chain = parseModifierChain(names, keyword);
-    if (isChainError(chain) && chain.code === 'MODIFIER_UNKNOWN') {
-      err('MODIFIER_UNKNOWN', chain.message, keyNode, path);
-      return undefined;
-    }
-    // Value shape (§3).
-    let values: YScalar[];
-    if (valueNode.kind === 'map') {
-      err('VALUE_MAP', `a field value cannot be a mapping; write a value or a list of values for '${key}'`, valueNode, path);
-      return undefined;
-    }
-    if (valueNode.kind === 'seq') {
-      if (valueNode.items.length === 0) {
-        err('VALUE_LIST_EMPTY', `the value list of '${key}' is empty; write null to test for an absent field`, valueNode, path);
-        return undefined;
-      }
-      values = [];
-      for (let k = 0; k < valueNode.items.length; k++) {
-        const v = valueNode.items[k] as YNode;
-        if (v.kind !== 'scalar') {
-          err(v.kind === 'seq' ? 'VALUE_NESTED_LIST' : 'VALUE_MAP', `a value list cannot contain a ${v.kind === 'seq' ? 'list' : 'mapping'}`, v, childPath(path, k));
-          return undefined;
-        }
-        values.push(v);
-      }
-      if (values.length > 1 && values.some((v) => v.value.type === 'null')) {
-        const k = values.findIndex((v) => v.value.type === 'null');
-        err('VALUE_NULL_IN_LIST', `null cannot be mixed with other values in a list; use a separate selection for the null test`, values[k], childPath(path, k));
-        return undefined;
-      }
-    } else values = [valueNode];
-    if (!isChainError(chain) && chain.all && values.length < 2) {
-      err('MODIFIER_ALL_SINGLE', `'all' needs at least two values to AND together; '${key}' has one (remove '|all')`, keyNode, path);
-      return undefined;
-    }
-    const list = valueNode.kind === 'seq';
+    const list = src.list;
+    const where = src.external === undefined ? '' : ` (written by ${src.external})`;
     // A value's path is only for diagnostics: built when one is reported.
     const pathOf = (k: number): string => (list ? childPath(path, k) : path);
     if (isChainError(chain)) {
       // A chain that cannot be applied is reported at the first value, as a value it cannot take.
       const v = values[0] as YScalar;
-      err(chain.code, `${chain.message} (in '${identifier}', rule value '${v.value.text}')`, v, pathOf(0));
+      err(chain.code, `${chain.message} (in '${identifier}', rule value '${v.value.text}')${where}`, at(src, v), pathOf(0));
       return undefined;
     }
+    const own = src.placeholders;
+    const chainCtx: ChainContext = own === undefined ? baseCtx : { placeholders: (name) => own[name] ?? ctx.options.placeholders?.[name] };
     const planValues: PlanValue[] = [];
     for (let k = 0; k < values.length; k++) {
       const v = values[k] as YScalar;
       const r = buildMatcher(v.value, chain, keyword, chainCtx);
       if ('code' in r) {
-        err(r.code, `${r.message} (in '${identifier}', rule value '${v.value.text}')`, v, pathOf(k));
+        err(r.code, `${r.message} (in '${identifier}', rule value '${v.value.text}')${where}`, at(src, v), pathOf(k));
         return undefined;
       }
       if (r.missing.length > 0) {
         err(
           'PLACEHOLDER_UNRESOLVED',
           `the placeholder %${r.missing.join('%, %')}% has no configured values; give it values under 'placeholders:' in the sigmatest config file (--config), or the rule cannot be evaluated`,
-          v,
+          at(src, v),
           pathOf(k),
         );
       }
-      for (const w of r.warnings) warn(w.code, `${w.message} (in '${identifier}', pattern '${v.value.text}')`, v, pathOf(k));
-      planValues.push({ source: v.value.type === 'null' ? 'null' : v.value.text, matcher: r.matcher, pos: ctx.pos(v.offset) });
+      for (const w of r.warnings) warn(w.code, `${w.message} (in '${identifier}', pattern '${v.value.text}')${where}`, at(src, v), pathOf(k));
+      const pv: PlanValue = { source: v.value.type === 'null' ? 'null' : v.value.text, matcher: r.matcher };
+      const pos = posOf(src, v.offset);
+      if (pos !== undefined) pv.pos = pos;
+      planValues.push(pv);
     }
     const item: PlanItem = {
       id: items.length,
@@ -125,93 +110,71 @@ export function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
       values: planValues,
       path,
       list,
-      pos: ctx.pos(keyNode.offset),
     };
+    const pos = posOf(src, src.keyNode.offset);
+    if (pos !== undefined) item.pos = pos;
+    if (src.ruleField !== undefined && src.ruleField !== field) item.ruleField = src.ruleField;
+    if (src.rewritten === true) item.pipelineValues = true;
     items.push(item);
     return item;
   }
 
-  function searchNode(identifier: string, n: YNode, path: string): SearchNode | undefined {
-    if (n.kind === 'map') {
-      if (n.entries.length === 0) {
-        err('SEARCH_EMPTY', `the search identifier '${identifier}' is an empty mapping`, n, path);
-        return undefined;
-      }
-      const its: PlanItem[] = [];
-      let ok = true;
-      for (const e of n.entries) {
-        const it = makeItem(identifier, e.key, e.keyNode, e.value, childPath(path, e.key));
-        if (it === undefined) ok = false;
-        else its.push(it);
-      }
-      return ok ? { kind: 'and', items: its } : undefined;
-    }
-    if (n.kind === 'seq') {
-      if (n.items.length === 0) {
-        err('SEARCH_EMPTY', `the search identifier '${identifier}' is an empty list`, n, path);
-        return undefined;
-      }
-      if (n.items.every((x) => x.kind === 'scalar')) {
-        const it = makeItem(identifier, '', n, n, path);
+  function searchNode(n: DetectionNode): SearchNode | undefined {
+    switch (n.kind) {
+      case 'item': {
+        const it = makeItem(n.item);
         return it === undefined ? undefined : { kind: 'item', item: it };
       }
-      const children: SearchNode[] = [];
-      let ok = true;
-      for (const [k, x] of n.items.entries()) {
-        const c = x.kind === 'scalar' ? keywordNode(identifier, x, childPath(path, k)) : searchNode(identifier, x, childPath(path, k));
-        if (c === undefined) ok = false;
-        else children.push(c);
+      case 'map': {
+        const its: PlanItem[] = [];
+        const nodes: SearchNode[] = [];
+        let ok = true;
+        for (const c of n.children) {
+          const x = searchNode(c);
+          if (x === undefined) ok = false;
+          else nodes.push(x);
+        }
+        if (!ok) return undefined;
+        // A mapping of items is an AND of items; one whose item a pipeline replaced by alternatives (field_name_mapping to several fields) an AND of nodes.
+        for (const x of nodes) if (x.kind === 'item') its.push(x.item);
+        return its.length === nodes.length ? { kind: 'and', items: its } : { kind: 'allOf', children: nodes };
       }
-      return ok ? { kind: 'or', children } : undefined;
+      case 'list': {
+        const children: SearchNode[] = [];
+        let ok = true;
+        for (const c of n.children) {
+          const x = searchNode(c);
+          if (x === undefined) ok = false;
+          else children.push(x);
+        }
+        return ok ? { kind: 'or', children } : undefined;
+      }
+      default:
+        return assertNever(n);
     }
-    if (n.value.type === 'null') {
-      err('SEARCH_EMPTY', `the search identifier '${identifier}' has no definition`, n, path);
-      return undefined;
-    }
-    return keywordNode(identifier, n, path);
   }
 
-  function keywordNode(identifier: string, n: YScalar, path: string): SearchNode | undefined {
-    const it = makeItem(identifier, '', n, n, path);
-    return it === undefined ? undefined : { kind: 'item', item: it };
-  }
-
-  let conditionNode: YNode | undefined;
-  let ok = true;
-  for (const e of det.entries) {
-    if (e.key === 'condition') {
-      conditionNode = e.value;
+  let ok = src.ok;
+  const vanished = new Set<string>();
+  for (const ident of src.identifiers) {
+    if (ident.body === null) {
+      vanished.add(ident.name);
       continue;
     }
-    const path = childPath('detection', e.key);
-    if (!IDENT_NAME.test(e.key)) {
-      warn('IDENTIFIER_NAME', `the search identifier '${e.key}' has characters outside [A-Za-z0-9_-]; a condition cannot refer to it`, e.keyNode, path);
-    }
-    const body = searchNode(e.key, e.value, path);
+    const body = searchNode(ident.body);
     if (body === undefined) {
       ok = false;
       continue;
     }
-    identifiers.push({ name: e.key, body, path, pos: ctx.pos(e.keyNode.offset) });
-  }
-  if (det.entries.filter((e) => e.key !== 'condition').length === 0) {
-    err('RULE_NO_SEARCH', "'detection' has no search identifier", det, 'detection');
-    ok = false;
+    const pi: PlanIdentifier = { name: ident.name, body, path: ident.path };
+    if (ident.external === undefined) pi.pos = ctx.pos(ident.keyNode.offset);
+    identifiers.push(pi);
   }
 
   // Condition (§8).
-  if (conditionNode === undefined) {
-    err('RULE_CONDITION_MISSING', "'detection' has no 'condition'", det, 'detection.condition');
-    return undefined;
-  }
-  const texts: { text: string; node: YNode; path: string }[] = [];
-  if (conditionNode.kind === 'scalar' && conditionNode.value.type === 'string') texts.push({ text: conditionNode.value.text, node: conditionNode, path: 'detection.condition' });
-  else if (conditionNode.kind === 'seq' && conditionNode.items.length > 0 && conditionNode.items.every((x) => x.kind === 'scalar' && x.value.type === 'string')) {
-    conditionNode.items.forEach((x, k) => texts.push({ text: (x as YScalar).value.text, node: x, path: `detection.condition[${k}]` }));
-  } else {
-    err('CONDITION_EMPTY', "'condition' must be a non-empty string (or a list of strings)", conditionNode, 'detection.condition');
-    return undefined;
-  }
+  const conditionNode = src.conditionNode;
+  if (src.conditions === undefined || conditionNode === undefined) return undefined;
+  const texts = src.conditions;
   const trees: ConditionNode[] = [];
   for (const t of texts) {
     const tree = parseCondition(t.text);
@@ -221,28 +184,64 @@ export function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
     }
     trees.push(tree);
   }
-  const condition: ConditionNode = trees.length === 1 ? (trees[0] as ConditionNode) : { kind: 'or', args: trees };
-  const conditionText = texts.map((t) => t.text).join(' or ');
-
+  const written: ConditionNode = trees.length === 1 ? (trees[0] as ConditionNode) : { kind: 'or', args: trees };
+  const condPath = 'detection.condition';
   // Resolve identifiers and quantifier targets over *all* declared identifiers (also broken ones,
   // so one bad selection is not reported twice as undefined).
-  const declared = det.entries.filter((e) => e.key !== 'condition').map((e) => e.key);
-  const targets: Record<string, string[]> = {};
-  const stageNames: string[] = [];
-  const exclusions = new Set<string>();
-  const condPath = 'detection.condition';
-  const visit = (n: ConditionNode, underNot: boolean): void => {
+  const declared = src.declared;
+  const undefinedIds = (n: ConditionNode): void => {
     switch (n.kind) {
       case 'id':
         if (!declared.includes(n.name)) {
           err('CONDITION_UNDEFINED_IDENTIFIER', `the condition refers to '${n.name}', which is not a search identifier of this rule (defined: ${declared.join(', ')})`, conditionNode, condPath);
           ok = false;
         }
+        break;
+      case 'not':
+        undefinedIds(n.arg);
+        break;
+      case 'and':
+      case 'or':
+        for (const a of n.args) undefinedIds(a);
+        break;
+      case 'of':
+        break;
+      default:
+        assertNever(n);
+    }
+  };
+  undefinedIds(written);
+
+  // What a pipeline did to the condition: emptied identifiers leave it, guards are ANDed in front.
+  let condition: ConditionNode | null = vanished.size === 0 ? written : pruneCondition(written, declared, vanished);
+  if (condition !== null && src.conditionGuards.length > 0) {
+    const guards: ConditionNode[] = src.conditionGuards.map((g) => {
+      const id: ConditionNode = { kind: 'id', name: g.name, offset: 0 };
+      return g.negated ? { kind: 'not', arg: id } : id;
+    });
+    condition = { kind: 'and', args: [...guards, ...(condition.kind === 'and' ? condition.args : [condition])] };
+  } else if (condition === null && src.conditionGuards.length > 0) {
+    err('PIPELINE_DETECTION_EMPTY', 'the processing pipeline dropped every detection item the condition uses; only its added conditions would remain', conditionNode, condPath);
+    return undefined;
+  }
+  if (condition === null) {
+    err('PIPELINE_DETECTION_EMPTY', 'the processing pipeline dropped every detection item the condition uses: the rule has nothing left to match', conditionNode, condPath);
+    return undefined;
+  }
+  const changed = condition !== written;
+  const conditionText = changed ? printCondition(condition) : texts.map((t) => t.text).join(' or ');
+
+  const targets: Record<string, string[]> = {};
+  const stageNames: string[] = [];
+  const exclusions = new Set<string>();
+  const visit = (n: ConditionNode, underNot: boolean): void => {
+    switch (n.kind) {
+      case 'id':
         if (!stageNames.includes(n.name)) stageNames.push(n.name);
         if (underNot) exclusions.add(n.name);
         break;
       case 'of': {
-        const ids = resolveTarget(n.target, declared);
+        const ids = resolveTarget(n.target, declared).filter((id) => !vanished.has(id));
         targets[n.target] = ids;
         if (ids.length === 0) {
           warn('CONDITION_PATTERN_EMPTY', `'${n.quant === 'one' ? '1' : 'all'} of ${n.target}' matches no search identifier (${n.quant === 'one' ? 'false' : 'true'})`, conditionNode, condPath);
@@ -260,6 +259,8 @@ export function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
       case 'or':
         for (const a of n.args) visit(a, underNot);
         break;
+      default:
+        assertNever(n);
     }
   };
   // Exclusions are the conjuncts under a top-level `not` (the seed's `not filter`).
@@ -275,4 +276,34 @@ export function buildPlan(det: YMap, ctx: PlanContext): MatchPlan | undefined {
     ...stageNames.map((name, k) => ({ index: k + 1, name, exclusion: exclusions.has(name) })),
   ];
   return { identifiers, condition, conditionText, conditionPos: ctx.pos(conditionNode.offset), stages, items, targets };
+}
+
+/**
+ * The condition without the identifiers a pipeline emptied, as pySigma leaves them out: an
+ * emptied identifier is nothing, `not` of nothing is nothing, `and`/`or` drop nothing arguments
+ * (one left: that one; none left: nothing), and `1 of`/`all of` whose identifiers were all emptied
+ * is nothing. Null: nothing is left.
+ */
+export function pruneCondition(n: ConditionNode, declared: readonly string[], vanished: ReadonlySet<string>): ConditionNode | null {
+  switch (n.kind) {
+    case 'id':
+      return vanished.has(n.name) ? null : n;
+    case 'not': {
+      const a = pruneCondition(n.arg, declared, vanished);
+      return a === null ? null : a === n.arg ? n : { kind: 'not', arg: a };
+    }
+    case 'and':
+    case 'or': {
+      const args = n.args.map((a) => pruneCondition(a, declared, vanished)).filter((a): a is ConditionNode => a !== null);
+      if (args.length === 0) return null;
+      if (args.length === 1) return args[0] as ConditionNode;
+      return args.length === n.args.length && args.every((a, k) => a === n.args[k]) ? n : { kind: n.kind, args };
+    }
+    case 'of': {
+      const ids = resolveTarget(n.target, declared);
+      return ids.length > 0 && ids.every((id) => vanished.has(id)) ? null : n;
+    }
+    default:
+      return assertNever(n);
+  }
 }

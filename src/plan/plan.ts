@@ -73,6 +73,13 @@ export interface PlanItem {
   identifier: string;
   /** null for keyword (field-less) searches (§6). */
   field: string | null;
+  /**
+   * The field as the rule writes it, when a processing pipeline mapped it to `field` (the event
+   * field the item reads). Explanations name both; generators pick values by this name.
+   */
+  ruleField?: string | null;
+  /** Set when a processing pipeline rewrote the values (replace_string, placeholders): they are not as the rule writes them. */
+  pipelineValues?: true;
   /** The modifier chain, parsed (shared, immutable; `chain.text` is the chain as written). */
   chain: ModifierChain;
   /** AND-linked values (`all`), else OR: `chain.all`, here for the evaluators' loops. */
@@ -95,11 +102,21 @@ export function valuePath(item: PlanItem, k: number): string {
   return item.list ? childPath(item.path, k) : item.path;
 }
 
-/** The body of a search identifier: AND of items (a map), OR of alternatives (a list). */
+/**
+ * The body of a search identifier: AND of items (a map), OR of alternatives (a list). `allOf` is
+ * the AND of a map one of whose items a processing pipeline replaced by alternatives (a field
+ * mapped to several fields: any of them may hold the value).
+ */
 export type SearchNode =
   | { kind: 'and'; items: PlanItem[] }
+  | { kind: 'allOf'; children: SearchNode[] }
   | { kind: 'or'; children: SearchNode[] }
   | { kind: 'item'; item: PlanItem };
+
+/** The field an item reads as the rule names it (before a pipeline's mapping); null for keywords. */
+export function ruleFieldOf(item: PlanItem): string | null {
+  return item.ruleField !== undefined ? item.ruleField : item.field;
+}
 
 export interface PlanIdentifier {
   name: string;

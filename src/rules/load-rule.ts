@@ -16,8 +16,11 @@ import { DocumentPositions } from './document-positions.js';
 import { parseYaml, toPlain, mapGet } from '../yaml/yaml-tree.js';
 import type { YMap, YNode } from '../yaml/yaml-tree.js';
 import type { Logsource } from '../logsource/types.js';
-import { buildPlan, emptyPlan } from '../plan/build-plan.js';
+import { emptyPlan, planDetection } from '../plan/build-plan.js';
 import type { PlanOptions } from '../plan/build-plan.js';
+import { readDetection } from '../plan/detection.js';
+import { applyPipeline, mappedFieldNames } from '../pipeline/apply-pipeline.js';
+import type { ResolvedPipeline } from '../pipeline/pipeline.js';
 import type { MatchPlan } from '../plan/plan.js';
 import { isUuid } from './uuid.js';
 
@@ -38,6 +41,15 @@ export interface SigmaRule {
   description?: string;
   tags: string[];
   logsource: Logsource;
+  /** The logsource as the rule writes it, when a processing pipeline changed it (change_logsource). */
+  writtenLogsource?: Logsource;
+  /** The processing pipelines the rule was loaded through (their names or files, in the order applied). */
+  pipelines?: string[];
+  /**
+   * The names the pipeline gives the fields events of the rule's logsource carry besides those
+   * the rule tests (`Channel` → `winlog.channel`), for generated events; absent without a pipeline.
+   */
+  eventFieldNames?: Readonly<Record<string, string>>;
   /** The rule as plain data. */
   raw: Record<string, unknown>;
   plan: MatchPlan;
@@ -86,8 +98,13 @@ export interface LoadedFile {
   diagnostics: Diagnostic[];
 }
 
-/** Options of rule loading: those of planning (placeholder values for `expand`). */
-export type LoadOptions = PlanOptions;
+/**
+ * Options of rule loading: those of planning (placeholder values for `expand`) and the processing
+ * pipeline applied to each rule before it is planned.
+ */
+export interface LoadOptions extends PlanOptions {
+  pipeline?: ResolvedPipeline | undefined;
+}
 
 const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
 const STATUSES = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
@@ -255,9 +272,22 @@ function buildRule(
   // Detection (§3).
   const detNode = mapGet(root, 'detection');
   let plan: MatchPlan | undefined;
+  let writtenLogsource: Logsource | undefined;
   if (detNode === undefined) err('RULE_DETECTION_MISSING', "the rule has no 'detection'", root, 'detection');
   else if (detNode.kind !== 'map') err('RULE_DETECTION_INVALID', "'detection' must be a mapping of search identifiers and a condition", detNode, 'detection');
-  else plan = buildPlan(detNode, { err, warn, pos: (offset) => lines.pos(offset), options });
+  else {
+    const detection = readDetection(detNode, { err, warn });
+    if (options.pipeline !== undefined && detection.ok) {
+      const written = { ...logsource };
+      const r = applyPipeline(options.pipeline, { detection, logsource, raw }, err);
+      if (['category', 'product', 'service'].some((k) => r.logsource[k as keyof Logsource] !== written[k as keyof Logsource])) {
+        for (const k of ['category', 'product', 'service', 'definition'] as const) delete logsource[k];
+        Object.assign(logsource, r.logsource);
+        writtenLogsource = written;
+      }
+    }
+    plan = planDetection(detection, { err, warn, pos: (offset) => lines.pos(offset), options });
+  }
 
   const rule: SigmaRule = {
     kind: 'detection',
@@ -275,6 +305,11 @@ function buildRule(
   };
   if (typeof raw.id === 'string') rule.id = raw.id;
   if (typeof raw.name === 'string' && raw.name !== '') rule.name = raw.name;
+  if (writtenLogsource !== undefined) rule.writtenLogsource = writtenLogsource;
+  if (options.pipeline !== undefined) {
+    rule.pipelines = options.pipeline.labels;
+    rule.eventFieldNames = mappedFieldNames(options.pipeline, { logsource: writtenLogsource ?? logsource, raw }, ['Channel', 'EventID', 'Provider_Name']);
+  }
   if (typeof raw.status === 'string') rule.status = raw.status;
   if (typeof raw.level === 'string') rule.level = raw.level;
   if (typeof raw.description === 'string') rule.description = raw.description;

@@ -9,7 +9,7 @@
 import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
 import { createHash } from 'node:crypto';
-import { loadEnvironment } from '../config/environment.js';
+import { loadEnvironment, ruleLoadOptions } from '../config/environment.js';
 import type { Environment } from '../config/environment.js';
 import { collectRuleSet } from '../correlation/rule-set.js';
 import type { CorrelationGraph, FullRuleSet, ResolvedCorrelation } from '../correlation/rule-set.js';
@@ -32,6 +32,8 @@ export interface ScanRuleSource {
   logsource: LogsourceMode;
   /** Only the rules of this shard (`--shard i/n`). */
   shard?: Shard | undefined;
+  /** Processing pipelines named on the command line (built-in names or paths relative to `cwd`). */
+  pipelines?: string[] | undefined;
 }
 
 export interface ScanRules {
@@ -119,8 +121,8 @@ function shardOf(set: FullRuleSet, shard: Shard | undefined): { rules: SigmaRule
 
 /** Loads config, rules (with their filters and correlations) and the rule index. */
 export function loadScanRules(source: ScanRuleSource): ScanRules {
-  const env = loadEnvironment(source.configFile, source.cwd);
-  const set = collectRuleSet(source.rulePaths, { placeholders: env.config.placeholders });
+  const env = loadEnvironment(source.configFile, source.cwd, { pipelines: source.pipelines });
+  const set = collectRuleSet(source.rulePaths, ruleLoadOptions(env));
   const { rules, reported, graph } = shardOf(set, source.shard);
   let index: RuleIndex | undefined;
   const byObject = new Map<SigmaRule, number>();
@@ -143,7 +145,7 @@ export function loadScanRules(source: ScanRuleSource): ScanRules {
     reported,
     graph,
     get index(): RuleIndex {
-      index ??= new RuleIndex(rules, { mapping: source.logsource === 'map' ? env.mapping : null });
+      index ??= new RuleIndex(rules, { mapping: source.logsource === 'map' ? env.mapping : null, views: env.mapping });
       return index;
     },
     position,

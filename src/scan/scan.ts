@@ -51,6 +51,8 @@ export interface ScanOptions {
   shard?: Shard | undefined;
   /** The sigmatest config file; undefined: `sigmatest.config.yml` in `cwd` when present. */
   configFile?: string | undefined;
+  /** Processing pipelines (`--pipeline`): built-in names or paths relative to `cwd`. */
+  pipelines?: string[] | undefined;
   /** The folder relative paths (rules, events, config) are resolved against; default: the process's. */
   cwd?: string | undefined;
   knownFps?: readonly KnownFp[];
@@ -236,7 +238,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
   const cwd = options.cwd ?? process.cwd();
-  const source: ScanRuleSource = { rulePaths: options.rulePaths.map((p) => resolve(cwd, p)), cwd, configFile: options.configFile, logsource: options.logsource, shard: options.shard };
+  const source: ScanRuleSource = { rulePaths: options.rulePaths.map((p) => resolve(cwd, p)), cwd, configFile: options.configFile, logsource: options.logsource, shard: options.shard, pipelines: options.pipelines };
   // `workers` threads match: this one and workers − 1 worker threads, which start first and load
   // their rules while this thread loads its own.
   const pool = workers > 1 ? startWorkerPool(workers - 1, source) : undefined;

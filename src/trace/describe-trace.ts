@@ -8,6 +8,7 @@
 import type { MatchPlan, PlanItem, SearchNode } from '../plan/plan.js';
 import type { ItemTrace, Trace } from '../evaluate/evaluate.js';
 import { renderScalar, resolveField } from '../evaluate/field-access.js';
+import { assertNever } from '../diagnostics/diagnostics.js';
 
 const COMPARE_VERB = { gt: 'is greater than', gte: 'is at least', lt: 'is less than', lte: 'is at most' } as const;
 
@@ -50,8 +51,10 @@ function caseNote(item: PlanItem): string {
   return ` (${[item.chain.cased ? 'case-sensitive' : 'case-insensitive', ...variants].join(', ')})`;
 }
 
+/** The item's field as the rule names it, and the event field it reads when a pipeline mapped it (`Image as process.executable`). */
 function fieldName(item: PlanItem): string {
-  return item.field ?? 'keyword';
+  if (item.field === null) return 'keyword';
+  return item.ruleField !== undefined && item.ruleField !== null && item.ruleField !== item.field ? `${item.ruleField} as ${item.field}` : item.field;
 }
 
 function quote(values: readonly string[]): string {
@@ -97,6 +100,10 @@ function describeNode(n: SearchNode, trace: Trace, event: Record<string, unknown
       const pick = want ? n.items : n.items.filter((it) => !itemOf(it).result);
       return pick.map((it) => describeItem(it, itemOf(it), event));
     }
+    case 'allOf': {
+      const pick = want ? n.children : n.children.filter((c) => !searchTruth(c, trace));
+      return pick.flatMap((c) => describeNode(c, trace, event, want));
+    }
     case 'or': {
       if (want) {
         const first = n.children.find((c) => searchTruth(c, trace));
@@ -104,6 +111,8 @@ function describeNode(n: SearchNode, trace: Trace, event: Record<string, unknown
       }
       return n.children.flatMap((c) => describeNode(c, trace, event, false));
     }
+    default:
+      return assertNever(n);
   }
 }
 
@@ -113,8 +122,12 @@ function searchTruth(n: SearchNode, trace: Trace): boolean {
       return trace.items[n.item.id]?.result ?? false;
     case 'and':
       return n.items.every((it) => trace.items[it.id]?.result ?? false);
+    case 'allOf':
+      return n.children.every((c) => searchTruth(c, trace));
     case 'or':
       return n.children.some((c) => searchTruth(c, trace));
+    default:
+      return assertNever(n);
   }
 }
 

@@ -22,6 +22,8 @@ export interface SigmaCasesOptions {
   cases: string[];
   /** The sigmatest config file; default `sigmatest.config.yml` in `cwd` when present. */
   config?: string;
+  /** Processing pipelines (built-in names or files relative to `cwd`), as `--pipeline` (case files may name their own). */
+  pipelines?: string[];
   /** The folder relative paths are resolved against (default: the process's working folder). */
   cwd?: string;
   /** When set, each rule also gets a coverage test against this percentage. */
@@ -37,7 +39,7 @@ export interface SigmaCasesOptions {
  * case (and a coverage test per rule with `minCoverage`), plus two input checks.
  */
 export function sigmaCases(options: SigmaCasesOptions): void {
-  const { report, input } = loadAndRunSuite(options.rules, options.cases, { config: options.config, minCoverage: options.minCoverage, cwd: options.cwd, root: options.root });
+  const { report, input } = loadAndRunSuite(options.rules, options.cases, { config: options.config, minCoverage: options.minCoverage, cwd: options.cwd, root: options.root, pipelines: options.pipelines });
   const errors = input.filter((d) => d.severity === 'error');
   describe('sigmatest inputs', () => {
     it('every rule and case file loads', () => {

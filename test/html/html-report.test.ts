@@ -167,7 +167,10 @@ describe.skipIf(CHROMIUM === undefined)('HTML report in Chromium', () => {
       ['Persistence TA0003', 'T1547.001'],
       ['Privilege Escalation TA0004', 'T1547.001'],
     ]);
-    expect(await cellTexts('#events tbody tr')).toEqual([['Sysmon Microsoft-Windows-Sysmon/Operational', 'Event ID 13', 'RegistryEvent (Value Set)']]);
+    expect(await cellTexts('#events tbody tr')).toEqual([
+      ['Sysmon Microsoft-Windows-Sysmon/Operational', 'Event ID 13', 'RegistryEvent (Value Set)'],
+      ['Microsoft-Windows-Security-Auditing Security', 'Event ID 4657', 'A registry value was modified.'],
+    ]);
     const body = (await page.locator('#body pre').textContent()) ?? '';
     expect(body).toContain("TargetObject|contains: '\\System\\CurrentControlSet\\Services\\WinSock2\\Parameters'");
     expect(body).toContain('condition: winsock_parameters_base and winsock_parameters and not filter');

@@ -2,10 +2,10 @@
  * `sigmatest eval`: rules × events, one JSON line per match, one per rule that failed to load.
  * Events stream file by file; N counts events from 0 across all event files in order.
  */
-import { EXIT, list, str } from '../args.js';
+import { EXIT, list, pipelineOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
-import { loadEnvironment } from '../../config/environment.js';
+import { loadEnvironment, pipelineFailed, ruleLoadOptions } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { collectRuleSet } from '../../correlation/rule-set.js';
 import { readEvents } from '../../event-files/read-events.js';
@@ -30,6 +30,7 @@ export const evalSpec: CommandSpec = {
     events: { type: 'string', multiple: true, arg: '<files...>', help: 'event files to evaluate' },
     logsource: { type: 'string', choices: ['ignore', 'map'], default: 'ignore', help: 'apply the logsource mapping to pick the events a rule sees' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
+    pipeline: pipelineOption,
     'dump-js': { type: 'boolean', help: 'print the compiled JavaScript of each rule and exit' },
     verbose: { type: 'boolean', help: 'report how rules were compiled and indexed' },
   },
@@ -43,10 +44,14 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
     io.err(`sigmatest eval needs rule paths and --events files. See 'sigmatest eval --help'.\n`);
     return EXIT.usage;
   }
-  const env = loadEnvironment(str(args.values.config), io.cwd);
+  const env = loadEnvironment(str(args.values.config), io.cwd, { pipelines: list(args.values.pipeline) });
   printDiagnostics(io, env.diagnostics);
+  if (pipelineFailed(env)) {
+    io.err('sigmatest eval: the processing pipeline cannot be used\n');
+    return EXIT.usage;
+  }
   // Filters among the rules are composed into the rules they name.
-  const set = collectRuleSet(rulePaths.map((p) => inCwd(io, p)), { placeholders: env.config.placeholders });
+  const set = collectRuleSet(rulePaths.map((p) => inCwd(io, p)), ruleLoadOptions(env));
   let invalid = false;
   for (const f of set.files) {
     for (const bad of f.invalid) {
@@ -75,7 +80,7 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
     }
     return invalid ? EXIT.usage : EXIT.ok;
   }
-  const index = new RuleIndex(set.rules, { mapping: args.values.logsource === 'map' ? env.mapping : null });
+  const index = new RuleIndex(set.rules, { mapping: args.values.logsource === 'map' ? env.mapping : null, views: env.mapping });
   if (args.values.verbose === true) {
     const s = index.stats();
     io.err(`eval: ${s.compiled} of ${s.rules} rules compiled, ${s.indexed} indexed by needles\n`);

@@ -7,10 +7,10 @@
  * explain works on such rules), with a note.
  */
 import { readFileSync } from 'node:fs';
-import { EXIT, list, str } from '../args.js';
+import { EXIT, list, pipelineOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
-import { loadEnvironment } from '../../config/environment.js';
+import { loadEnvironment, ruleLoadOptions } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { diagnostic, hasErrors } from '../../diagnostics/diagnostics.js';
 import { CODES } from '../../diagnostics/codes.js';
@@ -41,7 +41,8 @@ export const explainSpec: CommandSpec = {
     'A correlation rule gets a page of its related rules, grouping, window and condition; a filter one of its\n' +
     'logsource, the rules it applies to and the stage it becomes in each. --rules names where the rules they refer\n' +
     'to are (besides the file itself); the filters found there are also shown in the stages of a detection rule.\n' +
-    'Exit 0 on success, 2 for an unreadable or invalid rule, a missing catalog path or a bad bundle.\n\n' +
+    'Exit 0 on success, 2 for an unreadable or invalid rule, a correlation or filter with errors (its page is still\n' +
+    'shown), a missing catalog path or a bad bundle.\n\n' +
     EXPLAIN_REPORTERS.helpText('Formats (--format):'),
   options: {
     format: { type: 'string', choices: EXPLAIN_REPORTERS.names, default: EXPLAIN_REPORTERS.defaultName, help: 'output format (see Formats above)' },
@@ -49,6 +50,7 @@ export const explainSpec: CommandSpec = {
     catalog: { type: 'string', multiple: true, arg: '<rule folders...>', help: 'rule files or folders to count indicators in' },
     attack: { type: 'string', arg: '<STIX bundle>', help: 'MITRE ATT&CK STIX 2.x bundle (e.g. enterprise-attack.json)' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
+    pipeline: pipelineOption,
   },
 };
 
@@ -63,7 +65,7 @@ export function explainCommand(args: Parsed, io: Io): number {
     io.err(`sigmatest explain needs exactly one rule file${extra.length > 0 ? `, not ${args.positionals.length}` : ''}. See 'sigmatest explain --help'.\n`);
     return EXIT.usage;
   }
-  const env = loadEnvironment(str(args.values.config), io.cwd);
+  const env = loadEnvironment(str(args.values.config), io.cwd, { pipelines: list(args.values.pipeline) });
   printDiagnostics(io, env.diagnostics);
   if (hasErrors(env.diagnostics)) return EXIT.usage;
 
@@ -93,7 +95,7 @@ export function explainCommand(args: Parsed, io: Io): number {
     printDiagnostics(io, [diagnostic('FILE_UNREADABLE', `cannot read the rule file: ${(e as Error).message}`, { file: ruleFile })]);
     return EXIT.usage;
   }
-  const placeholders = { placeholders: env.config.placeholders };
+  const placeholders = ruleLoadOptions(env);
   const loaded = loadRuleText(source, ruleFile, placeholders);
   // The file with the rules its correlations and filters refer to (and the filters that apply to its rules).
   const set = collectRuleSet([ruleFile, ...list(args.values.rules).map((p) => inCwd(io, p))], placeholders);
@@ -162,5 +164,6 @@ export function explainCommand(args: Parsed, io: Io): number {
   }
   pages.sort((a, b) => a.document - b.document);
   io.out(EXPLAIN_REPORTERS.pick(str(args.values.format)).render(pages.map((p) => p.page)));
-  return EXIT.ok;
+  // A correlation or filter with errors (a reference that resolves to nothing…) is shown as written, and the exit says so.
+  return metaErrors ? EXIT.usage : EXIT.ok;
 }

@@ -6,10 +6,10 @@
  */
 import { existsSync } from 'node:fs';
 import { inShard } from '../../rules/shard.js';
-import { EXIT, list, shardArg, shardOption, str } from '../args.js';
+import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
-import { loadEnvironment } from '../../config/environment.js';
+import { loadEnvironment, pipelineFailed, ruleLoadOptions } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { listYamlFiles } from '../../rules/collect-rules.js';
 import { collectRuleSet } from '../../correlation/rule-set.js';
@@ -20,7 +20,7 @@ import type { RuleFuzzResult } from '../../fuzz/fuzz-rule.js';
 import { buildFuzzReport } from '../../fuzz/fuzz-report.js';
 import { FUZZ_REPORTERS } from '../../report/fuzz/registry.js';
 import { ProgressLine, fuzzProgressText } from '../../report/progress-line.js';
-import { caseFileFor, saveCases } from '../../fuzz/case-writer.js';
+import { casePipelineRefs, caseFileFor, pipelinesNotNamed, saveCases } from '../../fuzz/case-writer.js';
 import type { NewCase } from '../../fuzz/case-writer.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import { OutputFile } from '../../util/output-file.js';
@@ -49,6 +49,7 @@ export const fuzzSpec: CommandSpec = {
     shard: shardOption('fuzz shard i of n of the rules'),
     out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
+    pipeline: pipelineOption,
   },
 };
 
@@ -82,10 +83,14 @@ export function fuzzCommand(args: Parsed, io: Io): number {
       return EXIT.usage;
     }
   }
-  const env = loadEnvironment(str(args.values.config), io.cwd);
+  const env = loadEnvironment(str(args.values.config), io.cwd, { pipelines: list(args.values.pipeline) });
   printDiagnostics(io, env.diagnostics);
+  if (pipelineFailed(env)) {
+    io.err('sigmatest fuzz: the processing pipeline cannot be used\n');
+    return EXIT.usage;
+  }
   // Filters among the rules are composed into the rules they name: the fuzzer checks them too.
-  const loaded = collectRuleSet(paths.map((p) => inCwd(io, p)), { placeholders: env.config.placeholders });
+  const loaded = collectRuleSet(paths.map((p) => inCwd(io, p)), ruleLoadOptions(env));
   const set = { ...loaded, rules: inShard(loaded.rules, shard) };
   printDiagnostics(io, set.diagnostics);
   const loadFailed = set.files.some((f) => f.invalid.length > 0) || set.diagnostics.some((d) => d.severity === 'error');
@@ -125,7 +130,7 @@ export function fuzzCommand(args: Parsed, io: Io): number {
     return EXIT.usage;
   }
   if (args.values.save === true) {
-    const saved = saveCounterexamples(results, list(args.values.cases).map((d) => inCwd(io, d)), io);
+    const saved = saveCounterexamples(results, list(args.values.cases).map((d) => inCwd(io, d)), env.pipelineArgs, io);
     if (saved < 0) return EXIT.usage;
   }
   const text = FUZZ_REPORTERS.pick(str(args.values.reporter)).render(report);
@@ -155,7 +160,7 @@ function counterexampleCases(r: RuleFuzzResult): NewCase[] {
 }
 
 /** Appends counterexamples to each rule's case file (or creates one); the number saved, -1 on a write problem. */
-function saveCounterexamples(results: readonly RuleFuzzResult[], caseDirs: string[], io: Io): number {
+function saveCounterexamples(results: readonly RuleFuzzResult[], caseDirs: string[], pipelines: readonly string[], io: Io): number {
   const listed = listYamlFiles(caseDirs.filter((d) => existsSync(d)));
   const files = listed.files.map(loadCaseFile).flatMap((l) => (l.caseFile ? [l.caseFile] : []));
   const rules: SigmaRule[] = results.map((r) => r.rule);
@@ -165,10 +170,16 @@ function saveCounterexamples(results: readonly RuleFuzzResult[], caseDirs: strin
     const cases = counterexampleCases(r);
     if (cases.length === 0) continue;
     const target = cf?.file ?? caseFileFor(r.rule.file, caseDirs[0] ?? inCwd(io, 'cases'));
+    // The events are shaped for the --pipeline pipelines: a case file that does not name them would run them unmapped.
+    const notNamed = cf === undefined ? [] : pipelinesNotNamed(cf, pipelines, io.cwd);
+    if (notNamed.length > 0) {
+      io.err(`${terminalLine(`fuzz: --save: not saved to ${shownPath(io, target)}: its events would be shaped for pipeline ${notNamed.join(', ')}, which the case file does not name (add it to its pipeline:)`)}\n`);
+      continue;
+    }
     try {
       // Under the case file's lock, against the file as it is then (another run may have saved meanwhile):
       // never the same event twice, never a name the file already has (run rejects duplicates).
-      const written = saveCases(target, r.rule, cases);
+      const written = saveCases(target, r.rule, cases, casePipelineRefs(pipelines, io.cwd, target));
       if (written.length === 0) continue;
       saved += written.length;
       io.err(`${terminalLine(`fuzz: saved ${written.length} case(s) for ${shownPath(io, r.rule.file)} to ${shownPath(io, target)}`)}\n`);

@@ -11,7 +11,7 @@ import { writeHtmlReport } from '../../report/html/write-html-report.js';
 import type { GateEntry } from '../../report/html/types.js';
 import type { HtmlReportInput } from '../../report/html/render-html-report.js';
 import type { FolderReporter } from '../../report/registry.js';
-import { EXIT, list, shardArg, shardOption, str } from '../args.js';
+import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { printDiagnostics, shownPath } from '../io.js';
 import type { Io } from '../io.js';
@@ -56,6 +56,7 @@ export const gateSpec: CommandSpec = {
     shard: shardOption('check only shard i of n of the changed rules'),
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping, gate defaults)' },
     root: { type: 'string', arg: '<dir>', help: "the folder case files may read events_file from (default: the config's root, else their repository)" },
+    pipeline: pipelineOption,
   },
 };
 
@@ -112,7 +113,7 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
   if (reporter.output === 'folder' && out === undefined) return usage(io, `--reporter ${reporter.name} writes a folder; give it with --out <dir>`);
 
   // The config (with its gate: defaults, which the flags override) is read once, here.
-  const environment = loadEnvironment(str(args.values.config), io.cwd);
+  const environment = loadEnvironment(str(args.values.config), io.cwd, { pipelines: list(args.values.pipeline) });
   if (out !== undefined) {
     // Before the work: never over a rule, case, corpus, known-FP or config file, and somewhere writable.
     const gateDefaults = environment.config.gate;

@@ -4,7 +4,7 @@
  * or a suite that checks nothing, 2 on usage errors or unreadable rule/case files.
  */
 import { loadAndRunSuite } from '../../app/run-suite.js';
-import { EXIT, list, shardArg, shardOption, str } from '../args.js';
+import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics } from '../io.js';
 import type { Io } from '../io.js';
@@ -38,6 +38,7 @@ export const runSpec: CommandSpec = {
     out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     root: { type: 'string', arg: '<dir>', help: "the folder case files may read events_file from (default: the config's root, else their repository)" },
+    pipeline: pipelineOption,
     shard: shardOption('run shard i of n of the rules'),
   },
 };
@@ -67,7 +68,7 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
       return EXIT.usage;
     }
   }
-  const { report, input, rules, mapping, eventFiles } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard, root: str(args.values.root) });
+  const { report, input, rules, mapping, eventFiles } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard, root: str(args.values.root), pipelines: list(args.values.pipeline) });
   // The cases' events files are known once the case files are read.
   const overEvents = out === undefined ? undefined : outputConflict(inCwd(io, out), [{ paths: eventFiles, wanted: () => false }], { folder: reporter.output === 'folder' });
   if (out !== undefined && overEvents !== undefined) {

@@ -2,14 +2,14 @@
  * `sigmatest scaffold <rule>`: writes a starter case file for a rule (one matching witness, one
  * no-match case per excluded value); refuses to overwrite an existing file.
  */
-import { EXIT, str } from '../args.js';
+import { EXIT, list, pipelineOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
-import { loadEnvironment } from '../../config/environment.js';
+import { loadEnvironment, pipelineFailed, ruleLoadOptions } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { loadRuleFile } from '../../rules/load-rule.js';
 import { scaffoldCases } from '../../fuzz/scaffold.js';
-import { caseFileFor, writeNewCaseFile } from '../../fuzz/case-writer.js';
+import { casePipelineRefs, caseFileFor, writeNewCaseFile } from '../../fuzz/case-writer.js';
 
 export const scaffoldSpec: CommandSpec = {
   name: 'scaffold',
@@ -21,6 +21,7 @@ export const scaffoldSpec: CommandSpec = {
     cases: { type: 'string', default: 'cases', arg: '<dir>', help: 'folder for the new case file' },
     seed: { type: 'string', default: '1', arg: '<S>', help: 'seed of the generated events' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
+    pipeline: pipelineOption,
   },
 };
 
@@ -31,9 +32,13 @@ export function scaffoldCommand(args: Parsed, io: Io): number {
     io.err("sigmatest scaffold takes one rule file (and an integer --seed). See 'sigmatest scaffold --help'.\n");
     return EXIT.usage;
   }
-  const env = loadEnvironment(str(args.values.config), io.cwd);
+  const env = loadEnvironment(str(args.values.config), io.cwd, { pipelines: list(args.values.pipeline) });
   printDiagnostics(io, env.diagnostics);
-  const loaded = loadRuleFile(inCwd(io, ruleFile), { placeholders: env.config.placeholders });
+  if (pipelineFailed(env)) {
+    io.err('sigmatest scaffold: the processing pipeline cannot be used\n');
+    return EXIT.usage;
+  }
+  const loaded = loadRuleFile(inCwd(io, ruleFile), ruleLoadOptions(env));
   printDiagnostics(io, loaded.diagnostics);
   const rule = loaded.rules[0];
   if (rule === undefined || loaded.rules.length > 1) {
@@ -44,8 +49,9 @@ export function scaffoldCommand(args: Parsed, io: Io): number {
   const target = outArg !== undefined ? inCwd(io, outArg) : caseFileFor(rule.file, inCwd(io, str(args.values.cases) ?? 'cases'));
   const { cases, skipped } = scaffoldCases(rule, env.mapping, seed);
   for (const s of skipped) io.err(`scaffold: ${s}\n`);
+  // The case file names the command's pipelines, so that its events (in the mapped shape) run through them.
   try {
-    writeNewCaseFile(target, rule, cases);
+    writeNewCaseFile(target, rule, cases, casePipelineRefs(env.pipelineArgs, io.cwd, target));
   } catch (e) {
     io.err(`sigmatest scaffold: ${(e as Error).message}\n`);
     return EXIT.usage;

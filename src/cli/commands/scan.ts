@@ -3,7 +3,7 @@
  * threads, with known false positives counted apart. The engine is src/scan/scan.ts; this file
  * only checks options, wires the reporter, the progress line and the exit code.
  */
-import { EXIT, list, shardArg, shardOption, str } from '../args.js';
+import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import type { Io } from '../io.js';
@@ -11,6 +11,7 @@ import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
 import { expiredDiagnostics, loadKnownFps } from '../../known-fps/known-fps.js';
 import type { KnownFp } from '../../known-fps/known-fps.js';
 import { scan } from '../../scan/scan.js';
+import { loadEnvironment, pipelineFailed } from '../../config/environment.js';
 import type { ScanMatch, ScanSummary } from '../../scan/scan.js';
 import type { ScanRuleInfo } from '../../scan/scan-rules.js';
 import { SCAN_REPORTERS } from '../../report/scan/registry.js';
@@ -61,6 +62,7 @@ export const scanSpec: CommandSpec = {
     'time-tolerance': { type: 'string', arg: '<span>', help: 'how far events may come out of time order and still be correlated (e.g. 30s, 5m; default 5m)' },
     reporter: { type: 'string', choices: SCAN_REPORTERS.names, default: SCAN_REPORTERS.defaultName, help: 'output format (see Reporters above)' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
+    pipeline: pipelineOption,
     out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
   },
 };
@@ -105,6 +107,16 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
     printDiagnostics(io, loaded.diagnostics);
     printDiagnostics(io, expiredDiagnostics(loaded.entries, today));
     knownFps = loaded.entries;
+  }
+
+  // A pipeline that cannot be used stops the scan before it starts (its rules would run unmapped).
+  const pipelines = list(args.values.pipeline);
+  if (pipelines.length > 0) {
+    const env = loadEnvironment(str(args.values.config), io.cwd, { pipelines });
+    if (pipelineFailed(env)) {
+      printDiagnostics(io, env.diagnostics.filter((d) => d.code.startsWith('PIPELINE_')));
+      return usage(io, 'the processing pipeline cannot be used (see above)');
+    }
   }
 
   const outPath = str(args.values.out);
@@ -155,6 +167,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
       shard,
       cwd: io.cwd,
       configFile: str(args.values.config),
+      pipelines: list(args.values.pipeline),
       knownFps,
       today,
       timeFields: timeFields.length > 0 ? timeFields : undefined,

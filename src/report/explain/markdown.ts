@@ -48,6 +48,17 @@ export function renderRulePageMarkdown(page: RulePage): string {
   named('Software', page.software);
   if (page.otherTags.length > 0) out.push(`Other tags: ${page.otherTags.map(markdownCodeCell).join(', ')}`);
 
+  if (page.pipeline !== undefined) {
+    const p = page.pipeline;
+    out.push('## Processing pipeline');
+    out.push(`Loaded through ${p.names.map(markdownCodeCell).join(', ')}: the stages, exclusions and indicators below name the fields the rule reads after it.`);
+    if (p.writtenLogsource !== undefined) {
+      const ls = (x: RulePage['logsource']): string => Object.entries(x).map(([k, v]) => `${k}: ${v}`).join(', ');
+      out.push(`Logsource changed from ${markdownCell(ls(p.writtenLogsource))} to ${markdownCell(ls(page.logsource))}.`);
+    }
+    if (p.fields.length > 0) out.push(table(['Rule field', 'Event field'], p.fields.map((f) => [markdownCell(f.rule), f.mapped.map(markdownCell).join(' or ')])));
+  }
+
   out.push('## Event coverage');
   if (page.events.length === 0) {
     const ls = Object.entries(page.logsource).map(([k, v]) => `${k}: ${v}`).join(', ');

@@ -4,7 +4,7 @@
  * by any column and filterable by text and status (INDEX_SCRIPT in assets.ts).
  */
 import type { RuleReport, SuiteReport } from '../run/suite-report.js';
-import { ENTERPRISE_TACTICS, parseAttackTags } from '../../explain/attack.js';
+import { KNOWN_TACTICS, parseAttackTags } from '../../explain/attack.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
 import { INDEX_SCRIPT } from './assets.js';
 import { html } from './html.js';
@@ -16,7 +16,7 @@ import type { GateEntry, HtmlReportExtras } from './types.js';
 const LEVEL_RANK: Record<string, number> = { informational: 0, low: 1, medium: 2, high: 3, critical: 4 };
 const STATUS_RANK: Record<RuleReport['status'], number> = { fail: 0, 'below-coverage': 1, untested: 2, pass: 3 };
 const DIFF_RANK: Record<string, number> = { widened: 0, changed: 1, narrowed: 2, equivalent: 3 };
-const TACTIC_ORDER = new Map(ENTERPRISE_TACTICS.map((t, k) => [t.slug, k]));
+const TACTIC_ORDER = new Map(KNOWN_TACTICS.map((t, k) => [t.slug, k]));
 
 /** The ATT&CK tactic names of a rule, in matrix order (from its page when given, else its tags). */
 export function ruleTactics(rule: RuleReport, extras: HtmlReportExtras): string[] {

@@ -66,7 +66,8 @@ export function buildSuiteReport(
     return {
       id: r.rule.id ?? null,
       path: rel(r.rule.file),
-      title: r.rule.title,
+      // A rule loaded through processing pipelines is named with them (a case file's pipeline: makes a row of its own).
+      title: r.rule.pipelines !== undefined ? `${r.rule.title} (pipeline ${r.rule.pipelines.join(', ')})` : r.rule.title,
       level: r.rule.level ?? null,
       tags: r.rule.tags,
       status: failed + errors > 0 ? 'fail' : below ? 'below-coverage' : 'pass',
