@@ -637,7 +637,9 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
           }
         }
       }
-      const d = semanticDiff(old, rule, { mapping: ctx.mapping, newWitnesses: fuzz?.witnesses ?? [], extraEvents: extra });
+      // The rule's own change: Sigma filters composed into it are not part of its base version either.
+      const own = rule.plan.unfiltered === undefined ? rule : { ...rule, plan: rule.plan.unfiltered };
+      const d = semanticDiff(old, own, { mapping: ctx.mapping, newWitnesses: fuzz?.witnesses ?? [], extraEvents: extra });
       report.diff = d.diff;
       report.examples = { newMatches: d.newMatches, lostMatches: d.lostMatches };
       const what =
