@@ -7,5 +7,6 @@ const { scan } = await import('../dist/src/scan/scan.js');
 tuneV8ForScanning();
 const [file, workers, ...ruleDirs] = process.argv.slice(2);
 let matches = 0;
-const s = await scan({ rulePaths: ruleDirs, eventPaths: [file], logsource: 'map', workers: Number(workers), onMatch: () => void matches++ });
-process.stdout.write(JSON.stringify({ ...s, matches, maxRssKb: process.resourceUsage().maxRSS }));
+let alerts = 0;
+const s = await scan({ rulePaths: ruleDirs, eventPaths: [file], logsource: 'map', workers: Number(workers), onMatch: () => void matches++, onAlert: () => void alerts++ });
+process.stdout.write(JSON.stringify({ ...s, matches, alerts, maxRssKb: process.resourceUsage().maxRSS }));
