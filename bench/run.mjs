@@ -1,13 +1,14 @@
 // `npm run bench`: figures, not tests. Deterministic inputs (seeded); prints machine, Node version
 // and a table. Needs ../shared/corpus/sigmahq; builds dist/ first (npm run build).
 // Sections (issue numbers of the figures they answer):
+//   the properties of the bundled rules at default runs, and npm start; reading hostile inputs in
+//   linear time (issue 23: one long JSON line, large known-FP files, case files of many cases or
+//   properties); a streamed correlation scan of 1,000,000 events (issue 21: time and peak memory,
+//   against the same rules without their correlations) (these three need no corpus);
 //   load + compile the corpus (target ≤ 1 s); the seed rule compiled vs by hand (target ≤ 1.3×);
 //   full scan of ~3,000 rules over 200,000 generated Sysmon-shaped events, on 1 and 2 threads
 //   (target ≥ 100,000 events/s per core); peak memory; fuzzing those rules at 100 runs (target ≤ 60 s);
-//   the reference evaluator for comparison; native EVTX reading and scanning; reading hostile
-//   inputs in linear time (issue 23: one long JSON line, large known-FP and case files); a streamed
-//   correlation scan of 1,000,000 events (issue 21: time and peak memory, against the same rules
-//   without their correlations).
+//   the reference evaluator for comparison; native EVTX reading and scanning.
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,11 +33,7 @@ const { evtxOf } = await import('./evtx-file.mjs');
 tuneV8ForScanning();
 const here = fileURLToPath(new URL('.', import.meta.url));
 const corpus = join(here, '../../shared/corpus/sigmahq');
-if (!existsSync(corpus)) {
-  console.error(`bench: ${corpus} is absent; nothing to measure`);
-  process.exit(0);
-}
-const only = process.argv[2]; // optional: run one section (load, seed, scan, fuzz, reference, evtx, inputs, correlation)
+const only = process.argv[2]; // optional: run one section (properties, inputs, correlation, load, seed, scan, fuzz, reference, evtx)
 const want = (s) => only === undefined || only === s;
 const rows = [];
 const seconds = (f) => {
@@ -45,6 +42,196 @@ const seconds = (f) => {
   return [Number(process.hrtime.bigint() - t) / 1e9, r];
 };
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const printTable = () => {
+  console.log(`machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
+  console.log('| benchmark | input | result | target |\n|---|---|---|---|');
+  for (const r of rows) console.log(`| ${[...r, ...Array(4 - r.length).fill('')].join(' | ')} |`);
+};
+
+// Properties of the bundled rules (rules/, cases/) at their runs (default 100): the property runs
+// alone (median of 5, in this process after a first warm-up pass), and the whole `sigmatest run`
+// (npm start: cases and properties, Node start and module loading included; median of 3).
+if (want('properties')) {
+  const { loadSuite } = await import('../dist/src/app/run-suite.js');
+  const { runRuleProperties } = await import('../dist/src/properties/run-properties.js');
+  const { resolveCaseRule } = await import('../dist/src/cases/run-cases.js');
+  const suite = loadSuite([join(here, '../rules')], [join(here, '../cases')]);
+  const byRule = new Map();
+  for (const cf of suite.caseFiles) {
+    const rule = resolveCaseRule(cf, suite.rules).rule;
+    if (rule !== undefined && cf.properties.length > 0) byRule.set(rule, [...(byRule.get(rule) ?? []), { cf }]);
+  }
+  const once = () => [...byRule].map(([rule, files]) => runRuleProperties(rule, files, { mapping: builtinMapping }));
+  once();
+  const times = [];
+  let results = [];
+  for (let k = 0; k < 5; k++) {
+    const [s, r] = seconds(once);
+    times.push(s);
+    results = r.flatMap((x) => x.results);
+  }
+  times.sort((a, b) => a - b);
+  const runs = results.reduce((n, p) => n + p.runs, 0);
+  const statuses = {};
+  for (const p of results) statuses[p.status] = (statuses[p.status] ?? 0) + 1;
+  rows.push(['properties of the bundled rules at default runs', `${results.length} properties of ${byRule.size} rules, ${fmt(runs)} runs; ${Object.entries(statuses).map(([k, v]) => `${k} ${v}`).join(', ')}`, `${(times[2] * 1000).toFixed(0)} ms (median of 5, ${(times[0] * 1000).toFixed(0)}-${(times[4] * 1000).toFixed(0)}; ${fmt(runs / times[2])} runs/s)`]);
+  const walls = [];
+  for (let k = 0; k < 3; k++) {
+    const t = process.hrtime.bigint();
+    execFileSync(process.execPath, [join(here, '../bin/sigmatest.js'), 'run', '--reporter', 'json'], { cwd: join(here, '..'), encoding: 'utf8', maxBuffer: 1 << 26 });
+    walls.push(Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  walls.sort((a, b) => a - b);
+  rows.push(['sigmatest run on rules/ and cases/ (npm start)', `${suite.rules.length} rules, cases and properties`, `${walls[1].toFixed(2)} s wall clock (median of 3, process start included)`]);
+}
+
+// Inputs built to hit quadratic steps (issue 23): one JSON line of 25 and 100 MB (the reader joined
+// its pieces at every chunk: 50 MB 11 s, 200 MB 151 s), and files of many entries (positions were
+// found by rescanning the text: 40,000 known-FP entries over 120 s, 20,000 cases 33 s). Linear:
+// four times the input, about four times the time.
+if (want('inputs')) {
+  const { readEvents } = await import('../dist/src/event-files/read-events.js');
+  const { parseKnownFps } = await import('../dist/src/known-fps/known-fps.js');
+  const { loadCaseText } = await import('../dist/src/cases/load-cases.js');
+  const dir = mkdtempSync(join(tmpdir(), 'sigmatest-bench-inputs-'));
+  try {
+    const line = [];
+    for (const mb of [25, 100]) {
+      const file = join(dir, `long-${mb}.jsonl`);
+      writeFileSync(file, `{"CommandLine":"${'a'.repeat(mb * 2 ** 20)}"}\n{"b":1}\n`);
+      const t = process.hrtime.bigint();
+      let n = 0;
+      for await (const r of readEvents(file)) if (r.kind === 'event') n++;
+      const s = Number(process.hrtime.bigint() - t) / 1e9;
+      line.push(s);
+      rows.push([`read one JSON line of ${mb} MB (then a short one)`, `${n} events`, `${s.toFixed(2)} s`]);
+      rmSync(file);
+    }
+    rows.push(['  100 MB / 25 MB time', '', `${((line[1] ?? 0) / (line[0] ?? 1)).toFixed(1)}×`, '≈ 4× (linear)']);
+    const id = '2c3d4e5f-1a2b-4c3d-8e9f-0a1b2c3d4e5f';
+    for (const n of [10000, 40000]) {
+      const text = `known_fps:\n${Array.from({ length: n }, (_, i) => `  - rule: ${id}\n    field: Image\n    value: 'C:\\x${i}.exe'\n    reason: r${i}\n`).join('')}`;
+      const [s, r] = seconds(() => parseKnownFps(text, 'fps.yml'));
+      rows.push([`load a known-FP file of ${fmt(n)} entries`, `${fmt(r.entries.length)} entries`, `${s.toFixed(2)} s`]);
+    }
+    for (const n of [5000, 20000]) {
+      const text = `rule: ${id}\ncases:\n${Array.from({ length: n }, (_, i) => `  - name: c${i}\n    expect: no-match\n    event: {Image: x${i}}\n`).join('')}`;
+      const [s, r] = seconds(() => loadCaseText(text, 'cases.yml'));
+      rows.push([`load a case file of ${fmt(n)} cases`, `${fmt(r.caseFile?.cases.length ?? 0)} cases`, `${s.toFixed(2)} s`]);
+    }
+    // Properties are located through the same line index as cases.
+    for (const n of [5000, 20000]) {
+      const props = Array.from({ length: n }, (_, i) => `  - name: p${i}\n    from: base\n    mutate: {Image: [recase, {gen: path, not: ['*x']}]}\n    expect: match\n`).join('');
+      const text = `rule: ${id}\ncases:\n  - name: base\n    expect: match\n    event: {Image: x}\nproperties:\n${props}`;
+      const [s, r] = seconds(() => loadCaseText(text, 'cases.yml'));
+      rows.push([`load a case file of ${fmt(n)} properties`, `${fmt(r.caseFile?.properties.length ?? 0)} properties`, `${s.toFixed(2)} s`]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Correlations while streaming (issue 21): 1,000,000 generated events (logons, connections,
+// uploads, DNS answers; 10 ms apart, so 2.8 hours) through four detection rules and six
+// correlations of five types (a chain among them), in a fresh process: time, alerts and peak
+// memory; then the same detection rules alone, for the correlations' share.
+if (want('correlation')) {
+  const { openSync, writeSync, closeSync, mkdirSync } = await import('node:fs');
+  const n = Number(process.env.BENCH_CORRELATION_EVENTS ?? 1000000);
+  const dir = mkdtempSync(join(tmpdir(), 'sigmatest-bench-corr-'));
+  try {
+    const detection = `title: Logon failed
+name: logon_fail
+logsource: {category: authentication, product: bench}
+detection: {selection: {action: logon, outcome: failure}, condition: selection}
+---
+title: Logon succeeded
+name: logon_ok
+logsource: {category: authentication, product: bench}
+detection: {selection: {action: logon, outcome: success}, condition: selection}
+---
+title: Connection
+name: conn
+logsource: {category: firewall, product: bench}
+detection: {selection: {action: connect}, condition: selection}
+---
+title: Upload
+name: upload
+logsource: {category: proxy, product: bench}
+detection: {selection: {action: upload}, condition: selection}
+`;
+    const correlations = `title: Failed logons of a user on a host
+name: brute
+correlation: {type: event_count, rules: [logon_fail], group-by: [user, host], timespan: 1m, condition: {gte: 4}}
+---
+title: Brute force then success
+correlation: {type: temporal_ordered, rules: [brute, logon_ok], group-by: [user, host], timespan: 5m, generate: true}
+---
+title: Port scan
+correlation: {type: value_count, rules: [conn], group-by: [src_ip], timespan: 1m, condition: {field: dst_port, gte: 6}}
+---
+title: Exfiltration
+correlation: {type: value_sum, rules: [upload], group-by: [user], timespan: 10m, condition: {field: bytes, gt: 3000000}}
+---
+title: Upload sizes, 95th percentile
+correlation: {type: value_percentile, rules: [upload], group-by: [host], timespan: 5m, condition: {field: bytes, percentile: 95, gte: 990000}}
+---
+title: Few connections of a source
+correlation: {type: event_count, rules: [conn], group-by: [src_ip], timespan: 1m, condition: {lt: 2}}
+`;
+    mkdirSync(join(dir, 'with'));
+    mkdirSync(join(dir, 'without'));
+    writeFileSync(join(dir, 'with', 'rules.yml'), `${detection}---\n${correlations}`);
+    writeFileSync(join(dir, 'without', 'rules.yml'), detection);
+    // Deterministic events, written in chunks (never held whole).
+    const file = join(dir, 'events.jsonl');
+    const fd = openSync(file, 'w');
+    let x = 20261207;
+    const rnd = (m) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % m;
+    };
+    const t0 = Date.UTC(2024, 0, 15, 0, 0, 0);
+    let chunk = [];
+    for (let i = 0; i < n; i++) {
+      const t = new Date(t0 + i * 10).toISOString();
+      const k = rnd(10);
+      const user = `u${rnd(20000)}`;
+      const host = `h${rnd(2000)}`;
+      let e;
+      if (k < 4) e = { timestamp: t, action: 'logon', outcome: rnd(10) < 7 ? 'failure' : 'success', user: `u${rnd(300)}`, host: `h${rnd(20)}` };
+      else if (k < 7) e = { timestamp: t, action: 'connect', src_ip: `10.${rnd(4)}.${rnd(250)}.${rnd(250)}`, dst_port: rnd(1024) };
+      else if (k < 9) e = { timestamp: t, action: 'upload', user, host, bytes: rnd(1000000) };
+      else e = { timestamp: t, action: 'dns', host, latency_ms: rnd(1000) };
+      chunk.push(JSON.stringify(e));
+      if (chunk.length === 10000) {
+        writeSync(fd, chunk.join('\n') + '\n');
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) writeSync(fd, chunk.join('\n') + '\n');
+    closeSync(fd);
+    const size = statSync(file).size;
+    const once = (rules) => JSON.parse(execFileSync(process.execPath, [join(here, 'scan-once.mjs'), file, '1', rules], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+    const runs = [0, 1, 2].map(() => once(join(dir, 'with'))).sort((a, b) => a.seconds - b.seconds);
+    const r = runs[1];
+    rows.push([
+      `correlation scan: 4 rules + 6 correlations (event_count ×2, temporal_ordered chain, value_count, value_sum, value_percentile) × ${fmt(r.events)} events, 1 thread`,
+      `${(size / 1e6).toFixed(0)} MB JSONL; ${fmt(r.alerts)} alerts, ${fmt(r.matches)} matches reported`,
+      `${r.seconds.toFixed(2)} s, ${fmt(r.eventsPerSecond)} events/s (median of 3, ${runs[0].seconds.toFixed(2)}-${runs[2].seconds.toFixed(2)} s); peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MiB`,
+    ]);
+    const base = [0, 1, 2].map(() => once(join(dir, 'without'))).sort((a, b) => a.seconds - b.seconds)[1];
+    rows.push([`  the same 4 detection rules without correlations`, `${fmt(base.matches)} matches`, `${base.seconds.toFixed(2)} s, ${fmt(base.eventsPerSecond)} events/s (median of 3); peak RSS ${(base.maxRssKb / 1024).toFixed(0)} MiB`]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (!existsSync(corpus)) {
+  console.error(`bench: ${corpus} is absent; only the sections that need no corpus were measured`);
+  printTable();
+  process.exit(0);
+}
 const scanDirs = ['rules/windows', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => join(corpus, d));
 
 // 1. Load + compile every rule of the corpus.
@@ -202,142 +389,5 @@ if (want('evtx')) {
   rows.push(['read .evtx (regression data)', `${evtx.length} files, ${rd.records} records`, `${(rd.bytes / 1e6 / rd.seconds).toFixed(1)} MB/s`]);
 }
 
-// Inputs built to hit quadratic steps (issue 23): one JSON line of 25 and 100 MB (the reader joined
-// its pieces at every chunk: 50 MB 11 s, 200 MB 151 s), and files of many entries (positions were
-// found by rescanning the text: 40,000 known-FP entries over 120 s, 20,000 cases 33 s). Linear:
-// four times the input, about four times the time.
-if (want('inputs')) {
-  const { readEvents } = await import('../dist/src/event-files/read-events.js');
-  const { parseKnownFps } = await import('../dist/src/known-fps/known-fps.js');
-  const { loadCaseText } = await import('../dist/src/cases/load-cases.js');
-  const dir = mkdtempSync(join(tmpdir(), 'sigmatest-bench-inputs-'));
-  try {
-    const line = [];
-    for (const mb of [25, 100]) {
-      const file = join(dir, `long-${mb}.jsonl`);
-      writeFileSync(file, `{"CommandLine":"${'a'.repeat(mb * 2 ** 20)}"}\n{"b":1}\n`);
-      const t = process.hrtime.bigint();
-      let n = 0;
-      for await (const r of readEvents(file)) if (r.kind === 'event') n++;
-      const s = Number(process.hrtime.bigint() - t) / 1e9;
-      line.push(s);
-      rows.push([`read one JSON line of ${mb} MB (then a short one)`, `${n} events`, `${s.toFixed(2)} s`]);
-      rmSync(file);
-    }
-    rows.push(['  100 MB / 25 MB time', '', `${((line[1] ?? 0) / (line[0] ?? 1)).toFixed(1)}×`, '≈ 4× (linear)']);
-    const id = '2c3d4e5f-1a2b-4c3d-8e9f-0a1b2c3d4e5f';
-    for (const n of [10000, 40000]) {
-      const text = `known_fps:\n${Array.from({ length: n }, (_, i) => `  - rule: ${id}\n    field: Image\n    value: 'C:\\x${i}.exe'\n    reason: r${i}\n`).join('')}`;
-      const [s, r] = seconds(() => parseKnownFps(text, 'fps.yml'));
-      rows.push([`load a known-FP file of ${fmt(n)} entries`, `${fmt(r.entries.length)} entries`, `${s.toFixed(2)} s`]);
-    }
-    for (const n of [5000, 20000]) {
-      const text = `rule: ${id}\ncases:\n${Array.from({ length: n }, (_, i) => `  - name: c${i}\n    expect: no-match\n    event: {Image: x${i}}\n`).join('')}`;
-      const [s, r] = seconds(() => loadCaseText(text, 'cases.yml'));
-      rows.push([`load a case file of ${fmt(n)} cases`, `${fmt(r.caseFile?.cases.length ?? 0)} cases`, `${s.toFixed(2)} s`]);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-// Correlations while streaming (issue 21): 1,000,000 generated events (logons, connections,
-// uploads, DNS answers; 10 ms apart, so 2.8 hours) through four detection rules and six
-// correlations of five types (a chain among them), in a fresh process: time, alerts and peak
-// memory; then the same detection rules alone, for the correlations' share.
-if (want('correlation')) {
-  const { openSync, writeSync, closeSync, mkdirSync } = await import('node:fs');
-  const n = Number(process.env.BENCH_CORRELATION_EVENTS ?? 1000000);
-  const dir = mkdtempSync(join(tmpdir(), 'sigmatest-bench-corr-'));
-  try {
-    const detection = `title: Logon failed
-name: logon_fail
-logsource: {category: authentication, product: bench}
-detection: {selection: {action: logon, outcome: failure}, condition: selection}
----
-title: Logon succeeded
-name: logon_ok
-logsource: {category: authentication, product: bench}
-detection: {selection: {action: logon, outcome: success}, condition: selection}
----
-title: Connection
-name: conn
-logsource: {category: firewall, product: bench}
-detection: {selection: {action: connect}, condition: selection}
----
-title: Upload
-name: upload
-logsource: {category: proxy, product: bench}
-detection: {selection: {action: upload}, condition: selection}
-`;
-    const correlations = `title: Failed logons of a user on a host
-name: brute
-correlation: {type: event_count, rules: [logon_fail], group-by: [user, host], timespan: 1m, condition: {gte: 4}}
----
-title: Brute force then success
-correlation: {type: temporal_ordered, rules: [brute, logon_ok], group-by: [user, host], timespan: 5m, generate: true}
----
-title: Port scan
-correlation: {type: value_count, rules: [conn], group-by: [src_ip], timespan: 1m, condition: {field: dst_port, gte: 6}}
----
-title: Exfiltration
-correlation: {type: value_sum, rules: [upload], group-by: [user], timespan: 10m, condition: {field: bytes, gt: 3000000}}
----
-title: Upload sizes, 95th percentile
-correlation: {type: value_percentile, rules: [upload], group-by: [host], timespan: 5m, condition: {field: bytes, percentile: 95, gte: 990000}}
----
-title: Few connections of a source
-correlation: {type: event_count, rules: [conn], group-by: [src_ip], timespan: 1m, condition: {lt: 2}}
-`;
-    mkdirSync(join(dir, 'with'));
-    mkdirSync(join(dir, 'without'));
-    writeFileSync(join(dir, 'with', 'rules.yml'), `${detection}---\n${correlations}`);
-    writeFileSync(join(dir, 'without', 'rules.yml'), detection);
-    // Deterministic events, written in chunks (never held whole).
-    const file = join(dir, 'events.jsonl');
-    const fd = openSync(file, 'w');
-    let x = 20261207;
-    const rnd = (m) => {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      return x % m;
-    };
-    const t0 = Date.UTC(2024, 0, 15, 0, 0, 0);
-    let chunk = [];
-    for (let i = 0; i < n; i++) {
-      const t = new Date(t0 + i * 10).toISOString();
-      const k = rnd(10);
-      const user = `u${rnd(20000)}`;
-      const host = `h${rnd(2000)}`;
-      let e;
-      if (k < 4) e = { timestamp: t, action: 'logon', outcome: rnd(10) < 7 ? 'failure' : 'success', user: `u${rnd(300)}`, host: `h${rnd(20)}` };
-      else if (k < 7) e = { timestamp: t, action: 'connect', src_ip: `10.${rnd(4)}.${rnd(250)}.${rnd(250)}`, dst_port: rnd(1024) };
-      else if (k < 9) e = { timestamp: t, action: 'upload', user, host, bytes: rnd(1000000) };
-      else e = { timestamp: t, action: 'dns', host, latency_ms: rnd(1000) };
-      chunk.push(JSON.stringify(e));
-      if (chunk.length === 10000) {
-        writeSync(fd, chunk.join('\n') + '\n');
-        chunk = [];
-      }
-    }
-    if (chunk.length > 0) writeSync(fd, chunk.join('\n') + '\n');
-    closeSync(fd);
-    const size = statSync(file).size;
-    const once = (rules) => JSON.parse(execFileSync(process.execPath, [join(here, 'scan-once.mjs'), file, '1', rules], { encoding: 'utf8', maxBuffer: 1 << 26 }));
-    const runs = [0, 1, 2].map(() => once(join(dir, 'with'))).sort((a, b) => a.seconds - b.seconds);
-    const r = runs[1];
-    rows.push([
-      `correlation scan: 4 rules + 6 correlations (event_count ×2, temporal_ordered chain, value_count, value_sum, value_percentile) × ${fmt(r.events)} events, 1 thread`,
-      `${(size / 1e6).toFixed(0)} MB JSONL; ${fmt(r.alerts)} alerts, ${fmt(r.matches)} matches reported`,
-      `${r.seconds.toFixed(2)} s, ${fmt(r.eventsPerSecond)} events/s (median of 3, ${runs[0].seconds.toFixed(2)}-${runs[2].seconds.toFixed(2)} s); peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MiB`,
-    ]);
-    const base = [0, 1, 2].map(() => once(join(dir, 'without'))).sort((a, b) => a.seconds - b.seconds)[1];
-    rows.push([`  the same 4 detection rules without correlations`, `${fmt(base.matches)} matches`, `${base.seconds.toFixed(2)} s, ${fmt(base.eventsPerSecond)} events/s (median of 3); peak RSS ${(base.maxRssKb / 1024).toFixed(0)} MiB`]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
-console.log(`machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
-console.log('| benchmark | input | result | target |\n|---|---|---|---|');
-for (const r of rows) console.log(`| ${[...r, ...Array(4 - r.length).fill('')].join(' | ')} |`);
+printTable();

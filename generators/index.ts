@@ -14,3 +14,5 @@ export * from './hashes.js';
 export * from './guids.js';
 export * from './registry.js';
 export * from './events.js';
+export * from './mutations.js';
+export * from './expressions.js';

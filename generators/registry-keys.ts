@@ -249,9 +249,13 @@ function join(root: string, rest: string): string {
  * - `HKCR\X` ≡ `HKLM\SOFTWARE\Classes\X` and `HKU\S_Classes\X` ≡ `HKU\S\SOFTWARE\Classes\X`;
  * - `SYSTEM\CurrentControlSet` ≡ `SYSTEM\ControlSet001..003`.
  * `HKCU` has no SID: the `HKU` spellings of it are given only when `options.sid` is passed.
+ * With `mergedClasses`, a classes key also gets the spellings of the other classes root that
+ * `HKCR` merges: machine classes (`HKCR\X`, `HKLM\SOFTWARE\Classes\X`) and the user's own
+ * (`HKU\<SID>_Classes\X`, `HKCU\SOFTWARE\Classes\X`, given `sid` or a SID in the path): not the
+ * same key, but the same effect for COM and file associations, where a per-user key wins.
  * A path without a known hive root is returned alone.
  */
-export function registryPathSpellings(path: string, options: { sid?: string } = {}): string[] {
+export function registryPathSpellings(path: string, options: { sid?: string; mergedClasses?: boolean } = {}): string[] {
   const parsed = parseRegistryPath(path);
   if (parsed === undefined) return [path];
   const out = new Set<string>([path]);
@@ -267,21 +271,32 @@ export function registryPathSpellings(path: string, options: { sid?: string } = 
     const m = classesRe.exec(rest);
     return m === null ? undefined : rest.slice(m[0].length).replace(/^\\/, '');
   };
+  const machineClasses = (c: string): void => {
+    add(hiveGroups.classesRoot, c);
+    add(hiveGroups.machine, join('SOFTWARE\\Classes', c));
+  };
+  const userClasses = (c: string): void => {
+    if (sidValue !== undefined) add(hiveGroups.users.map((h) => `${h}\\${sidValue}_Classes`), c);
+    add(userRoots(sidValue), join('SOFTWARE\\Classes', c));
+  };
+  const merged = options.mergedClasses === true;
   switch (parsed.hive) {
     case 'machine': {
       add(hiveGroups.machine, parsed.rest);
       const c = classesRest(parsed.rest);
       if (c !== undefined) add(hiveGroups.classesRoot, c);
+      if (c !== undefined && merged) userClasses(c);
       break;
     }
     case 'classes':
-      add(hiveGroups.classesRoot, parsed.rest);
-      add(hiveGroups.machine, join('SOFTWARE\\Classes', parsed.rest));
+      machineClasses(parsed.rest);
+      if (merged) userClasses(parsed.rest);
       break;
     case 'user': {
       add(userRoots(sidValue), parsed.rest);
       const c = classesRest(parsed.rest);
       if (c !== undefined && sidValue !== undefined) add(hiveGroups.users.map((h) => `${h}\\${sidValue}_Classes`), c);
+      if (c !== undefined && merged) machineClasses(c);
       break;
     }
     case 'userClasses':
@@ -289,21 +304,23 @@ export function registryPathSpellings(path: string, options: { sid?: string } = 
         add(hiveGroups.users.map((h) => `${h}\\${sidValue}_Classes`), parsed.rest);
         add(userRoots(sidValue), join('SOFTWARE\\Classes', parsed.rest));
       }
+      if (merged) machineClasses(parsed.rest);
       break;
   }
   return [...out];
 }
 
 /**
- * The same key in another (or the same) equivalent spelling, see `registryPathSpellings`. For
- * `HKCU` paths a random user SID supplies the `HKU\<SID>` spellings. Shrinks towards the input.
+ * The same key in another (or the same) equivalent spelling, see `registryPathSpellings` (and its
+ * `mergedClasses` option). For `HKCU` paths a random user SID supplies the `HKU\<SID>` spellings.
+ * Shrinks towards the input, then towards the spellings listed first.
  */
-export function registryPathVariants(path: string): fc.Arbitrary<string> {
-  const count = registryPathSpellings(path, { sid: 'S-1-5-21-0-0-0-1000' }).length;
+export function registryPathVariants(path: string, options: { mergedClasses?: boolean } = {}): fc.Arbitrary<string> {
+  const count = registryPathSpellings(path, { ...options, sid: 'S-1-5-21-0-0-0-1000' }).length;
   return fc
     .tuple(fc.integer({ min: 0, max: count - 1 }), userSid)
     .map(([i, s]) => {
-      const all = registryPathSpellings(path, { sid: s });
+      const all = registryPathSpellings(path, { ...options, sid: s });
       return all[i] ?? path;
     });
 }

@@ -420,27 +420,90 @@ export function caseVariant(s: string): fc.Arbitrary<string> {
   );
 }
 
+/** A path split into its root prefix and the rest (see `splitWindowsPath`). */
+export interface WindowsPathParts {
+  /** `drive` (`C:`), `long` (`\\?\C:`), `nt` (`\??\C:`), `unc` (`\\server\share`), `device` (`\Device\HarddiskVolume3`), `posix` (`/...`) or `none`. */
+  readonly root: 'drive' | 'long' | 'nt' | 'unc' | 'device' | 'posix' | 'none';
+  /** The prefix as written (`C:`, `\\?\C:`, `\\srv\share`, `\Device\HarddiskVolume3`; empty for `posix` and `none`). */
+  readonly prefix: string;
+  /** The drive letter (upper case) for the drive forms. */
+  readonly drive?: string;
+  /** Everything after the prefix (starts with a separator unless the path is relative). */
+  readonly rest: string;
+}
+
+const rootForms: readonly [RegExp, WindowsPathParts['root']][] = [
+  [/^\\\\\?\\([A-Za-z]):/, 'long'],
+  [/^\\\?\?\\([A-Za-z]):/, 'nt'],
+  [/^([A-Za-z]):/, 'drive'],
+  [/^\\\\[^\\]+\\[^\\]+/, 'unc'],
+  [/^\\Device\\[^\\]+/i, 'device'],
+];
+
+/** Splits a path into its root (drive, `\\?\` long form, `\??\` NT form, UNC share, device, POSIX) and the rest. */
+export function splitWindowsPath(path: string): WindowsPathParts {
+  for (const [re, root] of rootForms) {
+    const m = re.exec(path);
+    if (m === null) continue;
+    const drive = m[1]?.toUpperCase();
+    return drive === undefined ? { root, prefix: m[0], rest: path.slice(m[0].length) } : { root, prefix: m[0], drive, rest: path.slice(m[0].length) };
+  }
+  return path.startsWith('/') ? { root: 'posix', prefix: '', rest: path } : { root: 'none', prefix: '', rest: path };
+}
+
+/**
+ * Whether `path` is a well-formed absolute Windows path: exactly one root (a drive `C:\`, `\\?\C:\`,
+ * `\??\C:\`, a UNC share or a `\Device\...` volume), no doubled separator after it, no `/` mixed in,
+ * and none of the characters Windows forbids in names (`<>:"|?*` and control characters).
+ */
+export function isValidWindowsPath(path: string): boolean {
+  const parts = splitWindowsPath(path);
+  if (parts.root === 'none' || parts.root === 'posix') return false;
+  if (parts.rest !== '' && !parts.rest.startsWith('\\')) return false;
+  if (parts.rest.includes('\\\\') || parts.rest.includes('/')) return false;
+  // eslint-disable-next-line no-control-regex
+  return !/[<>:"|?*\u0000-\u001f]/.test(parts.rest);
+}
+
+/** Folders any local user can write to on Linux (`{user}` stands for an account name). */
+export const posixUserWritableDirs: readonly string[] = ['/tmp', '/var/tmp', '/dev/shm', '/home/{user}', '/home/{user}/.cache', '/home/{user}/.local/bin', '/run/user/1000'];
+
 /**
  * The same file name somewhere else: in a user-writable folder, on another drive, in a
  * trailing-space mock of a Windows folder (`C:\Windows \System32\`) or in a copy of its own
- * folder tree under a user-writable one. Never the original path (compared case-insensitively).
+ * folder tree under a user-writable one; user-writable places come first (values shrink towards
+ * them). A POSIX path (`/usr/bin/sudo`) moves to Linux folders any user can write to (`/tmp`,
+ * `/dev/shm`, a home folder). Windows results are well-formed (`isValidWindowsPath`): one root,
+ * no doubled separators, whatever the original's root (`\\?\C:\`, UNC, `\Device\...`).
+ * Never the original path (compared case-insensitively).
  * Used to check whether a path-based exclusion can be evaded by moving the binary.
  */
 export function relocate(path: string): fc.Arbitrary<string> {
-  const name = basename(path);
-  const dir = dirname(path);
-  const driveMatch = /^([A-Za-z]):/.exec(path);
-  const drive = driveMatch?.[1]?.toUpperCase() ?? 'C';
+  const parts = splitWindowsPath(path);
+  const original = path.toLowerCase();
+  if (parts.root === 'posix') {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const dir = path.slice(0, path.lastIndexOf('/'));
+    const lastDir = dir.slice(dir.lastIndexOf('/') + 1);
+    const place = fc.tuple(oneOf(posixUserWritableDirs), accountName).map(([t, u]) => fillUser(t, u.toLowerCase()));
+    const candidates = [place.map((d) => `${d}/${name}`)];
+    if (lastDir !== '') candidates.push(place.map((d) => `${d}/${lastDir}/${name}`));
+    return fc.oneof(...candidates).filter((p) => p.toLowerCase() !== original);
+  }
+  // A path without a root is taken as relative to the root of the drive.
+  const rest = parts.rest.startsWith('\\') ? parts.rest : `\\${parts.rest}`;
+  const name = basename(rest);
+  const dir = dirname(rest);
+  const drive = parts.drive ?? 'C';
   const otherDrives = ['C', 'D', 'E', 'F'].filter((d) => d !== drive);
-  const rest = driveMatch === null ? path : path.slice(2);
   const lastDir = basename(dir);
+  const onDrive = (d: string, r: string): string => (parts.root === 'long' || parts.root === 'nt' ? `${parts.prefix.slice(0, -2)}${d}:${r}` : `${d}:${r}`);
   const candidates: fc.Arbitrary<string>[] = [
     userWritableDir.map((d) => `${d}\\${name}`),
-    oneOf(otherDrives).map((d) => `${d}:${rest.startsWith('\\') ? rest : `\\${rest}`}`),
+    oneOf(otherDrives).map((d) => onDrive(d, rest)),
   ];
-  if (/^\\Windows\\/i.test(rest)) candidates.push(fc.constant(`${drive}:\\Windows ${rest.slice('\\Windows'.length)}`));
-  if (lastDir !== '' && !/^[A-Za-z]:$/.test(lastDir)) candidates.push(userWritableDir.map((d) => `${d}\\${lastDir}\\${name}`));
-  const original = path.toLowerCase();
+  if (/^\\Windows\\/i.test(rest)) candidates.push(fc.constant(onDrive(drive, `\\Windows ${rest.slice('\\Windows'.length)}`)));
+  if (lastDir !== '') candidates.push(userWritableDir.map((d) => `${d}\\${lastDir}\\${name}`));
   return fc.oneof(...candidates).filter((p) => p.toLowerCase() !== original);
 }
 

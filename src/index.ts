@@ -51,7 +51,17 @@ export { runSuite, runRuleCases } from './cases/run-cases.js';
 export type { SuiteResult, RuleRun, CaseResult } from './cases/run-cases.js';
 export { foldCoverage, observe } from './coverage/coverage.js';
 export type { RuleCoverage } from './coverage/coverage.js';
-export { loadAndRunSuite } from './app/run-suite.js';
+export { loadAndRunSuite, loadSuite, runLoadedSuite, suiteHasProperties } from './app/run-suite.js';
+export type { LoadedSuite } from './app/run-suite.js';
+
+// Properties: events built from cases or templates, mutated, checked against the rule.
+export type { Property } from './cases/load-cases.js';
+export type { PropertyResult, PropertyStatus, PropertyRunner, Counterexample } from './cases/run-cases.js';
+export { runRuleProperties, runProperties, runProperty, propertySeed } from './properties/run-properties.js';
+export { registerOperator } from '../generators/mutations.js';
+export type { MutationOperator } from '../generators/mutations.js';
+export { registerGeneratorKind } from '../generators/expressions.js';
+export type { GeneratorKind } from '../generators/expressions.js';
 
 // Scanning event files, known false positives.
 export { scan } from './scan/scan.js';

@@ -34,6 +34,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['known-fps'],
   ['cases'],
   ['generators'],
+  ['properties'],
   ['fuzz'],
   ['explain'],
   ['scan'],

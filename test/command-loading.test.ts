@@ -1,12 +1,14 @@
 /**
- * Commands load only what they use: `sigmatest run` (any text reporter) and `scan` load neither
- * the fuzzer nor the generators nor faker (0.3–0.4 s of imports); the HTML report of `run`, which
- * fuzzes every rule for its pages, does (the positive control that shows the log sees them).
+ * Commands load only what they use: `sigmatest run` (any text reporter) on a suite without
+ * properties and `scan` load neither the fuzzer nor the generators nor faker (0.3–0.4 s of
+ * imports); a suite with properties loads the property runner and the generators (not the
+ * fuzzer); the HTML report of `run`, which fuzzes every rule for its pages, loads the fuzzer too
+ * (the positive control that shows the log sees them).
  * Measured on the compiled command in a child process, with module hooks logging every module
  * loaded (test/support/load-log).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,12 +42,36 @@ function modulesLoaded(args: string[]): { status: number | null; modules: string
 
 const FUZZING = /^dist\/src\/fuzz\/|^dist\/generators\/|@faker-js|fast-check/;
 
+/** The bundled rules and case files with the case files' properties cut off: a suite of cases only. */
+function suiteWithoutProperties(): string {
+  const d = join(tmp, 'no-properties');
+  mkdirSync(join(d, 'cases'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'rules'), join(d, 'rules'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'cases', 'data'), join(d, 'cases', 'data'), { recursive: true });
+  for (const f of readdirSync(join(REPO_ROOT, 'cases')).filter((n) => n.endsWith('.yml'))) {
+    const text = readFileSync(join(REPO_ROOT, 'cases', f), 'utf8');
+    const cut = text.indexOf('\nproperties:\n');
+    writeFileSync(join(d, 'cases', f), cut < 0 ? text : text.slice(0, cut + 1));
+  }
+  return d;
+}
+
 describe.skipIf(skip !== undefined)('commands load only what they use', () => {
-  it('run with the text reporter loads no fuzzer, generator, faker or fast-check module', () => {
-    const r = modulesLoaded(['run', '--reporter', 'json']);
+  it('run on a suite without properties loads no fuzzer, generator, faker or fast-check module', () => {
+    const d = suiteWithoutProperties();
+    const r = modulesLoaded(['run', '--reporter', 'json', '--rules', join(d, 'rules'), '--cases', join(d, 'cases')]);
     expect(r.status).toBe(0);
     expect(r.modules).toContain('dist/src/cases/run-cases.js');
-    expect(r.modules.filter((m) => FUZZING.test(m))).toEqual([]);
+    expect(r.modules.filter((m) => FUZZING.test(m) || m.startsWith('dist/src/properties/'))).toEqual([]);
+  });
+
+  it('run on the bundled suite, which has properties, loads the property runner and the generators, not the fuzzer', () => {
+    const r = modulesLoaded(['run', '--reporter', 'json']);
+    expect(r.status).toBe(0);
+    expect(r.modules).toContain('dist/src/properties/run-properties.js');
+    expect(r.modules).toContain('dist/generators/mutations.js');
+    expect(r.modules.some((m) => m.includes('@faker-js'))).toBe(true);
+    expect(r.modules.filter((m) => m.startsWith('dist/src/fuzz/'))).toEqual([]);
   });
 
   it('scan loads none of them either', () => {

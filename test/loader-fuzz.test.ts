@@ -22,7 +22,7 @@ describe(`loaders never throw (${numRuns} runs each${seed !== undefined ? `, see
   for (const loader of [...textLoaders(), eventFileLoader(dir)]) {
     it(loader.name, () => {
       fc.assert(
-        fc.property(inputs(loader.seeds), (text) => {
+        fc.property(inputs(loader.seeds, loader.shaped), (text) => {
           loader.check(text);
         }),
         params,

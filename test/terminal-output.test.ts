@@ -45,7 +45,8 @@ function write(p: string, text: string): void {
 }
 
 write('rules/r.yml', RULE);
-// A case that fails (its explanation shows event values), a duplicate hostile name (a diagnostic), an unknown stage.
+// A case that fails (its explanation shows event values), a duplicate hostile name (a diagnostic), an unknown stage;
+// a property that fails (its counterexample shows event values) and one with an unknown operator (a diagnostic).
 write(
   'cases/r.yml',
   `rule: ${ID}
@@ -60,6 +61,16 @@ cases:
   - name: ${q(`file ${HOSTILE}`)}
     expect: match
     events_file: ${q(`data/${'e\u001b[2J\nFORGED-FILE'}.jsonl`)}
+properties:
+  - name: ${q(`prop ${HOSTILE}`)}
+    from: ${q(`fails ${HOSTILE}`)}
+    mutate: {Image: recase}
+    expect: no-match
+    runs: 5
+  - name: ${q(`unknown op ${HOSTILE}`)}
+    from: ${q(`fails ${HOSTILE}`)}
+    mutate: {CommandLine: ${q(`op${HOSTILE}`)}}
+    expect: match
 `,
 );
 write(`cases/data/e\u001b[2J\nFORGED-FILE.jsonl`, `${JSON.stringify(EVENT)}\n{"broken": ${q(HOSTILE)}\n`);
@@ -125,7 +136,11 @@ describe('no command prints hostile text raw', () => {
     git('add', '-A');
     git('commit', '-q', '-m', 'base');
     writeFileSync(join(repo, 'rules', 'r.yml'), RULE);
-    writeFileSync(join(repo, 'cases', 'r.yml'), `rule: ${ID}\ncases:\n  - name: ${q(`n ${HOSTILE}`)}\n    expect: no-match\n    event: ${JSON.stringify(EVENT)}\n`);
+    writeFileSync(
+      join(repo, 'cases', 'r.yml'),
+      `rule: ${ID}\ncases:\n  - name: ${q(`n ${HOSTILE}`)}\n    expect: no-match\n    event: ${JSON.stringify(EVENT)}\n` +
+        `properties:\n  - name: ${q(`p ${HOSTILE}`)}\n    from: ${q(`n ${HOSTILE}`)}\n    mutate: {Image: recase}\n    expect: no-match\n    runs: 5\n`,
+    );
     for (const reporter of ['text', 'github']) {
       const text = await output(['gate', '--base', 'main', '--fuzz-runs', '5', '--reporter', reporter], repo);
       expectSafe(text, `gate --reporter ${reporter}`);

@@ -1,6 +1,6 @@
 /**
  * Case files (`cases/*.yml`, schema in schema/case-file.schema.json): positive and negative
- * cases for one rule. Parsed with positions so every problem names the file, line and column;
+ * cases for one rule, and its properties (load-properties.ts). Parsed with positions so every problem names the file, line and column;
  * the whole file is checked and every problem reported, never only the first.
  */
 import { readTextFile } from '../util/read-text-file.js';
@@ -10,6 +10,10 @@ import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagn
 import { mapGet, parseYaml, toPlain } from '../yaml/yaml-tree.js';
 import type { YNode } from '../yaml/yaml-tree.js';
 import { childPath } from '../diagnostics/doc-path.js';
+import { parseProperties } from './load-properties.js';
+import type { Property } from './load-properties.js';
+
+export type { FieldMutation, GenOptionsSpec, GenSpec, MutationStep, Property, TemplateSlot } from './load-properties.js';
 
 export interface CountExpectation {
   at_least?: number;
@@ -44,6 +48,8 @@ export interface Case {
   /** Where the `events_file` value is, for errors about the file. */
   eventsFilePos?: SourcePos;
   count?: CountExpectation;
+  /** The reason the case is known not to give its expected verdict (a known gap of the rule). */
+  knownGap?: string;
   pos?: SourcePos;
   /** Line of the `stages` key, for stage errors. */
   stagesPos?: SourcePos;
@@ -62,6 +68,8 @@ export interface CaseFile {
    */
   pipelines?: Array<{ spec: string; pos: SourcePos }>;
   cases: Case[];
+  /** The file's properties (empty when it has none). */
+  properties: Property[];
 }
 
 export interface LoadedCaseFile {
@@ -70,8 +78,8 @@ export interface LoadedCaseFile {
   diagnostics: Diagnostic[];
 }
 
-const CASE_KEYS = new Set(['name', 'description', 'expect', 'stages', 'event', 'events', 'events_file', 'count', 'alerts']);
-const TOP_KEYS = new Set(['rule', 'cases', 'logsource', 'pipeline']);
+const CASE_KEYS = new Set(['name', 'description', 'expect', 'stages', 'event', 'events', 'events_file', 'count', 'alerts', 'known_gap']);
+const TOP_KEYS = new Set(['rule', 'cases', 'logsource', 'pipeline', 'properties']);
 
 /** Loads and validates one case file. */
 export function loadCaseFile(file: string): LoadedCaseFile {
@@ -102,7 +110,7 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
     return { file, diagnostics: ds };
   }
   for (const e of root.entries) {
-    if (!TOP_KEYS.has(e.key)) err('CASE_FILE_INVALID', `unknown key '${e.key}' (expected rule, cases, logsource, pipeline)`, e.keyNode, e.key);
+    if (!TOP_KEYS.has(e.key)) err('CASE_FILE_INVALID', `unknown key '${e.key}' (expected rule, logsource, pipeline, cases, properties)`, e.keyNode, e.key);
   }
   const ruleNode = mapGet(root, 'rule');
   let rule = '';
@@ -249,6 +257,12 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
           c.count = count;
         }
       }
+      const gapNode = mapGet(n, 'known_gap');
+      if (gapNode !== undefined) {
+        const g = toPlain(gapNode);
+        if (typeof g !== 'string' || g.trim() === '') bad("'known_gap' gives the reason the rule does not give the expected verdict (text)", gapNode, childPath(path, 'known_gap'));
+        else c.knownGap = g;
+      }
       // Shape: event + expect; events_file or events + (expect | count); events_file or events + alerts (a correlation case).
       const sources = [eventNode, fileNode, eventsNode].filter((x) => x !== undefined).length;
       if (sources > 1) bad("a case has one of 'event', 'events' or 'events_file'", n, path);
@@ -266,8 +280,19 @@ export function loadCaseText(text: string, file: string): LoadedCaseFile {
       if (ok) cases.push(c);
     });
   }
+  const propertiesNode = mapGet(root, 'properties');
+  const properties =
+    propertiesNode === undefined
+      ? []
+      : parseProperties(
+          propertiesNode,
+          posOf,
+          new Set(cases.filter((c) => c.event !== undefined).map((c) => c.name)),
+          new Set(cases.map((c) => c.name)),
+          (message, node, path, code = 'PROPERTY_INVALID') => err(code, message, node, path),
+        );
   if (ds.some((d) => d.severity === 'error')) return { file, diagnostics: ds };
-  const caseFile: CaseFile = { file, rule, logsource, cases };
+  const caseFile: CaseFile = { file, rule, logsource, cases, properties };
   if (pipelines !== undefined && pipelines.length > 0) caseFile.pipelines = pipelines;
   if (ruleNode !== undefined) caseFile.rulePos = posOf(ruleNode.offset);
   return { file, caseFile, diagnostics: ds };

@@ -24,12 +24,68 @@ import type { CaseRootOptions } from './events-file.js';
 import { compileLogsourceFilter } from '../logsource/logsource.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 import { emptyObservation, foldCoverage, observe } from '../coverage/coverage.js';
-import type { RuleCoverage } from '../coverage/coverage.js';
+import type { Observation, RuleCoverage } from '../coverage/coverage.js';
 import { describeStages } from '../trace/describe-trace.js';
 import type { Case, CaseFile } from './load-cases.js';
 import type { CorrelationAlert } from '../correlation/engine.js';
+import type { Event } from '../evaluate/evaluate.js';
 
-export type CaseStatus = 'pass' | 'fail' | 'error';
+/**
+ * A case's outcome: `known-gap` is a case with `known_gap` that still does not give its expected
+ * verdict (as declared: not a failure); `gap-closed` is one that now does (the gap is fixed).
+ */
+export type CaseStatus = 'pass' | 'fail' | 'error' | 'known-gap' | 'gap-closed';
+
+/**
+ * A property's outcome: `pass` (every run held), `fail` (a run did not: see the counterexample),
+ * `known-gap` (a property with `known_gap` that still does not hold, as declared), `gap-closed`
+ * (one that now holds), `error` (it could not run: an unknown operator, or the engines disagreed).
+ */
+export type PropertyStatus = 'pass' | 'fail' | 'known-gap' | 'gap-closed' | 'error';
+
+/** The minimal event a failing (or known-gap) property found, and how to replay it. */
+export interface Counterexample {
+  /** The event (flattened), shrunk by fast-check. */
+  event: Event;
+  /** fast-check's path: with the seed, `fc.assert(..., { seed, path })` replays this event directly. */
+  path: string;
+  /** The event before `mutate` (the case's event, or the template's). */
+  base: Event;
+  expected: 'match' | 'no-match';
+  got: 'match' | 'no-match';
+}
+
+/** One property run against its rule. */
+export interface PropertyResult {
+  name: string;
+  /** The case file and the property's line. */
+  file: string;
+  line?: number;
+  status: PropertyStatus;
+  expect: 'match' | 'no-match' | 'same';
+  /** Events evaluated (shrinking not counted). */
+  runs: number;
+  /** The seed of the runs: derived from the rule and the property name unless --seed was given. */
+  seed: number;
+  knownGap: string | null;
+  counterexample: Counterexample | null;
+  /** Why it failed (or how the gap shows): expectations, the mutated fields, then the stages explained. */
+  messages: string[];
+}
+
+/** What running the properties of a rule's case files gives: results, what they exercised, problems. */
+export interface PropertyRun {
+  results: PropertyResult[];
+  /** One observation per property that ran (for coverage). */
+  observations: Observation[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Runs the properties of a rule's case files (src/properties/ provides one: `runRuleProperties`).
+ * Passed in rather than imported, so a suite without properties never loads the generators.
+ */
+export type PropertyRunner = (rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFile }>, options: { mapping: LogsourceMapping; seed?: number | undefined }) => PropertyRun;
 
 /** The outcome of one case: pass, fail or error, where it is, and why (from the trace). */
 export interface CaseResult {
@@ -49,12 +105,16 @@ export interface CaseResult {
   alerts?: CorrelationAlert[];
 }
 
-/** One rule run against all its cases: the case results and the coverage they reached. */
+/** One rule run against all its cases and properties: the results and the coverage they reached. */
 export interface RuleRun {
   rule: SigmaRule;
   caseFiles: string[];
   cases: CaseResult[];
+  properties: PropertyResult[];
+  /** Coverage from the cases alone. */
   coverage: RuleCoverage;
+  /** Coverage from the cases and the property runs together. */
+  coverageWithProperties: RuleCoverage;
 }
 
 /** The result of runSuite: every tested rule with its cases and coverage, the untested rules, and the problems met. */
@@ -151,6 +211,28 @@ export interface RunOptions extends CaseRootOptions {
   load?: LoadOptions;
   /** How correlation cases read event times (the config's correlation section). */
   correlation?: { timeFields?: readonly string[] | undefined };
+  /** Runs the case files' properties; without it, properties are reported as not run (status error). */
+  properties?: PropertyRunner | undefined;
+  /** The seed of every property (default: derived from the rule and the property's name). */
+  seed?: number | undefined;
+}
+
+/** Results for properties that could not run because no runner was given. */
+function notRun(files: ReadonlyArray<{ cf: CaseFile }>): PropertyResult[] {
+  return files.flatMap(({ cf }) =>
+    cf.properties.map((p): PropertyResult => ({
+      name: p.name,
+      file: cf.file,
+      line: p.pos.line,
+      status: 'error',
+      expect: p.expect,
+      runs: 0,
+      seed: 0,
+      knownGap: p.knownGap ?? null,
+      counterexample: null,
+      messages: ['not run: this suite was run without a property runner (pass runRuleProperties as the properties option)'],
+    })),
+  );
 }
 
 /** Problems met reading one events_file, shown in the case's error (the first few, then a count). */
@@ -226,6 +308,7 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
       }
       const obs = emptyObservation();
       let matched = 0;
+      let disagreed = false;
       let events = 0;
       const messages: string[] = [];
       let firstTrace: Trace | undefined;
@@ -238,6 +321,7 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
         const trace = evaluatePlan(rule.plan, event);
         // Every case is also a differential check of the fast path against the reference.
         if (fast.match(event) !== trace.match) {
+          disagreed = true;
           messages.push(`internal error: the compiled matcher says ${trace.match ? 'no-match' : 'match'} where the reference evaluator says ${trace.match ? 'match' : 'no-match'}; please report this rule and event`);
         }
         // Through a view, a match must not depend on the fields the source does not record.
@@ -295,13 +379,35 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
       const countProblem = checkCount(c, matched);
       if (countProblem !== undefined) messages.unshift(countProblem);
       observations.push(obs);
-      const result: CaseResult = { ...base, status: messages.length === 0 ? 'pass' : 'fail', events, matched, messages };
+      // A known gap is expected to fail; an engine disagreement fails it all the same.
+      const status: CaseStatus = c.knownGap === undefined || disagreed ? (messages.length === 0 ? 'pass' : 'fail') : messages.length === 0 ? 'gap-closed' : 'known-gap';
+      if (c.knownGap !== undefined) messages.unshift(status === 'gap-closed' ? `known gap closed: the rule now gives the expected verdict (${c.knownGap}); remove known_gap` : `known gap: ${c.knownGap}`);
+      const result: CaseResult = { ...base, status, events, matched, messages };
       if (c.event !== undefined && firstTrace !== undefined) result.trace = firstTrace;
       results.push(result);
     }
   }
+  let properties: PropertyResult[] = [];
+  const propertyObservations: Observation[] = [];
+  if (files.some((f) => f.cf.properties.length > 0)) {
+    if (options.properties === undefined) properties = notRun(files);
+    else {
+      const p = options.properties(rule, files, { mapping: options.mapping, seed: options.seed });
+      properties = p.results;
+      propertyObservations.push(...p.observations);
+      diagnostics.push(...p.diagnostics);
+    }
+  }
+  const coverage = foldCoverage(rule.plan, observations);
   return {
-    run: { rule, caseFiles: files.map((f) => f.cf.file), cases: results, coverage: foldCoverage(rule.plan, observations) },
+    run: {
+      rule,
+      caseFiles: files.map((f) => f.cf.file),
+      cases: results,
+      properties,
+      coverage,
+      coverageWithProperties: propertyObservations.length === 0 ? coverage : foldCoverage(rule.plan, [...observations, ...propertyObservations]),
+    },
     diagnostics,
   };
 }

@@ -1,10 +1,11 @@
 /** `sigmatest run` end to end: reporters, exit codes, untested rules, suites that check nothing. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './main.js';
 import { captureIo } from '../../test/capture-io.js';
+import { loadCaseFile } from '../cases/load-cases.js';
 
 const capture = (cwd: string) => captureIo({ cwd });
 
@@ -114,5 +115,127 @@ describe('sigmatest run', () => {
     const m = await run(d, '--reporter', 'markdown', '--out', join(d, 'out', 'report.md'));
     expect(m.code).toBe(0);
     expect(m.err).toMatch(/report written to/);
+  });
+});
+
+describe('sigmatest run with properties', () => {
+  // The filter excludes by User; the rule keys on the file name, so a look-alike name slips through.
+  const PROPS = `properties:
+  - name: whoami anywhere, in any case
+    from: hit
+    mutate: {Image: [relocate, recase]}
+    expect: match
+  - name: a look-alike of whoami is still whoami
+    from: hit
+    mutate: {Image: lookalike}
+    expect: match
+`;
+
+  it('reports each property with runs, seed and status; a failure has a replayable counterexample (JSON), exit 1', async () => {
+    const d = suite(FULL + PROPS);
+    const r = await run(d, '--reporter', 'json');
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out) as { rules: Array<Record<string, any>>; summary: Record<string, any> };
+    const a = j.rules.find((x) => x.id === A)!;
+    expect(a['status']).toBe('fail');
+    const [ok, bad] = a['properties'] as Array<Record<string, any>>;
+    expect(ok).toMatchObject({ name: 'whoami anywhere, in any case', status: 'pass', runs: 100, counterexample: null, known_gap: null });
+    expect(bad).toMatchObject({ name: 'a look-alike of whoami is still whoami', status: 'fail', known_gap: null, counterexample: { expected: 'match', got: 'no-match' } });
+    expect(typeof bad!['seed']).toBe('number');
+    expect(bad!['counterexample'].path).toMatch(/^\d+(:\d+)*$/);
+    expect(bad!['counterexample'].event.Image).not.toMatch(/\\whoami\.exe$/i);
+    expect(a['coverage']).toHaveProperty('withProperties.percent', 100);
+    expect(j.summary['properties']).toMatchObject({ total: 2, passed: 1, failed: 1, runs: 101 });
+    expect(j.summary['problems']).toEqual(['1 property failed']);
+    // The text reporter shows both, the failure explained.
+    const t = await run(d);
+    expect(t.out).toMatch(/✓ property: whoami anywhere, in any case {2}\(100 runs, seed \d+\)/);
+    expect(t.out).toMatch(/✗ property: a look-alike of whoami is still whoami {2}\(cases\/a\.yml:\d+\) {2}FAILED after 1 run \(seed \d+, path [\d:]+\)/);
+    expect(t.out).toMatch(/selection: false because|sel: false because Image does not end with \\whoami\.exe/);
+  });
+
+  it('known_gap turns the failure into a reported gap (exit 0); --strict fails once the gap closes', async () => {
+    const gap = suite(FULL + PROPS.replace('    expect: match\n', '    expect: match\n').replace(/(lookalike\}\n {4}expect: match\n)/, '$1    known_gap: the rule keys on the file name\n'));
+    const r = await run(gap, '--reporter', 'json');
+    expect(r.code).toBe(0);
+    const p = (JSON.parse(r.out).rules[0].properties as Array<Record<string, any>>)[1]!;
+    expect(p).toMatchObject({ status: 'known-gap', known_gap: 'the rule keys on the file name' });
+    expect(p['counterexample'].event.Image).toBeDefined();
+    // A gap that no longer shows: reported, and it fails only with --strict.
+    const closed = suite(FULL + PROPS.replace('mutate: {Image: [relocate, recase]}\n    expect: match\n', 'mutate: {Image: [relocate, recase]}\n    expect: match\n    known_gap: thought case-sensitive\n').split('  - name: a look-alike')[0]);
+    const c = await run(closed);
+    expect(c.code).toBe(0);
+    expect(c.out).toMatch(/! property: whoami anywhere, in any case .* GAP CLOSED after 100 runs: thought case-sensitive/);
+    const strict = await run(closed, '--strict');
+    expect(strict.code).toBe(1);
+    expect(strict.out).toMatch(/FAILED: 1 known gap closed \(--strict\)/);
+  });
+
+  it('--seed replaces every default seed; the same seed gives the same report', async () => {
+    const d = suite(FULL + PROPS);
+    const a = JSON.parse((await run(d, '--reporter', 'json', '--seed', '7')).out).rules[0].properties as Array<{ seed: number; counterexample: unknown }>;
+    expect(a.map((p) => p.seed)).toEqual([7, 7]);
+    const b = JSON.parse((await run(d, '--reporter', 'json', '--seed', '7')).out).rules[0].properties as Array<{ seed: number; counterexample: unknown }>;
+    expect(b).toEqual(a);
+    const dflt = JSON.parse((await run(d, '--reporter', 'json')).out).rules[0].properties as Array<{ seed: number }>;
+    expect(dflt[0]?.seed).not.toBe(dflt[1]?.seed);
+    expect((await run(d, '--seed', 'x')).code).toBe(2);
+  });
+
+  it('--min-coverage applies to the coverage with properties unless --coverage-from cases', async () => {
+    // Without the excluded case, only the property exercises the filter.
+    const cases = FULL.split('  - name: excluded')[0] as string;
+    const withProps = suite(`${cases}  - name: other
+    expect: no-match
+    event: {Image: 'C:\\\\w\\\\cmd.exe'}
+properties:
+  - name: SYSTEM in any case is excluded
+    event: {Image: 'C:\\\\w\\\\whoami.exe', User: system}
+    mutate: {User: recase}
+    expect: no-match
+`);
+    const all = await run(withProps, '--min-coverage', '100', '--reporter', 'json');
+    const j = JSON.parse(all.out);
+    expect(j.rules[0].coverage.percent).toBeLessThan(100);
+    expect(j.rules[0].coverage.withProperties.percent).toBe(100);
+    expect(all.code).toBe(0);
+    const casesOnly = await run(withProps, '--min-coverage', '100', '--coverage-from', 'cases');
+    expect(casesOnly.code).toBe(1);
+    expect(casesOnly.out).toMatch(/below the coverage threshold of 100% \(coverage from cases\)/);
+  });
+
+  it('an unknown operator is a located error (exit 2); the other properties and rules still run', async () => {
+    const d = suite(FULL + PROPS.replace('mutate: {Image: lookalike}', 'mutate: {Image: lookalkie}'));
+    const r = await run(d);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/cases\/a\.yml:19:21: error PROPERTY_OPERATOR_UNKNOWN at properties\[1\]\.mutate\.Image: property 'a look-alike of whoami is still whoami': unknown operator 'lookalkie'/);
+    expect(r.out).toMatch(/✓ property: whoami anywhere, in any case/);
+  });
+
+  it('--save adds each counterexample as a case after the last one, keeps the file byte for byte, never twice', async () => {
+    const header = '# my cases\n';
+    const original = header + FULL + '\n# after the cases\n' + PROPS.replace(/(lookalike\}\n {4}expect: match\n)/, '$1    known_gap: the rule keys on the file name\n') + '  - name: renamed copies elsewhere\n    from: hit\n    mutate: {Image: [lookalike, relocate]}\n    expect: match\n';
+    const d = suite(original);
+    const file = join(d, 'cases', 'a.yml');
+    const r = await run(d, '--save');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/run: saved 2 counterexample case\(s\) to .*cases\/a\.yml/);
+    const after = readFileSync(file, 'utf8');
+    // Everything before the end of the cases list and everything after it is unchanged.
+    const end = original.indexOf('\n\n# after the cases');
+    expect(after.startsWith(original.slice(0, end + 1))).toBe(true);
+    expect(after.endsWith(original.slice(end + 1))).toBe(true);
+    const added = after.slice(end + 1, after.length - (original.length - end - 1));
+    expect(added).toMatch(/^ {2}# counterexample of property 'a look-alike of whoami is still whoami' \(sigmatest run --seed \d+; fast-check path [\d:]+\)\n {2}- name: "a look-alike of whoami is still whoami: Image C:\\\\\\\\w\\\\\\\\[^"]+"\n {4}expect: match\n {4}known_gap: "the rule keys on the file name"\n {4}event: \{/);
+    expect(added).toMatch(/- name: "renamed copies elsewhere: Image [^"]+"\n {4}expect: match\n {4}event:/);
+    const loaded = loadCaseFile(file);
+    expect(loaded.diagnostics).toEqual([]);
+    expect(loaded.caseFile?.cases.map((c) => c.knownGap ?? null)).toEqual([null, null, null, 'the rule keys on the file name', null]);
+    // The saved known gap is a known-gap case; the saved failure fails until the rule is fixed.
+    const again = await run(d, '--reporter', 'json', '--save');
+    const statuses = (JSON.parse(again.out).rules[0].cases.results as Array<{ status: string }>).map((c) => c.status);
+    expect(statuses).toEqual(['pass', 'pass', 'pass', 'known-gap', 'fail']);
+    expect(again.err).toMatch(/no counterexample to save/);
+    expect(readFileSync(file, 'utf8')).toBe(after);
   });
 });

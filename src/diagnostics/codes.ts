@@ -162,16 +162,22 @@ export const CODES = {
 
   // Case files.
   CASE_FILE_UNREADABLE: { group: 'case', severity: 'error', description: 'a case file cannot be read' },
-  CASE_FILE_INVALID: { group: 'case', severity: 'error', description: "a case file that is not one mapping with 'rule' and a non-empty 'cases' list, or has an unknown key" },
-  CASE_INVALID: { group: 'case', severity: 'error', description: 'a case of the wrong shape: no name, a repeated name, a bad expect, stages, event, events, events_file, count or alerts, or alerts on a detection rule (or their absence on a correlation)' },
+  CASE_FILE_INVALID: { group: 'case', severity: 'error', description: "a case file that is not one mapping with 'rule' and a non-empty 'cases' list (and, optionally, a non-empty 'properties' list), or has an unknown key" },
+  CASE_INVALID: { group: 'case', severity: 'error', description: 'a case of the wrong shape: no name, a repeated name, a bad expect, stages, event, events, events_file, count, alerts or known_gap, or alerts on a detection rule (or their absence on a correlation)' },
   CASE_RULE_MISSING: { group: 'case', severity: 'error', description: "a case file without 'rule' (a rule id or a path relative to the case file)" },
   CASE_RULE_UNKNOWN: { group: 'case', severity: 'error', description: "the case file's rule is not among the loaded rules" },
   CASE_RULE_AMBIGUOUS: { group: 'case', severity: 'error', description: "the case file's rule id is the id of several loaded rules" },
-  CASE_STAGE_UNKNOWN: { group: 'case', severity: 'error', description: 'a case expects a stage the rule does not have' },
+  CASE_STAGE_UNKNOWN: { group: 'case', severity: 'error', description: 'a case or a property expects a stage the rule does not have' },
   CASE_EVENTS_UNREADABLE: { group: 'case', severity: 'error', description: "a case's events_file cannot be read or holds bad events" },
   CASE_EVENTS_EMPTY: { group: 'case', severity: 'error', description: "a case's events_file holds no events: the case would check nothing" },
   CASE_GROUP_UNKNOWN: { group: 'case', severity: 'error', description: "a correlation case expects an alert group with a field that is not in the correlation's group-by" },
   CASE_PATH_OUTSIDE: { group: 'case', severity: 'error', description: "an events_file, rule or pipeline path of a case file that is absolute, leads out of the case file's root (`..`, a symbolic link) or names a device, FIFO or folder: it is not read" },
+  PROPERTY_INVALID: { group: 'case', severity: 'error', description: "a property of the wrong shape: no name, a repeated name, a bad expect, runs, stages, event, mutate or known_gap, both or neither of 'from' and 'event', an unknown key" },
+  PROPERTY_FROM_UNKNOWN: { group: 'case', severity: 'error', description: "a property's 'from' names no case of its file with a single 'event'" },
+  PROPERTY_OPERATOR_UNKNOWN: { group: 'case', severity: 'error', description: 'a mutate operator that generators/ does not know' },
+  PROPERTY_GENERATOR_UNKNOWN: { group: 'case', severity: 'error', description: 'a {gen: KIND} expression whose kind generators/ does not know' },
+  PROPERTY_OPTION_INVALID: { group: 'case', severity: 'error', description: 'a generator option the kind does not take, options that contradict each other or that no value satisfies' },
+  PROPERTY_MUTATION_INVALID: { group: 'case', severity: 'error', description: "an operator that cannot vary the base value (respell of a value that is no registry key, a field the base event lacks)" },
 
   // Event files.
   EVENT_PATH_NOT_FOUND: { group: 'event', severity: 'error', description: 'an event file or folder named on the command line does not exist' },

@@ -230,6 +230,45 @@ describe('sigmatest gate', () => {
     expect(code).toBe(1);
   });
 
+  it('runs the properties in the tests check: a failing one fails it, a known gap is reported, a closed gap warns', async () => {
+    const root = repo();
+    const props = (gap: string): string => `properties:
+  - name: evil anywhere
+    from: evil runs
+    mutate: {Image: [relocate, recase]}
+    expect: match
+  - name: safe mode in any case
+    from: safe mode
+    mutate: {CommandLine: recase}
+    expect: no-match
+  - name: a renamed copy is still evil
+    from: evil runs
+    mutate: {Image: lookalike}
+    expect: match
+${gap}`;
+    write(root, 'rules/evil.yml', ruleText({ description: 'Detects the evil tool, with properties.' }));
+    write(root, 'cases/evil.yml', CASES + props(''));
+    let { code, report } = await gate(root);
+    let t = check(report, 'rules/evil.yml', 'tests');
+    expect(t?.status).toBe('fail');
+    expect(t?.message).toBe('1 of 3 properties fail');
+    expect(t?.details?.[0]).toMatch(/^cases\/evil\.yml:\d+: property 'a renamed copy is still evil' fail \(seed \d+\): expected match, got no-match counterexample: \{"Image":/);
+    expect(code).toBe(1);
+    write(root, 'cases/evil.yml', CASES + props('    known_gap: the rule keys on the file name\n'));
+    ({ code, report } = await gate(root));
+    t = check(report, 'rules/evil.yml', 'tests');
+    expect(t?.status).toBe('pass');
+    expect(t?.message).toMatch(/^3 case\(s\) pass \(1 match, 2 no-match\), 3 properties hold \(\d+ runs\); 1 known gap\(s\)$/);
+    expect(check(report, 'rules/evil.yml', 'coverage')?.message).toMatch(/% with properties, [\d.]+% from cases alone/);
+    expect(code).toBe(0);
+    write(root, 'cases/evil.yml', CASES + props('').replace('  - name: evil anywhere\n    from: evil runs\n    mutate: {Image: [relocate, recase]}\n    expect: match\n', '  - name: evil anywhere\n    from: evil runs\n    mutate: {Image: [relocate, recase]}\n    expect: match\n    known_gap: thought case-sensitive\n').replace(/ {2}- name: a renamed copy[\s\S]*$/, ''));
+    ({ code, report } = await gate(root));
+    t = check(report, 'rules/evil.yml', 'tests');
+    expect(t?.status).toBe('warn');
+    expect(t?.message).toBe("1 known gap(s) closed: remove known_gap from 'evil anywhere'");
+    expect(code).toBe(0);
+  });
+
   it('fails on a benign corpus match, passes with a known-FP entry, and fails again once it expired', async () => {
     const root = repo();
     write(root, 'rules/evil.yml', ruleText({ selection: "    Image|endswith:\n      - '\\evil.exe'\n      - '\\good.exe'" }));

@@ -4,8 +4,9 @@
  * pass/fail/warn/skip:
  *
  * - `validate`: validateRules (errors fail, warnings warn) plus the loader's own diagnostics.
- * - `tests`: at least `minMatch` match and `minNoMatch` no-match cases, and every case passes.
- * - `coverage`: the cases' coverage reaches `minCoverage` (0: reported only).
+ * - `tests`: at least `minMatch` match and `minNoMatch` no-match cases, every case passes and
+ *   every property holds (known gaps do not fail; a closed gap warns).
+ * - `coverage`: the coverage of the cases and property runs reaches `minCoverage` (0: reported only).
  * - `fuzz`: fuzzRule; error findings fail, warnings warn.
  * - `semantic-diff` (modified/renamed): the base version against the new one (semantic-diff.ts);
  *   widened/equivalent pass, narrowed/changed warn, and a positive case of the base version's case
@@ -38,6 +39,7 @@ import type { FullRuleSet, ResolvedCorrelation } from '../correlation/rule-set.j
 import type { CorrelationRule, SigmaFilter } from '../correlation/documents.js';
 import { CODES } from '../diagnostics/codes.js';
 import type { CaseRootOptions } from '../cases/events-file.js';
+import { runRuleProperties } from '../properties/run-properties.js';
 import { fuzzRule } from '../fuzz/fuzz-rule.js';
 import type { RuleFuzzResult } from '../fuzz/fuzz-rule.js';
 import type { Event } from '../evaluate/evaluate.js';
@@ -542,29 +544,48 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
   const allCases = files.flatMap((f) => f.cases);
   const positives = allCases.filter((c) => caseKind(c) === 'match').length;
   const negatives = allCases.filter((c) => caseKind(c) === 'no-match').length;
-  const run = files.length > 0 ? runRuleCases(rule, files, { mapping: ctx.mapping, load: ctx.loadOpts, ...ctx.roots }).run : undefined;
-  const bad = run?.cases.filter((c) => c.status !== 'pass') ?? [];
+  const run = files.length > 0 ? runRuleCases(rule, files, { mapping: ctx.mapping, load: ctx.loadOpts, ...ctx.roots, properties: runRuleProperties }).run : undefined;
+  // Known gaps are declared (not failures); a closed gap warns: its known_gap should go.
+  const bad = run?.cases.filter((c) => c.status === 'fail' || c.status === 'error') ?? [];
+  const badProps = run?.properties.filter((p) => p.status === 'fail' || p.status === 'error') ?? [];
+  const closed = [...(run?.cases ?? []), ...(run?.properties ?? [])].filter((x) => x.status === 'gap-closed');
+  const gaps = [...(run?.cases ?? []), ...(run?.properties ?? [])].filter((x) => x.status === 'known-gap').length;
+  const props = run?.properties ?? [];
   const testProblems: string[] = [];
   if (positives < options.minMatch) testProblems.push(`${positives} match case(s), at least ${options.minMatch} required`);
   if (negatives < options.minNoMatch) testProblems.push(`${negatives} no-match case(s), at least ${options.minNoMatch} required`);
   if (bad.length > 0) testProblems.push(`${bad.length} of ${run?.cases.length ?? 0} case(s) fail`);
-  const firstBad = bad[0];
+  if (badProps.length > 0) testProblems.push(`${badProps.length} of ${props.length} propert${props.length === 1 ? 'y' : 'ies'} fail`);
+  const firstBad = bad[0] ?? badProps[0] ?? closed[0];
+  const propertyText = props.length > 0 ? `, ${props.length} propert${props.length === 1 ? 'y' : 'ies'} hold (${props.reduce((n, p) => n + p.runs, 0)} runs)` : '';
+  const gapText = gaps > 0 ? `; ${gaps} known gap(s)` : '';
   checks.push({
     name: 'tests',
-    status: testProblems.length > 0 ? 'fail' : 'pass',
-    message: testProblems.length > 0 ? testProblems.join('; ') : `${run?.cases.length ?? 0} case(s) pass (${positives} match, ${negatives} no-match)`,
-    details: bad.map((c) => `${rel(c.file)}${c.line !== undefined ? `:${c.line}` : ''}: case '${c.name}' ${c.status}: ${c.messages[0] ?? ''}`),
-    ...(firstBad !== undefined ? { location: { file: rel(firstBad.file), line: firstBad.line ?? 1 } } : files.length === 0 ? {} : {}),
+    status: testProblems.length > 0 ? 'fail' : closed.length > 0 ? 'warn' : 'pass',
+    message:
+      testProblems.length > 0
+        ? testProblems.join('; ')
+        : closed.length > 0
+          ? `${closed.length} known gap(s) closed: remove known_gap from ${closed.map((x) => `'${x.name}'`).join(', ')}`
+          : `${run?.cases.length ?? 0} case(s) pass (${positives} match, ${negatives} no-match)${propertyText}${gapText}`,
+    details: [
+      ...bad.map((c) => `${rel(c.file)}${c.line !== undefined ? `:${c.line}` : ''}: case '${c.name}' ${c.status}: ${c.messages[0] ?? ''}`),
+      ...badProps.map((p) => `${rel(p.file)}${p.line !== undefined ? `:${p.line}` : ''}: property '${p.name}' ${p.status} (seed ${p.seed}): ${p.messages.filter((m) => !m.startsWith('known gap')).slice(0, 1).join('')}${p.counterexample !== null ? ` counterexample: ${JSON.stringify(p.counterexample.event)}` : ''}`),
+      ...closed.map((x) => `${rel(x.file)}${x.line !== undefined ? `:${x.line}` : ''}: '${x.name}' gap closed`),
+    ],
+    ...(firstBad !== undefined ? { location: { file: rel(firstBad.file), line: firstBad.line ?? 1 } } : {}),
   });
   if (run === undefined || run.cases.length === 0) checks.push({ name: 'coverage', status: options.minCoverage > 0 ? 'fail' : 'skip', message: 'no cases, no coverage' });
   else {
-    const pct = run.coverage.percent;
+    const cov = run.coverageWithProperties;
+    const pct = cov.percent;
     const ok = pct >= options.minCoverage;
-    const missed = [...run.coverage.values.missed, ...run.coverage.exclusions.missed].slice(0, 10).map((v) => `not covered: ${JSON.stringify(v)}`);
+    const missed = [...cov.values.missed, ...cov.exclusions.missed].slice(0, 10).map((v) => `not covered: ${JSON.stringify(v)}`);
+    const fromCases = run.properties.length > 0 ? ` with properties, ${run.coverage.percent}% from cases alone` : '';
     checks.push({
       name: 'coverage',
       status: ok ? 'pass' : 'fail',
-      message: options.minCoverage > 0 ? `${pct}% (minimum ${options.minCoverage}%)` : `${pct}% (no minimum set)`,
+      message: options.minCoverage > 0 ? `${pct}%${fromCases} (minimum ${options.minCoverage}%)` : `${pct}%${fromCases} (no minimum set)`,
       ...(ok ? {} : { details: missed }),
     });
   }

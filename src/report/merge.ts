@@ -14,14 +14,14 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { isJsonObject } from '../util/json-object.js';
-import type { CaseResult } from '../cases/run-cases.js';
+import type { CaseResult, CaseStatus, PropertyResult, PropertyStatus } from '../cases/run-cases.js';
 import type { RuleCoverage } from '../coverage/coverage.js';
 import { summarizeFuzz } from '../fuzz/fuzz-report.js';
 import type { FuzzReport, FuzzReportRule } from '../fuzz/fuzz-report.js';
 import { ruleStatus, summarize } from '../gate/gate-result.js';
 import type { GateMessage, GateReport, GateRuleReport } from '../gate/gate-result.js';
-import { summarizeRun } from './run/suite-report.js';
-import type { RuleReport, SuiteReport } from './run/suite-report.js';
+import { summarizeRun, tally } from './run/suite-report.js';
+import type { CoverageFrom, RuleReport, SuiteReport } from './run/suite-report.js';
 
 export type ReportKind = 'run' | 'fuzz' | 'gate';
 
@@ -89,7 +89,9 @@ function rowPath(r: Obj, where: string): string {
 }
 
 const RUN_RULE_STATUSES = ['pass', 'fail', 'untested', 'below-coverage'] as const;
-const CASE_STATUSES = ['pass', 'fail', 'error'] as const;
+// Every status a case or property result is written with (a status added to the type must be added here).
+const CASE_STATUSES = Object.keys({ pass: 1, fail: 1, error: 1, 'known-gap': 1, 'gap-closed': 1 } satisfies Record<CaseStatus, 1>) as CaseStatus[];
+const PROPERTY_STATUSES = Object.keys({ pass: 1, fail: 1, error: 1, 'known-gap': 1, 'gap-closed': 1 } satisfies Record<PropertyStatus, 1>) as PropertyStatus[];
 const FUZZ_RULE_STATUSES = ['pass', 'fail', 'unsupported'] as const;
 const SEVERITIES = ['error', 'warning'] as const;
 const CHECK_STATUSES = ['pass', 'fail', 'skip', 'warn'] as const;
@@ -136,6 +138,31 @@ function runRuleFromJson(row: unknown, where: string): RuleReport {
   for (const key of ['passed', 'failed', 'errors'] as const) {
     if (typeof cases[key] !== 'number') throw new MergeError(`cases.${key} of ${where} is ${JSON.stringify(cases[key])}, not a number`);
   }
+  // Reports written before properties existed have none.
+  const rawProperties = r['properties'] ?? [];
+  if (!Array.isArray(rawProperties)) throw new MergeError(`the properties of ${where} are not a list`);
+  const properties = (rawProperties as unknown[]).map((row, k): PropertyResult => {
+    const p = obj(row);
+    if (p === undefined) throw new MergeError(`property ${k + 1} of ${where} is not a property result`);
+    oneOf(p['status'], PROPERTY_STATUSES, `the status of property ${k + 1} of ${where}`);
+    const { line, known_gap, ...rest } = p;
+    return { ...(rest as unknown as PropertyResult), knownGap: typeof known_gap === 'string' ? known_gap : null, ...(typeof line === 'number' ? { line } : {}) };
+  });
+  const coverageOf = (c: Obj, stages: RuleCoverage['stages'], v: RuleCoverage['values'], x: RuleCoverage['exclusions']): RuleCoverage => ({
+    stages,
+    values: v,
+    exclusions: x,
+    percent: Number(c['percent']),
+    // As foldCoverage counts them: covered stages, values and exclusion values.
+    covered: stages.filter((s) => s.covered).length + v.covered + x.covered,
+    total: stages.length + v.total + x.total,
+  });
+  const coverage = coverageOf(cov, stages, v, x);
+  const all = obj(cov['withProperties']);
+  const coverageWithProperties =
+    all !== undefined && Array.isArray(all['stages']) && obj(all['values']) !== undefined && obj(all['exclusions']) !== undefined
+      ? coverageOf(all, all['stages'] as RuleCoverage['stages'], all['values'] as unknown as RuleCoverage['values'], all['exclusions'] as unknown as RuleCoverage['exclusions'])
+      : coverage;
   return {
     id: (r['id'] as string | null | undefined) ?? null,
     path: rowPath(r, where),
@@ -145,16 +172,11 @@ function runRuleFromJson(row: unknown, where: string): RuleReport {
     tags: [],
     status: oneOf(r['status'], RUN_RULE_STATUSES, `the status of ${where}`),
     ...(typeof r['correlation'] === 'string' ? { correlation: r['correlation'] as NonNullable<RuleReport['correlation']> } : {}),
-    cases: { passed: Number(cases['passed']), failed: Number(cases['failed']), errors: Number(cases['errors']), results },
-    coverage: {
-      stages,
-      values: v,
-      exclusions: x,
-      percent: Number(cov['percent']),
-      // As foldCoverage (and foldCorrelationCoverage) count them: covered stages, values and exclusion values.
-      covered: stages.filter((s) => s.covered).length + v.covered + x.covered,
-      total: stages.length + v.total + x.total,
-    },
+    // Counted from the (checked) results, as for a single report.
+    cases: { ...tally(results), results },
+    properties: { ...tally(properties), results: properties },
+    coverage,
+    coverageWithProperties,
   };
 }
 
@@ -163,21 +185,27 @@ export function mergeRunReports(reports: readonly unknown[]): { report: SuiteRep
   const rules: RuleReport[] = [];
   const diagnostics: Diagnostic[] = [];
   const minCoverage: Array<number | null> = [];
+  const coverageFrom: CoverageFrom[] = [];
+  const strict: boolean[] = [];
   reports.forEach((raw, k) => {
     if (reportKind(raw) !== 'run') throw new MergeError(`report ${k + 1} is not a sigmatest run JSON report`);
     const o = raw as Obj;
+    const summary = o['summary'] as Obj;
     (o['rules'] as unknown[]).forEach((row, i) => rules.push(runRuleFromJson(row, `rule ${i + 1} of report ${k + 1}`)));
     if (Array.isArray(o['diagnostics'])) {
       (o['diagnostics'] as unknown[]).forEach((d, j) => oneOf(obj(d)?.['severity'], SEVERITIES, `the severity of diagnostic ${j + 1} of report ${k + 1}`));
       diagnostics.push(...(o['diagnostics'] as Diagnostic[]));
     }
-    minCoverage.push(((o['summary'] as Obj)['minCoverage'] as number | null | undefined) ?? null);
+    minCoverage.push((summary['minCoverage'] as number | null | undefined) ?? null);
+    coverageFrom.push(summary['coverageFrom'] === 'cases' ? 'cases' : 'all');
+    strict.push(summary['strict'] === true);
   });
   rules.sort(byPath);
   const merged = unique(diagnostics);
+  const summary = summarizeRun(rules, { minCoverage: minCoverage[0] ?? null, diagnostics: merged, coverageFrom: coverageFrom[0], strict: strict[0] });
   return {
-    report: { rules, summary: summarizeRun(rules, { minCoverage: minCoverage[0] ?? null, diagnostics: merged }), diagnostics: merged },
-    warnings: disagreement('--min-coverage', minCoverage),
+    report: { rules, summary, diagnostics: merged },
+    warnings: [...disagreement('--min-coverage', minCoverage), ...disagreement('--coverage-from', coverageFrom), ...disagreement('--strict', strict)],
   };
 }
 

@@ -6,8 +6,10 @@
  * its data and well-formed diagnostics (a registered code, a severity, a message, a position
  * inside the text when there is one).
  *
- * Inputs start from valid seeds (the bundled rules and case files, samples of the other formats)
- * or from nothing (random YAML and JSON values with prototype keys, random text), and go through
+ * Inputs start from valid seeds (the bundled rules and case files, samples of the other formats),
+ * from generated documents of a format's shape (case files with `properties:` entries: operators,
+ * `{gen: KIND}` expressions with their options, `from`, templates, runs, stages, known gaps, valid
+ * or not), or from nothing (random YAML and JSON values with prototype keys, random text), and go through
  * up to three mutations: truncation, character flips, snippets of hostile syntax inserted
  * anywhere (prototype keys, anchors and aliases, tags, flow brackets, NUL, CR), deep nesting and
  * huge scalars.
@@ -24,6 +26,12 @@ import { CODES } from '../../src/diagnostics/codes.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostics.js';
 import { loadRuleText } from '../../src/rules/load-rule.js';
 import { loadCaseText } from '../../src/cases/load-cases.js';
+import type { CaseFile } from '../../src/cases/load-cases.js';
+import { GEN_OPTION_KEYS } from '../../src/cases/load-properties.js';
+import { runProperties } from '../../src/properties/run-properties.js';
+import type { PropertyStatus } from '../../src/cases/run-cases.js';
+import { operatorNames } from '../../generators/mutations.js';
+import { generatorKindNames } from '../../generators/expressions.js';
 import { parseKnownFps } from '../../src/known-fps/known-fps.js';
 import { parseLogsourceMapping } from '../../src/logsource/mapping-file.js';
 import { parseConfig } from '../../src/config/config.js';
@@ -37,7 +45,7 @@ import { REPO_ROOT } from '../support/dist.js';
 
 /** Keys that are special to JavaScript objects, or to the formats. */
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
-const FORMAT_KEYS = ['title', 'id', 'logsource', 'detection', 'condition', 'selection', 'rule', 'cases', 'name', 'expect', 'event', 'events_file', 'stages', 'count', 'known_fps', 'field', 'value', 'reason', 'expires', 'logsources', 'sources', 'channel', 'eventIds', 'placeholders', 'gate', 'root', 'Image|endswith', 'x|re', 'EventID'];
+const FORMAT_KEYS = ['title', 'id', 'logsource', 'detection', 'condition', 'selection', 'rule', 'cases', 'name', 'expect', 'event', 'events_file', 'stages', 'count', 'known_fps', 'field', 'value', 'reason', 'expires', 'logsources', 'sources', 'channel', 'eventIds', 'placeholders', 'gate', 'root', 'Image|endswith', 'x|re', 'EventID', 'properties', 'from', 'mutate', 'runs', 'known_gap', 'gen', ...GEN_OPTION_KEYS];
 
 /** Snippets of syntax a mutation inserts anywhere. */
 const HOSTILE = [
@@ -135,10 +143,11 @@ function valueText(v: unknown, style: number): string {
   }
 }
 
-/** Inputs for a loader: seeds, mutated seeds, generated documents, random text. */
-export function inputs(seeds: readonly string[]): fc.Arbitrary<string> {
+/** Inputs for a loader: seeds, documents of the loader's format (when it has a generator), generated documents, random text; each mutated or not. */
+export function inputs(seeds: readonly string[], shaped?: fc.Arbitrary<string>): fc.Arbitrary<string> {
   const base = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...seeds) },
+    ...(shaped !== undefined ? [{ weight: 4, arbitrary: shaped }] : []),
     { weight: 2, arbitrary: fc.tuple(documentValue(), fc.integer({ min: 0, max: 2 })).map(([v, s]) => valueText(v, s)) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
   );
@@ -180,6 +189,8 @@ const read = (p: string): string => readFileSync(p, 'utf8');
 export interface LoaderCase {
   name: string;
   seeds: string[];
+  /** Documents of the loader's format, valid or nearly so (beside the seeds). */
+  shaped?: fc.Arbitrary<string>;
   /** Loads `text`; throws (the property fails) when the loader throws or returns something malformed. */
   check(text: string): void;
 }
@@ -224,6 +235,133 @@ gate:
   severities: { RULE_AUTHOR_MISSING: off }
 `;
 
+/** The rule the generated case files name: the seed rule (registry keys, an Image exclusion, Details). */
+const PROPERTY_RULE_FILE = join(REPO_ROOT, 'rules', 'windows', 'registry', 'registry_set_asep_reg_keys_modification_winsock2.yml');
+const PROPERTY_CASE_EVENT = {
+  EventID: 13,
+  TargetObject: 'HKLM\\System\\CurrentControlSet\\Services\\WinSock2\\Parameters\\Protocol_Catalog9\\Catalog_Entries\\000000000012\\PackedCatalogItem',
+  Details: 'Binary Data',
+  Image: 'C:\\Users\\Public\\lsp.exe',
+  CommandLine: 'C:\\Users\\Public\\lsp.exe /install',
+};
+/** Fields a property mutates or a template fills: the rule's, absent ones, dotted paths, prototype names. */
+const PROPERTY_FIELDS = ['TargetObject', 'Image', 'Details', 'CommandLine', 'EventID', 'Missing', 'Event.EventData.Image', '__proto__', 'constructor', ''];
+
+/**
+ * `valid`, or in a dirty document now and then `bad`: half the generated case files are clean
+ * (their properties load and run), the others have a wrong value here and there.
+ */
+function mostly<T>(dirty: boolean, valid: fc.Arbitrary<T>, bad: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+  return dirty ? fc.oneof({ weight: 6, arbitrary: valid }, { weight: 1, arbitrary: bad }) : valid;
+}
+
+/** Something of the wrong type or shape for any key. */
+const anything = (): fc.Arbitrary<unknown> => fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 4 }), fc.integer(), { maxKeys: 2 }));
+
+/** A text, or a list of texts. */
+const texts = (choices: readonly string[]): fc.Arbitrary<unknown> => fc.oneof(fc.constantFrom(...choices), fc.array(fc.constantFrom(...choices), { minLength: 1, maxLength: 3 }));
+
+/** A `{gen: KIND, ...options}` expression: known (and, when dirty, unknown) kinds, a few options that fit the kind or not. */
+function genExpression(dirty: boolean): fc.Arbitrary<Record<string, unknown>> {
+  const option: Record<string, fc.Arbitrary<unknown>> = {
+    under: mostly(dirty, fc.constantFrom('HKLM\\Software\\Vendor', 'HKLM\\System\\CurrentControlSet\\Services\\WinSock2\\Parameters\\Protocol_Catalog9\\Catalog_Entries', 'C:\\Users\\Public', '\\'), anything()),
+    name: mostly(dirty, fc.constantFrom('msiexec.exe', 'lsp.dll', 'a b.exe'), anything()),
+    dir: mostly(dirty, fc.constantFrom('user-writable', 'system', 'program'), fc.constantFrom('nowhere', '')),
+    scope: mostly(dirty, fc.constantFrom('private', 'public'), fc.constantFrom('both', '')),
+    min: mostly(dirty, fc.integer({ min: 0, max: 70000 }), fc.oneof(fc.integer({ min: -5, max: -1 }), fc.double(), fc.string({ maxLength: 3 }))),
+    max: mostly(dirty, fc.integer({ min: 0, max: 70000 }), fc.oneof(fc.integer({ min: -5, max: -1 }), fc.double(), fc.string({ maxLength: 3 }))),
+    contains: mostly(dirty, texts(['lsp', 'Catalog', '\\', 'x']), fc.oneof(fc.constant(''), fc.constant([]), anything())),
+    not: mostly(dirty, texts(['*\\msiexec.exe', '(Empty)', '*', '?x*', 'Binary Data']), fc.oneof(fc.constant(''), fc.constant([]), anything())),
+    ...(dirty ? { colour: anything() } : {}),
+  };
+  const options = fc.subarray(Object.keys(option), { maxLength: dirty ? 3 : 1 }).chain((keys) => fc.record(Object.fromEntries(keys.map((k) => [k, option[k] as fc.Arbitrary<unknown>]))));
+  return fc.tuple(mostly(dirty, fc.constantFrom(...generatorKindNames()), fc.oneof(fc.constantFrom('nope', ''), anything())), options).map(([gen, o]) => ({ gen, ...o }));
+}
+
+/** One `properties:` entry starting from one of `caseNames` or a template: valid when clean; when dirty, keys now and then wrong, missing or extra. */
+function propertyEntry(caseNames: readonly string[], dirty: boolean): fc.Arbitrary<Record<string, unknown>> {
+  const field = fc.constantFrom(...PROPERTY_FIELDS);
+  const ruleField = fc.constantFrom('TargetObject', 'Image', 'Details', 'CommandLine');
+  const key = mostly(dirty, ruleField, field) as fc.Arbitrary<string>;
+  const step = fc.oneof({ weight: 4, arbitrary: mostly(dirty, fc.constantFrom(...operatorNames()), fc.oneof(fc.constantFrom('nope', 'RECASE', ''), anything())) }, { weight: 1, arbitrary: genExpression(dirty) });
+  const steps = fc.oneof(step, fc.array(step, { minLength: 1, maxLength: 3 }));
+  const template = fc.dictionary(key, fc.oneof(genExpression(dirty), fc.constantFrom('x', 13, 'C:\\Windows\\System32\\msiexec.exe'), fc.dictionary(ruleField, genExpression(dirty), { maxKeys: 2 })), { minKeys: 1, maxKeys: 4 });
+  const stages = fc.dictionary(mostly(dirty, fc.constantFrom('winsock_parameters_base', 'winsock_parameters', 'filter', 'condition'), fc.constantFrom('nope', '')) as fc.Arbitrary<string>, mostly(dirty, fc.boolean(), anything()), { minKeys: 1, maxKeys: 3 });
+  const sometimes = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.option(a, { freq: 3 });
+  return fc
+    .record({
+      // Where the base event comes from: a case or a template (both or neither, when dirty: errors).
+      source: dirty ? fc.constantFrom('from', 'from', 'event', 'event', 'both', 'neither') : fc.constantFrom('from', 'event'),
+      from: mostly(dirty, fc.constantFrom(...caseNames), fc.oneof(fc.constantFrom('no such case', 'file'), anything())),
+      event: mostly(dirty, template, anything()),
+      mutate: mostly(dirty, fc.dictionary(key, steps, { minKeys: 1, maxKeys: 3 }), anything()),
+      // A property from a case needs mutate; from a template it may do without.
+      withoutMutate: fc.boolean(),
+      expect: mostly(dirty, fc.constantFrom('match', 'no-match', 'same'), fc.oneof(fc.constant('maybe'), anything())),
+      runs: sometimes(mostly(dirty, fc.integer({ min: 1, max: 4 }), fc.oneof(fc.constantFrom(0, -1, 100_001, 1.5), anything()))),
+      stages: sometimes(mostly(dirty, stages, anything())),
+      known_gap: sometimes(mostly(dirty, fc.constant('a known gap of the rule'), fc.oneof(fc.constant(''), anything()))),
+      description: sometimes(mostly(dirty, fc.constant('why'), anything())),
+      // When dirty, now and then: a wrong or repeated name (else a unique one is given), an unknown key.
+      name: mostly(dirty, fc.constant(null), anything()),
+      extra: mostly(dirty, fc.constant(null), anything()),
+    })
+    .map((r) => {
+      const p: Record<string, unknown> = { name: r.name };
+      if (r.source === 'from' || r.source === 'both') p['from'] = r.from;
+      if (r.source === 'event' || r.source === 'both') p['event'] = r.event;
+      if (!(r.source === 'event' && r.withoutMutate)) p['mutate'] = r.mutate;
+      p['expect'] = r.expect;
+      if (r.runs !== null) p['runs'] = r.runs;
+      if (r.stages !== null) p['stages'] = r.stages;
+      if (r.known_gap !== null) p['known_gap'] = r.known_gap;
+      if (r.description !== null) p['description'] = r.description;
+      if (r.extra !== null) p['seed'] = r.extra;
+      return p;
+    });
+}
+
+/** Case files with `properties:` (and the cases they start from), clean or dirty, as YAML (block or flow) or JSON. */
+export function propertyCaseFiles(): fc.Arbitrary<string> {
+  const cases = [
+    { name: 'base', expect: 'match', event: PROPERTY_CASE_EVENT },
+    { name: 'installer', expect: 'no-match', event: { ...PROPERTY_CASE_EVENT, Image: 'C:\\Windows\\System32\\msiexec.exe' } },
+    { name: 'file', expect: 'match', events_file: 'data/none.jsonl' },
+  ];
+  // The cases a property may start from ('file' reads an events_file: a dirty `from` names it).
+  const names = ['base', 'installer'];
+  const doc = (dirty: boolean): fc.Arbitrary<Record<string, unknown>> =>
+    fc.record({
+      rule: mostly(dirty, fc.constant('d6c2ce7e-afb5-4337-9ca4-4b5254ed0565'), fc.oneof(fc.constant('../rules/r.yml'), anything())),
+      logsource: fc.constantFrom(undefined, undefined, 'map', 'ignore'),
+      properties: mostly(dirty, fc.array(propertyEntry(names, dirty), { minLength: 1, maxLength: 4 }), fc.oneof(fc.constant([]), anything())),
+    });
+  return fc.tuple(fc.oneof(doc(false), doc(true)), fc.integer({ min: 0, max: 2 })).map(([d, style]) => {
+    const properties = Array.isArray(d['properties']) ? (d['properties'] as Record<string, unknown>[]).map((p, k) => ({ ...p, name: p['name'] ?? `property ${k}` })) : d['properties'];
+    return valueText(JSON.parse(JSON.stringify({ rule: d['rule'], ...(d['logsource'] !== undefined ? { logsource: d['logsource'] } : {}), cases, properties })) as unknown, style);
+  });
+}
+
+/** How many events a fuzzed property may build (its own `runs`, capped: the check is the loading, not the runs). */
+const PROPERTY_RUNS_CAP = 2;
+const PROPERTY_STATUSES: ReadonlySet<PropertyStatus> = new Set(['pass', 'fail', 'error', 'known-gap', 'gap-closed']);
+
+/** Checks the properties of a loaded case file against the seed rule: never a throw, diagnostics located in the text, every result with a status. */
+function checkProperties(cf: CaseFile, text: string): void {
+  if (cf.properties.length === 0) return;
+  const rule = loadRuleText(read(PROPERTY_RULE_FILE), PROPERTY_RULE_FILE).rules[0];
+  if (rule === undefined) throw new Error('properties: the seed rule does not load');
+  const capped: CaseFile = { ...cf, properties: cf.properties.map((p) => ({ ...p, runs: Math.min(p.runs, PROPERTY_RUNS_CAP) })) };
+  const r = runProperties(capped, { plan: rule.plan, ruleKey: 'fuzz', seed: 1 });
+  checkDiagnostics(r.diagnostics, text, 'properties (run)');
+  if (r.results.length !== cf.properties.length) throw new Error(`properties: ${r.results.length} results for ${cf.properties.length} properties`);
+  for (const x of r.results) {
+    if (!PROPERTY_STATUSES.has(x.status)) throw new Error(`properties: status ${String(x.status)}`);
+    if (x.runs > PROPERTY_RUNS_CAP) throw new Error(`properties: ${x.runs} runs, more than ${PROPERTY_RUNS_CAP}`);
+    if ((x.status === 'fail' || x.status === 'known-gap') !== (x.counterexample !== null)) throw new Error(`properties: a ${x.status} property ${x.counterexample === null ? 'without' : 'with'} a counterexample`);
+  }
+}
+
 /** The loaders of text formats, with their seeds. */
 export function textLoaders(): LoaderCase[] {
   const rules = files(join(REPO_ROOT, 'rules'), /\.ya?ml$/).map(read);
@@ -252,6 +390,17 @@ export function textLoaders(): LoaderCase[] {
         const r = loadCaseText(text, 'fuzz.yml');
         if (r.caseFile === undefined && !r.diagnostics.some((d) => d.severity === 'error')) throw new Error('cases: neither data nor an error');
         checkDiagnostics(r.diagnostics, text, 'cases');
+      },
+    },
+    {
+      name: 'case files with properties (loadCaseText, then the properties checked and run)',
+      seeds: cases.filter((t) => /^properties:/m.test(t)),
+      shaped: propertyCaseFiles(),
+      check(text) {
+        const r = loadCaseText(text, 'fuzz.yml');
+        if (r.caseFile === undefined && !r.diagnostics.some((d) => d.severity === 'error')) throw new Error('properties: neither data nor an error');
+        checkDiagnostics(r.diagnostics, text, 'properties');
+        if (r.caseFile !== undefined) checkProperties(r.caseFile, text);
       },
     },
     {
@@ -301,7 +450,7 @@ export function eventFileLoader(dir: string): LoaderCase {
   let n = 0;
   return {
     name: 'event files streamed (readEventsSync, any chunk size)',
-    seeds: textLoaders()[5]?.seeds ?? [],
+    seeds: textLoaders().find((l) => l.name.startsWith('events in memory'))?.seeds ?? [],
     check(text) {
       const file = join(dir, `e${n++}.jsonl`);
       writeFileSync(file, text);

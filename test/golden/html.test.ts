@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadAndRunSuite } from '../../src/app/run-suite.js';
+import { runRuleProperties } from '../../src/properties/run-properties.js';
 import { buildHtmlExtras } from '../../src/app/html-extras.js';
 import { RUN_REPORTERS } from '../../src/report/run/registry.js';
 import { GATE_REPORTERS } from '../../src/report/gate/registry.js';
@@ -13,7 +14,7 @@ import type { RuleFuzzResult } from '../../src/fuzz/fuzz-rule.js';
 import type { GateEntry } from '../../src/report/html/types.js';
 import { SUITE, mainOf, sanitise } from './golden.js';
 
-const run = loadAndRunSuite(['rules'], ['cases'], { cwd: SUITE, minCoverage: 80 });
+const run = loadAndRunSuite(['rules'], ['cases'], { cwd: SUITE, minCoverage: 80, properties: runRuleProperties });
 const extras = buildHtmlExtras(run.report, run.rules, { mapping: run.mapping, fuzzRuns: 0 });
 const whoami = run.rules.find((r) => r.file.endsWith('whoami_recon.yml'));
 if (whoami === undefined) throw new Error('fixture rule whoami_recon.yml not loaded');

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadAndRunSuite } from '../../src/app/run-suite.js';
+import { runRuleProperties } from '../../src/properties/run-properties.js';
 import { formatRunJson } from '../../src/report/run/json.js';
 import { mergeFuzzReports, mergeGateReports, mergeRunReports } from '../../src/report/merge.js';
 import { RUN_REPORTERS } from '../../src/report/run/registry.js';
@@ -14,10 +15,10 @@ import { FUZZ_RULES, GATE_MESSAGES, GATE_RULES, fuzzReport, gateReport } from '.
 import { SUITE, ext, sanitise } from './golden.js';
 
 const shard = (index: number): unknown =>
-  JSON.parse(formatRunJson(loadAndRunSuite(['rules'], ['cases'], { cwd: SUITE, minCoverage: 80, shard: { index, count: 2 } }).report));
+  JSON.parse(formatRunJson(loadAndRunSuite(['rules'], ['cases'], { cwd: SUITE, minCoverage: 80, shard: { index, count: 2 }, properties: runRuleProperties }).report));
 
 describe('merge-reports', () => {
-  const whole = loadAndRunSuite(['rules'], ['cases'], { cwd: SUITE, minCoverage: 80 }).report;
+  const whole = loadAndRunSuite(['rules'], ['cases'], { cwd: SUITE, minCoverage: 80, properties: runRuleProperties }).report;
   const run = mergeRunReports([shard(2), shard(1)]);
 
   it('run shards merge to the summary of the whole suite', () => {

@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { loadAndRunSuite } from '../../src/app/run-suite.js';
+import { runRuleProperties } from '../../src/properties/run-properties.js';
 import { buildHtmlExtras } from '../../src/app/html-extras.js';
 import { renderHtmlReport, rulePageFiles } from '../../src/report/html/render-html-report.js';
 import type { HtmlReportExtras } from '../../src/report/html/render-html-report.js';
@@ -77,7 +78,7 @@ describe.skipIf(CHROMIUM === undefined)('HTML report in Chromium', () => {
   beforeAll(async () => {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM as string });
-    const run = loadAndRunSuite(['rules'], ['cases']);
+    const run = loadAndRunSuite(['rules'], ['cases'], { properties: runRuleProperties });
     report = run.report;
     dir = mkdtempSync(join(tmpdir(), 'sigmatest-html-browser-'));
     extras = buildHtmlExtras(report, run.rules, { mapping: run.mapping });
@@ -99,7 +100,7 @@ describe.skipIf(CHROMIUM === undefined)('HTML report in Chromium', () => {
     expect(widths.every((w) => w > 0)).toBe(true);
     expect(await page.locator('#summary .card').count()).toBeGreaterThanOrEqual(4); // rules, cases, coverage, fuzz
     expect(await page.locator('#shown-count').textContent()).toBe(`${report.rules.length} of ${report.rules.length} rules shown`);
-    expect(await page.locator('#rules thead th').allTextContents()).toEqual(['Rule', 'Level', 'Status', 'Passed', 'Failed', 'Coverage', 'Stages', 'Fuzz findings', 'ATT&CK tactics'].map((t) => expect.stringContaining(t)));
+    expect(await page.locator('#rules thead th').allTextContents()).toEqual(['Rule', 'Level', 'Status', 'Passed', 'Failed', 'Properties', 'Coverage', 'Stages', 'Fuzz findings', 'ATT&CK tactics'].map((t) => expect.stringContaining(t)));
     await page.screenshot({ path: join(SHOTS, 'index.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
@@ -198,6 +199,14 @@ describe.skipIf(CHROMIUM === undefined)('HTML report in Chromium', () => {
     expect(await cases.count()).toBe(7);
     expect(await page.locator('#cases tbody tr.case-pass').count()).toBe(7);
     expect(await page.locator('#cases thead th').allTextContents()).toEqual(['#', 'Case', 'Result', 'Matched', 'condition', 'winsock_parameters_base', 'winsock_parameters', 'not filter']);
+    // The properties: each with its runs and status; the known gap with its reason and example event.
+    const props = await cellTexts('#properties tbody tr.property-row');
+    expect(props.map((r) => [r[1], r[2]])).toEqual(expect.arrayContaining([['pass', 'match'], ['known gap', 'match']]));
+    expect(props.length).toBeGreaterThanOrEqual(4);
+    const gapRow = page.locator('#properties tbody tr.property-known-gap', { hasText: 'catalog entries under every spelling of the key' });
+    expect(await gapRow.locator('td').nth(5).textContent()).toMatch(/ControlSet001 is the same key/);
+    const example = JSON.parse((await page.locator('#properties tr.explain pre.event').first().textContent()) ?? '') as Record<string, string>;
+    expect(example['TargetObject']).toMatch(/\\ControlSet00\d\\Services\\WinSock2\\/);
     expect(await page.locator('#fuzz').textContent()).toMatch(/30 property runs, seed 1; \d+ matching events synthesised; 0 errors, 0 warnings\.[\s\S]*No findings\./);
     await page.screenshot({ path: join(SHOTS, `${SEED}.png`), fullPage: true });
     expect(problems).toEqual([]);

@@ -179,7 +179,7 @@ function saveCounterexamples(results: readonly RuleFuzzResult[], caseDirs: strin
     try {
       // Under the case file's lock, against the file as it is then (another run may have saved meanwhile):
       // never the same event twice, never a name the file already has (run rejects duplicates).
-      const written = saveCases(target, r.rule, cases, casePipelineRefs(pipelines, io.cwd, target));
+      const written = saveCases(target, r.rule, cases, { pipelines: casePipelineRefs(pipelines, io.cwd, target) });
       if (written.length === 0) continue;
       saved += written.length;
       io.err(`${terminalLine(`fuzz: saved ${written.length} case(s) for ${shownPath(io, r.rule.file)} to ${shownPath(io, target)}`)}\n`);

@@ -6,6 +6,7 @@
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadAndRunSuite } from '../../app/run-suite.js';
+import { runRuleProperties } from '../../properties/run-properties.js';
 import { buildHtmlExtras } from '../../app/html-extras.js';
 import { writeHtmlReport } from '../../report/html/write-html-report.js';
 import type { GateEntry } from '../../report/html/types.js';
@@ -170,7 +171,7 @@ function writeGateHtml(reporter: FolderReporter<HtmlReportInput>, report: GateRe
   const suite = loadAndRunSuite(
     ruleDirs.map((d) => resolve(io.cwd, d)),
     caseDirs.map((d) => resolve(io.cwd, d)),
-    { environment, cwd: io.cwd, root },
+    { environment, cwd: io.cwd, root, properties: runRuleProperties },
   );
   const extras = buildHtmlExtras(suite.report, suite.rules, { mapping: suite.mapping, onProblem: (path, message) => io.err(`sigmatest gate: html report: ${path}: ${message}\n`) });
   const gate: GateEntry[] = report.rules.map((r) => ({

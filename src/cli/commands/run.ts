@@ -1,12 +1,14 @@
 /**
- * `sigmatest run`: every case file against its rule, failures explained, coverage per stage.
- * Exit 0 when all cases pass and coverage is above the threshold, 1 on failures, low coverage
- * or a suite that checks nothing, 2 on usage errors or unreadable rule/case files.
+ * `sigmatest run`: every case file against its rule (cases and properties), failures explained,
+ * coverage per stage. Exit 0 when all cases and properties pass and coverage is above the
+ * threshold, 1 on failures (closed known gaps too, with --strict), low coverage or a suite that
+ * checks nothing, 2 on usage errors or unreadable rule/case files.
  */
-import { loadAndRunSuite } from '../../app/run-suite.js';
+import { loadSuite, runLoadedSuite, suiteHasProperties } from '../../app/run-suite.js';
+import type { PropertyRunner } from '../../cases/run-cases.js';
 import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { inCwd, printDiagnostics } from '../io.js';
+import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import type { Io } from '../io.js';
 import type { DiagnosticCode } from '../../diagnostics/codes.js';
 import { RUN_REPORTERS } from '../../report/run/registry.js';
@@ -14,18 +16,22 @@ import { writeHtmlReport } from '../../report/html/write-html-report.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import { outputConflict } from '../../util/output-target.js';
 import { fileInputs, outputProblem, yamlInputs } from '../outputs.js';
+import { terminalLine } from '../../report/escape.js';
 
 /** Errors of a case file's binding to its rule: the run reports them as failures (exit 1), not as unreadable input (exit 2). */
 const CASE_BINDING_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['CASE_RULE_MISSING', 'CASE_RULE_UNKNOWN', 'CASE_RULE_AMBIGUOUS', 'CASE_STAGE_UNKNOWN', 'CASE_EVENTS_EMPTY']);
 
 export const runSpec: CommandSpec = {
   name: 'run',
-  summary: 'Run the declarative cases of every rule and report results and coverage per stage.',
-  usage: `run [--rules <dirs...>] [--cases <dirs...>] [--reporter ${RUN_REPORTERS.usage()}] [--min-coverage <percent>] [--out <file|dir>] [--root <dir>]`,
+  summary: 'Run the declarative cases and properties of every rule and report results and coverage per stage.',
+  usage: `run [--rules <dirs...>] [--cases <dirs...>] [--reporter ${RUN_REPORTERS.usage()}] [--min-coverage <percent>] [--coverage-from all|cases] [--seed S] [--strict] [--save] [--out <file|dir>] [--root <dir>]`,
   description:
     'Case files (YAML, schema/case-file.schema.json) name their rule by id or by path and list cases with an\n' +
-    'event and expect: match|no-match, or an events_file with expect or count. Coverage: every stage seen true\n' +
-    'and false, every value matched, every excluded value the reason for a no-match.\n' +
+    'event and expect: match|no-match, or an events_file with expect or count, and properties: events built from\n' +
+    'a case or a template, varied by mutation operators (recase, respell, relocate, lookalike, embed, windash,\n' +
+    'details, drop) and {gen: KIND} expressions, with expect: match|no-match|same; failures are shrunk and shown\n' +
+    'with the seed that replays them; known_gap marks an expected failure. Coverage: every stage seen true and\n' +
+    'false, every value matched, every excluded value the reason for a no-match, from cases and from property runs.\n' +
     'A case file reads events_file (and a rule named by path) only inside its root: --root, else the config\'s\n' +
     'root, else its repository (the nearest folder with .git); absolute paths, .. and links leading out,\n' +
     'devices and FIFOs are refused. An events_file with no events fails its case.\n\n' +
@@ -35,6 +41,10 @@ export const runSpec: CommandSpec = {
     cases: { type: 'string', multiple: true, default: 'cases', arg: '<dirs...>', help: 'case files or folders' },
     reporter: { type: 'string', choices: RUN_REPORTERS.names, default: RUN_REPORTERS.defaultName, help: 'output format (see Reporters above; html: a folder, see --out)' },
     'min-coverage': { type: 'string', arg: '<percent>', help: 'fail rules whose coverage is below this percentage' },
+    'coverage-from': { type: 'string', choices: ['all', 'cases'], default: 'all', help: 'the coverage --min-coverage applies to: cases and properties together (all), or cases alone' },
+    seed: { type: 'string', arg: '<S>', help: 'seed of every property (default: derived from the rule id and the property name)' },
+    strict: { type: 'boolean', help: 'a known gap that no longer shows (gap closed) fails the run' },
+    save: { type: 'boolean', help: "add each property's counterexample to its case file as a case (after the last case; never a duplicate)" },
     out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     root: { type: 'string', arg: '<dir>', help: "the folder case files may read events_file from (default: the config's root, else their repository)" },
@@ -59,6 +69,12 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
     io.err(`sigmatest run: --reporter ${reporter.name} writes a folder; give it with --out <dir>\n`);
     return EXIT.usage;
   }
+  const seedText = str(args.values.seed);
+  if (seedText !== undefined && !/^\d+$/.test(seedText)) {
+    io.err(`sigmatest run: --seed takes a non-negative integer, not '${seedText}'\n`);
+    return EXIT.usage;
+  }
+  const seed = seedText === undefined ? undefined : Number(seedText) % 0x80000000;
   const shard = shardArg(args);
   if (out !== undefined) {
     // Before the work: never over a rule, case file or the config, and somewhere writable.
@@ -68,12 +84,33 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
       return EXIT.usage;
     }
   }
-  const { report, input, rules, mapping, eventFiles } = loadAndRunSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), minCoverage: min, cwd: io.cwd, shard, root: str(args.values.root), pipelines: list(args.values.pipeline) });
-  // The cases' events files are known once the case files are read.
-  const overEvents = out === undefined ? undefined : outputConflict(inCwd(io, out), [{ paths: eventFiles, wanted: () => false }], { folder: reporter.output === 'folder' });
+  const suite = loadSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), cwd: io.cwd, shard, root: str(args.values.root), pipelines: list(args.values.pipeline) });
+  // The cases' events files are known once the case files are read (still before the run).
+  const overEvents = out === undefined ? undefined : outputConflict(inCwd(io, out), [{ paths: suite.eventFiles, wanted: () => false }], { folder: reporter.output === 'folder' });
   if (out !== undefined && overEvents !== undefined) {
     io.err(`sigmatest run: --out ${out}: ${overEvents}\n`);
     return EXIT.usage;
+  }
+  // The property runner (and with it the generators and Faker) is loaded only for suites with properties.
+  let properties: PropertyRunner | undefined;
+  if (suiteHasProperties(suite)) properties = (await import('../../properties/run-properties.js')).runRuleProperties;
+  const { report, input, rules, mapping } = runLoadedSuite(suite, {
+    minCoverage: min,
+    coverageFrom: str(args.values['coverage-from']) === 'cases' ? 'cases' : 'all',
+    strict: args.values.strict === true,
+    seed,
+    properties,
+  });
+  if (args.values.save === true) {
+    // Through the case-file writer: under each case file's lock, checked against the file as it is then.
+    const { saveCounterexamples } = await import('../../app/save-counterexamples.js');
+    const saved = saveCounterexamples(report, suite.caseFiles, io.cwd);
+    for (const s of saved) {
+      if (s.error !== undefined) io.err(`${terminalLine(`sigmatest run: --save: ${s.error}`)}\n`);
+      else io.err(`${terminalLine(`run: saved ${s.saved} counterexample case(s) to ${shownPath(io, s.file)}`)}\n`);
+    }
+    if (saved.length === 0) io.err('run: no counterexample to save\n');
+    if (saved.some((s) => s.error !== undefined)) return EXIT.usage;
   }
   try {
     if (reporter.output === 'folder' && out !== undefined) {

@@ -1,6 +1,6 @@
 /**
  * `sigmatest scaffold <rule>`: writes a starter case file for a rule (one matching witness, one
- * no-match case per excluded value); refuses to overwrite an existing file.
+ * no-match case per excluded value, starter properties); refuses to overwrite an existing file.
  */
 import { EXIT, list, pipelineOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
@@ -17,10 +17,13 @@ import { ruleKey } from '../../rules/rule-key.js';
 
 export const scaffoldSpec: CommandSpec = {
   name: 'scaffold',
-  summary: 'Write a starter case file for a rule (a matching event and one no-match case per excluded value) or a correlation.',
+  summary: 'Write a starter case file for a rule (a matching event, one no-match case per excluded value, starter properties) or a correlation.',
   usage: 'scaffold <rule file> [--out <case file>] [--cases <dir>] [--seed S] [--rules <paths...>]',
   description:
-    'The events are generated from the rule; replace them with real ones where you have them. An existing file is never overwritten.\n' +
+    'The events are generated from the rule; replace them with real ones where you have them. Starter properties:\n' +
+    'respell for registry-key fields, relocate (must match) and recase (stays excluded) for excluded paths, embed\n' +
+    'for fields tested with contains. Each is run once: one that does not hold is written with a known_gap to\n' +
+    'review (fix the rule, or keep it and give the reason). An existing file is never overwritten.\n' +
     'For a file holding a correlation rule (the outermost one of the file), the case file has a timestamped sequence that\n' +
     'makes it alert for one group (with an event of another group that does not) and a quiet one, each checked by the\n' +
     'correlation engine before it is written; --rules names where the rules it refers to are.',
@@ -61,16 +64,18 @@ export function scaffoldCommand(args: Parsed, io: Io): number {
   }
   const outArg = str(args.values.out);
   const target = outArg !== undefined ? inCwd(io, outArg) : caseFileFor(rule.file, inCwd(io, str(args.values.cases) ?? 'cases'));
-  const { cases, skipped } = scaffoldCases(rule, env.mapping, seed);
+  const { cases, properties, skipped } = scaffoldCases(rule, env.mapping, seed);
   for (const s of skipped) io.err(`scaffold: ${s}\n`);
   // The case file names the command's pipelines, so that its events (in the mapped shape) run through them.
   try {
-    writeNewCaseFile(target, rule, cases, casePipelineRefs(env.pipelineArgs, io.cwd, target));
+    writeNewCaseFile(target, rule, cases, { properties, pipelines: casePipelineRefs(env.pipelineArgs, io.cwd, target) });
   } catch (e) {
     io.err(`sigmatest scaffold: ${(e as Error).message}\n`);
     return EXIT.usage;
   }
-  io.err(`scaffold: wrote ${cases.length} case(s) to ${shownPath(io, target)}\n`);
+  const review = properties.filter((p) => p.knownGap !== undefined);
+  io.err(`scaffold: wrote ${cases.length} case(s) and ${properties.length} propert${properties.length === 1 ? 'y' : 'ies'} to ${shownPath(io, target)}\n`);
+  for (const p of review) io.err(`scaffold: property '${p.name}' does not hold; it is written with a known_gap to review\n`);
   return cases.length > 0 ? EXIT.ok : EXIT.failed;
 }
 

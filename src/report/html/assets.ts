@@ -46,7 +46,7 @@ td pre { margin: 0; }
 .badge { display: inline-block; border-radius: 999px; padding: 0 8px; font-size: 12px; font-weight: 600; line-height: 20px; white-space: nowrap; }
 .s-pass, .s-ok, .s-covered, .s-equivalent { color: var(--pass); background: var(--pass-bg); }
 .s-fail, .s-error, .s-missed, .s-widened { color: var(--fail); background: var(--fail-bg); }
-.s-below-coverage, .s-warning, .s-warn, .s-narrowed, .s-changed, .s-unsupported { color: var(--warn); background: var(--warn-bg); }
+.s-below-coverage, .s-warning, .s-warn, .s-narrowed, .s-changed, .s-unsupported, .s-known-gap, .s-gap-closed { color: var(--warn); background: var(--warn-bg); }
 .s-untested, .s-none, .s-skip, .s-added, .s-modified, .s-renamed, .s-deleted { color: var(--none); background: var(--none-bg); }
 .bar { display: inline-block; position: relative; width: 110px; height: 10px; border-radius: 5px; background: var(--bar); vertical-align: middle; overflow: hidden; }
 .bar > span { position: absolute; left: 0; top: 0; bottom: 0; border-radius: 5px; background: var(--pass); }

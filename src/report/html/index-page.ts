@@ -1,5 +1,5 @@
 /**
- * The index page: the run's summary and one row per rule (status, cases, coverage bar, stages,
+ * The index page: the run's summary and one row per rule (status, cases, properties, coverage bar, stages,
  * fuzz findings, ATT&CK tactics, and the gate's verdict when gate results are given), sortable
  * by any column and filterable by text and status (INDEX_SCRIPT in assets.ts).
  */
@@ -65,9 +65,21 @@ function fuzzCell(rule: RuleReport, extras: HtmlReportExtras): Html {
   return td(content, errors * 10000 + warnings, 'num fuzz-cell');
 }
 
+function propertiesCell(rule: RuleReport): Html {
+  const p = rule.properties;
+  if (p.results.length === 0) return td(html`<span class="muted">–</span>`, -1, 'num properties-cell');
+  const bad = p.failed + p.errors;
+  const parts: HtmlValue[] = [html`${p.passed}/${p.results.length}`];
+  if (bad > 0) parts.push(html` ${badge(`${bad} failed`, 'fail')}`);
+  if (p.knownGaps > 0) parts.push(html` ${badge(plural(p.knownGaps, 'known gap'), 'known-gap')}`);
+  if (p.gapsClosed > 0) parts.push(html` ${badge(`${plural(p.gapsClosed, 'gap')} closed`, 'gap-closed')}`);
+  return td(parts, p.passed - bad * 1000, 'num properties-cell');
+}
+
 function ruleRow(rule: RuleReport, href: string, report: SuiteReport, extras: HtmlReportExtras): Html {
   const tested = rule.status !== 'untested';
-  const c = rule.coverage;
+  // The coverage the run is judged on: with properties unless --coverage-from cases.
+  const c = report.summary.coverageFrom === 'cases' ? rule.coverage : rule.coverageWithProperties;
   const stagesCovered = c.stages.filter((s) => s.covered).length;
   const failed = rule.cases.failed + rule.cases.errors;
   const tactics = ruleTactics(rule, extras);
@@ -81,6 +93,7 @@ ${td(rule.level ?? '–', LEVEL_RANK[rule.level ?? ''] ?? -1)}
 ${td(badge(STATUS_LABEL[rule.status] ?? rule.status, rule.status), STATUS_RANK[rule.status])}
 ${td(rule.cases.passed, rule.cases.passed, 'num')}
 ${td(failed > 0 ? html`<span class="tf f">${failed}</span>` : failed, failed, 'num')}
+${propertiesCell(rule)}
 ${td(coverageBar(tested ? c.percent : null, report.summary.minCoverage), tested ? c.percent : -1, 'coverage-cell')}
 ${td(tested ? `${stagesCovered}/${c.stages.length}` : html`<span class="muted">${`0/${c.stages.length}`}</span>`, c.stages.length === 0 ? 0 : stagesCovered / c.stages.length, 'num')}
 ${fuzzCell(rule, extras)}
@@ -131,7 +144,24 @@ export function renderIndexPage(report: SuiteReport, hrefs: readonly string[], e
 <div class="cards" id="summary">
 ${card('Rules', s.rules, `${s.tested} tested, ${s.untested} untested`)}
 ${card('Cases', `${s.passed}/${s.cases}`, html`passed${s.failed > 0 ? html`, <span class="tf f">${s.failed} failed</span>` : null}${s.errors > 0 ? html`, <span class="tf f">${plural(s.errors, 'error')}</span>` : null}`)}
-${card('Coverage', coverageBar(s.coverage.total === 0 ? null : s.coverage.percent, s.minCoverage), `${s.coverage.covered}/${s.coverage.total} items${s.minCoverage === null ? '' : `, minimum ${s.minCoverage}%`}`)}
+${
+    s.properties.total === 0
+      ? card('Coverage', coverageBar(s.coverage.total === 0 ? null : s.coverage.percent, s.minCoverage), `${s.coverage.covered}/${s.coverage.total} items${s.minCoverage === null ? '' : `, minimum ${s.minCoverage}%`}`)
+      : card(
+          'Coverage',
+          coverageBar(s.coverage.withProperties.total === 0 ? null : s.coverage.withProperties.percent, s.minCoverage),
+          `with properties ${s.coverage.withProperties.covered}/${s.coverage.withProperties.total} items; cases alone ${s.coverage.percent}%${s.minCoverage === null ? '' : `; minimum ${s.minCoverage}% (${s.coverageFrom === 'cases' ? 'cases alone' : 'with properties'})`}`,
+        )
+  }
+${
+    s.properties.total === 0
+      ? null
+      : card(
+          'Properties',
+          `${s.properties.passed}/${s.properties.total}`,
+          html`held, ${s.properties.runs} runs${s.properties.failed + s.properties.errors > 0 ? html`, <span class="tf f">${s.properties.failed + s.properties.errors} failed</span>` : null}${s.properties.knownGaps > 0 ? `, ${plural(s.properties.knownGaps, 'known gap')}` : ''}${s.properties.gapsClosed > 0 ? `, ${plural(s.properties.gapsClosed, 'gap')} closed` : ''}`,
+        )
+  }
 ${extras.fuzz === undefined ? null : card('Fuzz findings', fuzzTotals.errors + fuzzTotals.warnings, `${plural(fuzzTotals.errors, 'error')}, ${plural(fuzzTotals.warnings, 'warning')} in ${plural(fuzzed.length, 'rule')}`)}
 ${extras.gate === undefined ? null : card('Changed rules', extras.gate.length, `${extras.gate.filter((g) => failedChecks(g) > 0).length} with failed checks`)}
 </div>
@@ -148,12 +178,12 @@ ${
 <span id="shown-count" class="muted">${report.rules.length} of ${report.rules.length} rules shown</span>
 </div>
 <table id="rules">
-<thead><tr>${th('Rule', 'text')}${th('Level', 'num')}${th('Status', 'num')}${th('Passed', 'num')}${th('Failed', 'num')}${th('Coverage', 'num')}${th('Stages', 'num')}${th('Fuzz findings', 'num')}${th('ATT&CK tactics', 'text')}${extras.gate === undefined ? null : th('Gate', 'num')}</tr></thead>
+<thead><tr>${th('Rule', 'text')}${th('Level', 'num')}${th('Status', 'num')}${th('Passed', 'num')}${th('Failed', 'num')}${th('Properties', 'num')}${th('Coverage', 'num')}${th('Stages', 'num')}${th('Fuzz findings', 'num')}${th('ATT&CK tactics', 'text')}${extras.gate === undefined ? null : th('Gate', 'num')}</tr></thead>
 <tbody>
-${rows}<tr id="no-rows" hidden><td colspan="${extras.gate === undefined ? 9 : 10}" class="muted">No rule matches the filter.</td></tr>
+${rows}<tr id="no-rows" hidden><td colspan="${extras.gate === undefined ? 10 : 11}" class="muted">No rule matches the filter.</td></tr>
 </tbody>
 </table>
-<p class="small muted">Coverage counts every stage seen both true and false, every value matched, and every excluded value that was the reason for a no-match. Click a column header to sort.</p>
+<p class="small muted">Coverage counts every stage seen both true and false, every value matched, and every excluded value that was the reason for a no-match, by cases and property runs (${report.summary.coverageFrom === 'cases' ? 'the minimum applies to cases alone' : 'the minimum applies to both together'}). Properties: held / declared. Click a column header to sort.</p>
 </section>
 ${extras.gate === undefined ? null : gateSection(extras.gate, hrefByPath)}
 <footer>Generated by sigmatest${extras.generatedAt === undefined ? null : ` on ${extras.generatedAt}`}. Static report: no network resources.</footer>`;

@@ -37,6 +37,8 @@ export const STATUS_LABEL: Record<string, string> = {
   fail: 'fail',
   untested: 'untested',
   'below-coverage': 'low coverage',
+  'known-gap': 'known gap',
+  'gap-closed': 'gap closed',
 };
 
 /** The colour class of a coverage percentage: against the threshold when there is one. */

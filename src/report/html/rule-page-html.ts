@@ -2,7 +2,8 @@
  * The page of one rule, in the spirit of the catalog page (`sigmatest explain`): ATT&CK
  * coverage, event coverage, the rule body, stages and predicates with per-stage coverage,
  * exclusions with the excluded values the cases exercised, indicators; then what the run adds:
- * the cases with their results and the explanation of every failure, fuzz findings with their
+ * the cases with their results and the explanation of every failure, the properties (runs,
+ * status, known gaps and counterexamples with their events), fuzz findings with their
  * example events, and the gate's verdict when there is one.
  *
  * Sections that need a rule page (src/explain/rule-page.ts) say so when it is absent; the rest
@@ -89,7 +90,10 @@ function stageLabel(s: Pick<StageCoverage, 'name' | 'exclusion'>): string {
 function stagesSection(rule: RuleReport, p: RulePage | undefined, plan: MatchPlan | undefined): Html {
   const tested = rule.status !== 'untested';
   const c = rule.coverage;
-  const rows = c.stages.map((s) => {
+  const withProps = rule.properties.results.length > 0;
+  const all = rule.coverageWithProperties;
+  const rows = c.stages.map((s, k) => {
+    const a = all.stages[k] ?? s;
     const predicate = p?.stages.find((x) => x.index === s.index)?.text;
     const missed = c.values.missed.filter((v) => v.identifier === s.name);
     let values: HtmlValue = s.index === 0 ? html`<span class="muted">–</span>` : missed.length === 0 ? html`<span class="muted">all matched</span>` : null;
@@ -97,13 +101,20 @@ function stagesSection(rule: RuleReport, p: RulePage | undefined, plan: MatchPla
       const total = plan.items.filter((it) => it.identifier === s.name).reduce((n, it) => n + it.values.length, 0);
       values = `${total - missed.length}/${total}`;
     }
-    const cov = !tested ? badge('not tested', 'untested') : s.covered ? badge('covered') : badge(s.true === 0 ? 'never true' : 'never false', 'missed');
-    return html`<tr class="stage-row${s.covered ? '' : ' not-covered'}" data-stage="${s.name}">
+    const cov = !tested
+      ? badge('not tested', 'untested')
+      : a.covered
+        ? s.covered
+          ? badge('covered')
+          : badge('covered by properties', 'covered')
+        : badge(a.true === 0 ? 'never true' : 'never false', 'missed');
+    return html`<tr class="stage-row${a.covered ? '' : ' not-covered'}" data-stage="${s.name}">
 <td class="num">${s.index}</td>
 <td><b>${stageLabel(s)}</b>${s.exclusion ? html`<div class="small muted">exclusion</div>` : null}</td>
 <td>${predicate === undefined ? html`<span class="muted">–</span>` : html`<pre>${predicate}</pre>`}</td>
 <td class="num stage-true">${s.true}</td>
 <td class="num stage-false">${s.false}</td>
+${withProps ? html`<td class="num stage-true-all">${a.true}</td><td class="num stage-false-all">${a.false}</td>` : null}
 <td class="num">${values}</td>
 <td>${cov}</td>
 </tr>
@@ -113,13 +124,13 @@ function stagesSection(rule: RuleReport, p: RulePage | undefined, plan: MatchPla
   return section(
     'stages',
     'Stages and Predicates',
-    html`<p class="muted">Stage 0 is the condition, then each identifier the condition uses. True/False count the cases that saw the stage (for an exclusion: its excluded pattern) true or false; a stage is covered when it was seen both ways.</p>
+    html`<p class="muted">Stage 0 is the condition, then each identifier the condition uses. True/False count the cases that saw the stage (for an exclusion: its excluded pattern) true or false${withProps ? ', and with the properties (each property counts once, whatever its runs)' : ''}; a stage is covered when it was seen both ways.</p>
 <table class="stages-table">
-<thead><tr><th class="num">#</th><th>Stage</th><th>Predicate</th><th class="num">True</th><th class="num">False</th><th class="num">Values matched</th><th>Coverage</th></tr></thead>
+<thead><tr><th class="num">#</th><th>Stage</th><th>Predicate</th><th class="num">True</th><th class="num">False</th>${withProps ? html`<th class="num">True with properties</th><th class="num">False with properties</th>` : null}<th class="num">Values matched</th><th>Coverage</th></tr></thead>
 <tbody>
 ${rows}</tbody>
 </table>
-<p>Values matched by some case: <b>${c.values.covered}/${c.values.total}</b>.</p>
+<p>Values matched by some case: <b>${c.values.covered}/${c.values.total}</b>${withProps ? html`; by a case or a property run: <b>${all.values.covered}/${all.values.total}</b>` : null}.</p>
 ${
   missedValues.length === 0 || !tested
     ? null
@@ -240,6 +251,44 @@ ${rows}</tbody>
   );
 }
 
+function propertiesSection(rule: RuleReport): Html {
+  const results = rule.properties.results;
+  const intro = html`<p class="muted">Properties state what must hold on every event a recipe builds (a case's event or a template, varied by mutation operators and generator expressions). A failure is shrunk to a minimal event; <code>sigmatest run --seed S</code> replays it. A known gap is a declared blind spot, shown with an example event.</p>`;
+  if (results.length === 0) return section('properties', 'Properties', intro, html`<p class="muted">No properties: add a <code>properties:</code> list to the rule's case file.</p>`);
+  const p = rule.properties;
+  const rows = results.map((r) => {
+    const where = `${r.file}${r.line === undefined ? '' : `:${r.line}`}`;
+    const main = html`<tr class="property-row property-${r.status}">
+<td>${r.name}<div class="small muted mono">${where}</div></td>
+<td>${badge(STATUS_LABEL[r.status] ?? r.status, r.status)}</td>
+<td>${r.expect}</td>
+<td class="num">${r.runs}</td>
+<td class="num mono">${r.seed}</td>
+<td>${r.knownGap === null ? html`<span class="muted">–</span>` : r.knownGap}</td>
+</tr>
+`;
+    if (r.status === 'pass') return main;
+    const ex = r.counterexample;
+    return html`${main}<tr class="explain"><td colspan="6">${
+      ex === null
+        ? null
+        : html`<div class="small muted">${r.status === 'known-gap' ? 'Example event' : 'Counterexample'} (shrunk; path <code>${ex.path}</code>): expected ${ex.expected}, got ${ex.got}</div>${eventBlock(ex.event)}`
+    }<pre class="wrap${r.status === 'known-gap' || r.status === 'gap-closed' ? '' : ' failure'}">${r.messages.join('\n')}</pre></td></tr>
+`;
+  });
+  return section(
+    'properties',
+    'Properties',
+    intro,
+    html`<p>${plural(results.length, 'property', 'properties')}: ${p.passed} held${p.failed + p.errors > 0 ? html`, <span class="tf f">${p.failed + p.errors} failed</span>` : null}${p.knownGaps > 0 ? `, ${plural(p.knownGaps, 'known gap')}` : ''}${p.gapsClosed > 0 ? `, ${plural(p.gapsClosed, 'gap')} closed` : ''}; ${results.reduce((n, r) => n + r.runs, 0)} runs.</p>
+<table class="properties-table">
+<thead><tr><th>Property</th><th>Result</th><th>Expect</th><th class="num">Runs</th><th class="num">Seed</th><th>Known gap</th></tr></thead>
+<tbody>
+${rows}</tbody>
+</table>`,
+  );
+}
+
 function fuzzSection(rule: RuleReport, f: RuleFuzzResult | undefined, seed: number | undefined): Html {
   if (f === undefined) {
     return section('fuzz', 'Fuzz findings', html`<p class="muted">Not fuzzed in this run.</p>`);
@@ -284,6 +333,7 @@ export function renderRulePage(rule: RuleReport, report: SuiteReport, extras: Ht
   const gate = gateEntryFor(rule, extras.gate);
   const tested = rule.status !== 'untested';
   const c = rule.coverage;
+  const all = rule.coverageWithProperties;
   const failed = rule.cases.failed + rule.cases.errors;
   const ls = p === undefined ? [] : Object.entries(p.logsource).map(([k, v]) => `${k}: ${v}`);
   const meta: HtmlValue[] = [
@@ -301,8 +351,13 @@ ${p?.description == null || p.description.trim() === '' ? null : html`<p class="
 <div class="cards" id="rule-summary">
 <div class="card"><div class="k">Status</div><div class="v">${badge(STATUS_LABEL[rule.status] ?? rule.status, rule.status)}</div></div>
 <div class="card"><div class="k">Cases</div><div class="v">${rule.cases.passed}/${rule.cases.results.length}</div><div class="small muted">passed${failed > 0 ? html`, <span class="tf f">${failed} failed</span>` : null}</div></div>
-<div class="card"><div class="k">Coverage</div><div class="v">${coverageBar(tested ? c.percent : null, report.summary.minCoverage)}</div><div class="small muted">${c.covered}/${c.total} items</div></div>
-<div class="card"><div class="k">Stages covered</div><div class="v">${c.stages.filter((s) => s.covered).length}/${c.stages.length}</div><div class="small muted">values ${c.values.covered}/${c.values.total}, exclusions ${c.exclusions.covered}/${c.exclusions.total}</div></div>
+${
+  rule.properties.results.length === 0
+    ? html`<div class="card"><div class="k">Coverage</div><div class="v">${coverageBar(tested ? c.percent : null, report.summary.minCoverage)}</div><div class="small muted">${c.covered}/${c.total} items</div></div>`
+    : html`<div class="card"><div class="k">Coverage</div><div class="v">${coverageBar(tested ? rule.coverageWithProperties.percent : null, report.summary.minCoverage)}</div><div class="small muted">with properties ${rule.coverageWithProperties.covered}/${rule.coverageWithProperties.total}; cases alone ${c.percent}%</div></div>
+<div class="card"><div class="k">Properties</div><div class="v">${rule.properties.passed}/${rule.properties.results.length}</div><div class="small muted">held${rule.properties.knownGaps > 0 ? `, ${plural(rule.properties.knownGaps, 'known gap')}` : ''}${rule.properties.failed + rule.properties.errors > 0 ? html`, <span class="tf f">${rule.properties.failed + rule.properties.errors} failed</span>` : null}</div></div>`
+}
+<div class="card"><div class="k">Stages covered</div><div class="v">${all.stages.filter((s) => s.covered).length}/${all.stages.length}</div><div class="small muted">values ${all.values.covered}/${all.values.total}, exclusions ${all.exclusions.covered}/${all.exclusions.total}${rule.properties.results.length > 0 ? ' (with properties)' : ''}</div></div>
 ${fuzzCard === null ? null : html`<div class="card"><div class="k">Fuzz findings</div><div class="v">${fuzzCard.errors + fuzzCard.warnings}</div><div class="small muted">${plural(fuzzCard.errors, 'error')}, ${plural(fuzzCard.warnings, 'warning')}</div></div>`}
 </div>
 ${(p?.notes ?? []).map((n) => html`<p class="note"><b>Note:</b> ${n}</p>`)}
@@ -313,6 +368,7 @@ ${stagesSection(rule, p, plan)}
 ${exclusionsSection(rule, p, plan)}
 ${indicatorsSection(p)}
 ${casesSection(rule)}
+${propertiesSection(rule)}
 ${fuzzSection(rule, f, extras.fuzzSeed)}
 ${gate === undefined ? null : gateRuleSection(gate)}
 <footer>Generated by sigmatest${extras.generatedAt === undefined ? null : ` on ${extras.generatedAt}`}. <a href="${indexHref}">Back to all rules</a>.</footer>`;

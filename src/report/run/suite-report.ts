@@ -4,7 +4,7 @@
  * is {@link summarizeRun} of the rule rows, for a whole run as for merged shards (report/merge.ts).
  */
 import { relative } from 'node:path';
-import type { SuiteResult, CaseResult } from '../../cases/run-cases.js';
+import type { SuiteResult, CaseResult, PropertyResult } from '../../cases/run-cases.js';
 import { foldCoverage } from '../../coverage/coverage.js';
 import type { RuleCoverage } from '../../coverage/coverage.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
@@ -12,7 +12,21 @@ import type { CorrelationSuiteResult } from '../../cases/run-correlation-cases.j
 import type { CorrelationType } from '../../correlation/documents.js';
 import { foldCorrelationCoverage } from '../../correlation/coverage.js';
 
-/** One rule in the run report: identity, status, case counts and results, coverage. */
+/** Which coverage `--min-coverage` judges: cases and properties together (`all`), or cases alone. */
+export type CoverageFrom = 'all' | 'cases';
+
+/** Outcomes of a rule's cases or properties, counted. */
+export interface Tally {
+  passed: number;
+  failed: number;
+  errors: number;
+  /** Known gaps that still show (declared: not failures). */
+  knownGaps: number;
+  /** Known gaps that no longer show (fail the run with --strict). */
+  gapsClosed: number;
+}
+
+/** One rule in the run report: identity, status, cases and properties with their results, coverage. */
 export interface RuleReport {
   id: string | null;
   path: string;
@@ -20,10 +34,14 @@ export interface RuleReport {
   level: string | null;
   tags: string[];
   status: 'pass' | 'fail' | 'untested' | 'below-coverage';
-  cases: { passed: number; failed: number; errors: number; results: CaseResult[] };
+  cases: Tally & { results: CaseResult[] };
+  properties: Tally & { results: PropertyResult[] };
+  /** Coverage from the cases alone. */
   coverage: RuleCoverage;
   /** Set for a correlation rule: its type (its coverage stages are the correlation's, see correlation/coverage.ts). */
   correlation?: CorrelationType;
+  /** Coverage from the cases and the property runs (equal to `coverage` without properties). */
+  coverageWithProperties: RuleCoverage;
 }
 
 /** The run report as data, what every reporter renders: each rule with its cases and coverage, a summary, and the input problems. */
@@ -37,8 +55,16 @@ export interface SuiteReport {
     passed: number;
     failed: number;
     errors: number;
-    coverage: { covered: number; total: number; percent: number };
+    /** Cases that are known gaps, still open and closed. */
+    knownGaps: number;
+    gapsClosed: number;
+    properties: Tally & { total: number; runs: number };
+    coverage: { covered: number; total: number; percent: number; withProperties: { covered: number; total: number; percent: number } };
     minCoverage: number | null;
+    /** The coverage `minCoverage` applies to. */
+    coverageFrom: CoverageFrom;
+    /** Closed gaps fail the run. */
+    strict: boolean;
     /** Why the run failed, in words; empty when it passed. */
     problems: string[];
     ok: boolean;
@@ -46,23 +72,44 @@ export interface SuiteReport {
   diagnostics: Diagnostic[];
 }
 
+/** Counts outcomes by status. */
+export function tally(results: readonly { status: string }[]): Tally {
+  const n = (s: string): number => results.filter((r) => r.status === s).length;
+  return { passed: n('pass'), failed: n('fail'), errors: n('error'), knownGaps: n('known-gap'), gapsClosed: n('gap-closed') };
+}
+
+/** How a run is judged: the coverage minimum, which coverage it applies to, strictness. */
+export interface JudgeOptions {
+  coverageFrom?: CoverageFrom | undefined;
+  strict?: boolean | undefined;
+}
+
+/** A tested rule's status from its tallies and coverage. */
+export function ruleStatus(cases: Tally, properties: Tally, coverage: Pick<RuleCoverage, 'percent'>, minCoverage: number | null | undefined, strict: boolean): RuleReport['status'] {
+  const bad = cases.failed + cases.errors + properties.failed + properties.errors + (strict ? cases.gapsClosed + properties.gapsClosed : 0);
+  if (bad > 0) return 'fail';
+  return minCoverage !== undefined && minCoverage !== null && coverage.percent < minCoverage ? 'below-coverage' : 'pass';
+}
+
 /**
- * Assembles the report; `minCoverage` (0–100) marks tested rules below it. Rows: the tested
- * detection rules, the untested ones, then the correlations (tested, then untested).
+ * Assembles the report; `minCoverage` (0–100) marks tested rules below it (on the coverage
+ * `coverageFrom` names). Rows: the tested detection rules, the untested ones, then the
+ * correlations (tested, then untested).
  */
 export function buildSuiteReport(
   result: SuiteResult,
   minCoverage: number | undefined,
   cwd: string,
   inputDiagnostics: readonly Diagnostic[] = [],
+  judge: JudgeOptions = {},
   correlations: CorrelationSuiteResult = { runs: [], untested: [], diagnostics: [] },
 ): SuiteReport {
   const rel = (p: string): string => relative(cwd, p) || p;
+  const coverageFrom = judge.coverageFrom ?? 'all';
+  const strict = judge.strict === true;
   const rules: RuleReport[] = result.rules.map((r) => {
-    const passed = r.cases.filter((c) => c.status === 'pass').length;
-    const failed = r.cases.filter((c) => c.status === 'fail').length;
-    const errors = r.cases.filter((c) => c.status === 'error').length;
-    const below = minCoverage !== undefined && r.coverage.percent < minCoverage;
+    const cases = tally(r.cases);
+    const properties = tally(r.properties);
     return {
       id: r.rule.id ?? null,
       path: rel(r.rule.file),
@@ -70,12 +117,16 @@ export function buildSuiteReport(
       title: r.rule.pipelines !== undefined ? `${r.rule.title} (pipeline ${r.rule.pipelines.join(', ')})` : r.rule.title,
       level: r.rule.level ?? null,
       tags: r.rule.tags,
-      status: failed + errors > 0 ? 'fail' : below ? 'below-coverage' : 'pass',
-      cases: { passed, failed, errors, results: r.cases.map((c) => ({ ...c, file: rel(c.file) })) },
+      status: ruleStatus(cases, properties, coverageFrom === 'cases' ? r.coverage : r.coverageWithProperties, minCoverage, strict),
+      cases: { ...cases, results: r.cases.map((c) => ({ ...c, file: rel(c.file) })) },
+      properties: { ...properties, results: r.properties.map((p) => ({ ...p, file: rel(p.file) })) },
       coverage: r.coverage,
+      coverageWithProperties: r.coverageWithProperties,
     };
   });
+  const none: Tally = { passed: 0, failed: 0, errors: 0, knownGaps: 0, gapsClosed: 0 };
   for (const u of result.untested) {
+    const coverage = foldCoverage(u.plan, []);
     rules.push({
       id: u.id ?? null,
       path: rel(u.file),
@@ -83,8 +134,10 @@ export function buildSuiteReport(
       level: u.level ?? null,
       tags: u.tags,
       status: 'untested',
-      cases: { passed: 0, failed: 0, errors: 0, results: [] },
-      coverage: foldCoverage(u.plan, []),
+      cases: { ...none, results: [] },
+      properties: { ...none, results: [] },
+      coverage,
+      coverageWithProperties: coverage,
     });
   }
   const relCase = (c: CaseResult): CaseResult => {
@@ -93,10 +146,7 @@ export function buildSuiteReport(
     return out;
   };
   for (const r of correlations.runs) {
-    const passed = r.cases.filter((c) => c.status === 'pass').length;
-    const failed = r.cases.filter((c) => c.status === 'fail').length;
-    const errors = r.cases.filter((c) => c.status === 'error').length;
-    const below = minCoverage !== undefined && r.coverage.percent < minCoverage;
+    const cases = tally(r.cases);
     const c = r.correlation;
     rules.push({
       id: c.id ?? null,
@@ -104,14 +154,17 @@ export function buildSuiteReport(
       title: c.title,
       level: c.level ?? null,
       tags: c.tags,
-      status: failed + errors > 0 ? 'fail' : below ? 'below-coverage' : 'pass',
-      cases: { passed, failed, errors, results: r.cases.map(relCase) },
+      status: ruleStatus(cases, none, r.coverage, minCoverage, strict),
+      cases: { ...cases, results: r.cases.map(relCase) },
+      properties: { ...none, results: [] },
       coverage: r.coverage,
+      coverageWithProperties: r.coverage,
       correlation: c.type,
     });
   }
   for (const u of correlations.untested) {
     const c = u.rule;
+    const coverage = foldCorrelationCoverage(u, []);
     rules.push({
       id: c.id ?? null,
       path: rel(c.file),
@@ -119,45 +172,70 @@ export function buildSuiteReport(
       level: c.level ?? null,
       tags: c.tags,
       status: 'untested',
-      cases: { passed: 0, failed: 0, errors: 0, results: [] },
-      coverage: foldCorrelationCoverage(u, []),
+      cases: { ...none, results: [] },
+      properties: { ...none, results: [] },
+      coverage,
+      coverageWithProperties: coverage,
       correlation: c.type,
     });
   }
-  return { rules, summary: summarizeRun(rules, { minCoverage, diagnostics: inputDiagnostics }), diagnostics: [...inputDiagnostics] };
+  return { rules, summary: summarizeRun(rules, { minCoverage, diagnostics: inputDiagnostics, coverageFrom, strict }), diagnostics: [...inputDiagnostics] };
 }
 
 /** What the summary needs of a rule row. */
 export type RunSummaryRow = Pick<RuleReport, 'status'> & {
-  cases: Pick<RuleReport['cases'], 'passed' | 'failed' | 'errors'> & { results: readonly unknown[] };
+  cases: Tally & { results: readonly unknown[] };
+  properties: Tally & { results: readonly { runs: number }[] };
   coverage: Pick<RuleCoverage, 'covered' | 'total'>;
+  coverageWithProperties: Pick<RuleCoverage, 'covered' | 'total'>;
 };
 
+const percentOf = (covered: number, total: number): number => (total === 0 ? 0 : Math.floor((covered / total) * 1000) / 10);
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 /**
- * The summary of a run from its rule rows: counts, coverage over the tested rules (0% when there
- * is nothing to cover), and the problems that fail the run: no rules, no cases, failed or broken
- * cases, rules below `minCoverage`, or error diagnostics among the inputs.
+ * The summary of a run from its rule rows: counts, coverage over the tested rules from cases alone
+ * and with properties (0% when there is nothing to cover), and the problems that fail the run: no
+ * rules, no cases, failed or broken cases or properties, closed gaps under `strict`, rules below
+ * `minCoverage`, or error diagnostics among the inputs.
  */
 export function summarizeRun(
   rules: readonly RunSummaryRow[],
-  options: { minCoverage?: number | null | undefined; diagnostics?: readonly Diagnostic[] } = {},
+  options: { minCoverage?: number | null | undefined; diagnostics?: readonly Diagnostic[]; coverageFrom?: CoverageFrom | undefined; strict?: boolean | undefined } = {},
 ): SuiteReport['summary'] {
   const minCoverage = options.minCoverage ?? null;
+  const strict = options.strict === true;
   const testedRules = rules.filter((r) => r.status !== 'untested');
-  const cases = rules.reduce((n, r) => n + r.cases.results.length, 0);
-  const passed = rules.reduce((n, r) => n + r.cases.passed, 0);
-  const failed = rules.reduce((n, r) => n + r.cases.failed, 0);
-  const errors = rules.reduce((n, r) => n + r.cases.errors, 0);
+  const sum = (f: (r: RunSummaryRow) => number): number => rules.reduce((n, r) => n + f(r), 0);
+  const cases = sum((r) => r.cases.results.length);
+  const passed = sum((r) => r.cases.passed);
+  const failed = sum((r) => r.cases.failed);
+  const errors = sum((r) => r.cases.errors);
+  const knownGaps = sum((r) => r.cases.knownGaps);
+  const gapsClosed = sum((r) => r.cases.gapsClosed);
+  const properties = {
+    total: sum((r) => r.properties.results.length),
+    passed: sum((r) => r.properties.passed),
+    failed: sum((r) => r.properties.failed),
+    errors: sum((r) => r.properties.errors),
+    knownGaps: sum((r) => r.properties.knownGaps),
+    gapsClosed: sum((r) => r.properties.gapsClosed),
+    runs: sum((r) => r.properties.results.reduce((n, p) => n + p.runs, 0)),
+  };
   const covered = testedRules.reduce((n, r) => n + r.coverage.covered, 0);
   const total = testedRules.reduce((n, r) => n + r.coverage.total, 0);
-  const percent = total === 0 ? 0 : Math.floor((covered / total) * 1000) / 10;
+  const coveredAll = testedRules.reduce((n, r) => n + r.coverageWithProperties.covered, 0);
+  const totalAll = testedRules.reduce((n, r) => n + r.coverageWithProperties.total, 0);
   const problems: string[] = [];
   if (rules.length === 0) problems.push('no rules were found: a suite that checks nothing must not pass');
   else if (cases === 0) problems.push('no cases were found for any rule: a suite that checks nothing must not pass');
-  if (failed > 0) problems.push(`${failed} case${failed === 1 ? '' : 's'} failed`);
-  if (errors > 0) problems.push(`${errors} case${errors === 1 ? '' : 's'} could not run`);
+  if (failed > 0) problems.push(`${plural(failed, 'case')} failed`);
+  if (errors > 0) problems.push(`${plural(errors, 'case')} could not run`);
+  if (properties.failed > 0) problems.push(`${plural(properties.failed, 'property', 'properties')} failed`);
+  if (properties.errors > 0) problems.push(`${plural(properties.errors, 'property', 'properties')} could not run`);
+  if (strict && gapsClosed + properties.gapsClosed > 0) problems.push(`${plural(gapsClosed + properties.gapsClosed, 'known gap')} closed (--strict): remove known_gap where the rule now holds`);
   const below = rules.filter((r) => r.status === 'below-coverage');
-  if (below.length > 0) problems.push(`${below.length} rule${below.length === 1 ? ' is' : 's are'} below the coverage threshold of ${minCoverage}%`);
+  if (below.length > 0) problems.push(`${below.length} rule${below.length === 1 ? ' is' : 's are'} below the coverage threshold of ${minCoverage}%${options.coverageFrom === 'cases' ? ' (coverage from cases)' : ''}`);
   if ((options.diagnostics ?? []).some((d) => d.severity === 'error')) problems.push('some rule or case files are invalid (see the errors above)');
   return {
     rules: rules.length,
@@ -167,8 +245,13 @@ export function summarizeRun(
     passed,
     failed,
     errors,
-    coverage: { covered, total, percent },
+    knownGaps,
+    gapsClosed,
+    properties,
+    coverage: { covered, total, percent: percentOf(covered, total), withProperties: { covered: coveredAll, total: totalAll, percent: percentOf(coveredAll, totalAll) } },
     minCoverage,
+    coverageFrom: options.coverageFrom ?? 'all',
+    strict,
     problems,
     ok: problems.length === 0,
   };

@@ -1,48 +1,112 @@
-/** The run's text reporter: a block per rule with its cases, failures explained, and a coverage table. */
+/** The run's text reporter: a block per rule with its cases and properties, failures explained, and a coverage table. */
 import type { RuleReport, SuiteReport } from './suite-report.js';
+import type { PropertyResult } from '../../cases/run-cases.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
 import { terminalLine } from '../escape.js';
 import type { TextReporter } from '../registry.js';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', untested: 'UNTESTED', 'below-coverage': 'LOW COV' } as const;
+const PROPERTY_MARK = { pass: '✓', fail: '✗', error: '✗', 'known-gap': '~', 'gap-closed': '!' } as const;
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 function coverageLines(r: RuleReport): string[] {
   const c = r.coverage;
+  const all = r.coverageWithProperties;
+  const withProps = r.properties.results.length > 0;
   const width = Math.max(9, ...c.stages.map((s) => s.name.length + (s.exclusion ? 4 : 0)));
-  const lines = [`    ${'stage'.padEnd(width + 4)} true  false`];
-  for (const s of c.stages) {
+  const lines = withProps
+    ? [`    ${''.padEnd(width + 4)}   cases       with properties`, `    ${'stage'.padEnd(width + 4)} true  false   true  false`]
+    : [`    ${'stage'.padEnd(width + 4)} true  false`];
+  c.stages.forEach((s, k) => {
     const name = `${s.index} ${s.exclusion ? `not ${s.name}` : s.name}`;
-    lines.push(`    ${name.padEnd(width + 4)} ${String(s.true).padStart(4)}  ${String(s.false).padStart(5)}  ${s.covered ? 'covered' : 'NOT COVERED'}`);
-  }
+    const a = all.stages[k] ?? s;
+    const state = a.covered ? (s.covered ? 'covered' : 'covered by properties') : 'NOT COVERED';
+    const extra = withProps ? `  ${String(a.true).padStart(5)}  ${String(a.false).padStart(5)}` : '';
+    lines.push(`    ${name.padEnd(width + 4)} ${String(s.true).padStart(4)}  ${String(s.false).padStart(5)}${extra}  ${state}`);
+  });
   if (r.correlation !== undefined) {
     lines.push(`    stages ${c.covered}/${c.total}, coverage ${c.percent}%`);
     return lines;
   }
-  lines.push(`    values ${c.values.covered}/${c.values.total}, exclusions ${c.exclusions.covered}/${c.exclusions.total}, coverage ${c.percent}%`);
-  for (const v of c.values.missed) lines.push(`      value never matched: ${v.identifier}.${v.field ?? 'keyword'} '${v.source}'`);
-  for (const v of c.exclusions.missed) lines.push(`      exclusion never the reason for a no-match: ${v.identifier}.${v.field ?? 'keyword'} '${v.source}'`);
+  if (withProps) {
+    lines.push(
+      `    values ${c.values.covered}/${c.values.total} (with properties ${all.values.covered}/${all.values.total}), exclusions ${c.exclusions.covered}/${c.exclusions.total} (${all.exclusions.covered}/${all.exclusions.total}), coverage ${c.percent}% from cases, ${all.percent}% with properties`,
+    );
+  } else lines.push(`    values ${c.values.covered}/${c.values.total}, exclusions ${c.exclusions.covered}/${c.exclusions.total}, coverage ${c.percent}%`);
+  for (const v of all.values.missed) lines.push(`      value never matched: ${v.identifier}.${v.field ?? 'keyword'} '${v.source}'`);
+  for (const v of all.exclusions.missed) lines.push(`      exclusion never the reason for a no-match: ${v.identifier}.${v.field ?? 'keyword'} '${v.source}'`);
   return lines;
 }
 
-/** The text (terminal-safe: control characters and line breaks in rule, case or event text are shown escaped). */
+function propertyLines(p: PropertyResult): string[] {
+  const where = `${p.file}${p.line ? `:${p.line}` : ''}`;
+  const runs = plural(p.runs, 'run');
+  switch (p.status) {
+    case 'pass':
+      return [`  ${PROPERTY_MARK.pass} property: ${p.name}  (${runs}, seed ${p.seed})`];
+    case 'gap-closed':
+      return [`  ${PROPERTY_MARK['gap-closed']} property: ${p.name}  (${where})  GAP CLOSED after ${runs}: ${p.knownGap ?? ''}`, `      remove known_gap: the property now holds`];
+    case 'known-gap': {
+      const lines = [`  ${PROPERTY_MARK['known-gap']} property: ${p.name}  (${where})  known gap, shown after ${runs} (seed ${p.seed}): ${p.knownGap ?? ''}`];
+      if (p.counterexample !== null) lines.push(`      example: ${JSON.stringify(p.counterexample.event)}`);
+      return lines;
+    }
+    case 'fail':
+    case 'error': {
+      const head = p.status === 'fail' ? `FAILED after ${runs} (seed ${p.seed}${p.counterexample !== null ? `, path ${p.counterexample.path}` : ''})` : 'ERROR';
+      const lines = [`  ${PROPERTY_MARK[p.status]} property: ${p.name}  (${where})  ${head}`];
+      for (const m of p.messages) lines.push(`      ${m}`);
+      if (p.counterexample !== null) lines.push(`      counterexample: ${JSON.stringify(p.counterexample.event)}`);
+      return lines;
+    }
+  }
+}
+
+/** The counts of a rule's line: cases, properties, coverage. */
+function countsOf(r: RuleReport): string {
+  if (r.status === 'untested') return 'no cases';
+  const parts = [`${r.cases.passed}/${r.cases.results.length} cases passed`];
+  if (r.cases.knownGaps + r.cases.gapsClosed > 0) parts[0] += ` (${[r.cases.knownGaps > 0 ? plural(r.cases.knownGaps, 'known gap') : '', r.cases.gapsClosed > 0 ? plural(r.cases.gapsClosed, 'gap') + ' closed' : ''].filter(Boolean).join(', ')})`;
+  const p = r.properties;
+  if (p.results.length > 0) {
+    const gaps = [p.knownGaps > 0 ? plural(p.knownGaps, 'known gap') : '', p.gapsClosed > 0 ? `${plural(p.gapsClosed, 'gap')} closed` : ''].filter(Boolean).join(', ');
+    parts.push(`${p.passed}/${p.results.length} properties held${gaps ? ` (${gaps})` : ''}`);
+    parts.push(`coverage ${r.coverageWithProperties.percent}% (cases alone ${r.coverage.percent}%)`);
+  } else parts.push(`coverage ${r.coverage.percent}%`);
+  return parts.join(', ');
+}
+
+/** The text (terminal-safe: control characters and line breaks in rule, case, property or event text are shown escaped). */
 export function formatRunText(report: SuiteReport): string {
   const out: string[] = [];
   for (const d of report.diagnostics) out.push(formatDiagnostic(d));
   if (report.diagnostics.length) out.push('');
   for (const r of report.rules) {
-    const counts = r.status === 'untested' ? 'no cases' : `${r.cases.passed}/${r.cases.results.length} cases passed, coverage ${r.coverage.percent}%`;
-    out.push(`${MARK[r.status].padEnd(8)} ${r.title}  (${r.path}${r.correlation !== undefined ? `, ${r.correlation} correlation` : ''})  ${counts}`);
+    out.push(`${MARK[r.status].padEnd(8)} ${r.title}  (${r.path}${r.correlation !== undefined ? `, ${r.correlation} correlation` : ''})  ${countsOf(r)}`);
     for (const c of r.cases.results) {
       if (c.status === 'pass') continue;
-      out.push(`  ✗ ${c.name}  (${c.file}${c.line ? `:${c.line}` : ''})`);
+      const mark = c.status === 'known-gap' ? '~' : c.status === 'gap-closed' ? '!' : '✗';
+      out.push(`  ${mark} ${c.name}  (${c.file}${c.line ? `:${c.line}` : ''})${c.status === 'known-gap' ? '  known gap' : c.status === 'gap-closed' ? '  GAP CLOSED' : ''}`);
       for (const m of c.messages) out.push(`      ${m}`);
     }
+    for (const p of r.properties.results) out.push(...propertyLines(p));
     if (r.status !== 'untested') out.push(...coverageLines(r));
     out.push('');
   }
   const s = report.summary;
+  const caseGaps = [s.knownGaps > 0 ? plural(s.knownGaps, 'known gap') : '', s.gapsClosed > 0 ? `${plural(s.gapsClosed, 'gap')} closed` : ''].filter(Boolean).join(', ');
+  const p = s.properties;
+  const props =
+    p.total > 0
+      ? `; ${plural(p.total, 'property', 'properties')} (${p.runs} runs): ${p.passed} held, ${p.failed} failed${p.errors ? `, ${plural(p.errors, 'error')}` : ''}${p.knownGaps ? `, ${plural(p.knownGaps, 'known gap')}` : ''}${p.gapsClosed ? `, ${plural(p.gapsClosed, 'gap')} closed` : ''}`
+      : '';
+  const coverage =
+    p.total > 0
+      ? `coverage ${s.coverage.withProperties.covered}/${s.coverage.withProperties.total} (${s.coverage.withProperties.percent}%) with properties, ${s.coverage.covered}/${s.coverage.total} (${s.coverage.percent}%) from cases`
+      : `coverage ${s.coverage.covered}/${s.coverage.total} (${s.coverage.percent}%)`;
   out.push(
-    `${s.rules} rules (${s.tested} tested, ${s.untested} untested), ${s.cases} cases: ${s.passed} passed, ${s.failed} failed${s.errors ? `, ${s.errors} errors` : ''}; coverage ${s.coverage.covered}/${s.coverage.total} (${s.coverage.percent}%)`,
+    `${s.rules} rules (${s.tested} tested, ${s.untested} untested), ${s.cases} cases: ${s.passed} passed, ${s.failed} failed${s.errors ? `, ${plural(s.errors, 'error')}` : ''}${caseGaps ? `, ${caseGaps}` : ''}${props}; ${coverage}`,
   );
   const untested = report.rules.filter((r) => r.status === 'untested');
   if (untested.length) out.push(`untested: ${untested.map((r) => r.path).join(', ')}`);
@@ -53,7 +117,7 @@ export function formatRunText(report: SuiteReport): string {
 
 export const runTextReporter: TextReporter<SuiteReport> = {
   name: 'text',
-  help: 'readable: a block per rule, failed cases explained stage by stage, coverage per stage',
+  help: 'readable: a block per rule, failed cases explained stage by stage, every property with its runs and status, coverage per stage from cases and with properties',
   output: 'text',
   render: formatRunText,
 };
