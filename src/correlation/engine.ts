@@ -282,7 +282,8 @@ export class CorrelationEngine {
       );
       return;
     }
-    if (ref.file !== this.#lateFile) this.#flushLate();
+    // Late events are reported per file, once the stream has moved on to another file.
+    if (this.#late.size > 0 && ref.file !== this.#lateFile) this.#flushLate();
     if (time.ms < this.#clock) {
       const l = this.#late.get(ref.file);
       if (l === undefined) this.#late.set(ref.file, { count: 1, first: ref, time: time.ms });

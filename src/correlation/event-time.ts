@@ -26,8 +26,12 @@ export const EPOCH_MS_FROM = 100_000_000_000;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const EPOCH_TEXT = /^-?\d+(?:\.\d+)?$/;
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days of a month (1-12) in the proleptic Gregorian calendar, as ISO 8601 counts them; no Date built per event. */
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return MONTH_DAYS[month - 1] ?? 0;
 }
 
 /** A time value as milliseconds since the epoch (microsecond precision), or undefined when it is not one. */
