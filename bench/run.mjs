@@ -12,7 +12,7 @@
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 // The V8 settings of the command (bin/sigmatest.js at process start, then runCli), before any of
@@ -33,7 +33,7 @@ const { evtxOf } = await import('./evtx-file.mjs');
 tuneV8ForScanning();
 const here = fileURLToPath(new URL('.', import.meta.url));
 const corpus = join(here, '../../shared/corpus/sigmahq');
-const only = process.argv[2]; // optional: run one section (properties, inputs, correlation, load, seed, scan, fuzz, reference, evtx)
+const only = process.argv[2]; // optional: run one section (properties, inputs, correlation, load, seed, scan, real, fuzz, reference, evtx)
 const want = (s) => only === undefined || only === s;
 const rows = [];
 const seconds = (f) => {
@@ -252,7 +252,7 @@ const COUNT = Number(process.env.BENCH_EVENTS ?? 200000);
 let eventsFile;
 let events;
 let tempDir;
-if (want('scan') || want('seed') || want('reference') || want('evtx')) {
+if (want('scan') || want('seed') || want('reference') || want('evtx') || want('real')) {
   const [genS, evs] = seconds(() => generateEvents(COUNT, 20261127));
   events = evs;
   tempDir = mkdtempSync(join(tmpdir(), 'sigmatest-bench-'));
@@ -332,6 +332,134 @@ if (want('scan')) {
       `≥ ${fmt(100000 * workers)} events/s (100,000 per core)`,
     ]);
     rows.push([`4. peak memory (RSS) of that scan`, '', `${(r.maxRssKb / 1024).toFixed(0)} MiB`]);
+  }
+}
+
+// Real events (issue 24): the evtx-to-mitre-attack folder scanned as .evtx files and as JSON Lines
+// (converted once by `sigmatest events`), the SigmaHQ regression events (likewise converted), and
+// 50,000 of the generated events, each by `scan-once.mjs` in a fresh process, five times (median
+// and range). Each run also times JSON.parse alone over the same JSON Lines in the same process:
+// the ratio scan/parse is measured on one machine state. Then, in this process, the ten event kinds
+// (Channel, EventID) of the real events that cost most per event (each kind matched alone, in
+// batches as a scan does, after a warm-up pass over all events), and the rule index's skip rate:
+// the share of (rule, event) pairs never tried, real against generated.
+if (want('real')) {
+  const { flattenEvent } = await import('../dist/src/events/flatten-event.js');
+  const cli = join(here, '../bin/sigmatest.js');
+  const evtxRoot = join(here, '../../shared/corpus/evtx-to-mitre-attack');
+  const listFiles = (d, ext) => {
+    const out = [];
+    const walk = (x) => {
+      for (const e of readdirSync(x).sort()) {
+        const p = join(x, e);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (ext.some((t) => p.endsWith(t))) out.push(p);
+      }
+    };
+    if (existsSync(d)) walk(d);
+    return out;
+  };
+  // `sigmatest events` over a list of files into one JSON Lines file (its warnings ignored: the
+  // scan reports the same ones).
+  const convert = (files, out) => {
+    const r = spawnSync(process.execPath, [cli, 'events', ...files], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    writeFileSync(out, r.stdout);
+    return out;
+  };
+  const inputs = [];
+  const evtxFiles = listFiles(evtxRoot, ['.evtx']);
+  if (evtxFiles.length > 0) {
+    const jsonl = convert(evtxFiles, join(tempDir, 'evtx-to-mitre-attack.jsonl'));
+    const bytes = evtxFiles.reduce((n, f) => n + statSync(f).size, 0);
+    inputs.push({ name: `evtx-to-mitre-attack as .evtx (${evtxFiles.length} files)`, path: evtxRoot, jsonl, bytes, real: true });
+    inputs.push({ name: 'evtx-to-mitre-attack as JSON Lines (sigmatest events)', path: jsonl, jsonl, bytes: statSync(jsonl).size, real: true });
+  } else console.error(`bench: ${evtxRoot} is absent; its rows are left out`);
+  const regression = listFiles(join(corpus, 'regression_data'), ['.json']);
+  if (regression.length > 0) {
+    const jsonl = convert(regression, join(tempDir, 'regression.jsonl'));
+    inputs.push({ name: `SigmaHQ regression events as JSON Lines (${regression.length} files)`, path: jsonl, jsonl, bytes: statSync(jsonl).size, real: true });
+  }
+  const generated = join(tempDir, 'generated-50k.jsonl');
+  writeFileSync(generated, events.slice(0, 50000).map((e) => JSON.stringify(e)).join('\n') + '\n');
+  inputs.push({ name: 'generated Sysmon-shaped events (50,000)', path: generated, jsonl: generated, bytes: statSync(generated).size, real: false });
+  const RUNS = Number(process.env.BENCH_REAL_RUNS ?? 5);
+  const range = (xs, f) => `${f(xs[0])}-${f(xs[xs.length - 1])}`;
+  for (const input of inputs) {
+    const runs = [];
+    for (let k = 0; k < RUNS; k++) {
+      const out = execFileSync(process.execPath, [join(here, 'scan-once.mjs'), input.path, '1', ...scanDirs], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, PARSE_FLOOR: input.jsonl } });
+      const r = JSON.parse(out);
+      runs.push({ ...r, eps: r.events / r.seconds, mbs: input.bytes / 1e6 / r.seconds, ratio: r.seconds / r.parseSeconds, parseEps: r.events / r.parseSeconds });
+    }
+    const med = (key) => [...runs].sort((a, b) => a[key] - b[key]);
+    const m = Math.floor(RUNS / 2);
+    const eps = med('eps');
+    const mbs = med('mbs');
+    const ratio = med('ratio');
+    const parse = med('parseEps');
+    rows.push([
+      `real: scan ${input.name}, 1 thread`,
+      `${fmt(eps[m].events)} events, ${(input.bytes / 1e6).toFixed(1)} MB, ${fmt(eps[m].matches)} matches, ${fmt(eps[m].rules)} rules`,
+      `${fmt(eps[m].eps)} events/s (${range(eps, (r) => fmt(r.eps))}), ${mbs[m].mbs.toFixed(1)} MB/s (${range(mbs, (r) => r.mbs.toFixed(1))}); JSON.parse alone ${fmt(parse[m].parseEps)} events/s: scan takes ${ratio[m].ratio.toFixed(1)}× its time (${range(ratio, (r) => r.ratio.toFixed(1))}); median of ${RUNS}`,
+      '≤ 3× JSON.parse',
+    ]);
+  }
+  // Cost per event kind and skip rate, in this process.
+  const rules = collectRules(scanDirs).rules;
+  const readJsonl = (f) => statSync(f).size === 0 ? [] : execFileSync('cat', [f], { encoding: 'utf8', maxBuffer: 1 << 30 }).split('\n').filter((l) => l.length > 0);
+  const skipOf = (evs) => {
+    const index = new RuleIndex(rules, { mapping: builtinMapping });
+    for (let i = 0; i < evs.length; i += 2000) index.matchBatch(evs.slice(i, i + 2000));
+    return typeof index.tried === 'function' ? 1 - index.tried() / (evs.length * rules.length) : NaN;
+  };
+  for (const input of inputs.filter((x) => x.path === x.jsonl)) {
+    const evs = readJsonl(input.jsonl).map((l) => flattenEvent(JSON.parse(l)));
+    const skip = skipOf(evs);
+    rows.push([`real: rule index skip rate, ${input.name}`, `${fmt(evs.length)} events × ${fmt(rules.length)} rules`, `${(100 * skip).toFixed(2)}% of (rule, event) pairs never tried (${fmt((1 - skip) * rules.length)} candidates per event)`]);
+  }
+  const realJsonl = inputs.find((x) => x.real && x.path === x.jsonl);
+  if (realJsonl !== undefined) {
+    const lines = readJsonl(realJsonl.jsonl);
+    const kinds = new Map();
+    for (const l of lines) {
+      const e = flattenEvent(JSON.parse(l));
+      const key = `${e.Channel ?? '?'} ${e.EventID ?? '?'}`;
+      const k = kinds.get(key) ?? { key, lines: [], events: [] };
+      k.lines.push(l);
+      k.events.push(e);
+      kinds.set(key, k);
+    }
+    const index = new RuleIndex(rules, { mapping: builtinMapping });
+    const all = [...kinds.values()].flatMap((k) => k.events);
+    for (let i = 0; i < all.length; i += 2000) index.matchBatch(all.slice(i, i + 2000));
+    const costs = [];
+    for (const k of kinds.values()) {
+      const per = [];
+      for (let pass = 0; pass < 3; pass++) {
+        let n = 0;
+        const t = process.hrtime.bigint();
+        do {
+          for (let i = 0; i < k.events.length; i += 2000) index.matchBatch(k.events.slice(i, i + 2000));
+          n += k.events.length;
+        } while (Number(process.hrtime.bigint() - t) < 20e6);
+        per.push(Number(process.hrtime.bigint() - t) / 1e3 / n);
+      }
+      per.sort((a, b) => a - b);
+      const t = process.hrtime.bigint();
+      for (const l of k.lines) JSON.parse(l);
+      const parseUs = Number(process.hrtime.bigint() - t) / 1e3 / k.lines.length;
+      const bytes = k.lines.reduce((n, l) => n + l.length, 0) / k.lines.length;
+      // (tried() is absent from builds before issue 24: the A/B run against main leaves it out.)
+      const tried = () => (typeof index.tried === 'function' ? index.tried() : NaN);
+      const before = tried();
+      for (let i = 0; i < k.events.length; i += 2000) index.matchBatch(k.events.slice(i, i + 2000));
+      const cands = (tried() - before) / k.events.length;
+      costs.push({ key: k.key, n: k.events.length, us: per[1], lo: per[0], hi: per[2], parseUs, bytes, cands });
+    }
+    costs.sort((a, b) => b.us - a.us);
+    costs.slice(0, 10).forEach((c, i) => {
+      rows.push([`real: costliest kind ${i + 1}: ${c.key}`, `${fmt(c.n)} events, ${fmt(c.bytes)} bytes each, ${c.cands.toFixed(1)} candidate rules each`, `${c.us.toFixed(1)} µs per event matching (${c.lo.toFixed(1)}-${c.hi.toFixed(1)}, median of 3), JSON.parse ${c.parseUs.toFixed(1)} µs`]);
+    });
   }
 }
 

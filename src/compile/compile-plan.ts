@@ -19,7 +19,7 @@ import type { Event } from '../evaluate/evaluate.js';
 import { eventLeaves, numericValue } from '../evaluate/field-access.js';
 import { LiteralSet, MIN_LITERALS } from './literal-set.js';
 import { parseIp } from '../sigma/ip.js';
-import { regexMinLength } from '../sigma/regex.js';
+import { regexMinLength, regexTest } from '../sigma/regex.js';
 import { foldText, isAscii } from '../sigma/case-fold.js';
 import type { IpAddress } from '../sigma/ip.js';
 import type { LiteralMode } from './literal-set.js';
@@ -156,6 +156,8 @@ const HELPERS = {
   holds: (m: Matcher, v: string): boolean => matcherHolds(m, [v], NO_VALUES),
   lower: lowerMemo,
   ascii: isAscii,
+  /** A `re` value's regex on a text (its required literals first, its last verdict remembered). */
+  re: regexTest,
   /** `fieldref` on a string value: both sides plain ASCII strings compare directly, else the reference. */
   fieldref: (m: Extract<Matcher, { kind: 'fieldref' }>, v: string, e: Event): boolean => {
     const o = e[m.field];
@@ -226,7 +228,9 @@ function valueExpr(m: Matcher, em: Emitter, needsLower: { used: boolean }): stri
     case 're': {
       // A text shorter than any match skips the regex (`.{1000,}`).
       const min = regexMinLength(m.expanded);
-      const test = `${em.ref(m.regex)}.test(v)`;
+      // A text without the literals every match holds skips the regex (regexRequiredLiterals),
+      // and a regex's last text keeps its verdict (regexTest).
+      const test = `h.re(${em.ref(m.regex)}, v)`;
       return min > 1 ? `(v.length >= ${em.ref(min)} && ${test})` : test;
     }
     case 'null':

@@ -169,6 +169,8 @@ class EventRuleIndex {
   private readonly eventCandidates = new TargetList();
   private readonly interpret: boolean;
   private readonly compileAfter: number;
+  /** Candidates tried so far (matchBatch and matches): what the index did not skip. */
+  tried = 0;
   /**
    * Scanners by field and needle set: each group scans an event key with the needles of its own
    * rules only (most kinds of event meet no keyword rule, and skip most keys entirely); groups
@@ -227,6 +229,7 @@ class EventRuleIndex {
   }
 
   private test(i: number, event: Event): boolean {
+    this.tried++;
     const e = this.entries[i] as Entry;
     if (e.match !== undefined) return e.match(event);
     if (e.tries++ < this.compileAfter) return planMatches(e.rule.plan, event);
@@ -571,6 +574,16 @@ export class RuleIndex {
       if (part.eventIds === null) this.partsAnyId.push(part);
       else for (const id of part.eventIds) this.partsById.set(id, [...(this.partsById.get(id) ?? []), part]);
     }
+  }
+
+  /**
+   * (Rule, event) pairs tried so far: the candidates the index did not skip (the events as they
+   * are and as mapped sources see them). The skip rate of `n` events is `1 - tried() / (n × rules)`.
+   */
+  tried(): number {
+    let n = this.base.tried;
+    for (const p of this.parts) n += p.index.tried;
+    return n;
   }
 
   /** Compiles every rule now (rather than on first use) and reports how. */

@@ -10,6 +10,7 @@ import { eventLeaves, numericValue, renderScalar, resolveField } from './field-a
 import { ipInNetwork } from '../sigma/ip.js';
 import { timestampPart } from '../sigma/timestamp.js';
 import { escapeRegex } from '../sigma/pattern.js';
+import { regexTest } from '../sigma/regex.js';
 import { foldText, isAscii } from '../sigma/case-fold.js';
 import { assertNever } from '../diagnostics/diagnostics.js';
 
@@ -78,7 +79,7 @@ function asView(e: Event | EventView): EventView {
 
 function textTest(re: RegExp, v: unknown): boolean {
   const t = renderScalar(v);
-  return t !== undefined && re.test(t);
+  return t !== undefined && regexTest(re, t);
 }
 
 /** A string pattern on one value: the literal fast path where it gives the regex's answer. */

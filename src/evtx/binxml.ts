@@ -26,6 +26,9 @@
 import { decodeUtf16, decodeValue, EvtxFormatError, formatGuid, ValueType } from './values.js';
 import type { EvtxValue } from './values.js';
 
+/** The chunk header's size (chunk.ts): no name lies before it. */
+const NAMES_START = 512;
+
 /** An XML element. */
 export interface XmlElement {
   kind: 'element';
@@ -247,7 +250,9 @@ export class ChunkBinXml {
     if (at + 4 > end) return false;
     const off = this.dv.getUint32(at, true);
     if (off === at + 4) return off + 10 <= end && off + 10 + 2 * this.dv.getUint16(off + 6, true) <= end;
-    return off < at && off + 10 <= this.buf.length && off + 10 + 2 * this.dv.getUint16(off + 6, true) <= this.buf.length;
+    // Names written earlier live in records, after the chunk header (an offset into the header, 0
+    // above all, is the other layout's bytes read as a name).
+    return off >= NAMES_START && off < at && off + 10 <= this.buf.length && off + 10 + 2 * this.dv.getUint16(off + 6, true) <= this.buf.length;
   }
 
   /**

@@ -359,3 +359,34 @@ describe.skipIf(!HAVE_CORPUS)(
 );
 
 if (!HAVE_CORPUS) console.warn(`read-evtx.test: ${REGRESSION} not found; corpus tests skipped`);
+
+// Real files (issue 24): records whose elements are written in the record itself, without
+// a dependency identifier, were read in the other layout, their name taken from offset 0 of the
+// chunk (its header): 52 records of evtx-to-mitre-attack were lost as EVTX_RECORD_CORRUPT.
+const ATTACKS = fileURLToPath(new URL('../../../shared/corpus/evtx-to-mitre-attack', import.meta.url));
+describe.skipIf(!existsSync(ATTACKS))('real .evtx files (../shared/corpus/evtx-to-mitre-attack)', () => {
+  it('decodes every record of every file, none reported corrupt', { timeout: 120_000 }, async () => {
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d).sort()) {
+        const p = join(d, e);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (p.endsWith('.evtx')) files.push(p);
+      }
+    };
+    walk(ATTACKS);
+    const warnings: string[] = [];
+    let records = 0;
+    for (const f of files) {
+      for await (const item of readEvtx(f)) {
+        if (item.kind === 'record') records++;
+        else warnings.push(`${relative(ATTACKS, f)}: ${item.diagnostic.code} ${item.diagnostic.message}`);
+      }
+    }
+    expect(warnings.filter((w) => w.includes('EVTX_RECORD_CORRUPT'))).toEqual([]);
+    expect(records).toBeGreaterThanOrEqual(10015);
+    const defender = [];
+    for await (const item of readEvtx(join(ATTACKS, 'Antivirus/ID1116-1117-Defender threat detected.evtx'))) defender.push(item);
+    expect(defender.map((r) => r.kind)).toEqual(Array(6).fill('record'));
+  });
+});

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backtrackingRisk, compileSigmaRegex, explicitCase, regexMinLength } from './regex.js';
+import { backtrackingRisk, compileSigmaRegex, explicitCase, holdsInOrder, regexMinLength, regexRequiredLiterals, regexTest } from './regex.js';
 import { Worker } from 'node:worker_threads';
 import type { SigmaRule } from '../rules/load-rule.js';
 import { errorsOf, fieldRule, fieldRuleErrors, loadDetection, matches } from '../../test/support/rules.js';
@@ -321,6 +321,45 @@ describe('regexMinLength', () => {
         if (m !== null) expect(m[0].length, `${src} on ${text}`).toBeGreaterThanOrEqual(regexMinLength(src));
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('regexRequiredLiterals', () => {
+  it('reads the literal runs every match holds, in order', () => {
+    expect(regexRequiredLiterals(String.raw`\w+` + '`(?:\\w+|-|.)`' + String.raw`[\w+|\s]`, '')).toEqual(['`', '`']);
+    expect(regexRequiredLiterals(String.raw`\+.*\+.*\+`, '')).toEqual(['+', '+', '+']);
+    expect(regexRequiredLiterals(String.raw`cmd\.exe /c .*whoami`, '')).toEqual(['cmd.exe /c ', 'whoami']);
+    // A quantifier allowing none leaves the character out; one requiring some ends the run.
+    expect(regexRequiredLiterals('ab?cd+ef{0,2}g{2}h', '')).toEqual(['a', 'cd', 'e', 'g', 'h']);
+    // With `i`, characters with case do not count; without, they do.
+    expect(regexRequiredLiterals('pow-ershell', 'i')).toEqual(['-']);
+    expect(regexRequiredLiterals('pow-ershell', '')).toEqual(['pow-ershell']);
+    // Alternatives, at the top or inside a group, require nothing of the group; a top-level one nothing at all.
+    expect(regexRequiredLiterals('ab|cd', '')).toEqual([]);
+    expect(regexRequiredLiterals('x(ab|cd)y', '')).toEqual(['x', 'y']);
+    expect(regexRequiredLiterals(String.raw`^\d{3}[a-z]$`, '')).toEqual([]);
+    expect(regexRequiredLiterals(String.raw`a\/b`, '')).toEqual(['a/b']);
+  });
+
+  it('never refuses a text the regex matches (random patterns and texts)', () => {
+    const atom = fc.constantFrom('a', 'b', 'B', '+', '`', '-', '.', String.raw`\w`, String.raw`\+`, String.raw`\.`, '[ab]', '(?:a|b)', '(a+)', '(?=a)', String.raw`\d`, '^', '$', '(?:ab)?');
+    const quant = fc.constantFrom('', '', '', '*', '+', '?', '{2}', '{0,1}', '+?', '*?');
+    const pattern = fc.array(fc.tuple(atom, quant), { minLength: 1, maxLength: 8 }).map((xs) => xs.map(([a, q]) => (a === '^' || a === '$' || a.startsWith('(?=') ? a : a + q)).join(''));
+    const text = fc.array(fc.constantFrom('a', 'b', 'B', 'A', '+', '`', '-', '.', '1', ' '), { maxLength: 14 }).map((xs) => xs.join(''));
+    fc.assert(
+      fc.property(pattern, fc.constantFrom('', 'i', 's', 'm'), text, (src, flags, t) => {
+        let re: RegExp;
+        try {
+          re = new RegExp(src, flags);
+        } catch {
+          return true;
+        }
+        const lits = regexRequiredLiterals(re.source, re.flags);
+        if (re.test(t)) expect(holdsInOrder(t, lits), `${src}/${flags} on ${t}: ${JSON.stringify(lits)}`).toBe(true);
+        expect(regexTest(re, t)).toBe(re.test(t));
+      }),
+      { numRuns: 3000, seed: 24 },
     );
   });
 });

@@ -384,3 +384,116 @@ export function regexMinLength(source: string): number {
   }
   return Math.min(best, total);
 }
+
+/**
+ * Literal strings every text a regex matches holds, in this order and without overlapping, read
+ * conservatively from the regex as it runs (its `source` and `flags`): the runs of plain
+ * characters and escaped punctuation at the top level, a character under a quantifier that
+ * allows none left out, and everything else (classes, `.`, groups, look-arounds, other escapes,
+ * anchors, braces) ending a run. With the `i` flag only characters without case count. A
+ * top-level alternative means nothing is required (empty list). Testing these with `indexOf`
+ * first decides most texts in linear time, before a pattern that backtracks over long texts
+ * (`\w+`x`…`, `\+.*\+.*…`) runs at all; the regex still decides every text that holds them.
+ */
+export function regexRequiredLiterals(source: string, flags: string): string[] {
+  const caseless = flags.includes('i');
+  const out: string[] = [];
+  let run = '';
+  const end = (): void => {
+    if (run.length > 0) out.push(run);
+    run = '';
+  };
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i] as string;
+    let lit: string | undefined;
+    let next = i + 1;
+    if (c === '|') return [];
+    if (c === '\\') {
+      const n = source[i + 1] ?? '';
+      const e = regexEscape(source, i);
+      next = i + e.span;
+      if (n !== '' && /[^A-Za-z0-9]/.test(n) && e.span === 2) lit = n;
+    } else if (c === '[') {
+      const close = regexClassEnd(source, i);
+      if (close < 0) return [];
+      next = close + 1;
+    } else if (c === '(') {
+      let depth = 0;
+      let j = i;
+      for (; j < source.length; j++) {
+        const d = source[j];
+        if (d === '\\') j++;
+        else if (d === '[') {
+          j = regexClassEnd(source, j);
+          if (j < 0) return [];
+        } else if (d === '|' && depth === 0) return [];
+        else if (d === '(') depth++;
+        else if (d === ')' && --depth === 0) break;
+      }
+      if (j >= source.length) return [];
+      next = j + 1;
+    } else if (!'.^$?*+{}]'.includes(c)) lit = c;
+    // A surrogate half or a character with case under `i` is not taken as it is written.
+    if (lit !== undefined && (/[\ud800-\udfff]/.test(lit) || (caseless && lit.toLowerCase() !== lit.toUpperCase()))) lit = undefined;
+    // The quantifier after it: none (the character joins the run), at least one (it is required
+    // once, then the run ends), or possibly none (left out).
+    const q = source[next];
+    let min = 1;
+    let quantified = false;
+    if (q === '*' || q === '?') [min, quantified, next] = [0, true, next + 1];
+    else if (q === '+') [quantified, next] = [true, next + 1];
+    else if (q === '{') {
+      const m = /^\{(\d+)(,\d*)?\}/.exec(source.slice(next));
+      if (m) [min, quantified, next] = [Number(m[1]), true, next + m[0].length];
+    }
+    if (quantified && source[next] === '?') next++;
+    if (lit === undefined || min === 0) end();
+    else {
+      run += lit;
+      if (quantified) end();
+    }
+    i = next;
+  }
+  end();
+  return out;
+}
+
+/** Does `text` hold every one of `literals` in order, without overlapping ({@link regexRequiredLiterals})? */
+export function holdsInOrder(text: string, literals: readonly string[]): boolean {
+  let at = 0;
+  for (let k = 0; k < literals.length; k++) {
+    const l = literals[k] as string;
+    const p = text.indexOf(l, at);
+    if (p < 0) return false;
+    at = p + l.length;
+  }
+  return true;
+}
+
+/** Per regex: its required literals, and its last text with the verdict. */
+interface RegexMemo {
+  literals: readonly string[];
+  text: string | undefined;
+  result: boolean;
+}
+
+const memoOf = new WeakMap<RegExp, RegexMemo>();
+
+/**
+ * `re.test(text)`, the texts without its required literals ({@link regexRequiredLiterals})
+ * refused first, and the last text's verdict remembered: a matching event is tested again by the
+ * reference evaluator (mapped sources), and events repeat command lines.
+ */
+export function regexTest(re: RegExp, text: string): boolean {
+  let memo = memoOf.get(re);
+  if (memo === undefined) {
+    memo = { literals: regexRequiredLiterals(re.source, re.flags), text: undefined, result: false };
+    memoOf.set(re, memo);
+  }
+  if (memo.text === text) return memo.result;
+  const result = (memo.literals.length === 0 || holdsInOrder(text, memo.literals)) && re.test(text);
+  memo.text = text;
+  memo.result = result;
+  return result;
+}

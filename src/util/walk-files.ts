@@ -85,19 +85,26 @@ export function walkFiles(
   const problem = (kind: WalkProblemKind, path: string, message: string): void => {
     problems.push({ kind, path, message });
   };
-  const addFile = (path: string): void => {
-    let key = path;
-    try {
-      key = fs.realpath(path);
-    } catch {
-      // Listed under its own path; reading it will report what is wrong.
+  /** `real`: its real path when known (an entry that is no link, in a folder whose real path is known). */
+  const addFile = (path: string, real?: string): void => {
+    let key = real ?? path;
+    if (real === undefined) {
+      try {
+        key = fs.realpath(path);
+      } catch {
+        // Listed under its own path; reading it will report what is wrong.
+      }
     }
     if (seenFiles.has(key)) return;
     seenFiles.add(key);
     files.push(path);
   };
-  /** `dir` (a folder), `walking` the real paths of the folders it is in, itself included. */
-  const walk = (dir: string, walking: Set<string>): void => {
+  /**
+   * `dir` (a folder, whose real path is `realDir`), `walking` the real paths of the folders it is
+   * in, itself included. An entry that is no symbolic link has the real path `realDir/name`: only
+   * links are resolved by the file system (resolving every file cost more than reading the rules).
+   */
+  const walk = (dir: string, walking: Set<string>, realDir: string): void => {
     let entries: Dirent[];
     try {
       entries = fs.readdir(dir);
@@ -111,7 +118,8 @@ export function walkFiles(
       const p = join(dir, e.name);
       let isDir = e.isDirectory();
       let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
+      const link = e.isSymbolicLink();
+      if (link) {
         let st: Stats;
         try {
           st = fs.stat(p);
@@ -131,14 +139,15 @@ export function walkFiles(
         problem('special', p, `${e.isFIFO() ? 'a FIFO' : e.isSocket() ? 'a socket' : 'a device'}, not a regular file; it is not read`);
         continue;
       }
-      if (isDir) enter(p, walking);
-      else if (isFile && wanted(e.name)) addFile(p);
+      const real = link ? undefined : join(realDir, e.name);
+      if (isDir) enter(p, walking, real);
+      else if (isFile && wanted(e.name)) addFile(p, real);
     }
   };
-  const enter = (dir: string, walking: Set<string>): void => {
+  const enter = (dir: string, walking: Set<string>, known?: string): void => {
     let real: string;
     try {
-      real = fs.realpath(dir);
+      real = known ?? fs.realpath(dir);
     } catch (e) {
       problem('unreadable', dir, `cannot resolve the folder: ${reason(e)}`);
       return;
@@ -148,7 +157,7 @@ export function walkFiles(
       return;
     }
     walking.add(real);
-    walk(dir, walking);
+    walk(dir, walking, real);
     walking.delete(real);
   };
   for (const p of paths) {
