@@ -107,6 +107,13 @@ export function list(v: string | boolean | string[] | undefined): string[] {
 }
 
 /** The `--pipeline` option of the commands that load rules: repeatable, applied by priority. */
+/** `--placeholders error|skip`: what a rule whose placeholders have no values is (default: the config's, else error). */
+export const placeholdersOption: OptionSpec = {
+  type: 'string',
+  choices: ['error', 'skip'],
+  help: "rules whose %placeholders% have no values: error (fail to load, the default) or skip (counted and named, never passing); config: unresolved_placeholders",
+};
+
 export const pipelineOption: OptionSpec = {
   type: 'string',
   multiple: true,

@@ -36,7 +36,7 @@ describe('sigmatest eval', () => {
     const verbose = capture();
     expect(await runCli(['eval', join(d, 'r.yml'), '--events', join(d, 'e.jsonl'), '--verbose'], verbose)).toBe(0);
     expect(verbose.stderr()).toContain('1 of 1 rules compiled, 1 indexed by needles');
-    expect(verbose.stdout()).toContain('"event":0');
+    expect(verbose.stdout()).toContain('"eventNumber":0');
   });
 
   it('prints one JSON line per match, numbering events across files', async () => {
@@ -49,8 +49,8 @@ describe('sigmatest eval', () => {
     expect(code).toBe(0);
     const lines = io.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([
-      { rule: '11111111-2222-4333-8444-555555555555', path: join(d, 'r.yml'), event: 0 },
-      { rule: '11111111-2222-4333-8444-555555555555', path: join(d, 'r.yml'), event: 3 },
+      { rule: '11111111-2222-4333-8444-555555555555', path: join(d, 'r.yml'), file: join(d, 'a.jsonl'), index: 0, line: 1, eventNumber: 0 },
+      { rule: '11111111-2222-4333-8444-555555555555', path: join(d, 'r.yml'), file: join(d, 'b.json'), index: 1, line: 1, eventNumber: 3 },
     ]);
     expect(io.stderr()).toMatch(/1 rules loaded, 4 events, 2 matches/);
   });
@@ -79,7 +79,7 @@ describe('sigmatest eval', () => {
     const io = capture();
     const code = await runCli(['eval', join(d, 'r.yml'), '--events', join(d, 'bad.jsonl'), join(d, 'ok.jsonl')], io);
     expect(code).toBe(2);
-    expect(io.stdout()).toMatch(/"event":0/);
+    expect(io.stdout()).toMatch(/"eventNumber":0/);
     expect(io.stderr()).toMatch(/bad\.jsonl:\d+:\d+: error EVENT_INVALID_JSON/);
   });
 
@@ -89,7 +89,7 @@ describe('sigmatest eval', () => {
     writeFileSync(join(d, 'e.jsonl'), '{"EventID": 13, "Channel": "Microsoft-Windows-Sysmon/Operational", "Image": "a\\\\whoami.exe"}\n');
     const ignore = capture();
     await runCli(['eval', join(d, 'r.yml'), '--events', join(d, 'e.jsonl')], ignore);
-    expect(ignore.stdout()).toMatch(/"event":0/);
+    expect(ignore.stdout()).toMatch(/"eventNumber":0/);
     const map = capture();
     await runCli(['eval', join(d, 'r.yml'), '--events', join(d, 'e.jsonl'), '--logsource', 'map'], map);
     expect(map.stdout()).toBe('');
@@ -123,7 +123,7 @@ correlation:
     const io = capture();
     const code = await runCli(['eval', join(d, 'multi.yml'), '--events', join(d, 'e.jsonl')], io);
     expect(code).toBe(0);
-    expect(io.stdout()).toMatch(/"event":0/);
+    expect(io.stdout()).toMatch(/"eventNumber":0/);
     expect(io.stderr()).toMatch(/multi\.yml: correlation 'Many whoami' is not evaluated by eval, which matches single events: use sigmatest scan or run/);
   });
 });

@@ -27,6 +27,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; load: () => Promise<Command
   { name: 'scaffold', load: async () => ((m) => ({ spec: m.scaffoldSpec, run: m.scaffoldCommand }))(await import('./commands/scaffold.js')) },
   { name: 'explain', load: async () => ((m) => ({ spec: m.explainSpec, run: m.explainCommand }))(await import('./commands/explain.js')) },
   { name: 'gate', load: async () => ((m) => ({ spec: m.gateSpec, run: m.gateCommand }))(await import('./commands/gate.js')) },
+  { name: 'init', load: async () => ((m) => ({ spec: m.initSpec, run: m.initCommand }))(await import('./commands/init.js')) },
   { name: 'merge-reports', load: async () => ((m) => ({ spec: m.mergeReportsSpec, run: m.mergeReportsCommand }))(await import('./commands/merge-reports.js')) },
 ];
 

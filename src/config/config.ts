@@ -5,6 +5,7 @@
  * ```yaml
  * placeholders:            # values for %name% under |expand (semantics §7.13)
  *   Administrators: ['admin*', 'root']
+ * unresolved_placeholders: skip   # rules whose placeholders have no values: error (default) or skip
  * logsources: mappings.yml # extra logsource mapping merged over the built-in one
  * root: .                  # the folder case files may read events_file (and rule paths) from
  * correlation:             # how correlations read events (scan, run)
@@ -20,6 +21,7 @@
  *   corpus: [corpus/]
  *   known_fps: known-fps.yml
  *   severities: { RULE_AUTHOR_MISSING: off, TAG_NAMESPACE_UNKNOWN: error }
+ *   require_tests: changed  # or all: which changed rules need min_match/min_no_match cases
  * ```
  *
  * Paths in the file are relative to the file's folder, and stay inside the config file's own
@@ -57,6 +59,12 @@ export interface GateSettings {
   knownFps?: string;
   /** Severity overrides of validation codes; `off` drops the check. */
   severities?: Partial<Record<ValidationCode, SeverityOverride>>;
+  /**
+   * Which changed rules need `min_match`/`min_no_match` cases: `changed` (default) added rules and
+   * rules whose meaning changed (renames and `equivalent` edits of legacy rules pass), `all` every
+   * changed rule.
+   */
+  requireTests?: 'changed' | 'all';
 }
 
 /** The `correlation:` section: how correlations read events (all optional; the command-line flags win). */
@@ -82,6 +90,8 @@ export interface ConfigPipeline {
 export interface Config {
   placeholders: Record<string, string[]>;
   correlation: CorrelationSettings;
+  /** What a rule with placeholders without values is: `error` (default) or `skip` (`unresolved_placeholders:`). */
+  unresolvedPlaceholders?: 'error' | 'skip';
   /** Absolute path of an extra logsource mapping file. */
   logsources?: string;
   /** Absolute path of the folder case files may read from (see cases/events-file.ts). */
@@ -98,7 +108,7 @@ export interface Config {
 
 export const DEFAULT_CONFIG_FILE = 'sigmatest.config.yml';
 
-const TOP_KEYS = ['placeholders', 'logsources', 'root', 'pipeline', 'correlation', 'gate'];
+const TOP_KEYS = ['placeholders', 'unresolved_placeholders', 'logsources', 'root', 'pipeline', 'correlation', 'gate'];
 const CORRELATION_KEYS = ['time_fields', 'tolerance', 'max_groups'];
 const GATE_NUMBERS = [
   ['min_match', 'minMatch', 1000],
@@ -106,7 +116,7 @@ const GATE_NUMBERS = [
   ['min_coverage', 'minCoverage', 100],
   ['fuzz_runs', 'fuzzRuns', 100000],
 ] as const;
-const GATE_KEYS = [...GATE_NUMBERS.map((n) => n[0]), 'corpus', 'known_fps', 'severities'];
+const GATE_KEYS = [...GATE_NUMBERS.map((n) => n[0]), 'corpus', 'known_fps', 'severities', 'require_tests'];
 
 /** The config file a command uses: `file` resolved against `cwd`, else the default file in `cwd` when present. */
 export function configPath(file: string | undefined, cwd: string): string | undefined {
@@ -177,6 +187,12 @@ export function parseConfig(text: string, file: string, config: Config = { place
     }
   }
 
+  const unresolved = mapGet(root, 'unresolved_placeholders');
+  if (unresolved !== undefined) {
+    const v = unresolved.kind === 'scalar' && unresolved.value.type === 'string' ? unresolved.value.text : undefined;
+    if (v !== 'error' && v !== 'skip') report('CONFIG_INVALID', "'unresolved_placeholders' must be 'error' or 'skip'", unresolved, 'unresolved_placeholders');
+    else config.unresolvedPlaceholders = v;
+  }
   const logsources = mapGet(root, 'logsources');
   if (logsources !== undefined && !isNull(logsources)) {
     if (logsources.kind !== 'scalar' || logsources.value.type !== 'string' || logsources.value.text === '') {
@@ -284,6 +300,12 @@ function readGate(
       const p = inRepo(knownFps.value.text, knownFps, 'gate.known_fps');
       if (p !== undefined) out.knownFps = p;
     }
+  }
+  const requireTests = mapGet(gate, 'require_tests');
+  if (requireTests !== undefined) {
+    const v = requireTests.kind === 'scalar' && requireTests.value.type === 'string' ? requireTests.value.text : undefined;
+    if (v !== 'changed' && v !== 'all') report('CONFIG_INVALID', "gate.require_tests must be 'changed' (added rules and rules whose meaning changed) or 'all'", requireTests, 'gate.require_tests');
+    else out.requireTests = v;
   }
   const severities = mapGet(gate, 'severities');
   if (severities !== undefined) {

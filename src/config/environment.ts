@@ -29,6 +29,8 @@ export interface Environment {
 export interface EnvironmentOptions {
   /** Pipelines named on the command line (`--pipeline`): built-in names or paths relative to `cwd`; applied with the config's. */
   pipelines?: readonly string[] | undefined;
+  /** `--placeholders error|skip`: overrides the config's `unresolved_placeholders`. */
+  placeholders?: 'error' | 'skip' | undefined;
 }
 
 /**
@@ -48,6 +50,7 @@ export function loadEnvironment(configFile: string | undefined, cwd: string = pr
     ...config.pipelines.map((p) => ({ spec: p.spec, cwd: p.base, where: { file: p.file, path: 'pipeline', pos: p.pos } })),
     ...pipelineArgs.map((spec) => ({ spec, cwd, where: { path: '--pipeline' } })),
   ];
+  if (options.placeholders !== undefined) config.unresolvedPlaceholders = options.placeholders;
   const env: Environment = { config, mapping, pipelineArgs, diagnostics };
   if (specs.length > 0) {
     const loaded = loadPipelines(specs);
@@ -68,6 +71,7 @@ export function pipelineFailed(env: Environment): boolean {
 /** How rules are loaded in an environment: the config's placeholders and the pipeline. */
 export function ruleLoadOptions(env: Environment): LoadOptions {
   const o: LoadOptions = { placeholders: env.config.placeholders };
+  if (env.config.unresolvedPlaceholders !== undefined) o.unresolvedPlaceholders = env.config.unresolvedPlaceholders;
   if (env.pipeline !== undefined) o.pipeline = env.pipeline;
   return o;
 }

@@ -85,6 +85,7 @@ export const CODES = {
   REGEX_CATASTROPHIC: { group: 'rule', severity: 'error', description: 'a |re pattern of catastrophic backtracking shape that the linear-time engine cannot run' },
   REGEX_BACKTRACKING_RISK: { group: 'rule', severity: 'warning', description: 'a |re pattern with nested unbounded quantifiers; V8 bounds its backtracking' },
   CIDR_INVALID: { group: 'rule', severity: 'error', description: 'a |cidr value that is not an IPv4 or IPv6 network' },
+  RULE_SKIPPED: { group: 'rule', severity: 'warning', description: 'a rule skipped on purpose: its placeholders have no values and `--placeholders skip` (config `unresolved_placeholders: skip`) is set; counted and named, never passing' },
   PLACEHOLDER_UNRESOLVED: { group: 'rule', severity: 'error', description: "a `%name%` placeholder under |expand with no values under the config's `placeholders:`" },
   CONDITION_EMPTY: { group: 'rule', severity: 'error', description: 'the condition is empty' },
   CONDITION_SYNTAX: { group: 'rule', severity: 'error', description: 'the condition does not parse' },
@@ -230,6 +231,7 @@ export const CODES = {
   GATE_BASE_UNKNOWN: { group: 'gate', severity: 'error', description: 'the base ref does not name a commit (or there is no upstream, main or master to default to)' },
   GATE_NO_MERGE_BASE: { group: 'gate', severity: 'error', description: 'the base and HEAD have no common ancestor (unrelated histories, or a shallow clone: fetch more history)' },
   GATE_NO_GIT: { group: 'gate', severity: 'warning', description: 'not a git repository or git not installed: every rule file counts as added (an error when --base was given)' },
+  GATE_CASE_ORPHANED: { group: 'gate', severity: 'error', description: 'a case file this change touched (or whose rule it deleted or moved) names no rule: `sigmatest run` would fail on it' },
   GATE_GIT_FAILED: { group: 'gate', severity: 'error', description: 'a git command failed unexpectedly' },
 } as const satisfies Record<string, CodeInfo>;
 

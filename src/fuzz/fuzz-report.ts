@@ -3,6 +3,7 @@
  * ({@link summarizeFuzz}); report/fuzz/ renders it as JSON, the shape CI and other tools read,
  * or as text.
  */
+import type { Provenance } from '../util/provenance.js';
 import { relative } from 'node:path';
 import type { Finding, FindingCode, RuleFuzzResult } from './fuzz-rule.js';
 
@@ -36,6 +37,10 @@ export interface FuzzReport {
     runs: number;
     seconds: number;
   };
+  /** Shard, commit and input fingerprint, recorded by the CLI for merge-reports (util/provenance.ts). */
+  shard?: Provenance['shard'];
+  head?: Provenance['head'];
+  fingerprint?: string;
 }
 
 /** The fuzz report of fuzzRule results: per rule its status, witness count and findings (paths relative to `meta.cwd`), and a summary. */

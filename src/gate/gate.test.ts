@@ -153,7 +153,7 @@ describe('sigmatest gate', () => {
     expect(report.rules).toHaveLength(1);
     expect(r?.change).toBe('modified');
     expect(r?.diff).toBe('equivalent');
-    expect(r?.checks.map((c) => c.name)).toEqual(['validate', 'tests', 'coverage', 'fuzz', 'semantic-diff', 'corpus']);
+    expect(r?.checks.map((c) => c.name)).toEqual(['validate', 'tests', 'coverage', 'fuzz', 'semantic-diff', 'tests-weakened', 'corpus']);
     expect(check(report, 'rules/evil.yml', 'corpus')?.status).toBe('pass');
     expect(report.summary.ok).toBe(true);
     expect(code).toBe(0);
@@ -183,8 +183,8 @@ describe('sigmatest gate', () => {
   it('reports a narrowed rule, and a base positive case it no longer matches is a lost detection', async () => {
     const root = repo();
     write(root, 'rules/evil.yml', ruleText({ filter: "    CommandLine|contains:\n      - ' -safe'\n      - ' -run'" }));
-    // The author also flips the case, so only the base version's case shows the lost detection.
-    write(root, 'cases/evil.yml', CASES.replace("  - name: evil runs\n    expect: match", "  - name: evil runs\n    expect: no-match"));
+    // The case still expects a match: the detection is lost, not given up (a flipped case is
+    // judged by tests-weakened: see 'a flipped case that the rule change explains').
     const { code, report } = await gate(root);
     const r = report.rules[0];
     expect(r?.diff).toBe('narrowed');
@@ -313,7 +313,8 @@ ${gap}`;
 
   it("takes its defaults from the config's gate: section (flags win), and exits 2 on a bad config with a located diagnostic", async () => {
     const root = repo();
-    write(root, 'sigmatest.config.yml', 'gate:\n  min_match: 2\n  corpus: [corpus]\n  severities: { TAG_UPPERCASE: warning }\n');
+    // require_tests: all, as the edit is equivalent (only a tag's case changes).
+    write(root, 'sigmatest.config.yml', 'gate:\n  min_match: 2\n  require_tests: all\n  corpus: [corpus]\n  severities: { TAG_UPPERCASE: warning }\n');
     write(root, 'rules/evil.yml', ruleText().replace('  - attack.execution', '  - attack.Execution'));
     let res = await gate(root);
     expect(check(res.report, 'rules/evil.yml', 'validate')?.status).toBe('warn');
@@ -360,13 +361,14 @@ ${gap}`;
     const failed = run?.results.find((r) => r.ruleId === 'sigmatest/tests');
     expect(failed?.level).toBe('error');
     expect(failed?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('rules/new.yml');
-    expect(failed?.locations[0]?.physicalLocation.region.startLine).toBe(1);
+    // A missing case is no line of its own: the annotation goes to the rule's detection line.
+    expect(failed?.locations[0]?.physicalLocation.region.startLine).toBe(13);
 
     const summary = join(root, 'summary.md');
     process.env['GITHUB_STEP_SUMMARY'] = summary;
     const gh = io(root);
     await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', 'github'], gh);
-    expect(gh.stdout).toMatch(/^::error file=rules\/new.yml,line=1,title=sigmatest gate%3A tests::0 match case/m);
+    expect(gh.stdout).toMatch(/^::error file=rules\/new.yml,line=13,title=sigmatest gate%3A tests::0 match case/m);
     const md = readFileSync(summary, 'utf8');
     expect(md).toMatch(/\| Rule \| Change \| Diff \| validate \| tests/);
     expect(md).toMatch(/\| `rules\/new.yml` \| added \|/);
@@ -390,6 +392,42 @@ ${gap}`;
     expect(merged.summary.failed).toBe(1);
     expect(code).toBe(1);
     expect(await runCli(['merge-reports'], io(root))).toBe(2);
+  });
+
+  it('merge-reports refuses a shard twice, a missing shard and shards of different runs (exit 2, naming them)', async () => {
+    const root = repo();
+    write(root, 'rules/new.yml', ruleText({ id: ID2, title: 'Wicked tool', selection: "    Image|endswith: '\\wicked.exe'" }));
+    write(root, 'rules/evil.yml', ruleText({ description: 'Edited.' }));
+    write(root, 'rules/third.yml', ruleText({ id: '7e1b2c33-1d2e-4f5a-9b8c-7d6e5f4a3b22', title: 'Third tool', selection: "    Image|endswith: '\\third.exe'" }));
+    for (const k of [1, 2]) write(root, `out/r${k}.json`, JSON.stringify((await gate(root, '--shard', `${k}/2`)).report));
+    const merge = async (...files: string[]): Promise<{ code: number; stderr: string; stdout: string }> => {
+      const m = io(root);
+      const code = await runCli(['merge-reports', ...files, '--reporter', 'json'], m);
+      return { code, stderr: m.stderr, stdout: m.stdout };
+    };
+    const whole = await merge('out/r1.json', 'out/r2.json');
+    expect((JSON.parse(whole.stdout) as GateReport).summary.rules).toBe(3);
+    expect(whole.code).toBe(1); // the new rules have no cases
+    // The same shard twice: before, 4 changed rules were counted for 3.
+    let r = await merge('out/r1.json', 'out/r2.json', 'out/r2.json');
+    expect(r.stderr).toMatch(/out\/r2\.json and out\/r2\.json both hold rules\/\w+\.yml/);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+    // Shard 1/2 alone: shard 2 may have crashed.
+    r = await merge('out/r1.json');
+    expect(r.stderr).toMatch(/shard 2\/2 is missing/);
+    expect(r.code).toBe(2);
+    // A shard of another run: the rules changed in between.
+    write(root, 'rules/third.yml', ruleText({ id: '7e1b2c33-1d2e-4f5a-9b8c-7d6e5f4a3b22', title: 'Third tool, edited', selection: "    Image|endswith: '\\third.exe'" }));
+    write(root, 'out/r2b.json', JSON.stringify((await gate(root, '--shard', '2/2')).report));
+    r = await merge('out/r1.json', 'out/r2b.json');
+    expect(r.stderr).toMatch(/out\/r1\.json and out\/r2b\.json come from different runs: their inputs/);
+    expect(r.code).toBe(2);
+    // Shards of different splits, and an unsharded report among shards.
+    write(root, 'out/r1of3.json', JSON.stringify({ ...(JSON.parse(readFileSync(join(root, 'out/r1.json'), 'utf8')) as GateReport), rules: [], shard: { index: 3, count: 3 } }));
+    r = await merge('out/r1.json', 'out/r1of3.json');
+    expect(r.stderr).toMatch(/shards of different splits/);
+    expect(r.code).toBe(2);
   });
 });
 
@@ -549,5 +587,201 @@ ${selection}
     expect(f?.status).toBe('fail');
     expect(f?.message).toMatch(/FILTER_SUPPRESSES_ALL in 'Evil tool execution'/);
     expect(bad.code).toBe(1);
+  });
+});
+
+describe('sigmatest gate checks the whole change (case files, orphans, renames)', () => {
+  /** A second, unrelated rule on main with its own cases (never touched by the branch's rule edits). */
+  const OTHER_CASES = `rule: ${ID2}
+cases:
+  - name: other evil runs
+    expect: match
+    event:
+      Image: 'C:\\Users\\bob\\other.exe'
+  - name: benign
+    expect: no-match
+    event:
+      Image: 'C:\\Windows\\notepad.exe'
+`;
+  function repo2(): string {
+    const root = repo();
+    sh(root, 'checkout', '-q', 'main');
+    write(root, 'rules/other.yml', ruleText({ id: ID2, title: 'Other tool', selection: "    Image|endswith: '\\other.exe'", filter: null }));
+    write(root, 'cases/other.yml', OTHER_CASES);
+    commitAll(root, 'other');
+    sh(root, 'checkout', '-q', 'feature');
+    sh(root, 'reset', '-q', '--hard', 'main');
+    return root;
+  }
+
+  it('a case of an unchanged rule flipped from match to no-match: tests-weakened fails at the case line (exit 1)', async () => {
+    const root = repo2();
+    write(root, 'cases/other.yml', OTHER_CASES.replace('expect: match', 'expect: no-match'));
+    const { code, report } = await gate(root);
+    expect(report.rules.map((r) => [r.path, r.change])).toEqual([['rules/other.yml', 'unchanged']]);
+    expect(report.rules[0]?.caseFiles).toEqual(['cases/other.yml']);
+    const w = check(report, 'rules/other.yml', 'tests-weakened');
+    expect(w?.status).toBe('fail');
+    expect(w?.message).toMatch(/case 'other evil runs' was flipped from match to no-match though the rule did not change/);
+    expect(w?.location).toEqual({ file: 'cases/other.yml', line: 3 });
+    // The flipped case also fails as a case (the rule still matches it).
+    expect(check(report, 'rules/other.yml', 'tests')?.status).toBe('fail');
+    expect(code).toBe(1);
+  });
+
+  it('a positive case removed, or the whole case file deleted, of an unchanged rule: tests-weakened (exit 1)', async () => {
+    const root = repo2();
+    write(root, 'cases/other.yml', OTHER_CASES.replace(/ {2}- name: other evil runs\n(.*\n){3}/, ''));
+    let r = await gate(root);
+    expect(check(r.report, 'rules/other.yml', 'tests-weakened')?.message).toMatch(/positive case 'other evil runs' .* was removed/);
+    expect(r.code).toBe(1);
+    rmSync(join(root, 'cases', 'other.yml'));
+    r = await gate(root);
+    expect(r.report.rules.map((x) => [x.path, x.change])).toEqual([['rules/other.yml', 'unchanged']]);
+    const w = check(r.report, 'rules/other.yml', 'tests-weakened');
+    expect(w?.status).toBe('fail');
+    // The case file is gone: the annotation goes to the rule's detection line.
+    expect(w?.location).toEqual({ file: 'rules/other.yml', line: 13 });
+    expect(r.code).toBe(1);
+  });
+
+  it('adding a case to an unchanged rule is checked and passes (exit 0); a failing new case fails (exit 1)', async () => {
+    const root = repo2();
+    write(root, 'cases/other.yml', OTHER_CASES + "  - name: another\n    expect: match\n    event:\n      Image: 'D:\\other.exe'\n");
+    let r = await gate(root);
+    expect(r.report.rules.map((x) => [x.path, x.change, x.status])).toEqual([['rules/other.yml', 'unchanged', 'pass']]);
+    expect(check(r.report, 'rules/other.yml', 'tests-weakened')?.status).toBe('pass');
+    expect(r.code).toBe(0);
+    write(root, 'cases/other.yml', OTHER_CASES + "  - name: another\n    expect: match\n    event:\n      Image: 'D:\\notother.com'\n");
+    r = await gate(root);
+    expect(check(r.report, 'rules/other.yml', 'tests')?.status).toBe('fail');
+    expect(r.code).toBe(1);
+  });
+
+  it('a deleted rule whose case file stays: the case file is orphaned (GATE_CASE_ORPHANED, exit 1); both deleted: exit 0', async () => {
+    const root = repo2();
+    rmSync(join(root, 'rules', 'other.yml'));
+    let r = await gate(root);
+    const orphan = r.report.messages.find((m) => m.code === 'GATE_CASE_ORPHANED');
+    expect(orphan).toMatchObject({ severity: 'error', file: 'cases/other.yml', line: 1 });
+    expect(r.report.summary.ok).toBe(false);
+    expect(r.code).toBe(1);
+    rmSync(join(root, 'cases', 'other.yml'));
+    r = await gate(root);
+    expect(r.report.rules.map((x) => [x.path, x.change])).toEqual([['rules/other.yml', 'deleted']]);
+    expect(r.report.messages.filter((m) => m.code === 'GATE_CASE_ORPHANED')).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('a new case file naming no rule fails; an orphan older than the change is only a warning', async () => {
+    const root = repo2();
+    write(root, 'cases/typo.yml', OTHER_CASES.replace(ID2, '00000000-0000-4000-8000-000000000000'));
+    let r = await gate(root);
+    expect(r.report.messages.find((m) => m.code === 'GATE_CASE_ORPHANED')).toMatchObject({ severity: 'error', file: 'cases/typo.yml' });
+    expect(r.code).toBe(1);
+    commitAll(root, 'typo');
+    sh(root, 'branch', '-f', 'main', 'HEAD');
+    write(root, 'rules/evil.yml', ruleText({ description: 'Reworded.' }));
+    r = await gate(root);
+    expect(r.report.messages.find((m) => m.code === 'GATE_CASE_ORPHANED')).toMatchObject({ severity: 'warning', file: 'cases/typo.yml' });
+    expect(r.code).toBe(0);
+  });
+
+  it('a pure rename and an equivalent edit of a legacy rule without cases pass; --require-tests all and the config make them fail', async () => {
+    const root = repo2();
+    rmSync(join(root, 'cases', 'other.yml'));
+    commitAll(root, 'a legacy rule: no cases');
+    sh(root, 'branch', '-f', 'main', 'HEAD');
+    sh(root, 'mv', 'rules/other.yml', 'rules/other-renamed.yml');
+    let r = await gate(root);
+    expect(r.report.rules.map((x) => [x.path, x.change, x.diff])).toEqual([['rules/other-renamed.yml', 'renamed', 'equivalent']]);
+    const tests = check(r.report, 'rules/other-renamed.yml', 'tests');
+    expect(tests?.status).toBe('pass');
+    expect(tests?.message).toMatch(/renamed, equivalent: no minimum number of cases required/);
+    expect(r.code).toBe(0);
+    r = await gate(root, '--require-tests', 'all');
+    expect(check(r.report, 'rules/other-renamed.yml', 'tests')?.message).toMatch(/0 match case\(s\), at least 1 required/);
+    expect(r.code).toBe(1);
+    write(root, 'sigmatest.config.yml', 'gate:\n  require_tests: all\n');
+    expect((await gate(root)).code).toBe(1);
+    rmSync(join(root, 'sigmatest.config.yml'));
+    // An equivalent edit passes; a widening edit of the same legacy rule needs cases.
+    sh(root, 'mv', 'rules/other-renamed.yml', 'rules/other.yml');
+    write(root, 'rules/other.yml', ruleText({ id: ID2, title: 'Other tool', description: 'Reworded.', selection: "    Image|endswith: '\\other.exe'", filter: null }));
+    r = await gate(root);
+    expect(r.report.rules.map((x) => [x.change, x.diff, x.status])).toEqual([['modified', 'equivalent', 'pass']]);
+    expect(r.code).toBe(0);
+    write(root, 'rules/other.yml', ruleText({ id: ID2, title: 'Other tool', selection: "    Image|endswith: ['\\other.exe', '\\other2.exe']", filter: null }));
+    r = await gate(root);
+    expect(r.report.rules.map((x) => [x.change, x.diff])).toEqual([['modified', 'widened']]);
+    expect(check(r.report, 'rules/other.yml', 'tests')?.status).toBe('fail');
+    expect(r.code).toBe(1);
+  });
+
+  it('a flipped case that the rule change explains passes tests-weakened; the same flip with an unrelated edit fails', async () => {
+    const root = repo();
+    // The rule now also excludes ' -run': the base positive case 'evil runs' no longer matches, and
+    // the author flips it to no-match.
+    const flipped = CASES.replace('expect: match', 'expect: no-match').replace('  - name: other tool', "  - name: evil ok\n    expect: match\n    event:\n      Image: 'C:\\Users\\bob\\evil.exe'\n      CommandLine: 'evil.exe -go'\n  - name: other tool");
+    write(root, 'cases/evil.yml', flipped);
+    write(root, 'rules/evil.yml', ruleText({ filter: "    CommandLine|contains: [' -safe', ' -run']\n" }));
+    let r = await gate(root);
+    const w = check(r.report, 'rules/evil.yml', 'tests-weakened');
+    expect(w?.status).toBe('pass');
+    expect(w?.message).toMatch(/1 positive case\(s\) removed or flipped, each explained by the rule change/);
+    expect(check(r.report, 'rules/evil.yml', 'semantic-diff')?.status).toBe('warn');
+    expect(r.code).toBe(0);
+    write(root, 'rules/evil.yml', ruleText({ description: 'Reworded.' }));
+    r = await gate(root);
+    expect(check(r.report, 'rules/evil.yml', 'tests-weakened')?.status).toBe('fail');
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('sigmatest gate annotations land on the changed lines', () => {
+  it('a widened legacy rule without cases: tests fail at the changed detection line in JSON, GitHub and SARIF', async () => {
+    const root = repo();
+    rmSync(join(root, 'cases', 'evil.yml'));
+    commitAll(root, 'legacy: no cases');
+    sh(root, 'branch', '-f', 'main', 'HEAD');
+    // Line 15 is the selection's value (line 13 is detection:).
+    write(root, 'rules/evil.yml', ruleText({ selection: "    Image|endswith: ['\\evil.exe', '\\evil64.exe']" }));
+    const { code, report } = await gate(root);
+    expect(report.rules[0]?.diff).toBe('widened');
+    expect(report.rules[0]?.line).toBe(15);
+    expect(check(report, 'rules/evil.yml', 'tests')?.location).toEqual({ file: 'rules/evil.yml', line: 15 });
+    expect(code).toBe(1);
+    const gh = io(root);
+    expect(await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', 'github'], gh)).toBe(1);
+    expect(gh.stdout).toMatch(/^::error file=rules\/evil\.yml,line=15,title=sigmatest gate%3A tests::0 match case/m);
+    const sarif = io(root);
+    await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', 'sarif'], sarif);
+    const doc = JSON.parse(sarif.stdout) as { runs: Array<{ tool: { driver: Record<string, unknown> }; results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { region: { startLine: number } } }> }> }> };
+    const tests = doc.runs[0]?.results.find((r) => r.ruleId === 'sigmatest/tests');
+    expect(tests?.locations[0]?.physicalLocation.region.startLine).toBe(15);
+    // No informationUri naming another project (it used to name SigmaHQ's rule repository).
+    expect(doc.runs[0]?.tool.driver['informationUri']).toBeUndefined();
+  });
+
+  it('a change outside the detection (description) points at the detection line', async () => {
+    const root = repo();
+    rmSync(join(root, 'cases', 'evil.yml'));
+    commitAll(root, 'legacy: no cases');
+    sh(root, 'branch', '-f', 'main', 'HEAD');
+    write(root, 'rules/evil.yml', ruleText({ description: 'Reworded.' }));
+    const { report } = await gate(root, '--require-tests', 'all');
+    expect(check(report, 'rules/evil.yml', 'tests')?.location).toEqual({ file: 'rules/evil.yml', line: 13 });
+  });
+
+  it('--reporter github --out f: the annotations still go to stdout, the file gets the Markdown summary', async () => {
+    const root = repo();
+    write(root, 'rules/new.yml', ruleText({ id: ID2, title: 'Wicked tool', selection: "    Image|endswith: '\\wicked.exe'" }));
+    const c = io(root);
+    expect(await runCli(['gate', '--base', 'main', '--fuzz-runs', '10', '--reporter', 'github', '--out', 'summary.md'], c)).toBe(1);
+    expect(c.stdout).toMatch(/^::error file=rules\/new\.yml,line=13,/m);
+    const md = readFileSync(join(root, 'summary.md'), 'utf8');
+    expect(md).not.toMatch(/^::/m);
+    expect(md).toMatch(/rules\/new\.yml/);
+    expect(c.stderr).toMatch(/summary \(markdown\) written to summary\.md/);
   });
 });

@@ -50,15 +50,16 @@ import { entryMatchesEvent, expiredDiagnostics, isExpired, loadKnownFps } from '
 import type { KnownFp } from '../known-fps/known-fps.js';
 import { scan } from '../scan/scan.js';
 import type { ScanMatch } from '../scan/scan.js';
-import { changedRules, readBaseVersion } from './changed-rules.js';
+import { changedLines, changedRules, readBaseVersion } from './changed-rules.js';
 import type { RuleChange } from './changed-rules.js';
 import { validateRules } from './validate-rule.js';
 import type { ValidationSeverity } from './validate-rule.js';
 import type { ValidationCode } from '../diagnostics/codes.js';
 import type { Environment } from '../config/environment.js';
 import { semanticDiff } from './semantic-diff.js';
+import { fingerprint, gitHead } from '../util/provenance.js';
 import { ruleStatus, summarize } from './gate-result.js';
-import type { GateCheck, GateLocation, GateMessage, GateReport, GateRuleReport } from './gate-result.js';
+import type { GateCheck, GateLocation, GateMessage, GateReport, GateRuleReport, RuleChangeKind } from './gate-result.js';
 
 export interface GateOptions {
   /** Working directory: paths are relative to it and git runs here. */
@@ -87,6 +88,11 @@ export interface GateOptions {
   environment?: Environment | undefined;
   /** Validation severity overrides. */
   severities?: Partial<Record<ValidationCode, ValidationSeverity>> | undefined;
+  /**
+   * Which rules need `minMatch`/`minNoMatch` cases: `changed` (default) added rules and rules
+   * whose meaning changed (not `equivalent`); `all` every changed rule.
+   */
+  requireTests?: 'changed' | 'all' | undefined;
   /** The day known-FP expiry is judged on. */
   today?: Date;
   /**
@@ -95,6 +101,9 @@ export interface GateOptions {
    */
   root?: string | undefined;
 }
+
+/** A rule the gate checks: a changed rule file, or one whose case files changed (`unchanged`). */
+type GateChange = Omit<RuleChange, 'change'> & { change: RuleChangeKind; caseFiles?: string[] };
 
 export type GateOutcome = { kind: 'report'; report: GateReport } | { kind: 'usage'; message: string; diagnostics: Diagnostic[] };
 
@@ -183,7 +192,8 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   if (env.diagnostics.some((d) => d.severity === 'error')) return usage('the config file cannot be used', env.diagnostics);
   const configFile = env.config.file;
   const mapping: LogsourceMapping = env.mapping;
-  const loadOpts = ruleLoadOptions(env);
+  // A changed rule that cannot be evaluated fails the gate: never skipped.
+  const loadOpts = { ...ruleLoadOptions(env), unresolvedPlaceholders: 'error' as const };
   const roots: CaseRootOptions = { root: options.root !== undefined ? abs(options.root) : env.config.root, cwd };
   const defaults = env.config.gate;
   const settings: Settings = {
@@ -194,6 +204,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
     minNoMatch: options.minNoMatch ?? defaults.minNoMatch ?? 1,
     fuzzRuns: options.fuzzRuns ?? defaults.fuzzRuns ?? 50,
     severities: options.severities ?? defaults.severities,
+    requireTests: options.requireTests ?? defaults.requireTests ?? 'changed',
   };
 
   // Known false positives.
@@ -207,13 +218,12 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   for (const c of settings.corpus) if (!existsSync(abs(c))) return usage(`the corpus path ${c} does not exist`);
 
   // Changed rules.
-  const changed = changedRules({ cwd, ruleDirs: options.ruleDirs, ...(options.base !== undefined ? { base: options.base } : {}) });
+  const changed = changedRules({ cwd, ruleDirs: options.ruleDirs, caseDirs: options.caseDirs, ...(options.base !== undefined ? { base: options.base } : {}) });
   const fatal = changed.diagnostics.filter((d) => d.severity === 'error');
   if (fatal.length > 0) return usage(fatal.map((d) => d.message).join('; '), fatal);
   messages.push(...changed.diagnostics.map(toMessage));
-  let changes: RuleChange[] = [...changed.changes].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  let changes: GateChange[] = [...changed.changes];
   const shard = options.shard;
-  if (shard !== undefined) changes = inShard(changes.map((c) => ({ file: c.path, c })), shard).map((x) => x.c);
 
   // The whole rule tree (duplicates, case binding) with its correlations and filters (composed
   // into the rules they name), and the case files.
@@ -228,17 +238,76 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   }
   const bound = new Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>();
   const boundCorrelations = new Map<CorrelationRule, { cf: CaseFile; cases: Case[] }[]>();
+  const unbound: { cf: CaseFile; diagnostic: Diagnostic | undefined }[] = [];
   for (const cf of caseFiles) {
     const corr = resolveCaseCorrelation(cf, tree.graph, tree.correlationDocs, roots);
     if (corr !== undefined) {
+      // A correlation that cannot be evaluated fails its own validate check; its case file is not orphaned.
       if (corr.correlation !== undefined) boundCorrelations.set(corr.correlation.rule, [...(boundCorrelations.get(corr.correlation.rule) ?? []), { cf, cases: cf.cases }]);
       continue;
     }
-    const { rule } = resolveCaseRule(cf, allRules, loadOpts, roots);
-    if (rule === undefined) continue;
+    const { rule, diagnostic } = resolveCaseRule(cf, allRules, loadOpts, roots);
+    if (rule === undefined) {
+      unbound.push({ cf, diagnostic });
+      continue;
+    }
     bound.set(rule, [...(bound.get(rule) ?? []), { cf, cases: cf.cases }]);
   }
-  const oldCases = changed.base !== undefined && changes.some((c) => c.change !== 'added') ? baseCaseFiles(cwd, changed.base, options.caseDirs) : [];
+  const caseChanges = changed.caseChanges;
+  const oldCases = changed.base !== undefined && (changes.some((c) => c.change !== 'added') || caseChanges.length > 0) ? baseCaseFiles(cwd, changed.base, options.caseDirs) : [];
+
+  // The whole change: a rule whose case files changed (added, edited, renamed or deleted) is
+  // checked like a changed rule, as `unchanged` when its own file did not change.
+  const changedPaths = new Set(changes.map((c) => abs(c.path)));
+  const touched = new Map<string, Set<string>>(); // rule file → changed case files naming it
+  const touch = (rule: { file: string }, caseFile: string): void => {
+    const set = touched.get(rule.file) ?? new Set<string>();
+    set.add(caseFile);
+    touched.set(rule.file, set);
+  };
+  for (const cc of caseChanges) {
+    const file = abs(cc.path);
+    if (cc.change !== 'deleted') {
+      const now = caseFiles.find((cf) => resolve(cf.file) === file);
+      const rule = now !== undefined ? ([...bound].find(([, fs]) => fs.some((f) => f.cf === now)) ?? [...boundCorrelations].find(([, fs]) => fs.some((f) => f.cf === now)))?.[0] : undefined;
+      if (rule !== undefined) touch(rule, cc.path);
+    }
+    if (cc.change === 'added') continue;
+    const before = oldCases.find((cf) => resolve(cf.file) === abs(cc.oldPath ?? cc.path));
+    if (before === undefined) continue;
+    for (const rule of allRules) if (namesRule(before, [rule.id], [resolve(rule.file)])) touch(rule, cc.path);
+    for (const c of tree.correlationDocs) if (namesRule(before, [c.id], [resolve(c.file)])) touch(c, cc.path);
+  }
+  for (const [file, cfs] of touched) {
+    const existing = changes.find((c) => abs(c.path) === file);
+    if (existing !== undefined) existing.caseFiles = [...new Set([...(existing.caseFiles ?? []), ...cfs])].sort();
+    else if (!changedPaths.has(file)) changes.push({ change: 'unchanged', path: rel(file), caseFiles: [...cfs].sort() });
+  }
+  changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const allChanges = [...changes];
+  if (shard !== undefined) changes = inShard(changes.map((c) => ({ file: c.path, c })), shard).map((x) => x.c);
+
+  // Orphaned case files: one this change touched, or one whose rule it deleted or moved, that
+  // names no rule now (`sigmatest run` fails on it). Older orphans are only reported.
+  const gone = changed.changes.filter((c) => c.change === 'deleted' || c.change === 'renamed');
+  const goneRules = gone.flatMap((c) => {
+    const path = c.change === 'deleted' ? c.path : (c.oldPath as string);
+    const text = changed.base !== undefined ? readBaseVersion(cwd, changed.base, path) : undefined;
+    return (text === undefined ? [] : loadRuleText(text, abs(path), loadOpts).rules).map((r) => ({ id: r.id, file: abs(path) }));
+  });
+  const changedCaseFiles = new Set(caseChanges.filter((c) => c.change !== 'deleted').map((c) => abs(c.path)));
+  for (const { cf, diagnostic: d } of unbound) {
+    const mine = changedCaseFiles.has(resolve(cf.file)) || goneRules.some((g) => namesRule(cf, [g.id], [g.file]));
+    const inShardToo = shard === undefined || inShard([{ file: rel(cf.file) }], shard).length > 0;
+    if (!inShardToo) continue;
+    messages.push({
+      severity: mine ? 'error' : 'warning',
+      code: 'GATE_CASE_ORPHANED',
+      message: `${rel(cf.file)} names no rule (${d?.message ?? `no rule ${cf.rule}`})${mine ? '' : '; it was orphaned before this change'}`,
+      file: rel(cf.file),
+      line: cf.rulePos?.line ?? 1,
+    });
+  }
 
   // Corpus: one scan of the changed rule files.
   const live = changes.filter((c) => c.change !== 'deleted');
@@ -330,6 +399,11 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       base: changed.base ?? null,
       baseRef: changed.baseRef ?? null,
       shard: shard ?? null,
+      head: gitHead(cwd),
+      fingerprint: fingerprint(
+        { command: 'gate', base: changed.base ?? null, ruleDirs: options.ruleDirs, caseDirs: options.caseDirs, settings, root: options.root ?? null, pipelines: env.pipelineArgs },
+        [...allChanges.map((c) => abs(c.path)), ...listed.files, ...(configFile !== undefined ? [configFile] : [])],
+      ),
       rules,
       messages,
       summary: summarize(rules, messages),
@@ -362,7 +436,7 @@ interface MetaContext {
 }
 
 /** The validate check of a correlation or filter: the diagnostics of its document (errors fail, warnings warn). */
-function metaValidate(doc: CorrelationRule | SigmaFilter, group: 'correlation' | 'filter', change: RuleChange, meta: MetaContext): GateCheck {
+function metaValidate(doc: CorrelationRule | SigmaFilter, group: 'correlation' | 'filter', change: GateChange, meta: MetaContext): GateCheck {
   const own = meta.tree.diagnostics.filter((d) => d.file !== undefined && resolve(d.file) === resolve(doc.file) && CODES[d.code].group === group && (d.pos === undefined || d.pos.line >= doc.pos.line));
   const errors = own.filter((d) => d.severity === 'error');
   const warnings = own.filter((d) => d.severity === 'warning');
@@ -406,7 +480,7 @@ function referredRuleTests(rules: readonly SigmaRule[], meta: MetaContext): { pr
  * at least minMatch alerting and minNoMatch quiet ones, all passing; and the cases of every
  * detection rule it refers to, through chains), coverage (its stages over its cases).
  */
-function checkCorrelation(c: CorrelationRule, change: RuleChange, meta: MetaContext): GateRuleReport {
+function checkCorrelation(c: CorrelationRule, change: GateChange, meta: MetaContext): GateRuleReport {
   const rel = (p: string): string => toPosix(relative(meta.cwd, p)) || p;
   const checks: GateCheck[] = [metaValidate(c, 'correlation', change, meta)];
   const resolved = meta.tree.graph.correlations.find((r) => r.rule === c);
@@ -459,6 +533,7 @@ function checkCorrelation(c: CorrelationRule, change: RuleChange, meta: MetaCont
   }
   const report: GateRuleReport = { id: c.id ?? null, title: c.title, path: change.path, change: change.change, diff: null, line: c.pos.line, status: 'pass', checks };
   if (change.oldPath !== undefined) report.oldPath = change.oldPath;
+  if (change.caseFiles !== undefined) report.caseFiles = change.caseFiles;
   report.status = ruleStatus(checks);
   return report;
 }
@@ -468,7 +543,7 @@ function checkCorrelation(c: CorrelationRule, change: RuleChange, meta: MetaCont
  * filter composed into them), coverage (the lowest of those rules'), fuzz (those rules fuzzed with
  * the filter: a filter that suppresses every event of a rule fails).
  */
-function checkFilter(f: SigmaFilter, change: RuleChange, meta: MetaContext): GateRuleReport {
+function checkFilter(f: SigmaFilter, change: GateChange, meta: MetaContext): GateRuleReport {
   const checks: GateCheck[] = [metaValidate(f, 'filter', change, meta)];
   const targets = meta.tree.rules.filter((r) => r.plan.identifiers.some((i) => i.filter !== undefined && resolve(i.filter.file) === resolve(f.file) && i.filter.document === f.document));
   if (targets.length === 0) {
@@ -504,6 +579,7 @@ function checkFilter(f: SigmaFilter, change: RuleChange, meta: MetaContext): Gat
   }
   const report: GateRuleReport = { id: f.id ?? null, title: f.title, path: change.path, change: change.change, diff: null, line: f.pos.line, status: 'pass', checks };
   if (change.oldPath !== undefined) report.oldPath = change.oldPath;
+  if (change.caseFiles !== undefined) report.caseFiles = change.caseFiles;
   report.status = ruleStatus(checks);
   return report;
 }
@@ -517,12 +593,16 @@ interface Settings {
   minNoMatch: number;
   fuzzRuns: number;
   severities: Partial<Record<ValidationCode, ValidationSeverity>> | undefined;
+  requireTests: 'changed' | 'all';
 }
 
-function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cwd: string }, ctx: Context): GateRuleReport {
+function checkRule(rule: SigmaRule, change: GateChange, options: Settings & { cwd: string }, ctx: Context): GateRuleReport {
   const cwd = options.cwd;
   const rel = (p: string): string => toPosix(relative(cwd, p)) || p;
-  const at = (line: number | undefined, column?: number): GateLocation => ({ file: change.path, line: line ?? rule.pos.line, ...(column !== undefined ? { column } : {}) });
+  // Where a problem without a position of its own is shown: the first changed line of the rule's
+  // detection (GitHub shows annotations inline only on lines of the diff), else its detection line.
+  const focus = focusLine(rule, change, ctx.base !== undefined && (change.change === 'modified' || change.change === 'renamed') ? changedLines(cwd, ctx.base, change.path, change.oldPath) : undefined);
+  const at = (line: number | undefined, column?: number): GateLocation => ({ file: change.path, line: line ?? focus, ...(column !== undefined ? { column } : {}) });
   const checks: GateCheck[] = [];
 
   // 1. Validation.
@@ -551,31 +631,43 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
   const closed = [...(run?.cases ?? []), ...(run?.properties ?? [])].filter((x) => x.status === 'gap-closed');
   const gaps = [...(run?.cases ?? []), ...(run?.properties ?? [])].filter((x) => x.status === 'known-gap').length;
   const props = run?.properties ?? [];
+  // The minimum numbers of cases: for added rules and rules whose meaning changed (decided after the semantic diff), or all with requireTests 'all'.
+  const countProblems: string[] = [];
+  if (positives < options.minMatch) countProblems.push(`${positives} match case(s), at least ${options.minMatch} required`);
+  if (negatives < options.minNoMatch) countProblems.push(`${negatives} no-match case(s), at least ${options.minNoMatch} required`);
   const testProblems: string[] = [];
-  if (positives < options.minMatch) testProblems.push(`${positives} match case(s), at least ${options.minMatch} required`);
-  if (negatives < options.minNoMatch) testProblems.push(`${negatives} no-match case(s), at least ${options.minNoMatch} required`);
   if (bad.length > 0) testProblems.push(`${bad.length} of ${run?.cases.length ?? 0} case(s) fail`);
   if (badProps.length > 0) testProblems.push(`${badProps.length} of ${props.length} propert${props.length === 1 ? 'y' : 'ies'} fail`);
   const firstBad = bad[0] ?? badProps[0] ?? closed[0];
   const propertyText = props.length > 0 ? `, ${props.length} propert${props.length === 1 ? 'y' : 'ies'} hold (${props.reduce((n, p) => n + p.runs, 0)} runs)` : '';
   const gapText = gaps > 0 ? `; ${gaps} known gap(s)` : '';
-  checks.push({
+  const testsCheck: GateCheck = {
     name: 'tests',
-    status: testProblems.length > 0 ? 'fail' : closed.length > 0 ? 'warn' : 'pass',
-    message:
-      testProblems.length > 0
-        ? testProblems.join('; ')
-        : closed.length > 0
-          ? `${closed.length} known gap(s) closed: remove known_gap from ${closed.map((x) => `'${x.name}'`).join(', ')}`
-          : `${run?.cases.length ?? 0} case(s) pass (${positives} match, ${negatives} no-match)${propertyText}${gapText}`,
+    status: 'pass',
+    message: '',
     details: [
       ...bad.map((c) => `${rel(c.file)}${c.line !== undefined ? `:${c.line}` : ''}: case '${c.name}' ${c.status}: ${c.messages[0] ?? ''}`),
       ...badProps.map((p) => `${rel(p.file)}${p.line !== undefined ? `:${p.line}` : ''}: property '${p.name}' ${p.status} (seed ${p.seed}): ${p.messages.filter((m) => !m.startsWith('known gap')).slice(0, 1).join('')}${p.counterexample !== null ? ` counterexample: ${JSON.stringify(p.counterexample.event)}` : ''}`),
       ...closed.map((x) => `${rel(x.file)}${x.line !== undefined ? `:${x.line}` : ''}: '${x.name}' gap closed`),
     ],
     ...(firstBad !== undefined ? { location: { file: rel(firstBad.file), line: firstBad.line ?? 1 } } : {}),
-  });
-  if (run === undefined || run.cases.length === 0) checks.push({ name: 'coverage', status: options.minCoverage > 0 ? 'fail' : 'skip', message: 'no cases, no coverage' });
+  };
+  checks.push(testsCheck);
+  const settleTests = (required: boolean, why: string): void => {
+    const problems = [...(required ? countProblems : []), ...testProblems];
+    testsCheck.status = problems.length > 0 ? 'fail' : closed.length > 0 ? 'warn' : 'pass';
+    const counted = `${run?.cases.length ?? 0} case(s) pass (${positives} match, ${negatives} no-match)${propertyText}${gapText}`;
+    testsCheck.message =
+      problems.length > 0
+        ? problems.join('; ')
+        : closed.length > 0
+          ? `${closed.length} known gap(s) closed: remove known_gap from ${closed.map((x) => `'${x.name}'`).join(', ')}`
+          : !required && countProblems.length > 0
+            ? `${counted}; ${why}: no minimum number of cases required`
+            : counted;
+    if (required && countProblems.length > 0 && testsCheck.location === undefined) testsCheck.location = at(focus);
+  };
+  if (run === undefined || run.cases.length === 0) checks.push({ name: 'coverage', status: options.minCoverage > 0 && change.change === 'added' ? 'fail' : 'skip', message: 'no cases, no coverage' });
   else {
     const cov = run.coverageWithProperties;
     const pct = cov.percent;
@@ -616,11 +708,15 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
   }
 
   // 5. Semantic diff.
-  const report: GateRuleReport = { id: rule.id ?? null, title: rule.title, path: change.path, change: change.change, diff: null, line: rule.pos.line, status: 'pass', checks };
+  const report: GateRuleReport = { id: rule.id ?? null, title: rule.title, path: change.path, change: change.change, diff: null, line: focus, status: 'pass', checks };
   if (change.oldPath !== undefined) report.oldPath = change.oldPath;
+  if (change.caseFiles !== undefined) report.caseFiles = change.caseFiles;
   if (change.change === 'added') checks.push({ name: 'semantic-diff', status: 'skip', message: 'a new rule: nothing to compare with' });
   else if (ctx.base === undefined) checks.push({ name: 'semantic-diff', status: 'skip', message: 'no base version (not a git repository)' });
-  else {
+  else if (change.change === 'unchanged') {
+    checks.push({ name: 'semantic-diff', status: 'skip', message: 'the rule did not change (its case files did)' });
+    checks.push(weakenedCheck(rule, rule, resolve(rule.file), files, ctx, rel));
+  } else {
     const oldPath = change.oldPath ?? change.path;
     const text = readBaseVersion(cwd, ctx.base, oldPath);
     const oldFile = resolve(cwd, oldPath);
@@ -635,13 +731,17 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
       const holds = sourceVerdict(rule.plan, rule.logsource, ctx.mapping);
       const oldCaseFiles = ctx.oldCases.filter((cf) => namesRule(cf, [old.id, rule.id], [oldFile, resolve(cwd, change.path)]));
       let firstLostLine: GateLocation | undefined;
+      // A base positive case now removed or no longer expecting a match is the author's word that
+      // the detection goes: the tests-weakened check judges it, not the lost-detection check.
+      const nowMatch = new Set(files.flatMap(({ cases }) => cases.filter((c) => caseKind(c) === 'match').map((c) => c.name)));
       for (const cf of oldCaseFiles) {
         for (const c of cf.cases) {
+          const acknowledged = c.expect === 'match' && !nowMatch.has(c.name);
           // Streamed: only the first events seed the diff, and the first missed one is shown.
           let missed: Event | undefined;
           for (const e of caseEvents(cf, c, ctx.roots)) {
             if (extra.length < EXTRA_EVENTS) extra.push(e);
-            if (c.expect === 'match' && missed === undefined && !(holds(e) && (cf.logsource !== 'map' || applies(e)))) missed = e;
+            if (!acknowledged && c.expect === 'match' && missed === undefined && !(holds(e) && (cf.logsource !== 'map' || applies(e)))) missed = e;
             if (missed !== undefined && extra.length >= EXTRA_EVENTS) break;
           }
           if (missed !== undefined) {
@@ -677,10 +777,17 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
         status: lost.length > 0 ? 'fail' : d.diff === 'narrowed' || d.diff === 'changed' ? 'warn' : 'pass',
         message: lost.length > 0 ? `${lost.length} lost detection(s) of the base version's cases; ${what}` : what,
         details,
-        location: firstLostLine ?? at(rule.keyLines['detection']),
+        location: firstLostLine ?? at(focus),
       });
+      checks.push(weakenedCheck(old, rule, oldFile, files, ctx, rel));
     }
   }
+  const meaningChanged = report.diff !== null && report.diff !== 'equivalent';
+  const required = change.change === 'added' || options.requireTests === 'all' || meaningChanged || (change.change !== 'unchanged' && report.diff === null);
+  settleTests(
+    required,
+    change.change === 'unchanged' ? 'the rule did not change' : change.change === 'renamed' ? `renamed, ${report.diff ?? 'not compared'}` : `its meaning did not change (${report.diff ?? 'not compared'})`,
+  );
 
   // 6. Corpus.
   if (options.corpus.length === 0) checks.push({ name: 'corpus', status: 'skip', message: 'no benign corpus given (--corpus)' });
@@ -708,4 +815,104 @@ function checkRule(rule: SigmaRule, change: RuleChange, options: Settings & { cw
 
   report.status = ruleStatus(checks);
   return report;
+}
+
+/** The expectation a case states, as a positive or negative claim. */
+function claim(c: Case): 'match' | 'no-match' | undefined {
+  return caseKind(c);
+}
+
+/**
+ * `tests-weakened`: a positive case of the base version's case files that is gone now, or whose
+ * expectation is no longer `match`, fails, unless the rule change explains it: one of the case's
+ * events matched the base version of the rule and does not match the new one (the semantic diff's
+ * flip). For an unchanged rule nothing explains it.
+ */
+function weakenedCheck(
+  old: SigmaRule,
+  rule: SigmaRule,
+  oldFile: string,
+  files: ReadonlyArray<{ cf: CaseFile; cases: Case[] }>,
+  ctx: Context,
+  rel: (p: string) => string,
+): GateCheck {
+  const before = ctx.oldCases.filter((cf) => namesRule(cf, [old.id, rule.id], [oldFile, resolve(rule.file)]));
+  const now = new Map<string, { cf: CaseFile; c: Case }>();
+  for (const { cf, cases } of files) for (const c of cases) if (!now.has(c.name)) now.set(c.name, { cf, c });
+  const verdict = (r: SigmaRule): ((cf: CaseFile, e: Event) => boolean) => {
+    const applies = compileLogsourceFilter(r.logsource, ctx.mapping);
+    const holds = sourceVerdict(r.plan, r.logsource, ctx.mapping);
+    return (cf, e) => {
+      try {
+        return holds(e) && (cf.logsource !== 'map' || applies(e));
+      } catch {
+        return false;
+      }
+    };
+  };
+  const oldV = verdict(old);
+  const newV = verdict(rule);
+  const weakened: string[] = [];
+  const explained: string[] = [];
+  let location: GateLocation | undefined;
+  for (const cf of before) {
+    for (const c of cf.cases) {
+      if (claim(c) !== 'match') continue;
+      const current = now.get(c.name);
+      const what =
+        current === undefined
+          ? `positive case '${c.name}' (${rel(cf.file)} at the base) was removed`
+          : claim(current.c) !== 'match'
+            ? `case '${c.name}' was flipped from match to ${current.c.expect ?? 'another expectation'}`
+            : undefined;
+      if (what === undefined) continue;
+      let flipped = false;
+      if (old !== rule) {
+        let k = 0;
+        for (const e of caseEvents(cf, c, ctx.roots)) {
+          if (oldV(cf, e) && !newV(cf, e)) {
+            flipped = true;
+            break;
+          }
+          if (++k >= EXTRA_EVENTS) break;
+        }
+      }
+      if (flipped) explained.push(`${what}: explained, the rule change no longer matches its event`);
+      else {
+        weakened.push(`${what}${old === rule ? ' though the rule did not change' : ', and the rule change does not explain it (the base version and the new one agree on its events)'}`);
+        location ??=
+          current !== undefined
+            ? { file: rel(current.cf.file), line: current.c.pos?.line ?? 1 }
+            : existsSync(cf.file)
+              ? { file: rel(cf.file), line: 1 }
+              : { file: rel(rule.file), line: rule.keyLines['detection'] ?? rule.pos.line };
+      }
+    }
+  }
+  return {
+    name: 'tests-weakened',
+    status: weakened.length > 0 ? 'fail' : 'pass',
+    message:
+      weakened.length > 0
+        ? `${weakened.length} positive case(s) removed or flipped: ${weakened[0] ?? ''}`
+        : explained.length > 0
+          ? `${explained.length} positive case(s) removed or flipped, each explained by the rule change`
+          : 'no positive case of the base version was removed or flipped',
+    details: [...weakened, ...explained],
+    ...(location !== undefined ? { location } : {}),
+  };
+}
+
+/**
+ * The line a rule's problems without a position of their own point at: the first changed line
+ * inside its `detection` (from the top-level `detection:` key to the next top-level key), else
+ * the `detection` line, else the rule's first line.
+ */
+function focusLine(rule: SigmaRule, change: GateChange, changed: readonly number[] | undefined): number {
+  const detection = rule.keyLines['detection'];
+  if (detection === undefined) return rule.pos.line;
+  if (changed === undefined || change.change === 'added') return detection;
+  const after = Object.values(rule.keyLines).filter((l) => l > detection);
+  const end = after.length > 0 ? Math.min(...after) : Number.POSITIVE_INFINITY;
+  return changed.find((l) => l >= detection && l < end) ?? detection;
 }

@@ -230,3 +230,35 @@ describe('merging refuses statuses the reports are never written with', () => {
     expect(() => mergeReports([fuzz(fuzzRow('pass', 'fatal'))])).toThrow(/the severity of finding 1 of rule 1 of report 1 is "fatal"/);
   });
 });
+
+describe('merge-reports checks that the shards are complete and of one run', () => {
+  it('run shards: both merge; one alone, one twice, or a shard of another run exit 2 naming them', async () => {
+    const d = suite(true);
+    const { shards, merged } = await shardAndMerge(d, '--reporter', 'json');
+    expect(shards.map((s) => (s as unknown as { shard: unknown }).shard)).toEqual([
+      { index: 1, count: 2 },
+      { index: 2, count: 2 },
+    ]);
+    expect(merged.err).not.toMatch(/warning/);
+    let r = await cli(d, 'merge-reports', 'run-1.json');
+    expect(r.err).toMatch(/shard 2\/2 is missing/);
+    expect(r.code).toBe(2);
+    r = await cli(d, 'merge-reports', 'run-1.json', 'run-2.json', 'run-1.json');
+    expect(r.err).toMatch(/run-1\.json and run-1\.json both hold rules\/a\.yml/);
+    expect(r.code).toBe(2);
+    writeFileSync(join(d, 'cases', 'b.yml'), `rule: ${B}\ncases:\n  - name: other\n    expect: no-match\n    event: {Image: 'C:\\\\y\\\\cmd.exe'}\n`);
+    expect((await cli(d, 'run', '--shard', '2/2', '--reporter', 'json', '--out', join(d, 'run-2b.json'))).code).toBeLessThan(2);
+    r = await cli(d, 'merge-reports', 'run-1.json', 'run-2b.json');
+    expect(r.err).toMatch(/run-1\.json and run-2b\.json come from different runs: their inputs \(rules, cases, settings\) differ/);
+    expect(r.code).toBe(2);
+  });
+
+  it('reports that record no shard (hand-made or older) merge with a warning, never mixed with ones that do', () => {
+    const a = { rules: [{ path: 'a.yml', checks: [] }], messages: [], summary: {}, tool: 'sigmatest-gate' };
+    const b = { ...a, rules: [{ path: 'b.yml', checks: [] }] };
+    expect(mergeReports([a, b]).warnings.join('\n')).toMatch(/record no shard or fingerprint/);
+    const c = { ...b, shard: { index: 2, count: 2 }, head: null, fingerprint: 'x' };
+    expect(() => mergeReports([a, c], ['a.json', 'c.json'])).toThrow(/a\.json records no shard or fingerprint, c\.json does/);
+    expect(() => mergeReports([a, { ...a }], ['a.json', 'a2.json'])).toThrow(MergeError);
+  });
+});

@@ -48,30 +48,94 @@ export function reportKind(report: unknown): ReportKind | undefined {
   return undefined;
 }
 
-/** Merges reports of one kind; throws {@link MergeError} for anything else. */
-export function mergeReports(reports: readonly unknown[]): MergedReport {
+/**
+ * Merges reports of one kind; throws {@link MergeError} for anything else, and for an incomplete
+ * or mixed set ({@link checkShards}). `names` name the reports in messages (default `report <n>`).
+ */
+export function mergeReports(reports: readonly unknown[], names?: readonly string[]): MergedReport {
   if (reports.length === 0) throw new MergeError('no report to merge');
+  const name = (i: number): string => names?.[i] ?? `report ${i + 1}`;
   const kinds = reports.map(reportKind);
   kinds.forEach((k, i) => {
-    if (k === undefined) throw new MergeError(`report ${i + 1} is not a sigmatest run, fuzz or gate JSON report (written with --reporter json)`);
+    if (k === undefined) throw new MergeError(`${name(i)} is not a sigmatest run, fuzz or gate JSON report (written with --reporter json)`);
   });
   const kind = kinds[0] as ReportKind;
   const other = kinds.findIndex((k) => k !== kind);
-  if (other >= 0) throw new MergeError(`report ${other + 1} is a ${kinds[other]} report, report 1 a ${kind} report: merge reports of one kind`);
+  if (other >= 0) throw new MergeError(`${name(other)} is a ${kinds[other]} report, ${name(0)} a ${kind} report: merge reports of one kind`);
+  const shardWarnings = checkShards(reports, name);
   switch (kind) {
     case 'run': {
       const { report, warnings } = mergeRunReports(reports);
-      return { kind, report, ok: report.summary.ok, warnings };
+      return { kind, report, ok: report.summary.ok, warnings: [...shardWarnings, ...warnings] };
     }
     case 'fuzz': {
       const { report, warnings } = mergeFuzzReports(reports);
-      return { kind, report, ok: report.summary.failed === 0, warnings };
+      return { kind, report, ok: report.summary.failed === 0, warnings: [...shardWarnings, ...warnings] };
     }
     case 'gate': {
       const report = mergeGateReports(reports);
-      return { kind, report, ok: report.summary.ok, warnings: [] };
+      return { kind, report, ok: report.summary.ok, warnings: shardWarnings };
     }
   }
+}
+
+/**
+ * The reports must be the complete set of shards of one run: each records `shard` ({index,
+ * count}, or null for an unsharded run, which merges only alone), `head` and `fingerprint`
+ * (util/provenance.ts), and for gate reports `base`. Refused ({@link MergeError}, naming the
+ * reports): a shard twice, a rule row in two reports, shards of different runs (fingerprint,
+ * head, base or count differ), missing shards. Reports without these fields (hand-made, or
+ * written by an older sigmatest) merge with a warning that completeness was not checked, but
+ * never mixed with reports that have them. Returns the warnings.
+ */
+export function checkShards(reports: readonly unknown[], name: (i: number) => string): string[] {
+  const objs = reports.map((r) => obj(r) as Obj);
+  // A rule row in two reports would be counted twice, whatever the reports say about themselves.
+  const seenPath = new Map<string, number>();
+  objs.forEach((o, i) => {
+    const paths = new Set((o['rules'] as unknown[]).map((r) => obj(r)?.['path']).filter((p): p is string => typeof p === 'string'));
+    for (const p of paths) {
+      const before = seenPath.get(p);
+      if (before !== undefined) throw new MergeError(`${name(before)} and ${name(i)} both hold ${p}: a shard merged twice, or reports of overlapping runs`);
+      seenPath.set(p, i);
+    }
+  });
+  const recorded = objs.map((o) => 'fingerprint' in o && 'shard' in o);
+  if (recorded.every((x) => !x)) return [`the reports record no shard or fingerprint (written by hand or by an older sigmatest): whether shards are missing or mixed was not checked`];
+  const without = recorded.findIndex((x) => !x);
+  if (without >= 0) throw new MergeError(`${name(without)} records no shard or fingerprint, ${name(recorded.indexOf(true))} does: reports of different runs`);
+  const shards = objs.map((o, i) => {
+    const s = obj(o['shard']);
+    if (o['shard'] === null) return null;
+    if (s === undefined || !Number.isInteger(s['index']) || !Number.isInteger(s['count']) || (s['index'] as number) < 1 || (s['index'] as number) > (s['count'] as number)) {
+      throw new MergeError(`the shard of ${name(i)} is ${JSON.stringify(o['shard'])}, not {index, count} with 1 <= index <= count`);
+    }
+    return { index: s['index'] as number, count: s['count'] as number };
+  });
+  for (const field of ['fingerprint', 'head', 'base'] as const) {
+    const differs = objs.findIndex((o) => JSON.stringify(o[field] ?? null) !== JSON.stringify(objs[0]?.[field] ?? null));
+    if (differs >= 0) {
+      const what = field === 'fingerprint' ? 'inputs (rules, cases, settings)' : field === 'head' ? 'commit' : 'base commit';
+      throw new MergeError(`${name(0)} and ${name(differs)} come from different runs: their ${what} differ (${field} ${String(objs[0]?.[field] ?? null).slice(0, 12)} and ${String(objs[differs]?.[field] ?? null).slice(0, 12)})`);
+    }
+  }
+  const unsharded = shards.findIndex((s) => s === null);
+  if (unsharded >= 0) {
+    if (reports.length > 1) throw new MergeError(`${name(unsharded)} is an unsharded run: it merges only alone, not with ${reports.length - 1} other report(s)`);
+    return [];
+  }
+  const count = (shards[0] as { count: number }).count;
+  const otherCount = shards.findIndex((s) => s?.count !== count);
+  if (otherCount >= 0) throw new MergeError(`${name(0)} is shard ${shards[0]?.index}/${count}, ${name(otherCount)} shard ${shards[otherCount]?.index}/${shards[otherCount]?.count}: shards of different splits`);
+  const byIndex = new Map<number, number>();
+  shards.forEach((s, i) => {
+    const before = byIndex.get((s as { index: number }).index);
+    if (before !== undefined) throw new MergeError(`${name(before)} and ${name(i)} are both shard ${s?.index}/${count}`);
+    byIndex.set((s as { index: number }).index, i);
+  });
+  const missing = Array.from({ length: count }, (_, k) => k + 1).filter((k) => !byIndex.has(k));
+  if (missing.length > 0) throw new MergeError(`shard${missing.length === 1 ? '' : 's'} ${missing.map((k) => `${k}/${count}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing: a merged report of some shards could pass while a missing shard failed`);
+  return [];
 }
 
 const byPath = <T extends { path: string }>(a: T, b: T): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -272,5 +336,8 @@ export function mergeGateReports(reports: readonly unknown[]): GateReport {
   rules.sort(byPath);
   for (const r of rules) r.status = ruleStatus(r.checks);
   const merged = unique(messages);
-  return { tool: 'sigmatest-gate', version: 1, base, baseRef, shard: null, rules, messages: merged, summary: summarize(rules, merged) };
+  const first = obj(reports[0]);
+  const head = typeof first?.['head'] === 'string' ? first['head'] : null;
+  const fp = typeof first?.['fingerprint'] === 'string' ? first['fingerprint'] : null;
+  return { tool: 'sigmatest-gate', version: 1, base, baseRef, shard: null, head, fingerprint: fp, rules, messages: merged, summary: summarize(rules, merged) };
 }

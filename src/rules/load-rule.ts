@@ -95,6 +95,11 @@ export interface LoadedFile {
   /** Detection rules that failed to load, with what could be read of them (for explain and lint). */
   invalid: Array<{ document: number; id?: string; title?: string; partial?: SigmaRule; diagnostics: Diagnostic[] }>;
   others: SigmaMetaDocument[];
+  /**
+   * Detection rules skipped on purpose (`placeholders: 'skip'`): their only errors were
+   * placeholders without values. Not loaded, not failed: commands count and name them.
+   */
+  skipped?: Array<{ document: number; id?: string; title?: string; reason: string }>;
   diagnostics: Diagnostic[];
 }
 
@@ -104,6 +109,11 @@ export interface LoadedFile {
  */
 export interface LoadOptions extends PlanOptions {
   pipeline?: ResolvedPipeline | undefined;
+  /**
+   * A rule whose only errors are placeholders without values (PLACEHOLDER_UNRESOLVED): `error`
+   * (default) fails to load; `skip` is skipped with a RULE_SKIPPED warning (`LoadedFile.skipped`).
+   */
+  unresolvedPlaceholders?: 'error' | 'skip' | undefined;
 }
 
 const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
@@ -191,8 +201,19 @@ export function loadRuleText(text: string, file: string, options: LoadOptions = 
     const rule = buildRule(root, raw, lines, file, index, pos, ds, options);
     out.diagnostics.push(...ds);
     if (rule !== undefined) rule.diagnostics = ds;
+    const errs = ds.filter((d) => d.severity === 'error');
     if (rule !== undefined && !hasErrors(ds) && !doc.broken) out.rules.push(rule);
-    else {
+    else if (options.unresolvedPlaceholders === 'skip' && !doc.broken && errs.length > 0 && errs.every((d) => d.code === 'PLACEHOLDER_UNRESOLVED')) {
+      const names = [...new Set(errs.flatMap((d) => d.message.match(/%[^%\s]+%/g) ?? []))];
+      const reason = `placeholder${names.length === 1 ? '' : 's'} ${names.join(', ')} without values`;
+      const entry: NonNullable<LoadedFile['skipped']>[number] = { document: index, reason };
+      if (typeof raw.id === 'string') entry.id = raw.id;
+      if (typeof raw.title === 'string') entry.title = raw.title;
+      (out.skipped ??= []).push(entry);
+      // The errors become one warning: the rule is skipped knowingly, not broken.
+      for (const d of errs) out.diagnostics.splice(out.diagnostics.indexOf(d), 1);
+      out.diagnostics.push(diagnostic('RULE_SKIPPED', `skipped (--placeholders skip): ${reason}`, { file, pos: errs[0]?.pos ?? pos }, 'warning'));
+    } else {
       const entry: LoadedFile['invalid'][number] = { document: index, diagnostics: doc.broken ? [...parsed.diagnostics.filter((d) => d.pos === undefined || d.pos.line >= pos.line), ...ds] : ds };
       if (typeof raw.id === 'string') entry.id = raw.id;
       if (typeof raw.title === 'string') entry.title = raw.title;

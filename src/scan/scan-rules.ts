@@ -34,7 +34,14 @@ export interface ScanRuleSource {
   shard?: Shard | undefined;
   /** Processing pipelines named on the command line (built-in names or paths relative to `cwd`). */
   pipelines?: string[] | undefined;
+  /** `--placeholders error|skip` (overrides the config's `unresolved_placeholders`). */
+  placeholders?: 'error' | 'skip' | undefined;
+  /** `--min-level`: only rules of this level or higher (informational < low < medium < high < critical). */
+  minLevel?: string | undefined;
 }
+
+/** Sigma's levels, lowest first. */
+export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
 
 export interface ScanRules {
   env: Environment;
@@ -51,12 +58,15 @@ export interface ScanRules {
   position: (rule: SigmaRule) => number;
   /** Identifies the loaded rules and their order (for checking workers). */
   fingerprint: string;
+  /** Rules left out by `minLevel`. */
+  belowLevel: number;
 }
 
 /** What a scan reports of a rule (a loaded rule is one; a worker's catalog sends these). */
 export interface ScanRuleInfo {
   id?: string;
   title: string;
+  level?: string;
   file: string;
   document: number;
 }
@@ -72,6 +82,12 @@ export interface ScanCatalog {
   correlations: number;
   /** Filters composed into the rules they name. */
   filters: number;
+  /** Rules skipped on purpose (placeholders without values and `skip`). */
+  skipped: Array<{ path: string; title: string | null; reason: string }>;
+  /** Per rule (by position): the event fields its detection items read, in document order (the evidence a match shows). */
+  fields: string[][];
+  /** Rules left out by `--min-level` (their level is lower, or they have none). */
+  belowLevel: number;
 }
 
 /** The catalog of loaded rules: the rule objects themselves (a match names the very rule). */
@@ -83,6 +99,9 @@ export function catalogOf(loaded: ScanRules): ScanCatalog {
     rulesFailed: loaded.set.files.reduce((k, f) => k + f.invalid.length + f.others.length, 0) - metaOk,
     correlations: loaded.graph.correlations.length,
     filters: loaded.set.filters.length,
+    skipped: loaded.set.files.flatMap((f) => (f.skipped ?? []).map((x) => ({ path: f.file, title: x.title ?? null, reason: x.reason }))),
+    fields: loaded.rules.map((r) => [...new Set(r.plan.items.flatMap((i) => (i.field === null ? [] : [i.field])))]),
+    belowLevel: loaded.belowLevel,
   };
 }
 
@@ -121,9 +140,30 @@ function shardOf(set: FullRuleSet, shard: Shard | undefined): { rules: SigmaRule
 
 /** Loads config, rules (with their filters and correlations) and the rule index. */
 export function loadScanRules(source: ScanRuleSource): ScanRules {
-  const env = loadEnvironment(source.configFile, source.cwd, { pipelines: source.pipelines });
+  const env = loadEnvironment(source.configFile, source.cwd, { pipelines: source.pipelines, placeholders: source.placeholders });
   const set = collectRuleSet(source.rulePaths, ruleLoadOptions(env));
-  const { rules, reported, graph } = shardOf(set, source.shard);
+  const sharded = shardOf(set, source.shard);
+  const { graph } = sharded;
+  // `--min-level` leaves out reported rules below the level; one that feeds a correlation is
+  // still matched for it, but its own matches are not reported.
+  const min = source.minLevel === undefined ? -1 : LEVELS.indexOf(source.minLevel as (typeof LEVELS)[number]);
+  const feeds = new Set<SigmaRule>();
+  for (const c of graph.correlations) for (const input of c.inputs) if (input.target.kind === 'detection') feeds.add(input.target.rule);
+  const rules: SigmaRule[] = [];
+  const reported: boolean[] = [];
+  let belowLevel = 0;
+  sharded.rules.forEach((r, k) => {
+    const own = sharded.reported[k] === true;
+    if (min >= 0 && own && LEVELS.indexOf((r.level ?? '') as (typeof LEVELS)[number]) < min) {
+      belowLevel++;
+      if (!feeds.has(r)) return;
+      rules.push(r);
+      reported.push(false);
+      return;
+    }
+    rules.push(r);
+    reported.push(own);
+  });
   let index: RuleIndex | undefined;
   const byObject = new Map<SigmaRule, number>();
   const byKey = new Map<string, number>();
@@ -150,5 +190,6 @@ export function loadScanRules(source: ScanRuleSource): ScanRules {
     },
     position,
     fingerprint: `${rules.length}:${hash.digest('hex')}`,
+    belowLevel,
   };
 }

@@ -53,6 +53,10 @@ export interface ScanOptions {
   configFile?: string | undefined;
   /** Processing pipelines (`--pipeline`): built-in names or paths relative to `cwd`. */
   pipelines?: string[] | undefined;
+  /** `--placeholders`: rules whose placeholders have no values fail to load (`error`) or are skipped. */
+  placeholders?: 'error' | 'skip' | undefined;
+  /** `--min-level`: only rules of this level or higher. */
+  minLevel?: string | undefined;
   /** The folder relative paths (rules, events, config) are resolved against; default: the process's. */
   cwd?: string | undefined;
   knownFps?: readonly KnownFp[];
@@ -91,6 +95,11 @@ export interface ScanMatch {
   line: number;
   /** `JSON.stringify(raw)` when already made (workers send events as JSON), for reporters. */
   rawJson?: string;
+  /**
+   * What the text reporter shows of the event: the fields the rule's detection reads, with their
+   * values, then EventRecordID, Computer, the time and the rule's level (those present).
+   */
+  evidence?: Array<{ field: string; value: string }>;
 }
 
 export interface ScanProgress {
@@ -135,6 +144,10 @@ export interface ScanSummary {
   correlations: number;
   /** Sigma filters composed into the rules they name. */
   filters: number;
+  /** Rules skipped on purpose (`--placeholders skip`), named: never counted as scanned. */
+  skipped: Array<{ path: string; title: string | null; reason: string }>;
+  /** Rules left out by `--min-level`. */
+  belowLevel: number;
   /** Reported matches. */
   matches: number;
   /** Matches not reported because their rule only feeds correlations (referred to without `generate: true`). */
@@ -238,7 +251,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
   const cwd = options.cwd ?? process.cwd();
-  const source: ScanRuleSource = { rulePaths: options.rulePaths.map((p) => resolve(cwd, p)), cwd, configFile: options.configFile, logsource: options.logsource, shard: options.shard, pipelines: options.pipelines };
+  const source: ScanRuleSource = { rulePaths: options.rulePaths.map((p) => resolve(cwd, p)), cwd, configFile: options.configFile, logsource: options.logsource, shard: options.shard, pipelines: options.pipelines, placeholders: options.placeholders, minLevel: options.minLevel };
   // `workers` threads match: this one and workers − 1 worker threads, which start first and load
   // their rules while this thread loads its own.
   const pool = workers > 1 ? startWorkerPool(workers - 1, source) : undefined;
@@ -272,7 +285,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     matcher = mixedMatcher(matcher, pool);
   }
   for (const d of catalog.diagnostics) report(d);
-  const { rulesFailed } = catalog;
+  const { rulesFailed, skipped, belowLevel } = catalog;
   const rules: readonly ScanRuleInfo[] = catalog.rules;
   const reported = loaded.reported;
 
@@ -352,6 +365,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
         const m: ScanMatch = { rule, raw: e.raw, event: e.event, file: e.file, index: e.index, line: e.line };
         // A plain JSON event is its own flattened form (same object), so its JSON is the raw JSON.
         if (e.json !== undefined && (e.jsonIsRaw === true || e.raw === e.event)) m.rawJson = e.json;
+        m.evidence = matchEvidence(catalog.fields[ruleAt] ?? [], e.event, rule.level);
         options.onMatch?.(m);
       }
       if (forCorrelations.length > 0) {
@@ -453,6 +467,8 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     rulesFailed,
     correlations: catalog.correlations,
     filters: catalog.filters,
+    skipped,
+    belowLevel,
     matches,
     correlationOnly,
     alerts,
@@ -468,4 +484,41 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     seconds,
     eventsPerSecond: seconds > 0 ? events / seconds : 0,
   };
+}
+
+/** Where an event says when it happened, by the names event sources use (the first present wins). */
+const TIME_FIELDS = ['TimeCreated_SystemTime', 'TimeCreated', 'SystemTime', 'UtcTime', '@timestamp', 'timestamp', 'eventTime', 'EventTime'];
+
+/** The value of a field of a flat event: by its name, else case-insensitively. */
+function fieldValue(event: FlatEvent, field: string): unknown {
+  const e = event as Record<string, unknown>;
+  if (field in e) return e[field];
+  const lower = field.toLowerCase();
+  for (const k of Object.keys(e)) if (k.toLowerCase() === lower) return e[k];
+  return undefined;
+}
+
+/**
+ * The evidence of a match: the fields the rule reads (those the event has), then EventRecordID,
+ * Computer, the time and the rule's level. Values as text, each cut to 300 characters.
+ */
+export function matchEvidence(fields: readonly string[], event: FlatEvent, level: string | undefined): Array<{ field: string; value: string }> {
+  const out: Array<{ field: string; value: string }> = [];
+  const text = (v: unknown): string => {
+    const t = typeof v === 'string' ? v : JSON.stringify(v);
+    return t.length > 300 ? `${t.slice(0, 299)}…` : t;
+  };
+  const seen = new Set<string>();
+  const add = (field: string, v: unknown): void => {
+    if (v === undefined || seen.has(field.toLowerCase())) return;
+    seen.add(field.toLowerCase());
+    out.push({ field, value: text(v) });
+  };
+  for (const f of fields) add(f, fieldValue(event, f));
+  add('EventRecordID', fieldValue(event, 'EventRecordID'));
+  add('Computer', fieldValue(event, 'Computer'));
+  const time = TIME_FIELDS.find((f) => fieldValue(event, f) !== undefined);
+  if (time !== undefined) add(time, fieldValue(event, time));
+  if (level !== undefined) out.push({ field: 'level', value: level });
+  return out;
 }

@@ -14,6 +14,7 @@ import { summarizeFuzz } from '../../src/fuzz/fuzz-report.js';
 import type { FuzzReport, FuzzReportRule } from '../../src/fuzz/fuzz-report.js';
 import type { CorrelationAlert, ScanMatch, ScanSummary } from '../../src/scan/scan.js';
 import type { CorrelationRule } from '../../src/correlation/documents.js';
+import { matchEvidence } from '../../src/scan/scan.js';
 import { summarise } from '../../src/regression/regression.js';
 import type { RegressionReport, RegressionResult } from '../../src/regression/regression.js';
 
@@ -98,6 +99,8 @@ export function gateReport(rules: GateRuleReport[] = GATE_RULES, messages: GateM
     base: '3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f40',
     baseRef: 'origin/main',
     shard: null,
+    head: '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b',
+    fingerprint: '4f1c0ffee0ddba11c0ffee0ddba11c0ffee0ddba11c0ffee0ddba11c0ffee0d',
     rules: copy,
     messages,
     summary: summarize(copy, messages),
@@ -188,7 +191,7 @@ export const SCAN_MATCHES: ScanMatch[] = [
   { rule: WHOAMI, raw: e1, event: e1, file: 'events/host1.jsonl', index: 0, line: 1 },
   { rule: WHOAMI, raw: e2, event: e2, file: 'events/host1.jsonl', index: 3, line: 4 },
   { rule: NO_ID, raw: e2, event: e2, file: 'events/host1.jsonl', index: 3, line: 4 },
-  { rule: NO_ID, raw: e3, event: flat3, file: 'events/sysmon.evtx', index: 17, line: 0 },
+  { rule: NO_ID, raw: e3, event: flat3, file: 'events/sysmon.evtx', index: 17, line: 0, evidence: matchEvidence(['Image', 'CommandLine', 'ParentImage'], flat3, 'high') },
 ];
 
 /** A correlation whose title needs escaping in every format. */
@@ -239,6 +242,8 @@ export const SCAN_SUMMARY: ScanSummary = {
   rulesFailed: 1,
   correlations: 1,
   filters: 1,
+  belowLevel: 2,
+  skipped: [{ path: 'rules/needs_cdcs.yml', title: 'Needs known CDCs', reason: 'placeholder %known_cdcs% without values' }],
   matches: 4,
   correlationOnly: 5,
   alerts: 1,
@@ -274,6 +279,8 @@ export const SCAN_SUMMARY_EMPTY: ScanSummary = {
   correlationOnly: 0,
   alerts: 0,
   perCorrelation: [],
+  skipped: [],
+  belowLevel: 0,
   workers: 1,
 };
 

@@ -104,7 +104,8 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
       }
       for (const rule of index.matches(rec.event as Event)) {
         matches++;
-        io.out(`${jsonTerminalSafe(JSON.stringify({ rule: rule.id ?? null, path: shown(rule.file), event: n }))}\n`);
+        // `index` is the event's position in its file (`line` its line, 0 in .evtx); `n` the position across all files.
+        io.out(`${jsonTerminalSafe(JSON.stringify({ rule: rule.id ?? null, path: shown(rule.file), file: shown(rec.file), index: rec.index, line: rec.line, eventNumber: n }))}\n`);
       }
       n++;
     }

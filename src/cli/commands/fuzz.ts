@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { inShard } from '../../rules/shard.js';
+import { fingerprint, gitHead } from '../../util/provenance.js';
 import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
@@ -109,6 +110,12 @@ export function fuzzCommand(args: Parsed, io: Io): number {
   progress.done();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const report = buildFuzzReport(results, { seed, runs, seconds, cwd: io.cwd });
+  if (str(args.values.reporter) === 'json') {
+    report.shard = shard ?? null;
+    report.head = gitHead(io.cwd);
+    // The seed is left out: shards fuzzed with different seeds merge with a warning.
+    report.fingerprint = fingerprint({ command: 'fuzz', paths, runs, strict: args.values.strict === true, config: str(args.values.config) ?? null, pipelines: list(args.values.pipeline) }, loaded.files.map((f) => f.file));
+  }
 
   try {
     if (witnessFile !== undefined) {

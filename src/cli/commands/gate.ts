@@ -30,11 +30,13 @@ export const gateSpec: CommandSpec = {
   summary: 'Merge gate: validate, test, fuzz, diff and corpus-check every rule changed against a base.',
   usage:
     'gate [--base <git ref>] [--rules <dirs...>] [--cases <dirs...>] [--corpus <paths...>] [--known-fps <file>]\n' +
-    '                      [--min-coverage <percent>] [--min-match N] [--min-no-match N] [--fuzz-runs N]\n' +
+    '                      [--min-coverage <percent>] [--min-match N] [--min-no-match N] [--require-tests changed|all] [--fuzz-runs N]\n' +
     `                      [--reporter ${GATE_REPORTERS.usage()}] [--out <file|dir>] [--shard i/n] [--config <file>] [--root <dir>]`,
   description:
     'Changed rules are those added, modified, renamed or deleted since the merge-base of --base (default: the\n' +
     'upstream, else main, else master) and HEAD, working tree included; without git every rule counts as added.\n' +
+    'A rule whose case files changed is checked too (as unchanged); a positive case removed or flipped to no-match\n' +
+    'fails tests-weakened unless the rule change explains it, and a case file left naming no rule fails.\n' +
     'Checks per rule: validate, tests (match and no-match cases, all passing), coverage, fuzz, semantic-diff\n' +
     '(modified/renamed: widened, narrowed, changed or equivalent; lost detections of the base cases fail) and\n' +
     'corpus (no match on the benign corpus except known false positives). A changed correlation is checked for\n' +
@@ -42,7 +44,7 @@ export const gateSpec: CommandSpec = {
     'and the cases of every rule it refers to) and coverage; a changed filter for validate, tests (the cases of the\n' +
     'rules it applies to, with the filter), coverage and fuzz (a filter that suppresses every event fails).\n' +
     'Defaults may be set in the config file\n' +
-    'under gate: (min_match, min_no_match, min_coverage, fuzz_runs, corpus, known_fps, severities).\n' +
+    'under gate: (min_match, min_no_match, require_tests, min_coverage, fuzz_runs, corpus, known_fps, severities).\n' +
     'Case files read events_file only inside --root (default: the config\'s root, else their repository).\n' +
     'Exit 0 when the gate passes, 1 when a check fails, 2 on usage or configuration errors.\n\n' +
     GATE_REPORTERS.helpText(),
@@ -55,6 +57,11 @@ export const gateSpec: CommandSpec = {
     'min-coverage': { type: 'string', arg: '<percent>', help: 'minimum case coverage per changed rule (default 0: reported only)' },
     'min-match': { type: 'string', arg: '<N>', help: 'match cases required per changed rule (default 1)' },
     'min-no-match': { type: 'string', arg: '<N>', help: 'no-match cases required per changed rule (default 1)' },
+    'require-tests': {
+      type: 'string',
+      choices: ['changed', 'all'],
+      help: 'which rules need --min-match/--min-no-match cases: changed (default) added rules and rules whose meaning changed, so renames and equivalent edits of rules without cases pass; all every changed rule',
+    },
     'fuzz-runs': { type: 'string', arg: '<N>', help: 'fuzz runs per rule (default 50)' },
     reporter: { type: 'string', choices: GATE_REPORTERS.names, default: GATE_REPORTERS.defaultName, help: 'output format (see Reporters above; html: a folder, see --out)' },
     out: { type: 'string', arg: '<file|dir>', help: 'write the report to a file (atomically) instead of stdout; for html, the folder to write into' },
@@ -81,7 +88,14 @@ export function emitGateReport(report: GateReport, reporterName: string, out: st
   const reporter = GATE_REPORTERS.pick(reporterName);
   if (reporter.output !== 'text') throw new Error(`the gate reporter ${reporterName} does not write one text`);
   const text = reporter.render(report);
-  if (out !== undefined) {
+  if (reporterName === 'github') {
+    // Annotations act only on a runner's stdout: they always go there; --out gets the Markdown summary.
+    io.out(text);
+    if (out !== undefined) {
+      writeFileAtomic(resolve(io.cwd, out), formatGateMarkdown(report));
+      io.err(`summary (markdown) written to ${out}\n`);
+    }
+  } else if (out !== undefined) {
     writeFileAtomic(resolve(io.cwd, out), text);
     io.err(`report written to ${out}\n`);
   } else io.out(text);
@@ -142,6 +156,7 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
     minMatch: minMatch as number | undefined,
     minNoMatch: minNoMatch as number | undefined,
     fuzzRuns: fuzzRuns as number | undefined,
+    requireTests: str(args.values['require-tests']) as 'changed' | 'all' | undefined,
     shard,
     environment,
     root: str(args.values.root),

@@ -73,7 +73,7 @@ export function mergeReportsCommand(args: Parsed, io: Io): number {
   }
   let merged: MergedReport;
   try {
-    merged = mergeReports(reports);
+    merged = mergeReports(reports, args.positionals);
   } catch (e) {
     if (!(e instanceof MergeError)) throw e;
     io.err(`sigmatest merge-reports: ${e.message}\n`);

@@ -6,6 +6,8 @@
  */
 import { loadSuite, runLoadedSuite, suiteHasProperties } from '../../app/run-suite.js';
 import type { PropertyRunner } from '../../cases/run-cases.js';
+import { fingerprint, gitHead } from '../../util/provenance.js';
+import { listYamlFiles } from '../../rules/collect-rules.js';
 import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
@@ -101,6 +103,18 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
     seed,
     properties,
   });
+  if (reporter.name === 'json') {
+    // What merge-reports checks: the shard, the commit, and the inputs every shard shares.
+    const listed = listYamlFiles([...list(args.values.rules), ...list(args.values.cases)].map((p) => inCwd(io, p)));
+    report.provenance = {
+      shard: shard ?? null,
+      head: gitHead(io.cwd),
+      fingerprint: fingerprint(
+        { command: 'run', rules: list(args.values.rules), cases: list(args.values.cases), minCoverage: min ?? null, coverageFrom: str(args.values['coverage-from']) ?? null, strict: args.values.strict === true, seed: seed ?? null, config: str(args.values.config) ?? null, root: str(args.values.root) ?? null, pipelines: list(args.values.pipeline) },
+        listed.files,
+      ),
+    };
+  }
   if (args.values.save === true) {
     // Through the case-file writer: under each case file's lock, checked against the file as it is then.
     const { saveCounterexamples } = await import('../../app/save-counterexamples.js');

@@ -3,7 +3,7 @@
  * threads, with known false positives counted apart. The engine is src/scan/scan.ts; this file
  * only checks options, wires the reporter, the progress line and the exit code.
  */
-import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
+import { EXIT, list, pipelineOption, placeholdersOption, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import type { Io } from '../io.js';
@@ -63,6 +63,8 @@ export const scanSpec: CommandSpec = {
     reporter: { type: 'string', choices: SCAN_REPORTERS.names, default: SCAN_REPORTERS.defaultName, help: 'output format (see Reporters above)' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     pipeline: pipelineOption,
+    placeholders: placeholdersOption,
+    'min-level': { type: 'string', choices: ['informational', 'low', 'medium', 'high', 'critical'], help: 'scan with the rules of this level or higher only (rules without a level are left out); counted in the summary' },
     out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
   },
 };
@@ -168,6 +170,8 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
       cwd: io.cwd,
       configFile: str(args.values.config),
       pipelines: list(args.values.pipeline),
+      placeholders: str(args.values.placeholders) as 'error' | 'skip' | undefined,
+      minLevel: str(args.values['min-level']),
       knownFps,
       today,
       timeFields: timeFields.length > 0 ? timeFields : undefined,
@@ -192,7 +196,12 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
     return EXIT.failed;
   }
   progress.done();
-  summary = { ...summary, perRule: summary.perRule.map((r) => ({ ...r, path: shown.file(r.path) })), perCorrelation: summary.perCorrelation.map((c) => ({ ...c, path: shown.file(c.path) })) };
+  summary = {
+    ...summary,
+    perRule: summary.perRule.map((r) => ({ ...r, path: shown.file(r.path) })),
+    perCorrelation: summary.perCorrelation.map((c) => ({ ...c, path: shown.file(c.path) })),
+    skipped: summary.skipped.map((r) => ({ ...r, path: shown.file(r.path) })),
+  };
   reporter.finish(summary);
   flush();
   if (file !== undefined) {

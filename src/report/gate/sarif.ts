@@ -43,8 +43,9 @@ export function formatGateSarif(report: GateReport): string {
       {
         tool: {
           driver: {
+            // No informationUri: it must name this tool's own page, and sigmatest has no published one
+            // yet (it used to name the Sigma rules project, which is not this tool).
             name: 'sigmatest',
-            informationUri: 'https://github.com/SigmaHQ/sigma',
             rules: CHECKS.map((c) => ({
               id: `sigmatest/${c.name}`,
               name: c.name,

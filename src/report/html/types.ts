@@ -10,7 +10,7 @@ import type { RulePage } from '../../explain/rule-page.js';
 import type { RuleFuzzResult } from '../../fuzz/fuzz-rule.js';
 import type { MatchPlan } from '../../plan/plan.js';
 import type { Event } from '../../evaluate/evaluate.js';
-import type { ChangeKind } from '../../gate/changed-rules.js';
+import type { RuleChangeKind } from '../../gate/gate-result.js';
 import type { RuleReport } from '../run/suite-report.js';
 
 /** How a changed rule's verdicts compare with the base version's. */
@@ -29,7 +29,7 @@ export interface GateEntry {
   path: string;
   /** For renames: the path in the base. */
   oldPath?: string;
-  change: ChangeKind;
+  change: RuleChangeKind;
   /** The diff classification; null when there is nothing to compare (added, deleted). */
   diff: GateDiffClass | null;
   checks: GateCheck[];

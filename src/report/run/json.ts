@@ -58,7 +58,7 @@ export function formatRunJson(report: SuiteReport): string {
     })),
     coverage: { ...coverageJson(r.coverage), withProperties: coverageJson(r.coverageWithProperties) },
   }));
-  return `${JSON.stringify({ rules, summary: report.summary, diagnostics: report.diagnostics }, null, 2)}\n`;
+  return `${JSON.stringify({ rules, summary: report.summary, diagnostics: report.diagnostics, ...(report.provenance ?? {}) }, null, 2)}\n`;
 }
 
 export const runJsonReporter: TextReporter<SuiteReport> = {

@@ -7,6 +7,7 @@ import { relative } from 'node:path';
 import type { SuiteResult, CaseResult, PropertyResult } from '../../cases/run-cases.js';
 import { foldCoverage } from '../../coverage/coverage.js';
 import type { RuleCoverage } from '../../coverage/coverage.js';
+import type { Provenance } from '../../util/provenance.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import type { CorrelationSuiteResult } from '../../cases/run-correlation-cases.js';
 import type { CorrelationType } from '../../correlation/documents.js';
@@ -70,6 +71,8 @@ export interface SuiteReport {
     ok: boolean;
   };
   diagnostics: Diagnostic[];
+  /** Shard, commit and input fingerprint, recorded by the CLI for merge-reports (util/provenance.ts). */
+  provenance?: Provenance;
 }
 
 /** Counts outcomes by status. */

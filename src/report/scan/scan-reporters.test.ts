@@ -79,6 +79,8 @@ describe('formatScanSummary', () => {
     rulesFailed: 1,
     correlations: 2,
     filters: 1,
+    belowLevel: 0,
+    skipped: [],
     matches: 3,
     correlationOnly: 7,
     alerts: 2,
@@ -104,7 +106,8 @@ describe('formatScanSummary', () => {
     expect(text).toContain('2 correlation alerts of 1 correlation; 7 matches only counted by correlations (not reported)');
     expect(text).toMatch(/ {5}2 {2}Brute force \[no id\] r\/c\.yml \(event_count\)/);
     expect(text).toContain('3 matches of 1 rule; 2 known false positives suppressed (4 entries, 1 expired)');
-    expect(text).toContain('1 error; 2.47 s (rules loaded in 0.50 s), 5,000 events/s');
+    // Loading and matching are told apart (the matching time does not include the load).
+    expect(text).toContain('1 error; rules loaded in 0.50 s, then events matched in 2.47 s (5,000 events/s)');
     expect(text).toMatch(/ {6}3 {11}0 {2}Rule A \[a\] r\/a\.yml/);
     expect(text).toMatch(/ {6}0 {11}2 {2}Rule B \[no id\] r\/b\.yml/);
   });

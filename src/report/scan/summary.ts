@@ -21,6 +21,8 @@ export function formatScanSummary(s: ScanSummary): string {
   if (s.rulesFailed > 0) rules.push(`${formatCount(s.rulesFailed)} failed to load`);
   if (s.correlations > 0) rules.push(plural(s.correlations, 'correlation'));
   if (s.filters > 0) rules.push(plural(s.filters, 'filter'));
+  if (s.skipped.length > 0) rules.push(`${formatCount(s.skipped.length)} skipped (--placeholders skip)`);
+  if ((s.belowLevel ?? 0) > 0) rules.push(`${formatCount(s.belowLevel)} below --min-level left out`);
   const lines = [
     `scan: ${plural(s.events, 'event')} from ${plural(s.files, 'file')}, ${rules.join(', ')}, ${s.workers === 1 ? 'matched in the main thread' : `matched in ${s.workers} threads (the main thread and ${plural(s.workers - 1, 'worker')})`}`,
   ];
@@ -37,8 +39,9 @@ export function formatScanSummary(s: ScanSummary): string {
   }
   lines.push(
     `  ${plural(s.errors, 'error')}${s.warnings > 0 ? `, ${plural(s.warnings, 'warning')}` : ''}; ` +
-      `${s.seconds.toFixed(2)} s (rules loaded in ${s.loadSeconds.toFixed(2)} s), ${formatCount(s.eventsPerSecond)} events/s`,
+      `rules loaded in ${s.loadSeconds.toFixed(2)} s, then events matched in ${s.seconds.toFixed(2)} s (${formatCount(s.eventsPerSecond)} events/s)`,
   );
+  for (const k of s.skipped) lines.push(`  skipped: ${k.path}${k.title !== null ? ` (${k.title})` : ''}: ${k.reason}`);
   if (s.perRule.length > 0) {
     const width = Math.max(7, ...s.perRule.map((r) => formatCount(r.matches).length));
     const swidth = Math.max(10, ...s.perRule.map((r) => formatCount(r.suppressed).length));

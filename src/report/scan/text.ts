@@ -20,12 +20,20 @@ export function eventExcerpt(event: Record<string, unknown>, max = EXCERPT): str
 }
 
 function where(m: ScanMatch): string {
-  return m.line > 0 ? `${m.file}:${m.line} (event ${m.index})` : `${m.file} (record ${m.index})`;
+  // `index` is the event's position in its file; an .evtx record's own number is EventRecordID (shown with the evidence).
+  return m.line > 0 ? `${m.file}:${m.line} (event ${m.index} of the file)` : `${m.file} (event ${m.index} of the file)`;
 }
 
-/** Two lines per match (terminal-safe: event values are attacker-controlled text). */
+/**
+ * A match (terminal-safe: event values are attacker-controlled text): the rule, where the event
+ * is, then its evidence, one `Field: value` line each (the fields the rule reads, EventRecordID,
+ * Computer, time, level); without evidence, an excerpt of the event.
+ */
 export function formatScanMatch(m: ScanMatch): string {
-  return `${terminalLine(`${m.rule.title} [${m.rule.id ?? 'no id'}] ${m.rule.file}`)}\n    ${terminalLine(`${where(m)}: ${eventExcerpt(m.event).replace(/\r?\n|\r/g, '⏎')}`)}\n`;
+  const head = `${terminalLine(`${m.rule.title} [${m.rule.id ?? 'no id'}] ${m.rule.file}`)}\n`;
+  if (m.evidence === undefined || m.evidence.length === 0) return `${head}    ${terminalLine(`${where(m)}: ${eventExcerpt(m.event).replace(/\r?\n|\r/g, '⏎')}`)}\n`;
+  const width = Math.max(...m.evidence.map((e) => e.field.length));
+  return `${head}    ${terminalLine(where(m))}\n${m.evidence.map((e) => `      ${terminalLine(`${`${e.field}:`.padEnd(width + 1)} ${e.value.replace(/\r?\n|\r/g, '⏎')}`)}\n`).join('')}`;
 }
 
 /** A value of an alert's group as text. */
@@ -64,7 +72,7 @@ export function createTextReporter(output: ReporterOutput): ScanReporter {
 
 export const scanTextReporter: StreamReporter = {
   name: 'text',
-  help: 'readable matches (rule, file:line, an excerpt of the event), correlation alerts and the summary',
+  help: 'readable matches (rule, file:line, the fields the rule reads with their values, EventRecordID, Computer, time, level), correlation alerts and the summary',
   output: 'stream',
   summaryOnErr: false,
   create: createTextReporter,
