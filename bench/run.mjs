@@ -3,7 +3,8 @@
 // Sections (issue numbers of the figures they answer):
 //   the properties of the bundled rules at default runs, and npm start; reading hostile inputs in
 //   linear time (issue 23: one long JSON line, large known-FP files, case files of many cases or
-//   properties) (these two need no corpus);
+//   properties); a streamed correlation scan of 1,000,000 events (issue 21: time and peak memory,
+//   against the same rules without their correlations) (these three need no corpus);
 //   load + compile the corpus (target ≤ 1 s); the seed rule compiled vs by hand (target ≤ 1.3×);
 //   full scan of ~3,000 rules over 200,000 generated Sysmon-shaped events, on 1 and 2 threads
 //   (target ≥ 100,000 events/s per core); peak memory; fuzzing those rules at 100 runs (target ≤ 60 s);
@@ -34,7 +35,7 @@ const { evtxOf } = await import('./evtx-file.mjs');
 tuneV8ForScanning();
 const here = fileURLToPath(new URL('.', import.meta.url));
 const corpus = join(here, '../../shared/corpus/sigmahq');
-const only = process.argv[2]; // optional: run one section (properties, inputs, load, seed, scan, real, fuzz, reference, evtx, adversarial, mutate)
+const only = process.argv[2]; // optional: run one section (properties, inputs, correlation, load, seed, scan, real, fuzz, reference, evtx, adversarial, mutate)
 const want = (s) => only === undefined || only === s;
 const rows = [];
 const seconds = (f) => {
@@ -127,6 +128,102 @@ if (want('inputs')) {
       const [s, r] = seconds(() => loadCaseText(text, 'cases.yml'));
       rows.push([`load a case file of ${fmt(n)} properties`, `${fmt(r.caseFile?.properties.length ?? 0)} properties`, `${s.toFixed(2)} s`]);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Correlations while streaming (issue 21): 1,000,000 generated events (logons, connections,
+// uploads, DNS answers; 10 ms apart, so 2.8 hours) through four detection rules and six
+// correlations of five types (a chain among them), in a fresh process: time, alerts and peak
+// memory; then the same detection rules alone, for the correlations' share.
+if (want('correlation')) {
+  const { openSync, writeSync, closeSync, mkdirSync } = await import('node:fs');
+  const n = Number(process.env.BENCH_CORRELATION_EVENTS ?? 1000000);
+  const dir = mkdtempSync(join(tmpdir(), 'sigmatest-bench-corr-'));
+  try {
+    const detection = `title: Logon failed
+name: logon_fail
+logsource: {category: authentication, product: bench}
+detection: {selection: {action: logon, outcome: failure}, condition: selection}
+---
+title: Logon succeeded
+name: logon_ok
+logsource: {category: authentication, product: bench}
+detection: {selection: {action: logon, outcome: success}, condition: selection}
+---
+title: Connection
+name: conn
+logsource: {category: firewall, product: bench}
+detection: {selection: {action: connect}, condition: selection}
+---
+title: Upload
+name: upload
+logsource: {category: proxy, product: bench}
+detection: {selection: {action: upload}, condition: selection}
+`;
+    const correlations = `title: Failed logons of a user on a host
+name: brute
+correlation: {type: event_count, rules: [logon_fail], group-by: [user, host], timespan: 1m, condition: {gte: 4}}
+---
+title: Brute force then success
+correlation: {type: temporal_ordered, rules: [brute, logon_ok], group-by: [user, host], timespan: 5m, generate: true}
+---
+title: Port scan
+correlation: {type: value_count, rules: [conn], group-by: [src_ip], timespan: 1m, condition: {field: dst_port, gte: 6}}
+---
+title: Exfiltration
+correlation: {type: value_sum, rules: [upload], group-by: [user], timespan: 10m, condition: {field: bytes, gt: 3000000}}
+---
+title: Upload sizes, 95th percentile
+correlation: {type: value_percentile, rules: [upload], group-by: [host], timespan: 5m, condition: {field: bytes, percentile: 95, gte: 990000}}
+---
+title: Few connections of a source
+correlation: {type: event_count, rules: [conn], group-by: [src_ip], timespan: 1m, condition: {lt: 2}}
+`;
+    mkdirSync(join(dir, 'with'));
+    mkdirSync(join(dir, 'without'));
+    writeFileSync(join(dir, 'with', 'rules.yml'), `${detection}---\n${correlations}`);
+    writeFileSync(join(dir, 'without', 'rules.yml'), detection);
+    // Deterministic events, written in chunks (never held whole).
+    const file = join(dir, 'events.jsonl');
+    const fd = openSync(file, 'w');
+    let x = 20261207;
+    const rnd = (m) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % m;
+    };
+    const t0 = Date.UTC(2024, 0, 15, 0, 0, 0);
+    let chunk = [];
+    for (let i = 0; i < n; i++) {
+      const t = new Date(t0 + i * 10).toISOString();
+      const k = rnd(10);
+      const user = `u${rnd(20000)}`;
+      const host = `h${rnd(2000)}`;
+      let e;
+      if (k < 4) e = { timestamp: t, action: 'logon', outcome: rnd(10) < 7 ? 'failure' : 'success', user: `u${rnd(300)}`, host: `h${rnd(20)}` };
+      else if (k < 7) e = { timestamp: t, action: 'connect', src_ip: `10.${rnd(4)}.${rnd(250)}.${rnd(250)}`, dst_port: rnd(1024) };
+      else if (k < 9) e = { timestamp: t, action: 'upload', user, host, bytes: rnd(1000000) };
+      else e = { timestamp: t, action: 'dns', host, latency_ms: rnd(1000) };
+      chunk.push(JSON.stringify(e));
+      if (chunk.length === 10000) {
+        writeSync(fd, chunk.join('\n') + '\n');
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) writeSync(fd, chunk.join('\n') + '\n');
+    closeSync(fd);
+    const size = statSync(file).size;
+    const once = (rules) => JSON.parse(execFileSync(process.execPath, [join(here, 'scan-once.mjs'), file, '1', rules], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+    const runs = [0, 1, 2].map(() => once(join(dir, 'with'))).sort((a, b) => a.seconds - b.seconds);
+    const r = runs[1];
+    rows.push([
+      `correlation scan: 4 rules + 6 correlations (event_count ×2, temporal_ordered chain, value_count, value_sum, value_percentile) × ${fmt(r.events)} events, 1 thread`,
+      `${(size / 1e6).toFixed(0)} MB JSONL; ${fmt(r.alerts)} alerts, ${fmt(r.matches)} matches reported`,
+      `${r.seconds.toFixed(2)} s, ${fmt(r.eventsPerSecond)} events/s (median of 3, ${runs[0].seconds.toFixed(2)}-${runs[2].seconds.toFixed(2)} s); peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MiB`,
+    ]);
+    const base = [0, 1, 2].map(() => once(join(dir, 'without'))).sort((a, b) => a.seconds - b.seconds)[1];
+    rows.push([`  the same 4 detection rules without correlations`, `${fmt(base.matches)} matches`, `${base.seconds.toFixed(2)} s, ${fmt(base.eventsPerSecond)} events/s (median of 3); peak RSS ${(base.maxRssKb / 1024).toFixed(0)} MiB`]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

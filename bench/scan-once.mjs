@@ -11,7 +11,8 @@ const { scan } = await import('../dist/src/scan/scan.js');
 tuneV8ForScanning();
 const [file, workers, ...ruleDirs] = process.argv.slice(2);
 let matches = 0;
-const s = await scan({ rulePaths: ruleDirs, eventPaths: [file], logsource: 'map', workers: Number(workers), onMatch: () => void matches++ });
+let alerts = 0;
+const s = await scan({ rulePaths: ruleDirs, eventPaths: [file], logsource: 'map', workers: Number(workers), onMatch: () => void matches++, onAlert: () => void alerts++ });
 let parseSeconds;
 if (process.env.PARSE_FLOOR) {
   const lines = readFileSync(process.env.PARSE_FLOOR, 'utf8').split('\n').filter((l) => l.length > 0);
@@ -27,4 +28,4 @@ if (process.env.PARSE_FLOOR) {
   parseSeconds = passes[1];
   if (sink < 0) console.log(sink);
 }
-process.stdout.write(JSON.stringify({ ...s, matches, parseSeconds, maxRssKb: process.resourceUsage().maxRSS }));
+process.stdout.write(JSON.stringify({ ...s, matches, alerts, parseSeconds, maxRssKb: process.resourceUsage().maxRSS }));

@@ -28,6 +28,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['event-files'],
   ['evaluate'],
   ['trace', 'coverage'],
+  ['correlation'],
   ['compile'],
   ['config'],
   ['known-fps'],

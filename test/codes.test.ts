@@ -72,7 +72,7 @@ describe('the code registry', () => {
 
   it('is where validation codes and fuzz findings take their severities from', () => {
     expect(Object.keys(VALIDATION_CODES)).toEqual(codesOf('validation'));
-    expect(codesOf('fuzz')).toEqual(['RULE_UNSATISFIABLE', 'PROPERTY_FAILED', 'EXCLUSION_DEAD', 'EXCLUSION_EVADABLE', 'STAGE_UNREACHABLE', 'CLAIM_UNDECIDED', 'VALUE_SHADOWED']);
+    expect(codesOf('fuzz')).toEqual(['RULE_UNSATISFIABLE', 'PROPERTY_FAILED', 'EXCLUSION_DEAD', 'EXCLUSION_EVADABLE', 'STAGE_UNREACHABLE', 'CLAIM_UNDECIDED', 'VALUE_SHADOWED', 'FILTER_SUPPRESSES_ALL']);
   });
 
   it('gives diagnostic() its default severity, and diagnostic() takes registered codes only', () => {

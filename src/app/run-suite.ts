@@ -12,7 +12,10 @@ import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
 import { loadEnvironment, ruleLoadOptions } from '../config/environment.js';
 import type { Environment } from '../config/environment.js';
-import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
+import { listYamlFiles } from '../rules/collect-rules.js';
+import { collectRuleSet } from '../correlation/rule-set.js';
+import type { CorrelationGraph, ResolvedCorrelation } from '../correlation/rule-set.js';
+import { resolveCaseCorrelation, runCorrelationSuite } from '../cases/run-correlation-cases.js';
 import { loadCaseFile } from '../cases/load-cases.js';
 import type { CaseFile } from '../cases/load-cases.js';
 import { resolveCaseRule, runSuite } from '../cases/run-cases.js';
@@ -65,6 +68,11 @@ export interface LoadedSuite {
   roots: CaseRootOptions;
   /** The events files the case files name (absolute), e.g. for a report that must not replace one. */
   eventFiles: string[];
+  /** The correlations of the rule set (all of them: chains refer across shards). */
+  graph: CorrelationGraph;
+  /** The correlations of the suite (the shard's), and the case files bound to them. */
+  correlations: ResolvedCorrelation[];
+  correlationCases: Array<{ cf: CaseFile; correlation: ResolvedCorrelation }>;
 }
 
 /** Loads the rules and case files of a suite (and keeps the shard's share of them). */
@@ -73,11 +81,23 @@ export function loadSuite(rulePaths: string[], casePaths: string[], options: Loa
   const env = options.environment ?? loadEnvironment(options.config, cwd, { pipelines: options.pipelines });
   const roots = { root: options.root !== undefined ? resolve(cwd, options.root) : env.config.root, cwd };
   const load = ruleLoadOptions(env);
-  const set = collectRules(rulePaths.map((p) => resolve(cwd, p)), load);
+  const set = collectRuleSet(rulePaths.map((p) => resolve(cwd, p)), load);
   const listed = listYamlFiles(casePaths.map((p) => resolve(cwd, p)));
   const loaded = listed.files.map((f) => loadCaseFile(f, { limits: env.config.limits }));
-  let caseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
+  const allCaseFiles: CaseFile[] = loaded.flatMap((l) => (l.caseFile ? [l.caseFile] : []));
+  // Case files of correlations (named by id, name or file) apart from those of detection rules.
+  const correlationCases: Array<{ cf: CaseFile; correlation: ResolvedCorrelation }> = [];
+  const correlationCaseProblems: Diagnostic[] = [];
+  let caseFiles: CaseFile[] = [];
+  for (const cf of allCaseFiles) {
+    const r = resolveCaseCorrelation(cf, set.graph, set.correlationDocs, roots);
+    if (r === undefined) caseFiles.push(cf);
+    else if (r.correlation !== undefined) correlationCases.push({ cf, correlation: r.correlation });
+    else if (r.diagnostic !== undefined) correlationCaseProblems.push(r.diagnostic);
+  }
   let rules = set.rules;
+  let correlations = set.graph.correlations;
+  let boundCorrelationCases = correlationCases;
   if (options.shard !== undefined) {
     // The shard's rules, and the case files of those rules (unbound ones go to shard 1, once).
     rules = inShard(set.rules, options.shard);
@@ -87,10 +107,14 @@ export function loadSuite(rulePaths: string[], casePaths: string[], options: Loa
       const r = resolveCaseRule(cf, set.rules, load, roots).rule;
       return r === undefined ? first : keep.has(r);
     });
+    // Correlations go to the shard of their file.
+    const shardFiles = new Set(inShard<{ file: string }>([...set.rules, ...set.correlationDocs], options.shard).map((x) => x.file));
+    correlations = correlations.filter((c) => shardFiles.has(c.rule.file));
+    boundCorrelationCases = correlationCases.filter((x) => shardFiles.has(x.correlation.rule.file));
   }
-  const diagnostics = [...env.diagnostics, ...set.diagnostics, ...listed.diagnostics, ...loaded.flatMap((l) => l.diagnostics)];
-  const eventFiles = caseFiles.flatMap((cf) => cf.cases.flatMap((c) => (c.eventsFile === undefined ? [] : [resolve(dirname(cf.file), c.eventsFile)])));
-  return { cwd, environment: env, rules, caseFiles, diagnostics, roots, eventFiles };
+  const diagnostics = [...env.diagnostics, ...set.diagnostics, ...listed.diagnostics, ...loaded.flatMap((l) => l.diagnostics), ...correlationCaseProblems];
+  const eventFiles = allCaseFiles.flatMap((cf) => cf.cases.flatMap((c) => (c.eventsFile === undefined ? [] : [resolve(dirname(cf.file), c.eventsFile)])));
+  return { cwd, environment: env, rules, caseFiles, diagnostics, roots, eventFiles, graph: set.graph, correlations, correlationCases: boundCorrelationCases };
 }
 
 /** Whether any case file of the suite has properties (then the run needs a property runner). */
@@ -118,10 +142,17 @@ export function runLoadedSuite(suite: LoadedSuite, options: RunSuiteOptions = {}
     properties: options.properties,
     seed: options.seed,
   });
-  const input = [...suite.diagnostics, ...result.diagnostics];
-  // `ordered` is aligned with `report.rules`: tested rules in run order, then the untested ones.
+  const correlated = runCorrelationSuite(suite.graph, suite.correlations, suite.correlationCases, {
+    mapping: env.mapping,
+    load: ruleLoadOptions(env),
+    ...suite.roots,
+    correlation: { timeFields: env.config.correlation.timeFields },
+  });
+  const input = [...suite.diagnostics, ...result.diagnostics, ...correlated.diagnostics];
+  // `ordered` is aligned with `report.rules`: tested rules in run order, then the untested ones
+  // (the correlation rows that follow them have no detection rule).
   const ordered = [...result.rules.map((r) => r.rule), ...result.untested];
-  const report = buildSuiteReport(result, options.minCoverage, suite.cwd, input, { coverageFrom: options.coverageFrom, strict: options.strict });
+  const report = buildSuiteReport(result, options.minCoverage, suite.cwd, input, { coverageFrom: options.coverageFrom, strict: options.strict }, correlated);
   return { report, input, rules: ordered, mapping: env.mapping, eventFiles: suite.eventFiles };
 }
 

@@ -32,7 +32,17 @@ const notObject: fc.Arbitrary<Json> = fc.oneof(scalar, fc.array(scalar, { maxLen
 
 const count = fc.record({ at_least: fc.nat(5), exactly: fc.nat(5), at_most: fc.nat(5) }, { requiredKeys: [] }).filter((c) => Object.keys(c).length > 0);
 
-/** A case the schema accepts: an event with expect, or an events file with expect or count. */
+const events = fc.array(fc.dictionary(word, json, { maxKeys: 3 }), { minLength: 1, maxLength: 3 });
+const group = fc.dictionary(word, scalar, { minKeys: 1, maxKeys: 2 });
+const alerts = fc
+  .tuple(fc.record({ at_least: fc.nat(5), exactly: fc.nat(5), at_most: fc.nat(5) }, { requiredKeys: [] }), fc.oneof(fc.constant({}), fc.record({ groups: fc.array(group, { maxLength: 2 }) }), fc.record({ group })))
+  .map(([c, g]) => ({ ...c, ...g }))
+  .filter((a) => Object.keys(a).length > 0);
+
+/**
+ * A case the schema accepts: an event with expect; an events file or inline events with expect
+ * or count; or (a correlation case) an events file or inline events with alerts (no stages).
+ */
 const validCase = (name: string): fc.Arbitrary<Record<string, Json>> =>
   fc
     .tuple(
@@ -40,10 +50,17 @@ const validCase = (name: string): fc.Arbitrary<Record<string, Json>> =>
         fc.record({ event: fc.dictionary(word, json, { maxKeys: 3 }), expect: fc.constantFrom('match', 'no-match') }),
         fc.record({ events_file: word.map((w) => `data/${w}.jsonl`), expect: fc.constantFrom('match', 'no-match') }),
         fc.record({ events_file: word, count }),
+        fc.record({ events, expect: fc.constantFrom('match', 'no-match') }),
+        fc.record({ events, count }),
+        fc.record({ events, alerts }),
+        fc.record({ events_file: word.map((w) => `data/${w}.jsonl`), alerts }),
       ),
       fc.record({ description: text, stages: fc.dictionary(word, fc.boolean(), { maxKeys: 3 }) }, { requiredKeys: [] }),
     )
-    .map(([shape, extra]) => ({ name, ...extra, ...shape }));
+    .map(([shape, extra]) => {
+      const { stages, ...rest } = extra;
+      return { name, ...('alerts' in shape || stages === undefined ? rest : extra), ...shape };
+    });
 
 /** A generator expression the schema accepts (the kind need not exist: that is checked where properties run). */
 const genExpr: fc.Arbitrary<Record<string, Json>> = fc
@@ -107,6 +124,8 @@ const NEAR: Record<string, Json[]> = {
   event: [[], 'x', null, 1, {}, { a: [1, { b: null }] }],
   events_file: ['', ' ', 0, null, ['a'], 'x.jsonl'],
   count: [{}, { at_least: -1 }, { exactly: 1.5 }, { exactly: '1' }, { sometimes: 1 }, 3, null, [], { at_least: 1 }, { at_most: 0, exactly: 2 }],
+  events: [[], {}, 'x', null, [null], [1], [[]], [{}], [{ a: 1 }, { b: '2' }]],
+  alerts: [{}, { exactly: -1 }, { at_least: 1.5 }, { groups: {} }, { groups: [1] }, { group: [] }, { group: 'x' }, { group: { a: 1 }, groups: [] }, { sometimes: 1 }, 2, null, [], { exactly: 1 }, { groups: [{ a: 'x' }] }, { group: { a: 1 } }],
   known_gap: ['', ' ', 0, null, [], 'x', 'the rule misses ControlSet001'],
   properties: [[], {}, 'x', null, [null], [[]], [{}], [{ name: 'p', event: {}, expect: 'match' }]],
   from: ['', ' ', 0, null, ['case 1'], 'case 1', 'no such case'],
@@ -129,7 +148,7 @@ const valueFor = (key: string): fc.Arbitrary<Json> => fc.oneof({ weight: 4, arbi
 function mutate(doc: Record<string, Json>): fc.Arbitrary<Json> {
   const cases = doc['cases'] as Array<Record<string, Json>>;
   const properties = Array.isArray(doc['properties']) ? (doc['properties'] as Array<Record<string, Json>>) : [];
-  const caseKeys = ['name', 'description', 'expect', 'stages', 'event', 'events_file', 'count', 'known_gap', 'other'];
+  const caseKeys = ['name', 'description', 'expect', 'stages', 'event', 'events', 'events_file', 'count', 'alerts', 'known_gap', 'other'];
   // The keys whose combinations the loader checks come up more often.
   const propertyKeys = ['name', 'description', 'from', 'from', 'event', 'event', 'mutate', 'mutate', 'mutate', 'expect', 'expect', 'runs', 'stages', 'known_gap', 'other'];
   const inProperty = fc
@@ -223,6 +242,40 @@ describe('the case-file schema and the loader agree', () => {
     // Both kinds are well represented.
     expect(accepted).toBeGreaterThan(total / 5);
     expect(total - accepted).toBeGreaterThan(total / 5);
+  });
+
+  it('on the shapes of correlation cases, each checked by name (valid and near misses)', () => {
+    const ev = [{ a: 1 }, { b: 'x' }];
+    const shapes: Array<[Record<string, Json>, boolean]> = [
+      [{ events: ev, alerts: { exactly: 1, groups: [{ User: 'eve' }] } }, true],
+      [{ events_file: 'x.jsonl', alerts: { group: { User: 'eve' } } }, true],
+      [{ events: ev, alerts: { at_least: 0 } }, true],
+      [{ events: ev, expect: 'match' }, true],
+      [{ events: ev, count: { exactly: 2 } }, true],
+      [{ events: ev, alerts: { exactly: 1 }, stages: { condition: true } }, false],
+      [{ events: ev, alerts: { exactly: 1 }, expect: 'match' }, false],
+      [{ events: ev, alerts: { exactly: 1 }, count: { exactly: 1 } }, false],
+      [{ event: { a: 1 }, alerts: { exactly: 1 } }, false],
+      [{ event: { a: 1 }, expect: 'match', events: ev }, false],
+      [{ events: ev, events_file: 'x.jsonl', alerts: { exactly: 1 } }, false],
+      [{ events: ev }, false],
+      [{ events: ev, expect: 'match', count: { exactly: 1 } }, false],
+      [{ events: [], alerts: { exactly: 1 } }, false],
+      [{ events: [1], alerts: { exactly: 1 } }, false],
+      [{ events: ev, alerts: {} }, false],
+      [{ events: ev, alerts: { group: { a: 1 }, groups: [{ a: 1 }] } }, false],
+      [{ events: ev, alerts: { groups: [1] } }, false],
+      [{ events: ev, alerts: { group: [] } }, false],
+      [{ events: ev, alerts: { exactly: -1 } }, false],
+      [{ events: ev, alerts: { sometimes: 1 } }, false],
+    ];
+    for (const [shape, ok] of shapes) {
+      const doc = { rule: 'c', cases: [{ name: 'c1', ...shape }] };
+      const loaded = loadCaseText(JSON.stringify(doc), 'cases/c.yml');
+      const loaderOk = loaded.caseFile !== undefined && !loaded.diagnostics.some((d) => d.severity === 'error');
+      expect([JSON.stringify(shape), validate(doc)]).toEqual([JSON.stringify(shape), ok]);
+      expect([JSON.stringify(shape), loaderOk]).toEqual([JSON.stringify(shape), ok]);
+    }
   });
 
   it('the bundled case files are valid for both', () => {

@@ -27,6 +27,14 @@ export interface CountExpectation {
   at_most?: number;
 }
 
+/** What a correlation case expects of the correlation's alerts: how many, and which groups. */
+export interface AlertExpectation extends CountExpectation {
+  /** The groups that alert, as a set (each group-by name and its value); every one must alert and no other. */
+  groups?: Array<Record<string, unknown>>;
+  /** Where each expected group is written. */
+  groupsPos?: SourcePos[];
+}
+
 /** One case of a case file: an event (or an events file) and the verdict, stage truths or match count expected. */
 export interface Case {
   /** 0-based position in the file's `cases` list. */
@@ -35,6 +43,12 @@ export interface Case {
   expect?: 'match' | 'no-match';
   stages?: Record<string, boolean>;
   event?: Record<string, unknown>;
+  /** A sequence of events written in the case (a correlation case's timestamped stream). */
+  events?: Array<Record<string, unknown>>;
+  /** Where each event of `events` is written. */
+  eventsPos?: SourcePos[];
+  /** A correlation case: the alerts expected of the events. */
+  alerts?: AlertExpectation;
   /** As written, relative to the case file. */
   eventsFile?: string;
   /** Where the `events_file` value is, for errors about the file. */
@@ -72,7 +86,7 @@ export interface LoadedCaseFile {
   diagnostics: Diagnostic[];
 }
 
-const CASE_KEYS = new Set(['name', 'description', 'expect', 'stages', 'event', 'events_file', 'count', 'known_gap']);
+const CASE_KEYS = new Set(['name', 'description', 'expect', 'stages', 'event', 'events', 'events_file', 'count', 'alerts', 'known_gap']);
 const TOP_KEYS = new Set(['rule', 'cases', 'logsource', 'pipeline', 'properties', 'fuzz']);
 
 /** Options of case loading: the limits (util/limits.ts; the YAML ones apply, the defaults for those not given). */
@@ -226,6 +240,44 @@ export function loadCaseText(text: string, file: string, options: CaseLoadOption
           c.eventsFilePos = posOf(fileNode.offset);
         }
       }
+      const eventsNode = mapGet(n, 'events');
+      if (eventsNode !== undefined) {
+        if (eventsNode.kind !== 'seq' || eventsNode.items.length === 0 || eventsNode.items.some((x) => x.kind !== 'map')) {
+          bad("'events' must be a non-empty list of events (mappings)", eventsNode, childPath(path, 'events'));
+        } else {
+          c.events = eventsNode.items.map((x) => toPlain(x) as Record<string, unknown>);
+          c.eventsPos = eventsNode.items.map((x) => posOf(x.offset));
+        }
+      }
+      const alertsNode = mapGet(n, 'alerts');
+      if (alertsNode !== undefined) {
+        const ap = childPath(path, 'alerts');
+        if (alertsNode.kind !== 'map' || alertsNode.entries.length === 0) bad("'alerts' takes exactly, at_least and/or at_most, and groups", alertsNode, ap);
+        else {
+          const alerts: AlertExpectation = {};
+          for (const e of alertsNode.entries) {
+            if (e.key === 'groups' || e.key === 'group') {
+              const items = e.key === 'group' ? [e.value] : e.value.kind === 'seq' ? e.value.items : [];
+              if ((e.key === 'groups' && e.value.kind !== 'seq') || items.some((x) => x.kind !== 'map')) {
+                bad(e.key === 'group' ? "'group' is one group: a mapping of group-by names to values" : "'groups' is a list of groups, each a mapping of group-by names to values", e.value, childPath(ap, e.key));
+                continue;
+              }
+              if (alerts.groups !== undefined) {
+                bad("'alerts' takes 'group' or 'groups', not both", e.keyNode, childPath(ap, e.key));
+                continue;
+              }
+              alerts.groups = items.map((x) => toPlain(x) as Record<string, unknown>);
+              alerts.groupsPos = items.map((x) => posOf(x.offset));
+              continue;
+            }
+            const v = toPlain(e.value);
+            if (e.key !== 'at_least' && e.key !== 'exactly' && e.key !== 'at_most') bad(`unknown key '${e.key}' in alerts (exactly, at_least, at_most, groups, group)`, e.keyNode, childPath(ap, e.key));
+            else if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) bad(`alerts ${e.key} must be a whole number ≥ 0`, e.value, childPath(ap, e.key));
+            else alerts[e.key] = v;
+          }
+          c.alerts = alerts;
+        }
+      }
       const countNode = mapGet(n, 'count');
       if (countNode !== undefined) {
         if (countNode.kind !== 'map' || countNode.entries.length === 0) bad("'count' takes at_least, exactly and/or at_most", countNode, childPath(path, 'count'));
@@ -246,10 +298,16 @@ export function loadCaseText(text: string, file: string, options: CaseLoadOption
         if (typeof g !== 'string' || g.trim() === '') bad("'known_gap' gives the reason the rule does not give the expected verdict (text)", gapNode, childPath(path, 'known_gap'));
         else c.knownGap = g;
       }
-      // Shape: event + expect, or events_file + (expect | count).
-      if (eventNode !== undefined && fileNode !== undefined) bad("a case has either 'event' or 'events_file', not both", n, path);
-      else if (eventNode === undefined && fileNode === undefined) bad("a case needs an 'event' or an 'events_file'", n, path);
-      else if (eventNode !== undefined && expectNode === undefined) bad("a case with an 'event' needs 'expect: match' or 'expect: no-match'", n, path);
+      // Shape: event + expect; events_file or events + (expect | count); events_file or events + alerts (a correlation case).
+      const sources = [eventNode, fileNode, eventsNode].filter((x) => x !== undefined).length;
+      if (sources > 1) bad("a case has one of 'event', 'events' or 'events_file'", n, path);
+      else if (sources === 0) bad("a case needs an 'event', 'events' or an 'events_file'", n, path);
+      else if (alertsNode !== undefined) {
+        if (eventNode !== undefined) bad("'alerts' goes with a sequence of events ('events' or 'events_file'), not with a single 'event'", alertsNode, childPath(path, 'alerts'));
+        else if (expectNode !== undefined || countNode !== undefined || stagesNode !== undefined) bad("a correlation case expects 'alerts' only (no expect, count or stages)", n, path);
+      } else if (eventsNode !== undefined) {
+        if ((expectNode === undefined) === (countNode === undefined)) bad("a case with 'events' needs 'alerts' (a correlation case), or exactly one of 'expect' (for every event) or 'count'", n, path);
+      } else if (eventNode !== undefined && expectNode === undefined) bad("a case with an 'event' needs 'expect: match' or 'expect: no-match'", n, path);
       else if (eventNode !== undefined && countNode !== undefined) bad("'count' goes with 'events_file', not with a single 'event'", countNode, childPath(path, 'count'));
       else if (fileNode !== undefined && (expectNode === undefined) === (countNode === undefined)) {
         bad("a case with 'events_file' needs exactly one of 'expect' (for every event) or 'count'", n, path);

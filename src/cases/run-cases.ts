@@ -29,6 +29,7 @@ import { describeStages } from '../trace/describe-trace.js';
 import type { Case, CaseFile } from './load-cases.js';
 import { pushAll } from '../util/arrays.js';
 import type { EventLimits } from '../event-files/read-events.js';
+import type { CorrelationAlert } from '../correlation/engine.js';
 import type { Event } from '../evaluate/evaluate.js';
 
 /**
@@ -102,6 +103,8 @@ export interface CaseResult {
   messages: string[];
   /** Trace of the single event (event cases only): reports may show it. */
   trace?: Trace;
+  /** A correlation case: the correlation's alerts (`matched` counts them). */
+  alerts?: CorrelationAlert[];
 }
 
 /** One rule run against all its cases and properties: the results and the coverage they reached. */
@@ -176,8 +179,11 @@ export function resolveCaseRule(
   return { diagnostic: diagnostic('CASE_RULE_UNKNOWN', `the rule file ${cf.rule} ${why}`, where) };
 }
 
-/** Checks the stage names a case expects against the rule's stages. */
+/** Checks the stage names a case expects against the rule's stages (and that it is no correlation case). */
 function stageProblems(cf: CaseFile, c: Case, rule: SigmaRule): Diagnostic[] {
+  if (c.alerts !== undefined) {
+    return [diagnostic('CASE_INVALID', `case '${c.name}' expects alerts, but '${rule.title}' is a detection rule, not a correlation: give 'expect' or 'count'`, { file: cf.file, path: `cases[${c.index}].alerts`, pos: c.pos })];
+  }
   if (c.stages === undefined) return [];
   const names = new Set(rule.plan.stages.map((s) => s.name));
   return Object.keys(c.stages)
@@ -205,6 +211,8 @@ function checkCount(c: Case, matched: number): string | undefined {
 export interface RunOptions extends CaseRootOptions {
   mapping: LogsourceMapping;
   load?: LoadOptions;
+  /** How correlation cases read event times (the config's correlation section). */
+  correlation?: { timeFields?: readonly string[] | undefined };
   /** Runs the case files' properties; without it, properties are reported as not run (status error). */
   properties?: PropertyRunner | undefined;
   /** The seed of every property (default: derived from the rule and the property's name). */
@@ -232,14 +240,26 @@ function notRun(files: ReadonlyArray<{ cf: CaseFile }>, why = 'not run: this sui
 /** Problems met reading one events_file, shown in the case's error (the first few, then a count). */
 const SHOWN_READ_ERRORS = 5;
 
+/** An event of a case with where it is: the case file (inline events) or the events file, its position and line. */
+export interface CaseEventRead {
+  event: Record<string, unknown>;
+  file: string;
+  index: number;
+  line: number;
+}
+
 /**
- * The events of a case, one at a time: its `event`, or its `events_file` streamed (never held
- * whole) from inside the case file's root. Read problems go to `problems` (errors) and
+ * The events of a case, one at a time: its `event`, its `events`, or its `events_file` streamed
+ * (never held whole) from inside the case file's root. Read problems go to `problems` (errors) and
  * `diagnostics` (warnings, such as skipped EVTX chunks); a refused path is one `CASE_PATH_OUTSIDE`.
  */
-export function* caseEvents(cf: CaseFile, c: Case, options: CaseRootOptions & { limits?: EventLimits | undefined }, problems: Diagnostic[], diagnostics: Diagnostic[]): Generator<Record<string, unknown>> {
+export function* caseEventReads(cf: CaseFile, c: Case, options: CaseRootOptions & { limits?: EventLimits | undefined }, problems: Diagnostic[], diagnostics: Diagnostic[]): Generator<CaseEventRead> {
   if (c.event !== undefined) {
-    yield flattenEvent(c.event);
+    yield { event: flattenEvent(c.event), file: cf.file, index: 0, line: c.pos?.line ?? 0 };
+    return;
+  }
+  if (c.events !== undefined) {
+    for (let k = 0; k < c.events.length; k++) yield { event: flattenEvent(c.events[k] as Record<string, unknown>), file: cf.file, index: k, line: c.eventsPos?.[k]?.line ?? 0 };
     return;
   }
   const written = c.eventsFile as string;
@@ -256,13 +276,18 @@ export function* caseEvents(cf: CaseFile, c: Case, options: CaseRootOptions & { 
   }
   try {
     for (const read of readEventsSync(access.path, options.limits === undefined ? { fd: access.fd } : { fd: access.fd, limits: options.limits })) {
-      if (read.kind === 'event') yield read.event;
+      if (read.kind === 'event') yield { event: read.event, file: read.file, index: read.index, line: read.line };
       else if (read.diagnostic.severity === 'error') problems.push(read.diagnostic);
       else diagnostics.push(read.diagnostic);
     }
   } finally {
     closeSync(access.fd);
   }
+}
+
+/** The events of a case, one at a time (see {@link caseEventReads}). */
+export function* caseEvents(cf: CaseFile, c: Case, options: CaseRootOptions & { limits?: EventLimits | undefined }, problems: Diagnostic[], diagnostics: Diagnostic[]): Generator<Record<string, unknown>> {
+  for (const r of caseEventReads(cf, c, options, problems, diagnostics)) yield r.event;
 }
 
 /** Runs the cases of one rule (from any number of case files). */
@@ -332,7 +357,7 @@ export function runRuleCases(rule: SigmaRule, files: ReadonlyArray<{ cf: CaseFil
           if (got !== want) problems.push(`expected stage ${name} to be ${want}, got ${String(got)}`);
         }
         if (problems.length > 0 && messages.length === 0) {
-          const where = c.eventsFile !== undefined ? `event ${k}: ` : '';
+          const where = c.eventsFile !== undefined || c.events !== undefined ? `event ${k}: ` : '';
           pushAll(messages, problems.map((p) => where + p));
           pushAll(messages, describeStages(rule.plan, trace, event));
         }

@@ -108,7 +108,7 @@ describe('sigmatest eval', () => {
 });
 
 describe('sigmatest eval with correlation documents', () => {
-  it('loads a multi-document file, evaluates its detection rule and reports the correlation as not evaluated', async () => {
+  it('loads a multi-document file, evaluates its detection rule and says the correlation is left to scan and run', async () => {
     const d = tempDir();
     const correlation = `title: Many whoami
 correlation:
@@ -124,7 +124,7 @@ correlation:
     const code = await runCli(['eval', join(d, 'multi.yml'), '--events', join(d, 'e.jsonl')], io);
     expect(code).toBe(0);
     expect(io.stdout()).toMatch(/"eventNumber":0/);
-    expect(io.stderr()).toMatch(/correlation document 2 'Many whoami' loaded, not evaluated/);
+    expect(io.stderr()).toMatch(/multi\.yml: correlation 'Many whoami' is not evaluated by eval, which matches single events: use sigmatest scan or run/);
   });
 });
 

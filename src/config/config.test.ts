@@ -44,6 +44,21 @@ describe('the config file', () => {
     });
   });
 
+  it('reads the correlation section: time fields, out-of-order tolerance, open groups; locates its problems', () => {
+    const ok = parse(['correlation:', '  time_fields: [ts, "@timestamp"]', '  tolerance: 90s', '  max_groups: 5000', ''].join('\n'));
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.config.correlation).toEqual({ timeFields: ['ts', '@timestamp'], toleranceMs: 90_000, maxGroups: 5000 });
+    expect(parse('correlation: {tolerance: 0}\n').config.correlation).toEqual({ toleranceMs: 0 });
+    const bad = parse(['correlation:', '  time_fields: []', '  tolerance: 5 minutes', '  max_groups: 0', '  window: 1h', ''].join('\n'));
+    expect(brief(bad.diagnostics)).toEqual([
+      '5:3 warning CONFIG_KEY_UNKNOWN correlation.window',
+      '2:16 error CONFIG_INVALID correlation.time_fields',
+      '3:14 error CONFIG_INVALID correlation.tolerance',
+      '4:15 error CONFIG_INVALID correlation.max_groups',
+    ]);
+    expect(brief(parse('correlation: 5m\n').diagnostics)).toEqual(['1:14 error CONFIG_INVALID correlation']);
+  });
+
   it('locates every problem, and keys gate.severities on the code registry', () => {
     const { diagnostics, config } = parse(
       [
@@ -87,9 +102,9 @@ describe('the config file', () => {
   it('finds the default file in cwd, resolves a named one against cwd, and reports a named one that is missing', () => {
     const sub = join(dir, 'project');
     mkdirSync(sub, { recursive: true });
-    expect(loadConfig(undefined, sub)).toEqual({ config: { placeholders: {}, pipelines: [], limits: DEFAULT_LIMITS, gate: {} }, diagnostics: [] });
+    expect(loadConfig(undefined, sub)).toEqual({ config: { placeholders: {}, pipelines: [], limits: DEFAULT_LIMITS, correlation: {}, gate: {} }, diagnostics: [] });
     writeFileSync(join(sub, 'sigmatest.config.yml'), 'placeholders: {A: x}\n');
-    expect(loadConfig(undefined, sub).config).toEqual({ placeholders: { A: ['x'] }, pipelines: [], limits: DEFAULT_LIMITS, gate: {}, file: join(sub, 'sigmatest.config.yml') });
+    expect(loadConfig(undefined, sub).config).toEqual({ placeholders: { A: ['x'] }, pipelines: [], limits: DEFAULT_LIMITS, correlation: {}, gate: {}, file: join(sub, 'sigmatest.config.yml') });
     writeFileSync(join(sub, 'other.yml'), 'placeholders: {B: y}\n');
     expect(loadConfig('other.yml', sub).config.placeholders).toEqual({ B: ['y'] });
     expect(brief(loadConfig('missing.yml', sub).diagnostics)).toEqual(['0:0 error CONFIG_UNREADABLE ']);

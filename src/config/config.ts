@@ -11,6 +11,10 @@
  * limits:                  # what one rule, case file or event may ask of the engine (util/limits.ts)
  *   yaml_nodes: 1000000
  *   condition_depth: 100
+ * correlation:             # how correlations read events (scan, run)
+ *   time_fields: [TimeCreated_SystemTime, '@timestamp', UtcTime, timestamp]
+ *   tolerance: 5m          # how far events may come out of time order (scan)
+ *   max_groups: 100000     # open groups per correlation at most (scan)
  * pipeline: [ecs-windows, my-fields.yml]   # processing pipelines (built-in names or files)
  * gate:                    # defaults of `sigmatest gate` (its flags win)
  *   min_match: 1
@@ -45,6 +49,7 @@ import { childPath } from '../diagnostics/doc-path.js';
 import { mapGet, parseYaml } from '../yaml/yaml-tree.js';
 import { DEFAULT_LIMITS, LIMIT_KEYS } from '../util/limits.js';
 import type { Limits } from '../util/limits.js';
+import { parseTimespan } from '../correlation/timespan.js';
 import type { YMap, YNode } from '../yaml/yaml-tree.js';
 import { dictionary } from '../util/own-field.js';
 
@@ -71,6 +76,16 @@ export interface GateSettings {
   fuzzSeverities?: Partial<Record<FindingCode, SeverityOverride>>;
 }
 
+/** The `correlation:` section: how correlations read events (all optional; the command-line flags win). */
+export interface CorrelationSettings {
+  /** Fields the event time is read from, in order. */
+  timeFields?: string[];
+  /** How far (ms) events may come out of time order in a scan. */
+  toleranceMs?: number;
+  /** Open groups per correlation at most in a scan. */
+  maxGroups?: number;
+}
+
 /** A pipeline named in the config file. */
 export interface ConfigPipeline {
   spec: string;
@@ -83,6 +98,7 @@ export interface ConfigPipeline {
 /** A loaded config file (an empty one when there is none). */
 export interface Config {
   placeholders: Record<string, string[]>;
+  correlation: CorrelationSettings;
   /** What a rule with placeholders without values is: `error` (default) or `skip` (`unresolved_placeholders:`). */
   unresolvedPlaceholders?: 'error' | 'skip';
   /** The limits of `limits:` (util/limits.ts); the defaults for those not given. */
@@ -103,7 +119,8 @@ export interface Config {
 
 export const DEFAULT_CONFIG_FILE = 'sigmatest.config.yml';
 
-const TOP_KEYS = ['placeholders', 'unresolved_placeholders', 'logsources', 'root', 'pipeline', 'limits', 'gate'];
+const TOP_KEYS = ['placeholders', 'unresolved_placeholders', 'logsources', 'root', 'pipeline', 'limits', 'correlation', 'gate'];
+const CORRELATION_KEYS = ['time_fields', 'tolerance', 'max_groups'];
 const GATE_NUMBERS = [
   ['min_match', 'minMatch', 1000],
   ['min_no_match', 'minNoMatch', 1000],
@@ -126,7 +143,7 @@ export function configPath(file: string | undefined, cwd: string): string | unde
  * CONFIG_UNREADABLE; every problem inside the file is located (file, line, column, path).
  */
 export function loadConfig(file: string | undefined, cwd: string = process.cwd()): { config: Config; diagnostics: Diagnostic[] } {
-  const config: Config = { placeholders: dictionary(), pipelines: [], limits: { ...DEFAULT_LIMITS }, gate: {} };
+  const config: Config = { placeholders: dictionary(), pipelines: [], limits: { ...DEFAULT_LIMITS }, correlation: {}, gate: {} };
   const path = configPath(file, cwd);
   if (path === undefined) return { config, diagnostics: [] };
   config.file = path;
@@ -140,7 +157,7 @@ export function loadConfig(file: string | undefined, cwd: string = process.cwd()
 }
 
 /** Reads config text (see loadConfig); `file` is the absolute path paths in it are relative to. */
-export function parseConfig(text: string, file: string, config: Config = { placeholders: dictionary(), pipelines: [], limits: { ...DEFAULT_LIMITS }, gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
+export function parseConfig(text: string, file: string, config: Config = { placeholders: dictionary(), pipelines: [], limits: { ...DEFAULT_LIMITS }, correlation: {}, gate: {}, file }): { config: Config; diagnostics: Diagnostic[] } {
   const parsed = parseYaml(text, file);
   const ds: Diagnostic[] = [...parsed.diagnostics];
   if (ds.length > 0) return { config, diagnostics: ds };
@@ -226,6 +243,11 @@ export function parseConfig(text: string, file: string, config: Config = { place
       }
     }
   }
+  const corr = mapGet(root, 'correlation');
+  if (corr !== undefined && !isNull(corr)) {
+    if (corr.kind !== 'map') report('CONFIG_INVALID', "'correlation' must be a mapping (time_fields, tolerance, max_groups)", corr, 'correlation');
+    else readCorrelation(corr, config.correlation, report);
+  }
 
   const pipeline = mapGet(root, 'pipeline');
   if (pipeline !== undefined && !isNull(pipeline)) {
@@ -248,6 +270,31 @@ export function parseConfig(text: string, file: string, config: Config = { place
     else readGate(gate, config.gate, report, inRepo);
   }
   return { config, diagnostics: ds };
+}
+
+function readCorrelation(corr: YMap, out: CorrelationSettings, report: (code: DiagnosticCode, message: string, n: YNode, path: string) => void): void {
+  for (const e of corr.entries) {
+    if (!CORRELATION_KEYS.includes(e.key)) report('CONFIG_KEY_UNKNOWN', `unknown key '${e.key}' under correlation (known: ${CORRELATION_KEYS.join(', ')}); it is ignored`, e.keyNode, childPath('correlation', e.key));
+  }
+  const fields = mapGet(corr, 'time_fields');
+  if (fields !== undefined) {
+    const items = fields.kind === 'seq' ? fields.items : [fields];
+    const names = items.map((n) => (n.kind === 'scalar' && n.value.type === 'string' && n.value.text !== '' ? n.value.text : undefined));
+    if (items.length === 0 || names.some((n) => n === undefined)) report('CONFIG_INVALID', 'correlation.time_fields must be a field name or a list of them', fields, 'correlation.time_fields');
+    else out.timeFields = names as string[];
+  }
+  const tolerance = mapGet(corr, 'tolerance');
+  if (tolerance !== undefined) {
+    const t = tolerance.kind === 'scalar' && tolerance.value.type === 'number' && tolerance.value.value === 0 ? { ms: 0 } : parseTimespan(tolerance.kind === 'scalar' ? tolerance.value.text : undefined);
+    if (typeof t === 'string') report('CONFIG_INVALID', `correlation.tolerance: ${t}`, tolerance, 'correlation.tolerance');
+    else out.toleranceMs = t.ms;
+  }
+  const max = mapGet(corr, 'max_groups');
+  if (max !== undefined) {
+    const v = max.kind === 'scalar' && max.value.type === 'number' ? max.value.value : Number.NaN;
+    if (!Number.isInteger(v) || v < 1) report('CONFIG_INVALID', 'correlation.max_groups must be a whole number of at least 1', max, 'correlation.max_groups');
+    else out.maxGroups = v;
+  }
 }
 
 function readGate(

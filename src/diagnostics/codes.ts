@@ -21,7 +21,7 @@ export type Severity = 'error' | 'warning' | 'info';
 export type SeverityOverride = Severity | 'off';
 
 /** What reports a code; also the sections of the README's list of codes. */
-export type CodeGroup = 'input' | 'yaml' | 'rule' | 'validation' | 'case' | 'event' | 'logsource' | 'pipeline' | 'config' | 'known-fp' | 'fuzz' | 'gate';
+export type CodeGroup = 'input' | 'yaml' | 'rule' | 'correlation' | 'filter' | 'validation' | 'case' | 'event' | 'logsource' | 'pipeline' | 'config' | 'known-fp' | 'fuzz' | 'gate';
 
 /** One registered code. */
 export interface CodeInfo {
@@ -37,6 +37,8 @@ export const CODE_GROUPS: Readonly<Record<CodeGroup, string>> = {
   input: 'Input paths',
   yaml: 'YAML',
   rule: 'Loading rules',
+  correlation: 'Correlation rules',
+  filter: 'Sigma filters',
   validation: 'Rule validation (`gate`; severities configurable)',
   case: 'Case files',
   event: 'Event files',
@@ -97,6 +99,30 @@ export const CODES = {
   CONDITION_PATTERN_EMPTY: { group: 'rule', severity: 'warning', description: '`1 of x*` or `all of x*` matches no search identifier' },
   PIPELINE_DETECTION_EMPTY: { group: 'rule', severity: 'error', description: 'a processing pipeline dropped every detection item the condition uses: nothing is left to match' },
 
+  // Correlation rules: documents, references, and the events they count.
+  CORRELATION_INVALID: { group: 'correlation', severity: 'error', description: "a correlation document of the wrong shape: no title, 'correlation' not a mapping, an unknown key in it, a bad 'generate' or 'name'" },
+  CORRELATION_TYPE_UNKNOWN: { group: 'correlation', severity: 'error', description: "'correlation.type' is missing or not one of event_count, value_count, temporal, temporal_ordered, value_sum, value_avg, value_percentile" },
+  CORRELATION_RULES_INVALID: { group: 'correlation', severity: 'error', description: "'correlation.rules' is missing, empty, not a list of rule ids or names, or names one rule twice" },
+  CORRELATION_RULE_UNKNOWN: { group: 'correlation', severity: 'error', description: 'a rule reference (in rules or aliases) that resolves to no loaded detection or correlation rule by id or name' },
+  CORRELATION_RULE_AMBIGUOUS: { group: 'correlation', severity: 'error', description: 'a rule reference that is the id or name of several loaded rules' },
+  CORRELATION_CYCLE: { group: 'correlation', severity: 'error', description: 'chained correlations that refer to each other in a cycle (or a correlation that refers to itself)' },
+  CORRELATION_TIMESPAN_INVALID: { group: 'correlation', severity: 'error', description: "'timespan' is missing or not a positive whole number followed by s, m, h, d (or w, M, y)" },
+  CORRELATION_CONDITION_INVALID: { group: 'correlation', severity: 'error', description: "a bad 'condition': missing where the type needs one, an unknown key, a threshold that is not a number, no 'field' for a value type (or one for another type), a percentile outside 0-100, an empty range" },
+  CORRELATION_GROUP_BY_INVALID: { group: 'correlation', severity: 'error', description: "'group-by' is not a list of field or alias names, or names one twice" },
+  CORRELATION_GROUP_BY_MISSING: { group: 'correlation', severity: 'warning', description: "no 'group-by' (the specification requires it): every event falls into one group" },
+  CORRELATION_ALIAS_INVALID: { group: 'correlation', severity: 'error', description: "a bad 'aliases' entry: not a mapping of rule names to fields, a rule the correlation does not refer to, or an alias used in group-by that does not map every referred rule" },
+  CORRELATION_ALIAS_UNUSED: { group: 'correlation', severity: 'warning', description: "an alias that 'group-by' does not use: it changes nothing" },
+  CORRELATION_EVENT_TIME: { group: 'correlation', severity: 'error', description: 'an event a correlation counts has no usable time (none of the time fields, or a value that is neither ISO 8601 nor epoch seconds or milliseconds); it is not counted' },
+  CORRELATION_EVENT_LATE: { group: 'correlation', severity: 'warning', description: 'events older than the out-of-order tolerance allows (earlier than events already counted); they are not counted' },
+  CORRELATION_VALUE_NOT_NUMERIC: { group: 'correlation', severity: 'warning', description: "events whose 'field' is missing or not a number, for value_sum, value_avg or value_percentile; they are not counted" },
+  CORRELATION_STATE_LIMIT: { group: 'correlation', severity: 'warning', description: 'a correlation had more open groups than max_groups allows; the oldest were dropped uncounted' },
+
+  // Sigma filters (global exclusions).
+  FILTER_INVALID: { group: 'filter', severity: 'error', description: "a filter document of the wrong shape: no title or logsource, 'filter' not a mapping, no rules, selection or condition, a condition that is not one string" },
+  FILTER_RULE_UNKNOWN: { group: 'filter', severity: 'warning', description: "a rule the filter names (by id or name) is not among the loaded rules; the filter is applied to the others" },
+  FILTER_LOGSOURCE_MISMATCH: { group: 'filter', severity: 'warning', description: "the filter names a rule whose logsource does not have the filter's category, product and service; it is not applied to that rule" },
+  FILTER_CONDITION_NO_NOT: { group: 'filter', severity: 'warning', description: "a filter condition without 'not': composed as `(rule condition) and (filter condition)`, it keeps only the events it selects instead of excluding them" },
+
   // Rule validation (validateRules, the gate's validate check).
   RULE_TITLE_MISSING: { group: 'validation', severity: 'error', description: "the rule has no 'title' (also a load error)" },
   RULE_TITLE_INVALID: { group: 'validation', severity: 'error', description: "'title' is not a non-empty string of at most 256 characters (also a load error)" },
@@ -143,13 +169,14 @@ export const CODES = {
   // Case files.
   CASE_FILE_UNREADABLE: { group: 'case', severity: 'error', description: 'a case file cannot be read' },
   CASE_FILE_INVALID: { group: 'case', severity: 'error', description: "a case file that is not one mapping with 'rule' and a non-empty 'cases' list (and, optionally, a non-empty 'properties' list), or has an unknown key" },
-  CASE_INVALID: { group: 'case', severity: 'error', description: 'a case of the wrong shape: no name, a repeated name, a bad expect, stages, event, events_file, count or known_gap' },
+  CASE_INVALID: { group: 'case', severity: 'error', description: 'a case of the wrong shape: no name, a repeated name, a bad expect, stages, event, events, events_file, count, alerts or known_gap, or alerts on a detection rule (or their absence on a correlation)' },
   CASE_RULE_MISSING: { group: 'case', severity: 'error', description: "a case file without 'rule' (a rule id or a path relative to the case file)" },
   CASE_RULE_UNKNOWN: { group: 'case', severity: 'error', description: "the case file's rule is not among the loaded rules" },
   CASE_RULE_AMBIGUOUS: { group: 'case', severity: 'error', description: "the case file's rule id is the id of several loaded rules" },
   CASE_STAGE_UNKNOWN: { group: 'case', severity: 'error', description: 'a case or a property expects a stage the rule does not have' },
   CASE_EVENTS_UNREADABLE: { group: 'case', severity: 'error', description: "a case's events_file cannot be read or holds bad events" },
   CASE_EVENTS_EMPTY: { group: 'case', severity: 'error', description: "a case's events_file holds no events: the case would check nothing" },
+  CASE_GROUP_UNKNOWN: { group: 'case', severity: 'error', description: "a correlation case expects an alert group with a field that is not in the correlation's group-by" },
   CASE_PATH_OUTSIDE: { group: 'case', severity: 'error', description: "an events_file, rule or pipeline path of a case file that is absolute, leads out of the case file's root (`..`, a symbolic link) or names a device, FIFO or folder: it is not read" },
   PROPERTY_INVALID: { group: 'case', severity: 'error', description: "a property of the wrong shape: no name, a repeated name, a bad expect, runs, stages, event, mutate or known_gap, both or neither of 'from' and 'event', an unknown key" },
   PROPERTY_FROM_UNKNOWN: { group: 'case', severity: 'error', description: "a property's 'from' names no case of its file with a single 'event'" },
@@ -205,6 +232,7 @@ export const CODES = {
   STAGE_UNREACHABLE: { group: 'fuzz', severity: 'warning', description: 'a stage whose truth never changes the verdict' },
   CLAIM_UNDECIDED: { group: 'fuzz', severity: 'info', description: 'whether an exclusion can suppress, a stage can change the verdict or the rule can match was neither shown by an event nor disproved within the budget' },
   VALUE_SHADOWED: { group: 'fuzz', severity: 'warning', description: 'a value of a list that another value of the same list covers (`\\cmd.exe` next to `cmd.exe`)' },
+  FILTER_SUPPRESSES_ALL: { group: 'fuzz', severity: 'error', description: 'a Sigma filter composed into the rule suppresses every event the rule matches on its own (located in the filter file)' },
 
   // The merge gate.
   GATE_BASE_UNKNOWN: { group: 'gate', severity: 'error', description: 'the base ref does not name a commit (or there is no upstream, main or master to default to)' },

@@ -166,13 +166,19 @@ describe('sigmatest explain', () => {
       expect(r.out).toBe('');
     });
 
-    it('a file without a detection rule', async () => {
+    it('a correlation whose rules resolve to nothing, and a file without any rule', async () => {
       const d = tempDir();
       const file = join(d, 'c.yml');
-      writeFileSync(file, 'title: C\ncorrelation:\n  type: event_count\n  rules: [x]\n  timespan: 1h\n  condition: {gte: 2}\n');
+      writeFileSync(file, 'title: C\ncorrelation:\n  type: event_count\n  rules: [x]\n  group-by: [Computer]\n  timespan: 1h\n  condition: {gte: 2}\n');
       const r = await run(file);
+      // The page is still shown (references as written), with the located error and exit 2.
       expect(r.code).toBe(2);
-      expect(r.err).toContain('holds no detection rule (only correlation documents');
+      expect(r.err).toMatch(/c\.yml:4:\d+: error CORRELATION_RULE_UNKNOWN at correlation\.rules\[0\]/);
+      expect(r.out).toContain('| `x` | *(not found)* | unresolved |');
+      const empty = join(d, 'e.yml');
+      writeFileSync(empty, 'title: E\nfoo: 1\n');
+      const e = await run(empty);
+      expect(e.code).toBe(2);
     });
 
     it('a bad or unreadable ATT&CK bundle', async () => {
@@ -195,7 +201,7 @@ describe('sigmatest explain', () => {
     it('no rule file, several rule files, a bad format', async () => {
       expect((await run()).code).toBe(2);
       expect((await run(SEED_FILE, SEED_FILE)).err).toMatch(/needs exactly one rule file, not 2/);
-      expect((await run(SEED_FILE, '--format', 'html')).err).toMatch(/--format must be one of markdown, json/);
+      expect((await run(SEED_FILE, '--format', 'pdf')).err).toMatch(/--format must be one of markdown, json, html/);
     });
   });
 
@@ -204,5 +210,43 @@ describe('sigmatest explain', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Usage: sigmatest explain <rule file>/);
     expect(r.out).toContain('--catalog <rule folders...>');
+  });
+});
+
+describe('sigmatest explain: correlations and filters', () => {
+  const FIX = fileURLToPath(new URL('../../test/golden/fixtures/explain-correlation/', import.meta.url));
+
+  it('a filter file with --rules: its page names the rule it applies to and the stage it became there; json and html too', async () => {
+    const md = await run(join(FIX, 'service_accounts.yml'), '--rules', FIX);
+    expect(md.code).toBe(0);
+    expect(md.out).toContain('| `successful_logon` | Successful logon (');
+    expect(md.out).toMatch(/\| yes \| `svc_accounts` \|/);
+    expect(md.err).toMatch(/service_accounts\.yml:\d+:\d+: warning FILTER_RULE_UNKNOWN/);
+    const json = JSON.parse((await run(join(FIX, 'service_accounts.yml'), '--rules', FIX, '--format', 'json')).out) as { kind: string; targets: Array<{ ref: string; applied: boolean; stages: string[] }> };
+    expect(json.kind).toBe('filter');
+    expect(json.targets.map((t) => [t.ref, t.applied, t.stages])).toEqual([
+      ['successful_logon', true, ['svc_accounts']],
+      ['no_such_rule', false, []],
+    ]);
+    const html = await run(join(FIX, 'service_accounts.yml'), '--rules', FIX, '--format', 'html');
+    expect(html.out).toMatch(/^<!doctype html>/);
+    expect(html.out).toContain('<h1>Service accounts log on by design</h1>');
+  });
+
+  it('a file of rules and correlations: one page per document in file order, and the filters found with --rules appear in the rules’ stages', async () => {
+    const r = await run(join(FIX, 'logons.yml'), '--rules', FIX, '--format', 'json');
+    expect(r.code).toBe(0);
+    const pages = JSON.parse(r.out) as Array<{ kind?: string; title: string; stages?: Array<{ name: string }>; window?: { decided: string } }>;
+    expect(pages.map((p) => [p.kind ?? 'rule', p.title])).toEqual([
+      ['rule', 'Failed logon'],
+      ['rule', 'Successful logon'],
+      ['correlation', 'Many failed logons | <b>brute</b>'],
+      ['correlation', 'Successful logon after brute force'],
+    ]);
+    expect(pages[1]?.stages?.map((s) => s.name)).toEqual(['condition', 'selection', 'filter_machine', 'svc_accounts']);
+    expect(pages[2]?.window?.decided).toBe('sliding');
+    // Without --rules the filter is not loaded: the rule is as written.
+    const alone = JSON.parse((await run(join(FIX, 'logons.yml'), '--format', 'json')).out) as Array<{ stages?: Array<{ name: string }> }>;
+    expect(alone[1]?.stages?.map((s) => s.name)).toEqual(['condition', 'selection', 'filter_machine']);
   });
 });

@@ -6,6 +6,7 @@
  * counts (indicators.ts). Renderers (render-markdown.ts, JSON) only format this value.
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseYaml } from '../yaml/yaml-tree.js';
 import type { SigmaRule } from '../rules/load-rule.js';
 import { builtinMapping, eventCoverage } from '../logsource/logsource.js';
@@ -15,6 +16,7 @@ import type { AttackBundle, NamedRef, TacticRow } from './attack.js';
 import { corpusCount, ruleExclusions, ruleIndicators } from './indicators.js';
 import type { CatalogIndex, ExclusionRow, IndicatorKind } from './indicators.js';
 import { documentText, identifierText } from './source-text.js';
+import type { FilterOrigin } from '../plan/plan.js';
 
 /** One stage: 0 is the condition, then each identifier the condition uses. */
 export interface PageStage {
@@ -109,12 +111,27 @@ export interface RulePageOptions {
   mapping?: LogsourceMapping;
 }
 
+/** A filter's identifier as its filter file writes it, under a comment naming the filter. */
+function filterStageText(origin: FilterOrigin): string {
+  let body: string | undefined;
+  try {
+    const text = readFileSync(origin.file, 'utf8');
+    const doc = parseYaml(text, origin.file).documents[origin.document];
+    if (doc !== undefined) body = identifierText(text, doc, origin.identifier, 'filter');
+  } catch {
+    body = undefined;
+  }
+  return `# from filter '${origin.title}' (${basename(origin.file)})\n${body ?? `${origin.identifier}:`}`;
+}
+
 /** Builds the page of a rule (a loaded rule, or the partial rule of a document with errors). */
 export function buildRulePage(rule: SigmaRule, options: RulePageOptions = {}): RulePage {
   const source = options.source ?? readFileSync(rule.file, 'utf8');
   const doc = parseYaml(source, rule.file).documents[rule.document];
   const attack = attackCoverage(rule.tags, options.attack);
   const stages: PageStage[] = rule.plan.stages.map((s) => {
+    const origin = rule.plan.identifiers.find((i) => i.name === s.name)?.filter;
+    if (origin !== undefined) return { index: s.index, name: s.name, label: s.exclusion ? `not ${s.name}` : s.name, exclusion: s.exclusion, text: filterStageText(origin) };
     const text = s.index === 0 ? rule.plan.conditionText : (doc === undefined ? undefined : identifierText(source, doc, s.name)) ?? `${s.name}:`;
     return { index: s.index, name: s.name, label: s.exclusion ? `not ${s.name}` : s.name, exclusion: s.exclusion, text };
   });

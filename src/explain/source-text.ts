@@ -70,13 +70,14 @@ function blockKey(text: string, offset: number): { indent: number } | undefined 
 }
 
 /**
- * The text of the search identifier `name` of a document's `detection` map: key line and body as
- * written, re-indented to column 0. Undefined when the document has no such identifier.
+ * The text of the search identifier `name` of a document's `detection` map (or a filter's
+ * `filter` map): key line and body as written, re-indented to column 0. Undefined when the
+ * document has no such identifier.
  */
-export function identifierText(text: string, doc: YDocument, name: string): string | undefined {
+export function identifierText(text: string, doc: YDocument, name: string, section: 'detection' | 'filter' = 'detection'): string | undefined {
   const root = doc.root;
   if (root === null || root.kind !== 'map') return undefined;
-  const detIndex = root.entries.findIndex((e) => e.key === 'detection');
+  const detIndex = root.entries.findIndex((e) => e.key === section);
   const det = root.entries[detIndex]?.value;
   if (det === undefined || det.kind !== 'map') return undefined;
   const k = det.entries.findIndex((e) => e.key === name);

@@ -129,6 +129,43 @@ describe('sigmatest scaffold', () => {
   });
 });
 
+describe('sigmatest scaffold of a correlation', () => {
+  it('writes an alerting and a quiet case for the correlation of the file (rules it refers to found with --rules), which run passes; never overwrites', async () => {
+    const d = repo();
+    writeFileSync(
+      join(d, 'rules', 'base.yml'),
+      'title: Whoami\nname: whoami_exec\nlogsource: {category: process_creation, product: windows}\ndetection:\n  selection: {Image|endswith: \\whoami.exe}\n  condition: selection\n',
+    );
+    mkdirSync(join(d, 'correlations'));
+    writeFileSync(
+      join(d, 'correlations', 'burst.yml'),
+      'title: Whoami burst\nname: whoami_burst\ncorrelation:\n  type: event_count\n  rules: [whoami_exec]\n  group-by: [Computer]\n  timespan: 5m\n  condition: {gte: 3}\n',
+    );
+    const io = capture(d);
+    const out = join(d, 'cases', 'burst.yml');
+    expect(await runCli(['scaffold', join(d, 'correlations', 'burst.yml'), '--rules', join(d, 'rules', 'base.yml'), '--out', out], io)).toBe(0);
+    expect(io.stderr()).toMatch(/wrote 2 correlation case\(s\)/);
+    const cf = loadCaseFile(out);
+    expect(cf.diagnostics).toEqual([]);
+    expect(cf.caseFile?.rule).toBe('whoami_burst');
+    expect(cf.caseFile?.cases.map((c) => [c.events?.length, c.alerts])).toEqual([
+      [4, { exactly: 1, groups: [{ Computer: 'computer-1' }], groupsPos: expect.any(Array) }],
+      [2, { exactly: 0 }],
+    ]);
+    const run = capture(d);
+    expect(await runCli(['run', '--rules', join(d, 'rules', 'base.yml'), join(d, 'correlations'), '--cases', out, '--reporter', 'json'], run)).toBe(0);
+    expect(run.stdout()).toMatch(/"status":\s*"pass"/);
+    expect(run.stdout()).not.toMatch(/"status":\s*"fail"/);
+    const again = capture(d);
+    expect(await runCli(['scaffold', join(d, 'correlations', 'burst.yml'), '--rules', join(d, 'rules', 'base.yml'), '--out', out], again)).toBe(2);
+    expect(again.stderr()).toMatch(/never overwrites/);
+    // Without the rule it refers to, nothing can be generated: a usage error saying where to look.
+    const alone = capture(d);
+    expect(await runCli(['scaffold', join(d, 'correlations', 'burst.yml'), '--out', join(d, 'cases', 'other.yml')], alone)).toBe(2);
+    expect(alone.stderr()).toMatch(/CORRELATION_RULE_UNKNOWN[\s\S]*--rules names where the rules it refers to are/);
+  });
+});
+
 describe('fuzz --save twice', () => {
   it('adds nothing the second time: same events are not saved again, names stay unique', async () => {
     const d = repo();

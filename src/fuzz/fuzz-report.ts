@@ -15,8 +15,8 @@ export interface FuzzReportRule {
   witnesses: number;
   runs: number;
   reason?: string;
-  /** The rule's findings; their file is the rule's `path`, their position `line` and `column`. */
-  findings: Array<Omit<Finding, 'pos' | 'file'> & { line?: number; column?: number }>;
+  /** The rule's findings; their file is the rule's `path` (or `file`, a filter's, when set), their position `line` and `column`. */
+  findings: Array<Omit<Finding, 'pos' | 'file'> & { line?: number; column?: number; file?: string }>;
 }
 
 /** The fuzz report as data (JSON as written by `fuzz --reporter json`): the rules and a summary. */
@@ -57,7 +57,11 @@ export function buildFuzzReport(results: readonly RuleFuzzResult[], meta: { seed
       status: r.status,
       witnesses: r.witnesses.length,
       runs: r.runs,
-      findings: r.findings.map(({ pos, file: _file, ...f }) => (pos ? { ...f, line: pos.line, column: pos.column } : f)),
+      findings: r.findings.map(({ pos, file, ...f }) => ({
+        ...f,
+        ...(pos ? { line: pos.line, column: pos.column } : {}),
+        ...(file !== undefined && file !== r.rule.file ? { file: relative(meta.cwd, file) || file } : {}),
+      })),
     };
     if (r.reason !== undefined) row.reason = r.reason;
     return row;

@@ -19,6 +19,12 @@
  * The three claims of impossibility are made only on a proof of the constraint solver
  * (solver.ts): a search that found no event is not one.
  *
+ * - `FILTER_SUPPRESSES_ALL` (error): a Sigma filter composed into the rule (correlation/filters.ts)
+ *   is the exclusion that leaves no event to match; reported instead of RULE_UNSATISFIABLE.
+ *
+ * A filter's stages are exclusions like the rule's own, so EXCLUSION_DEAD and EXCLUSION_EVADABLE
+ * apply to them too; findings about a filter's identifiers are located in the filter's file.
+ *
  * Every finding names the rule file and the line and column of what it is about (the value, the
  * item, the identifier, or the condition for a rule-wide one), from the positions the plan keeps,
  * and carries its data in fields (identifier, field, value, variant, covering value, example
@@ -56,7 +62,7 @@ export interface Finding {
   severity: Severity;
   /** What is wrong, in words. For people only: the data is in the fields below. */
   message: string;
-  /** The rule file (as the rule was loaded); fuzzRule sets it on every finding. */
+  /** The file the finding is located in: the rule file (as loaded), or a filter's file for its stages; fuzzRule sets it on every finding. */
   file?: string;
   /** Where in the file: the value, item or identifier concerned, or the condition for a rule-wide finding. */
   pos?: SourcePos;
@@ -547,12 +553,23 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
       const why = culprits.length > 0 ? `exclusion ${culprits.map((c) => `'${c}'`).join(', ')} suppresses every event the rest of the rule matches (${reason})` : reason;
       // Located at the (first) exclusion to blame, else at the condition.
       const culprit = culprits[0];
-      findings.push(
-        finding(rule, 'RULE_UNSATISFIABLE', `no event can make the rule match: ${why}`, options.seed, 'synthesis', {
-          pos: culprit === undefined ? rule.plan.conditionPos : identifierPos(rule, culprit),
-          stage: culprit,
-        }),
-      );
+      const filter = culprit === undefined ? undefined : rule.plan.identifiers.find((i) => i.name === culprit)?.filter;
+      if (filter !== undefined && culprit !== undefined) {
+        // A Sigma filter composed into the rule leaves it nothing: the filter's fault, in the filter's file.
+        findings.push(
+          finding(rule, 'FILTER_SUPPRESSES_ALL', `filter '${filter.title}' (${culprit}) suppresses every event the rule matches on its own: the rule can never alert (${reason})`, options.seed, 'synthesis', {
+            pos: identifierPos(rule, culprit),
+            stage: culprit,
+          }),
+        );
+      } else {
+        findings.push(
+          finding(rule, 'RULE_UNSATISFIABLE', `no event can make the rule match: ${why}`, options.seed, 'synthesis', {
+            pos: culprit === undefined ? rule.plan.conditionPos : identifierPos(rule, culprit),
+            stage: culprit,
+          }),
+        );
+      }
     }
   }
   const satisfiable = witnesses.length > 0;
@@ -601,6 +618,11 @@ export function fuzzRule(rule: SigmaRule, options: FuzzOptions): RuleFuzzResult 
     }
   }
   pushAll(findings, shadowedValues(rule, options.seed));
+  // Findings about a filter's identifiers are located in the filter's file.
+  for (const f of findings) {
+    const origin = f.stage === undefined ? undefined : rule.plan.identifiers.find((i) => i.name === f.stage)?.filter;
+    if (origin !== undefined) f.file = origin.file;
+  }
   const shown = muteFindings(findings, options.mute);
   const failing = shown.some((f) => f.suppressed === undefined && (f.severity === 'error' || (options.strict === true && f.severity === 'warning')));
   return { rule, status: failing ? 'fail' : 'pass', witnesses, findings: shown, runs: options.runs };

@@ -511,6 +511,102 @@ describe('sigmatest gate: case files of a pull request read nothing outside the 
   });
 });
 
+describe('sigmatest gate: correlations and filters', () => {
+  const CORRELATION = `title: Evil tool burst
+id: 7a1c2d3e-4f50-4617-8829-3a4b5c6d7e81
+correlation:
+  type: event_count
+  rules: [${ID}]
+  group-by: [User]
+  timespan: 5m
+  condition: {gte: 2}
+  generate: true
+level: high
+`;
+  const ev = (user: string, t: string): string => `      - {Image: 'C:\\Users\\bob\\evil.exe', CommandLine: 'evil.exe -run', User: ${user}, timestamp: '2024-01-15T10:${t}Z'}\n`;
+  const correlationCases = (expectBurst: number): string =>
+    `rule: ../rules/burst.yml\ncases:\n  - name: burst of eve\n    events:\n${ev('eve', '00:00')}${ev('eve', '01:00')}${ev('bob', '02:00')}    alerts: {exactly: ${expectBurst}, groups: [{User: eve}]}\n  - name: far apart\n    events:\n${ev('eve', '00:00')}${ev('eve', '30:00')}    alerts: {exactly: 0}\n`;
+
+  it('checks a changed correlation: its document, its cases and coverage, and the cases of the rule it refers to', async () => {
+    const root = repo();
+    write(root, 'rules/burst.yml', CORRELATION);
+    write(root, 'cases/burst.yml', correlationCases(1));
+    const ok = await gate(root);
+    const row = ok.report.rules.find((r) => r.path === 'rules/burst.yml');
+    expect([row?.title, row?.change, row?.status], JSON.stringify(row)).toEqual(['Evil tool burst', 'added', 'pass']);
+    expect(check(ok.report, 'rules/burst.yml', 'validate')?.status).toBe('pass');
+    const tests = check(ok.report, 'rules/burst.yml', 'tests');
+    expect(tests?.status).toBe('pass');
+    expect(tests?.message).toBe('2 correlation case(s) pass (1 alerting, 1 quiet); the 1 rule(s) it refers to pass their cases');
+    expect(tests?.details).toEqual(["rule 'Evil tool execution' (rules/evil.yml): 3 of 3 case(s) pass, coverage 100%"]);
+    expect(check(ok.report, 'rules/burst.yml', 'coverage')?.message).toMatch(/^\d+% \(no minimum set\)$/);
+    expect(ok.code).toBe(0);
+
+    // A wrong expectation fails the correlation's tests, with the case named.
+    write(root, 'cases/burst.yml', correlationCases(2));
+    const bad = await gate(root);
+    const t = check(bad.report, 'rules/burst.yml', 'tests');
+    expect(t?.status).toBe('fail');
+    expect(t?.message).toMatch(/^1 of 2 correlation case\(s\) fail/);
+    expect(t?.details?.[0]).toMatch(/^cases\/burst\.yml:\d+: case 'burst of eve' fail/);
+    expect(bad.code).toBe(1);
+
+    // A failing case of the rule it refers to (unchanged itself) fails the correlation's tests too.
+    write(root, 'cases/burst.yml', correlationCases(1));
+    write(root, 'cases/evil.yml', CASES.replace("CommandLine: 'evil.exe -safe'", "CommandLine: 'evil.exe -fast'"));
+    const referred = await gate(root);
+    const rt = check(referred.report, 'rules/burst.yml', 'tests');
+    expect(rt?.status).toBe('fail');
+    expect(rt?.message).toBe("rule 'Evil tool execution' (rules/evil.yml): 1 of 3 case(s) fail");
+    expect(rt?.details?.join('\n')).toMatch(/case 'safe mode' fail/);
+  });
+
+  it('fails a changed correlation whose reference resolves to nothing, located in its file', async () => {
+    const root = repo();
+    write(root, 'rules/burst.yml', CORRELATION.replace(`rules: [${ID}]`, 'rules: [no_such_rule]'));
+    const { code, report } = await gate(root);
+    const v = check(report, 'rules/burst.yml', 'validate');
+    expect(v?.status).toBe('fail');
+    expect(v?.details?.[0]).toMatch(/^line 5: error CORRELATION_RULE_UNKNOWN at correlation\.rules\[0\]/);
+    expect(v?.location).toEqual({ file: 'rules/burst.yml', line: 5, column: 11 });
+    expect(check(report, 'rules/burst.yml', 'tests')?.status).toBe('fail');
+    expect(code).toBe(1);
+  });
+
+  const FILTER = (selection: string): string => `title: Admin accounts
+logsource:
+  category: process_creation
+  product: windows
+filter:
+  rules: [${ID}]
+  selection:
+${selection}
+  condition: not selection
+`;
+
+  it('checks a changed filter through the rules it names: their cases with the filter composed, and fuzzing', async () => {
+    const root = repo();
+    write(root, 'rules/filters/admins.yml', FILTER("    User|startswith: 'adm_'"));
+    const ok = await gate(root);
+    const row = ok.report.rules.find((r) => r.path === 'rules/filters/admins.yml');
+    expect([row?.title, row?.change, row?.status]).toEqual(['Admin accounts', 'added', 'pass']);
+    expect(check(ok.report, 'rules/filters/admins.yml', 'tests')?.message).toBe('the 1 rule(s) it applies to pass their cases with the filter');
+    expect(check(ok.report, 'rules/filters/admins.yml', 'fuzz')?.status).toBe('pass');
+    expect(ok.code).toBe(0);
+
+    // A filter that removes every event of the rule: its positive case fails and the fuzzer says why.
+    write(root, 'rules/filters/admins.yml', FILTER("    Image|endswith: '\\evil.exe'"));
+    const bad = await gate(root);
+    const t = check(bad.report, 'rules/filters/admins.yml', 'tests');
+    expect(t?.status).toBe('fail');
+    expect(t?.details?.join('\n')).toMatch(/case 'evil runs' fail/);
+    const f = check(bad.report, 'rules/filters/admins.yml', 'fuzz');
+    expect(f?.status).toBe('fail');
+    expect(f?.message).toMatch(/FILTER_SUPPRESSES_ALL in 'Evil tool execution'/);
+    expect(bad.code).toBe(1);
+  });
+});
+
 describe('sigmatest gate checks the whole change (case files, orphans, renames)', () => {
   /** A second, unrelated rule on main with its own cases (never touched by the branch's rule edits). */
   const OTHER_CASES = `rule: ${ID2}

@@ -24,7 +24,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 import { loadEnvironment, ruleLoadOptions } from '../config/environment.js';
-import { collectRules, listYamlFiles } from '../rules/collect-rules.js';
+import { listYamlFiles } from '../rules/collect-rules.js';
 import { loadRuleText } from '../rules/load-rule.js';
 import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
 import { ruleKey } from '../rules/rule-key.js';
@@ -34,6 +34,11 @@ import { isUuid } from '../rules/uuid.js';
 import { loadCaseFile, loadCaseText } from '../cases/load-cases.js';
 import type { Case, CaseFile } from '../cases/load-cases.js';
 import { caseEvents as readCaseEvents, resolveCaseRule, runRuleCases } from '../cases/run-cases.js';
+import { resolveCaseCorrelation, runCorrelationCases } from '../cases/run-correlation-cases.js';
+import { collectRuleSet } from '../correlation/rule-set.js';
+import type { FullRuleSet, ResolvedCorrelation } from '../correlation/rule-set.js';
+import type { CorrelationRule, SigmaFilter } from '../correlation/documents.js';
+import { CODES } from '../diagnostics/codes.js';
 import type { CaseRootOptions } from '../cases/events-file.js';
 import { runRuleProperties } from '../properties/run-properties.js';
 import { fuzzRule } from '../fuzz/fuzz-rule.js';
@@ -227,8 +232,9 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   let changes: GateChange[] = [...changed.changes];
   const shard = options.shard;
 
-  // The whole rule tree (duplicates, case binding) and the case files.
-  const tree = collectRules(options.ruleDirs.map(abs), loadOpts);
+  // The whole rule tree (duplicates, case binding) with its correlations and filters (composed
+  // into the rules they name), and the case files.
+  const tree = collectRuleSet(options.ruleDirs.map(abs), loadOpts);
   const allRules = tree.rules;
   const listed = listYamlFiles(options.caseDirs.map(abs).filter((p) => existsSync(p)));
   const caseFiles: CaseFile[] = [];
@@ -238,8 +244,15 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
     else pushAll(messages, l.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...toMessage(d), severity: 'warning' as const })));
   }
   const bound = new Map<SigmaRule, { cf: CaseFile; cases: Case[] }[]>();
+  const boundCorrelations = new Map<CorrelationRule, { cf: CaseFile; cases: Case[] }[]>();
   const unbound: { cf: CaseFile; diagnostic: Diagnostic | undefined }[] = [];
   for (const cf of caseFiles) {
+    const corr = resolveCaseCorrelation(cf, tree.graph, tree.correlationDocs, roots);
+    if (corr !== undefined) {
+      // A correlation that cannot be evaluated fails its own validate check; its case file is not orphaned.
+      if (corr.correlation !== undefined) boundCorrelations.set(corr.correlation.rule, [...(boundCorrelations.get(corr.correlation.rule) ?? []), { cf, cases: cf.cases }]);
+      continue;
+    }
     const { rule, diagnostic } = resolveCaseRule(cf, allRules, loadOpts, roots);
     if (rule === undefined) {
       unbound.push({ cf, diagnostic });
@@ -254,7 +267,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   // checked like a changed rule, as `unchanged` when its own file did not change.
   const changedPaths = new Set(changes.map((c) => abs(c.path)));
   const touched = new Map<string, Set<string>>(); // rule file → changed case files naming it
-  const touch = (rule: SigmaRule, caseFile: string): void => {
+  const touch = (rule: { file: string }, caseFile: string): void => {
     const set = touched.get(rule.file) ?? new Set<string>();
     set.add(caseFile);
     touched.set(rule.file, set);
@@ -263,13 +276,14 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
     const file = abs(cc.path);
     if (cc.change !== 'deleted') {
       const now = caseFiles.find((cf) => resolve(cf.file) === file);
-      const rule = now !== undefined ? [...bound].find(([, fs]) => fs.some((f) => f.cf === now))?.[0] : undefined;
+      const rule = now !== undefined ? ([...bound].find(([, fs]) => fs.some((f) => f.cf === now)) ?? [...boundCorrelations].find(([, fs]) => fs.some((f) => f.cf === now)))?.[0] : undefined;
       if (rule !== undefined) touch(rule, cc.path);
     }
     if (cc.change === 'added') continue;
     const before = oldCases.find((cf) => resolve(cf.file) === abs(cc.oldPath ?? cc.path));
     if (before === undefined) continue;
     for (const rule of allRules) if (namesRule(before, [rule.id], [resolve(rule.file)])) touch(rule, cc.path);
+    for (const c of tree.correlationDocs) if (namesRule(before, [c.id], [resolve(c.file)])) touch(c, cc.path);
   }
   for (const [file, cfs] of touched) {
     const existing = changes.find((c) => abs(c.path) === file);
@@ -375,9 +389,14 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       rules.push({ id: null, title: null, path: change.path, change: change.change, diff: null, line: 1, status: 'fail', checks: [{ name: 'validate', status: 'fail', message: 'the rule file could not be read' }] });
       continue;
     }
+    const ctx: Context = { mapping, loadOpts, roots, allRules, bound, oldCases, corpusMatches, corpusEvents, corpusProblems, corpusAccepted, knownFps, today, base: changed.base };
     for (const rule of docs) {
-      rules.push(checkRule(rule, change, { cwd, ...settings }, { mapping, loadOpts, roots, allRules, bound, oldCases, corpusMatches, corpusEvents, corpusProblems, corpusAccepted, knownFps, today, base: changed.base }));
+      rules.push(checkRule(rule, change, { cwd, ...settings }, ctx));
     }
+    // Correlations and filters of the file: their own checks, and the tests of the rules they refer to.
+    const meta = { tree, boundCorrelations, settings, cwd, ctx };
+    for (const c of tree.correlationDocs.filter((x) => resolve(x.file) === file)) rules.push(checkCorrelation(c, change, meta));
+    for (const f of tree.filters.filter((x) => resolve(x.file) === file)) rules.push(checkFilter(f, change, meta));
   }
   return {
     kind: 'report',
@@ -413,6 +432,163 @@ interface Context {
   knownFps: KnownFp[];
   today: Date;
   base: string | undefined;
+}
+
+interface MetaContext {
+  tree: FullRuleSet;
+  boundCorrelations: Map<CorrelationRule, { cf: CaseFile; cases: Case[] }[]>;
+  settings: Settings;
+  cwd: string;
+  ctx: Context;
+}
+
+/** The validate check of a correlation or filter: the diagnostics of its document (errors fail, warnings warn). */
+function metaValidate(doc: CorrelationRule | SigmaFilter, group: 'correlation' | 'filter', change: GateChange, meta: MetaContext): GateCheck {
+  const own = meta.tree.diagnostics.filter((d) => d.file !== undefined && resolve(d.file) === resolve(doc.file) && CODES[d.code].group === group && (d.pos === undefined || d.pos.line >= doc.pos.line));
+  const errors = own.filter((d) => d.severity === 'error');
+  const warnings = own.filter((d) => d.severity === 'warning');
+  const first = errors[0] ?? warnings[0];
+  return {
+    name: 'validate',
+    status: errors.length > 0 ? 'fail' : warnings.length > 0 ? 'warn' : 'pass',
+    message: errors.length > 0 ? `${errors.length} error(s), ${warnings.length} warning(s): ${errors[0]?.message ?? ''}` : warnings.length > 0 ? `${warnings.length} warning(s): ${warnings[0]?.message ?? ''}` : 'valid',
+    details: own.map((d) => `${d.pos ? `line ${d.pos.line}: ` : ''}${d.severity} ${d.code}${d.path ? ` at ${d.path}` : ''}: ${d.message}`),
+    location: { file: change.path, line: first?.pos?.line ?? doc.pos.line, ...(first?.pos !== undefined ? { column: first.pos.column } : {}) },
+  };
+}
+
+/** The tests of detection rules (a correlation's referred rules, a filter's rules): one line per rule; problems fail. */
+function referredRuleTests(rules: readonly SigmaRule[], meta: MetaContext): { problems: string[]; details: string[]; coverage: Array<{ rule: SigmaRule; percent: number | undefined }> } {
+  const rel = (p: string): string => toPosix(relative(meta.cwd, p)) || p;
+  const problems: string[] = [];
+  const details: string[] = [];
+  const coverage: Array<{ rule: SigmaRule; percent: number | undefined }> = [];
+  for (const rule of rules) {
+    const files = meta.ctx.bound.get(rule) ?? [];
+    const name = `rule '${rule.title}' (${rel(rule.file)})`;
+    if (files.length === 0) {
+      problems.push(`${name} has no cases`);
+      details.push(`${name}: no case file`);
+      coverage.push({ rule, percent: undefined });
+      continue;
+    }
+    const run = runRuleCases(rule, files, { mapping: meta.ctx.mapping, load: meta.ctx.loadOpts, ...meta.ctx.roots }).run;
+    const bad = run.cases.filter((c) => c.status !== 'pass');
+    coverage.push({ rule, percent: run.coverage.percent });
+    if (bad.length > 0) problems.push(`${name}: ${bad.length} of ${run.cases.length} case(s) fail`);
+    details.push(`${name}: ${run.cases.length - bad.length} of ${run.cases.length} case(s) pass, coverage ${run.coverage.percent}%`);
+    for (const c of bad) details.push(`  ${rel(c.file)}${c.line !== undefined ? `:${c.line}` : ''}: case '${c.name}' ${c.status}: ${c.messages[0] ?? ''}`);
+  }
+  return { problems, details, coverage };
+}
+
+/**
+ * A changed correlation: validate (its document and references), tests (its correlation cases,
+ * at least minMatch alerting and minNoMatch quiet ones, all passing; and the cases of every
+ * detection rule it refers to, through chains), coverage (its stages over its cases).
+ */
+function checkCorrelation(c: CorrelationRule, change: GateChange, meta: MetaContext): GateRuleReport {
+  const rel = (p: string): string => toPosix(relative(meta.cwd, p)) || p;
+  const checks: GateCheck[] = [metaValidate(c, 'correlation', change, meta)];
+  const resolved = meta.tree.graph.correlations.find((r) => r.rule === c);
+  if (resolved === undefined) {
+    checks.push({ name: 'tests', status: 'fail', message: 'the correlation cannot be evaluated (see validate)' });
+  } else {
+    // The detection rules it counts, through chains.
+    const byRule = new Map(meta.tree.graph.correlations.map((r) => [r.rule, r]));
+    const referred = new Set<SigmaRule>();
+    const walk = (r: ResolvedCorrelation): void => {
+      for (const i of r.inputs) {
+        if (i.target.kind === 'detection') referred.add(i.target.rule);
+        else {
+          const inner = byRule.get(i.target.rule);
+          if (inner !== undefined) walk(inner);
+        }
+      }
+    };
+    walk(resolved);
+    const files = meta.boundCorrelations.get(c) ?? [];
+    const cases = files.flatMap((f) => f.cases);
+    const alerting = cases.filter((k) => (k.alerts?.at_least ?? 0) >= 1 || (k.alerts?.exactly ?? 0) >= 1 || (k.alerts?.groups?.length ?? 0) >= 1).length;
+    const quiet = cases.filter((k) => k.alerts?.exactly === 0 || k.alerts?.at_most === 0).length;
+    const problems: string[] = [];
+    const details: string[] = [];
+    let coverage: number | undefined;
+    if (files.length > 0) {
+      const { run } = runCorrelationCases(resolved, meta.tree.graph, files, { mapping: meta.ctx.mapping, load: meta.ctx.loadOpts, ...meta.ctx.roots });
+      const bad = run.cases.filter((k) => k.status !== 'pass');
+      if (bad.length > 0) problems.push(`${bad.length} of ${run.cases.length} correlation case(s) fail`);
+      for (const k of bad) details.push(`${rel(k.file)}${k.line !== undefined ? `:${k.line}` : ''}: case '${k.name}' ${k.status}: ${k.messages[0] ?? ''}`);
+      coverage = run.coverage.percent;
+    }
+    if (alerting < meta.settings.minMatch) problems.push(`${alerting} case(s) expecting alerts, at least ${meta.settings.minMatch} required`);
+    if (quiet < meta.settings.minNoMatch) problems.push(`${quiet} case(s) expecting no alert, at least ${meta.settings.minNoMatch} required`);
+    const referredTests = referredRuleTests([...referred], meta);
+    problems.push(...referredTests.problems);
+    details.push(...referredTests.details);
+    checks.push({
+      name: 'tests',
+      status: problems.length > 0 ? 'fail' : 'pass',
+      message: problems.length > 0 ? problems.join('; ') : `${cases.length} correlation case(s) pass (${alerting} alerting, ${quiet} quiet); the ${referred.size} rule(s) it refers to pass their cases`,
+      details,
+    });
+    if (coverage === undefined) checks.push({ name: 'coverage', status: meta.settings.minCoverage > 0 ? 'fail' : 'skip', message: 'no correlation cases, no coverage' });
+    else {
+      const ok = coverage >= meta.settings.minCoverage;
+      checks.push({ name: 'coverage', status: ok ? 'pass' : 'fail', message: meta.settings.minCoverage > 0 ? `${coverage}% (minimum ${meta.settings.minCoverage}%)` : `${coverage}% (no minimum set)` });
+    }
+  }
+  const report: GateRuleReport = { id: c.id ?? null, title: c.title, path: change.path, change: change.change, diff: null, line: c.pos.line, status: 'pass', checks };
+  if (change.oldPath !== undefined) report.oldPath = change.oldPath;
+  if (change.caseFiles !== undefined) report.caseFiles = change.caseFiles;
+  report.status = ruleStatus(checks);
+  return report;
+}
+
+/**
+ * A changed filter: validate (its document), tests (the cases of every rule it applies to, with the
+ * filter composed into them), coverage (the lowest of those rules'), fuzz (those rules fuzzed with
+ * the filter: a filter that suppresses every event of a rule fails).
+ */
+function checkFilter(f: SigmaFilter, change: GateChange, meta: MetaContext): GateRuleReport {
+  const checks: GateCheck[] = [metaValidate(f, 'filter', change, meta)];
+  const targets = meta.tree.rules.filter((r) => r.plan.identifiers.some((i) => i.filter !== undefined && resolve(i.filter.file) === resolve(f.file) && i.filter.document === f.document));
+  if (targets.length === 0) {
+    checks.push({ name: 'tests', status: 'warn', message: 'the filter applies to no loaded rule: nothing to test' });
+  } else {
+    const t = referredRuleTests(targets, meta);
+    checks.push({
+      name: 'tests',
+      status: t.problems.length > 0 ? 'fail' : 'pass',
+      message: t.problems.length > 0 ? t.problems.join('; ') : `the ${targets.length} rule(s) it applies to pass their cases with the filter`,
+      details: t.details,
+    });
+    const known = t.coverage.filter((x): x is { rule: SigmaRule; percent: number } => x.percent !== undefined);
+    const lowest = known.reduce<{ rule: SigmaRule; percent: number } | undefined>((m, x) => (m === undefined || x.percent < m.percent ? x : m), undefined);
+    if (lowest === undefined) checks.push({ name: 'coverage', status: meta.settings.minCoverage > 0 ? 'fail' : 'skip', message: 'no cases, no coverage' });
+    else {
+      const ok = lowest.percent >= meta.settings.minCoverage;
+      checks.push({ name: 'coverage', status: ok ? 'pass' : 'fail', message: `lowest ${lowest.percent}% ('${lowest.rule.title}')${meta.settings.minCoverage > 0 ? ` (minimum ${meta.settings.minCoverage}%)` : ' (no minimum set)'}` });
+    }
+    const findings: string[] = [];
+    let errors = 0;
+    for (const rule of targets) {
+      const fz = fuzzRule(rule, { runs: meta.settings.fuzzRuns, seed: 1, mapping: meta.ctx.mapping });
+      for (const x of fz.findings) {
+        // Findings about this filter's stages (FILTER_SUPPRESSES_ALL, a dead or evadable filter exclusion).
+        const ofFilter = x.stage !== undefined && rule.plan.identifiers.some((i) => i.name === x.stage && i.filter !== undefined && resolve(i.filter.file) === resolve(f.file) && i.filter.document === f.document);
+        if (x.code !== 'FILTER_SUPPRESSES_ALL' && !ofFilter) continue;
+        if (x.severity === 'error') errors++;
+        findings.push(`${x.severity} ${x.code} in '${rule.title}': ${x.message}`);
+      }
+    }
+    checks.push({ name: 'fuzz', status: errors > 0 ? 'fail' : findings.length > 0 ? 'warn' : 'pass', message: findings.length === 0 ? `${targets.length} rule(s) fuzzed with the filter, no finding about it` : `${findings.length} finding(s) about the filter: ${findings[0] ?? ''}`, details: findings });
+  }
+  const report: GateRuleReport = { id: f.id ?? null, title: f.title, path: change.path, change: change.change, diff: null, line: f.pos.line, status: 'pass', checks };
+  if (change.oldPath !== undefined) report.oldPath = change.oldPath;
+  if (change.caseFiles !== undefined) report.caseFiles = change.caseFiles;
+  report.status = ruleStatus(checks);
+  return report;
 }
 
 /** The gate's settings, flags and config defaults merged. */
@@ -609,7 +785,9 @@ function checkRule(rule: SigmaRule, change: GateChange, options: Settings & { cw
           }
         }
       }
-      const d = semanticDiff(old, rule, { mapping: ctx.mapping, newWitnesses: fuzz?.witnesses ?? [], extraEvents: extra });
+      // The rule's own change: Sigma filters composed into it are not part of its base version either.
+      const own = rule.plan.unfiltered === undefined ? rule : { ...rule, plan: rule.plan.unfiltered };
+      const d = semanticDiff(old, own, { mapping: ctx.mapping, newWitnesses: fuzz?.witnesses ?? [], extraEvents: extra });
       report.diff = d.diff;
       report.examples = { newMatches: d.newMatches, lostMatches: d.lostMatches };
       const what =

@@ -96,6 +96,8 @@ export interface PlanItem {
   list: boolean;
   /** Where the item's key is written (`Image|endswith:`), or its value for a key-less keyword item. */
   pos?: SourcePos;
+  /** Set when the item is written in another file than the rule: a filter's item composed into the rule (its file). */
+  file?: string;
 }
 
 /** The logical address of an item's k-th value: `path[k]` when the values are a list, else the item's path. */
@@ -125,6 +127,20 @@ export interface PlanIdentifier {
   path: string;
   /** Where the identifier's key is written. */
   pos?: SourcePos;
+  /** Set when the identifier comes from a Sigma filter composed into the rule (src/correlation/filters.ts). */
+  filter?: FilterOrigin;
+}
+
+/** The filter document an identifier of a rule's plan comes from. */
+export interface FilterOrigin {
+  /** The filter file (as loaded). */
+  file: string;
+  /** 0-based index of the filter's YAML document in its file. */
+  document: number;
+  title: string;
+  id?: string;
+  /** The identifier's name in the filter (`selection`); in the rule it is named after the filter. */
+  identifier: string;
 }
 
 /** A stage (§ trace): 0 is the condition; then each identifier the condition uses, in order. */
@@ -150,4 +166,6 @@ export interface MatchPlan {
   items: PlanItem[];
   /** Identifiers each `of` target resolves to, by target text. */
   targets: Record<string, string[]>;
+  /** The rule's own plan, when Sigma filters were composed into this one (src/correlation/filters.ts). */
+  unfiltered?: MatchPlan;
 }

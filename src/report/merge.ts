@@ -236,6 +236,7 @@ function runRuleFromJson(row: unknown, where: string): RuleReport {
     level: null,
     tags: [],
     status: oneOf(r['status'], RUN_RULE_STATUSES, `the status of ${where}`),
+    ...(typeof r['correlation'] === 'string' ? { correlation: r['correlation'] as NonNullable<RuleReport['correlation']> } : {}),
     // Counted from the (checked) results, as for a single report.
     cases: { ...tally(results), results },
     properties: { ...tally(properties), results: properties },

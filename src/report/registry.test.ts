@@ -44,7 +44,7 @@ describe('the registries of the commands', () => {
     expect(GATE_REPORTERS.names).toEqual(['text', 'json', 'junit', 'sarif', 'github', 'markdown', 'html']);
     expect(FUZZ_REPORTERS.names).toEqual(['text', 'json']);
     expect(SCAN_REPORTERS.names).toEqual(['jsonl', 'json', 'text']);
-    expect(EXPLAIN_REPORTERS.names).toEqual(['markdown', 'json']);
+    expect(EXPLAIN_REPORTERS.names).toEqual(['markdown', 'json', 'html']);
   });
 
   it.each([

@@ -36,6 +36,8 @@ export interface SigmaRule {
   /** 0-based index of the YAML document in the file. */
   document: number;
   id?: string;
+  /** The `name` a correlation or filter may refer to the rule by (Sigma v2). */
+  name?: string;
   title: string;
   status?: string;
   level?: string;
@@ -68,7 +70,10 @@ export interface SigmaRule {
   diagnostics: Diagnostic[];
 }
 
-/** A correlation or filter document: recognised and loaded, evaluated by a later component. */
+/**
+ * A correlation or filter document as the file holds it: recognised here, typed and checked by
+ * src/correlation/ (documents.ts), which reads its YAML nodes for the positions of what it reports.
+ */
 export interface SigmaMetaDocument {
   kind: 'correlation' | 'filter';
   file: string;
@@ -77,6 +82,12 @@ export interface SigmaMetaDocument {
   title?: string;
   raw: Record<string, unknown>;
   pos: SourcePos;
+  /** The document's YAML mapping (positioned nodes). */
+  node: YMap;
+  /** The line and column of an offset in the file's text. */
+  at: (offset: number) => SourcePos;
+  /** The document had a YAML error (duplicate key, bad tag…): it is not to be trusted. */
+  broken: boolean;
 }
 
 /** One rule file loaded: its detection rules, other documents (correlation, filter), documents that failed, and all diagnostics. */
@@ -216,6 +227,9 @@ function loadDocuments(text: string, file: string, options: LoadOptions): Loaded
         document: index,
         raw,
         pos,
+        node: root,
+        at: (offset) => lines.pos(offset),
+        broken: doc.broken,
       };
       if (typeof raw.id === 'string') meta.id = raw.id;
       if (typeof raw.title === 'string') meta.title = raw.title;
@@ -349,6 +363,7 @@ function buildRule(
     diagnostics: ds,
   };
   if (typeof raw.id === 'string') rule.id = raw.id;
+  if (typeof raw.name === 'string' && raw.name !== '') rule.name = raw.name;
   if (writtenLogsource !== undefined) rule.writtenLogsource = writtenLogsource;
   if (options.pipeline !== undefined) {
     rule.pipelines = options.pipeline.labels;

@@ -11,9 +11,10 @@ import type { Shard } from '../rules/shard.js';
 import { createHash } from 'node:crypto';
 import { loadEnvironment, ruleLoadOptions } from '../config/environment.js';
 import type { Environment } from '../config/environment.js';
-import { collectRules } from '../rules/collect-rules.js';
+import { collectRuleSet } from '../correlation/rule-set.js';
+import type { CorrelationGraph, FullRuleSet, ResolvedCorrelation } from '../correlation/rule-set.js';
+import type { CorrelationRule } from '../correlation/documents.js';
 import { ruleKey } from '../rules/rule-key.js';
-import type { RuleSet } from '../rules/collect-rules.js';
 import { RuleIndex } from '../compile/rule-index.js';
 import type { SigmaRule } from '../rules/load-rule.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
@@ -44,9 +45,13 @@ export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as 
 
 export interface ScanRules {
   env: Environment;
-  set: RuleSet;
+  set: FullRuleSet;
   /** The rules matched, in load order; a match names a rule by its position here. */
   rules: readonly SigmaRule[];
+  /** Per rule position: its own matches are reported (false: it only feeds correlations, or belongs to another shard). */
+  reported: readonly boolean[];
+  /** The correlations this scan evaluates (with `--shard`, those of the shard's files and the inner ones they refer to). */
+  graph: CorrelationGraph;
   /** The rule index, built on first use. */
   readonly index: RuleIndex;
   /** Position of each rule in `rules`. */
@@ -71,8 +76,12 @@ export interface ScanCatalog {
   rules: ScanRuleInfo[];
   /** Diagnostics of the rule files (not of the config: the main thread loads that itself). */
   diagnostics: Diagnostic[];
+  /** Documents (detection, correlation, filter) that could not be loaded. */
   rulesFailed: number;
-  rulesNotEvaluated: number;
+  /** Correlations evaluated. */
+  correlations: number;
+  /** Filters composed into the rules they name. */
+  filters: number;
   /** Rules skipped on purpose (placeholders without values and `skip`). */
   skipped: Array<{ path: string; title: string | null; reason: string }>;
   /** Per rule (by position): the event fields its detection items read, in document order (the evidence a match shows). */
@@ -83,24 +92,78 @@ export interface ScanCatalog {
 
 /** The catalog of loaded rules: the rule objects themselves (a match names the very rule). */
 export function catalogOf(loaded: ScanRules): ScanCatalog {
+  const metaOk = loaded.set.correlationDocs.length + loaded.set.filters.length;
   return {
     rules: [...loaded.rules],
     diagnostics: loaded.set.diagnostics,
-    rulesFailed: loaded.set.files.reduce((k, f) => k + f.invalid.length, 0),
-    rulesNotEvaluated: loaded.set.files.reduce((k, f) => k + f.others.length, 0),
+    rulesFailed: loaded.set.files.reduce((k, f) => k + f.invalid.length + f.others.length, 0) - metaOk,
+    correlations: loaded.graph.correlations.length,
+    filters: loaded.set.filters.length,
     skipped: loaded.set.files.flatMap((f) => (f.skipped ?? []).map((x) => ({ path: f.file, title: x.title ?? null, reason: x.reason }))),
     fields: loaded.rules.map((r) => [...new Set(r.plan.items.flatMap((i) => (i.field === null ? [] : [i.field])))]),
     belowLevel: loaded.belowLevel,
   };
 }
 
-/** Loads config, rules and the rule index. */
+/**
+ * The rules and correlations of one shard: the files of the shard (rules and correlations split
+ * by file together); a correlation of the shard brings the rules and inner correlations it
+ * refers to (matched and evaluated here, reported by their own shard).
+ */
+function shardOf(set: FullRuleSet, shard: Shard | undefined): { rules: SigmaRule[]; reported: boolean[]; graph: CorrelationGraph } {
+  const { graph } = set;
+  const kept = new Set(inShard<{ file: string }>([...set.rules, ...set.correlationDocs], shard).map((x) => x.file));
+  const byRule = new Map<CorrelationRule, ResolvedCorrelation>(graph.correlations.map((c) => [c.rule, c]));
+  const needCorr = new Set<CorrelationRule>();
+  const needRule = new Set<SigmaRule>();
+  const need = (c: ResolvedCorrelation): void => {
+    if (needCorr.has(c.rule)) return;
+    needCorr.add(c.rule);
+    for (const input of c.inputs) {
+      if (input.target.kind === 'detection') needRule.add(input.target.rule);
+      else {
+        const inner = byRule.get(input.target.rule);
+        if (inner !== undefined) need(inner);
+      }
+    }
+  };
+  for (const c of graph.correlations) if (kept.has(c.rule.file)) need(c);
+  const rules = set.rules.filter((r) => kept.has(r.file) || needRule.has(r));
+  const silenced = new Set<SigmaRule | CorrelationRule>(graph.silenced);
+  for (const c of needCorr) if (!kept.has(c.file)) silenced.add(c);
+  return {
+    rules,
+    reported: rules.map((r) => kept.has(r.file) && !graph.silenced.has(r)),
+    graph: { correlations: graph.correlations.filter((c) => needCorr.has(c.rule)), silenced },
+  };
+}
+
+/** Loads config, rules (with their filters and correlations) and the rule index. */
 export function loadScanRules(source: ScanRuleSource): ScanRules {
   const env = loadEnvironment(source.configFile, source.cwd, { pipelines: source.pipelines, placeholders: source.placeholders });
-  const set = collectRules(source.rulePaths, ruleLoadOptions(env));
-  const sharded = inShard(set.rules, source.shard);
+  const set = collectRuleSet(source.rulePaths, ruleLoadOptions(env));
+  const sharded = shardOf(set, source.shard);
+  const { graph } = sharded;
+  // `--min-level` leaves out reported rules below the level; one that feeds a correlation is
+  // still matched for it, but its own matches are not reported.
   const min = source.minLevel === undefined ? -1 : LEVELS.indexOf(source.minLevel as (typeof LEVELS)[number]);
-  const rules = min < 0 ? sharded : sharded.filter((r) => LEVELS.indexOf((r.level ?? '') as (typeof LEVELS)[number]) >= min);
+  const feeds = new Set<SigmaRule>();
+  for (const c of graph.correlations) for (const input of c.inputs) if (input.target.kind === 'detection') feeds.add(input.target.rule);
+  const rules: SigmaRule[] = [];
+  const reported: boolean[] = [];
+  let belowLevel = 0;
+  sharded.rules.forEach((r, k) => {
+    const own = sharded.reported[k] === true;
+    if (min >= 0 && own && LEVELS.indexOf((r.level ?? '') as (typeof LEVELS)[number]) < min) {
+      belowLevel++;
+      if (!feeds.has(r)) return;
+      rules.push(r);
+      reported.push(false);
+      return;
+    }
+    rules.push(r);
+    reported.push(own);
+  });
   let index: RuleIndex | undefined;
   const byObject = new Map<SigmaRule, number>();
   const byKey = new Map<string, number>();
@@ -114,17 +177,19 @@ export function loadScanRules(source: ScanRuleSource): ScanRules {
     return i;
   };
   const hash = createHash('sha1');
-  for (const r of rules) hash.update(`${ruleKey(r)}\0${r.id ?? ''}\n`);
+  for (const r of rules) hash.update(`${ruleKey(r)}\0${r.id ?? ''}\0${r.plan.stages.length}\n`);
   return {
     env,
     set,
     rules,
+    reported,
+    graph,
     get index(): RuleIndex {
       index ??= new RuleIndex(rules, { mapping: source.logsource === 'map' ? env.mapping : null, views: env.mapping });
       return index;
     },
     position,
     fingerprint: `${rules.length}:${hash.digest('hex')}`,
-    belowLevel: sharded.length - rules.length,
+    belowLevel,
   };
 }

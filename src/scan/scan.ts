@@ -32,7 +32,12 @@ import type { LogsourceMode, ScanCatalog, ScanRuleInfo, ScanRuleSource, ScanRule
 import { localMatcher, mixedMatcher, NotAnEventError, startWorkerPool } from './batch-matcher.js';
 import type { BatchMatcher, WorkerPool } from './batch-matcher.js';
 import { planMatches } from '../evaluate/evaluate.js';
+import { CorrelationEngine } from '../correlation/engine.js';
+import type { CorrelationAlert } from '../correlation/engine.js';
+import type { CorrelationType } from '../correlation/documents.js';
 import type { SigmaRule } from '../rules/load-rule.js';
+
+export type { CorrelationAlert } from '../correlation/engine.js';
 
 /** What scan reads (rule and event paths, config, known false positives), how (logsource mode, workers, shard) and where it reports. */
 export interface ScanOptions {
@@ -60,8 +65,16 @@ export interface ScanOptions {
   today?: Date;
   /** Events per batch (default {@link DEFAULT_BATCH}: 2,000 on one thread, 1,000 with workers). */
   batchSize?: number;
+  /** Fields the event time is read from for correlations (default: the config's correlation.time_fields, else TimeCreated_SystemTime, @timestamp, UtcTime, timestamp). */
+  timeFields?: readonly string[] | undefined;
+  /** How far (ms) events may come out of time order for correlations (default: the config's correlation.tolerance, else 5 minutes). */
+  toleranceMs?: number | undefined;
+  /** Open groups per correlation at most (default: the config's correlation.max_groups, else 100,000). */
+  maxGroups?: number | undefined;
   /** Each reported match, in file then event order (then rule order). */
   onMatch?: (m: ScanMatch) => void;
+  /** Each reported correlation alert, when it is decided (between the matches of the events read so far). */
+  onAlert?: (a: CorrelationAlert) => void;
   /** Each problem (config, rules, event files), in the order met. */
   onDiagnostic?: (d: Diagnostic) => void;
   /** Called as the scan goes (after each batch is read and at the end). */
@@ -110,6 +123,14 @@ export interface RuleMatchCount {
   suppressed: number;
 }
 
+export interface CorrelationAlertCount {
+  id: string | null;
+  title: string;
+  path: string;
+  type: CorrelationType;
+  alerts: number;
+}
+
 /** What a scan did: events, files and rules read, matches per rule, known false positives, problems, and speed. */
 export interface ScanSummary {
   /** Events read. */
@@ -118,16 +139,24 @@ export interface ScanSummary {
   files: number;
   /** Detection rules loaded. */
   rules: number;
-  /** Rule documents that could not be loaded. */
+  /** Rule documents (detection, correlation, filter) that could not be loaded. */
   rulesFailed: number;
-  /** Correlation and filter documents: loaded, not evaluated. */
-  rulesNotEvaluated: number;
+  /** Correlation rules evaluated. */
+  correlations: number;
+  /** Sigma filters composed into the rules they name. */
+  filters: number;
   /** Rules skipped on purpose (`--placeholders skip`), named: never counted as scanned. */
   skipped: Array<{ path: string; title: string | null; reason: string }>;
   /** Rules left out by `--min-level`. */
   belowLevel: number;
   /** Reported matches. */
   matches: number;
+  /** Matches not reported because their rule only feeds correlations (referred to without `generate: true`). */
+  correlationOnly: number;
+  /** Reported correlation alerts. */
+  alerts: number;
+  /** Correlations with reported alerts: most alerts first, then in load order. */
+  perCorrelation: CorrelationAlertCount[];
   /** Matches suppressed by known false positives. */
   suppressed: number;
   /** Rules with reported or suppressed matches: most matches first, then in rule order. */
@@ -261,8 +290,31 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     matcher = mixedMatcher(matcher, pool);
   }
   for (const d of catalog.diagnostics) report(d);
-  const { rulesFailed, rulesNotEvaluated, skipped, belowLevel } = catalog;
+  const { rulesFailed, skipped, belowLevel } = catalog;
   const rules: readonly ScanRuleInfo[] = catalog.rules;
+  const reported = loaded.reported;
+
+  // Correlations: state lives here, where results are merged in input order.
+  let alerts = 0;
+  let correlationOnly = 0;
+  const alertCounts = new Map<CorrelationAlert['correlation'], number>();
+  const engine =
+    loaded.graph.correlations.length === 0
+      ? undefined
+      : new CorrelationEngine(loaded.graph, {
+          timeFields: options.timeFields ?? loaded.env.config.correlation.timeFields,
+          toleranceMs: options.toleranceMs ?? loaded.env.config.correlation.toleranceMs,
+          maxGroups: options.maxGroups ?? loaded.env.config.correlation.maxGroups,
+          onDiagnostic: report,
+          onAlert: (a) => {
+            if (!a.reported) return;
+            alerts++;
+            alertCounts.set(a.correlation, (alertCounts.get(a.correlation) ?? 0) + 1);
+            options.onAlert?.(a);
+          },
+        });
+  const counted = loaded.rules.map((r) => engine?.counts(r) === true);
+  const forCorrelations: SigmaRule[] = [];
 
   const { files, diagnostics: fileDiagnostics } = listEventFiles(options.eventPaths.map((p) => resolve(source.cwd, p)));
   for (const d of fileDiagnostics) report(d);
@@ -305,6 +357,11 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
           ruleFailed(-2 - ruleAt, e);
           continue;
         }
+        if (counted[ruleAt] === true) forCorrelations.push(loaded.rules[ruleAt] as SigmaRule);
+        if (reported[ruleAt] !== true) {
+          correlationOnly++;
+          continue;
+        }
         const rule = rules[ruleAt] as ScanRuleInfo;
         const count = counts[ruleAt] as { matches: number; suppressed: number };
         if (knownFps.length > 0 && knownFpFor(knownFps, rule.id, e.event, today) !== undefined) {
@@ -319,6 +376,11 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
         if (e.json !== undefined && (e.jsonIsRaw === true || e.raw === e.event)) m.rawJson = e.json;
         m.evidence = matchEvidence(catalog.fields[ruleAt] ?? [], e.event, rule.level);
         options.onMatch?.(m);
+      }
+      if (forCorrelations.length > 0) {
+        // Only events a correlation counts are read here (a JSON Lines line is parsed for it).
+        (engine as CorrelationEngine).push(e.event, forCorrelations, { file: e.file, index: e.index, line: e.line });
+        forCorrelations.length = 0;
       }
       position++;
     }
@@ -401,6 +463,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
   if (batch.items.length > 0) await submit();
   while (inFlight.length > 0) await drainOne();
   await matcher.close();
+  engine?.finish();
   progress();
 
   const perRule: RuleMatchCount[] = [];
@@ -411,6 +474,10 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
   });
   // Stable sort: equal counts stay in rule order.
   perRule.sort((a, b) => b.matches - a.matches || b.suppressed - a.suppressed);
+  const perCorrelation: CorrelationAlertCount[] = loaded.graph.correlations
+    .filter((c) => (alertCounts.get(c.rule) ?? 0) > 0)
+    .map((c) => ({ id: c.rule.id ?? null, title: c.rule.title, path: c.rule.file, type: c.rule.type, alerts: alertCounts.get(c.rule) ?? 0 }))
+    .sort((a, b) => b.alerts - a.alerts);
   const end = performance.now();
   const seconds = (end - scanStart) / 1000;
   return {
@@ -418,10 +485,14 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     files: files.length,
     rules: rules.length,
     rulesFailed,
-    rulesNotEvaluated,
+    correlations: catalog.correlations,
+    filters: catalog.filters,
     skipped,
     belowLevel,
     matches,
+    correlationOnly,
+    alerts,
+    perCorrelation,
     suppressed,
     perRule,
     knownFps: knownFps.length,

@@ -12,7 +12,8 @@ import { summarize } from '../../src/gate/gate-result.js';
 import type { GateMessage, GateReport, GateRuleReport } from '../../src/gate/gate-result.js';
 import { summarizeFuzz } from '../../src/fuzz/fuzz-report.js';
 import type { FuzzReport, FuzzReportRule } from '../../src/fuzz/fuzz-report.js';
-import type { ScanMatch, ScanSummary } from '../../src/scan/scan.js';
+import type { CorrelationAlert, ScanMatch, ScanSummary } from '../../src/scan/scan.js';
+import type { CorrelationRule } from '../../src/correlation/documents.js';
 import { matchEvidence } from '../../src/scan/scan.js';
 import { summarise } from '../../src/regression/regression.js';
 import type { RegressionReport, RegressionResult } from '../../src/regression/regression.js';
@@ -193,15 +194,60 @@ export const SCAN_MATCHES: ScanMatch[] = [
   { rule: NO_ID, raw: e3, event: flat3, file: 'events/sysmon.evtx', index: 17, line: 0, evidence: matchEvidence(['Image', 'CommandLine', 'ParentImage'], flat3, 'high') },
 ];
 
+/** A correlation whose title needs escaping in every format. */
+const BURST = {
+  kind: 'correlation',
+  file: 'rules/windows/logon_burst.yml',
+  document: 0,
+  id: '6e1f0c2a-8b3d-4e5f-9a7b-1c2d3e4f5a6b',
+  title: 'Logon burst\x1b[31m <b>',
+  tags: [],
+  type: 'event_count',
+  rules: [{ ref: 'failed_logon', path: 'correlation.rules[0]' }],
+  groupBy: ['User', 'Computer'],
+  timespan: { text: '5m', ms: 300_000 },
+  condition: { ops: [{ op: 'gte', value: 3 }], defaulted: false },
+  aliases: [],
+  generate: false,
+  pos: { line: 1, column: 1 },
+  positions: {},
+  raw: {},
+  diagnostics: [],
+} as const satisfies CorrelationRule;
+
+/** One alert, decided after the first match: a group with a line break in a value, two event files. */
+export const SCAN_ALERTS: CorrelationAlert[] = [
+  {
+    correlation: BURST as unknown as CorrelationRule,
+    type: 'event_count',
+    group: { User: 'CORP\\eve\r\n', Computer: 'pc-07' },
+    start: Date.UTC(2024, 0, 15, 10, 0, 0),
+    end: Date.UTC(2024, 0, 15, 10, 4, 30, 250) + 0.5,
+    value: 3,
+    events: [
+      { file: 'events/host1.jsonl', index: 0, line: 1 },
+      { file: 'events/host1.jsonl', index: 3, line: 4 },
+      { file: 'events/sysmon.evtx', index: 17 },
+    ],
+    omitted: 0,
+    inputs: ['failed_logon'],
+    reported: true,
+  },
+];
+
 export const SCAN_SUMMARY: ScanSummary = {
   events: 1234567,
   files: 2,
   rules: 3,
   rulesFailed: 1,
-  rulesNotEvaluated: 1,
+  correlations: 1,
+  filters: 1,
   belowLevel: 2,
   skipped: [{ path: 'rules/needs_cdcs.yml', title: 'Needs known CDCs', reason: 'placeholder %known_cdcs% without values' }],
   matches: 4,
+  correlationOnly: 5,
+  alerts: 1,
+  perCorrelation: [{ id: BURST.id ?? null, title: BURST.title, path: BURST.file, type: 'event_count', alerts: 1 }],
   suppressed: 2,
   perRule: [
     { id: WHOAMI.id, title: WHOAMI.title, path: WHOAMI.file, matches: 2, suppressed: 2 },
@@ -218,7 +264,25 @@ export const SCAN_SUMMARY: ScanSummary = {
 };
 
 /** The same scan with nothing matched (a reporter's empty case). */
-export const SCAN_SUMMARY_EMPTY: ScanSummary = { ...SCAN_SUMMARY, matches: 0, suppressed: 0, perRule: [], knownFps: 0, expiredKnownFps: 0, errors: 0, warnings: 0, rulesFailed: 0, rulesNotEvaluated: 0, skipped: [], belowLevel: 0, workers: 1 };
+export const SCAN_SUMMARY_EMPTY: ScanSummary = {
+  ...SCAN_SUMMARY,
+  matches: 0,
+  suppressed: 0,
+  perRule: [],
+  knownFps: 0,
+  expiredKnownFps: 0,
+  errors: 0,
+  warnings: 0,
+  rulesFailed: 0,
+  correlations: 0,
+  filters: 0,
+  correlationOnly: 0,
+  alerts: 0,
+  perCorrelation: [],
+  skipped: [],
+  belowLevel: 0,
+  workers: 1,
+};
 
 /** A regression report: a pass, a failure with counts, an error, and a test without data. */
 export function regressionReport(): RegressionReport {

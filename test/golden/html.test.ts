@@ -63,7 +63,7 @@ describe('html reporter', () => {
   const files = reporter.render({ report: run.report, extras: { ...extras, gate, title: 'Golden suite' } });
 
   it('writes an index and a page per rule', () => {
-    expect([...files.keys()]).toEqual(['index.html', 'rules/certutil_download.html', 'rules/net_user_add.html', 'rules/whoami_recon.html', 'rules/untested_rule.html']);
+    expect([...files.keys()]).toEqual(['index.html', 'rules/certutil_download.html', 'rules/net_user_add.html', 'rules/whoami_recon.html', 'rules/untested_rule.html', 'rules/whoami_burst.html']);
   });
 
   it('index page', async () => {

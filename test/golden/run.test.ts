@@ -3,7 +3,8 @@
  * coverage minimum of 80%: a passing rule (Markdown syntax in its title), one below the minimum,
  * one with a failing case (an escape sequence and markup in its name), an untested one, and a
  * case file naming no loaded rule; properties that hold, one that fails (markup in its name),
- * one with an unknown operator, a known gap and a closed gap.
+ * one with an unknown operator, a known gap and a closed gap; a correlation (markup in its title)
+ * with an alerting case (its alert in the JSON report) and a failing one explained per window and group.
  */
 import { describe, expect, it } from 'vitest';
 import { loadAndRunSuite } from '../../src/app/run-suite.js';

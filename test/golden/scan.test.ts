@@ -5,15 +5,19 @@
 import { describe, expect, it } from 'vitest';
 import { SCAN_REPORTERS } from '../../src/report/scan/registry.js';
 import type { StreamReporter } from '../../src/report/scan/scan-reporter.js';
-import type { ScanMatch, ScanSummary } from '../../src/scan/scan.js';
-import { SCAN_MATCHES, SCAN_SUMMARY, SCAN_SUMMARY_EMPTY } from './data.js';
+import type { CorrelationAlert, ScanMatch, ScanSummary } from '../../src/scan/scan.js';
+import { SCAN_ALERTS, SCAN_MATCHES, SCAN_SUMMARY, SCAN_SUMMARY_EMPTY } from './data.js';
 import { ext } from './golden.js';
 
-function scanWith(reporter: StreamReporter, matches: readonly ScanMatch[], summary: ScanSummary): { out: string; err: string } {
+/** The matches, with the alerts decided after the first one (a reporter interleaves them in that order). */
+function scanWith(reporter: StreamReporter, matches: readonly ScanMatch[], summary: ScanSummary, alerts: readonly CorrelationAlert[] = []): { out: string; err: string } {
   let out = '';
   let err = '';
   const r = reporter.create({ out: (t) => void (out += t), err: (t) => void (err += t) });
-  for (const m of matches) r.match(m);
+  matches.forEach((m, k) => {
+    r.match(m);
+    if (k === 0) for (const a of alerts) r.alert(a);
+  });
   r.finish(summary);
   return { out, err };
 }
@@ -27,7 +31,7 @@ async function expectStderr(reporter: StreamReporter, err: string, golden: strin
 describe('scan reporters', () => {
   for (const r of SCAN_REPORTERS.entries()) {
     it(r.name, async () => {
-      const { out, err } = scanWith(r, SCAN_MATCHES, SCAN_SUMMARY);
+      const { out, err } = scanWith(r, SCAN_MATCHES, SCAN_SUMMARY, SCAN_ALERTS);
       await expect(out).toMatchFileSnapshot(`scan/${r.name}${ext(r.name)}`);
       await expectStderr(r, err, `scan/${r.name}.stderr.txt`);
     });

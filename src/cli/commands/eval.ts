@@ -7,7 +7,7 @@ import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import { loadEnvironment, pipelineFailed, ruleLoadOptions } from '../../config/environment.js';
 import type { Io } from '../io.js';
-import { collectRules } from '../../rules/collect-rules.js';
+import { collectRuleSet } from '../../correlation/rule-set.js';
 import { readEvents } from '../../event-files/read-events.js';
 import type { Event } from '../../evaluate/evaluate.js';
 import { RuleIndex } from '../../compile/rule-index.js';
@@ -24,6 +24,7 @@ export const evalSpec: CommandSpec = {
     'event files in the order given. A rule that cannot be loaded prints {"path", "error": {code, message,\n' +
     'line, column}}. Event files may be JSONL, JSON arrays, concatenated JSON objects or EVTX-JSON.\n' +
     'Exit 0 when every rule and event file loaded, 2 otherwise (the others are still evaluated).\n' +
+    'Sigma filters among the rules are composed into the rules they name; correlations are left to scan and run.\n' +
     'Rules run as compiled matchers behind a rule index; --dump-js prints the generated JavaScript of each\n' +
     'rule instead of evaluating, and --verbose names rules the compiler declined (they run on the evaluator).',
   options: {
@@ -50,7 +51,8 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
     io.err('sigmatest eval: the processing pipeline cannot be used\n');
     return EXIT.usage;
   }
-  const set = collectRules(rulePaths.map((p) => inCwd(io, p)), ruleLoadOptions(env));
+  // Filters among the rules are composed into the rules they name.
+  const set = collectRuleSet(rulePaths.map((p) => inCwd(io, p)), ruleLoadOptions(env));
   let invalid = false;
   for (const f of set.files) {
     for (const bad of f.invalid) {
@@ -69,10 +71,8 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
   for (const d of set.diagnostics) if (d.severity === 'error') invalid = true;
   printDiagnostics(io, set.diagnostics);
 
-  for (const f of set.files) {
-    for (const o of f.others) {
-      io.err(`${terminalLine(`${shownPath(io, f.file)}: ${o.kind} document ${o.document + 1}${o.title ? ` '${o.title}'` : ''} loaded, not evaluated (${o.kind} rules are not evaluated yet)`)}\n`);
-    }
+  for (const c of set.correlationDocs) {
+    io.err(`${terminalLine(`${shownPath(io, c.file)}: correlation '${c.title}' is not evaluated by eval, which matches single events: use sigmatest scan or run`)}\n`);
   }
   if (dumpJs) {
     for (const r of set.rules) {

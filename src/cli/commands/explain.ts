@@ -13,6 +13,8 @@ import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import { loadEnvironment, ruleLoadOptions } from '../../config/environment.js';
 import type { Io } from '../io.js';
 import { diagnostic, hasErrors } from '../../diagnostics/diagnostics.js';
+import { CODES } from '../../diagnostics/codes.js';
+import type { DiagnosticCode } from '../../diagnostics/codes.js';
 import { loadRuleText } from '../../rules/load-rule.js';
 import type { SigmaRule } from '../../rules/load-rule.js';
 import { parseAttackBundle } from '../../explain/attack.js';
@@ -20,29 +22,41 @@ import type { AttackBundle } from '../../explain/attack.js';
 import { loadCatalog } from '../../explain/indicators.js';
 import type { CatalogIndex } from '../../explain/indicators.js';
 import { buildRulePage } from '../../explain/rule-page.js';
-import type { RulePage } from '../../explain/rule-page.js';
+import { buildCorrelationPage, buildFilterPage } from '../../explain/meta-page.js';
+import type { ExplainPage } from '../../explain/meta-page.js';
 import { EXPLAIN_REPORTERS } from '../../report/explain/registry.js';
+import { collectRuleSet } from '../../correlation/rule-set.js';
+import { ruleKey } from '../../rules/rule-key.js';
 
 /** Options and help of `sigmatest explain`. */
 export const explainSpec: CommandSpec = {
   name: 'explain',
-  summary: "Show a rule's page: ATT&CK coverage, events, stages, exclusions and indicators.",
-  usage: `explain <rule file> [--format ${EXPLAIN_REPORTERS.usage()}] [--catalog <rule folders...>] [--attack <STIX bundle>] [--config <file>]`,
+  summary: "Show a rule's page (ATT&CK coverage, events, stages, exclusions, indicators), or a correlation's or filter's.",
+  usage: `explain <rule file> [--format ${EXPLAIN_REPORTERS.usage()}] [--rules <rule folders...>] [--catalog <rule folders...>] [--attack <STIX bundle>] [--config <file>]`,
   description:
     'Indicators are the values of the selections the condition uses positively, by field and kind (eq, match,\n' +
     'regex, cidr, exists, null, gt/gte/lt/lte, fieldref, keyword). With --catalog, each value shows how many other\n' +
     'rules of the catalog have the same field, kind and value (case-insensitively). With --attack (a MITRE ATT&CK\n' +
     'STIX bundle such as enterprise-attack.json), techniques are named and placed under their tactics.\n' +
-    'Exit 0 on success, 2 for an unreadable or invalid rule, a missing catalog path or a bad bundle.\n\n' +
+    'A correlation rule gets a page of its related rules, grouping, window and condition; a filter one of its\n' +
+    'logsource, the rules it applies to and the stage it becomes in each. --rules names where the rules they refer\n' +
+    'to are (besides the file itself); the filters found there are also shown in the stages of a detection rule.\n' +
+    'Exit 0 on success, 2 for an unreadable or invalid rule, a correlation or filter with errors (its page is still\n' +
+    'shown), a missing catalog path or a bad bundle.\n\n' +
     EXPLAIN_REPORTERS.helpText('Formats (--format):'),
   options: {
     format: { type: 'string', choices: EXPLAIN_REPORTERS.names, default: EXPLAIN_REPORTERS.defaultName, help: 'output format (see Formats above)' },
+    rules: { type: 'string', multiple: true, arg: '<rule folders...>', help: 'rule files or folders the correlations and filters of the file refer to (and filters to apply)' },
     catalog: { type: 'string', multiple: true, arg: '<rule folders...>', help: 'rule files or folders to count indicators in' },
     attack: { type: 'string', arg: '<STIX bundle>', help: 'MITRE ATT&CK STIX 2.x bundle (e.g. enterprise-attack.json)' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     pipeline: pipelineOption,
   },
 };
+
+function codeGroup(code: DiagnosticCode): string {
+  return CODES[code].group;
+}
 
 /** Runs `sigmatest explain`. */
 export function explainCommand(args: Parsed, io: Io): number {
@@ -83,7 +97,12 @@ export function explainCommand(args: Parsed, io: Io): number {
   }
   const placeholders = ruleLoadOptions(env);
   const loaded = loadRuleText(source, ruleFile, placeholders);
-  const targets: Array<{ rule: SigmaRule; note?: string }> = loaded.rules.map((rule) => ({ rule }));
+  // The file with the rules its correlations and filters refer to (and the filters that apply to its rules).
+  const set = collectRuleSet([ruleFile, ...list(args.values.rules).map((p) => inCwd(io, p))], placeholders);
+  const own = (f: string | undefined): boolean => f !== undefined && ruleKey({ file: f, document: 0 }) === ruleKey({ file: ruleFile, document: 0 });
+  const metaProblems = set.diagnostics.filter((d) => own(d.file) && !loaded.diagnostics.includes(d) && !loaded.diagnostics.some((x) => x.code === d.code && x.pos?.line === d.pos?.line && x.message === d.message));
+  const filtered = new Map(set.rules.map((r) => [ruleKey(r), r]));
+  const targets: Array<{ rule: SigmaRule; note?: string }> = loaded.rules.map((rule) => ({ rule: filtered.get(ruleKey(rule)) ?? rule }));
   let broken = false;
   for (const bad of loaded.invalid) {
     const errors = bad.diagnostics.filter((d) => d.severity === 'error');
@@ -91,14 +110,17 @@ export function explainCommand(args: Parsed, io: Io): number {
       targets.push({ rule: bad.partial, note: 'the rule has placeholders without configured values (PLACEHOLDER_UNRESOLVED): it cannot be evaluated, but it is explained as written' });
     } else broken = true;
   }
-  printDiagnostics(io, loaded.diagnostics);
-  if (broken) {
+  printDiagnostics(io, [...loaded.diagnostics, ...metaProblems]);
+  const metaErrors = metaProblems.some((d) => d.severity === 'error' && ['correlation', 'filter'].includes(codeGroup(d.code)));
+  const correlations = set.correlationDocs.filter((c) => own(c.file));
+  const filters = set.filters.filter((f) => own(f.file));
+  if (broken || (metaErrors && correlations.length + filters.length < loaded.others.length)) {
     io.err(`sigmatest explain: ${file} has errors (above); fix them to explain the rule.\n`);
     return EXIT.usage;
   }
   targets.sort((a, b) => a.rule.document - b.rule.document);
-  if (targets.length === 0) {
-    io.err(`sigmatest explain: ${file} holds no detection rule${loaded.others.length > 0 ? ` (only ${loaded.others.map((o) => o.kind).join(', ')} documents, which explain does not cover)` : ''}.\n`);
+  if (targets.length + correlations.length + filters.length === 0) {
+    io.err(`sigmatest explain: ${file} holds no rule, correlation or filter.\n`);
     return EXIT.usage;
   }
 
@@ -122,15 +144,26 @@ export function explainCommand(args: Parsed, io: Io): number {
     );
   }
 
-  const pages: RulePage[] = targets.map(({ rule, note }) => {
+  const pages: Array<{ document: number; page: ExplainPage }> = targets.map(({ rule, note }) => {
     const options: Parameters<typeof buildRulePage>[1] = { source, mapping: env.mapping };
     if (catalog !== undefined) options.catalog = catalog;
     if (attack !== undefined) options.attack = attack;
     const page = buildRulePage(rule, options);
     page.file = shownPath(io, page.file);
     if (note !== undefined) page.notes.unshift(note);
-    return page;
+    return { document: rule.document, page };
   });
-  io.out(EXPLAIN_REPORTERS.pick(str(args.values.format)).render(pages));
-  return EXIT.ok;
+  const shown = (f: string | null): string | null => (f === null ? null : shownPath(io, f));
+  for (const c of correlations) {
+    const page = buildCorrelationPage(c, set, source);
+    pages.push({ document: c.document, page: { ...page, file: shownPath(io, c.file), rules: page.rules.map((r) => ({ ...r, file: shown(r.file) })) } });
+  }
+  for (const f of filters) {
+    const page = buildFilterPage(f, set, source);
+    pages.push({ document: f.document, page: { ...page, file: shownPath(io, f.file), targets: page.targets.map((t) => ({ ...t, file: shown(t.file) })) } });
+  }
+  pages.sort((a, b) => a.document - b.document);
+  io.out(EXPLAIN_REPORTERS.pick(str(args.values.format)).render(pages.map((p) => p.page)));
+  // A correlation or filter with errors (a reference that resolves to nothing…) is shown as written, and the exit says so.
+  return metaErrors ? EXIT.usage : EXIT.ok;
 }

@@ -12,7 +12,8 @@ import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import { loadEnvironment, pipelineFailed, ruleLoadOptions } from '../../config/environment.js';
 import type { Io } from '../io.js';
-import { collectRules, listYamlFiles } from '../../rules/collect-rules.js';
+import { listYamlFiles } from '../../rules/collect-rules.js';
+import { collectRuleSet } from '../../correlation/rule-set.js';
 import { loadCaseFile } from '../../cases/load-cases.js';
 import { resolveCaseRule } from '../../cases/run-cases.js';
 import { fuzzRule } from '../../fuzz/fuzz-rule.js';
@@ -106,7 +107,8 @@ export function fuzzCommand(args: Parsed, io: Io): number {
       return EXIT.usage;
     }
   }
-  const loaded = collectRules(paths.map((p) => inCwd(io, p)), ruleLoadOptions(env));
+  // Filters among the rules are composed into the rules they name: the fuzzer checks them too.
+  const loaded = collectRuleSet(paths.map((p) => inCwd(io, p)), ruleLoadOptions(env));
   const set = { ...loaded, rules: inShard(loaded.rules, shard) };
   printDiagnostics(io, set.diagnostics);
   const loadFailed = set.files.some((f) => f.invalid.length > 0) || set.diagnostics.some((d) => d.severity === 'error');

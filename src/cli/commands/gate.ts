@@ -40,7 +40,11 @@ export const gateSpec: CommandSpec = {
     'Checks per rule: validate, tests (match and no-match cases, all passing), coverage, mutation (score of\n' +
     'sigmatest mutate; reported only without --min-mutation-score), fuzz, semantic-diff\n' +
     '(modified/renamed: widened, narrowed, changed or equivalent; lost detections of the base cases fail) and\n' +
-    'corpus (no match on the benign corpus except known false positives). Defaults may be set in the config file\n' +
+    'corpus (no match on the benign corpus except known false positives). A changed correlation is checked for\n' +
+    'validate (its document and references), tests (its correlation cases: alerting and quiet ones, all passing,\n' +
+    'and the cases of every rule it refers to) and coverage; a changed filter for validate, tests (the cases of the\n' +
+    'rules it applies to, with the filter), coverage and fuzz (a filter that suppresses every event fails).\n' +
+    'Defaults may be set in the config file\n' +
     'under gate: (min_match, min_no_match, require_tests, min_coverage, min_mutation_score, fuzz_runs, corpus, known_fps, severities).\n' +
     'Case files read events_file only inside --root (default: the config\'s root, else their repository).\n' +
     'Exit 0 when the gate passes, 1 when a check fails, 2 on usage or configuration errors.\n\n' +

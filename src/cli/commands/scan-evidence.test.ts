@@ -67,4 +67,23 @@ describe('scan --reporter text: the evidence of a match', () => {
     expect(io.stdout()).not.toMatch(/00000000000b\]/);
     expect(io.stdout()).toMatch(/1 match of 1 rule/);
   });
+
+  it('--min-level high with a correlation: a lower rule it counts is still matched for it (alert), its own matches are not reported', async () => {
+    const d = fixture();
+    writeFileSync(
+      join(d, 'rules', 'burst.yml'),
+      'title: Encoded PowerShell burst\nid: 0a1b2c3d-0000-4000-8000-00000000000c\nlevel: high\ncorrelation:\n  type: event_count\n  rules: [0a1b2c3d-0000-4000-8000-00000000000b]\n  group-by: [Computer]\n  timespan: 5m\n  condition: {gte: 2}\n  generate: true\n',
+    );
+    const event = (t: string): string => `${JSON.stringify({ Computer: 'WS-042', TimeCreated_SystemTime: t, Image: 'C:\\x\\powershell.exe', CommandLine: 'powershell.exe -enc AAAA' })}\n`;
+    writeFileSync(join(d, 'events.jsonl'), event('2026-11-30T08:15:00Z') + event('2026-11-30T08:16:00Z'));
+    const io = captureIo({ cwd: d });
+    expect(await runCli(['scan', '--rules', 'rules', '--events', 'events.jsonl', '--reporter', 'text', '--min-level', 'high'], io)).toBe(0);
+    const out = io.stdout();
+    expect(out).toMatch(/^ALERT Encoded PowerShell burst \[0a1b2c3d-0000-4000-8000-00000000000c\]/m);
+    expect(out).toMatch(/1 below --min-level left out/);
+    // The high rule's two matches are reported; the medium rule's are not.
+    expect(out).not.toMatch(/^Rule powershell\.exe \[0a1b2c3d-0000-4000-8000-00000000000b\]/m);
+    expect(out).toMatch(/2 matches of 1 rule/);
+    expect(out).toMatch(/1 correlation alert of 1 correlation; 2 matches only counted by correlations/);
+  });
 });

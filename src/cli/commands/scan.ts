@@ -20,6 +20,8 @@ import { ProgressLine, scanProgressText } from '../../report/progress-line.js';
 import { OutputFile } from '../../util/output-file.js';
 import { terminalLine } from '../../report/escape.js';
 import { eventInputs, fileInputs, outputProblem, yamlInputs } from '../outputs.js';
+import { parseTimespan } from '../../correlation/timespan.js';
+import type { CorrelationAlert } from '../../scan/scan.js';
 
 const MAX_WORKERS = 256;
 
@@ -28,13 +30,18 @@ export const scanSpec: CommandSpec = {
   summary: 'Scan event files and folders with rules and report every match.',
   usage:
     'scan --rules <files or folders...> --events <files or folders...> [--logsource map|ignore] [--workers N]\n' +
-    `                      [--known-fps <file>] [--reporter ${SCAN_REPORTERS.usage()}] [--config <file>] [--out <file>]`,
+    `                      [--known-fps <file>] [--time-field <fields...>] [--time-tolerance <span>]\n` +
+    `                      [--reporter ${SCAN_REPORTERS.usage()}] [--config <file>] [--out <file>]`,
   description:
     'Event folders are searched recursively for .json, .jsonl, .ndjson and .evtx files (JSONL, JSON arrays,\n' +
     'concatenated objects, EVTX-JSON and native EVTX alike); files are streamed, never loaded whole.\n' +
     'Each match is {"rule": <id>, "path": <rule file>, "title", "event": <event as read>, "file", "index"},\n' +
     'in file then event order whatever the number of workers. Matches covered by an unexpired entry of the\n' +
     '--known-fps file are counted per rule instead of reported; expired entries are warned about.\n' +
+    'Correlation rules among the rules are evaluated as the events stream (state per group, dropped after the\n' +
+    'timespan); each alert is {"rule": <id>, "correlation": <type>, "group", "start", "end", "value", "events":\n' +
+    '[{"file", "index"}]}. Rules a correlation refers to without generate: true report no matches of their own.\n' +
+    'Sigma filters among the rules are composed into the rules they name.\n' +
     'Exit 0 when the scan ran (with or without matches), 1 when it read zero events, loaded no rules, or met\n' +
     'errors in rules or event files (they are reported and the scan carries on), 2 on usage errors and an\n' +
     'unreadable or invalid known-FP file.\n\n' +
@@ -51,6 +58,8 @@ export const scanSpec: CommandSpec = {
     workers: { type: 'string', arg: '<N>', default: '1', help: 'threads matching events: the main thread and N-1 worker threads (1: the main thread only)' },
     shard: shardOption('scan with shard i of n of the rules'),
     'known-fps': { type: 'string', arg: '<file>', help: 'known false positives (YAML) to count apart' },
+    'time-field': { type: 'string', multiple: true, arg: '<fields>', help: 'fields the event time is read from, in order (default: TimeCreated_SystemTime @timestamp UtcTime timestamp)' },
+    'time-tolerance': { type: 'string', arg: '<span>', help: 'how far events may come out of time order and still be correlated (e.g. 30s, 5m; default 5m)' },
     reporter: { type: 'string', choices: SCAN_REPORTERS.names, default: SCAN_REPORTERS.defaultName, help: 'output format (see Reporters above)' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     pipeline: pipelineOption,
@@ -77,6 +86,14 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
     return usage(io, `--workers must be a whole number from 1 to ${MAX_WORKERS}, not '${workersText}'`);
   }
   const shard = shardArg(args);
+  const timeFields = list(args.values['time-field']);
+  const toleranceText = str(args.values['time-tolerance']);
+  let toleranceMs: number | undefined;
+  if (toleranceText !== undefined) {
+    const t = toleranceText === '0' ? { ms: 0 } : parseTimespan(toleranceText);
+    if (typeof t === 'string') return usage(io, `--time-tolerance: ${t}`);
+    toleranceMs = t.ms;
+  }
   const reporterEntry = SCAN_REPORTERS.pick(str(args.values.reporter));
   const logsource = str(args.values.logsource) === 'ignore' ? 'ignore' : 'map';
   const today = new Date();
@@ -157,7 +174,10 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
       minLevel: str(args.values['min-level']),
       knownFps,
       today,
+      timeFields: timeFields.length > 0 ? timeFields : undefined,
+      toleranceMs,
       onMatch: (m) => reporter.match(shown.match(m)),
+      onAlert: (a) => reporter.alert(shown.alert(a)),
       onDiagnostic: (d) => err(`${terminalLine(formatDiagnostic(d.file === undefined ? d : { ...d, file: shownPath(io, d.file) }))}\n`),
       onProgress: (p) => {
         // A terminal shows matches as they come, not in 64 KiB steps.
@@ -176,7 +196,12 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
     return EXIT.failed;
   }
   progress.done();
-  summary = { ...summary, perRule: summary.perRule.map((r) => ({ ...r, path: shown.file(r.path) })), skipped: summary.skipped.map((r) => ({ ...r, path: shown.file(r.path) })) };
+  summary = {
+    ...summary,
+    perRule: summary.perRule.map((r) => ({ ...r, path: shown.file(r.path) })),
+    perCorrelation: summary.perCorrelation.map((c) => ({ ...c, path: shown.file(c.path) })),
+    skipped: summary.skipped.map((r) => ({ ...r, path: shown.file(r.path) })),
+  };
   reporter.finish(summary);
   flush();
   if (file !== undefined) {
@@ -211,7 +236,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
  * Matches and file names as the report shows them: paths relative to `io.cwd` (the scan reads
  * absolute ones). A rule keeps one shown copy, so reporters that cache per rule still can.
  */
-function shownPaths(io: Io): { match: (m: ScanMatch) => ScanMatch; file: (path: string) => string } {
+function shownPaths(io: Io): { match: (m: ScanMatch) => ScanMatch; alert: (a: CorrelationAlert) => CorrelationAlert; file: (path: string) => string } {
   const files = new Map<string, string>();
   const rules = new Map<ScanRuleInfo, ScanRuleInfo>();
   const file = (path: string): string => {
@@ -224,5 +249,10 @@ function shownPaths(io: Io): { match: (m: ScanMatch) => ScanMatch; file: (path: 
     if (rule === undefined) rules.set(m.rule, (rule = { ...m.rule, file: file(m.rule.file) }));
     return { ...m, rule, file: file(m.file) };
   };
-  return { match, file };
+  const alert = (a: CorrelationAlert): CorrelationAlert => ({
+    ...a,
+    correlation: { ...a.correlation, file: file(a.correlation.file) },
+    events: a.events.map((e) => ({ ...e, file: file(e.file) })),
+  });
+  return { match, alert, file };
 }

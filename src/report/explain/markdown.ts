@@ -9,6 +9,7 @@
  * (blank without a catalog).
  */
 import type { RulePage } from '../../explain/rule-page.js';
+import type { CorrelationPage, ExplainPage, FilterPage } from '../../explain/meta-page.js';
 import { kindLabel } from '../../explain/indicators.js';
 import { markdownCell, markdownCodeCell, markdownFence, markdownText } from '../escape.js';
 import type { TextReporter } from '../registry.js';
@@ -101,14 +102,93 @@ export function renderRulePageMarkdown(page: RulePage): string {
   return `${out.join('\n\n')}\n`;
 }
 
-/** Several pages (a file with several detection rules) are separated by a rule. */
-export function formatExplainMarkdown(pages: readonly RulePage[]): string {
-  return pages.map(renderRulePageMarkdown).join('\n---\n\n');
+function logsourceText(ls: { category?: string; product?: string; service?: string }): string {
+  return Object.entries(ls).map(([k, v]) => `${k}: ${v}`).join(', ');
 }
 
-export const explainMarkdownReporter: TextReporter<readonly RulePage[]> = {
+/** Renders a correlation's page as Markdown: related rules, grouping, window, condition. */
+export function renderCorrelationPageMarkdown(page: CorrelationPage): string {
+  const out: string[] = ['Correlation rules › Sigma', `# ${markdownCell(page.title)}`];
+  if (page.description !== null && page.description.trim() !== '') out.push(markdownText(page.description.trim()));
+  for (const n of page.notes) out.push(`> **Note:** ${markdownCell(n)}`);
+  out.push(
+    table(
+      ['Type', 'Counts', 'Reported'],
+      [[markdownCodeCell(page.type), markdownCell(page.counts), page.reported ? 'yes' : `no: ${markdownCell(`referred to by ${page.referredBy.join(', ')} without generate: true`)}`]],
+    ),
+  );
+  out.push('## Related rules');
+  out.push(
+    table(
+      ['Reference', 'Rule', 'Kind', 'Logsource or type', 'Own alerts'],
+      page.rules.map((r) => [
+        markdownCodeCell(r.ref),
+        r.title === null ? '*(not found)*' : `${markdownCell(r.title)}${r.file === null ? '' : ` (${markdownCodeCell(r.file)})`}`,
+        r.kind,
+        r.logsource !== undefined ? markdownCell(logsourceText(r.logsource)) : r.type !== undefined ? markdownCodeCell(r.type) : '',
+        r.kind === 'unresolved' ? '' : r.reported ? 'reported' : 'only counted here',
+      ]),
+    ),
+  );
+  out.push(page.generate ? 'With `generate: true` the rules it refers to report their own matches too.' : 'Without `generate: true` the rules it refers to report no matches of their own: they only feed this correlation.');
+  out.push('## Grouping');
+  if (page.grouping.length === 0) out.push('No group-by: every event falls into one group.');
+  else {
+    out.push(
+      table(
+        ['Group-by', 'Alias', 'Field in the events of each rule'],
+        page.grouping.map((g) => [markdownCodeCell(g.name), g.alias ? 'yes' : 'no', g.fields.map((f) => `${markdownCell(f.rule)}: ${markdownCodeCell(f.field)}`).join('<br>')]),
+      ),
+    );
+  }
+  out.push('## Window', `Timespan ${markdownCodeCell(page.window.timespan)} (${markdownCell(page.window.duration)}): ${markdownCell(page.window.explanation)}.`);
+  out.push('## Condition', `${markdownCodeCell(page.condition.text)}: ${markdownCell(page.condition.words)}${page.condition.field === null ? '' : ` of ${page.condition.field.map(markdownCodeCell).join(' + ')}`}${page.condition.percentile === null ? '' : `, percentile ${page.condition.percentile}`}.`);
+  if (page.referredBy.length > 0) out.push(`Referred to by: ${page.referredBy.map(markdownCodeCell).join(', ')}.`);
+  out.push('## Rule body', markdownFence(page.body, 'yaml'));
+  return `${out.join('\n\n')}\n`;
+}
+
+/** Renders a filter's page as Markdown: logsource, the rules it applies to, its selections. */
+export function renderFilterPageMarkdown(page: FilterPage): string {
+  const out: string[] = ['Filters › Sigma', `# ${markdownCell(page.title)}`];
+  if (page.description !== null && page.description.trim() !== '') out.push(markdownText(page.description.trim()));
+  for (const n of page.notes) out.push(`> **Note:** ${markdownCell(n)}`);
+  out.push(`Logsource: ${markdownCell(logsourceText(page.logsource))}. Condition: ${markdownCodeCell(page.condition)}, ANDed to the condition of each rule it applies to.`);
+  out.push('## Rules', page.scope === 'any' ? 'Every loaded rule of the logsource (`rules: any`).' : 'The rules it names.');
+  if (page.targets.length === 0) out.push('None loaded.');
+  else {
+    out.push(
+      table(
+        ['Reference', 'Rule', 'Applied', 'Stage in the rule'],
+        page.targets.map((t) => [
+          markdownCodeCell(t.ref),
+          t.title === null ? '*(not found)*' : `${markdownCell(t.title)}${t.file === null ? '' : ` (${markdownCodeCell(t.file)})`}`,
+          t.applied ? 'yes' : `no: ${markdownCell(t.reason ?? '')}`,
+          t.stages.map(markdownCodeCell).join(', '),
+        ]),
+      ),
+    );
+  }
+  out.push('## Selections');
+  for (const s of page.selections) out.push(markdownFence(s.text, 'yaml'));
+  out.push('## Filter body', markdownFence(page.body, 'yaml'));
+  return `${out.join('\n\n')}\n`;
+}
+
+/** Any explain page as Markdown. */
+export function renderExplainPageMarkdown(page: ExplainPage): string {
+  if ('kind' in page) return page.kind === 'correlation' ? renderCorrelationPageMarkdown(page) : renderFilterPageMarkdown(page);
+  return renderRulePageMarkdown(page);
+}
+
+/** Several pages (a file with several rules, correlations or filters) are separated by a rule. */
+export function formatExplainMarkdown(pages: readonly ExplainPage[]): string {
+  return pages.map(renderExplainPageMarkdown).join('\n---\n\n');
+}
+
+export const explainMarkdownReporter: TextReporter<readonly ExplainPage[]> = {
   name: 'markdown',
-  help: 'the rule page in GitHub-flavoured Markdown (pipe tables, fenced YAML)',
+  help: 'the rule, correlation or filter page in GitHub-flavoured Markdown (pipe tables, fenced YAML)',
   output: 'text',
   render: formatExplainMarkdown,
 };

@@ -17,7 +17,7 @@ export function formatFuzzText(r: FuzzReport): string {
     const mark = rule.status === 'pass' ? 'ok  ' : rule.status === 'fail' ? 'FAIL' : 'skip';
     lines.push(`${mark} ${rule.path}  (${rule.witnesses} witnesses${rule.reason ? `; ${rule.reason}` : ''})`);
     for (const f of rule.findings) {
-      const at = f.line !== undefined ? `${rule.path}:${f.line}:${f.column ?? 1}: ` : '';
+      const at = f.line !== undefined ? `${f.file ?? rule.path}:${f.line}:${f.column ?? 1}: ` : '';
       if (f.suppressed !== undefined) {
         lines.push(`     suppressed ${f.code}: ${at}${f.suppressed}`);
         continue;

@@ -7,6 +7,7 @@
 import type { SuiteReport } from './suite-report.js';
 import type { RuleCoverage } from '../../coverage/coverage.js';
 import type { TextReporter } from '../registry.js';
+import { alertRecord } from '../scan/alert-record.js';
 
 /** Coverage as the JSON report gives it (stages, values, exclusions, percent). */
 function coverageJson(c: RuleCoverage): Record<string, unknown> {
@@ -24,13 +25,24 @@ export function formatRunJson(report: SuiteReport): string {
     path: r.path,
     title: r.title,
     status: r.status,
+    ...(r.correlation !== undefined ? { correlation: r.correlation } : {}),
     cases: {
       passed: r.cases.passed,
       failed: r.cases.failed,
       errors: r.cases.errors,
       knownGaps: r.cases.knownGaps,
       gapsClosed: r.cases.gapsClosed,
-      results: r.cases.results.map((c) => ({ name: c.name, file: c.file, line: c.line ?? null, status: c.status, events: c.events, matched: c.matched, messages: c.messages })),
+      results: r.cases.results.map((c) => ({
+        name: c.name,
+        file: c.file,
+        line: c.line ?? null,
+        status: c.status,
+        events: c.events,
+        matched: c.matched,
+        messages: c.messages,
+        // A merged report's cases hold the records already.
+        ...(c.alerts !== undefined ? { alerts: c.alerts.map((a) => ('rule' in a ? a : alertRecord(a))) } : {}),
+      })),
     },
     properties: r.properties.results.map((p) => ({
       name: p.name,

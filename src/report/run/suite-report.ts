@@ -9,6 +9,9 @@ import { foldCoverage } from '../../coverage/coverage.js';
 import type { RuleCoverage } from '../../coverage/coverage.js';
 import type { Provenance } from '../../util/provenance.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import type { CorrelationSuiteResult } from '../../cases/run-correlation-cases.js';
+import type { CorrelationType } from '../../correlation/documents.js';
+import { foldCorrelationCoverage } from '../../correlation/coverage.js';
 
 /** Which coverage `--min-coverage` judges: cases and properties together (`all`), or cases alone. */
 export type CoverageFrom = 'all' | 'cases';
@@ -36,6 +39,8 @@ export interface RuleReport {
   properties: Tally & { results: PropertyResult[] };
   /** Coverage from the cases alone. */
   coverage: RuleCoverage;
+  /** Set for a correlation rule: its type (its coverage stages are the correlation's, see correlation/coverage.ts). */
+  correlation?: CorrelationType;
   /** Coverage from the cases and the property runs (equal to `coverage` without properties). */
   coverageWithProperties: RuleCoverage;
 }
@@ -89,8 +94,19 @@ export function ruleStatus(cases: Tally, properties: Tally, coverage: Pick<RuleC
   return minCoverage !== undefined && minCoverage !== null && coverage.percent < minCoverage ? 'below-coverage' : 'pass';
 }
 
-/** Assembles the report; `minCoverage` (0–100) marks tested rules below it (on the coverage `coverageFrom` names). */
-export function buildSuiteReport(result: SuiteResult, minCoverage: number | undefined, cwd: string, inputDiagnostics: readonly Diagnostic[] = [], judge: JudgeOptions = {}): SuiteReport {
+/**
+ * Assembles the report; `minCoverage` (0–100) marks tested rules below it (on the coverage
+ * `coverageFrom` names). Rows: the tested detection rules, the untested ones, then the
+ * correlations (tested, then untested).
+ */
+export function buildSuiteReport(
+  result: SuiteResult,
+  minCoverage: number | undefined,
+  cwd: string,
+  inputDiagnostics: readonly Diagnostic[] = [],
+  judge: JudgeOptions = {},
+  correlations: CorrelationSuiteResult = { runs: [], untested: [], diagnostics: [] },
+): SuiteReport {
   const rel = (p: string): string => relative(cwd, p) || p;
   const coverageFrom = judge.coverageFrom ?? 'all';
   const strict = judge.strict === true;
@@ -125,6 +141,45 @@ export function buildSuiteReport(result: SuiteResult, minCoverage: number | unde
       properties: { ...none, results: [] },
       coverage,
       coverageWithProperties: coverage,
+    });
+  }
+  const relCase = (c: CaseResult): CaseResult => {
+    const out: CaseResult = { ...c, file: rel(c.file) };
+    if (c.alerts !== undefined) out.alerts = c.alerts.map((a) => ({ ...a, correlation: { ...a.correlation, file: rel(a.correlation.file) }, events: a.events.map((e) => ({ ...e, file: rel(e.file) })) }));
+    return out;
+  };
+  for (const r of correlations.runs) {
+    const cases = tally(r.cases);
+    const c = r.correlation;
+    rules.push({
+      id: c.id ?? null,
+      path: rel(c.file),
+      title: c.title,
+      level: c.level ?? null,
+      tags: c.tags,
+      status: ruleStatus(cases, none, r.coverage, minCoverage, strict),
+      cases: { ...cases, results: r.cases.map(relCase) },
+      properties: { ...none, results: [] },
+      coverage: r.coverage,
+      coverageWithProperties: r.coverage,
+      correlation: c.type,
+    });
+  }
+  for (const u of correlations.untested) {
+    const c = u.rule;
+    const coverage = foldCorrelationCoverage(u, []);
+    rules.push({
+      id: c.id ?? null,
+      path: rel(c.file),
+      title: c.title,
+      level: c.level ?? null,
+      tags: c.tags,
+      status: 'untested',
+      cases: { ...none, results: [] },
+      properties: { ...none, results: [] },
+      coverage,
+      coverageWithProperties: coverage,
+      correlation: c.type,
     });
   }
   return { rules, summary: summarizeRun(rules, { minCoverage, diagnostics: inputDiagnostics, coverageFrom, strict }), diagnostics: [...inputDiagnostics] };

@@ -26,6 +26,10 @@ function coverageLines(r: RuleReport): string[] {
     const extra = withProps ? `  ${String(a.true).padStart(5)}  ${String(a.false).padStart(5)}` : '';
     lines.push(`    ${name.padEnd(width + 4)} ${String(s.true).padStart(4)}  ${String(s.false).padStart(5)}${extra}  ${state}`);
   });
+  if (r.correlation !== undefined) {
+    lines.push(`    stages ${c.covered}/${c.total}, coverage ${c.percent}%`);
+    return lines;
+  }
   if (withProps) {
     lines.push(
       `    values ${c.values.covered}/${c.values.total} (with properties ${all.values.covered}/${all.values.total}), exclusions ${c.exclusions.covered}/${c.exclusions.total} (${all.exclusions.covered}/${all.exclusions.total}), coverage ${c.percent}% from cases, ${all.percent}% with properties`,
@@ -80,7 +84,7 @@ export function formatRunText(report: SuiteReport): string {
   for (const d of report.diagnostics) out.push(formatDiagnostic(d));
   if (report.diagnostics.length) out.push('');
   for (const r of report.rules) {
-    out.push(`${MARK[r.status].padEnd(8)} ${r.title}  (${r.path})  ${countsOf(r)}`);
+    out.push(`${MARK[r.status].padEnd(8)} ${r.title}  (${r.path}${r.correlation !== undefined ? `, ${r.correlation} correlation` : ''})  ${countsOf(r)}`);
     for (const c of r.cases.results) {
       if (c.status === 'pass') continue;
       const mark = c.status === 'known-gap' ? '~' : c.status === 'gap-closed' ? '!' : '✗';

@@ -1,5 +1,7 @@
-/** The scan's jsonl reporter: one JSON object per match on the report stream; the summary as text on stderr. */
+/** The scan's jsonl reporter: one JSON object per match and per correlation alert on the report stream; the summary as text on stderr. */
 import { matchRecordJsonFactory } from './match-record.js';
+import { alertRecord } from './alert-record.js';
+import { jsonTerminalSafe } from '../escape.js';
 import { formatScanSummary } from './summary.js';
 import type { ReporterOutput, ScanReporter, StreamReporter } from './scan-reporter.js';
 
@@ -7,6 +9,7 @@ export function createJsonlReporter(output: ReporterOutput): ScanReporter {
   const json = matchRecordJsonFactory();
   return {
     match: (m) => output.out(`${json(m)}\n`),
+    alert: (a) => output.out(`${jsonTerminalSafe(JSON.stringify(alertRecord(a)))}\n`),
     finish: (s) => output.err(formatScanSummary(s)),
     // Every line written is a whole record; the command reports the failure.
     abort: () => undefined,
@@ -15,7 +18,7 @@ export function createJsonlReporter(output: ReporterOutput): ScanReporter {
 
 export const scanJsonlReporter: StreamReporter = {
   name: 'jsonl',
-  help: 'one JSON line per match, the summary on stderr',
+  help: 'one JSON line per match and per correlation alert, the summary on stderr',
   output: 'stream',
   summaryOnErr: true,
   create: createJsonlReporter,

@@ -3,11 +3,13 @@
  * two streams it writes to, gets each match as it is found and the summary at the end; nothing
  * is held until the end.
  */
-import type { ScanMatch, ScanSummary } from '../../scan/scan.js';
+import type { CorrelationAlert, ScanMatch, ScanSummary } from '../../scan/scan.js';
 import type { ReporterInfo } from '../registry.js';
 
 export interface ScanReporter {
   match(m: ScanMatch): void;
+  /** A correlation alert, in the order decided (between the matches of the events read so far). */
+  alert(a: CorrelationAlert): void;
   /** Ends the report. */
   finish(s: ScanSummary): void;
   /**

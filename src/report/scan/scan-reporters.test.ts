@@ -77,10 +77,14 @@ describe('formatScanSummary', () => {
     files: 2,
     rules: 10,
     rulesFailed: 1,
-    rulesNotEvaluated: 0,
+    correlations: 2,
+    filters: 1,
     belowLevel: 0,
     skipped: [],
     matches: 3,
+    correlationOnly: 7,
+    alerts: 2,
+    perCorrelation: [{ id: null, title: 'Brute force', path: 'r/c.yml', type: 'event_count', alerts: 2 }],
     suppressed: 2,
     perRule: [
       { id: 'a', title: 'Rule A', path: 'r/a.yml', matches: 3, suppressed: 0 },
@@ -98,7 +102,9 @@ describe('formatScanSummary', () => {
 
   it('says what was scanned, what matched and how fast', () => {
     const text = formatScanSummary(summary);
-    expect(text).toContain('scan: 12,345 events from 2 files, 10 rules, 1 failed to load, matched in 4 threads (the main thread and 3 workers)');
+    expect(text).toContain('scan: 12,345 events from 2 files, 10 rules, 1 failed to load, 2 correlations, 1 filter, matched in 4 threads (the main thread and 3 workers)');
+    expect(text).toContain('2 correlation alerts of 1 correlation; 7 matches only counted by correlations (not reported)');
+    expect(text).toMatch(/ {5}2 {2}Brute force \[no id\] r\/c\.yml \(event_count\)/);
     expect(text).toContain('3 matches of 1 rule; 2 known false positives suppressed (4 entries, 1 expired)');
     // Loading and matching are told apart (the matching time does not include the load).
     expect(text).toContain('1 error; rules loaded in 0.50 s, then events matched in 2.47 s (5,000 events/s)');

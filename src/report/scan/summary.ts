@@ -20,7 +20,8 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${formatCo
 export function formatScanSummary(s: ScanSummary): string {
   const rules = [`${plural(s.rules, 'rule')}`];
   if (s.rulesFailed > 0) rules.push(`${formatCount(s.rulesFailed)} failed to load`);
-  if (s.rulesNotEvaluated > 0) rules.push(`${formatCount(s.rulesNotEvaluated)} correlation/filter not evaluated`);
+  if (s.correlations > 0) rules.push(plural(s.correlations, 'correlation'));
+  if (s.filters > 0) rules.push(plural(s.filters, 'filter'));
   if (s.skipped.length > 0) rules.push(`${formatCount(s.skipped.length)} skipped (--placeholders skip)`);
   if ((s.belowLevel ?? 0) > 0) rules.push(`${formatCount(s.belowLevel)} below --min-level left out`);
   const lines = [
@@ -32,6 +33,11 @@ export function formatScanSummary(s: ScanSummary): string {
     matches += `; ${plural(s.suppressed, 'known false positive')} suppressed (${plural(s.knownFps, 'entry', 'entries')}${s.expiredKnownFps > 0 ? `, ${formatCount(s.expiredKnownFps)} expired` : ''})`;
   }
   lines.push(matches);
+  if (s.correlations > 0) {
+    lines.push(
+      `  ${plural(s.alerts, 'correlation alert')} of ${plural(s.perCorrelation.length, 'correlation')}${s.correlationOnly > 0 ? `; ${plural(s.correlationOnly, 'match', 'matches')} only counted by correlations (not reported)` : ''}`,
+    );
+  }
   lines.push(
     `  ${plural(s.errors, 'error')}${s.warnings > 0 ? `, ${plural(s.warnings, 'warning')}` : ''}; ` +
       `rules loaded in ${s.loadSeconds.toFixed(2)} s, then events matched in ${s.seconds.toFixed(2)} s (${formatCount(s.eventsPerSecond)} events/s)`,
@@ -44,6 +50,11 @@ export function formatScanSummary(s: ScanSummary): string {
     for (const r of s.perRule) {
       lines.push(`  ${formatCount(r.matches).padStart(width)}  ${formatCount(r.suppressed).padStart(swidth)}  ${r.title} [${r.id ?? 'no id'}] ${r.path}`);
     }
+  }
+  if (s.perCorrelation.length > 0) {
+    const width = Math.max(6, ...s.perCorrelation.map((c) => formatCount(c.alerts).length));
+    lines.push('', `  ${'alerts'.padStart(width)}  correlation`);
+    for (const c of s.perCorrelation) lines.push(`  ${formatCount(c.alerts).padStart(width)}  ${c.title} [${c.id ?? 'no id'}] ${c.path} (${c.type})`);
   }
   return `${lines.map(terminalLine).join('\n')}\n`;
 }

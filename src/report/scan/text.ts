@@ -1,5 +1,6 @@
 /** The scan's text reporter: readable matches (rule, where, an excerpt of the event) and the summary. */
-import type { ScanMatch } from '../../scan/scan.js';
+import type { CorrelationAlert, ScanMatch } from '../../scan/scan.js';
+import { formatTime } from '../../correlation/event-time.js';
 import { terminalLine } from '../escape.js';
 import { formatScanSummary } from './summary.js';
 import type { ReporterOutput, ScanReporter, StreamReporter } from './scan-reporter.js';
@@ -35,10 +36,35 @@ export function formatScanMatch(m: ScanMatch): string {
   return `${head}    ${terminalLine(where(m))}\n${m.evidence.map((e) => `      ${terminalLine(`${`${e.field}:`.padEnd(width + 1)} ${e.value.replace(/\r?\n|\r/g, '⏎')}`)}\n`).join('')}`;
 }
 
+/** A value of an alert's group as text. */
+function groupValue(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** Two lines per alert: the correlation, then group, window, value and contributing events (terminal-safe). */
+export function formatScanAlert(a: CorrelationAlert): string {
+  const group = Object.entries(a.group).map(([k, v]) => `${k}=${groupValue(v)}`).join(', ');
+  const byFile = new Map<string, number[]>();
+  for (const e of a.events) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e.index]);
+  const events = [...byFile].map(([file, idx]) => `${file} (${idx.length === 1 ? 'event' : 'events'} ${idx.join(', ')})`).join('; ');
+  return (
+    `${terminalLine(`ALERT ${a.correlation.title} [${a.correlation.id ?? 'no id'}] ${a.correlation.file} (${a.type})`)}\n` +
+    `    ${terminalLine(`group ${group === '' ? '(all events)' : group}; ${formatTime(a.start)} .. ${formatTime(a.end)}; value ${a.value}; ${events}${a.omitted > 0 ? ` and ${a.omitted} more` : ''}`)}\n`
+  );
+}
+
 export function createTextReporter(output: ReporterOutput): ScanReporter {
+  let shown = false;
   return {
-    match: (m) => output.out(formatScanMatch(m)),
-    finish: (s) => output.out(`${s.matches > 0 ? '\n' : ''}${formatScanSummary(s)}`),
+    match: (m) => {
+      shown = true;
+      output.out(formatScanMatch(m));
+    },
+    alert: (a) => {
+      shown = true;
+      output.out(formatScanAlert(a));
+    },
+    finish: (s) => output.out(`${shown ? '\n' : ''}${formatScanSummary(s)}`),
     // The matches shown stand; the command reports the failure.
     abort: () => undefined,
   };
@@ -46,7 +72,7 @@ export function createTextReporter(output: ReporterOutput): ScanReporter {
 
 export const scanTextReporter: StreamReporter = {
   name: 'text',
-  help: 'readable matches (rule, file:line, the fields the rule reads with their values, EventRecordID, Computer, time, level) and the summary',
+  help: 'readable matches (rule, file:line, the fields the rule reads with their values, EventRecordID, Computer, time, level), correlation alerts and the summary',
   output: 'stream',
   summaryOnErr: false,
   create: createTextReporter,
