@@ -2,6 +2,7 @@
 import { STYLE, contentSecurityPolicy } from './assets.js';
 import { html, trusted } from './html.js';
 import type { Html, HtmlValue } from './html.js';
+import type { MutantRecord } from '../../mutate/mutation-report.js';
 
 /** A whole page: doctype, policy, inline style, optional inline script (a constant of assets.ts). */
 export function page(title: string, body: Html, script?: string): string {
@@ -96,4 +97,20 @@ ${rows.map((r) => html`<tr>${r.map((v, k) => cell('td', v, k))}</tr>\n`)}</tbody
 /** "1 case" / "2 cases". */
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
+}
+
+/** The mutants of a rule as a table: status, operator, where (rule file line and detection path), the YAML diff, and who killed it or the event that would. */
+export function mutantsTable(rulePath: string, mutants: readonly MutantRecord[]): Html {
+  const rows = mutants.map((x) => [
+    badge(x.status === 'equivalent' ? 'equivalent?' : x.status, x.status === 'killed' ? 'pass' : x.status === 'survived' ? 'fail' : 'skip'),
+    html`<code>${x.operator}</code>`,
+    html`${rulePath}:${x.line}<div class="small muted"><code>${x.path}</code></div>`,
+    html`${x.description}${x.diff.removed.length + x.diff.added.length === 0 ? null : html`<pre class="yaml"><code>${[...x.diff.removed.map((l) => `- ${l}`), ...x.diff.added.map((l) => `+ ${l}`)].join('\n')}</code></pre>`}`,
+    x.status === 'killed'
+      ? x.killedBy.join('; ')
+      : x.killer === null
+        ? html`<span class="muted">no event found on which the mutant and the rule disagree</span>`
+        : html`<div class="small muted">killer: the rule says ${x.killer.verdict}</div>${eventBlock(x.killer.event)}`,
+  ]);
+  return table(['Status', 'Operator', 'Where', 'Mutant', 'Killed by / killer'], rows, { cls: 'mutation-table' });
 }

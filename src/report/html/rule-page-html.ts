@@ -20,7 +20,7 @@ import { observe } from '../../coverage/coverage.js';
 import type { StageCoverage } from '../../coverage/coverage.js';
 import { html } from './html.js';
 import type { Html, HtmlValue } from './html.js';
-import { STATUS_LABEL, badge, coverageBar, eventBlock, page, plural, table, truth, valueCode } from './parts.js';
+import { STATUS_LABEL, badge, coverageBar, eventBlock, mutantsTable, page, plural, table, truth, valueCode } from './parts.js';
 import { fuzzCounts, lookupRule } from './types.js';
 import type { RuleMutationRecord } from '../../mutate/mutation-report.js';
 import type { GateEntry, HtmlReportExtras } from './types.js';
@@ -315,22 +315,11 @@ ${x.event === undefined ? null : html`<div class="small muted">Example event</di
 
 function mutationSection(rule: RuleReport, m: RuleMutationRecord | undefined): Html | null {
   if (m === undefined) return null;
-  const rows = m.mutants.map((x) => [
-    badge(x.status === 'equivalent' ? 'equivalent?' : x.status, x.status === 'killed' ? 'pass' : x.status === 'survived' ? 'fail' : 'skip'),
-    html`<code>${x.operator}</code>`,
-    html`${rule.path}:${x.line}<div class="small muted"><code>${x.path}</code></div>`,
-    html`${x.description}${x.diff.removed.length + x.diff.added.length === 0 ? null : html`<pre class="yaml"><code>${[...x.diff.removed.map((l) => `- ${l}`), ...x.diff.added.map((l) => `+ ${l}`)].join('\n')}</code></pre>`}`,
-    x.status === 'killed'
-      ? x.killedBy.join('; ')
-      : x.killer === null
-        ? html`<span class="muted">no event found on which the mutant and the rule disagree</span>`
-        : html`<div class="small muted">killer: the rule says ${x.killer.verdict}</div>${eventBlock(x.killer.event)}`,
-  ]);
   return section(
     'mutation',
     'Mutation score',
     html`<p>${m.score === null ? 'n/a' : `${m.score}%`}: ${m.killed} killed, ${m.survived} survived, ${m.equivalent} equivalent? (score = killed / (mutants − equivalent)). Each mutant is a small change of the rule; a case or property that changes outcome kills it; a survivor shows an event that would.</p>`,
-    table(['Status', 'Operator', 'Where', 'Mutant', 'Killed by / killer'], rows, { cls: 'mutation-table' }),
+    mutantsTable(rule.path, m.mutants),
   );
 }
 
