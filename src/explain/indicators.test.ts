@@ -95,11 +95,33 @@ describe('ruleIndicators and ruleExclusions', () => {
   `);
 
   it('groups the values of positive identifiers by field and kind, once each case-insensitively', () => {
-    expect(ruleIndicators(rule).map((g) => ({ field: g.field, kind: g.kind, values: g.values, identifiers: g.identifiers }))).toEqual([
-      { field: 'Image', kind: 'match', values: ['\\a.exe', '\\b'], identifiers: ['sel', 'sel2'] },
-      { field: 'CommandLine', kind: 'eq', values: ['x'], identifiers: ['sel'] },
-      { field: 'CommandLine', kind: 'match', values: ['*y*'], identifiers: ['sel'] },
-      { field: 'EventID', kind: 'eq', values: ['1'], identifiers: ['sel2'] },
+    expect(ruleIndicators(rule).map((g) => ({ field: g.field, kind: g.kind, values: g.values, identifiers: g.identifiers, valueIdentifiers: g.valueIdentifiers }))).toEqual([
+      { field: 'Image', kind: 'match', values: ['\\a.exe', '\\b'], identifiers: ['sel', 'sel2'], valueIdentifiers: [['sel'], ['sel2']] },
+      { field: 'CommandLine', kind: 'eq', values: ['x'], identifiers: ['sel'], valueIdentifiers: [['sel']] },
+      { field: 'CommandLine', kind: 'match', values: ['*y*'], identifiers: ['sel'], valueIdentifiers: [['sel']] },
+      { field: 'EventID', kind: 'eq', values: ['1'], identifiers: ['sel2'], valueIdentifiers: [['sel2']] },
+    ]);
+  });
+
+  it('attaches each value to the identifiers it comes from, not to every identifier of its group', () => {
+    const r = loadRuleText(
+      `title: t
+logsource: {product: windows, category: process_creation}
+detection:
+  sel_a:
+    Image|endswith: ['\\a.exe', '\\shared.exe']
+  sel_b:
+    Image|endswith: ['\\b.exe', '\\SHARED.EXE']
+  condition: 1 of sel_*
+`,
+      'r.yml',
+    ).rules[0] as SigmaRule;
+    const [g] = ruleIndicators(r);
+    expect(g?.identifiers).toEqual(['sel_a', 'sel_b']);
+    expect(g?.values.map((v, k) => [v, g.valueIdentifiers[k]])).toEqual([
+      ['\\a.exe', ['sel_a']],
+      ['\\shared.exe', ['sel_a', 'sel_b']],
+      ['\\b.exe', ['sel_b']],
     ]);
   });
 

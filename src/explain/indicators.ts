@@ -113,6 +113,8 @@ export interface ItemGroup {
   keys: string[];
   /** The search identifiers the values come from. */
   identifiers: string[];
+  /** The search identifiers each value comes from, parallel to `values`. */
+  valueIdentifiers: string[][];
 }
 
 /** The identifiers of a rule that are exclusions (top-level `not` conjuncts). */
@@ -159,15 +161,20 @@ export function ruleIndicators(rule: SigmaRule): ItemGroup[] {
       const gk = `${item.field === null ? '\u0001' : item.field}\u0000${kindLabel(kind, item.neq)}`;
       let g = groups.get(gk);
       if (g === undefined) {
-        g = { field: item.field, kind, negated: item.neq, values: [], keys: [], identifiers: [] };
+        g = { field: item.field, kind, negated: item.neq, values: [], keys: [], identifiers: [], valueIdentifiers: [] };
         groups.set(gk, g);
       }
       if (!g.identifiers.includes(item.identifier)) g.identifiers.push(item.identifier);
       const key = indicatorKey(item.field, kind, item.neq, v.source);
-      if (seen.has(key)) continue;
+      if (seen.has(key)) {
+        const ids = g.valueIdentifiers[g.keys.indexOf(key)];
+        if (ids !== undefined && !ids.includes(item.identifier)) ids.push(item.identifier);
+        continue;
+      }
       seen.add(key);
       g.values.push(v.source);
       g.keys.push(key);
+      g.valueIdentifiers.push([item.identifier]);
     }
   }
   return [...groups.values()];

@@ -100,9 +100,9 @@ describe('the seed rule page (rule-page-winsock2)', () => {
         negated: false,
         identifiers: ['winsock_parameters_base', 'winsock_parameters'],
         values: [
-          { value: '\\System\\CurrentControlSet\\Services\\WinSock2\\Parameters', corpus: null },
-          { value: '\\Protocol_Catalog9\\Catalog_Entries', corpus: null },
-          { value: '\\NameSpace_Catalog5\\Catalog_Entries', corpus: null },
+          { value: '\\System\\CurrentControlSet\\Services\\WinSock2\\Parameters', corpus: null, identifiers: ['winsock_parameters_base'] },
+          { value: '\\Protocol_Catalog9\\Catalog_Entries', corpus: null, identifiers: ['winsock_parameters'] },
+          { value: '\\NameSpace_Catalog5\\Catalog_Entries', corpus: null, identifiers: ['winsock_parameters'] },
         ],
       },
     ]);

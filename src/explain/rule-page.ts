@@ -37,6 +37,8 @@ export type PageExclusion = ExclusionRow;
 export interface PageIndicatorValue {
   value: string;
   corpus: number | null;
+  /** The search identifiers this value comes from. */
+  identifiers: string[];
 }
 
 /** The indicators of one (field, kind) pair. */
@@ -140,7 +142,7 @@ export function buildRulePage(rule: SigmaRule, options: RulePageOptions = {}): R
     field: g.field,
     kind: g.kind,
     negated: g.negated,
-    values: g.values.map((value, k) => ({ value, corpus: catalog === undefined ? null : corpusCount(catalog, rule, g.keys[k] as string) })),
+    values: g.values.map((value, k) => ({ value, corpus: catalog === undefined ? null : corpusCount(catalog, rule, g.keys[k] as string), identifiers: g.valueIdentifiers[k] ?? [] })),
     identifiers: g.identifiers,
   }));
   const exclusions: PageExclusion[] = ruleExclusions(rule).map((r) => ({ ...r }));

@@ -201,7 +201,7 @@ function indicatorsSection(p: RulePage | undefined): Html {
   if (p === undefined) return section('indicators', 'Indicators', intro, needsPage('The indicator list'));
   const rows = p.indicators.flatMap((g) =>
     g.values.map((v) => {
-      const row: HtmlValue[] = [fieldLabel(g.field), kindLabel(g.kind, g.negated), valueCode(v.value), html`<span class="small muted">${g.identifiers.join(', ')}</span>`];
+      const row: HtmlValue[] = [fieldLabel(g.field), kindLabel(g.kind, g.negated), valueCode(v.value), html`<span class="small muted">${v.identifiers.join(', ')}</span>`];
       if (p.catalog !== null) row.push(v.corpus === null ? '' : v.corpus);
       return row;
     }),
