@@ -27,6 +27,11 @@ function regexArb(depth: number): fc.Arbitrary<string> {
 const textChar = fc.constantFrom('a', 'b', 'A', 'B', 'c', '1', ' ', '\n', '\r', '.', '-', ']', '}', '{', '\\', '/', 'é', 'É', 'K', 'k', '\u212a', '\u2028', '_', '\0', 'x');
 const text = fc.array(textChar, { maxLength: 16 }).map((cs) => cs.join(''));
 
+/** Random patterns compared per CI run (20,000 took 60-100 s on a loaded 2-core machine); more with LINEAR_REGEX_RUNS=N. */
+const RUNS = Number(process.env.LINEAR_REGEX_RUNS ?? 5000);
+/** A fixed seed keeps CI deterministic (one CI run met a pattern that took 98 s); LINEAR_REGEX_SEED=N explores others. */
+const SEED = Number(process.env.LINEAR_REGEX_SEED ?? 20261207);
+
 describe('the linear regex gives V8 answers', () => {
   it('on random patterns of the subset, every flag combination (property)', () => {
     let compared = 0;
@@ -44,9 +49,9 @@ describe('the linear regex gives V8 answers', () => {
         compared++;
         for (const t of texts) expect(lin.test(t), `/${src}/${flags} on ${JSON.stringify(t)}`).toBe(v8.test(t));
       }),
-      { numRuns: 20000 },
+      { numRuns: RUNS, seed: SEED },
     );
-    expect(compared).toBeGreaterThan(15000);
+    expect(compared).toBeGreaterThan(RUNS * 0.75);
   });
 
   it('runs the SigmaHQ patterns V8 cannot run in linear time, with their answers', () => {
