@@ -5,7 +5,7 @@
  * event to the rule's case file as a case with the original rule's verdict.
  */
 import { basename } from 'node:path';
-import { flattenEvent } from '../events/flatten-event.js';
+import { flatEventKey } from '../events/event-key.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { ruleLoadOptions } from '../config/environment.js';
 import { bindSuite } from '../cases/run-cases.js';
@@ -50,17 +50,6 @@ export function mutateSuite(rulePaths: string[], casePaths: string[], options: M
   return { report: buildMutationReport(results, suite.cwd, options.minScore, diagnostics), results };
 }
 
-/** A JSON text of a value with object keys sorted (equal events, whatever their key order). */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (typeof v === 'object' && v !== null) {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
 
 /** A readable case name for a killer: the mutant it kills (its description when short, else its path). */
 export function killerName(m: { operator: string; path: string; description: string }): string {
@@ -94,7 +83,7 @@ export function saveKillers(results: readonly RuleMutation[]): KillerSaveOutcome
     );
     if (cases.length === 0) continue;
     try {
-      const written = saveCases(file, { id: r.rule.id, file: r.rule.file }, cases, { eventKey: (e) => canonical(flattenEvent(e)) });
+      const written = saveCases(file, { id: r.rule.id, file: r.rule.file }, cases, { eventKey: flatEventKey });
       out.push({ file, saved: written.length });
     } catch (e) {
       out.push({ file, saved: 0, error: (e as Error).message });

@@ -8,7 +8,8 @@
  * else in the file changes (fuzz/case-writer.ts).
  */
 import { resolve } from 'node:path';
-import { flattenEvent } from '../events/flatten-event.js';
+import { flatEventKey } from '../events/event-key.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import type { Event } from '../evaluate/evaluate.js';
 import type { CaseFile } from '../cases/load-cases.js';
 import type { PropertyResult } from '../cases/run-cases.js';
@@ -16,22 +17,11 @@ import type { SuiteReport } from '../report/run/suite-report.js';
 import { appendNewCases } from '../fuzz/case-writer.js';
 import type { NewCase } from '../fuzz/case-writer.js';
 
-/** A JSON text of a value with object keys sorted: equal for equal events whatever their key order. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (typeof v === 'object' && v !== null) {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
 
 /** The fields whose values differ between two events. */
 function changedFields(base: Event, event: Event): string[] {
   const keys = new Set([...Object.keys(base), ...Object.keys(event)]);
-  return [...keys].filter((k) => canonical(base[k]) !== canonical(event[k]));
+  return [...keys].filter((k) => canonicalJson(base[k]) !== canonicalJson(event[k]));
 }
 
 /** A readable case name for a counterexample: the property and what varied (with the value, when short). */
@@ -51,13 +41,13 @@ export function counterexampleName(p: PropertyResult): string {
 
 /** The new cases of one case file from its properties' counterexamples (no duplicate events or names). */
 export function counterexampleCases(cf: CaseFile, properties: readonly PropertyResult[]): NewCase[] {
-  const seen = new Set(cf.cases.flatMap((c) => (c.event !== undefined ? [canonical(flattenEvent(c.event))] : [])));
+  const seen = new Set(cf.cases.flatMap((c) => (c.event !== undefined ? [flatEventKey(c.event)] : [])));
   const names = new Set(cf.cases.map((c) => c.name));
   const out: NewCase[] = [];
   for (const p of properties) {
     const ex = p.counterexample;
     if (ex === null || (p.status !== 'fail' && p.status !== 'known-gap')) continue;
-    const key = canonical(flattenEvent(ex.event));
+    const key = flatEventKey(ex.event);
     if (seen.has(key)) continue;
     seen.add(key);
     const base = counterexampleName(p);
@@ -95,7 +85,7 @@ export function saveCounterexamples(report: SuiteReport, caseFiles: readonly Cas
     if (cases.length === 0) continue;
     try {
       // Checked again under the lock: the file may have changed since it was loaded.
-      const written = appendNewCases(cf.file, cases, { eventKey: (e) => canonical(flattenEvent(e)) });
+      const written = appendNewCases(cf.file, cases, { eventKey: flatEventKey });
       if (written.length > 0) out.push({ file: cf.file, saved: written.length });
     } catch (e) {
       out.push({ file: cf.file, saved: 0, error: (e as Error).message });

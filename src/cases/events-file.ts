@@ -16,6 +16,7 @@
  * descriptor, so it cannot be swapped for a link or a FIFO between the check and the read.
  */
 import { closeSync, constants, fstatSync, openSync, realpathSync } from 'node:fs';
+import { realPath } from '../util/real-path.js';
 import { dirname, isAbsolute, resolve, win32 } from 'node:path';
 import { readErrorReason } from '../diagnostics/diagnostics.js';
 import { isInside, repositoryOf } from '../util/inside.js';
@@ -38,13 +39,6 @@ export function caseRoot(caseFile: string, options: CaseRootOptions = {}): strin
   return isInside(cwd, dir) ? cwd : dir;
 }
 
-function canonical(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
 
 /** A file a case may read, open (the caller closes `fd`), or why it may not. */
 export type CaseFileAccess =
@@ -73,7 +67,7 @@ export function openInside(from: string, written: string, root: string): CaseFil
   } catch (e) {
     return { ok: false, path, refused: false, reason: `cannot read '${written}': ${readErrorReason(e)}` };
   }
-  if (!isInside(canonical(root), real)) {
+  if (!isInside(realPath(root), real)) {
     return { ok: false, path, refused: true, reason: `'${written}' is a symbolic link (or lies under one) leading out of ${root}, the folder case files may read from` };
   }
   let fd: number;

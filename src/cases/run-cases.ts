@@ -4,7 +4,8 @@
  * Pure apart from reading events files (streamed, one event at a time, and only inside the case
  * file's root: see events-file.ts); reporters and the CLI sit on top of `runSuite`.
  */
-import { closeSync, existsSync, readFileSync, realpathSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync } from 'node:fs';
+import { realPath } from '../util/real-path.js';
 import { dirname, resolve } from 'node:path';
 import { diagnostic, hasErrors } from '../diagnostics/diagnostics.js';
 import { BUILTIN_PIPELINES, combinePipelines, loadPipeline, parsePipeline } from '../pipeline/pipeline.js';
@@ -129,13 +130,6 @@ export interface SuiteResult {
 }
 
 
-function canonical(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return resolve(p);
-  }
-}
 
 /**
  * Finds the rule a case file names: by id among `rules`, else by path relative to the case file
@@ -170,8 +164,8 @@ export function resolveCaseRule(
   } finally {
     closeSync(access.fd);
   }
-  const want = canonical(path);
-  const known = rules.filter((r) => canonical(r.file) === want);
+  const want = realPath(path);
+  const known = rules.filter((r) => realPath(r.file) === want);
   if (known.length === 1) return { rule: known[0] as SigmaRule };
   const loaded = loadRuleText(text, path, options);
   if (loaded.rules.length === 1) return { rule: loaded.rules[0] as SigmaRule };

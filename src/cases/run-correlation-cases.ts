@@ -7,8 +7,8 @@
  * against which threshold. The cases' alerts and windows fold into the correlation's coverage
  * (correlation/coverage.ts).
  */
-import { closeSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync } from 'node:fs';
+import { realPath } from '../util/real-path.js';
 import { diagnostic } from '../diagnostics/diagnostics.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { planMatches } from '../evaluate/evaluate.js';
@@ -40,13 +40,6 @@ export interface CorrelationRun {
   coverage: RuleCoverage;
 }
 
-function canonical(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return resolve(p);
-  }
-}
 
 /**
  * The correlation a case file names, if it names one: by id or `name`, or by the path of its file
@@ -69,9 +62,9 @@ export function resolveCaseCorrelation(cf: CaseFile, graph: CorrelationGraph, do
   const access = openCaseFileRead(cf.file, cf.rule, caseRoot(cf.file, roots));
   if (!access.ok) return undefined;
   closeSync(access.fd);
-  const want = canonical(access.path);
-  const inFile = graph.correlations.filter((c) => canonical(c.rule.file) === want);
-  if (inFile.length === 0) return docs.some((d) => canonical(d.file) === want) ? { diagnostic: diagnostic('CASE_RULE_UNKNOWN', `the correlation of ${cf.rule} cannot be evaluated (see its errors)`, where) } : undefined;
+  const want = realPath(access.path);
+  const inFile = graph.correlations.filter((c) => realPath(c.rule.file) === want);
+  if (inFile.length === 0) return docs.some((d) => realPath(d.file) === want) ? { diagnostic: diagnostic('CASE_RULE_UNKNOWN', `the correlation of ${cf.rule} cannot be evaluated (see its errors)`, where) } : undefined;
   const referred = new Set(inFile.flatMap((c) => c.inputs.map((i) => i.target.rule)));
   const outer = inFile.filter((c) => !referred.has(c.rule));
   if (outer.length === 1) return { correlation: outer[0] as ResolvedCorrelation };

@@ -35,7 +35,8 @@
  * (`--corpus`, `--known-fps`, `--root`, `--pipeline`) can name any path. `gate.severities` keys on the code
  * registry (src/diagnostics/codes.ts): codes of its `validation` group only.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { realPath } from '../util/real-path.js';
 import { readTextFile } from '../util/read-text-file.js';
 import { isInside, repositoryOf } from '../util/inside.js';
 import { dirname, resolve } from 'node:path';
@@ -173,11 +174,11 @@ export function parseConfig(text: string, file: string, config: Config = { place
     return { config, diagnostics: ds };
   }
   const base = dirname(file);
-  const repo = canonical(repositoryOf(base) ?? base);
+  const repo = realPath(repositoryOf(base) ?? base);
   /** A path of the config, resolved; reported and undefined when it leads out of the repository. */
   const inRepo = (text: string, n: YNode, path: string): string | undefined => {
     const p = resolve(base, text);
-    if (isInside(repo, canonical(p))) return p;
+    if (isInside(repo, realPath(p))) return p;
     report('CONFIG_INVALID', `'${path}' must lie inside ${repo}, the config file's repository: a config file cannot make sigmatest read outside it (give the path on the command line)`, n, path);
     return undefined;
   };
@@ -362,14 +363,6 @@ function readGate(
   }
 }
 
-/** The path with symbolic links resolved (as written when it does not exist). */
-function canonical(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
 
 function isNull(n: YNode): boolean {
   return n.kind === 'scalar' && n.value.type === 'null';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
 import { loadCaseText } from '../cases/load-cases.js';
-import { flatEventKey } from '../cli/commands/fuzz.js';
+import { flatEventKey } from '../events/event-key.js';
 import { captureIo } from '../../test/capture-io.js';
 
 const RULE = `title: Rundll32 from msiexec

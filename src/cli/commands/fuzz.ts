@@ -5,6 +5,7 @@
  * usage errors or unreadable rules.
  */
 import { existsSync } from 'node:fs';
+import { flatEventKey } from '../../events/event-key.js';
 import { inShard } from '../../rules/shard.js';
 import { fingerprint, gitHead } from '../../util/provenance.js';
 import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
@@ -29,7 +30,6 @@ import { terminalLine } from '../../report/escape.js';
 import { fileInputs, outputProblem, yamlInputs } from '../outputs.js';
 import type { SigmaRule } from '../../rules/load-rule.js';
 import { diagnostic } from '../../diagnostics/diagnostics.js';
-import type { Event } from '../../evaluate/evaluate.js';
 import { basename } from 'node:path';
 import { CODES, codesOf, isDiagnosticCode } from '../../diagnostics/codes.js';
 import type { FindingCode } from '../../diagnostics/codes.js';
@@ -203,18 +203,6 @@ export function counterexampleCases(r: RuleFuzzResult): NewCase[] {
     }
   }
   return out;
-}
-
-/** Two events are the same case when their flattened fields are equal (nesting and key order aside). */
-export function flatEventKey(event: Event): string {
-  const flat: Array<[string, string]> = [];
-  const walk = (v: unknown, path: string): void => {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      for (const [k, x] of Object.entries(v)) walk(x, path === '' ? k : `${path}.${k}`);
-    } else flat.push([path, JSON.stringify(v)]);
-  };
-  walk(event, '');
-  return JSON.stringify(flat.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** The `fuzz: ignore:` of each rule's case file (case files that do not load are skipped here: `run` reports them). */
