@@ -6,8 +6,11 @@
  * Events are read in order into batches; batches are matched (in parallel with workers: a batch
  * goes to a worker while one has room, else the main thread matches it) and their
  * results emitted strictly in batch order, so matches, diagnostics and counts come out in the
- * same order (file, then position in the file) whatever the number of workers. At most
- * `capacity` batches are in flight, which bounds memory on any input size.
+ * same order (file, then position in the file) whatever the number of workers. With workers,
+ * `.evtx` files are not read here: they go out as jobs of whole files and chunk ranges
+ * (evtx-jobs.ts) that the thread taking them reads, decodes and matches, and their results take
+ * their place in the same order. At most `capacity` batches and jobs are in flight, which bounds
+ * memory on any input size.
  *
  * A match covered by an unexpired known false positive is counted (per rule) instead of reported.
  * Read problems become diagnostics and the scan carries on; callers fail at the end.
