@@ -256,6 +256,9 @@ interface Batch {
  */
 const DEFAULT_BATCH = { oneThread: 2000, withWorkers: 1000 };
 
+/** `.evtx` jobs the main thread may match beyond the matcher's capacity while the oldest job is still with a worker. */
+const LOCAL_JOBS_AHEAD = 6;
+
 /** Runs a scan; resolves to its summary. Throws only when a worker fails. */
 export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
@@ -440,11 +443,11 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     if (head === undefined) return;
     head.emit(await head.result);
   };
-  const enqueue = async <R>(result: Promise<R>, emitResult: (r: R) => void): Promise<void> => {
+  const enqueue = async <R>(result: Promise<R>, emitResult: (r: R) => void, limit = matcher.capacity): Promise<void> => {
     // A rejected result is awaited (and thrown) by drainOne; keep it from counting as unhandled meanwhile.
     result.catch(() => undefined);
     inFlight.push({ result, emit: emitResult as (r: unknown) => void });
-    while (inFlight.length >= matcher.capacity) await drainOne();
+    while (inFlight.length >= limit) await drainOne();
   };
   let batch: Batch = { items: [], events: [] };
   const submit = async (): Promise<void> => {
@@ -458,7 +461,12 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     const j = job;
     job = { segments: [] };
     jobChunks = 0;
-    await enqueue(matcher.evtx(j), (result) => emitJob(j, result));
+    // Workers that finished a job say so in a message, read only between tasks: without this turn
+    // of the event loop, this thread would take job after job itself while they idle.
+    await new Promise((resolveTurn) => setImmediate(resolveTurn));
+    // A job matched here comes back at once, and holds only its hits: this thread may run a few
+    // ahead of the oldest worker job rather than wait for it (it waited half the scan otherwise).
+    await enqueue(matcher.evtx(j), (result) => emitJob(j, result), matcher.capacity + LOCAL_JOBS_AHEAD);
   };
 
   for (const file of files) {
