@@ -6,10 +6,10 @@
  * Events are read in order into batches; batches are matched (in parallel with workers: a batch
  * goes to a worker while one has room, else the main thread matches it) and their
  * results emitted strictly in batch order, so matches, diagnostics and counts come out in the
- * same order (file, then position in the file) whatever the number of workers. With workers,
- * `.evtx` files are not read here: they go out as jobs of whole files and chunk ranges
- * (evtx-jobs.ts) that the thread taking them reads, decodes and matches, and their results take
- * their place in the same order. At most `capacity` batches and jobs are in flight, which bounds
+ * same order (file, then position in the file) whatever the number of workers. `.evtx` files
+ * are read as jobs of whole files and chunk ranges (evtx-jobs.ts) that the thread taking them
+ * (a worker, or this one) reads, decodes and matches, and their results take their place in the
+ * same order; on one thread the same jobs run here, so the output is made the same way. At most `capacity` batches and jobs are in flight, which bounds
  * memory on any input size.
  *
  * A match covered by an unexpired known false positive is counted (per rule) instead of reported.
@@ -401,9 +401,9 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     }
   };
 
-  // `.evtx` files with workers: read, flattened and matched by whole files and chunk ranges in
-  // whichever thread takes the job (evtx-jobs.ts); only what they found comes back, emitted here
-  // in file order.
+  // `.evtx` files: read, flattened and matched by whole files and chunk ranges in whichever
+  // thread takes the job (evtx-jobs.ts); only what they found comes back, emitted here in file
+  // order.
   const evtxSink: EvtxSegmentSink = {
     diagnostic: report,
     hit: (e, ruleAts) => {
@@ -463,14 +463,14 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     jobChunks = 0;
     // Workers that finished a job say so in a message, read only between tasks: without this turn
     // of the event loop, this thread would take job after job itself while they idle.
-    await new Promise((resolveTurn) => setImmediate(resolveTurn));
+    if (pool !== undefined) await new Promise((resolveTurn) => setImmediate(resolveTurn));
     // A job matched here comes back at once, and holds only its hits: this thread may run a few
     // ahead of the oldest worker job rather than wait for it (it waited half the scan otherwise).
-    await enqueue(matcher.evtx(j), (result) => emitJob(j, result), matcher.capacity + LOCAL_JOBS_AHEAD);
+    await enqueue(matcher.evtx(j), (result) => emitJob(j, result), matcher.capacity + (pool === undefined ? 0 : LOCAL_JOBS_AHEAD));
   };
 
   for (const file of files) {
-    const size = pool === undefined ? undefined : evtxSize(file);
+    const size = evtxSize(file);
     if (size !== undefined) {
       // Whatever was read before this file is matched first (results come out in order anyway).
       if (batch.items.length > 0) await submit();
@@ -575,7 +575,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
 }
 
 /**
- * The size of `file` when it is a regular `.evtx` file (read by chunk ranges with workers), else
+ * The size of `file` when it is a regular `.evtx` file (read as jobs of chunk ranges), else
  * undefined (read as a stream: other formats, and anything that cannot be examined, which the
  * reader then reports).
  */
