@@ -2,6 +2,7 @@
 import type { SuiteReport } from './suite-report.js';
 import { markdownCell, markdownCode, markdownCodeCell, markdownFence, terminalLine } from '../escape.js';
 import type { TextReporter } from '../registry.js';
+import { stageLabel } from '../../coverage/coverage.js';
 
 const ICON = { pass: '✅ pass', fail: '❌ fail', untested: '⚪ untested', 'below-coverage': '🟡 low coverage' } as const;
 const count = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
@@ -39,11 +40,11 @@ export function formatRunMarkdown(report: SuiteReport): string {
       out.push('| # | Stage | True | False | True with properties | False with properties | Covered |', '|---|---|---|---|---|---|---|');
       r.coverage.stages.forEach((st, k) => {
         const a = r.coverageWithProperties.stages[k] ?? st;
-        out.push(`| ${st.index} | ${markdownCell(st.exclusion ? `not ${st.name}` : st.name)} | ${st.true} | ${st.false} | ${a.true} | ${a.false} | ${a.covered ? (st.covered ? '✅' : '✅ by properties') : '❌'} |`);
+        out.push(`| ${st.index} | ${markdownCell(stageLabel(st))} | ${st.true} | ${st.false} | ${a.true} | ${a.false} | ${a.covered ? (st.covered ? '✅' : '✅ by properties') : '❌'} |`);
       });
     } else {
       out.push('| # | Stage | True | False | Covered |', '|---|---|---|---|---|');
-      for (const st of r.coverage.stages) out.push(`| ${st.index} | ${markdownCell(st.exclusion ? `not ${st.name}` : st.name)} | ${st.true} | ${st.false} | ${st.covered ? '✅' : '❌'} |`);
+      for (const st of r.coverage.stages) out.push(`| ${st.index} | ${markdownCell(stageLabel(st))} | ${st.true} | ${st.false} | ${st.covered ? '✅' : '❌'} |`);
     }
     if (withProps) {
       out.push('', '| Property | Status | Runs | Seed |', '|---|---|---|---|');

@@ -4,6 +4,7 @@ import type { PropertyResult } from '../../cases/run-cases.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
 import { terminalLine } from '../escape.js';
 import type { TextReporter } from '../registry.js';
+import { stageLabel } from '../../coverage/coverage.js';
 import { maxOf, pushAll } from '../../util/arrays.js';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', untested: 'UNTESTED', 'below-coverage': 'LOW COV' } as const;
@@ -15,12 +16,12 @@ function coverageLines(r: RuleReport): string[] {
   const c = r.coverage;
   const all = r.coverageWithProperties;
   const withProps = r.properties.results.length > 0;
-  const width = maxOf(c.stages.map((s) => s.name.length + (s.exclusion ? 4 : 0)), 9);
+  const width = maxOf(c.stages.map((s) => stageLabel(s).length), 9);
   const lines = withProps
     ? [`    ${''.padEnd(width + 4)}   cases       with properties`, `    ${'stage'.padEnd(width + 4)} true  false   true  false`]
     : [`    ${'stage'.padEnd(width + 4)} true  false`];
   c.stages.forEach((s, k) => {
-    const name = `${s.index} ${s.exclusion ? `not ${s.name}` : s.name}`;
+    const name = `${s.index} ${stageLabel(s)}`;
     const a = all.stages[k] ?? s;
     const state = a.covered ? (s.covered ? 'covered' : 'covered by properties') : 'NOT COVERED';
     const extra = withProps ? `  ${String(a.true).padStart(5)}  ${String(a.false).padStart(5)}` : '';
