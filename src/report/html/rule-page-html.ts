@@ -13,7 +13,7 @@ import type { RuleReport, SuiteReport } from '../run/suite-report.js';
 import type { CaseResult } from '../../cases/run-cases.js';
 import type { RulePage } from '../../explain/rule-page.js';
 import { attackCoverage } from '../../explain/attack.js';
-import { kindLabel } from '../../explain/indicators.js';
+import { kindText } from '../../explain/indicators.js';
 import type { RuleFuzzResult } from '../../fuzz/fuzz-rule.js';
 import type { MatchPlan } from '../../plan/plan.js';
 import { observe, stageLabel } from '../../coverage/coverage.js';
@@ -180,7 +180,7 @@ function exclusionsSection(rule: RuleReport, p: RulePage | undefined, plan: Matc
         by.length === 0 ? null : html`<div class="small muted">by ${by.map((n, i) => html`${i === 0 ? null : ', '}<q>${n}</q>`)}</div>`
       }</li>`;
     });
-    return [fieldLabel(e.field), kindLabel(e.kind, e.negated), html`<ul class="values">${values}</ul>`, html`<code>${e.identifier}</code>`];
+    return [fieldLabel(e.field), kindText(e.kind, e.negated, e.shapes), html`<ul class="values">${values}</ul>`, html`<code>${e.identifier}</code>`];
   });
   return section(
     'exclusions',
@@ -196,7 +196,7 @@ function indicatorsSection(p: RulePage | undefined): Html {
   if (p === undefined) return section('indicators', 'Indicators', intro, needsPage('The indicator list'));
   const rows = p.indicators.flatMap((g) =>
     g.values.map((v) => {
-      const row: HtmlValue[] = [fieldLabel(g.field), kindLabel(g.kind, g.negated), valueCode(v.value), html`<span class="small muted">${v.identifiers.join(', ')}</span>`];
+      const row: HtmlValue[] = [fieldLabel(g.field), kindText(g.kind, g.negated, v.shapes), valueCode(v.value), html`<span class="small muted">${v.identifiers.join(', ')}</span>`];
       if (p.catalog !== null) row.push(v.corpus === null ? '' : v.corpus);
       return row;
     }),
