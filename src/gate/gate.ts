@@ -51,6 +51,7 @@ import { entryMatchesEvent, expiredDiagnostics, isExpired, loadKnownFps } from '
 import type { KnownFp } from '../known-fps/known-fps.js';
 import { scan } from '../scan/scan.js';
 import type { ScanMatch } from '../scan/scan.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { changedLines, changedRules, readBaseVersion } from './changed-rules.js';
 import type { RuleChange } from './changed-rules.js';
 import { validateRules } from './validate-rule.js';
@@ -881,13 +882,35 @@ function weakenedCheck(
   };
   const oldV = verdict(old);
   const newV = verdict(rule);
+  // A positive case is known by its events too: one removed under its name whose events a current
+  // positive case still holds was renamed (or moved to another case file), not removed.
+  const eventsKey = (cf: CaseFile, c: Case): string => {
+    const events: Event[] = [];
+    try {
+      for (const e of caseEvents(cf, c, ctx.roots)) {
+        events.push(e);
+        if (events.length >= EXTRA_EVENTS) break;
+      }
+    } catch {
+      return `unreadable:${cf.file}:${c.name}`;
+    }
+    return canonicalJson(events);
+  };
+  const kept = new Map<string, string>();
+  for (const [name, { cf, c }] of now) if (claim(c) === 'match') kept.set(eventsKey(cf, c), name);
   const weakened: string[] = [];
   const explained: string[] = [];
+  const renamed: string[] = [];
   let location: GateLocation | undefined;
   for (const cf of before) {
     for (const c of cf.cases) {
       if (claim(c) !== 'match') continue;
       const current = now.get(c.name);
+      const renamedTo = current === undefined ? kept.get(eventsKey(cf, c)) : undefined;
+      if (renamedTo !== undefined) {
+        renamed.push(`positive case '${c.name}' was renamed '${renamedTo}' (same events)`);
+        continue;
+      }
       const what =
         current === undefined
           ? `positive case '${c.name}' (${rel(cf.file)} at the base) was removed`
@@ -927,7 +950,7 @@ function weakenedCheck(
         : explained.length > 0
           ? `${explained.length} positive case(s) removed or flipped, each explained by the rule change`
           : 'no positive case of the base version was removed or flipped',
-    details: [...weakened, ...explained],
+    details: [...weakened, ...explained, ...renamed],
     ...(location !== undefined ? { location } : {}),
   };
 }
