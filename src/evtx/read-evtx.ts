@@ -349,7 +349,8 @@ const ZERO_CHUNK = new Uint8Array(CHUNK_SIZE);
 
 /**
  * All `length` bytes of `buf` are zero. Compared natively (memcmp): a byte loop over the zero
- * chunks Windows preallocates (half the chunks of a folder of small logs) cost 40% of reading them.
+ * chunks Windows preallocates (375 of the 809 chunks of evtx-to-mitre-attack) took a fifth of the
+ * time of reading that folder into flat events (547 ms of 2.8 s in a profile of ten passes).
  */
 function isZero(buf: Buffer, length: number): boolean {
   if (length === 0) return true;
