@@ -1,17 +1,20 @@
 /**
  * The rule cache (warm starts): what loading a rule file found — its rules' metadata (id, title,
- * level, logsource, tags, pipelines…) and every diagnostic — kept on disk, keyed by the file's
- * bytes, so that loading the same files again reads one small file instead of checking and
+ * level, logsource, tags, pipelines…), every diagnostic, and what the rule index needs of each plan
+ * (compile/rule-facts.ts: necessary clauses, value count, fields) — kept on disk, keyed by the
+ * file's bytes, so that loading the same files again reads one small file instead of checking and
  * planning every rule.
  *
- * A cached rule's `plan`, `raw`, `keyLines` and `positions` are built on first use, from the very
- * bytes whose hash matched (kept in memory, never read again), by the same loader as without the
- * cache: a verdict never depends on the cache. Plans themselves are not stored: as JSON the plans of
- * the 3,018 SigmaHQ rules a scan loads are 36 MB (924,000 objects; their matchers hold classes,
- * RegExps, automata), slower to parse than the rules are to load.
+ * A cached rule's `plan`, `raw`, `keyLines` and `positions` are built on first read (for all the
+ * rules of its file at once), from the very bytes whose hash matched (kept in memory until then,
+ * never read again), by the same loader as without the cache: a verdict never depends on the
+ * cache. A rule index over cached rules builds no plan; a scan builds those of the rules its
+ * events reach. Plans themselves are not stored: as JSON the plans of the 3,018 SigmaHQ rules a
+ * scan loads are 36 MB (924,000 objects; their matchers hold classes, RegExps, automata), slower
+ * to parse than the rules are to load.
  *
  * One cache file ("pack") per set of rule paths and loading environment: its name is a hash of the
- * tool (package version, cache format, Node version, the loader's own module files), the load
+ * tool (package version, cache format, Node version, every module's size and time), the load
  * options (placeholders, limits, unresolved placeholders, the processing pipeline) and the paths.
  * Inside, per rule file: the hash of its bytes and what it yielded. A pack starts with a header
  * line holding a checksum and the length of its body: a truncated, corrupted or foreign pack is
@@ -299,11 +302,12 @@ function fromEntry(file: string, bytes: Buffer, entry: FileEntry, options: LoadO
   const out: LoadedFile = { file, rules: [], invalid: [], others: [], diagnostics };
   /** Per rule (in `out.rules` order): its lazy fields once built or set. */
   const slots: Array<Record<string, unknown>> = [];
-  let built = false;
+  let pending: Buffer | undefined = bytes; // dropped once the rules are built
   const build = (): void => {
-    if (built) return;
-    built = true;
-    const full = loadRuleText(bytes.toString('utf8'), file, options);
+    if (pending === undefined) return;
+    const text = pending.toString('utf8');
+    pending = undefined;
+    const full = loadRuleText(text, file, options);
     out.rules.forEach((rule, i) => {
       const f = full.rules.find((r) => r.document === rule.document);
       if (f === undefined) throw new Error(`the rule cache's entry of ${file} does not match the file (document ${rule.document + 1})`);
