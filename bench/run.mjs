@@ -11,7 +11,7 @@
 //   the reference evaluator for comparison; native EVTX reading and scanning; adversarial events
 //   from every corpus rule's own needles, the worst rules' time per KB (issue 23); mutation testing of
 //   the bundled suite and of SigmaHQ's regression data as positive-only suites (issue 19).
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -272,7 +272,7 @@ if (want('load')) {
     const n = runs.none[0].rules;
     for (const mode of ['none', 'cold', 'warm']) {
       const label = { none: 'without the rule cache', cold: 'rule cache cold (written)', warm: 'rule cache warm' }[mode];
-      rows.push([`1. load ${fmt(n)} scan rules, ${label}; then ${then === 'plans' ? 'every plan' : 'the rule index'}`, `${fmt(runs[mode][0].stats?.hits ?? 0)} files from the cache`, `load ${med(runs[mode].map((r) => r.load))}; ${then} ${med(runs[mode].map((r) => r[then]))}`, mode === 'warm' ? '≤ 0.15 s warm' : mode === 'cold' ? '≤ 0.5 s cold' : '']);
+      rows.push([`1. load ${fmt(n)} scan rules, ${label}; then ${then === 'plans' ? 'every plan' : 'the rule index'}`, `${fmt(runs[mode][0].stats?.hits ?? 0)} files from the cache`, `load ${med(runs[mode].map((r) => r.load))} (CPU ${med(runs[mode].map((r) => r.loadCpu))}); ${then} ${med(runs[mode].map((r) => r[then]))}`, mode === 'warm' ? '≤ 0.15 s warm' : mode === 'cold' ? '≤ 0.5 s cold' : '']);
     }
   }
   const event = join(cacheDir, 'one.jsonl');
@@ -294,6 +294,7 @@ if (want('load')) {
     walls.warm.push(wall(scanArgs, { SIGMATEST_CACHE_DIR: packDir }));
   }
   rows.push(['1. one-event `sigmatest scan`, wall time (process start included)', `${fmt(runs0(scanDirs))} rule files`, `node -e 0 ${med(walls.node)}; --no-cache ${med(walls.none)}; cold ${med(walls.cold)}; warm ${med(walls.warm)}`]);
+  rows.push(['1. (machine load average while measuring)', '', loadavg().map((x) => x.toFixed(1)).join(' ')]);
   rmSync(cacheDir, { recursive: true, force: true });
 }
 
