@@ -173,9 +173,10 @@ export function loadScanRules(source: ScanRuleSource): ScanRules {
   let index: RuleIndex | undefined;
   const byObject = new Map<SigmaRule, number>();
   const byKey = new Map<string, number>();
+  const keys = rules.map(ruleKey);
   rules.forEach((r, i) => {
     byObject.set(r, i);
-    byKey.set(ruleKey(r), i);
+    byKey.set(keys[i] as string, i);
   });
   const position = (r: SigmaRule): number => {
     const i = byObject.get(r) ?? byKey.get(ruleKey(r));
@@ -184,7 +185,7 @@ export function loadScanRules(source: ScanRuleSource): ScanRules {
   };
   const hash = createHash('sha1');
   // Identity and metadata only: reading plans here would build those of cached rules (rule-facts.ts).
-  for (const r of rules) hash.update(`${ruleKey(r)}\0${r.id ?? ''}\0${r.title}\0${r.level ?? ''}\0${r.diagnostics.length}\n`);
+  rules.forEach((r, i) => hash.update(`${keys[i] as string}\0${r.id ?? ''}\0${r.title}\0${r.level ?? ''}\0${r.diagnostics.length}\n`));
   return {
     env,
     set,
