@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -177,6 +177,28 @@ describe('the rule cache', () => {
     writeFileSync(pack, readFileSync(join(dir, 'other', otherName as string)));
     expect(loadAll([rules], { cache })).toEqual(expected);
     expect(cache.last?.ignored).toMatch(/other rules/);
+  });
+
+  it('neither reads nor writes through a link or a named pipe in the place of its pack', () => {
+    const dir = temp();
+    const cache = new RuleCache({ dir });
+    const rules = join(REPO, 'rules', 'windows');
+    collectRules([rules], { cache });
+    const [name] = packs(dir);
+    const pack = join(dir, name as string);
+    const elsewhere = join(dir, 'elsewhere.txt');
+    writeFileSync(elsewhere, 'keep me');
+    rmSync(pack);
+    symlinkSync(elsewhere, pack);
+    const expected = loadAll([rules], {});
+    expect(loadAll([rules], { cache })).toEqual(expected);
+    expect(cache.last?.ignored).toBe('not a regular file');
+    expect(cache.last?.written).toBe(false);
+    expect(readFileSync(elsewhere, 'utf8')).toBe('keep me');
+    rmSync(pack);
+    execFileSync('mkfifo', [pack]);
+    expect(loadAll([rules], { cache })).toEqual(expected); // would hang reading or writing the pipe
+    expect(cache.last?.ignored).toBe('not a regular file');
   });
 
   it('keys packs by the load options: other placeholders are another pack', () => {

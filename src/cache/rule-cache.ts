@@ -25,7 +25,7 @@
  * {@link RuleCacheOptions.maxBytes} bytes, the least recently used packs are deleted.
  */
 import { hash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
@@ -441,6 +441,12 @@ export class RuleCache implements RuleFileLoader {
   private readPack(path: string, key: string, stats: RuleCacheStats): PackBody | undefined {
     let bytes: Buffer;
     try {
+      // Only a regular file is read (a FIFO put in its place would never end).
+      if (!lstatSync(path).isFile()) {
+        stats.ignored = 'not a regular file';
+        this.debug(`rule cache: ignoring ${path}: not a regular file`);
+        return undefined;
+      }
       bytes = readFileSync(path);
     } catch {
       return undefined;
@@ -472,6 +478,12 @@ export class RuleCache implements RuleFileLoader {
 
   private writePack(path: string, body: PackBody, stats: RuleCacheStats): void {
     try {
+      // A link or a special file where the pack goes is left alone (never written through).
+      const existing = lstatSync(path, { throwIfNoEntry: false });
+      if (existing !== undefined && !existing.isFile()) {
+        this.debug(`rule cache: not writing ${path}: it is no regular file`);
+        return;
+      }
       writeFileAtomic(path, packText(JSON.stringify(body)));
       stats.written = true;
     } catch (e) {
