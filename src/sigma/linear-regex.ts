@@ -294,6 +294,13 @@ export class LinearRegex {
   private stack: Int32Array = new Int32Array(0);
   private work: Int32Array = new Int32Array(0);
   private gen = 0;
+  /**
+   * The pattern is one atom repeated (`.{1000,}`, `(.){200,}`, `[^\\]{2,}` with no anchor): it
+   * matches where `min` consecutive code units fit the atom (a longer run holds a match of
+   * exactly `min`, within any `max` ≥ `min`), so a test counts the longest run instead of
+   * simulating `min` states per character (`.{1000,}` over a 4 KB command line: 4 million steps).
+   */
+  private run: { char: CharTest; min: number } | undefined = undefined;
 
   private constructor(flags: string) {
     this.multiline = flags.includes('m');
@@ -304,17 +311,20 @@ export class LinearRegex {
     const r = new LinearRegex(flags);
     const charFlags = `${flags.includes('i') ? 'i' : ''}${flags.includes('s') ? 's' : ''}`;
     const tests = new Map<string, CharTest>();
+    const charTest = (src: string): CharTest => {
+      let t = tests.get(src);
+      if (t === undefined) tests.set(src, (t = new CharTest(src, charFlags)));
+      return t;
+    };
     try {
       const matchAt = r.emit(MATCH, -1, -1);
-      r.start = r.build(tree, matchAt, (src) => {
-        let t = tests.get(src);
-        if (t === undefined) tests.set(src, (t = new CharTest(src, charFlags)));
-        return t;
-      });
+      r.start = r.build(tree, matchAt, charTest);
     } catch (e) {
       if (e instanceof TooLarge) return undefined;
       throw e;
     }
+    const single = singleRepeat(tree);
+    if (single !== undefined) r.run = { char: charTest(single.src), min: single.min };
     const n = r.op.length;
     r.cur = new Int32Array(n);
     r.next = new Int32Array(n);
@@ -391,6 +401,8 @@ export class LinearRegex {
 
   /** Is there a match anywhere in the text? */
   test(text: string): boolean {
+    const run = this.run;
+    if (run !== undefined) return longestRunReaches(text, run.char, run.min);
     const n = text.length;
     if (this.gen > 0x3fffffff - n) {
       this.seen.fill(0);
@@ -474,6 +486,34 @@ export class LinearRegex {
     }
     return o;
   }
+}
+
+/** Does `text` hold `min` consecutive code units that `char` accepts? */
+function longestRunReaches(text: string, char: CharTest, min: number): boolean {
+  if (min === 0) return true;
+  if (text.length < min) return false;
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (!char.test(text.charCodeAt(i))) length = 0;
+    else if (++length >= min) return true;
+  }
+  return false;
+}
+
+/**
+ * The atom and the minimum of a pattern that is one atom under one quantifier, with nothing
+ * else but groups around them (`x{3,}`, `(?:.){5,9}`, `((a))*`); undefined for anything else.
+ */
+function singleRepeat(tree: RegexNode): { src: string; min: number } | undefined {
+  const unwrap = (n: RegexNode): RegexNode => {
+    let x = n;
+    while (x.t === 'seq' && x.items.length === 1) x = x.items[0] as RegexNode;
+    return x;
+  };
+  const top = unwrap(tree);
+  if (top.t !== 'rep' || top.max < top.min) return undefined;
+  const body = unwrap(top.body);
+  return body.t === 'char' ? { src: body.src, min: top.min } : undefined;
 }
 
 /** Parses and compiles a `|re` source with flags (`i`, `m`, `s`); undefined outside the subset or the size limit. */
