@@ -84,6 +84,10 @@ export class NeedleAutomaton {
     // The trie, its edges written straight into the table.
     const ownHead = new Int32Array(maxStates).fill(-1);
     const ownNext = new Int32Array(needles.length);
+    // Each state's trie children, as lists: first child, next sibling, and the symbol into each.
+    const firstChild = new Int32Array(maxStates);
+    const nextSibling = new Int32Array(maxStates);
+    const symbolInto = new Int32Array(maxStates);
     let last = ROOT;
     needles.forEach((n, i) => {
       let s = ROOT;
@@ -94,6 +98,9 @@ export class NeedleAutomaton {
           if (last >= MAX_STATES) throw new Error('too many needle states for one automaton; split the needles');
           child = ++last;
           delta[at] = child;
+          symbolInto[child] = at - s * width;
+          nextSibling[child] = firstChild[s] as number;
+          firstChild[s] = child;
         }
         s = child;
       }
@@ -113,11 +120,8 @@ export class NeedleAutomaton {
     let queued = 1;
     for (let q = 0; q < queued; q++) {
       const s = order[q] as number;
-      const row = s * width;
-      for (let a = 0; a < width; a++) {
-        const c = delta[row + a] as number;
-        if (c === 0) continue;
-        fail[c] = s === ROOT ? ROOT : this.step(fail[s] as number, a);
+      for (let c = firstChild[s] as number; c !== 0; c = nextSibling[c] as number) {
+        fail[c] = s === ROOT ? ROOT : this.step(fail[s] as number, symbolInto[c] as number);
         order[queued++] = c;
       }
     }
