@@ -302,6 +302,15 @@ export class LinearRegex {
    */
   private run: { char: CharTest; min: number } | undefined = undefined;
 
+  /**
+   * The atoms a match can begin with (the CHAR states the start reaches by empty moves, every
+   * assertion taken as holding), with an ASCII table of their union; undefined when a match can
+   * be empty. Where no thread is under way, positions whose character none of them accepts are
+   * skipped without simulating anything: no match starts there (SigmaHQ's `\\[a-zA-Z0-9]{1,32}\.…`
+   * begins only at backslashes).
+   */
+  private first: { ascii: Uint8Array; tests: CharTest[] } | undefined = undefined;
+
   private constructor(flags: string) {
     this.multiline = flags.includes('m');
   }
@@ -323,6 +332,7 @@ export class LinearRegex {
       if (e instanceof TooLarge) return undefined;
       throw e;
     }
+    r.first = r.firstChars();
     const single = singleRepeat(tree);
     if (single !== undefined) r.run = { char: charTest(single.src), min: single.min };
     const n = r.op.length;
@@ -399,6 +409,35 @@ export class LinearRegex {
     }
   }
 
+  /** See {@link first}: the atoms the start state reaches, every assertion taken as holding. */
+  private firstChars(): { ascii: Uint8Array; tests: CharTest[] } | undefined {
+    const tests = new Set<CharTest>();
+    const seen = new Set<number>();
+    const work = [this.start];
+    while (work.length > 0) {
+      const s = work.pop() as number;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      const op = this.op[s];
+      if (op === MATCH) return undefined;
+      if (op === CHAR) tests.add(this.chars[s] as CharTest);
+      else if (op === SPLIT) work.push(this.a[s] as number, this.b[s] as number);
+      else work.push(this.a[s] as number); // JMP and the assertions
+    }
+    const list = [...tests];
+    const ascii = new Uint8Array(128);
+    for (let c = 0; c < 128; c++) if (list.some((t) => t.test(c))) ascii[c] = 1;
+    return { ascii, tests: list };
+  }
+
+  /** Can a match begin with this code unit (see {@link first})? */
+  private mayBegin(c: number): boolean {
+    const first = this.first as { ascii: Uint8Array; tests: CharTest[] };
+    if (c < 128) return first.ascii[c] === 1;
+    for (const t of first.tests) if (t.test(c)) return true;
+    return false;
+  }
+
   /** Is there a match anywhere in the text? */
   test(text: string): boolean {
     const run = this.run;
@@ -411,7 +450,13 @@ export class LinearRegex {
     let cur = this.cur;
     let next = this.next;
     let curLen = 0;
+    const skips = this.first !== undefined;
     for (let i = 0; i <= n; i++) {
+      // Nothing under way: on to the next character a match can begin with (none: no match).
+      if (skips && curLen === 0) {
+        while (i < n && !this.mayBegin(text.charCodeAt(i))) i++;
+        if (i === n) break;
+      }
       // The search may start here too (an unanchored pattern).
       const gen = ++this.gen;
       let nextLen = 0;
