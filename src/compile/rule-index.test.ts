@@ -160,8 +160,10 @@ describe('RuleIndex', () => {
     const cmd = rule('cmd', '{product: windows}', `  sel: {CommandLine|contains|all: ['-enc', 'hidden']}\n  f: {User|startswith: 'NT AUTH'}\n  condition: sel and not f`);
     const all = [proc, reg, any, neg, kw, cmd];
     const value = fc.constantFrom('C:\\Windows\\System32\\whoami.exe', 'x\\CMD.EXE', 'HKLM\\Software\\Run\\x', 'ps -enc AA -w hidden', 'mimikatz.exe', 'rubeus', 'NT AUTHORITY\\SYSTEM', 'bob', '');
+    // Nulls (real events carry many) and lists too, which the index scans by another path.
+    const field = fc.oneof({ weight: 4, arbitrary: value }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.array(fc.oneof(value, fc.constant(null)), { maxLength: 2 }) });
     const event = fc.record(
-      { EventID: fc.constantFrom(1, 13, '1'), Image: value, CommandLine: value, User: value, TargetObject: value, Other: value },
+      { EventID: fc.constantFrom(1, 13, '1'), Image: field, CommandLine: field, User: field, TargetObject: field, Other: field },
       { requiredKeys: ['EventID'] },
     );
     fc.assert(

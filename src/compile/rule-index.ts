@@ -413,6 +413,9 @@ class EventRuleIndex {
         scanner.scan(v ? 'true' : 'false', mark, epoch, found);
         continue;
       }
+      // A null shows no text (renderScalar): nothing to scan, and no list to make for it (real
+      // events carry many null fields).
+      if (v === null || v === undefined) continue;
       scanValues(scanner, resolveField(event, key), mark, epoch, found);
       // Keywords also see the leaves nested in objects.
       if (typeof v === 'object' && v !== null) {
