@@ -22,7 +22,9 @@ import { resolveCaseRule, runSuite } from '../cases/run-cases.js';
 import type { PropertyRunner } from '../cases/run-cases.js';
 import type { CaseRootOptions } from '../cases/events-file.js';
 import { buildSuiteReport } from '../report/run/suite-report.js';
-import type { CoverageFrom, SuiteReport } from '../report/run/suite-report.js';
+import type { CoverageFrom, SkippedRule, SuiteReport } from '../report/run/suite-report.js';
+import { isUuid } from '../rules/uuid.js';
+import { realPath } from '../util/real-path.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import type { SigmaRule } from '../rules/load-rule.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
@@ -37,6 +39,8 @@ export interface LoadSuiteOptions {
   root?: string | undefined;
   /** Processing pipelines (`--pipeline`): built-in names or files relative to `cwd`. */
   pipelines?: string[] | undefined;
+  /** `--placeholders error|skip`: overrides the config's `unresolved_placeholders`. */
+  placeholders?: 'error' | 'skip' | undefined;
 }
 
 /** How a suite runs and is judged. */
@@ -73,12 +77,24 @@ export interface LoadedSuite {
   /** The correlations of the suite (the shard's), and the case files bound to them. */
   correlations: ResolvedCorrelation[];
   correlationCases: Array<{ cf: CaseFile; correlation: ResolvedCorrelation }>;
+  /** Detection rules skipped on purpose (`--placeholders skip`), each with the cases written for it (not run). */
+  skipped: SkippedRule[];
+}
+
+/**
+ * The skipped rule a case file names (by id, or by a path relative to the case file or the case
+ * root), if any: its cases are counted as not run instead of failing as `CASE_RULE_UNKNOWN`.
+ */
+function skippedRuleOf(cf: CaseFile, skipped: readonly SkippedRule[], roots: CaseRootOptions): SkippedRule | undefined {
+  if (isUuid(cf.rule)) return skipped.find((s) => s.id?.toLowerCase() === cf.rule.toLowerCase());
+  const candidates = [resolve(dirname(cf.file), cf.rule), ...(roots.root !== undefined ? [resolve(roots.root, cf.rule)] : [])].map(realPath);
+  return skipped.find((s) => candidates.includes(realPath(s.file)));
 }
 
 /** Loads the rules and case files of a suite (and keeps the shard's share of them). */
 export function loadSuite(rulePaths: string[], casePaths: string[], options: LoadSuiteOptions = {}): LoadedSuite {
   const cwd = options.cwd ?? process.cwd();
-  const env = options.environment ?? loadEnvironment(options.config, cwd, { pipelines: options.pipelines });
+  const env = options.environment ?? loadEnvironment(options.config, cwd, { pipelines: options.pipelines, placeholders: options.placeholders });
   const roots = { root: options.root !== undefined ? resolve(cwd, options.root) : env.config.root, cwd };
   const load = ruleLoadOptions(env);
   const set = collectRuleSet(rulePaths.map((p) => resolve(cwd, p)), load);
@@ -89,7 +105,13 @@ export function loadSuite(rulePaths: string[], casePaths: string[], options: Loa
   const correlationCases: Array<{ cf: CaseFile; correlation: ResolvedCorrelation }> = [];
   const correlationCaseProblems: Diagnostic[] = [];
   let caseFiles: CaseFile[] = [];
+  let skipped: SkippedRule[] = set.files.flatMap((f) => (f.skipped ?? []).map((s) => ({ file: f.file, document: s.document, id: s.id, title: s.title, reason: s.reason, cases: 0 })));
   for (const cf of allCaseFiles) {
+    const ofSkipped = skipped.length > 0 ? skippedRuleOf(cf, skipped, roots) : undefined;
+    if (ofSkipped !== undefined) {
+      ofSkipped.cases += cf.cases.length;
+      continue;
+    }
     const r = resolveCaseCorrelation(cf, set.graph, set.correlationDocs, roots);
     if (r === undefined) caseFiles.push(cf);
     else if (r.correlation !== undefined) correlationCases.push({ cf, correlation: r.correlation });
@@ -110,11 +132,12 @@ export function loadSuite(rulePaths: string[], casePaths: string[], options: Loa
     // Correlations go to the shard of their file.
     const shardFiles = new Set(inShard<{ file: string }>([...set.rules, ...set.correlationDocs], options.shard).map((x) => x.file));
     correlations = correlations.filter((c) => shardFiles.has(c.rule.file));
+    skipped = inShard(skipped, options.shard);
     boundCorrelationCases = correlationCases.filter((x) => shardFiles.has(x.correlation.rule.file));
   }
   const diagnostics = [...env.diagnostics, ...set.diagnostics, ...listed.diagnostics, ...loaded.flatMap((l) => l.diagnostics), ...correlationCaseProblems];
   const eventFiles = allCaseFiles.flatMap((cf) => cf.cases.flatMap((c) => (c.eventsFile === undefined ? [] : [resolve(dirname(cf.file), c.eventsFile)])));
-  return { cwd, environment: env, rules, caseFiles, diagnostics, roots, eventFiles, graph: set.graph, correlations, correlationCases: boundCorrelationCases };
+  return { cwd, environment: env, rules, caseFiles, diagnostics, roots, eventFiles, graph: set.graph, correlations, correlationCases: boundCorrelationCases, skipped };
 }
 
 /** Whether any case file of the suite has properties (then the run needs a property runner). */
@@ -152,7 +175,7 @@ export function runLoadedSuite(suite: LoadedSuite, options: RunSuiteOptions = {}
   // `ordered` is aligned with `report.rules`: tested rules in run order, then the untested ones
   // (the correlation rows that follow them have no detection rule).
   const ordered = [...result.rules.map((r) => r.rule), ...result.untested];
-  const report = buildSuiteReport(result, options.minCoverage, suite.cwd, input, { coverageFrom: options.coverageFrom, strict: options.strict }, correlated);
+  const report = buildSuiteReport(result, options.minCoverage, suite.cwd, input, { coverageFrom: options.coverageFrom, strict: options.strict }, correlated, suite.skipped);
   return { report, input, rules: ordered, mapping: env.mapping, eventFiles: suite.eventFiles };
 }
 

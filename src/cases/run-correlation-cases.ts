@@ -256,7 +256,15 @@ export function runCorrelationSuite(
 ): CorrelationSuiteResult {
   const diagnostics: Diagnostic[] = [];
   const byCorrelation = new Map<ResolvedCorrelation, Array<{ cf: CaseFile; cases: Case[] }>>();
-  for (const { cf, correlation } of caseFiles) byCorrelation.set(correlation, [...(byCorrelation.get(correlation) ?? []), { cf, cases: cf.cases }]);
+  for (const { cf, correlation } of caseFiles) {
+    byCorrelation.set(correlation, [...(byCorrelation.get(correlation) ?? []), { cf, cases: cf.cases }]);
+    const first = cf.properties[0];
+    if (first !== undefined) {
+      diagnostics.push(
+        diagnostic('CASE_PROPERTIES_UNSUPPORTED', `${cf.properties.length} propert${cf.properties.length === 1 ? 'y' : 'ies'} on a case file of the correlation '${correlation.rule.title}': properties build single events, a correlation needs a sequence of them; they are not run`, { file: cf.file, path: 'properties', pos: first.pos }),
+      );
+    }
+  }
   const runs: CorrelationRun[] = [];
   for (const c of [...correlations, ...[...byCorrelation.keys()].filter((k) => !correlations.includes(k))]) {
     const files = byCorrelation.get(c);

@@ -56,6 +56,15 @@ export interface StageCoverage {
   covered: boolean;
 }
 
+/**
+ * How reports name a stage: the identifier, marked `(exclusion)` when the condition negates it at
+ * the top. Its true/false counts are the identifier's own (an exclusion is true when it excluded
+ * the event), so the label names the identifier, not `not identifier`.
+ */
+export function stageLabel(s: Pick<StageCoverage, 'name' | 'exclusion'>): string {
+  return s.exclusion ? `${s.name} (exclusion)` : s.name;
+}
+
 export interface ValueRef {
   item: number;
   value: number;

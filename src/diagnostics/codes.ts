@@ -176,6 +176,7 @@ export const CODES = {
   CASE_STAGE_UNKNOWN: { group: 'case', severity: 'error', description: 'a case or a property expects a stage the rule does not have' },
   CASE_EVENTS_UNREADABLE: { group: 'case', severity: 'error', description: "a case's events_file cannot be read or holds bad events" },
   CASE_EVENTS_EMPTY: { group: 'case', severity: 'error', description: "a case's events_file holds no events: the case would check nothing" },
+  CASE_PROPERTIES_UNSUPPORTED: { group: 'case', severity: 'error', description: "a correlation rule's case file with properties: properties build single events, a correlation needs a sequence of them; they would not run (write cases with events and alerts)" },
   CASE_GROUP_UNKNOWN: { group: 'case', severity: 'error', description: "a correlation case expects an alert group with a field that is not in the correlation's group-by" },
   CASE_PATH_OUTSIDE: { group: 'case', severity: 'error', description: "an events_file, rule or pipeline path of a case file that is absolute, leads out of the case file's root (`..`, a symbolic link) or names a device, FIFO or folder: it is not read" },
   PROPERTY_INVALID: { group: 'case', severity: 'error', description: "a property of the wrong shape: no name, a repeated name, a bad expect, runs, stages, event, mutate or known_gap, both or neither of 'from' and 'event', an unknown key" },

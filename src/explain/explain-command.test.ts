@@ -49,7 +49,7 @@ describe('sigmatest explain', () => {
     expect(r.out).toContain(
       '| Field | Kind | Excluded values |\n|---|---|---|\n| Details | eq | `(Empty)` |\n| Image | eq | `C:\\Windows\\System32\\MsiExec.exe` |\n| Image | eq | `C:\\Windows\\syswow64\\MsiExec.exe` |\n',
     );
-    expect(r.out).toContain('| TargetObject | match | `\\Protocol_Catalog9\\Catalog_Entries` |  |\n');
+    expect(r.out).toContain('| TargetObject | match (contains) | `\\Protocol_Catalog9\\Catalog_Entries` |  |\n');
   });
 
   it('names techniques from an ATT&CK bundle', async () => {
@@ -86,9 +86,9 @@ describe('sigmatest explain', () => {
         'TargetObject',
         'match',
         [
-          { value: '\\System\\CurrentControlSet\\Services\\WinSock2\\Parameters', corpus: null, identifiers: ['winsock_parameters_base'] },
-          { value: '\\Protocol_Catalog9\\Catalog_Entries', corpus: null, identifiers: ['winsock_parameters'] },
-          { value: '\\NameSpace_Catalog5\\Catalog_Entries', corpus: null, identifiers: ['winsock_parameters'] },
+          { value: '\\System\\CurrentControlSet\\Services\\WinSock2\\Parameters', corpus: null, identifiers: ['winsock_parameters_base'], shapes: ['contains'] },
+          { value: '\\Protocol_Catalog9\\Catalog_Entries', corpus: null, identifiers: ['winsock_parameters'], shapes: ['contains'] },
+          { value: '\\NameSpace_Catalog5\\Catalog_Entries', corpus: null, identifiers: ['winsock_parameters'], shapes: ['contains'] },
         ],
       ],
     ]);

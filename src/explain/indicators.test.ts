@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { compileDetection, fieldRule } from '../../test/support/rules.js';
 import { loadRuleFile, loadRuleText } from '../rules/load-rule.js';
 import type { SigmaRule } from '../rules/load-rule.js';
-import { buildCatalogIndex, corpusCount, indicatorKey, kindLabel, loadCatalog, ruleExclusions, ruleIndicators, valueKind } from './indicators.js';
+import { buildCatalogIndex, corpusCount, indicatorKey, kindLabel, kindText, loadCatalog, ruleExclusions, ruleIndicators, valueKind } from './indicators.js';
 
 function kindOf(key: string, valueYaml: string, placeholders?: Record<string, string[]>): string {
   const rule = fieldRule(key, valueYaml, placeholders === undefined ? {} : { placeholders });
@@ -101,6 +101,21 @@ describe('ruleIndicators and ruleExclusions', () => {
       { field: 'CommandLine', kind: 'match', values: ['*y*'], identifiers: ['sel'], valueIdentifiers: [['sel']] },
       { field: 'EventID', kind: 'eq', values: ['1'], identifiers: ['sel2'], valueIdentifiers: [['sel2']] },
     ]);
+  });
+
+  it('records what each match value does (the kind stays coarse for comparing)', () => {
+    expect(ruleIndicators(rule).map((g) => [g.field, kindLabel(g.kind, g.negated), g.valueShapes])).toEqual([
+      ['Image', 'match', [['endswith'], ['contains']]],
+      ['CommandLine', 'eq', [[]]],
+      ['CommandLine', 'match', [['wildcard']]],
+      ['EventID', 'eq', [[]]],
+    ]);
+    expect(ruleExclusions(rule).map((r) => kindText(r.kind, r.negated, r.shapes))).toEqual(['eq', 'match (startswith)', 'eq', 'match (wildcard)']);
+    // One value through two modifiers keeps both, in order of appearance.
+    const both = compileDetection("a:\n  Image|contains: 'x'\nb:\n  Image|endswith: 'X'\ncondition: a or b");
+    const [g] = ruleIndicators(both);
+    expect([g?.values, g?.valueShapes, kindText('match', false, g?.valueShapes[0])]).toEqual([['x'], [['contains', 'endswith']], 'match (contains, endswith)']);
+    expect(kindText('match', true, ['contains'])).toBe('not match (contains)');
   });
 
   it('attaches each value to the identifiers it comes from, not to every identifier of its group', () => {

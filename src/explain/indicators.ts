@@ -32,6 +32,11 @@
  * the value case-insensitively (Sigma's default), via `toLowerCase()` of a grouping key only.
  * When one item mixes kinds (`Image: ['a.exe', '*b*']`), its values split by kind.
  *
+ * The coarse kind is for comparing; what a `match` value does is not hidden: each `match` value
+ * also records its *shapes* (`contains`, `startswith`, `endswith`, or `wildcard` for a plain value
+ * with `*`/`?`; several when one value appears in items of different modifiers), and pages show
+ * the kind as `match (contains)` (see {@link kindText}).
+ *
  * The catalog index is built in one pass: every rule document (valid rules, and the partial rule
  * of a document that failed to load, e.g. with an unresolved placeholder) adds each of its
  * distinct indicator keys once. "Other rules" excludes the explained rule itself, identified by
@@ -92,7 +97,23 @@ export function valueKind(item: PlanItem, value: PlanValue): IndicatorKind {
   }
 }
 
-/** The kind as displayed: `not ` in front for `neq` items. */
+/** What a `match` value does (see the file comment); undefined for other kinds. */
+export type MatchShape = 'contains' | 'startswith' | 'endswith' | 'wildcard';
+
+/** The shape of a value whose kind is `match`; undefined for any other kind. */
+export function matchShape(item: PlanItem, value: PlanValue, kind: IndicatorKind = valueKind(item, value)): MatchShape | undefined {
+  if (kind !== 'match') return undefined;
+  const m = item.chain.match;
+  return m === 'contains' || m === 'startswith' || m === 'endswith' ? m : 'wildcard';
+}
+
+/** The kind as pages show it: {@link kindLabel}, then the shapes of `match` values, e.g. `match (contains)`. */
+export function kindText(kind: IndicatorKind, negated: boolean, shapes: readonly MatchShape[] = []): string {
+  const label = kindLabel(kind, negated);
+  return shapes.length === 0 ? label : `${label} (${shapes.join(', ')})`;
+}
+
+/** The kind as compared (part of an indicator's identity): `not ` in front for `neq` items. */
 export function kindLabel(kind: IndicatorKind, negated: boolean): string {
   return negated ? `not ${kind}` : kind;
 }
@@ -115,6 +136,8 @@ export interface ItemGroup {
   identifiers: string[];
   /** The search identifiers each value comes from, parallel to `values`. */
   valueIdentifiers: string[][];
+  /** The shapes of each value (kind `match` only; else empty), parallel to `values`. */
+  valueShapes: MatchShape[][];
 }
 
 /** The identifiers of a rule that are exclusions (top-level `not` conjuncts). */
@@ -161,20 +184,25 @@ export function ruleIndicators(rule: SigmaRule): ItemGroup[] {
       const gk = `${item.field === null ? '\u0001' : item.field}\u0000${kindLabel(kind, item.neq)}`;
       let g = groups.get(gk);
       if (g === undefined) {
-        g = { field: item.field, kind, negated: item.neq, values: [], keys: [], identifiers: [], valueIdentifiers: [] };
+        g = { field: item.field, kind, negated: item.neq, values: [], keys: [], identifiers: [], valueIdentifiers: [], valueShapes: [] };
         groups.set(gk, g);
       }
       if (!g.identifiers.includes(item.identifier)) g.identifiers.push(item.identifier);
       const key = indicatorKey(item.field, kind, item.neq, v.source);
+      const shape = matchShape(item, v, kind);
       if (seen.has(key)) {
-        const ids = g.valueIdentifiers[g.keys.indexOf(key)];
+        const at = g.keys.indexOf(key);
+        const ids = g.valueIdentifiers[at];
         if (ids !== undefined && !ids.includes(item.identifier)) ids.push(item.identifier);
+        const shapes = g.valueShapes[at];
+        if (shape !== undefined && shapes !== undefined && !shapes.includes(shape)) shapes.push(shape);
         continue;
       }
       seen.add(key);
       g.values.push(v.source);
       g.keys.push(key);
       g.valueIdentifiers.push([item.identifier]);
+      g.valueShapes.push(shape === undefined ? [] : [shape]);
     }
   }
   return [...groups.values()];
@@ -189,6 +217,8 @@ export interface ExclusionRow {
   identifier: string;
   /** Logical address of the item, e.g. `detection.filter[1].Image`. */
   path: string;
+  /** What the item's `match` values do (kind `match` only; else empty). */
+  shapes: MatchShape[];
 }
 
 /** The exclusions of a rule: one row per item of each exclusion identifier, in document order. */
@@ -202,7 +232,8 @@ export function ruleExclusions(rule: SigmaRule): ExclusionRow[] {
       const kind = valueKind(item, v);
       let row = byKind.get(kind);
       if (row === undefined) {
-        row = { field: item.field, kind, negated: item.neq, values: [], identifier: item.identifier, path: item.path };
+        const shape = matchShape(item, v, kind);
+        row = { field: item.field, kind, negated: item.neq, values: [], identifier: item.identifier, path: item.path, shapes: shape === undefined ? [] : [shape] };
         byKind.set(kind, row);
         rows.push(row);
       }

@@ -92,7 +92,7 @@ describe('the seed rule page (rule-page-winsock2)', () => {
     ]);
   });
 
-  it('reproduces the indicators: TargetObject / match with three values, no corpus counts without a catalog', () => {
+  it('reproduces the indicators: TargetObject / match (each value a contains) with three values, no corpus counts without a catalog', () => {
     expect(page.indicators).toEqual([
       {
         field: 'TargetObject',
@@ -100,9 +100,9 @@ describe('the seed rule page (rule-page-winsock2)', () => {
         negated: false,
         identifiers: ['winsock_parameters_base', 'winsock_parameters'],
         values: [
-          { value: '\\System\\CurrentControlSet\\Services\\WinSock2\\Parameters', corpus: null, identifiers: ['winsock_parameters_base'] },
-          { value: '\\Protocol_Catalog9\\Catalog_Entries', corpus: null, identifiers: ['winsock_parameters'] },
-          { value: '\\NameSpace_Catalog5\\Catalog_Entries', corpus: null, identifiers: ['winsock_parameters'] },
+          { value: '\\System\\CurrentControlSet\\Services\\WinSock2\\Parameters', corpus: null, identifiers: ['winsock_parameters_base'], shapes: ['contains'] },
+          { value: '\\Protocol_Catalog9\\Catalog_Entries', corpus: null, identifiers: ['winsock_parameters'], shapes: ['contains'] },
+          { value: '\\NameSpace_Catalog5\\Catalog_Entries', corpus: null, identifiers: ['winsock_parameters'], shapes: ['contains'] },
         ],
       },
     ]);

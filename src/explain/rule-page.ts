@@ -14,7 +14,7 @@ import type { LogsourceMapping } from '../logsource/logsource.js';
 import { attackCoverage } from './attack.js';
 import type { AttackBundle, NamedRef, TacticRow } from './attack.js';
 import { corpusCount, ruleExclusions, ruleIndicators } from './indicators.js';
-import type { CatalogIndex, ExclusionRow, IndicatorKind } from './indicators.js';
+import type { CatalogIndex, ExclusionRow, IndicatorKind, MatchShape } from './indicators.js';
 import { documentText, identifierText } from './source-text.js';
 import type { FilterOrigin } from '../plan/plan.js';
 
@@ -39,6 +39,8 @@ export interface PageIndicatorValue {
   corpus: number | null;
   /** The search identifiers this value comes from. */
   identifiers: string[];
+  /** Kind `match`: what the value does (`contains`, `startswith`, `endswith`, `wildcard`); else empty. */
+  shapes: MatchShape[];
 }
 
 /** The indicators of one (field, kind) pair. */
@@ -142,7 +144,7 @@ export function buildRulePage(rule: SigmaRule, options: RulePageOptions = {}): R
     field: g.field,
     kind: g.kind,
     negated: g.negated,
-    values: g.values.map((value, k) => ({ value, corpus: catalog === undefined ? null : corpusCount(catalog, rule, g.keys[k] as string), identifiers: g.valueIdentifiers[k] ?? [] })),
+    values: g.values.map((value, k) => ({ value, corpus: catalog === undefined ? null : corpusCount(catalog, rule, g.keys[k] as string), identifiers: g.valueIdentifiers[k] ?? [], shapes: g.valueShapes[k] ?? [] })),
     identifiers: g.identifiers,
   }));
   const exclusions: PageExclusion[] = ruleExclusions(rule).map((r) => ({ ...r }));

@@ -662,6 +662,30 @@ cases:
     expect(r.code).toBe(1);
   });
 
+  it('a positive case renamed (same events) or moved to another case file is no weakening (exit 0); renamed with other events it is', async () => {
+    const root = repo2();
+    write(root, 'cases/other.yml', OTHER_CASES.replace('name: other evil runs', 'name: other.exe from a user folder'));
+    let r = await gate(root);
+    let w = check(r.report, 'rules/other.yml', 'tests-weakened');
+    expect(w?.status).toBe('pass');
+    expect(w?.details).toEqual(["positive case 'other evil runs' was renamed 'other.exe from a user folder' (same events)"]);
+    expect(r.code).toBe(0);
+    // Moved to a case file of its own.
+    write(root, 'cases/other.yml', OTHER_CASES.replace(/ {2}- name: other evil runs\n(.*\n){3}/, ''));
+    write(root, 'cases/other-more.yml', `rule: ${ID2}\ncases:\n  - name: moved\n    expect: match\n    event:\n      Image: 'C:\\Users\\bob\\other.exe'\n`);
+    r = await gate(root);
+    expect(check(r.report, 'rules/other.yml', 'tests-weakened')?.details).toEqual(["positive case 'other evil runs' was renamed 'moved' (same events)"]);
+    expect(r.code).toBe(0);
+    rmSync(join(root, 'cases', 'other-more.yml'));
+    // Renamed and its event changed: the base case's event is no longer a positive case.
+    write(root, 'cases/other.yml', OTHER_CASES.replace('name: other evil runs', 'name: renamed').replace('C:\\Users\\bob\\other.exe', 'C:\\Users\\eve\\other.exe'));
+    r = await gate(root);
+    w = check(r.report, 'rules/other.yml', 'tests-weakened');
+    expect(w?.status).toBe('fail');
+    expect(w?.message).toMatch(/positive case 'other evil runs' .* was removed/);
+    expect(r.code).toBe(1);
+  });
+
   it('adding a case to an unchanged rule is checked and passes (exit 0); a failing new case fails (exit 1)', async () => {
     const root = repo2();
     write(root, 'cases/other.yml', OTHER_CASES + "  - name: another\n    expect: match\n    event:\n      Image: 'D:\\other.exe'\n");

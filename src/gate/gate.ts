@@ -51,6 +51,7 @@ import { entryMatchesEvent, expiredDiagnostics, isExpired, loadKnownFps } from '
 import type { KnownFp } from '../known-fps/known-fps.js';
 import { scan } from '../scan/scan.js';
 import type { ScanMatch } from '../scan/scan.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { changedLines, changedRules, readBaseVersion } from './changed-rules.js';
 import type { RuleChange } from './changed-rules.js';
 import { validateRules } from './validate-rule.js';
@@ -609,7 +610,8 @@ function checkRule(rule: SigmaRule, change: GateChange, options: Settings & { cw
   const rel = (p: string): string => toPosix(relative(cwd, p)) || p;
   // Where a problem without a position of its own is shown: the first changed line of the rule's
   // detection (GitHub shows annotations inline only on lines of the diff), else its detection line.
-  const focus = focusLine(rule, change, ctx.base !== undefined && (change.change === 'modified' || change.change === 'renamed') ? changedLines(cwd, ctx.base, change.path, change.oldPath) : undefined);
+  const changed = ctx.base !== undefined && (change.change === 'modified' || change.change === 'renamed') ? changedLines(cwd, ctx.base, change.path, change.oldPath) : undefined;
+  const focus = focusLine(rule, change, changed);
   const at = (line: number | undefined, column?: number): GateLocation => ({ file: change.path, line: line ?? focus, ...(column !== undefined ? { column } : {}) });
   const checks: GateCheck[] = [];
 
@@ -795,6 +797,7 @@ function checkRule(rule: SigmaRule, change: GateChange, options: Settings & { cw
           ? `equivalent: no event of ${d.events} changes verdict`
           : `${d.diff}: ${d.newMatchCount} of ${d.events} events now match, ${d.lostMatchCount} no longer match`;
       const details = [
+        ...changedItems(rule, changed).map((x) => `changed item: ${x.path} (line ${x.line})`),
         ...lost,
         ...d.newMatches.map((e) => `now matches: ${eventText(e)}`),
         ...d.lostMatches.map((e) => `no longer matches: ${eventText(e)}`),
@@ -879,13 +882,35 @@ function weakenedCheck(
   };
   const oldV = verdict(old);
   const newV = verdict(rule);
+  // A positive case is known by its events too: one removed under its name whose events a current
+  // positive case still holds was renamed (or moved to another case file), not removed.
+  const eventsKey = (cf: CaseFile, c: Case): string => {
+    const events: Event[] = [];
+    try {
+      for (const e of caseEvents(cf, c, ctx.roots)) {
+        events.push(e);
+        if (events.length >= EXTRA_EVENTS) break;
+      }
+    } catch {
+      return `unreadable:${cf.file}:${c.name}`;
+    }
+    return canonicalJson(events);
+  };
+  const kept = new Map<string, string>();
+  for (const [name, { cf, c }] of now) if (claim(c) === 'match') kept.set(eventsKey(cf, c), name);
   const weakened: string[] = [];
   const explained: string[] = [];
+  const renamed: string[] = [];
   let location: GateLocation | undefined;
   for (const cf of before) {
     for (const c of cf.cases) {
       if (claim(c) !== 'match') continue;
       const current = now.get(c.name);
+      const renamedTo = current === undefined ? kept.get(eventsKey(cf, c)) : undefined;
+      if (renamedTo !== undefined) {
+        renamed.push(`positive case '${c.name}' was renamed '${renamedTo}' (same events)`);
+        continue;
+      }
       const what =
         current === undefined
           ? `positive case '${c.name}' (${rel(cf.file)} at the base) was removed`
@@ -925,9 +950,32 @@ function weakenedCheck(
         : explained.length > 0
           ? `${explained.length} positive case(s) removed or flipped, each explained by the rule change`
           : 'no positive case of the base version was removed or flipped',
-    details: [...weakened, ...explained],
+    details: [...weakened, ...explained, ...renamed],
     ...(location !== undefined ? { location } : {}),
   };
+}
+
+/**
+ * The parts of the detection the diff touches: each search identifier's key, each detection item
+ * and the condition spans from its own line to the line before the next of them (or the end of
+ * `detection`), and is touched when a changed line falls in that span. Identifiers and items
+ * composed in from a filter file are not the rule's own lines.
+ */
+export function changedItems(rule: SigmaRule, changed: readonly number[] | undefined): Array<{ path: string; line: number }> {
+  const detection = rule.keyLines['detection'];
+  if (changed === undefined || changed.length === 0 || detection === undefined) return [];
+  const after = Object.values(rule.keyLines).filter((l) => l > detection);
+  const end = after.length > 0 ? Math.min(...after) : Number.POSITIVE_INFINITY;
+  const plan = rule.plan.unfiltered ?? rule.plan;
+  const parts: Array<{ path: string; line: number }> = [];
+  for (const id of plan.identifiers) if (id.filter === undefined && id.pos !== undefined) parts.push({ path: id.path, line: id.pos.line });
+  for (const it of plan.items) if (it.file === undefined && it.pos !== undefined) parts.push({ path: it.path, line: it.pos.line });
+  if (plan.conditionPos !== undefined) parts.push({ path: 'detection.condition', line: plan.conditionPos.line });
+  parts.sort((a, b) => a.line - b.line);
+  return parts.filter((p, k) => {
+    const next = parts.slice(k + 1).find((x) => x.line > p.line)?.line ?? end;
+    return changed.some((l) => l >= p.line && l < next);
+  });
 }
 
 /**

@@ -153,7 +153,7 @@ function rowPath(r: Obj, where: string): string {
   return r['path'];
 }
 
-const RUN_RULE_STATUSES = ['pass', 'fail', 'untested', 'below-coverage'] as const;
+const RUN_RULE_STATUSES = ['pass', 'fail', 'untested', 'below-coverage', 'skipped'] as const;
 // Every status a case or property result is written with (a status added to the type must be added here).
 const CASE_STATUSES = Object.keys({ pass: 1, fail: 1, error: 1, 'known-gap': 1, 'gap-closed': 1 } satisfies Record<CaseStatus, 1>) as CaseStatus[];
 const PROPERTY_STATUSES = Object.keys({ pass: 1, fail: 1, error: 1, 'known-gap': 1, 'gap-closed': 1 } satisfies Record<PropertyStatus, 1>) as PropertyStatus[];
@@ -179,6 +179,14 @@ function disagreement(name: string, values: readonly unknown[]): string[] {
 }
 
 // --- run -----------------------------------------------------------------------------------
+
+/** The `skipped` record of a run rule row (a rule left out by `--placeholders skip`), checked. */
+function skippedOf(raw: unknown, where: string): Pick<RuleReport, 'skipped'> {
+  if (raw === undefined) return {};
+  const s = obj(raw);
+  if (s === undefined || typeof s['reason'] !== 'string' || typeof s['cases'] !== 'number') throw new MergeError(`the skipped record of ${where} is not {reason, cases}`);
+  return { skipped: { reason: s['reason'], cases: s['cases'] } };
+}
 
 /** A rule row of a run JSON report (report/run/json.ts) as report data again. */
 function runRuleFromJson(row: unknown, where: string): RuleReport {
@@ -237,6 +245,7 @@ function runRuleFromJson(row: unknown, where: string): RuleReport {
     tags: [],
     status: oneOf(r['status'], RUN_RULE_STATUSES, `the status of ${where}`),
     ...(typeof r['correlation'] === 'string' ? { correlation: r['correlation'] as NonNullable<RuleReport['correlation']> } : {}),
+    ...skippedOf(r['skipped'], where),
     // Counted from the (checked) results, as for a single report.
     cases: { ...tally(results), results },
     properties: { ...tally(properties), results: properties },

@@ -198,7 +198,10 @@ describe.skipIf(CHROMIUM === undefined)('HTML report in Chromium', () => {
     const cases = page.locator('#cases tbody tr.case-row');
     expect(await cases.count()).toBe(13);
     expect(await page.locator('#cases tbody tr.case-pass').count()).toBe(13);
-    expect(await page.locator('#cases thead th').allTextContents()).toEqual(['#', 'Case', 'Result', 'Matched', 'condition', 'winsock_parameters_base', 'winsock_parameters', 'not filter']);
+    expect(await page.locator('#cases thead th').allTextContents()).toEqual(['#', 'Case', 'Result', 'Matched', 'condition', 'winsock_parameters_base', 'winsock_parameters', 'filter (exclusion)']);
+    // The exclusion's counts are the identifier's own: its 'true' count is the number of cases whose filter column reads true (the cases it excluded).
+    const filterTrue = await page.$$eval('#cases tbody tr.case-row', (trs) => trs.filter((tr) => tr.querySelector('td:last-child .tf.t') !== null).length);
+    expect(filterTrue).toBe(stages[3]?.t);
     // The properties: each with its runs and status; the known gap with its reason and example event.
     const props = await cellTexts('#properties tbody tr.property-row');
     expect(props.map((r) => [r[1], r[2]])).toEqual(expect.arrayContaining([['pass', 'match'], ['known gap', 'match']]));

@@ -8,7 +8,7 @@ import { loadSuite, runLoadedSuite, suiteHasProperties } from '../../app/run-sui
 import type { PropertyRunner } from '../../cases/run-cases.js';
 import { fingerprint, gitHead } from '../../util/provenance.js';
 import { listYamlFiles } from '../../rules/collect-rules.js';
-import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
+import { EXIT, list, pipelineOption, placeholdersOption, shardArg, shardOption, str } from '../args.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import type { Io } from '../io.js';
@@ -26,7 +26,7 @@ const CASE_BINDING_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(
 export const runSpec: CommandSpec = {
   name: 'run',
   summary: 'Run the declarative cases and properties of every rule and report results and coverage per stage.',
-  usage: `run [--rules <dirs...>] [--cases <dirs...>] [--reporter ${RUN_REPORTERS.usage()}] [--min-coverage <percent>] [--coverage-from all|cases] [--seed S] [--strict] [--save] [--out <file|dir>] [--root <dir>] [--mutation]`,
+  usage: `run [--rules <dirs...>] [--cases <dirs...>] [--reporter ${RUN_REPORTERS.usage()}] [--min-coverage <percent>] [--coverage-from all|cases] [--seed S] [--strict] [--save] [--out <file|dir>] [--root <dir>] [--placeholders error|skip] [--mutation]`,
   description:
     'Case files (YAML, schema/case-file.schema.json) name their rule by id or by path and list cases with an\n' +
     'event and expect: match|no-match, or an events_file with expect or count, and properties: events built from\n' +
@@ -51,6 +51,7 @@ export const runSpec: CommandSpec = {
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     root: { type: 'string', arg: '<dir>', help: "the folder case files may read events_file from (default: the config's root, else their repository)" },
     pipeline: pipelineOption,
+    placeholders: placeholdersOption,
     shard: shardOption('run shard i of n of the rules'),
     mutation: { type: 'boolean', help: 'with --reporter html: add each rule\'s mutation score and mutants to its page (as sigmatest mutate; slower)' },
   },
@@ -87,7 +88,7 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
       return EXIT.usage;
     }
   }
-  const suite = loadSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), cwd: io.cwd, shard, root: str(args.values.root), pipelines: list(args.values.pipeline) });
+  const suite = loadSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), cwd: io.cwd, shard, root: str(args.values.root), pipelines: list(args.values.pipeline), placeholders: str(args.values.placeholders) as 'error' | 'skip' | undefined });
   // The cases' events files are known once the case files are read (still before the run).
   const overEvents = out === undefined ? undefined : outputConflict(inCwd(io, out), [{ paths: suite.eventFiles, wanted: () => false }], { folder: reporter.output === 'folder' });
   if (out !== undefined && overEvents !== undefined) {
@@ -111,7 +112,7 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
       shard: shard ?? null,
       head: gitHead(io.cwd),
       fingerprint: fingerprint(
-        { command: 'run', rules: list(args.values.rules), cases: list(args.values.cases), minCoverage: min ?? null, coverageFrom: str(args.values['coverage-from']) ?? null, strict: args.values.strict === true, seed: seed ?? null, config: str(args.values.config) ?? null, root: str(args.values.root) ?? null, pipelines: list(args.values.pipeline) },
+        { command: 'run', rules: list(args.values.rules), cases: list(args.values.cases), minCoverage: min ?? null, coverageFrom: str(args.values['coverage-from']) ?? null, strict: args.values.strict === true, seed: seed ?? null, config: str(args.values.config) ?? null, root: str(args.values.root) ?? null, pipelines: list(args.values.pipeline), placeholders: str(args.values.placeholders) ?? null },
         listed.files,
       ),
     };
@@ -135,7 +136,7 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
       const extras = buildHtmlExtras(report, rules, { mapping, onProblem: (path, message) => io.err(`sigmatest run: html report: ${path}: ${message}\n`) });
       if (args.values.mutation === true) {
         const { mutateSuite } = await import('../../app/mutate-suite.js');
-        const mutated = mutateSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), cwd: io.cwd, shard, root: str(args.values.root), pipelines: list(args.values.pipeline), properties });
+        const mutated = mutateSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), cwd: io.cwd, shard, root: str(args.values.root), pipelines: list(args.values.pipeline), placeholders: str(args.values.placeholders) as 'error' | 'skip' | undefined, properties });
         extras.mutation = new Map(mutated.report.rules.map((r) => [r.id === null ? r.path : `${r.path}#${r.id}`, r]));
       }
       const written = writeHtmlReport(inCwd(io, out), reporter.render({ report, extras }));

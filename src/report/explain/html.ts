@@ -6,7 +6,7 @@
  */
 import type { ExplainPage, CorrelationPage, FilterPage } from '../../explain/meta-page.js';
 import type { RulePage } from '../../explain/rule-page.js';
-import { kindLabel } from '../../explain/indicators.js';
+import { kindText } from '../../explain/indicators.js';
 import { html } from '../html/html.js';
 import type { Html } from '../html/html.js';
 import { page as pageShell, table } from '../html/parts.js';
@@ -31,9 +31,9 @@ ${yamlBlock(p.body)}
 <h2>Stages and predicates</h2>
 ${p.stages.map((s) => html`<h3>Stage ${s.index}: ${s.label}</h3>${yamlBlock(s.text)}`)}
 <h2>Exclusions</h2>
-${p.exclusions.length === 0 ? html`<p>None: the condition has no top-level <code>not</code>.</p>` : table(['Field', 'Kind', 'Excluded values'], p.exclusions.map((e) => [e.field ?? '(keyword)', kindLabel(e.kind, e.negated), e.values.map((v) => html`${code(v)} `)]))}
+${p.exclusions.length === 0 ? html`<p>None: the condition has no top-level <code>not</code>.</p>` : table(['Field', 'Kind', 'Excluded values'], p.exclusions.map((e) => [e.field ?? '(keyword)', kindText(e.kind, e.negated, e.shapes), e.values.map((v) => html`${code(v)} `)]))}
 <h2>Indicators</h2>
-${table(['Field', 'Kind', 'Values', 'Corpus'], p.indicators.flatMap((g) => g.values.map((v) => [g.field ?? '(keyword)', kindLabel(g.kind, g.negated), code(v.value), v.corpus === null ? '' : String(v.corpus)])))}
+${table(['Field', 'Kind', 'Values', 'Corpus'], p.indicators.flatMap((g) => g.values.map((v) => [g.field ?? '(keyword)', kindText(g.kind, g.negated, v.shapes), code(v.value), v.corpus === null ? '' : String(v.corpus)])))}
 </section>`;
 }
 

@@ -33,7 +33,7 @@ describe('renderRulePageMarkdown', () => {
     expect(md).toContain('### Stage 3: not filter');
     expect(md).toContain('| Field | Kind | Excluded values |\n|---|---|---|\n| User | not eq | `SYSTEM` |');
     expect(md).toContain(
-      '| Field | Kind | Values | Corpus |\n|---|---|---|---|\n| CommandLine | match | ```` ``` ```` |  |\n| EventID | eq | `1` |  |\n| *(keyword)* | keyword | `evil` |  |\n',
+      '| Field | Kind | Values | Corpus |\n|---|---|---|---|\n| CommandLine | match (contains) | ```` ``` ```` |  |\n| EventID | eq | `1` |  |\n| *(keyword)* | keyword | `evil` |  |\n',
     );
   });
 

@@ -10,7 +10,7 @@
  */
 import type { RulePage } from '../../explain/rule-page.js';
 import type { CorrelationPage, ExplainPage, FilterPage } from '../../explain/meta-page.js';
-import { kindLabel } from '../../explain/indicators.js';
+import { kindText } from '../../explain/indicators.js';
 import { markdownCell, markdownCodeCell, markdownFence, markdownText } from '../escape.js';
 import type { TextReporter } from '../registry.js';
 
@@ -80,7 +80,7 @@ export function renderRulePageMarkdown(page: RulePage): string {
     out.push(
       table(
         ['Field', 'Kind', 'Excluded values'],
-        page.exclusions.map((e) => [fieldCell(e.field), kindLabel(e.kind, e.negated), e.values.map(markdownCodeCell).join('<br>')]),
+        page.exclusions.map((e) => [fieldCell(e.field), kindText(e.kind, e.negated, e.shapes), e.values.map(markdownCodeCell).join('<br>')]),
       ),
     );
   }
@@ -95,7 +95,7 @@ export function renderRulePageMarkdown(page: RulePage): string {
     out.push(`Catalog: ${page.catalog.rules} rules${page.catalog.partial > 0 ? ` (${page.catalog.partial} with load errors, counted from what could be read)` : ''}.`);
   }
   const rows = page.indicators.flatMap((g) =>
-    g.values.map((v) => [fieldCell(g.field), kindLabel(g.kind, g.negated), markdownCodeCell(v.value), v.corpus === null ? '' : String(v.corpus)]),
+    g.values.map((v) => [fieldCell(g.field), kindText(g.kind, g.negated, v.shapes), markdownCodeCell(v.value), v.corpus === null ? '' : String(v.corpus)]),
   );
   if (rows.length === 0) out.push('None.');
   else out.push(table(['Field', 'Kind', 'Values', 'Corpus'], rows));

@@ -14,7 +14,7 @@ import { fuzzCounts, lookupRule } from './types.js';
 import type { GateEntry, HtmlReportExtras } from './types.js';
 
 const LEVEL_RANK: Record<string, number> = { informational: 0, low: 1, medium: 2, high: 3, critical: 4 };
-const STATUS_RANK: Record<RuleReport['status'], number> = { fail: 0, 'below-coverage': 1, untested: 2, pass: 3 };
+const STATUS_RANK: Record<RuleReport['status'], number> = { fail: 0, 'below-coverage': 1, untested: 2, skipped: 3, pass: 4 };
 const DIFF_RANK: Record<string, number> = { widened: 0, changed: 1, narrowed: 2, equivalent: 3 };
 const TACTIC_ORDER = new Map(KNOWN_TACTICS.map((t, k) => [t.slug, k]));
 
@@ -135,7 +135,7 @@ export function renderIndexPage(report: SuiteReport, hrefs: readonly string[], e
   }, { errors: 0, warnings: 0 });
   const rows = report.rules.map((r, k) => ruleRow(r, hrefs[k] ?? '#', report, extras));
   const hrefByPath = new Map(report.rules.map((r, k) => [r.path, hrefs[k] ?? '#']));
-  const statuses: Array<[string, string]> = [['all', 'all statuses'], ['pass', 'pass'], ['fail', 'fail'], ['below-coverage', 'low coverage'], ['untested', 'untested']];
+  const statuses: Array<[string, string]> = [['all', 'all statuses'], ['pass', 'pass'], ['fail', 'fail'], ['below-coverage', 'low coverage'], ['untested', 'untested'], ['skipped', 'skipped']];
   const body = html`<p class="crumbs">sigmatest › run</p>
 <h1>${title}</h1>
 <div class="problems${s.ok ? ' ok' : ''}" id="verdict">${

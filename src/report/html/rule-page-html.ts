@@ -13,11 +13,10 @@ import type { RuleReport, SuiteReport } from '../run/suite-report.js';
 import type { CaseResult } from '../../cases/run-cases.js';
 import type { RulePage } from '../../explain/rule-page.js';
 import { attackCoverage } from '../../explain/attack.js';
-import { kindLabel } from '../../explain/indicators.js';
+import { kindText } from '../../explain/indicators.js';
 import type { RuleFuzzResult } from '../../fuzz/fuzz-rule.js';
 import type { MatchPlan } from '../../plan/plan.js';
-import { observe } from '../../coverage/coverage.js';
-import type { StageCoverage } from '../../coverage/coverage.js';
+import { observe, stageLabel } from '../../coverage/coverage.js';
 import { html } from './html.js';
 import type { Html, HtmlValue } from './html.js';
 import { STATUS_LABEL, badge, coverageBar, eventBlock, mutantsTable, page, plural, table, truth, valueCode } from './parts.js';
@@ -84,10 +83,6 @@ function eventsSection(p: RulePage | undefined): Html {
   );
 }
 
-function stageLabel(s: Pick<StageCoverage, 'name' | 'exclusion'>): string {
-  return s.exclusion ? `not ${s.name}` : s.name;
-}
-
 function stagesSection(rule: RuleReport, p: RulePage | undefined, plan: MatchPlan | undefined): Html {
   const tested = rule.status !== 'untested';
   const c = rule.coverage;
@@ -111,7 +106,7 @@ function stagesSection(rule: RuleReport, p: RulePage | undefined, plan: MatchPla
         : badge(a.true === 0 ? 'never true' : 'never false', 'missed');
     return html`<tr class="stage-row${a.covered ? '' : ' not-covered'}" data-stage="${s.name}">
 <td class="num">${s.index}</td>
-<td><b>${stageLabel(s)}</b>${s.exclusion ? html`<div class="small muted">exclusion</div>` : null}</td>
+<td><b>${s.name}</b>${s.exclusion ? html`<div class="small muted">exclusion: true when it excluded the event</div>` : null}</td>
 <td>${predicate === undefined ? html`<span class="muted">–</span>` : html`<pre>${predicate}</pre>`}</td>
 <td class="num stage-true">${s.true}</td>
 <td class="num stage-false">${s.false}</td>
@@ -185,7 +180,7 @@ function exclusionsSection(rule: RuleReport, p: RulePage | undefined, plan: Matc
         by.length === 0 ? null : html`<div class="small muted">by ${by.map((n, i) => html`${i === 0 ? null : ', '}<q>${n}</q>`)}</div>`
       }</li>`;
     });
-    return [fieldLabel(e.field), kindLabel(e.kind, e.negated), html`<ul class="values">${values}</ul>`, html`<code>${e.identifier}</code>`];
+    return [fieldLabel(e.field), kindText(e.kind, e.negated, e.shapes), html`<ul class="values">${values}</ul>`, html`<code>${e.identifier}</code>`];
   });
   return section(
     'exclusions',
@@ -201,7 +196,7 @@ function indicatorsSection(p: RulePage | undefined): Html {
   if (p === undefined) return section('indicators', 'Indicators', intro, needsPage('The indicator list'));
   const rows = p.indicators.flatMap((g) =>
     g.values.map((v) => {
-      const row: HtmlValue[] = [fieldLabel(g.field), kindLabel(g.kind, g.negated), valueCode(v.value), html`<span class="small muted">${v.identifiers.join(', ')}</span>`];
+      const row: HtmlValue[] = [fieldLabel(g.field), kindText(g.kind, g.negated, v.shapes), valueCode(v.value), html`<span class="small muted">${v.identifiers.join(', ')}</span>`];
       if (p.catalog !== null) row.push(v.corpus === null ? '' : v.corpus);
       return row;
     }),
@@ -245,7 +240,7 @@ ${cells}
     'Cases',
     html`<p>${plural(results.length, 'case')}: ${rule.cases.passed} passed${failed > 0 ? html`, <span class="tf f">${failed} failed${rule.cases.errors > 0 ? ` (${plural(rule.cases.errors, 'error')})` : ''}</span>` : null}. Matched: events that matched / events evaluated. Stage columns show each stage's truth for single-event cases.</p>
 <table class="cases-table">
-<thead><tr><th class="num">#</th><th>Case</th><th>Result</th><th class="num">Matched</th>${stages.map((s) => html`<th title="${stageLabel(s)}">${s.exclusion ? html`<span class="muted">not </span>` : null}${s.name}</th>`)}</tr></thead>
+<thead><tr><th class="num">#</th><th>Case</th><th>Result</th><th class="num">Matched</th>${stages.map((s) => html`<th>${stageLabel(s)}</th>`)}</tr></thead>
 <tbody>
 ${rows}</tbody>
 </table>`,

@@ -26,6 +26,7 @@ export function formatRunJson(report: SuiteReport): string {
     title: r.title,
     status: r.status,
     ...(r.correlation !== undefined ? { correlation: r.correlation } : {}),
+    ...(r.skipped !== undefined ? { skipped: r.skipped } : {}),
     cases: {
       passed: r.cases.passed,
       failed: r.cases.failed,

@@ -28,9 +28,9 @@ export function formatRunJunit(report: SuiteReport): string {
   let errors = 0;
   let skipped = 0;
   const suites = report.rules.map((r): JunitSuite => {
-    const untested = r.status === 'untested';
+    const untested = r.status === 'untested' || r.status === 'skipped';
     const cases: JunitCase[] = untested
-      ? [{ name: '(no cases)', classname: r.path, outcome: { kind: 'skipped', message: 'rule has no cases' } }]
+      ? [{ name: '(no cases)', classname: r.path, outcome: { kind: 'skipped', message: r.skipped !== undefined ? `rule skipped (--placeholders skip): ${r.skipped.reason}` : 'rule has no cases' } }]
       : [
           ...r.cases.results.map((c) => ({ name: c.name, classname: r.path, file: c.file, ...(c.line ? { line: c.line } : {}), outcome: outcome(c.status, c.messages, strict) })),
           ...r.properties.results.map((p) => ({

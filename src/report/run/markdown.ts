@@ -2,8 +2,9 @@
 import type { SuiteReport } from './suite-report.js';
 import { markdownCell, markdownCode, markdownCodeCell, markdownFence, terminalLine } from '../escape.js';
 import type { TextReporter } from '../registry.js';
+import { stageLabel } from '../../coverage/coverage.js';
 
-const ICON = { pass: '✅ pass', fail: '❌ fail', untested: '⚪ untested', 'below-coverage': '🟡 low coverage' } as const;
+const ICON = { pass: '✅ pass', fail: '❌ fail', untested: '⚪ untested', 'below-coverage': '🟡 low coverage', skipped: '⏭️ skipped' } as const;
 const count = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
 const PROPERTY_ICON = { pass: '✅ pass', fail: '❌ fail', error: '❌ error', 'known-gap': '🟠 known gap', 'gap-closed': '🔵 gap closed' } as const;
 
@@ -15,7 +16,7 @@ export function formatRunMarkdown(report: SuiteReport): string {
   const out = [
     '## sigmatest run',
     '',
-    `${s.ok ? '✅' : '❌'} ${s.rules} rules (${s.tested} tested, ${s.untested} untested), ${s.cases} cases: ${s.passed} passed, ${s.failed} failed${s.errors ? `, ${count(s.errors, 'error')}` : ''}${s.knownGaps ? `, ${count(s.knownGaps, 'known gap')}` : ''}${props}; ${coverage}`,
+    `${s.ok ? '✅' : '❌'} ${s.rules} rules (${s.tested} tested, ${s.untested} untested${s.skipped > 0 ? `, ${s.skipped} skipped` : ''}), ${s.cases} cases: ${s.passed} passed, ${s.failed} failed${s.errors ? `, ${count(s.errors, 'error')}` : ''}${s.knownGaps ? `, ${count(s.knownGaps, 'known gap')}` : ''}${props}; ${coverage}`,
     ...s.problems.map((x) => `- ${markdownCell(x)}`),
     '',
     '| Rule | Status | Cases | Properties | Stages | Values | Exclusions | Coverage |',
@@ -26,24 +27,29 @@ export function formatRunMarkdown(report: SuiteReport): string {
     const st = `${c.stages.filter((x) => x.covered).length}/${c.stages.length}`;
     const gaps = r.properties.knownGaps > 0 ? ` (${r.properties.knownGaps} known gap${r.properties.knownGaps === 1 ? '' : 's'})` : '';
     const pr = r.properties.results.length > 0 ? `${r.properties.passed}/${r.properties.results.length}${gaps}` : '–';
-    const cov = r.status === 'untested' ? '–' : r.properties.results.length > 0 ? `${c.percent}% (cases ${r.coverage.percent}%)` : `${c.percent}%`;
+    const cov = r.status === 'untested' || r.status === 'skipped' ? '–' : r.properties.results.length > 0 ? `${c.percent}% (cases ${r.coverage.percent}%)` : `${c.percent}%`;
     out.push(
       `| ${markdownCell(r.title)}<br>${markdownCodeCell(r.path)} | ${ICON[r.status]} | ${r.cases.passed}/${r.cases.results.length} | ${pr} | ${st} | ${c.values.covered}/${c.values.total} | ${c.exclusions.covered}/${c.exclusions.total} | ${cov} |`,
     );
   }
+  const skipped = report.rules.filter((r) => r.skipped !== undefined);
+  if (skipped.length > 0) {
+    out.push('', `**Skipped** (\`--placeholders skip\`: never passing, ${count(skipped.reduce((n, r) => n + (r.skipped?.cases ?? 0), 0), 'case')} not run):`, '');
+    for (const r of skipped) out.push(`- ${markdownCodeCell(r.path)} ${markdownCell(r.title)}: ${markdownCell(r.skipped?.reason ?? '')}`);
+  }
   for (const r of report.rules) {
-    if (r.status === 'untested') continue;
+    if (r.status === 'untested' || r.status === 'skipped') continue;
     const withProps = r.properties.results.length > 0;
     out.push('', `### ${markdownCell(r.title)}`, '');
     if (withProps) {
       out.push('| # | Stage | True | False | True with properties | False with properties | Covered |', '|---|---|---|---|---|---|---|');
       r.coverage.stages.forEach((st, k) => {
         const a = r.coverageWithProperties.stages[k] ?? st;
-        out.push(`| ${st.index} | ${markdownCell(st.exclusion ? `not ${st.name}` : st.name)} | ${st.true} | ${st.false} | ${a.true} | ${a.false} | ${a.covered ? (st.covered ? '✅' : '✅ by properties') : '❌'} |`);
+        out.push(`| ${st.index} | ${markdownCell(stageLabel(st))} | ${st.true} | ${st.false} | ${a.true} | ${a.false} | ${a.covered ? (st.covered ? '✅' : '✅ by properties') : '❌'} |`);
       });
     } else {
       out.push('| # | Stage | True | False | Covered |', '|---|---|---|---|---|');
-      for (const st of r.coverage.stages) out.push(`| ${st.index} | ${markdownCell(st.exclusion ? `not ${st.name}` : st.name)} | ${st.true} | ${st.false} | ${st.covered ? '✅' : '❌'} |`);
+      for (const st of r.coverage.stages) out.push(`| ${st.index} | ${markdownCell(stageLabel(st))} | ${st.true} | ${st.false} | ${st.covered ? '✅' : '❌'} |`);
     }
     if (withProps) {
       out.push('', '| Property | Status | Runs | Seed |', '|---|---|---|---|');

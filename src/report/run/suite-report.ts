@@ -34,7 +34,10 @@ export interface RuleReport {
   title: string;
   level: string | null;
   tags: string[];
-  status: 'pass' | 'fail' | 'untested' | 'below-coverage';
+  /** `skipped`: not loaded on purpose (`--placeholders skip`); never passing, its cases not run. */
+  status: 'pass' | 'fail' | 'untested' | 'below-coverage' | 'skipped';
+  /** Set for a skipped rule: why, and how many cases its case files hold (not run). */
+  skipped?: { reason: string; cases: number };
   cases: Tally & { results: CaseResult[] };
   properties: Tally & { results: PropertyResult[] };
   /** Coverage from the cases alone. */
@@ -52,6 +55,8 @@ export interface SuiteReport {
     rules: number;
     tested: number;
     untested: number;
+    /** Rules skipped on purpose (`--placeholders skip`): named in every summary, never counted as tested or passing. */
+    skipped: number;
     cases: number;
     passed: number;
     failed: number;
@@ -73,6 +78,22 @@ export interface SuiteReport {
   diagnostics: Diagnostic[];
   /** Shard, commit and input fingerprint, recorded by the CLI for merge-reports (util/provenance.ts). */
   provenance?: Provenance;
+}
+
+/** A detection rule left out on purpose (`--placeholders skip`), with the cases written for it. */
+export interface SkippedRule {
+  file: string;
+  document: number;
+  id?: string | undefined;
+  title?: string | undefined;
+  reason: string;
+  /** Cases of the case files bound to it (not run). */
+  cases: number;
+}
+
+/** Coverage of a rule nothing ran against. */
+function noCoverage(): RuleCoverage {
+  return { stages: [], values: { covered: 0, total: 0, missed: [] }, exclusions: { covered: 0, total: 0, missed: [] }, percent: 0, covered: 0, total: 0 };
 }
 
 /** Counts outcomes by status. */
@@ -106,6 +127,7 @@ export function buildSuiteReport(
   inputDiagnostics: readonly Diagnostic[] = [],
   judge: JudgeOptions = {},
   correlations: CorrelationSuiteResult = { runs: [], untested: [], diagnostics: [] },
+  skipped: readonly SkippedRule[] = [],
 ): SuiteReport {
   const rel = (p: string): string => relative(cwd, p) || p;
   const coverageFrom = judge.coverageFrom ?? 'all';
@@ -182,6 +204,22 @@ export function buildSuiteReport(
       correlation: c.type,
     });
   }
+  // Skipped rules last (after the correlation rows): callers align the first rows with the rules run.
+  for (const k of skipped) {
+    rules.push({
+      id: k.id ?? null,
+      path: rel(k.file),
+      title: k.title ?? `(document ${k.document + 1})`,
+      level: null,
+      tags: [],
+      status: 'skipped',
+      skipped: { reason: k.reason, cases: k.cases },
+      cases: { ...tally([]), results: [] },
+      properties: { ...tally([]), results: [] },
+      coverage: noCoverage(),
+      coverageWithProperties: noCoverage(),
+    });
+  }
   return { rules, summary: summarizeRun(rules, { minCoverage, diagnostics: inputDiagnostics, coverageFrom, strict }), diagnostics: [...inputDiagnostics] };
 }
 
@@ -208,7 +246,7 @@ export function summarizeRun(
 ): SuiteReport['summary'] {
   const minCoverage = options.minCoverage ?? null;
   const strict = options.strict === true;
-  const testedRules = rules.filter((r) => r.status !== 'untested');
+  const testedRules = rules.filter((r) => r.status !== 'untested' && r.status !== 'skipped');
   const sum = (f: (r: RunSummaryRow) => number): number => rules.reduce((n, r) => n + f(r), 0);
   const cases = sum((r) => r.cases.results.length);
   const passed = sum((r) => r.cases.passed);
@@ -243,7 +281,8 @@ export function summarizeRun(
   return {
     rules: rules.length,
     tested: testedRules.length,
-    untested: rules.length - testedRules.length,
+    untested: rules.filter((r) => r.status === 'untested').length,
+    skipped: rules.filter((r) => r.status === 'skipped').length,
     cases,
     passed,
     failed,

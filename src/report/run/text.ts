@@ -4,9 +4,10 @@ import type { PropertyResult } from '../../cases/run-cases.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
 import { terminalLine } from '../escape.js';
 import type { TextReporter } from '../registry.js';
+import { stageLabel } from '../../coverage/coverage.js';
 import { maxOf, pushAll } from '../../util/arrays.js';
 
-const MARK = { pass: 'PASS', fail: 'FAIL', untested: 'UNTESTED', 'below-coverage': 'LOW COV' } as const;
+const MARK = { pass: 'PASS', fail: 'FAIL', untested: 'UNTESTED', 'below-coverage': 'LOW COV', skipped: 'SKIPPED' } as const;
 const PROPERTY_MARK = { pass: '✓', fail: '✗', error: '✗', 'known-gap': '~', 'gap-closed': '!' } as const;
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -15,12 +16,12 @@ function coverageLines(r: RuleReport): string[] {
   const c = r.coverage;
   const all = r.coverageWithProperties;
   const withProps = r.properties.results.length > 0;
-  const width = maxOf(c.stages.map((s) => s.name.length + (s.exclusion ? 4 : 0)), 9);
+  const width = maxOf(c.stages.map((s) => stageLabel(s).length), 9);
   const lines = withProps
     ? [`    ${''.padEnd(width + 4)}   cases       with properties`, `    ${'stage'.padEnd(width + 4)} true  false   true  false`]
     : [`    ${'stage'.padEnd(width + 4)} true  false`];
   c.stages.forEach((s, k) => {
-    const name = `${s.index} ${s.exclusion ? `not ${s.name}` : s.name}`;
+    const name = `${s.index} ${stageLabel(s)}`;
     const a = all.stages[k] ?? s;
     const state = a.covered ? (s.covered ? 'covered' : 'covered by properties') : 'NOT COVERED';
     const extra = withProps ? `  ${String(a.true).padStart(5)}  ${String(a.false).padStart(5)}` : '';
@@ -67,6 +68,7 @@ function propertyLines(p: PropertyResult): string[] {
 /** The counts of a rule's line: cases, properties, coverage. */
 function countsOf(r: RuleReport): string {
   if (r.status === 'untested') return 'no cases';
+  if (r.skipped !== undefined) return `skipped (--placeholders skip): ${r.skipped.reason}${r.skipped.cases > 0 ? `; ${plural(r.skipped.cases, 'case')} not run` : ''}`;
   const parts = [`${r.cases.passed}/${r.cases.results.length} cases passed`];
   if (r.cases.knownGaps + r.cases.gapsClosed > 0) parts[0] += ` (${[r.cases.knownGaps > 0 ? plural(r.cases.knownGaps, 'known gap') : '', r.cases.gapsClosed > 0 ? plural(r.cases.gapsClosed, 'gap') + ' closed' : ''].filter(Boolean).join(', ')})`;
   const p = r.properties;
@@ -92,7 +94,7 @@ export function formatRunText(report: SuiteReport): string {
       for (const m of c.messages) out.push(`      ${m}`);
     }
     for (const p of r.properties.results) pushAll(out, propertyLines(p));
-    if (r.status !== 'untested') pushAll(out, coverageLines(r));
+    if (r.status !== 'untested' && r.status !== 'skipped') pushAll(out, coverageLines(r));
     out.push('');
   }
   const s = report.summary;
@@ -107,10 +109,12 @@ export function formatRunText(report: SuiteReport): string {
       ? `coverage ${s.coverage.withProperties.covered}/${s.coverage.withProperties.total} (${s.coverage.withProperties.percent}%) with properties, ${s.coverage.covered}/${s.coverage.total} (${s.coverage.percent}%) from cases`
       : `coverage ${s.coverage.covered}/${s.coverage.total} (${s.coverage.percent}%)`;
   out.push(
-    `${s.rules} rules (${s.tested} tested, ${s.untested} untested), ${s.cases} cases: ${s.passed} passed, ${s.failed} failed${s.errors ? `, ${plural(s.errors, 'error')}` : ''}${caseGaps ? `, ${caseGaps}` : ''}${props}; ${coverage}`,
+    `${s.rules} rules (${s.tested} tested, ${s.untested} untested${s.skipped > 0 ? `, ${s.skipped} skipped` : ''}), ${s.cases} cases: ${s.passed} passed, ${s.failed} failed${s.errors ? `, ${plural(s.errors, 'error')}` : ''}${caseGaps ? `, ${caseGaps}` : ''}${props}; ${coverage}`,
   );
   const untested = report.rules.filter((r) => r.status === 'untested');
   if (untested.length) out.push(`untested: ${untested.map((r) => r.path).join(', ')}`);
+  const skipped = report.rules.filter((r) => r.status === 'skipped');
+  if (skipped.length) out.push(`skipped (--placeholders skip, not passing): ${skipped.map((r) => `${r.path} (${r.title})`).join(', ')}`);
   out.push(s.ok ? 'OK' : `FAILED: ${s.problems.join('; ')}`);
   // Each line is one line: a line feed in a title, case name or event value cannot forge another.
   return `${out.map(terminalLine).join('\n')}\n`;
