@@ -103,6 +103,25 @@ describe('--pipeline on the other commands', () => {
     expect(off.stdout()).toBe('');
   });
 
+  it('a Sigma filter goes through the pipeline as the rule does: it excludes the ECS event by its mapped field', async () => {
+    const d = tempDir();
+    mkdirSync(join(d, 'rules'));
+    cpSync(RULE_FILE, join(d, 'rules', 'rule.yml'));
+    writeFileSync(join(d, 'e.jsonl'), `${ECS_EVENT}\n`);
+    const scan = async (): Promise<string> => {
+      const io = captureIo({ cwd: d });
+      expect(await runCli(['scan', '--rules', 'rules', '--events', 'e.jsonl', '--pipeline', 'ecs-windows'], io)).toBe(0);
+      return io.stdout();
+    };
+    expect(await scan()).toContain('ee0ed1d5-66fb-438a-9637-782351bbe87e');
+    // The filter names the Sysmon field; the event carries process.parent.executable.
+    writeFileSync(
+      join(d, 'rules', 'office.yml'),
+      "title: Office parents are tuned out\nlogsource: {category: process_creation, product: windows}\nfilter:\n  rules: [ee0ed1d5-66fb-438a-9637-782351bbe87e]\n  office:\n    ParentImage|endswith: '\\WINWORD.EXE'\n  condition: not office\n",
+    );
+    expect(await scan()).not.toContain('ee0ed1d5-66fb-438a-9637-782351bbe87e');
+  });
+
   it('scan: one thread and worker threads (each loads the pipeline) find the same match', () => {
     const why = prepareDist();
     if (why !== undefined) {
@@ -137,7 +156,7 @@ describe('--pipeline on the other commands', () => {
     expect(await runCli(['explain', RULE_FILE, '--pipeline', 'ecs-windows'], io)).toBe(0);
     expect(io.stdout()).toContain('## Processing pipeline');
     expect(io.stdout()).toContain('| CommandLine | process.command_line |');
-    expect(io.stdout()).toContain('| process.parent.executable | match | `C:\\Windows\\CCM\\` |');
+    expect(io.stdout()).toContain('| process.parent.executable | match (startswith) | `C:\\Windows\\CCM\\` |');
   });
 
   it('gate: the tests check runs the cases through the pipeline', async () => {

@@ -17,8 +17,12 @@ import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagn
 import { childPath } from '../diagnostics/doc-path.js';
 import { mapGet, toPlain } from '../yaml/yaml-tree.js';
 import type { YMap, YNode } from '../yaml/yaml-tree.js';
-import { buildPlan } from '../plan/build-plan.js';
+import { planDetection } from '../plan/build-plan.js';
 import type { PlanOptions } from '../plan/build-plan.js';
+import { readDetection } from '../plan/detection.js';
+import { applyPipeline } from '../pipeline/apply-pipeline.js';
+import type { ResolvedPipeline } from '../pipeline/pipeline.js';
+import { limitsOf } from '../util/limits.js';
 import type { MatchPlan } from '../plan/plan.js';
 import type { Logsource } from '../logsource/types.js';
 import type { SigmaMetaDocument } from '../rules/load-rule.js';
@@ -126,7 +130,10 @@ export function metaLabel(d: { name?: string | undefined; id?: string | undefine
 }
 
 /** Reads a correlation or filter document (see the module comment). */
-export function parseMetaDocument(meta: SigmaMetaDocument, options: PlanOptions = {}): ParsedMeta {
+/** How meta documents are read: as rules are planned, and through the rules' processing pipeline (filters). */
+export type MetaOptions = PlanOptions & { pipeline?: ResolvedPipeline | undefined };
+
+export function parseMetaDocument(meta: SigmaMetaDocument, options: MetaOptions = {}): ParsedMeta {
   return meta.kind === 'correlation' ? parseCorrelation(meta) : parseFilter(meta, options);
 }
 
@@ -421,7 +428,7 @@ function readCondition(section: YMap, type: CorrelationType, ruleCount: number, 
   return cond;
 }
 
-function parseFilter(meta: SigmaMetaDocument, options: PlanOptions): ParsedMeta {
+function parseFilter(meta: SigmaMetaDocument, options: MetaOptions): ParsedMeta {
   const ds: Diagnostic[] = [];
   const r = reporter(meta, ds);
   const root = meta.node;
@@ -470,12 +477,21 @@ function parseFilter(meta: SigmaMetaDocument, options: PlanOptions): ParsedMeta 
   if (detection.entries.filter((e) => e.key !== 'condition').length === 0) r.err('FILTER_INVALID', "the filter has no selection (a search identifier such as 'selection')", section, 'filter');
   else if (condNode !== undefined && condNode.kind === 'scalar' && condNode.value.type === 'string') {
     const toFilterPath = (p: string): string => (p.startsWith('detection') ? `filter${p.slice('detection'.length)}` : p);
-    plan = buildPlan(detection, {
-      err: (code, message, n, p) => r.err(code, message, n, toFilterPath(p)),
-      warn: (code, message, n, p) => r.warn(code, message, n, toFilterPath(p)),
-      pos: (offset) => meta.at(offset),
+    const ctx = {
+      err: (code: DiagnosticCode, message: string, n: YNode | undefined, p: string) => r.err(code, message, n, toFilterPath(p)),
+      warn: (code: DiagnosticCode, message: string, n: YNode | undefined, p: string) => r.warn(code, message, n, toFilterPath(p)),
+      pos: (offset: number) => meta.at(offset),
       options,
-    });
+    };
+    const read = readDetection(detection, ctx);
+    // The filter goes through the rules' processing pipeline as the rules it tunes did (field
+    // names, values, logsource), so that it tests the fields their events carry.
+    if (options.pipeline !== undefined && read.ok) {
+      const piped = applyPipeline(options.pipeline, { detection: read, logsource, raw: meta.raw }, ctx.err, limitsOf(options.limits).valueAlternatives);
+      for (const k of ['category', 'product', 'service', 'definition'] as const) delete logsource[k];
+      Object.assign(logsource, piped.logsource);
+    }
+    plan = planDetection(read, ctx);
     if (plan !== undefined) {
       for (const it of plan.items) it.path = toFilterPath(it.path);
       for (const id of plan.identifiers) id.path = toFilterPath(id.path);

@@ -20,8 +20,11 @@ import { outputConflict } from '../../util/output-target.js';
 import { fileInputs, outputProblem, yamlInputs } from '../outputs.js';
 import { terminalLine } from '../../report/escape.js';
 
-/** Errors of a case file's binding to its rule: the run reports them as failures (exit 1), not as unreadable input (exit 2). */
-const CASE_BINDING_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['CASE_RULE_MISSING', 'CASE_RULE_UNKNOWN', 'CASE_RULE_AMBIGUOUS', 'CASE_STAGE_UNKNOWN', 'CASE_EVENTS_EMPTY']);
+/**
+ * Errors the run reports as failures (exit 1), not as unreadable input (exit 2): a case file's
+ * binding to its rule, and a rule that failed while matching its cases (as `scan` exits 1 on it).
+ */
+const CASE_BINDING_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['CASE_RULE_MISSING', 'CASE_RULE_UNKNOWN', 'CASE_RULE_AMBIGUOUS', 'CASE_STAGE_UNKNOWN', 'CASE_EVENTS_EMPTY', 'RULE_MATCH_FAILED']);
 
 export const runSpec: CommandSpec = {
   name: 'run',
