@@ -11,7 +11,7 @@
 //   the reference evaluator for comparison; native EVTX reading and scanning; adversarial events
 //   from every corpus rule's own needles, the worst rules' time per KB (issue 23); mutation testing of
 //   the bundled suite and of SigmaHQ's regression data as positive-only suites (issue 19).
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -235,6 +235,7 @@ if (!existsSync(corpus)) {
   process.exit(0);
 }
 const scanDirs = ['rules/windows', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => join(corpus, d));
+const runs0 = (dirs) => dirs.reduce((n, d) => n + readdirSync(d, { recursive: true }).filter((f) => /\.ya?ml$/.test(f)).length, 0);
 
 // 1. Load + compile every rule of the corpus.
 if (want('load')) {
@@ -247,6 +248,54 @@ if (want('load')) {
   rows.push(['1. compile every rule to JavaScript', `${stats.compiled} compiled, ${stats.declined.length} declined`, `${compileS.toFixed(2)} s`]);
   // The target counts compiling every rule; a scan compiles only the rules it keeps trying.
   rows.push(['1. load + index + compile, total', '', `${(loadS + indexS + compileS).toFixed(2)} s (a scan compiles lazily)`, '≤ 1 s']);
+
+  // Warm starts (issue 24): the ~3,000 rules a scan loads, each time in a fresh process
+  // (bench/load-once.mjs), without the rule cache, cold (an empty cache: loaded and written) and
+  // warm (read back): the load, then every plan built (what a cached rule defers to its first
+  // use), or the rule index built (a scan's next step; over cached rules it builds no plan). Then a
+  // one-event `sigmatest scan` wall time, against `node -e 0`. Medians of 5 with their ranges.
+  const cacheDir = mkdtempSync(join(tmpdir(), 'sigmatest-bench-cache-'));
+  const once = (dir, then) => JSON.parse(execFileSync(process.execPath, [join(here, 'load-once.mjs'), dir, then, ...scanDirs], { encoding: 'utf8' }));
+  const med = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return `${s[Math.floor(s.length / 2)].toFixed(3)} s (${s[0].toFixed(3)}-${s[s.length - 1].toFixed(3)})`;
+  };
+  const RUNS = 5;
+  for (const then of ['plans', 'index']) {
+    const runs = { none: [], cold: [], warm: [] };
+    for (let k = 0; k < RUNS; k++) {
+      runs.none.push(once('none', then));
+      rmSync(cacheDir, { recursive: true, force: true });
+      runs.cold.push(once(cacheDir, then));
+      runs.warm.push(once(cacheDir, then));
+    }
+    const n = runs.none[0].rules;
+    for (const mode of ['none', 'cold', 'warm']) {
+      const label = { none: 'without the rule cache', cold: 'rule cache cold (written)', warm: 'rule cache warm' }[mode];
+      rows.push([`1. load ${fmt(n)} scan rules, ${label}; then ${then === 'plans' ? 'every plan' : 'the rule index'}`, `${fmt(runs[mode][0].stats?.hits ?? 0)} files from the cache`, `load ${med(runs[mode].map((r) => r.load))} (CPU ${med(runs[mode].map((r) => r.loadCpu))}); ${then} ${med(runs[mode].map((r) => r[then]))}`, mode === 'warm' ? '≤ 0.15 s warm' : mode === 'cold' ? '≤ 0.5 s cold' : '']);
+    }
+  }
+  const event = join(cacheDir, 'one.jsonl');
+  writeFileSync(event, JSON.stringify({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1, Image: 'C:\\Windows\\System32\\whoami.exe', CommandLine: 'whoami /all', ParentImage: 'C:\\Windows\\System32\\cmd.exe' }) + '\n');
+  const wall = (args, env = {}) => {
+    const t = process.hrtime.bigint();
+    spawnSync(process.execPath, args, { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 26 });
+    return Number(process.hrtime.bigint() - t) / 1e9;
+  };
+  const cli = join(here, '../bin/sigmatest.js');
+  const scanArgs = [cli, 'scan', '--rules', ...scanDirs, '--events', event, '--reporter', 'json'];
+  const walls = { node: [], none: [], cold: [], warm: [] };
+  const packDir = join(cacheDir, 'cli');
+  for (let k = 0; k < RUNS; k++) {
+    walls.node.push(wall(['-e', '0']));
+    walls.none.push(wall([...scanArgs, '--no-cache']));
+    rmSync(packDir, { recursive: true, force: true });
+    walls.cold.push(wall(scanArgs, { SIGMATEST_CACHE_DIR: packDir }));
+    walls.warm.push(wall(scanArgs, { SIGMATEST_CACHE_DIR: packDir }));
+  }
+  rows.push(['1. one-event `sigmatest scan`, wall time (process start included)', `${fmt(runs0(scanDirs))} rule files`, `node -e 0 ${med(walls.node)}; --no-cache ${med(walls.none)}; cold ${med(walls.cold)}; warm ${med(walls.warm)}`]);
+  rows.push(['1. (machine load average while measuring)', '', loadavg().map((x) => x.toFixed(1)).join(' ')]);
+  rmSync(cacheDir, { recursive: true, force: true });
 }
 
 // 200,000 Sysmon-shaped events from the generators (deterministic seed).

@@ -30,7 +30,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['trace', 'coverage'],
   ['correlation'],
   ['compile'],
-  ['config'],
+  ['config', 'cache'],
   ['known-fps'],
   ['cases'],
   ['generators'],

@@ -26,7 +26,7 @@ import type { CoverageFrom, SkippedRule, SuiteReport } from '../report/run/suite
 import { isUuid } from '../rules/uuid.js';
 import { realPath } from '../util/real-path.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import type { SigmaRule } from '../rules/load-rule.js';
+import type { RuleFileLoader, SigmaRule } from '../rules/load-rule.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
 
 /** Where a suite comes from: the config (or an environment already loaded), the working folder, a shard. */
@@ -39,6 +39,8 @@ export interface LoadSuiteOptions {
   root?: string | undefined;
   /** Processing pipelines (`--pipeline`): built-in names or files relative to `cwd`. */
   pipelines?: string[] | undefined;
+  /** Loads the rule files (the rule cache); default: each file read in full. */
+  cache?: RuleFileLoader | undefined;
   /** `--placeholders error|skip`: overrides the config's `unresolved_placeholders`. */
   placeholders?: 'error' | 'skip' | undefined;
 }
@@ -96,7 +98,7 @@ export function loadSuite(rulePaths: string[], casePaths: string[], options: Loa
   const cwd = options.cwd ?? process.cwd();
   const env = options.environment ?? loadEnvironment(options.config, cwd, { pipelines: options.pipelines, placeholders: options.placeholders });
   const roots = { root: options.root !== undefined ? resolve(cwd, options.root) : env.config.root, cwd };
-  const load = ruleLoadOptions(env);
+  const load = ruleLoadOptions(env, options.cache);
   const set = collectRuleSet(rulePaths.map((p) => resolve(cwd, p)), load);
   const listed = listYamlFiles(casePaths.map((p) => resolve(cwd, p)));
   const loaded = listed.files.map((f) => loadCaseFile(f, { limits: env.config.limits }));

@@ -26,6 +26,7 @@ import type { NeedleAutomaton } from './needle-automaton.js';
 import { addHits, FieldScanner } from './field-scanner.js';
 import type { ScanScratch } from './field-scanner.js';
 import { TargetList } from './target-list.js';
+import { knownRuleFacts } from './rule-facts.js';
 
 /** No targets (a slot's last text before it has one). */
 const NO_TARGETS = new Int32Array(0);
@@ -52,7 +53,7 @@ export interface RuleIndexOptions {
 
 const clauseCache = new WeakMap<SigmaRule['plan'], Clauses>();
 /** A plan's necessary clauses, worked out once per plan (the source views' indexes hold the same rules). */
-function clausesOf(plan: SigmaRule['plan']): Clauses {
+export function clausesOf(plan: SigmaRule['plan']): Clauses {
   let c = clauseCache.get(plan);
   if (c === undefined) clauseCache.set(plan, (c = safeClauses(plan)));
   return c;
@@ -70,7 +71,8 @@ function safeClauses(plan: SigmaRule['plan']): Clauses {
   }
 }
 
-function valueCount(rule: SigmaRule): number {
+/** How many values the items of a rule's plan hold. */
+export function valueCount(rule: SigmaRule): number {
   let n = 0;
   for (const item of rule.plan.items) n += item.values.length;
   return n;
@@ -230,7 +232,14 @@ class EventRuleIndex {
     this.compileAfter = Math.max(0, options.compileAfter ?? COMPILE_AFTER);
     // A rule with long value lists is compiled on first use: the evaluator tests its values one
     // by one, the compiled code as sets.
-    this.entries = shared !== undefined ? [...shared] : rules.map((rule) => ({ rule, match: undefined, tries: valueCount(rule) > LONG_RULE ? this.compileAfter : 0, clauses: clausesOf(rule.plan) }));
+    // Facts known beforehand (cached rules, rule-facts.ts) spare building a plan until the rule is tried.
+    this.entries =
+      shared !== undefined
+        ? [...shared]
+        : rules.map((rule) => {
+            const known = knownRuleFacts(rule);
+            return { rule, match: undefined, tries: (known?.values ?? valueCount(rule)) > LONG_RULE ? this.compileAfter : 0, clauses: known?.clauses ?? clausesOf(rule.plan) };
+          });
     this.mark = new Int32Array(rules.length * MAX_CLAUSES);
     this.scratch = { mark: new Int32Array(rules.length * MAX_CLAUSES), epoch: 0 };
     this.ruleMark = new Int32Array(rules.length);

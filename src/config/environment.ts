@@ -13,7 +13,7 @@ import type { LogsourceMapping } from '../logsource/logsource.js';
 import { pushAll } from '../util/arrays.js';
 import { loadPipelines } from '../pipeline/pipeline.js';
 import type { ResolvedPipeline } from '../pipeline/pipeline.js';
-import type { LoadOptions } from '../rules/load-rule.js';
+import type { LoadOptions, RuleFileLoader } from '../rules/load-rule.js';
 
 /** What a command runs in: the config, the logsource mapping and pipeline it yields, and the problems met loading them. */
 export interface Environment {
@@ -69,9 +69,10 @@ export function pipelineFailed(env: Environment): boolean {
   return env.diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('PIPELINE_'));
 }
 
-/** How rules are loaded in an environment: the config's placeholders and limits, and the pipeline. */
-export function ruleLoadOptions(env: Environment): LoadOptions {
+/** How rules are loaded in an environment: the config's placeholders and limits, and the pipeline; through `cache` when given (the rule cache). */
+export function ruleLoadOptions(env: Environment, cache?: RuleFileLoader): LoadOptions {
   const o: LoadOptions = { placeholders: env.config.placeholders, limits: env.config.limits };
+  if (cache !== undefined) o.cache = cache;
   if (env.config.unresolvedPlaceholders !== undefined) o.unresolvedPlaceholders = env.config.unresolvedPlaceholders;
   if (env.pipeline !== undefined) o.pipeline = env.pipeline;
   return o;

@@ -26,7 +26,7 @@ import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 import { loadEnvironment, ruleLoadOptions } from '../config/environment.js';
 import { listYamlFiles } from '../rules/collect-rules.js';
 import { loadRuleText } from '../rules/load-rule.js';
-import type { LoadOptions, SigmaRule } from '../rules/load-rule.js';
+import type { LoadOptions, RuleFileLoader, SigmaRule } from '../rules/load-rule.js';
 import { ruleKey } from '../rules/rule-key.js';
 import { inShard } from '../rules/shard.js';
 import type { Shard } from '../rules/shard.js';
@@ -67,6 +67,8 @@ import { pushAll } from '../util/arrays.js';
 import type { Limits } from '../util/limits.js';
 
 export interface GateOptions {
+  /** Loads the rule files of the rule tree (the rule cache); default: each file read in full. */
+  cache?: RuleFileLoader | undefined;
   /** Working directory: paths are relative to it and git runs here. */
   cwd: string;
   base?: string | undefined;
@@ -200,7 +202,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   const configFile = env.config.file;
   const mapping: LogsourceMapping = env.mapping;
   // A changed rule that cannot be evaluated fails the gate: never skipped.
-  const loadOpts = { ...ruleLoadOptions(env), unresolvedPlaceholders: 'error' as const };
+  const loadOpts = { ...ruleLoadOptions(env, options.cache), unresolvedPlaceholders: 'error' as const };
   const roots: CaseRootOptions & { limits: Limits } = { root: options.root !== undefined ? abs(options.root) : env.config.root, cwd, limits: env.config.limits };
   const defaults = env.config.gate;
   const settings: Settings = {

@@ -39,7 +39,7 @@ export interface RuleSet {
 /** Loads every rule file under the paths. */
 export function collectRules(paths: readonly string[], options: LoadOptions = {}): RuleSet {
   const { files, diagnostics } = listYamlFiles(paths);
-  const loaded = files.map((f) => loadRuleFile(f, options));
+  const loaded = options.cache !== undefined ? options.cache.loadFiles(files, options, paths) : files.map((f) => loadRuleFile(f, options));
   return {
     files: loaded,
     rules: loaded.flatMap((l) => l.rules),

@@ -117,6 +117,18 @@ export interface LoadOptions extends PlanOptions {
    * (default) fails to load; `skip` is skipped with a RULE_SKIPPED warning (`LoadedFile.skipped`).
    */
   unresolvedPlaceholders?: 'error' | 'skip' | undefined;
+  /**
+   * Loads the rule files of {@link collectRules} instead of reading each one in full: the rule
+   * cache (rule-cache.ts), which answers files it saw before with the same bytes and options.
+   * Not part of what a rule depends on.
+   */
+  cache?: RuleFileLoader | undefined;
+}
+
+/** Something that loads listed rule files as {@link loadRuleFile} would (the rule cache). */
+export interface RuleFileLoader {
+  /** The files, loaded in order; `paths` are the rule paths they were listed from. */
+  loadFiles(files: readonly string[], options: LoadOptions, paths: readonly string[]): LoadedFile[];
 }
 
 const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);

@@ -7,9 +7,15 @@
  * wherever rules loaded separately (the validator's rule tree, a scan's matches, a worker's rule
  * list) must be matched up with each other.
  */
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
+
+/** An absolute POSIX path with nothing to normalise (no `.`, `..` or empty segment): what loaded rules hold. */
+const NORMAL_POSIX = /^(?!.*\/\.{0,2}(?:\/|$))\//;
 
 /** `<absolute file>#<document>`: see the file comment. */
 export function ruleKey(rule: { readonly file: string; readonly document: number }): string {
-  return `${resolve(rule.file)}#${rule.document}`;
+  // `resolve` asks for the working folder and normalises every time (a tenth of a warm scan's
+  // start over 3,000 rules); a path that is already what it would return is kept.
+  const file = sep === '/' && NORMAL_POSIX.test(rule.file) ? rule.file : resolve(rule.file);
+  return `${file}#${rule.document}`;
 }

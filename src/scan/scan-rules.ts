@@ -16,6 +16,8 @@ import type { CorrelationGraph, FullRuleSet, ResolvedCorrelation } from '../corr
 import type { CorrelationRule } from '../correlation/documents.js';
 import { ruleKey } from '../rules/rule-key.js';
 import { RuleIndex } from '../compile/rule-index.js';
+import { knownRuleFacts, planFields } from '../compile/rule-facts.js';
+import { RuleCache } from '../cache/rule-cache.js';
 import type { SigmaRule } from '../rules/load-rule.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
@@ -38,6 +40,8 @@ export interface ScanRuleSource {
   placeholders?: 'error' | 'skip' | undefined;
   /** `--min-level`: only rules of this level or higher (informational < low < medium < high < critical). */
   minLevel?: string | undefined;
+  /** The rule cache's folder (src/cache/rule-cache.ts); undefined: no cache (`--no-cache`). */
+  cacheDir?: string | undefined;
 }
 
 /** Sigma's levels, lowest first. */
@@ -100,7 +104,8 @@ export function catalogOf(loaded: ScanRules): ScanCatalog {
     correlations: loaded.graph.correlations.length,
     filters: loaded.set.filters.length,
     skipped: loaded.set.files.flatMap((f) => (f.skipped ?? []).map((x) => ({ path: f.file, title: x.title ?? null, reason: x.reason }))),
-    fields: loaded.rules.map((r) => [...new Set(r.plan.items.flatMap((i) => (i.field === null ? [] : [i.field])))]),
+    // Known beforehand for cached rules (rule-facts.ts): their plans are built when first tried.
+    fields: loaded.rules.map((r) => knownRuleFacts(r)?.fields ?? planFields(r.plan)),
     belowLevel: loaded.belowLevel,
   };
 }
@@ -141,7 +146,8 @@ function shardOf(set: FullRuleSet, shard: Shard | undefined): { rules: SigmaRule
 /** Loads config, rules (with their filters and correlations) and the rule index. */
 export function loadScanRules(source: ScanRuleSource): ScanRules {
   const env = loadEnvironment(source.configFile, source.cwd, { pipelines: source.pipelines, placeholders: source.placeholders });
-  const set = collectRuleSet(source.rulePaths, ruleLoadOptions(env));
+  const cache = source.cacheDir === undefined ? undefined : new RuleCache({ dir: source.cacheDir });
+  const set = collectRuleSet(source.rulePaths, ruleLoadOptions(env, cache));
   const sharded = shardOf(set, source.shard);
   const { graph } = sharded;
   // `--min-level` leaves out reported rules below the level; one that feeds a correlation is
@@ -167,9 +173,10 @@ export function loadScanRules(source: ScanRuleSource): ScanRules {
   let index: RuleIndex | undefined;
   const byObject = new Map<SigmaRule, number>();
   const byKey = new Map<string, number>();
+  const keys = rules.map(ruleKey);
   rules.forEach((r, i) => {
     byObject.set(r, i);
-    byKey.set(ruleKey(r), i);
+    byKey.set(keys[i] as string, i);
   });
   const position = (r: SigmaRule): number => {
     const i = byObject.get(r) ?? byKey.get(ruleKey(r));
@@ -177,7 +184,8 @@ export function loadScanRules(source: ScanRuleSource): ScanRules {
     return i;
   };
   const hash = createHash('sha1');
-  for (const r of rules) hash.update(`${ruleKey(r)}\0${r.id ?? ''}\0${r.plan.stages.length}\n`);
+  // Identity and metadata only: reading plans here would build those of cached rules (rule-facts.ts).
+  rules.forEach((r, i) => hash.update(`${keys[i] as string}\0${r.id ?? ''}\0${r.title}\0${r.level ?? ''}\0${r.diagnostics.length}\n`));
   return {
     env,
     set,

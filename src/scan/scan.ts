@@ -58,6 +58,8 @@ export interface ScanOptions {
   placeholders?: 'error' | 'skip' | undefined;
   /** `--min-level`: only rules of this level or higher. */
   minLevel?: string | undefined;
+  /** The rule cache's folder (src/cache/rule-cache.ts); undefined: no cache. */
+  cacheDir?: string | undefined;
   /** The folder relative paths (rules, events, config) are resolved against; default: the process's. */
   cwd?: string | undefined;
   knownFps?: readonly KnownFp[];
@@ -276,7 +278,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
   const cwd = options.cwd ?? process.cwd();
-  const source: ScanRuleSource = { rulePaths: options.rulePaths.map((p) => resolve(cwd, p)), cwd, configFile: options.configFile, logsource: options.logsource, shard: options.shard, pipelines: options.pipelines, placeholders: options.placeholders, minLevel: options.minLevel };
+  const source: ScanRuleSource = { rulePaths: options.rulePaths.map((p) => resolve(cwd, p)), cwd, configFile: options.configFile, logsource: options.logsource, shard: options.shard, pipelines: options.pipelines, placeholders: options.placeholders, minLevel: options.minLevel, cacheDir: options.cacheDir };
   // `workers` threads match: this one and workers − 1 worker threads, which start first and load
   // their rules while this thread loads its own.
   const pool = workers > 1 ? startWorkerPool(workers - 1, source) : undefined;

@@ -12,8 +12,11 @@
  * ```
  */
 import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
 import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 import { loadAndRunSuite } from '../app/run-suite.js';
+import { RuleCache } from '../cache/rule-cache.js';
+import { cacheDir } from '../util/cache-dir.js';
 import { runRuleProperties } from '../properties/run-properties.js';
 
 /** What {@link sigmaCases} runs. Relative paths resolve against `cwd`. */
@@ -40,6 +43,8 @@ export interface SigmaCasesOptions {
   seed?: number;
   /** The folder case files may read events_file from; default: the config's `root`, else each case file's repository. */
   root?: string;
+  /** Load rules through the rule cache (default true; see the README's Warm starts): a watch-mode re-run reads only the rule files that changed in full. */
+  cache?: boolean;
 }
 
 /**
@@ -58,6 +63,7 @@ export function sigmaCases(options: SigmaCasesOptions): void {
     strict: options.strict,
     seed: options.seed,
     properties: runRuleProperties,
+    cache: options.cache === false ? undefined : new RuleCache({ dir: cacheDir(resolve(options.cwd ?? process.cwd())) }),
   });
   const errors = input.filter((d) => d.severity === 'error');
   const strict = options.strict === true;

@@ -3,6 +3,7 @@
  * Events stream file by file; N counts events from 0 across all event files in order.
  */
 import { EXIT, list, pipelineOption, str } from '../args.js';
+import { noCacheOption, ruleCache } from '../rule-cache.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import { loadEnvironment, pipelineFailed, ruleLoadOptions } from '../../config/environment.js';
@@ -32,6 +33,7 @@ export const evalSpec: CommandSpec = {
     logsource: { type: 'string', choices: ['ignore', 'map'], default: 'ignore', help: 'apply the logsource mapping to pick the events a rule sees' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     pipeline: pipelineOption,
+    'no-cache': noCacheOption,
     'dump-js': { type: 'boolean', help: 'print the compiled JavaScript of each rule and exit' },
     verbose: { type: 'boolean', help: 'report how rules were compiled and indexed' },
   },
@@ -52,7 +54,7 @@ export async function evalCommand(args: Parsed, io: Io): Promise<number> {
     return EXIT.usage;
   }
   // Filters among the rules are composed into the rules they name.
-  const set = collectRuleSet(rulePaths.map((p) => inCwd(io, p)), ruleLoadOptions(env));
+  const set = collectRuleSet(rulePaths.map((p) => inCwd(io, p)), ruleLoadOptions(env, ruleCache(args, io)));
   let invalid = false;
   for (const f of set.files) {
     for (const bad of f.invalid) {

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { EXIT, list, pipelineOption, str } from '../args.js';
+import { noCacheOption, ruleCache } from '../rule-cache.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import { loadEnvironment, ruleLoadOptions } from '../../config/environment.js';
@@ -51,6 +52,7 @@ export const explainSpec: CommandSpec = {
     attack: { type: 'string', arg: '<STIX bundle>', help: 'MITRE ATT&CK STIX 2.x bundle (e.g. enterprise-attack.json)' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     pipeline: pipelineOption,
+    'no-cache': noCacheOption,
   },
 };
 
@@ -95,7 +97,7 @@ export function explainCommand(args: Parsed, io: Io): number {
     printDiagnostics(io, [diagnostic('FILE_UNREADABLE', `cannot read the rule file: ${(e as Error).message}`, { file: ruleFile })]);
     return EXIT.usage;
   }
-  const placeholders = ruleLoadOptions(env);
+  const placeholders = ruleLoadOptions(env, ruleCache(args, io));
   const loaded = loadRuleText(source, ruleFile, placeholders);
   // The file with the rules its correlations and filters refer to (and the filters that apply to its rules).
   const set = collectRuleSet([ruleFile, ...list(args.values.rules).map((p) => inCwd(io, p))], placeholders);

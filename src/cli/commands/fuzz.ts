@@ -9,6 +9,7 @@ import { flatEventKey } from '../../events/event-key.js';
 import { inShard } from '../../rules/shard.js';
 import { fingerprint, gitHead } from '../../util/provenance.js';
 import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
+import { noCacheOption, ruleCache } from '../rule-cache.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import { loadEnvironment, pipelineFailed, ruleLoadOptions } from '../../config/environment.js';
@@ -61,6 +62,7 @@ export const fuzzSpec: CommandSpec = {
     out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     pipeline: pipelineOption,
+    'no-cache': noCacheOption,
   },
 };
 
@@ -108,7 +110,7 @@ export function fuzzCommand(args: Parsed, io: Io): number {
     }
   }
   // Filters among the rules are composed into the rules they name: the fuzzer checks them too.
-  const loaded = collectRuleSet(paths.map((p) => inCwd(io, p)), ruleLoadOptions(env));
+  const loaded = collectRuleSet(paths.map((p) => inCwd(io, p)), ruleLoadOptions(env, ruleCache(args, io)));
   const set = { ...loaded, rules: inShard(loaded.rules, shard) };
   printDiagnostics(io, set.diagnostics);
   const loadFailed = set.files.some((f) => f.invalid.length > 0) || set.diagnostics.some((d) => d.severity === 'error');

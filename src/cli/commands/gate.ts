@@ -13,6 +13,7 @@ import type { GateEntry } from '../../report/html/types.js';
 import type { HtmlReportInput } from '../../report/html/render-html-report.js';
 import type { FolderReporter } from '../../report/registry.js';
 import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
+import { noCacheOption, ruleCache } from '../rule-cache.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { printDiagnostics, shownPath } from '../io.js';
 import type { Io } from '../io.js';
@@ -71,6 +72,7 @@ export const gateSpec: CommandSpec = {
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping, gate defaults)' },
     root: { type: 'string', arg: '<dir>', help: "the folder case files may read events_file from (default: the config's root, else their repository)" },
     pipeline: pipelineOption,
+    'no-cache': noCacheOption,
   },
 };
 
@@ -164,6 +166,7 @@ export async function gateCommand(args: Parsed, io: Io): Promise<number> {
     shard,
     environment,
     root: str(args.values.root),
+    cache: ruleCache(args, io),
   });
   if (outcome.kind === 'usage') {
     printDiagnostics(io, outcome.diagnostics);

@@ -6,6 +6,7 @@
 import { suiteHasProperties, loadSuite } from '../../app/run-suite.js';
 import type { PropertyRunner } from '../../cases/run-cases.js';
 import { EXIT, list, pipelineOption, shardArg, shardOption, str } from '../args.js';
+import { noCacheOption, ruleCache } from '../rule-cache.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, shownPath } from '../io.js';
 import type { Io } from '../io.js';
@@ -41,6 +42,7 @@ export const mutateSpec: CommandSpec = {
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     root: { type: 'string', arg: '<dir>', help: "the folder case files may read events_file from (default: the config's root, else their repository)" },
     pipeline: pipelineOption,
+    'no-cache': noCacheOption,
     shard: shardOption('mutate shard i of n of the rules'),
   },
 };
@@ -65,7 +67,7 @@ export async function mutateCommand(args: Parsed, io: Io): Promise<number> {
       return EXIT.usage;
     }
   }
-  const options = { config: str(args.values.config), cwd: io.cwd, shard, root: str(args.values.root), pipelines: list(args.values.pipeline) };
+  const options = { config: str(args.values.config), cwd: io.cwd, shard, root: str(args.values.root), pipelines: list(args.values.pipeline), cache: ruleCache(args, io) };
   // The property runner is loaded only when some case file has properties (as for run).
   let properties: PropertyRunner | undefined;
   if (suiteHasProperties(loadSuite(list(args.values.rules), list(args.values.cases), options))) properties = (await import('../../properties/run-properties.js')).runRuleProperties;

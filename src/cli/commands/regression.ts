@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, list, str } from '../args.js';
+import { noCacheOption, ruleCache } from '../rule-cache.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics } from '../io.js';
 import { loadEnvironment, ruleLoadOptions } from '../../config/environment.js';
@@ -28,6 +29,7 @@ export const regressionSpec: CommandSpec = {
     'require-data': { type: 'boolean', help: 'count missing-data as a failure' },
     prefer: { type: 'string', choices: ['json', 'evtx'], default: 'json', help: 'which rendering of a recorded test to read' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders)' },
+    'no-cache': noCacheOption,
   },
 };
 
@@ -60,7 +62,7 @@ export function regressionCommand(args: Parsed, io: Io): number {
       .map((e) => join(root, e.name))
       .sort();
   }
-  const set = collectRules(folders, ruleLoadOptions(env));
+  const set = collectRules(folders, ruleLoadOptions(env, ruleCache(args, io)));
   // Folders and files that could not be walked are said (rules that fail to load show as errors of their tests).
   printDiagnostics(io, set.diagnostics.filter((d) => d.code.startsWith('PATH_')));
   const results = runRegression(root, set.rules, str(args.values.prefer) as Prefer, env.config.limits);

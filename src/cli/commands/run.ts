@@ -9,6 +9,7 @@ import type { PropertyRunner } from '../../cases/run-cases.js';
 import { fingerprint, gitHead } from '../../util/provenance.js';
 import { listYamlFiles } from '../../rules/collect-rules.js';
 import { EXIT, list, pipelineOption, placeholdersOption, shardArg, shardOption, str } from '../args.js';
+import { noCacheOption, ruleCache } from '../rule-cache.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import type { Io } from '../io.js';
@@ -55,6 +56,7 @@ export const runSpec: CommandSpec = {
     root: { type: 'string', arg: '<dir>', help: "the folder case files may read events_file from (default: the config's root, else their repository)" },
     pipeline: pipelineOption,
     placeholders: placeholdersOption,
+    'no-cache': noCacheOption,
     shard: shardOption('run shard i of n of the rules'),
     mutation: { type: 'boolean', help: 'with --reporter html: add each rule\'s mutation score and mutants to its page (as sigmatest mutate; slower)' },
   },
@@ -91,7 +93,7 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
       return EXIT.usage;
     }
   }
-  const suite = loadSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), cwd: io.cwd, shard, root: str(args.values.root), pipelines: list(args.values.pipeline), placeholders: str(args.values.placeholders) as 'error' | 'skip' | undefined });
+  const suite = loadSuite(list(args.values.rules), list(args.values.cases), { config: str(args.values.config), cwd: io.cwd, shard, root: str(args.values.root), pipelines: list(args.values.pipeline), placeholders: str(args.values.placeholders) as 'error' | 'skip' | undefined, cache: ruleCache(args, io) });
   // The cases' events files are known once the case files are read (still before the run).
   const overEvents = out === undefined ? undefined : outputConflict(inCwd(io, out), [{ paths: suite.eventFiles, wanted: () => false }], { folder: reporter.output === 'folder' });
   if (out !== undefined && overEvents !== undefined) {

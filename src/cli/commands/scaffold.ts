@@ -3,6 +3,7 @@
  * no-match case per excluded value, starter properties); refuses to overwrite an existing file.
  */
 import { EXIT, list, pipelineOption, str } from '../args.js';
+import { noCacheOption, ruleCache } from '../rule-cache.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import { loadEnvironment, pipelineFailed, ruleLoadOptions } from '../../config/environment.js';
@@ -34,6 +35,7 @@ export const scaffoldSpec: CommandSpec = {
     seed: { type: 'string', default: '1', arg: '<S>', help: 'seed of the generated events' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     pipeline: pipelineOption,
+    'no-cache': noCacheOption,
   },
 };
 
@@ -51,7 +53,7 @@ export function scaffoldCommand(args: Parsed, io: Io): number {
     return EXIT.usage;
   }
   // A file with a correlation: a starter correlation case.
-  const set = collectRuleSet([inCwd(io, ruleFile), ...list(args.values.rules).map((p) => inCwd(io, p))], ruleLoadOptions(env));
+  const set = collectRuleSet([inCwd(io, ruleFile), ...list(args.values.rules).map((p) => inCwd(io, p))], ruleLoadOptions(env, ruleCache(args, io)));
   const own = ruleKey({ file: inCwd(io, ruleFile), document: 0 });
   const inFile = set.correlationDocs.filter((c) => ruleKey({ file: c.file, document: 0 }) === own);
   if (inFile.length > 0) return scaffoldCorrelation(args, io, set, inFile, env);

@@ -4,6 +4,7 @@
  * only checks options, wires the reporter, the progress line and the exit code.
  */
 import { EXIT, list, pipelineOption, placeholdersOption, shardArg, shardOption, str } from '../args.js';
+import { noCacheOption, ruleCacheDir } from '../rule-cache.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { inCwd, printDiagnostics, shownPath } from '../io.js';
 import type { Io } from '../io.js';
@@ -63,6 +64,7 @@ export const scanSpec: CommandSpec = {
     reporter: { type: 'string', choices: SCAN_REPORTERS.names, default: SCAN_REPORTERS.defaultName, help: 'output format (see Reporters above)' },
     config: { type: 'string', arg: '<file>', help: 'sigmatest config file (placeholders, logsource mapping)' },
     pipeline: pipelineOption,
+    'no-cache': noCacheOption,
     placeholders: placeholdersOption,
     'min-level': { type: 'string', choices: ['informational', 'low', 'medium', 'high', 'critical'], help: 'scan with the rules of this level or higher only (rules without a level are left out); counted in the summary' },
     out: { type: 'string', arg: '<file>', help: 'write the report to a file (atomically) instead of stdout' },
@@ -172,6 +174,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
       pipelines: list(args.values.pipeline),
       placeholders: str(args.values.placeholders) as 'error' | 'skip' | undefined,
       minLevel: str(args.values['min-level']),
+      cacheDir: ruleCacheDir(args, io),
       knownFps,
       today,
       timeFields: timeFields.length > 0 ? timeFields : undefined,

@@ -1,0 +1,526 @@
+/**
+ * The rule cache (warm starts): what loading a rule file found — its rules' metadata (id, title,
+ * level, logsource, tags, pipelines…), every diagnostic, and what the rule index needs of each plan
+ * (compile/rule-facts.ts: necessary clauses, value count, fields) — kept on disk, keyed by the
+ * file's bytes, so that loading the same files again reads one small file instead of checking and
+ * planning every rule.
+ *
+ * A cached rule's `plan`, `raw`, `keyLines` and `positions` are built on first read (for all the
+ * rules of its file at once), from the very bytes whose hash matched (kept in memory until then,
+ * never read again), by the same loader as without the cache: a verdict never depends on the
+ * cache. A rule index over cached rules builds no plan; a scan builds those of the rules its
+ * events reach. Plans themselves are not stored: as JSON the plans of the 3,018 SigmaHQ rules a
+ * scan loads are 36 MB (924,000 objects; their matchers hold classes, RegExps, automata), slower
+ * to parse than the rules are to load.
+ *
+ * One cache file ("pack") per set of rule paths and loading environment: its name is a hash of the
+ * tool (package version, cache format, Node version, every module's size and time), the load
+ * options (placeholders, limits, unresolved placeholders, the processing pipeline) and the paths.
+ * Inside, per rule file: the hash of its bytes and what it yielded. A pack starts with a header
+ * line holding a checksum and the length of its body: a truncated, corrupted or foreign pack is
+ * ignored (a debug note) and rewritten, never trusted. Files with correlation, filter or invalid
+ * documents are not cached (they are loaded in full every time). Packs are written atomically
+ * (a temporary file renamed over the pack): two processes writing the same pack both leave a
+ * complete one. The folder is bounded: past {@link RuleCacheOptions.maxPacks} packs or
+ * {@link RuleCacheOptions.maxBytes} bytes, the least recently used packs are deleted.
+ */
+import { hash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
+import { loadRuleFile, loadRuleText } from '../rules/load-rule.js';
+import type { LoadedFile, LoadOptions, RuleFileLoader, SigmaRule } from '../rules/load-rule.js';
+import { clausesOf, valueCount } from '../compile/rule-index.js';
+import { forgetRuleFacts, planFields, rememberRuleFacts } from '../compile/rule-facts.js';
+import type { RuleFacts } from '../compile/rule-facts.js';
+
+/** Version of the pack format and of what an entry means; bumped whenever either changes. */
+export const CACHE_FORMAT = 1;
+
+const MAGIC = 'sigmatest-rule-cache';
+
+/** Where and how much to cache. */
+export interface RuleCacheOptions {
+  /** The cache folder (see util/cache-dir.ts). */
+  dir: string;
+  /** At most this many packs are kept (default 64). */
+  maxPacks?: number;
+  /** At most this many bytes of packs are kept (default 256 MiB). */
+  maxBytes?: number;
+  /** Where debug notes go (an ignored pack, a failed write); default: nowhere. */
+  debug?: ((message: string) => void) | undefined;
+}
+
+/** What the last load through the cache did (for tests and the benchmark). */
+export interface RuleCacheStats {
+  /** Rule files loaded. */
+  files: number;
+  /** Files answered from the cache. */
+  hits: number;
+  /** Files loaded in full (not in the cache, changed, or not cacheable). */
+  misses: number;
+  /** Files that cannot be cached (correlations, filters, invalid documents, unreadable). */
+  uncacheable: number;
+  /** The pack was (re)written. */
+  written: boolean;
+  /** Why the pack on disk was not used, when it was there and was not. */
+  ignored?: string;
+}
+
+/** The rule fields built on first use from the file's bytes. */
+const LAZY = new Set(['raw', 'plan', 'keyLines', 'positions']);
+
+/** A cached rule: its own fields but the lazy ones, in order, and its diagnostics as indexes into the file's. */
+interface RuleEntry {
+  /** Field names in the rule's order (lazy ones included, marked by their absence from `v`). */
+  k: string[];
+  v: Record<string, unknown>;
+  /** Indexes of the rule's diagnostics in the file's. */
+  d: number[];
+  /** What the rule index needs of the plan (compile/rule-facts.ts). */
+  f: RuleFacts;
+}
+
+/** A cached file: its diagnostics and rules. */
+interface FileEntry {
+  d: Diagnostic[];
+  r: RuleEntry[];
+  /** Set when some value holds a mark (undefined, a dictionary…) and must be decoded; else the values are used as parsed. */
+  m?: 1;
+}
+
+/** The body of a pack. */
+interface PackBody {
+  key: string;
+  /** By file path: [hash of the bytes, entry], the entry null when the file is not cacheable. */
+  files: Record<string, [string, FileEntry | null]>;
+}
+
+class Uncacheable extends Error {}
+
+/**
+ * Plain data as JSON can hold it, and back: `undefined`, non-finite numbers and `-0`, and objects
+ * without prototype (dictionaries, `__proto__` an own key) are marked; anything else (a class, a
+ * function, a bigint) makes the value uncacheable.
+ */
+let marks = 0;
+
+function encodeValue(v: unknown, depth = 0): unknown {
+  if (depth > 64) throw new Uncacheable('too deep');
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      if (Number.isFinite(v) && !Object.is(v, -0)) return v;
+      marks++;
+      return { $n: Object.is(v, -0) ? '-0' : String(v) };
+    case 'undefined':
+      marks++;
+      return { $u: 1 };
+    case 'object': {
+      if (v === null) return null;
+      if (Array.isArray(v)) return v.map((x) => encodeValue(x, depth + 1));
+      const proto = Object.getPrototypeOf(v) as unknown;
+      if (proto !== Object.prototype && proto !== null) throw new Uncacheable('not plain data');
+      const o: Record<string, unknown> = {};
+      for (const k of Object.keys(v)) {
+        const d = Object.getOwnPropertyDescriptor(v, k);
+        if (d === undefined || d.get !== undefined || d.set !== undefined) throw new Uncacheable('accessor');
+        Object.defineProperty(o, k, { value: encodeValue(d.value, depth + 1), enumerable: true, writable: true, configurable: true });
+      }
+      if (proto === null) {
+        marks++;
+        return { $d: o };
+      }
+      if (!Object.keys(o).some((k) => k.startsWith('$'))) return o;
+      marks++;
+      return { $o: o };
+    }
+    default:
+      throw new Uncacheable(typeof v);
+  }
+}
+
+function decodeValue(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(decodeValue);
+  const o = v as Record<string, unknown>;
+  if ('$u' in o) return undefined;
+  if ('$n' in o) return o.$n === '-0' ? -0 : Number(o.$n);
+  const own = (src: Record<string, unknown>, into: Record<string, unknown>): Record<string, unknown> => {
+    // Every key an own property (`__proto__` included), as JSON.parse made them.
+    for (const k of Object.keys(src)) {
+      const x = decodeValue(src[k]);
+      if (k === '__proto__') Object.defineProperty(into, k, { value: x, enumerable: true, writable: true, configurable: true });
+      else into[k] = x;
+    }
+    return into;
+  };
+  if ('$d' in o) return own(o.$d as Record<string, unknown>, Object.create(null) as Record<string, unknown>);
+  if ('$o' in o) return own(o.$o as Record<string, unknown>, {});
+  return own(o, {});
+}
+
+/** Stable text of the load options (what a loaded rule depends on besides its file). */
+function optionsKey(options: LoadOptions): string {
+  const seen = new Set<object>();
+  const text = (v: unknown): string => {
+    if (v instanceof RegExp) return `re:${JSON.stringify(String(v))}`;
+    if (typeof v === 'bigint') return `big:${v}`;
+    if (typeof v === 'function') throw new Uncacheable('a function in the load options');
+    if (typeof v === 'number' && !Number.isFinite(v)) return `num:${String(v)}`;
+    if (v === undefined) return 'undefined';
+    if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+    if (seen.has(v)) throw new Uncacheable('a cycle in the load options');
+    seen.add(v);
+    let out: string;
+    if (Array.isArray(v)) out = `[${v.map(text).join(',')}]`;
+    else if (v instanceof Map) out = `map[${[...v].map(([k, x]) => `${text(k)}:${text(x)}`).join(',')}]`;
+    else if (v instanceof Set) out = `set[${[...v].map(text).join(',')}]`;
+    else {
+      const o = v as Record<string, unknown>;
+      out = `{${Object.keys(o)
+        .filter((k) => k !== 'cache')
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${text(o[k])}`)
+        .join(',')}}`;
+    }
+    seen.delete(v);
+    return out;
+  };
+  return text(options);
+}
+
+let stampMemo: string | undefined;
+
+/**
+ * The tool: package version, cache format, Node version, and the size and time of every module.
+ */
+export function toolStamp(): string {
+  if (stampMemo !== undefined) return stampMemo;
+  const here = dirname(fileURLToPath(import.meta.url)); // src/cache (or dist/src/cache)
+  const src = dirname(here);
+  const parts: string[] = [`format ${CACHE_FORMAT}`, `node ${process.version} ${process.arch}`];
+  for (let dir = dirname(src); ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'sigmatest') {
+        parts.push(`version ${String(pkg.version)}`);
+        break;
+      }
+    } catch {
+      // not here
+    }
+    if (dirname(dir) === dir) break;
+  }
+  // Every module of the tool (one level of folders under src/, tests aside): a rebuilt or edited
+  // tool never reads what another build wrote.
+  const modules = (dir: string, label: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!/\.(js|ts)$/.test(name) || /\.test\.|\.d\.ts$/.test(name)) continue;
+      try {
+        const s = statSync(join(dir, name));
+        parts.push(`${label}${name} ${s.size} ${s.mtimeMs}`);
+      } catch {
+        parts.push(`${label}${name} ?`);
+      }
+    }
+  };
+  modules(src, '');
+  let folders: string[] = [];
+  try {
+    folders = readdirSync(src, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  } catch {
+    // no folders
+  }
+  for (const folder of folders) modules(join(src, folder), `${folder}/`);
+  stampMemo = hash('sha256', parts.join('\n'));
+  return stampMemo;
+}
+
+/** The pack's text: a header line (magic, format, checksum and length of the body), then the body. */
+function packText(body: string): string {
+  return `${MAGIC} ${CACHE_FORMAT} ${hash('sha256', body)} ${Buffer.byteLength(body)}\n${body}`;
+}
+
+/** The body of a pack's text, or why it cannot be trusted. */
+function packBody(text: Buffer): string | { bad: string } {
+  const nl = text.indexOf(10);
+  if (nl < 0) return { bad: 'no header line' };
+  const header = text.subarray(0, nl).toString('latin1').split(' ');
+  if (header.length !== 4 || header[0] !== MAGIC) return { bad: 'not a sigmatest rule cache file' };
+  if (header[1] !== String(CACHE_FORMAT)) return { bad: `cache format ${header[1]}, not ${CACHE_FORMAT}` };
+  const bytes = text.subarray(nl + 1);
+  if (String(bytes.length) !== header[3]) return { bad: `truncated or extended (${bytes.length} bytes, the header says ${header[3]})` };
+  if (hash('sha256', bytes) !== header[2]) return { bad: 'checksum mismatch (corrupted)' };
+  return bytes.toString('utf8');
+}
+
+/** The entry of a loaded file, or undefined when it cannot be cached. */
+function fileEntry(loaded: LoadedFile): FileEntry | undefined {
+  if (loaded.invalid.length > 0 || loaded.others.length > 0 || (loaded.skipped?.length ?? 0) > 0) return undefined;
+  try {
+    const before = marks;
+    const d = loaded.diagnostics.map((x) => encodeValue(x) as Diagnostic);
+    const r = loaded.rules.map((rule): RuleEntry => {
+      const k = Object.keys(rule);
+      const v: Record<string, unknown> = {};
+      for (const key of k) {
+        if (LAZY.has(key) || key === 'diagnostics' || key === 'file') continue;
+        v[key] = encodeValue((rule as unknown as Record<string, unknown>)[key]);
+      }
+      const idx = rule.diagnostics.map((x) => loaded.diagnostics.indexOf(x));
+      if (idx.some((i) => i < 0)) throw new Uncacheable('a rule diagnostic not among the file diagnostics');
+      const f = encodeValue({ clauses: clausesOf(rule.plan), values: valueCount(rule), fields: planFields(rule.plan) }) as RuleFacts;
+      return { k, v, d: idx, f };
+    });
+    return marks === before ? { d, r } : { d, r, m: 1 };
+  } catch (e) {
+    if (e instanceof Uncacheable) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The loaded file of an entry: its rules hold their metadata and diagnostics; `raw`, `plan`,
+ * `keyLines` and `positions` are built, for all the file's rules at once, on the first read of
+ * any of them, from `bytes` (the file's content that matched the entry).
+ */
+function fromEntry(file: string, bytes: Buffer, entry: FileEntry, options: LoadOptions): LoadedFile {
+  // Values without marks are used as parsed (the pack is rewritten, if at all, before anyone can change them).
+  const decode = entry.m === 1 ? decodeValue : (x: unknown): unknown => x;
+  const diagnostics = entry.d.map((x) => decode(x) as Diagnostic);
+  const out: LoadedFile = { file, rules: [], invalid: [], others: [], diagnostics };
+  /** Per rule (in `out.rules` order): its lazy fields once built or set. */
+  const slots: Array<Record<string, unknown>> = [];
+  let pending: Buffer | undefined = bytes; // dropped once the rules are built
+  const build = (): void => {
+    if (pending === undefined) return;
+    const text = pending.toString('utf8');
+    pending = undefined;
+    const full = loadRuleText(text, file, options);
+    out.rules.forEach((rule, i) => {
+      const f = full.rules.find((r) => r.document === rule.document);
+      if (f === undefined) throw new Error(`the rule cache's entry of ${file} does not match the file (document ${rule.document + 1})`);
+      const slot = slots[i] as Record<string, unknown>;
+      for (const key of LAZY) if (!(key in slot)) slot[key] = (f as unknown as Record<string, unknown>)[key];
+    });
+  };
+  for (const r of entry.r) {
+    const rule = {} as Record<string, unknown>;
+    const slot: Record<string, unknown> = {};
+    slots.push(slot);
+    for (const key of r.k) {
+      if (key === 'file') rule.file = file;
+      else if (key === 'diagnostics') rule.diagnostics = r.d.map((i) => diagnostics[i]);
+      else if (LAZY.has(key)) {
+        Object.defineProperty(rule, key, {
+          enumerable: true,
+          configurable: true,
+          get(): unknown {
+            if (!(key in slot)) build();
+            return slot[key];
+          },
+          set(value: unknown): void {
+            slot[key] = value;
+            // A replaced plan (a filter composed into it) has facts of its own.
+            if (key === 'plan') forgetRuleFacts(rule as unknown as SigmaRule);
+          },
+        });
+      } else rule[key] = decode(r.v[key]);
+    }
+    rememberRuleFacts(rule as unknown as SigmaRule, decode(r.f) as RuleFacts);
+    out.rules.push(rule as unknown as SigmaRule);
+  }
+  return out;
+}
+
+/** Reads a file's bytes, or undefined when it cannot be read (the loader then reports it). */
+function readBytes(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A rule cache in a folder (see the module comment). Give it to rule loading as
+ * `LoadOptions.cache`; every load through it reads and rewrites one pack.
+ */
+export class RuleCache implements RuleFileLoader {
+  readonly dir: string;
+  private readonly maxPacks: number;
+  private readonly maxBytes: number;
+  private readonly debug: (message: string) => void;
+  /** What the last load did. */
+  last: RuleCacheStats | undefined;
+
+  constructor(options: RuleCacheOptions) {
+    this.dir = options.dir;
+    this.maxPacks = options.maxPacks ?? 64;
+    this.maxBytes = options.maxBytes ?? 256 * 2 ** 20;
+    this.debug = options.debug ?? (() => undefined);
+  }
+
+  /** The pack of a set of rule paths loaded with some options; undefined when the options cannot be keyed. */
+  packPath(paths: readonly string[], options: LoadOptions): { path: string; key: string } | undefined {
+    let optionsText: string;
+    try {
+      optionsText = optionsKey(options);
+    } catch (e) {
+      if (e instanceof Uncacheable) return undefined;
+      throw e;
+    }
+    const key = hash('sha256', `${toolStamp()}\n${optionsText}\n${JSON.stringify(paths)}`);
+    return { path: join(this.dir, `rules-${key.slice(0, 32)}.cache`), key };
+  }
+
+  /** Loads the rule files (listed from `paths`) through the cache. */
+  loadFiles(files: readonly string[], options: LoadOptions, paths: readonly string[]): LoadedFile[] {
+    const stats: RuleCacheStats = { files: files.length, hits: 0, misses: 0, uncacheable: 0, written: false };
+    this.last = stats;
+    const pack = this.packPath(paths, options);
+    if (pack === undefined) {
+      stats.misses = files.length;
+      this.debug('rule cache: the load options cannot be keyed; loading without the cache');
+      return files.map((f) => loadRuleFile(f, options));
+    }
+    const old = this.readPack(pack.path, pack.key, stats);
+    const next: PackBody = { key: pack.key, files: {} };
+    let changed = old === undefined;
+    const loaded = files.map((file): LoadedFile => {
+      const bytes = readBytes(file);
+      if (bytes === undefined) {
+        stats.misses++;
+        stats.uncacheable++;
+        changed = true;
+        return loadRuleFile(file, options);
+      }
+      const digest = hash('sha1', bytes);
+      const hit = old?.files[file];
+      if (hit !== undefined && hit[0] === digest && hit[1] === null) {
+        // Known not cacheable (correlations, filters, invalid documents): loaded in full, as before.
+        next.files[file] = hit;
+        stats.misses++;
+        stats.uncacheable++;
+        return loadRuleText(bytes.toString('utf8'), file, options);
+      }
+      if (hit !== undefined && hit[0] === digest && hit[1] !== null) {
+        try {
+          const out = fromEntry(file, bytes, hit[1], options);
+          next.files[file] = hit;
+          stats.hits++;
+          return out;
+        } catch (e) {
+          this.debug(`rule cache: the entry of ${file} is unusable (${(e as Error).message}); loading the file`);
+        }
+      }
+      changed = true;
+      stats.misses++;
+      const out = loadRuleText(bytes.toString('utf8'), file, options);
+      const entry = fileEntry(out);
+      if (entry === undefined) stats.uncacheable++;
+      next.files[file] = [digest, entry ?? null];
+      return out;
+    });
+    if (old !== undefined && Object.keys(old.files).length !== Object.keys(next.files).length) changed = true;
+    if (changed) this.writePack(pack.path, next, stats);
+    return loaded;
+  }
+
+  private readPack(path: string, key: string, stats: RuleCacheStats): PackBody | undefined {
+    let bytes: Buffer;
+    try {
+      // Only a regular file is read (a FIFO put in its place would never end).
+      if (!lstatSync(path).isFile()) {
+        stats.ignored = 'not a regular file';
+        this.debug(`rule cache: ignoring ${path}: not a regular file`);
+        return undefined;
+      }
+      bytes = readFileSync(path);
+    } catch {
+      return undefined;
+    }
+    const body = packBody(bytes);
+    const ignore = (why: string): undefined => {
+      stats.ignored = why;
+      this.debug(`rule cache: ignoring ${path}: ${why}`);
+      return undefined;
+    };
+    if (typeof body !== 'string') return ignore(body.bad);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return ignore('not JSON');
+    }
+    const p = parsed as Partial<PackBody> | null;
+    if (typeof p !== 'object' || p === null || p.key !== key || typeof p.files !== 'object' || p.files === null) return ignore('written for other rules or another tool');
+    // Keep recently used packs: their time is what pruning goes by (refreshed at most hourly).
+    try {
+      const now = Date.now();
+      if (now - statSync(path).mtimeMs > 3_600_000) utimesSync(path, now / 1000, now / 1000);
+    } catch {
+      // a pack that cannot be touched is still read
+    }
+    return p as PackBody;
+  }
+
+  private writePack(path: string, body: PackBody, stats: RuleCacheStats): void {
+    try {
+      // A link or a special file where the pack goes is left alone (never written through).
+      const existing = lstatSync(path, { throwIfNoEntry: false });
+      if (existing !== undefined && !existing.isFile()) {
+        this.debug(`rule cache: not writing ${path}: it is no regular file`);
+        return;
+      }
+      writeFileAtomic(path, packText(JSON.stringify(body)));
+      stats.written = true;
+    } catch (e) {
+      this.debug(`rule cache: cannot write ${path}: ${(e as Error).message}`);
+      return;
+    }
+    this.prune(path);
+  }
+
+  /** Deletes the least recently used packs beyond the bounds (never `keep`, the pack just written). */
+  private prune(keep: string): void {
+    let packs: Array<{ path: string; size: number; time: number }>;
+    try {
+      packs = readdirSync(this.dir)
+        .filter((n) => /^rules-[0-9a-f]{32}\.cache$/.test(n))
+        .flatMap((n) => {
+          const p = join(this.dir, n);
+          try {
+            const s = statSync(p);
+            return [{ path: p, size: s.size, time: s.mtimeMs }];
+          } catch {
+            return [];
+          }
+        });
+    } catch {
+      return;
+    }
+    packs.sort((a, b) => b.time - a.time);
+    let total = 0;
+    packs.forEach((p, i) => {
+      total += p.size;
+      if (p.path === keep || (i < this.maxPacks && total <= this.maxBytes)) return;
+      try {
+        rmSync(p.path, { force: true });
+      } catch {
+        // another process may have pruned it
+      }
+    });
+  }
+}
