@@ -45,12 +45,16 @@ export class NeedleAutomaton {
   readonly numberText: boolean;
   private readonly width: number;
   /**
-   * Every transition, `delta[state * width + symbol]`, worked out when the automaton is built
-   * (row by row, breadth-first: a few milliseconds for the largest field), so that scanning is
-   * one table load per character. 16-bit states halve the table (cache misses dominate
-   * scanning); one type keeps the loops monomorphic.
+   * The transitions, `delta[state * width + symbol]`; 0: not worked out yet. The trie's edges
+   * are written when the automaton is built, every other transition the first time a scan takes
+   * it ({@link step}): texts visit few of the states (mostly the root's and shallow ones), and
+   * completing every row up front cost 240 ms for the automata of 10,000 real events (14 million
+   * cells), a first-scan cost paid on every run. 16-bit states halve the table (cache misses
+   * dominate scanning); one type keeps the loops monomorphic.
    */
   private readonly delta: Uint16Array;
+  /** The failure state of each state (the longest proper suffix that is a trie state). */
+  private readonly fail: Uint16Array;
   /** Outputs of state s: targets[outStart[s] .. outStart[s+1]). */
   private readonly outStart: Int32Array;
   private readonly targets: Int32Array;
@@ -80,6 +84,10 @@ export class NeedleAutomaton {
     // The trie, its edges written straight into the table.
     const ownHead = new Int32Array(maxStates).fill(-1);
     const ownNext = new Int32Array(needles.length);
+    // Each state's trie children, as lists: first child, next sibling, and the symbol into each.
+    const firstChild = new Int32Array(maxStates);
+    const nextSibling = new Int32Array(maxStates);
+    const symbolInto = new Int32Array(maxStates);
     let last = ROOT;
     needles.forEach((n, i) => {
       let s = ROOT;
@@ -90,6 +98,9 @@ export class NeedleAutomaton {
           if (last >= MAX_STATES) throw new Error('too many needle states for one automaton; split the needles');
           child = ++last;
           delta[at] = child;
+          symbolInto[child] = at - s * width;
+          nextSibling[child] = firstChild[s] as number;
+          firstChild[s] = child;
         }
         s = child;
       }
@@ -97,27 +108,23 @@ export class NeedleAutomaton {
       ownHead[s] = i;
     });
     this.states = last;
-    // Breadth-first, each row completed: a trie edge leads to a child, whose failure state is the
-    // failure state's transition on the same symbol; any other symbol goes where the failure
-    // state goes (its row is complete: it is shallower, so done before).
+    // Failure states breadth-first: a trie edge leads to a child, whose failure state is the
+    // failure state's transition on the same symbol (worked out lazily, see step; the failure
+    // state is shallower, so its own failure state is known).
+    this.delta = delta;
     const fail = new Uint16Array(last + 1);
+    this.fail = fail;
     fail[ROOT] = ROOT;
     const order = new Int32Array(last);
     order[0] = ROOT;
     let queued = 1;
     for (let q = 0; q < queued; q++) {
       const s = order[q] as number;
-      const row = s * width;
-      const failRow = (fail[s] as number) * width;
-      for (let a = 0; a < width; a++) {
-        const c = delta[row + a] as number;
-        if (c !== 0) {
-          fail[c] = s === ROOT ? ROOT : (delta[failRow + a] as number);
-          order[queued++] = c;
-        } else delta[row + a] = s === ROOT ? ROOT : (delta[failRow + a] as number);
+      for (let c = firstChild[s] as number; c !== 0; c = nextSibling[c] as number) {
+        fail[c] = s === ROOT ? ROOT : this.step(fail[s] as number, symbolInto[c] as number);
+        order[queued++] = c;
       }
     }
-    this.delta = delta;
     // Outputs: a state's own needles, then its failure state's outputs (complete: reached earlier).
     const count = new Int32Array(last + 1);
     for (let q = 0; q < queued; q++) {
@@ -158,13 +165,29 @@ export class NeedleAutomaton {
     return this.filter.mayHold(text);
   }
 
+  /**
+   * The transition from `state` on `symbol` when not yet in the table: where the failure state
+   * goes on it (the root stays at the root on a symbol without a trie edge), written to the table
+   * for the next time. A failure state is shallower, so the recursion ends (at the root).
+   */
+  private step(state: number, symbol: number): number {
+    const at = state * this.width + symbol;
+    let to = this.delta[at] as number;
+    if (to === 0) {
+      to = state === ROOT ? ROOT : this.step(this.fail[state] as number, symbol);
+      this.delta[at] = to;
+    }
+    return to;
+  }
+
   /** Does any needle occur in `text`? Stops at the first. */
   anyHit(text: string): boolean {
     const { symbols, fold, delta, width, outStart } = this;
     let s = ROOT;
     for (let i = 0; i < text.length; i++) {
       const a = symbolOf(fold, symbols, text.charCodeAt(i));
-      s = delta[s * width + a] as number;
+      const to = delta[s * width + a] as number;
+      s = to !== 0 ? to : this.step(s, a);
       if ((outStart[s] as number) < (outStart[s + 1] as number)) return true;
     }
     return false;
@@ -176,7 +199,8 @@ export class NeedleAutomaton {
     let s = ROOT;
     for (let i = 0; i < text.length; i++) {
       const a = symbolOf(fold, symbols, text.charCodeAt(i));
-      s = delta[s * width + a] as number;
+      const to = delta[s * width + a] as number;
+      s = to !== 0 ? to : this.step(s, a);
       const o = outStart[s] as number;
       const end = outStart[s + 1] as number;
       for (let j = o; j < end; j++) {

@@ -88,6 +88,43 @@ describe('RuleIndex', () => {
     expect(Array.from(idx.matchBatch([]))).toEqual([]);
   });
 
+  it('matchBatchOf fetches each position once, skips positions without an event, and gives matchBatch\'s pairs (mapped sources too)', () => {
+    const security4688 = { Channel: 'Security', EventID: 4688, NewProcessName: 'C:\\Windows\\System32\\whoami.exe' };
+    const events: Array<Record<string, unknown> | undefined> = [
+      { Channel: SYSMON, EventID: 1, Image: 'x\\CMD.EXE' },
+      undefined,
+      security4688,
+      { Channel: SYSMON, EventID: 13, TargetObject: 'HKLM\\Software\\Run\\y' },
+      undefined,
+      { Channel: SYSMON, EventID: 1, Image: 'x\\whoami.exe', User: 'x' },
+      {},
+    ];
+    const present = events.flatMap((e, i) => (e === undefined ? [] : [[i, e] as const]));
+    for (const mapping of [builtinMapping, null]) {
+      const idx = new RuleIndex([neg, any, proc, reg], { mapping, compileAfter: 1 });
+      for (let round = 0; round < 2; round++) {
+        const fetched: number[] = [];
+        const pairs = Array.from(
+          idx.matchBatchOf(events.length, (i) => {
+            fetched.push(i);
+            return events[i];
+          }),
+        );
+        expect(fetched).toEqual(events.map((_, i) => i));
+        // matchBatch over the events present, its positions mapped back.
+        const dense = Array.from(idx.matchBatch(present.map(([, e]) => e)));
+        const want: number[] = [];
+        for (let k = 0; k < dense.length; k += 2) want.push((present[dense[k] as number] as readonly [number, unknown])[0], dense[k + 1] as number);
+        expect(pairs).toEqual(want);
+      }
+    }
+    const mapped = new RuleIndex([neg, any, proc, reg], { mapping: builtinMapping });
+    // The Security 4688 event is seen as a process creation (proc matches through the mapped source).
+    const got = Array.from(mapped.matchBatchOf(events.length, (i) => events[i]));
+    const pairsOf = got.flatMap((x, k) => (k % 2 === 0 ? [`${x}:${got[k + 1]}`] : []));
+    expect(pairsOf).toContain('2:2');
+  });
+
   it('scans each kind of event with the needles of its own rules: keywords and fields of other logsources do not leak', () => {
     const sysKw = rule('syskw', '{product: windows, service: system}', `  kw: ['mimikatz']\n  condition: kw`);
     const secKw = rule('seckw', '{product: windows, service: security}', `  kw: ['rubeus']\n  condition: kw`);
@@ -123,8 +160,10 @@ describe('RuleIndex', () => {
     const cmd = rule('cmd', '{product: windows}', `  sel: {CommandLine|contains|all: ['-enc', 'hidden']}\n  f: {User|startswith: 'NT AUTH'}\n  condition: sel and not f`);
     const all = [proc, reg, any, neg, kw, cmd];
     const value = fc.constantFrom('C:\\Windows\\System32\\whoami.exe', 'x\\CMD.EXE', 'HKLM\\Software\\Run\\x', 'ps -enc AA -w hidden', 'mimikatz.exe', 'rubeus', 'NT AUTHORITY\\SYSTEM', 'bob', '');
+    // Nulls (real events carry many) and lists too, which the index scans by another path.
+    const field = fc.oneof({ weight: 4, arbitrary: value }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.array(fc.oneof(value, fc.constant(null)), { maxLength: 2 }) });
     const event = fc.record(
-      { EventID: fc.constantFrom(1, 13, '1'), Image: value, CommandLine: value, User: value, TargetObject: value, Other: value },
+      { EventID: fc.constantFrom(1, 13, '1'), Image: field, CommandLine: field, User: field, TargetObject: field, Other: field },
       { requiredKeys: ['EventID'] },
     );
     fc.assert(

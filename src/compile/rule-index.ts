@@ -320,12 +320,25 @@ class EventRuleIndex {
    * for all of its events (and scanning does not evict them in between).
    */
   matchBatch(events: readonly Event[]): Int32Array {
+    return this.matchBatchOf(events.length, (i) => events[i]);
+  }
+
+  /**
+   * {@link matchBatch} over events fetched by position (undefined: no event there, nothing
+   * matches). Each event is fetched once, and only those with candidates are held until their
+   * rules are tried: the others may be collected as soon as their needles were scanned.
+   */
+  matchBatchOf(n: number, eventOf: (i: number) => Event | undefined): Int32Array {
     const keys: number[] = [];
     const candidates = this.eventCandidates;
-    const n = events.length;
+    const held: Array<Event | undefined> = new Array<Event | undefined>(n);
     for (let i = 0; i < n; i++) {
+      const event = eventOf(i);
+      if (event === undefined) continue;
       candidates.clear();
-      this.candidates(events[i] as Event, candidates);
+      this.candidates(event, candidates);
+      if (candidates.length === 0) continue;
+      held[i] = event;
       const items = candidates.items;
       for (let c = 0; c < candidates.length; c++) keys.push((items[c] as number) * n + i);
     }
@@ -337,7 +350,7 @@ class EventRuleIndex {
       const key = byRule[k] as number;
       const r = Math.floor(key / n);
       const i = key - r * n;
-      if (this.test(r, events[i] as Event)) found.push(i * rules + r);
+      if (this.test(r, held[i] as Event)) found.push(i * rules + r);
       else if (this.threw) {
         found.push(i * rules + r);
         (failed ??= new Set()).add(i * rules + r);
@@ -409,6 +422,9 @@ class EventRuleIndex {
         scanner.scan(v ? 'true' : 'false', mark, epoch, found);
         continue;
       }
+      // A null shows no text (renderScalar): nothing to scan, and no list to make for it (real
+      // events carry many null fields).
+      if (v === null || v === undefined) continue;
       scanValues(scanner, resolveField(event, key), mark, epoch, found);
       // Keywords also see the leaves nested in objects.
       if (typeof v === 'object' && v !== null) {
@@ -710,11 +726,34 @@ export class RuleIndex {
    * its view by the rules that see them so.
    */
   matchBatch(events: readonly Event[]): Int32Array {
-    const base = this.base.matchBatch(events);
-    if (this.parts.length === 0) return base;
-    const viewed = events.map((e) => this.partsFor(e));
+    return this.matchBatchOf(events.length, (i) => events[i]);
+  }
 
-    if (!viewed.some((p) => p.length > 0)) return base;
+  /**
+   * {@link matchBatch} over events fetched by position, each once (undefined: no event there,
+   * nothing matches). Only the events some rule still has to be tried on are held while the
+   * batch is matched (those with candidates, and those a mapped source sees): the others, most
+   * events, may be collected right after their needles were scanned, and a batch's events do not
+   * all survive into the old generation.
+   */
+  matchBatchOf(n: number, eventOf: (i: number) => Event | undefined): Int32Array {
+    if (this.parts.length === 0) return this.base.matchBatchOf(n, eventOf);
+    const viewed: Array<readonly ViewPart[]> = new Array<readonly ViewPart[]>(n).fill(NO_PARTS);
+    const held: Array<Event | undefined> = new Array<Event | undefined>(n);
+    let anyViewed = false;
+    const base = this.base.matchBatchOf(n, (i) => {
+      const e = eventOf(i);
+      if (e === undefined) return undefined;
+      const parts = this.partsFor(e);
+      if (parts.length > 0) {
+        viewed[i] = parts;
+        held[i] = e;
+        anyViewed = true;
+      }
+      return e;
+    });
+    if (!anyViewed) return base;
+    const events = held;
     const keys: number[] = [];
     const rules = this.rules.length;
     // Rules that threw on an event (flagged by failurePosition in the pairs, and so in the result).
@@ -731,11 +770,11 @@ export class RuleIndex {
     for (const part of this.parts) {
       const at: number[] = [];
       const views: SourceViewResult[] = [];
-      events.forEach((e, i) => {
-        if (!(viewed[i] as readonly ViewPart[]).includes(part)) return;
+      for (let i = 0; i < n; i++) {
+        if (!(viewed[i] as readonly ViewPart[]).includes(part)) continue;
         at.push(i);
-        views.push(viewEvent(part.source.source, e));
-      });
+        views.push(viewEvent(part.source.source, events[i] as Event));
+      }
       if (at.length === 0) continue;
       const found = part.index.matchBatch(views.map((v) => v.event));
       for (let k = 0; k < found.length; k += 2) {

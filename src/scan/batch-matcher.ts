@@ -27,6 +27,12 @@ export interface MatchInput {
   readonly event: Record<string, unknown>;
   /** `JSON.stringify(event)`, set by the worker pool (callers may reuse it for output). */
   json?: string;
+  /**
+   * The flattened event as {@link event} gives it, without keeping it when it was not kept yet
+   * (an unparsed line parses again if its event is read later, for a match): the local matcher
+   * reads events so, and a batch's events that meet no rule can be collected young.
+   */
+  eventForMatching?(): Record<string, unknown>;
 }
 
 export interface BatchMatcher {
@@ -50,7 +56,8 @@ export function localMatcher(rules: ScanRules): BatchMatcher {
       return Promise.resolve(
         matchInputs(index, events.length, (i) => {
           try {
-            return (events[i] as MatchInput).event;
+            const input = events[i] as MatchInput;
+            return input.eventForMatching !== undefined ? input.eventForMatching() : input.event;
           } catch (e) {
             // Anything else is a fault, and ends the scan as in a worker.
             if (e instanceof NotAnEventError) return undefined;

@@ -10,24 +10,19 @@ import type { RuleIndex } from '../compile/rule-index.js';
  * (input position, rule position) pairs, in input order. The protocol of the worker results.
  */
 export function matchInputs(index: RuleIndex, count: number, eventOf: (i: number) => Record<string, unknown> | undefined): Int32Array {
-  const events: Array<Record<string, unknown>> = [];
-  /** Batch position of each event. */
-  const at: number[] = [];
   const broken: number[] = [];
-  for (let i = 0; i < count; i++) {
+  // Events are fetched as the index goes, each once: it holds only those it still has rules to
+  // try on (see RuleIndex.matchBatchOf), so most of a batch can be collected young.
+  const matched = index.matchBatchOf(count, (i) => {
     const e = eventOf(i);
     if (e === undefined) broken.push(i);
-    else {
-      at.push(i);
-      events.push(e);
-    }
-  }
-  const matched = index.matchBatch(events);
+    return e;
+  });
   if (broken.length === 0) return matched;
   const pairs: number[] = [];
   let b = 0;
   for (let k = 0; k < matched.length; k += 2) {
-    const i = at[matched[k] as number] as number;
+    const i = matched[k] as number;
     for (; b < broken.length && (broken[b] as number) < i; b++) pairs.push(broken[b] as number, -1);
     pairs.push(i, matched[k + 1] as number);
   }

@@ -83,6 +83,31 @@ describe('the linear regex gives V8 answers', () => {
     }
   });
 
+  it('a single repeated atom (counted as runs) gives V8 answers on long texts (property)', () => {
+    const q = fc.constantFrom('{3,}', '{1,}', '{0,}', '{0}', '{2,5}', '{4}', '*', '+', '?', '{12,}', '{3,}?');
+    const wrap = fc.constantFrom('%', '(%)', '(?:%)', '((%))', '(?<n>%)');
+    const longText = fc.array(textChar, { maxLength: 40 }).map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(atom, q, wrap, wrap, fc.subarray(['i', 'm', 's']), fc.array(longText, { minLength: 1, maxLength: 6 }), (a, quant, inner, outer, fl, texts) => {
+        const src = outer.replace('%', inner.replace('%', a) + quant);
+        const flags = fl.join('');
+        let v8: RegExp;
+        try {
+          v8 = new RegExp(src, flags);
+        } catch {
+          return;
+        }
+        const lin = compileLinearRegex(src, flags);
+        expect(lin, src).toBeDefined();
+        for (const t of [...texts, texts.join(''), texts.join('').repeat(3)]) expect(lin?.test(t), `/${src}/${flags} on ${JSON.stringify(t)}`).toBe(v8.test(t));
+      }),
+      { numRuns: 3000, ...(SEED === undefined ? {} : { seed: SEED }) },
+    );
+    // SigmaHQ's abnormal command line size: a run of 1,000 characters other than line terminators.
+    const size = compileLinearRegex('.{1000,}', '');
+    for (const t of ['x'.repeat(1000), 'x'.repeat(999), `${'x'.repeat(600)}\n${'x'.repeat(600)}`, `${'x'.repeat(600)}\u2028${'x'.repeat(1000)}`, `\r${'é'.repeat(1000)}`]) expect(size?.test(t)).toBe(/.{1000,}/.test(t));
+  });
+
   it('declines what it does not run: back-references, look-arounds, letter escapes', () => {
     for (const src of ['(a)\\1', '(?=a)b', '(?!a)', '(?<=a)b', '(?<!a)b', '\\p{L}', '\\k<x>', '\\8', '\\a']) expect(parseLinearRegex(src), src).toBeUndefined();
     expect(compileLinearRegex('(?:a{1000}){1000}', '')).toBeUndefined(); // a million states

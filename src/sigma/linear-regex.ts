@@ -294,6 +294,22 @@ export class LinearRegex {
   private stack: Int32Array = new Int32Array(0);
   private work: Int32Array = new Int32Array(0);
   private gen = 0;
+  /**
+   * The pattern is one atom repeated (`.{1000,}`, `(.){200,}`, `[^\\]{2,}` with no anchor): it
+   * matches where `min` consecutive code units fit the atom (a longer run holds a match of
+   * exactly `min`, within any `max` ≥ `min`), so a test counts the longest run instead of
+   * simulating `min` states per character (`.{1000,}` over a 4 KB command line: 4 million steps).
+   */
+  private run: { char: CharTest; min: number } | undefined = undefined;
+
+  /**
+   * The atoms a match can begin with (the CHAR states the start reaches by empty moves, every
+   * assertion taken as holding), with an ASCII table of their union; undefined when a match can
+   * be empty. Where no thread is under way, positions whose character none of them accepts are
+   * skipped without simulating anything: no match starts there (SigmaHQ's `\\[a-zA-Z0-9]{1,32}\.…`
+   * begins only at backslashes).
+   */
+  private first: { ascii: Uint8Array; tests: CharTest[] } | undefined = undefined;
 
   private constructor(flags: string) {
     this.multiline = flags.includes('m');
@@ -304,17 +320,21 @@ export class LinearRegex {
     const r = new LinearRegex(flags);
     const charFlags = `${flags.includes('i') ? 'i' : ''}${flags.includes('s') ? 's' : ''}`;
     const tests = new Map<string, CharTest>();
+    const charTest = (src: string): CharTest => {
+      let t = tests.get(src);
+      if (t === undefined) tests.set(src, (t = new CharTest(src, charFlags)));
+      return t;
+    };
     try {
       const matchAt = r.emit(MATCH, -1, -1);
-      r.start = r.build(tree, matchAt, (src) => {
-        let t = tests.get(src);
-        if (t === undefined) tests.set(src, (t = new CharTest(src, charFlags)));
-        return t;
-      });
+      r.start = r.build(tree, matchAt, charTest);
     } catch (e) {
       if (e instanceof TooLarge) return undefined;
       throw e;
     }
+    r.first = r.firstChars();
+    const single = singleRepeat(tree);
+    if (single !== undefined) r.run = { char: charTest(single.src), min: single.min };
     const n = r.op.length;
     r.cur = new Int32Array(n);
     r.next = new Int32Array(n);
@@ -389,8 +409,39 @@ export class LinearRegex {
     }
   }
 
+  /** See {@link first}: the atoms the start state reaches, every assertion taken as holding. */
+  private firstChars(): { ascii: Uint8Array; tests: CharTest[] } | undefined {
+    const tests = new Set<CharTest>();
+    const seen = new Set<number>();
+    const work = [this.start];
+    while (work.length > 0) {
+      const s = work.pop() as number;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      const op = this.op[s];
+      if (op === MATCH) return undefined;
+      if (op === CHAR) tests.add(this.chars[s] as CharTest);
+      else if (op === SPLIT) work.push(this.a[s] as number, this.b[s] as number);
+      else work.push(this.a[s] as number); // JMP and the assertions
+    }
+    const list = [...tests];
+    const ascii = new Uint8Array(128);
+    for (let c = 0; c < 128; c++) if (list.some((t) => t.test(c))) ascii[c] = 1;
+    return { ascii, tests: list };
+  }
+
+  /** Can a match begin with this code unit (see {@link first})? */
+  private mayBegin(c: number): boolean {
+    const first = this.first as { ascii: Uint8Array; tests: CharTest[] };
+    if (c < 128) return first.ascii[c] === 1;
+    for (const t of first.tests) if (t.test(c)) return true;
+    return false;
+  }
+
   /** Is there a match anywhere in the text? */
   test(text: string): boolean {
+    const run = this.run;
+    if (run !== undefined) return longestRunReaches(text, run.char, run.min);
     const n = text.length;
     if (this.gen > 0x3fffffff - n) {
       this.seen.fill(0);
@@ -399,7 +450,13 @@ export class LinearRegex {
     let cur = this.cur;
     let next = this.next;
     let curLen = 0;
+    const skips = this.first !== undefined;
     for (let i = 0; i <= n; i++) {
+      // Nothing under way: on to the next character a match can begin with (none: no match).
+      if (skips && curLen === 0) {
+        while (i < n && !this.mayBegin(text.charCodeAt(i))) i++;
+        if (i === n) break;
+      }
       // The search may start here too (an unanchored pattern).
       const gen = ++this.gen;
       let nextLen = 0;
@@ -474,6 +531,34 @@ export class LinearRegex {
     }
     return o;
   }
+}
+
+/** Does `text` hold `min` consecutive code units that `char` accepts? */
+function longestRunReaches(text: string, char: CharTest, min: number): boolean {
+  if (min === 0) return true;
+  if (text.length < min) return false;
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (!char.test(text.charCodeAt(i))) length = 0;
+    else if (++length >= min) return true;
+  }
+  return false;
+}
+
+/**
+ * The atom and the minimum of a pattern that is one atom under one quantifier, with nothing
+ * else but groups around them (`x{3,}`, `(?:.){5,9}`, `((a))*`); undefined for anything else.
+ */
+function singleRepeat(tree: RegexNode): { src: string; min: number } | undefined {
+  const unwrap = (n: RegexNode): RegexNode => {
+    let x = n;
+    while (x.t === 'seq' && x.items.length === 1) x = x.items[0] as RegexNode;
+    return x;
+  };
+  const top = unwrap(tree);
+  if (top.t !== 'rep' || top.max < top.min) return undefined;
+  const body = unwrap(top.body);
+  return body.t === 'char' ? { src: body.src, min: top.min } : undefined;
 }
 
 /** Parses and compiles a `|re` source with flags (`i`, `m`, `s`); undefined outside the subset or the size limit. */
