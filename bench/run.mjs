@@ -387,7 +387,8 @@ if (want('scan')) {
 }
 
 // Real events (issue 24): the evtx-to-mitre-attack folder scanned as .evtx files and as JSON Lines
-// (converted once by `sigmatest events`), the SigmaHQ regression events (likewise converted), and
+// (converted once by `sigmatest events`), each on 1 and 2 threads with the .evtx/JSON Lines time
+// ratio per thread count, the SigmaHQ regression events (likewise converted), and
 // 50,000 of the generated events, each by `scan-once.mjs` in a fresh process, five times (median
 // and range). Each run also times JSON.parse alone over the same JSON Lines in the same process:
 // the ratio scan/parse is measured on one machine state. Then, in this process, the ten event kinds
@@ -433,8 +434,10 @@ if (want('real')) {
   if (evtxFiles.length > 0) {
     const jsonl = convert(evtxFiles, join(tempDir, 'evtx-to-mitre-attack.jsonl'));
     const bytes = evtxFiles.reduce((n, f) => n + statSync(f).size, 0);
-    inputs.push({ name: `evtx-to-mitre-attack as .evtx (${evtxFiles.length} files)`, path: evtxRoot, jsonl, bytes, real: true });
-    inputs.push({ name: 'evtx-to-mitre-attack as JSON Lines (sigmatest events)', path: jsonl, jsonl, bytes: statSync(jsonl).size, real: true });
+    // Both on one thread and on two (--workers 2: .evtx files are read by whole files and chunk
+    // ranges in both threads, JSON Lines batches matched in both).
+    inputs.push({ name: `evtx-to-mitre-attack as .evtx (${evtxFiles.length} files)`, path: evtxRoot, jsonl, bytes, real: true, threads: [1, 2], pair: 'evtx-to-mitre-attack' });
+    inputs.push({ name: 'evtx-to-mitre-attack as JSON Lines (sigmatest events)', path: jsonl, jsonl, bytes: statSync(jsonl).size, real: true, threads: [1, 2], pair: 'evtx-to-mitre-attack' });
     // Repeated to 50,000 events: flat, and as EVTX-JSON (nested, as evtx_dump writes it: flattened by the scan).
     const flat50 = repeated(jsonl, 50000, join(tempDir, 'evtx-to-mitre-attack-50k.jsonl'));
     inputs.push({ name: 'evtx-to-mitre-attack as JSON Lines, repeated to 50,000 events', path: flat50, jsonl: flat50, bytes: statSync(flat50).size, real: true, repeated: true });
@@ -454,10 +457,12 @@ if (want('real')) {
   inputs.push({ name: 'generated Sysmon-shaped events (50,000)', path: generated, jsonl: generated, bytes: statSync(generated).size, real: false });
   const RUNS = Number(process.env.BENCH_REAL_RUNS ?? 5);
   const range = (xs, f) => `${f(xs[0])}-${f(xs[xs.length - 1])}`;
-  for (const input of inputs) {
+  /** Median scan seconds of each input of a pair (.evtx and its JSON Lines), per thread count. */
+  const pairs = new Map();
+  for (const input of inputs) for (const workers of input.threads ?? [1]) {
     const runs = [];
     for (let k = 0; k < RUNS; k++) {
-      const out = execFileSync(process.execPath, [join(here, 'scan-once.mjs'), input.path, '1', ...scanDirs], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, PARSE_FLOOR: input.jsonl } });
+      const out = execFileSync(process.execPath, [join(here, 'scan-once.mjs'), input.path, String(workers), ...scanDirs], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, PARSE_FLOOR: input.jsonl } });
       const r = JSON.parse(out);
       runs.push({ ...r, eps: r.events / r.seconds, mbs: input.bytes / 1e6 / r.seconds, ratio: r.seconds / r.parseSeconds, parseEps: r.events / r.parseSeconds });
     }
@@ -467,12 +472,25 @@ if (want('real')) {
     const mbs = med('mbs');
     const ratio = med('ratio');
     const parse = med('parseEps');
+    if (input.pair !== undefined) {
+      const key = `${input.pair} ${workers}`;
+      pairs.set(key, [...(pairs.get(key) ?? []), { name: input.name, seconds: [...runs].sort((a, b) => a.seconds - b.seconds).map((r) => r.seconds) }]);
+    }
     rows.push([
-      `real: scan ${input.name}, 1 thread`,
+      `real: scan ${input.name}, ${workers === 1 ? '1 thread' : `${workers} threads`}`,
       `${fmt(eps[m].events)} events, ${(input.bytes / 1e6).toFixed(1)} MB, ${fmt(eps[m].matches)} matches, ${fmt(eps[m].rules)} rules`,
       `${fmt(eps[m].eps)} events/s (${range(eps, (r) => fmt(r.eps))}), ${mbs[m].mbs.toFixed(1)} MB/s (${range(mbs, (r) => r.mbs.toFixed(1))}); JSON.parse alone ${fmt(parse[m].parseEps)} events/s: scan takes ${ratio[m].ratio.toFixed(1)}× its time (${range(ratio, (r) => r.ratio.toFixed(1))}); median of ${RUNS}`,
       '≤ 3× JSON.parse',
     ]);
+  }
+  // .evtx against the same events as JSON Lines: the ratio of the median scan times (and of the
+  // fastest and slowest runs), per thread count.
+  for (const [key, [evtx, lines]] of pairs) {
+    if (lines === undefined) continue;
+    const [pair, workers] = key.split(' ');
+    const m = Math.floor(RUNS / 2);
+    const ratio = (i, j) => (evtx.seconds[i] / lines.seconds[j]).toFixed(2);
+    rows.push([`real: ${pair}, .evtx folder against JSON Lines, ${workers === '1' ? '1 thread' : `${workers} threads`}`, `${evtx.name} / ${lines.name}`, `${ratio(m, m)}× the JSON Lines scan time (fastest runs ${ratio(0, 0)}×, slowest ${ratio(RUNS - 1, RUNS - 1)}×; median of ${RUNS})`, '≤ 1×']);
   }
   // Cost per event kind and skip rate, in this process.
   const rules = collectRules(scanDirs).rules;

@@ -466,9 +466,14 @@ const evtxReader: EventFileReader = {
   },
 };
 
+/** Is `file` read as a native `.evtx` log (by its name; see {@link readerFor})? */
+export function isEvtxFile(file: string): boolean {
+  return /\.evtx$/i.test(file);
+}
+
 /** Picks the reader for a file by its name: the one place new formats (native EVTX) plug in. */
 export function readerFor(file: string): EventFileReader {
-  if (/\.evtx$/i.test(file)) return evtxReader;
+  if (isEvtxFile(file)) return evtxReader;
   return jsonReader;
 }
 

@@ -190,20 +190,112 @@ class TemplateRecord implements EvtxRecord {
   }
 }
 
-/** A read the file walk asks its driver for: `length` bytes at `position` into `buffer`. */
+/**
+ * A read the file walk asks its driver for: `length` bytes at `position` into `buffer`, or, when
+ * the driver holds those bytes already (a block read ahead), `view` set to them instead of a copy.
+ */
 interface ReadRequest {
   kind: 'read';
   buffer: Buffer;
   length: number;
   position: number;
+  view?: Buffer | undefined;
 }
+
+/**
+ * An all-zero chunk past the file header's chunk count (see {@link walkEvtxRange}): Windows'
+ * preallocation, unless a chunk in use follows it ({@link ChunkInUse}), which makes it a wiped
+ * chunk ({@link ZeroedChunks} decides).
+ */
+export interface ZeroChunk {
+  kind: 'zero';
+  index: number;
+  offset: number;
+}
+
+/** A chunk that is in use (not all zero), told after {@link ZeroChunk}s or at the start of a range. */
+export interface ChunkInUse {
+  kind: 'in-use';
+  index: number;
+}
+
+/**
+ * Decides the all-zero chunks past the header's count of one file, met in file order (possibly
+ * over several chunk ranges read apart, see {@link walkEvtxRange}): each is reported as
+ * `EVTX_CHUNK_ZEROED` once a chunk in use follows it, else dropped at the end of the file.
+ */
+export class ZeroedChunks {
+  private pending: ZeroChunk[] = [];
+
+  constructor(private readonly file: string) {}
+
+  /** A zero chunk met: pending until a chunk in use follows. */
+  zero(z: ZeroChunk): void {
+    this.pending.push(z);
+  }
+
+  /** A chunk in use met: the warnings of the zero chunks before it, in order. */
+  inUse(index: number): EvtxWarning[] {
+    if (this.pending.length === 0) return [];
+    const out = this.pending.map((z) => zeroedChunk(this.file, z.index, z.offset, `chunk ${index} after it is in use`));
+    this.pending = [];
+    return out;
+  }
+}
+
+/**
+ * Which chunks {@link walkEvtxRange} reads: chunks `first` up to (not including) `end`, and
+ * whether the file header's own problems are told (the range that starts the file tells them).
+ */
+export interface ChunkRange {
+  first: number;
+  end: number;
+  header: boolean;
+}
+
+/** The whole file. */
+const WHOLE: ChunkRange = { first: 0, end: Infinity, header: true };
 
 /**
  * The walk over an open `.evtx` file, shared by the async and sync readers: it yields items and
  * read requests; the driver answers each request with the number of bytes read (or throws the
- * I/O error into it).
+ * I/O error into it). Zero chunks past the header's count are decided here.
  */
 function* walkEvtx(file: string): Generator<EvtxRecord | EvtxWarning | ReadRequest, void, number> {
+  const zeroed = new ZeroedChunks(file);
+  const inner = walkEvtxRange(file, WHOLE);
+  let step = inner.next();
+  while (step.done !== true) {
+    const item = step.value;
+    if (item.kind === 'read') {
+      let n: number;
+      try {
+        n = yield item;
+      } catch (e) {
+        step = inner.throw(e);
+        continue;
+      }
+      step = inner.next(n);
+      continue;
+    }
+    if (item.kind === 'zero') zeroed.zero(item);
+    else if (item.kind === 'in-use') yield* zeroed.inUse(item.index);
+    else yield item;
+    step = inner.next();
+  }
+}
+
+/**
+ * The walk over one range of chunks of an `.evtx` file (the file header is always read: it says
+ * whether the file is EVTX and how many chunks it counts). Chunks of one file are independent,
+ * so ranges can be read apart (in worker threads) and their items put back in file order; what
+ * spans ranges is told with markers: a {@link ZeroChunk} for each all-zero chunk past the
+ * header's count and a {@link ChunkInUse} after them, which {@link ZeroedChunks} turns into
+ * warnings exactly as one walk over the whole file would. A fatal problem (not EVTX, an I/O
+ * error) ends the walk; what the header says of the file (not EVTX, a bad checksum) is told only
+ * by the range with `header`, I/O errors by every range that meets them.
+ */
+export function* walkEvtxRange(file: string, range: ChunkRange): Generator<EvtxRecord | EvtxWarning | ZeroChunk | ChunkInUse | ReadRequest, void, number> {
   const head = Buffer.alloc(FILE_HEADER_SIZE);
   let headLength: number;
   try {
@@ -214,39 +306,56 @@ function* walkEvtx(file: string): Generator<EvtxRecord | EvtxWarning | ReadReque
   }
   const checked = checkHeader(head.subarray(0, headLength), file);
   if ('kind' in checked) {
-    yield checked;
+    if (range.header) yield checked;
     return;
   }
-  yield* checked.warnings;
+  if (range.header) yield* checked.warnings;
   const chunk = Buffer.alloc(CHUNK_SIZE);
-  /** All-zero chunks past the header's count, reported only if a chunk in use follows them. */
-  let zeroed: Array<{ index: number; offset: number }> = [];
-  for (let index = 0; ; index++) {
+  /** A zero chunk past the header's count was told since the last chunk in use (or the range starts). */
+  let zeroBefore = range.first > 0;
+  for (let index = range.first; index < range.end; index++) {
     const offset = checked.start + index * CHUNK_SIZE;
     let length: number;
+    const request: ReadRequest = { kind: 'read', buffer: chunk, length: CHUNK_SIZE, position: offset, view: undefined };
     try {
-      length = yield { kind: 'read', buffer: chunk, length: CHUNK_SIZE, position: offset };
+      length = yield request;
     } catch (e) {
       yield unreadable(file, e);
       return;
     }
     if (length === 0) break;
-    if (isZero(chunk, length)) {
+    const bytes = request.view ?? chunk;
+    if (isZero(bytes, length)) {
       if (index < checked.chunkCount) yield zeroedChunk(file, index, offset, `the file header counts ${checked.chunkCount} chunks`);
-      else zeroed.push({ index, offset });
+      else {
+        yield { kind: 'zero', index, offset };
+        zeroBefore = true;
+      }
     } else {
-      for (const z of zeroed) yield zeroedChunk(file, z.index, z.offset, `chunk ${index} after it is in use`);
-      zeroed = [];
-      yield* readChunk(chunk, length, index, offset, file);
+      if (zeroBefore) yield { kind: 'in-use', index };
+      zeroBefore = false;
+      yield* readChunk(bytes, length, index, offset, file);
     }
     if (length < CHUNK_SIZE) break;
   }
 }
 
-/** All `length` bytes of `buf` are zero. */
+function isRead(item: { kind: string }): item is ReadRequest {
+  return item.kind === 'read';
+}
+
+/** A chunk of zeros, compared with (never written). */
+const ZERO_CHUNK = new Uint8Array(CHUNK_SIZE);
+
+/**
+ * All `length` bytes of `buf` are zero. Compared natively (memcmp): a byte loop over the zero
+ * chunks Windows preallocates (375 of the 809 chunks of evtx-to-mitre-attack) took a fifth of the
+ * time of reading that folder into flat events (547 ms of 2.8 s in a profile of ten passes).
+ */
 function isZero(buf: Buffer, length: number): boolean {
-  for (let i = 0; i < length; i++) if (buf[i] !== 0) return false;
-  return true;
+  if (length === 0) return true;
+  if (buf[0] !== 0) return false;
+  return buf.compare(ZERO_CHUNK, 0, length, 0, length) === 0;
 }
 
 function zeroedChunk(file: string, index: number, offset: number, why: string): EvtxWarning {
@@ -268,7 +377,7 @@ function holds(b: Block | undefined, position: number, length: number): boolean 
 }
 
 /**
- * Serves the walk's chunk reads from 1 MiB blocks, reading the next block ahead while the current
+ * Serves the walk's chunk reads from 1 MiB blocks (a view of the block, not a copy), reading the next block ahead while the current
  * one is decoded (decoding then rarely waits for the disk). Reads smaller than a chunk (the file
  * header), and reads a block does not wholly hold (the end of the file, a short read, an I/O
  * error), go to the file directly: the walk sees exactly what one read per chunk would show.
@@ -281,7 +390,9 @@ class BlockReader {
 
   constructor(private readonly fh: FileHandle) {}
 
-  async read(target: Buffer, length: number, position: number): Promise<number> {
+  /** Answers a request: the number of bytes read, and `request.view` set when a block holds them (no copy). */
+  async read(request: ReadRequest): Promise<number> {
+    const { buffer: target, length, position } = request;
     if (length < CHUNK_SIZE) return this.direct(target, length, position);
     let b = this.current;
     if (!holds(b, position, length)) {
@@ -300,8 +411,11 @@ class BlockReader {
       }
       if (!holds(b, position, length)) return this.direct(target, length, position);
     }
+    // The walk reads the chunk in the block itself: the block's memory is reused (for the block
+    // after the next) only once the walk asks for a chunk of the next block, done with this one
+    // (what it keeps of a chunk is copied out: values, shared template definitions).
     const block = b as Block;
-    block.buffer.copy(target, 0, position - block.position, position - block.position + length);
+    request.view = block.buffer.subarray(position - block.position, position - block.position + length);
     return length;
   }
 
@@ -358,7 +472,7 @@ export async function* readEvtxBatches(file: string): AsyncGenerator<EvtxItem[]>
       }
       let n: number;
       try {
-        n = await reader.read(item.buffer, item.length, item.position);
+        n = await reader.read(item);
       } catch (e) {
         step = walk.throw(e);
         continue;
@@ -405,7 +519,21 @@ export function* readEvtxSync(file: string, fd?: number): Generator<EvtxRecord |
 }
 
 /** The blocking driver of {@link walkEvtx}: its items, and `undefined` before each read (a chunk boundary). */
-function* evtxItemsSync(file: string, given?: number): Generator<EvtxItem | undefined> {
+function evtxItemsSync(file: string, given?: number): Generator<EvtxItem | undefined> {
+  return driveSync(file, walkEvtx(file), given);
+}
+
+/**
+ * The items of one range of chunks of an `.evtx` file ({@link walkEvtxRange}), read with blocking
+ * calls: records and problems in file order, with the zero-chunk markers {@link ZeroedChunks}
+ * decides across ranges. From `fd` when given (an open file the caller closes).
+ */
+export function* readEvtxRangeSync(file: string, range: ChunkRange, fd?: number): Generator<EvtxItem | ZeroChunk | ChunkInUse> {
+  for (const item of driveSync(file, walkEvtxRange(file, range), fd)) if (item !== undefined) yield item;
+}
+
+/** Drives a walk with blocking reads: its items, and `undefined` before each read (a chunk boundary). */
+function* driveSync<T extends { kind: string }>(file: string, walk: Generator<T | ReadRequest, void, number>, given: number | undefined): Generator<T | EvtxWarning | undefined> {
   let fd: number;
   try {
     fd = given ?? openSync(file, 'r');
@@ -414,11 +542,10 @@ function* evtxItemsSync(file: string, given?: number): Generator<EvtxItem | unde
     return;
   }
   try {
-    const walk = walkEvtx(file);
     let step = walk.next();
     while (step.done !== true) {
       const item = step.value;
-      if (item.kind !== 'read') {
+      if (!isRead(item)) {
         yield item;
         step = walk.next();
         continue;

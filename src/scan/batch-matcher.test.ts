@@ -4,6 +4,7 @@ import type { ScanRules } from './scan-rules.js';
 import { RuleIndex } from '../compile/rule-index.js';
 import { loadRuleText } from '../rules/load-rule.js';
 import type { BatchMatcher, MatchInput, WorkerPool } from './batch-matcher.js';
+import type { EvtxJob } from './evtx-jobs.js';
 
 /** A matcher recording the batches it got; the pool has room while `room` says so. */
 function fakes(room: () => boolean): { local: BatchMatcher & { got: number[]; closed: boolean }; pool: WorkerPool & { got: number[]; closed: boolean } } {
@@ -14,6 +15,10 @@ function fakes(room: () => boolean): { local: BatchMatcher & { got: number[]; cl
     match(events: readonly MatchInput[]) {
       local.got.push(events.length);
       return Promise.resolve(new Int32Array([0, 1]));
+    },
+    evtx(job: EvtxJob) {
+      local.got.push(-job.segments.length);
+      return Promise.resolve({ segments: [] });
     },
     close: async () => void (local.closed = true),
   };
@@ -26,6 +31,10 @@ function fakes(room: () => boolean): { local: BatchMatcher & { got: number[]; cl
     match(events: readonly MatchInput[]) {
       pool.got.push(events.length);
       return Promise.resolve(new Int32Array([0, 2]));
+    },
+    evtx(job: EvtxJob) {
+      pool.got.push(-job.segments.length);
+      return Promise.resolve({ segments: [] });
     },
     close: async () => void (pool.closed = true),
   };
@@ -45,6 +54,13 @@ describe('mixedMatcher', () => {
     expect(pool.got).toEqual([1, 2, 4]);
     expect(local.got).toEqual([3, 5, 6]);
     expect(results.map((r) => r[1])).toEqual([2, 2, 1, 2, 1, 1]);
+    // .evtx jobs take the same way: to a worker while one has room, else here.
+    rooms.push(true, false);
+    const seg = { file: 'a.evtx', range: { first: 0, end: Infinity, header: true }, last: true, chunks: 1 };
+    await m.evtx({ segments: [seg] });
+    await m.evtx({ segments: [seg, seg] });
+    expect(pool.got.at(-1)).toBe(-1);
+    expect(local.got.at(-1)).toBe(-2);
     await m.close();
     expect([pool.closed, local.closed]).toEqual([true, true]);
   });

@@ -1,14 +1,17 @@
 /**
  * Matching batches of events, in the main thread or in a pool of worker threads. Both give, for
- * a batch, the (event position, rule position) pairs of its matches in event then rule order, so
- * the scan's output does not depend on where matching ran.
+ * a batch, the (event position, rule position) pairs of its matches in event then rule order, and
+ * for an `.evtx` job (evtx-jobs.ts) the same {@link EvtxJobResult}, so the scan's output does not
+ * depend on where matching ran.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ScanRuleSource, ScanRules } from './scan-rules.js';
-import type { BatchMessage, WorkerMessage } from './worker-protocol.js';
+import type { MainMessage, WorkerMessage } from './worker-protocol.js';
 import { matchInputs } from './match-inputs.js';
+import { runEvtxJob } from './evtx-jobs.js';
+import type { EvtxJob, EvtxJobResult } from './evtx-jobs.js';
 import { assertNever } from '../diagnostics/diagnostics.js';
 
 /** Thrown by {@link MatchInput.event} for a line that holds no JSON object (not for other failures). */
@@ -35,6 +38,8 @@ export interface MatchInput {
 export interface BatchMatcher {
   /** Matches the events of a batch; resolves to (event, rule) position pairs. */
   match(events: readonly MatchInput[]): Promise<Int32Array>;
+  /** Reads, flattens and matches the segments of `.evtx` files of a job (see evtx-jobs.ts). */
+  evtx(job: EvtxJob): Promise<EvtxJobResult>;
   /** How many batches may be in flight at once before the reader should wait. */
   readonly capacity: number;
   close(): Promise<void>;
@@ -61,6 +66,7 @@ export function localMatcher(rules: ScanRules): BatchMatcher {
         }),
       );
     },
+    evtx: (job) => Promise.resolve(runEvtxJob(index, job)),
     close: () => Promise.resolve(),
   };
 }
@@ -75,6 +81,7 @@ export function mixedMatcher(local: BatchMatcher, pool: WorkerPool): BatchMatche
     // The workers' batches, and a few matched here while the oldest worker batch is pending.
     capacity: pool.capacity + 2,
     match: (events) => (pool.hasRoom() ? pool.match(events) : local.match(events)),
+    evtx: (job) => (pool.hasRoom() ? pool.evtx(job) : local.evtx(job)),
     close: async () => {
       await pool.close();
       await local.close();
@@ -89,7 +96,7 @@ const PER_WORKER = 2;
 export const WORKER_SCRIPT = new URL('./scan-worker.js', import.meta.url);
 
 interface Pending {
-  resolve: (pairs: Int32Array) => void;
+  resolve: (result: Int32Array | EvtxJobResult) => void;
   reject: (e: Error) => void;
 }
 
@@ -142,11 +149,12 @@ export function startWorkerPool(n: number, source: ScanRuleSource): WorkerPool {
           case 'ready':
             resolveReady({ fingerprint: m.fingerprint });
             return;
-          case 'result': {
+          case 'result':
+          case 'evtx-result': {
             slot.inFlight--;
             const p = pending.get(m.id);
             pending.delete(m.id);
-            p?.resolve(m.pairs);
+            p?.resolve(m.type === 'result' ? m.pairs : m.result);
             return;
           }
           case 'error':
@@ -169,6 +177,17 @@ export function startWorkerPool(n: number, source: ScanRuleSource): WorkerPool {
     await Promise.all(slots.map((s) => s.worker.terminate()));
   };
   let nextId = 0;
+  /** Sends a message to the least busy worker; resolves to its answer. */
+  const send = (message: (id: number) => MainMessage): Promise<Int32Array | EvtxJobResult> => {
+    let slot = slots[0] as Slot;
+    for (const s of slots) if (s.inFlight < slot.inFlight) slot = s;
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      slot.inFlight++;
+      slot.worker.postMessage(message(id));
+    });
+  };
   return {
     capacity: n * PER_WORKER,
     hasRoom: () => slots.some((s) => s.inFlight < PER_WORKER),
@@ -191,16 +210,12 @@ export function startWorkerPool(n: number, source: ScanRuleSource): WorkerPool {
     match(events) {
       if (failure !== undefined) return Promise.reject(failure);
       if (events.length === 0) return Promise.resolve(new Int32Array(0));
-      let slot = slots[0] as Slot;
-      for (const s of slots) if (s.inFlight < slot.inFlight) slot = s;
-      const id = nextId++;
       const text = events.map((e) => (e.json ??= JSON.stringify(e.event))).join('\n');
-      return new Promise<Int32Array>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        slot.inFlight++;
-        const msg: BatchMessage = { type: 'batch', id, text };
-        slot.worker.postMessage(msg);
-      });
+      return send((id) => ({ type: 'batch', id, text })) as Promise<Int32Array>;
+    },
+    evtx(job) {
+      if (failure !== undefined) return Promise.reject(failure);
+      return send((id) => ({ type: 'evtx', id, job })) as Promise<EvtxJobResult>;
     },
     close,
   };

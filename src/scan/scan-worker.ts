@@ -1,6 +1,7 @@
 /**
  * A scan worker (`node:worker_threads`): loads the rules itself from the same paths and config
- * as the main thread, then matches the batches of events it is sent (see worker-protocol.ts).
+ * as the main thread, then matches the batches of events it is sent, and reads and matches the
+ * `.evtx` segments it is sent (see worker-protocol.ts, evtx-jobs.ts).
  * Runs from the compiled `dist/src/scan/scan-worker.js`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,7 +11,8 @@ import { isJsonObject } from '../util/json-object.js';
 import { depthExceededAt } from '../event-files/event-depth.js';
 import { matchInputs } from './match-inputs.js';
 import type { ScanRuleSource } from './scan-rules.js';
-import type { BatchMessage, WorkerMessage } from './worker-protocol.js';
+import { runEvtxJob } from './evtx-jobs.js';
+import type { MainMessage, WorkerMessage } from './worker-protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('scan-worker.js runs as a worker thread');
@@ -22,8 +24,12 @@ function post(m: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 try {
   const loaded = loadScanRules(workerData as ScanRuleSource);
   const index = loaded.index; // built now, before reporting ready
-  port.on('message', (m: BatchMessage) => {
+  port.on('message', (m: MainMessage) => {
     try {
+      if (m.type === 'evtx') {
+        post({ type: 'evtx-result', id: m.id, result: runEvtxJob(index, m.job) });
+        return;
+      }
       const texts = m.text === '' ? [] : m.text.split('\n');
       // Raw JSON Lines text or an already flattened event: flattening is idempotent. A line
       // that is not a JSON object is flagged (rule -1); the main thread reports it.

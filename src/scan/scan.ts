@@ -6,8 +6,11 @@
  * Events are read in order into batches; batches are matched (in parallel with workers: a batch
  * goes to a worker while one has room, else the main thread matches it) and their
  * results emitted strictly in batch order, so matches, diagnostics and counts come out in the
- * same order (file, then position in the file) whatever the number of workers. At most
- * `capacity` batches are in flight, which bounds memory on any input size.
+ * same order (file, then position in the file) whatever the number of workers. `.evtx` files
+ * are read as jobs of whole files and chunk ranges (evtx-jobs.ts) that the thread taking them
+ * (a worker, or this one) reads, decodes and matches, and their results take their place in the
+ * same order; on one thread the same jobs run here, so the output is made the same way. At most `capacity` batches and jobs are in flight, which bounds
+ * memory on any input size.
  *
  * A match covered by an unexpired known false positive is counted (per rule) instead of reported.
  * Read problems become diagnostics and the scan carries on; callers fail at the end.
@@ -27,6 +30,10 @@ import { diagnostic } from '../diagnostics/diagnostics.js';
 import { expiredEntries, knownFpFor } from '../known-fps/known-fps.js';
 import type { KnownFp } from '../known-fps/known-fps.js';
 import { listEventFiles } from '../event-files/list-event-files.js';
+import { isEvtxFile } from '../event-files/read-events.js';
+import { statSync } from 'node:fs';
+import { EvtxFileEmitter, JOB_CHUNKS, planEvtxSegments } from './evtx-jobs.js';
+import type { EvtxJob, EvtxJobResult, EvtxSegmentResult, EvtxSegmentSink } from './evtx-jobs.js';
 import { catalogOf, loadScanRules } from './scan-rules.js';
 import type { LogsourceMode, ScanCatalog, ScanRuleInfo, ScanRuleSource, ScanRules } from './scan-rules.js';
 import { localMatcher, mixedMatcher, NotAnEventError, startWorkerPool } from './batch-matcher.js';
@@ -261,7 +268,6 @@ type BatchItem = { kind: 'event'; e: BatchEvent } | { kind: 'diagnostic'; d: Dia
 interface Batch {
   items: BatchItem[];
   events: BatchEvent[];
-  result?: Promise<Int32Array>;
 }
 
 /**
@@ -272,6 +278,9 @@ interface Batch {
  * to two per worker are in flight: 1,000 there (2,000: more memory, no faster).
  */
 const DEFAULT_BATCH = { oneThread: 2000, withWorkers: 1000 };
+
+/** `.evtx` jobs the main thread may match beyond the matcher's capacity while the oldest job is still with a worker. */
+const LOCAL_JOBS_AHEAD = 6;
 
 /** Runs a scan; resolves to its summary. Throws only when a worker fails. */
 export async function scan(options: ScanOptions): Promise<ScanSummary> {
@@ -357,6 +366,41 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     options.onProgress(p);
   };
 
+  /** One rule position the matcher gave for event `e` (see RuleIndex.matchBatch). */
+  const hit = (e: BatchEvent, ruleAt: number): void => {
+    if (ruleAt <= -2) {
+      ruleFailed(-2 - ruleAt, e);
+      return;
+    }
+    if (counted[ruleAt] === true) forCorrelations.push(loaded.rules[ruleAt] as SigmaRule);
+    if (reported[ruleAt] !== true) {
+      correlationOnly++;
+      return;
+    }
+    const rule = rules[ruleAt] as ScanRuleInfo;
+    const count = counts[ruleAt] as { matches: number; suppressed: number };
+    if (knownFps.length > 0 && knownFpFor(knownFps, rule.id, e.event, today) !== undefined) {
+      count.suppressed++;
+      suppressed++;
+      return;
+    }
+    count.matches++;
+    matches++;
+    const m: ScanMatch = { rule, raw: e.raw, event: e.event, file: e.file, index: e.index, line: e.line };
+    // A plain JSON event is its own flattened form (same object), so its JSON is the raw JSON.
+    if (e.json !== undefined && (e.jsonIsRaw === true || e.raw === e.event)) m.rawJson = e.json;
+    m.evidence = matchEvidence(catalog.fields[ruleAt] ?? [], e.event, rule.level);
+    options.onMatch?.(m);
+  };
+  /** After an event's hits: the rules it matched that correlations count, fed to them in input order. */
+  const hitsDone = (e: BatchEvent): void => {
+    if (forCorrelations.length > 0) {
+      // Only events a correlation counts are read here (a JSON Lines line is parsed for it).
+      (engine as CorrelationEngine).push(e.event, forCorrelations, { file: e.file, index: e.index, line: e.line });
+      forCorrelations.length = 0;
+    }
+  };
+
   const emit = (batch: Batch, pairs: Int32Array): void => {
     let k = 0;
     let position = 0;
@@ -374,39 +418,34 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
         position++;
         continue;
       }
-      for (; k < pairs.length && pairs[k] === position; k += 2) {
-        const ruleAt = pairs[k + 1] as number;
-        if (ruleAt <= -2) {
-          ruleFailed(-2 - ruleAt, e);
-          continue;
-        }
-        if (counted[ruleAt] === true) forCorrelations.push(loaded.rules[ruleAt] as SigmaRule);
-        if (reported[ruleAt] !== true) {
-          correlationOnly++;
-          continue;
-        }
-        const rule = rules[ruleAt] as ScanRuleInfo;
-        const count = counts[ruleAt] as { matches: number; suppressed: number };
-        if (knownFps.length > 0 && knownFpFor(knownFps, rule.id, e.event, today) !== undefined) {
-          count.suppressed++;
-          suppressed++;
-          continue;
-        }
-        count.matches++;
-        matches++;
-        const m: ScanMatch = { rule, raw: e.raw, event: e.event, file: e.file, index: e.index, line: e.line };
-        // A plain JSON event is its own flattened form (same object), so its JSON is the raw JSON.
-        if (e.json !== undefined && (e.jsonIsRaw === true || e.raw === e.event)) m.rawJson = e.json;
-        m.evidence = matchEvidence(catalog.fields[ruleAt] ?? [], e.event, rule.level);
-        options.onMatch?.(m);
-      }
-      if (forCorrelations.length > 0) {
-        // Only events a correlation counts are read here (a JSON Lines line is parsed for it).
-        (engine as CorrelationEngine).push(e.event, forCorrelations, { file: e.file, index: e.index, line: e.line });
-        forCorrelations.length = 0;
-      }
+      for (; k < pairs.length && pairs[k] === position; k += 2) hit(e, pairs[k + 1] as number);
+      hitsDone(e);
       position++;
     }
+  };
+
+  // `.evtx` files: read, flattened and matched by whole files and chunk ranges in whichever
+  // thread takes the job (evtx-jobs.ts); only what they found comes back, emitted here in file
+  // order.
+  const evtxSink: EvtxSegmentSink = {
+    diagnostic: report,
+    hit: (e, ruleAts) => {
+      for (const r of ruleAts) hit(e, r);
+      hitsDone(e);
+    },
+  };
+  const evtxFiles = new Map<string, EvtxFileEmitter>();
+  const emitJob = (job: EvtxJob, result: EvtxJobResult): void => {
+    job.segments.forEach((seg, i) => {
+      let emitter = evtxFiles.get(seg.file);
+      if (emitter === undefined) evtxFiles.set(seg.file, (emitter = new EvtxFileEmitter(seg.file)));
+      events += emitter.segment(result.segments[i] as EvtxSegmentResult, evtxSink);
+      if (seg.last) {
+        evtxFiles.delete(seg.file);
+        filesDone++;
+        progress(seg.file);
+      }
+    });
   };
 
   // A rule that threw on an event (flagged in the pairs, see RuleIndex.matchBatch) is reported once,
@@ -420,24 +459,52 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     report(matchFailure(rule, e.event, `${e.file}:${e.line}`));
   };
 
-  const inFlight: Batch[] = [];
+  /** Batches and `.evtx` jobs being matched, in input order: each emitted once its result is in. */
+  const inFlight: Array<{ result: Promise<unknown>; emit: (result: unknown) => void }> = [];
   const drainOne = async (): Promise<void> => {
     const head = inFlight.shift();
     if (head === undefined) return;
-    emit(head, await (head.result as Promise<Int32Array>));
+    head.emit(await head.result);
+  };
+  const enqueue = async <R>(result: Promise<R>, emitResult: (r: R) => void, limit = matcher.capacity): Promise<void> => {
+    // A rejected result is awaited (and thrown) by drainOne; keep it from counting as unhandled meanwhile.
+    result.catch(() => undefined);
+    inFlight.push({ result, emit: emitResult as (r: unknown) => void });
+    while (inFlight.length >= limit) await drainOne();
   };
   let batch: Batch = { items: [], events: [] };
   const submit = async (): Promise<void> => {
     const b = batch;
     batch = { items: [], events: [] };
-    b.result = matcher.match(b.events);
-    // A rejected result is awaited (and thrown) by drainOne; keep it from counting as unhandled meanwhile.
-    b.result.catch(() => undefined);
-    inFlight.push(b);
-    while (inFlight.length >= matcher.capacity) await drainOne();
+    await enqueue(matcher.match(b.events), (pairs) => emit(b, pairs));
+  };
+  let job: EvtxJob = { segments: [] };
+  let jobChunks = 0;
+  const submitJob = async (): Promise<void> => {
+    const j = job;
+    job = { segments: [] };
+    jobChunks = 0;
+    // Workers that finished a job say so in a message, read only between tasks: without this turn
+    // of the event loop, this thread would take job after job itself while they idle.
+    if (pool !== undefined) await new Promise((resolveTurn) => setImmediate(resolveTurn));
+    // A job matched here comes back at once, and holds only its hits: this thread may run a few
+    // ahead of the oldest worker job rather than wait for it (it waited half the scan otherwise).
+    await enqueue(matcher.evtx(j), (result) => emitJob(j, result), matcher.capacity + (pool === undefined ? 0 : LOCAL_JOBS_AHEAD));
   };
 
   for (const file of files) {
+    const size = evtxSize(file);
+    if (size !== undefined) {
+      // Whatever was read before this file is matched first (results come out in order anyway).
+      if (batch.items.length > 0) await submit();
+      for (const seg of planEvtxSegments(file, size)) {
+        job.segments.push(seg);
+        jobChunks += seg.chunks;
+        if (jobChunks >= JOB_CHUNKS) await submitJob();
+      }
+      continue;
+    }
+    if (job.segments.length > 0) await submitJob();
     // JSON Lines lines come unparsed: the workers parse them in parallel, or the local matcher
     // parses them batch by batch (a chunk's worth of parsed events never lives at once).
     // Reads come a chunk at a time (one await per chunk, not per event).
@@ -484,6 +551,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     progress(file);
   }
   if (batch.items.length > 0) await submit();
+  if (job.segments.length > 0) await submitJob();
   while (inFlight.length > 0) await drainOne();
   await matcher.close();
   engine?.finish();
@@ -527,6 +595,21 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
     seconds,
     eventsPerSecond: seconds > 0 ? events / seconds : 0,
   };
+}
+
+/**
+ * The size of `file` when it is a regular `.evtx` file (read as jobs of chunk ranges), else
+ * undefined (read as a stream: other formats, and anything that cannot be examined, which the
+ * reader then reports).
+ */
+function evtxSize(file: string): number | undefined {
+  if (!isEvtxFile(file)) return undefined;
+  try {
+    const st = statSync(file);
+    return st.isFile() ? st.size : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where an event says when it happened, by the names event sources use (the first present wins). */

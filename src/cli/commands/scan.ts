@@ -56,7 +56,7 @@ export const scanSpec: CommandSpec = {
       default: 'map',
       help: "map: a rule sees only the events of its logsource (mapping: built-in + config); ignore: every event",
     },
-    workers: { type: 'string', arg: '<N>', default: '1', help: 'threads matching events: the main thread and N-1 worker threads (1: the main thread only)' },
+    workers: { type: 'string', arg: '<N>', default: '1', help: 'threads matching events: the main thread and N-1 worker threads (1: the main thread only); .evtx files are shared out by file and 16-chunk range, each read and matched by the thread that takes it' },
     shard: shardOption('scan with shard i of n of the rules'),
     'known-fps': { type: 'string', arg: '<file>', help: 'known false positives (YAML) to count apart' },
     'time-field': { type: 'string', multiple: true, arg: '<fields>', help: 'fields the event time is read from, in order (default: TimeCreated_SystemTime @timestamp UtcTime timestamp)' },
