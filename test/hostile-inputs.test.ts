@@ -16,8 +16,7 @@ import { loadCaseText } from '../src/cases/load-cases.js';
 import { parseKnownFps } from '../src/known-fps/known-fps.js';
 import { captureIo } from './capture-io.js';
 import { prepareDist, REPO_ROOT } from './support/dist.js';
-import { buildEvtxFile, ChunkWriter, synthValue } from './support/evtx-writer.js';
-import { ValueType } from '../src/evtx/values.js';
+import { buildEvtxFile, imageChunk } from './support/evtx-writer.js';
 
 const run = promisify(execFile);
 const temps: string[] = [];
@@ -101,25 +100,7 @@ describe('EVTX chunks zeroed in the middle of a file are said', () => {
   it('scan warns with the file and each chunk, and reads the others', async () => {
     const d = project();
     write(d, 'rules/r.yml', RULE());
-    const chunk = (first: number): Buffer => {
-      const w = new ChunkWriter();
-      for (let id = first; id < first + 50; id++) {
-        w.addRecord(id, {
-          key: 'p',
-          nodes: [
-            {
-              el: 'Event',
-              children: [
-                { el: 'System', children: [{ el: 'EventID', children: [{ sub: 0, type: ValueType.UInt16 }] }] },
-                { el: 'EventData', children: [{ el: 'Data', attrs: [['Name', [{ text: 'Image' }]]], children: [{ sub: 1, type: ValueType.String }] }] },
-              ],
-            },
-          ],
-          values: [synthValue.uint16(1), synthValue.string('C:\\Windows\\whoami.exe')],
-        });
-      }
-      return w.finish();
-    };
+    const chunk = (first: number): Buffer => imageChunk(first, 50, () => 'C:\\Windows\\whoami.exe');
     const bytes = buildEvtxFile(Array.from({ length: 40 }, (_, c) => chunk(50 * c + 1)));
     for (let c = 1; c < 39; c++) bytes.fill(0, 4096 + c * 65536, 4096 + (c + 1) * 65536);
     write(d, 'events/wiped.evtx', '');

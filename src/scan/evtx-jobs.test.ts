@@ -15,31 +15,14 @@ import type { EvtxSegment } from './evtx-jobs.js';
 import { readEventsSync } from '../event-files/read-events.js';
 import { RuleIndex } from '../compile/rule-index.js';
 import { loadRuleText } from '../rules/load-rule.js';
-import { buildEvtxFile, ChunkWriter, synthValue } from '../../test/support/evtx-writer.js';
-import { ValueType } from '../evtx/values.js';
+import { buildEvtxFile, imageChunk } from '../../test/support/evtx-writer.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE } from '../evtx/file-header.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sigmatest-evtx-jobs-'));
 
 /** A chunk of `n` records with ids from `first`: EventID 1, Image `C:\\<id>.exe`. */
 function chunk(first: number, n: number): Buffer {
-  const w = new ChunkWriter();
-  for (let id = first; id < first + n; id++) {
-    w.addRecord(id, {
-      key: 'p',
-      nodes: [
-        {
-          el: 'Event',
-          children: [
-            { el: 'System', children: [{ el: 'EventID', children: [{ sub: 0, type: ValueType.UInt16 }] }] },
-            { el: 'EventData', children: [{ el: 'Data', attrs: [['Name', [{ text: 'Image' }]]], children: [{ sub: 1, type: ValueType.String }] }] },
-          ],
-        },
-      ],
-      values: [synthValue.uint16(1), synthValue.string(`C:\\${id}.exe`)],
-    });
-  }
-  return w.finish();
+  return imageChunk(first, n, (id) => `C:\\${id}.exe`);
 }
 
 /**

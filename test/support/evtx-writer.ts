@@ -349,3 +349,24 @@ export function buildEvtxFile(chunks: Buffer[]): Buffer {
   h.writeUInt32LE(crc32(h.subarray(0, 120)) >>> 0, 124);
   return Buffer.concat([h, ...chunks]);
 }
+
+/** A chunk of `n` Sysmon-like records with ids from `first`: EventID 1 and the Image `imageOf(id)`. */
+export function imageChunk(first: number, n: number, imageOf: (id: number) => string): Buffer {
+  const w = new ChunkWriter();
+  for (let id = first; id < first + n; id++) {
+    w.addRecord(id, {
+      key: 'p',
+      nodes: [
+        {
+          el: 'Event',
+          children: [
+            { el: 'System', children: [{ el: 'EventID', children: [{ sub: 0, type: ValueType.UInt16 }] }] },
+            { el: 'EventData', children: [{ el: 'Data', attrs: [['Name', [{ text: 'Image' }]]], children: [{ sub: 1, type: ValueType.String }] }] },
+          ],
+        },
+      ],
+      values: [synthValue.uint16(1), synthValue.string(imageOf(id))],
+    });
+  }
+  return w.finish();
+}
