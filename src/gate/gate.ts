@@ -898,8 +898,14 @@ function weakenedCheck(
     }
     return canonicalJson(events);
   };
-  const kept = new Map<string, string>();
-  for (const [name, { cf, c }] of now) if (claim(c) === 'match') kept.set(eventsKey(cf, c), name);
+  let kept: Map<string, string> | undefined; // built when a positive case is missing by name
+  const keptNames = (): Map<string, string> => {
+    if (kept === undefined) {
+      kept = new Map();
+      for (const [name, { cf, c }] of now) if (claim(c) === 'match') kept.set(eventsKey(cf, c), name);
+    }
+    return kept;
+  };
   const weakened: string[] = [];
   const explained: string[] = [];
   const renamed: string[] = [];
@@ -908,7 +914,7 @@ function weakenedCheck(
     for (const c of cf.cases) {
       if (claim(c) !== 'match') continue;
       const current = now.get(c.name);
-      const renamedTo = current === undefined ? kept.get(eventsKey(cf, c)) : undefined;
+      const renamedTo = current === undefined ? keptNames().get(eventsKey(cf, c)) : undefined;
       if (renamedTo !== undefined) {
         renamed.push(`positive case '${c.name}' was renamed '${renamedTo}' (same events)`);
         continue;
@@ -957,6 +963,14 @@ function weakenedCheck(
   };
 }
 
+/** The lines of a rule's `detection`: from its key to the next top-level key (exclusive); undefined without one. */
+function detectionSpan(rule: SigmaRule): { start: number; end: number } | undefined {
+  const start = rule.keyLines['detection'];
+  if (start === undefined) return undefined;
+  const after = Object.values(rule.keyLines).filter((l) => l > start);
+  return { start, end: after.length > 0 ? Math.min(...after) : Number.POSITIVE_INFINITY };
+}
+
 /**
  * The parts of the detection the diff touches: each search identifier's key, each detection item
  * and the condition spans from its own line to the line before the next of them (or the end of
@@ -964,10 +978,9 @@ function weakenedCheck(
  * composed in from a filter file are not the rule's own lines.
  */
 export function changedItems(rule: SigmaRule, changed: readonly number[] | undefined): Array<{ path: string; line: number }> {
-  const detection = rule.keyLines['detection'];
-  if (changed === undefined || changed.length === 0 || detection === undefined) return [];
-  const after = Object.values(rule.keyLines).filter((l) => l > detection);
-  const end = after.length > 0 ? Math.min(...after) : Number.POSITIVE_INFINITY;
+  const span = detectionSpan(rule);
+  if (changed === undefined || changed.length === 0 || span === undefined) return [];
+  const { end } = span;
   const plan = rule.plan.unfiltered ?? rule.plan;
   const parts: Array<{ path: string; line: number }> = [];
   for (const id of plan.identifiers) if (id.filter === undefined && id.pos !== undefined) parts.push({ path: id.path, line: id.pos.line });
@@ -986,10 +999,9 @@ export function changedItems(rule: SigmaRule, changed: readonly number[] | undef
  * the `detection` line, else the rule's first line.
  */
 function focusLine(rule: SigmaRule, change: GateChange, changed: readonly number[] | undefined): number {
-  const detection = rule.keyLines['detection'];
-  if (detection === undefined) return rule.pos.line;
-  if (changed === undefined || change.change === 'added') return detection;
-  const after = Object.values(rule.keyLines).filter((l) => l > detection);
-  const end = after.length > 0 ? Math.min(...after) : Number.POSITIVE_INFINITY;
-  return changed.find((l) => l >= detection && l < end) ?? detection;
+  const span = detectionSpan(rule);
+  if (span === undefined) return rule.pos.line;
+  const { start, end } = span;
+  if (changed === undefined || change.change === 'added') return start;
+  return changed.find((l) => l >= start && l < end) ?? start;
 }

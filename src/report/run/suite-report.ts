@@ -150,21 +150,21 @@ export function buildSuiteReport(
     };
   });
   const none: Tally = { passed: 0, failed: 0, errors: 0, knownGaps: 0, gapsClosed: 0 };
-  for (const u of result.untested) {
-    const coverage = foldCoverage(u.plan, []);
-    rules.push({
-      id: u.id ?? null,
-      path: rel(u.file),
-      title: u.title,
-      level: u.level ?? null,
-      tags: u.tags,
-      status: 'untested',
-      cases: { ...none, results: [] },
-      properties: { ...none, results: [] },
-      coverage,
-      coverageWithProperties: coverage,
-    });
-  }
+  /** A row that ran nothing (an untested or skipped rule, an untested correlation). */
+  const idle = (who: { id?: string | undefined; file: string; title: string; level?: string | undefined; tags: string[] }, status: 'untested' | 'skipped', coverage: RuleCoverage, extra: Pick<RuleReport, 'correlation' | 'skipped'> = {}): RuleReport => ({
+    id: who.id ?? null,
+    path: rel(who.file),
+    title: who.title,
+    level: who.level ?? null,
+    tags: who.tags,
+    status,
+    ...extra,
+    cases: { ...none, results: [] },
+    properties: { ...none, results: [] },
+    coverage,
+    coverageWithProperties: coverage,
+  });
+  for (const u of result.untested) rules.push(idle(u, 'untested', foldCoverage(u.plan, [])));
   const relCase = (c: CaseResult): CaseResult => {
     const out: CaseResult = { ...c, file: rel(c.file) };
     if (c.alerts !== undefined) out.alerts = c.alerts.map((a) => ({ ...a, correlation: { ...a.correlation, file: rel(a.correlation.file) }, events: a.events.map((e) => ({ ...e, file: rel(e.file) })) }));
@@ -187,38 +187,11 @@ export function buildSuiteReport(
       correlation: c.type,
     });
   }
-  for (const u of correlations.untested) {
-    const c = u.rule;
-    const coverage = foldCorrelationCoverage(u, []);
-    rules.push({
-      id: c.id ?? null,
-      path: rel(c.file),
-      title: c.title,
-      level: c.level ?? null,
-      tags: c.tags,
-      status: 'untested',
-      cases: { ...none, results: [] },
-      properties: { ...none, results: [] },
-      coverage,
-      coverageWithProperties: coverage,
-      correlation: c.type,
-    });
-  }
+  for (const u of correlations.untested) rules.push(idle(u.rule, 'untested', foldCorrelationCoverage(u, []), { correlation: u.rule.type }));
   // Skipped rules last (after the correlation rows): callers align the first rows with the rules run.
   for (const k of skipped) {
-    rules.push({
-      id: k.id ?? null,
-      path: rel(k.file),
-      title: k.title ?? `(document ${k.document + 1})`,
-      level: null,
-      tags: [],
-      status: 'skipped',
-      skipped: { reason: k.reason, cases: k.cases },
-      cases: { ...tally([]), results: [] },
-      properties: { ...tally([]), results: [] },
-      coverage: noCoverage(),
-      coverageWithProperties: noCoverage(),
-    });
+    const who = { id: k.id, file: k.file, title: k.title ?? `(document ${k.document + 1})`, tags: [] };
+    rules.push(idle(who, 'skipped', noCoverage(), { skipped: { reason: k.reason, cases: k.cases } }));
   }
   return { rules, summary: summarizeRun(rules, { minCoverage, diagnostics: inputDiagnostics, coverageFrom, strict }), diagnostics: [...inputDiagnostics] };
 }
