@@ -40,7 +40,7 @@ import { templateJson, toEvtxJson } from './to-json.js';
 import type { EvtxJson } from './to-json.js';
 import { templateFlat } from './to-flat.js';
 import type { FlatEvent } from '../events/flatten-event.js';
-import type { SubstitutionValue, TemplateDefinition } from './binxml.js';
+import type { TemplateInstance } from './binxml.js';
 
 /** One event record read from an `.evtx` file. */
 export interface EvtxRecord {
@@ -158,8 +158,6 @@ export function* readChunk(buf: Uint8Array, length: number, index: number, fileO
       : new TemplateRecord(file, index, r.recordId, r.written, offset, flat as FlatEvent, instance as TemplateInstance);
   }
 }
-
-type TemplateInstance = { def: TemplateDefinition; values: SubstitutionValue[] };
 
 /**
  * A record flattened straight from its template: its EVTX-JSON is rendered (once) when first

@@ -78,6 +78,10 @@ const templateArb: fc.Arbitrary<SynthTemplate> = fc.integer({ min: 0, max: 3 }).
       eventData: fc.option(data, { nil: undefined }),
       tail: fc.boolean(),
       nested: fc.option(fc.array(fc.tuple(DATA_NAME, VALUE), { maxLength: 4 }), { nil: undefined }),
+      // The nested EventData as Windows writes it, a template instance of its own (0: plain nodes),
+      // sometimes just outside the shape flattened from its definition.
+      nestedInstance: fc.integer({ min: 0, max: 6 }),
+      nestedValues: fc.array(fc.oneof({ arbitrary: VALUE, weight: 8 }, { arbitrary: fc.constant<SynthValue>({ xml: [{ text: 'x' }] }), weight: 1 }), { minLength: 8, maxLength: 8 }),
       userData: fc.integer({ min: 0, max: 5 }).map((k) => k === 0),
       values: fc.array(VALUE, { minLength: 40, maxLength: 40 }),
     })
@@ -94,12 +98,30 @@ const templateArb: fc.Arbitrary<SynthTemplate> = fc.integer({ min: 0, max: 3 }).
         values.push(
           r.nested === undefined
             ? v.null()
-            : { xml: [{ el: 'EventData', children: nested.map(([name, value]) => ({ el: 'Data', attrs: [['Name', [{ text: name }]]], children: value === undefined ? [] : [{ text: valueText(value) }] })) }] },
+            : r.nestedInstance === 0
+              ? { xml: [{ el: 'EventData', children: nested.map(([name, value]) => ({ el: 'Data', attrs: [['Name', [{ text: name }]]], children: value === undefined ? [] : [{ text: valueText(value) }] })) }] }
+              : { xml: nestedInstance(key, r.nestedInstance, nested.map(([name]) => name), r.nestedValues) },
         );
       }
       return { key: `t${key}`, nodes: [{ el: 'Event', attrs: [['xmlns', [{ text: 'urn:x' }]]], children }], values };
     });
 });
+
+/**
+ * A nested EventData template instance over `names` (Data text a substitution, or mixed content),
+ * in the shape flattened from the definition (kinds 1-4) or just outside it (5: an attribute on
+ * EventData; 6: a Name given by a substitution).
+ */
+function nestedInstance(key: number, kind: number, names: string[], values: SynthValue[]): SynthTemplate {
+  const data: SynthNode[] = names.map((name, i) => ({
+    el: 'Data',
+    attrs: [['Name', kind === 6 && i === 0 ? [{ sub: 7, type: S.String }] : [{ text: name }]]],
+    children: kind === 2 && i === 0 ? [{ text: 'pre ' }, { sub: i, type: S.String, optional: true }] : kind === 3 && i === 0 ? [] : [{ sub: i, type: S.String, optional: true }],
+  }));
+  const eventData: SynthNode = { el: 'EventData', children: data };
+  if (kind === 5) eventData.attrs = [['a', [{ text: 'b' }]]];
+  return { key: `n${key}`, nodes: kind === 4 ? [{ pi: 'p', data: 'd' }, eventData] : [eventData], values: values.slice(0, 8) };
+}
 
 /** Literal text for nested Data (instantiated fragments hold text, not substitutions). */
 function valueText(value: SynthValue): string {

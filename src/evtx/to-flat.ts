@@ -121,6 +121,18 @@ export function templateFlat(def: TemplateDefinition, values: readonly Substitut
   for (const i of plan.tail) {
     const v = values[i];
     if (v === undefined || v.kind === 'value') continue; // text of Event: no field
+    if (v.instance !== undefined) {
+      // EventData as Windows writes it, one template instance: flattened from its definition.
+      const data = eventDataPlan(v.instance.def.nodes);
+      if (data !== undefined) {
+        if (++sections > 1) return undefined;
+        for (const d of data) {
+          const text = contentOf(d.text, v.instance.values);
+          if (text === BAIL || !putElement(out, d.field, text)) return undefined;
+        }
+        continue;
+      }
+    }
     for (const n of v.nodes) {
       if (n.kind === 'pi') continue;
       // Only EventData: anything else here would become Event's text or another section.
@@ -262,6 +274,47 @@ function planOf(nodes: readonly XmlNode[]): FlatPlan | undefined {
       }
     }
     return plan;
+  } catch (e) {
+    if (e instanceof OtherShape) return undefined;
+    throw e;
+  }
+}
+
+/** Plans of the definitions of nested EventData instances (by their nodes, as {@link plans}); null: another shape. */
+const eventDataPlans = new WeakMap<readonly XmlNode[], DataPlan[] | null>();
+
+/**
+ * How a nested template's instance flattens when the definition is an `<EventData>` without
+ * attributes holding only `<Data Name="constant">` elements with text and substitutions, as
+ * {@link putEventData} reads the instantiated tree: undefined for any other shape (the
+ * instantiated nodes are read then).
+ */
+function eventDataPlan(nodes: readonly XmlNode[]): DataPlan[] | undefined {
+  let plan = eventDataPlans.get(nodes);
+  if (plan === undefined) {
+    plan = eventDataPlanOf(nodes) ?? null;
+    eventDataPlans.set(nodes, plan);
+  }
+  return plan ?? undefined;
+}
+
+function eventDataPlanOf(nodes: readonly XmlNode[]): DataPlan[] | undefined {
+  try {
+    const top = nodes.filter((n) => n.kind !== 'pi');
+    need(top.length === 1);
+    const el = top[0] as XmlNode;
+    need(el.kind === 'element' && el.name === 'EventData' && el.attributes.length === 0);
+    const data: DataPlan[] = [];
+    for (const d of childElements(el as XmlElement)) {
+      need(d.name === 'Data' && d.attributes.length === 1 && d.attributes[0]?.name === 'Name');
+      const name = (d.attributes[0] as XmlAttribute).value;
+      need(!name.some((n) => n.kind === 'substitution'));
+      const key = String(contentValue(name));
+      // Repeated keys are left to put (it refuses a taken field), as putEventData does.
+      need(isPlainKey(key));
+      data.push({ field: fieldName(key), text: textPlan(d) });
+    }
+    return data;
   } catch (e) {
     if (e instanceof OtherShape) return undefined;
     throw e;
