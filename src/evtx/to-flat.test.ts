@@ -147,6 +147,37 @@ describe('flat rendering straight from the template', () => {
     expect(taken).toBeLessThan(runs * 0.9);
   });
 
+  it('gives each record of one template its own fields when records leave out different ones (fields kept per template)', () => {
+    // Records of one template in one chunk, each with some values null: attributes and text left
+    // out at any place, also at the end (a record whose fields are a prefix of the last one's).
+    let reused = 0;
+    fc.assert(
+      fc.property(templateArb, fc.array(fc.array(fc.boolean(), { minLength: 48, maxLength: 48 }), { minLength: 2, maxLength: 6 }), (t, nulls) => {
+        const w = new ChunkWriter();
+        const variants = nulls.map((mask) => ({ ...t, values: t.values.map((x, i) => (mask[i] === true && !('xml' in x) ? v.null() : x)) }));
+        variants.forEach((variant, i) => w.addRecord(i + 1, variant));
+        const chunk = w.finish();
+        const check = checkChunk(chunk);
+        if (!check.ok) throw new Error(check.reason);
+        const binxml = new ChunkBinXml(chunk);
+        let last: string | undefined;
+        for (const rec of chunkRecords(chunk, check.header)) {
+          if (rec.kind === 'bad') throw new Error(rec.reason);
+          const instance = binxml.parseInstance(rec.dataStart, rec.dataEnd);
+          if (instance === undefined) throw new Error('not a template instance');
+          const flat = templateFlat(instance.def, instance.values);
+          if (flat === undefined) continue;
+          expectSame(flat, flattenEvent(templateJson(instance.def.nodes, instance.values)));
+          const keys = Object.keys(flat).join('|');
+          if (keys === last) reused++;
+          last = keys;
+        }
+      }),
+      { numRuns: 1500, seed: 20261207 },
+    );
+    expect(reused).toBeGreaterThan(100);
+  });
+
   it('takes the Windows shape, and leaves repeated or specially named fields to the JSON path', () => {
     const system: SynthNode = {
       el: 'System',
