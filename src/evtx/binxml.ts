@@ -122,6 +122,9 @@ class InstanceFragment implements XmlFragment {
   }
 }
 
+/** The NULL value (one object for all: values are never changed). */
+const NULL_VALUE: SubstitutionValue = Object.freeze({ kind: 'value', value: null });
+
 /** A parsed template definition. */
 export interface TemplateDefinition {
   /** Chunk offset of the definition. */
@@ -598,7 +601,8 @@ export class ChunkBinXml {
         this.depth--;
       }
     }
-    return { kind: 'value', value: decodeValue(this.buf, type, start, size) };
+    const value = decodeValue(this.buf, type, start, size);
+    return value === null ? NULL_VALUE : { kind: 'value', value };
   }
 }
 

@@ -185,9 +185,14 @@ class FlatBuilder {
 const builder = new FlatBuilder();
 
 function build(plan: FlatPlan, values: readonly SubstitutionValue[], b: FlatBuilder): FlatEvent | undefined {
-  for (const el of plan.system) {
+  // Indexed loops: no iterator per loop and record while the function is not yet optimized.
+  const system = plan.system;
+  for (let e = 0; e < system.length; e++) {
+    const el = system[e] as SystemPlan;
     let hasAttributes = false;
-    for (const a of el.attributes) {
+    const attributes = el.attributes;
+    for (let j = 0; j < attributes.length; j++) {
+      const a = attributes[j] as AttributePlan;
       const v = contentOf(a.content, values);
       if (v === BAIL) return undefined;
       if (v === ABSENT) continue; // an attribute whose substitutions all gave nothing is left out
@@ -200,21 +205,26 @@ function build(plan: FlatPlan, values: readonly SubstitutionValue[], b: FlatBuil
       if (text !== ABSENT && !b.put(el.name, text)) return undefined;
     } else if (!putElement(b, el.name, text)) return undefined;
   }
-  for (const d of plan.data) {
+  const data = plan.data;
+  for (let j = 0; j < data.length; j++) {
+    const d = data[j] as DataPlan;
     const text = contentOf(d.text, values);
     if (text === BAIL || !putElement(b, d.field, text)) return undefined;
   }
   let sections = plan.eventData ? 1 : 0;
-  for (const i of plan.tail) {
-    const v = values[i];
+  const tail = plan.tail;
+  for (let t = 0; t < tail.length; t++) {
+    const v = values[tail[t] as number];
     if (v === undefined || v.kind === 'value') continue; // text of Event: no field
     if (v.instance !== undefined) {
       // EventData as Windows writes it, one template instance: flattened from its definition.
-      const data = eventDataPlan(v.instance.def.nodes);
-      if (data !== undefined) {
+      const nested = eventDataPlan(v.instance.def.nodes);
+      if (nested !== undefined) {
         if (++sections > 1) return undefined;
-        for (const d of data) {
-          const text = contentOf(d.text, v.instance.values);
+        const nestedValues = v.instance.values;
+        for (let j = 0; j < nested.length; j++) {
+          const d = nested[j] as DataPlan;
+          const text = contentOf(d.text, nestedValues);
           if (text === BAIL || !putElement(b, d.field, text)) return undefined;
         }
         continue;
