@@ -350,7 +350,8 @@ function scalarWidth(base: number, size: number): number {
  * not handled here.
  */
 export function decodeValue(buf: Uint8Array, type: number, start: number, size: number): EvtxValue {
-  need(buf, start, size, `value of type 0x${type.toString(16)}`);
+  // The message only when it is needed (a template literal per value cost a string per value).
+  if (size < 0 || start < 0 || start + size > buf.length) need(buf, start, size, `value of type 0x${type.toString(16)}`);
   const base = type & 0x7f;
   const isArray = (type & ValueType.Array) !== 0;
   if (base === ValueType.Null) return null;
