@@ -56,7 +56,7 @@ describe('output with and without the rule cache', () => {
     const without = untimed(await cli([...args, '--no-cache']));
     const cold = untimed(await cli(args));
     const warm = untimed(await cli(args));
-    const warm2 = untimed(await cli([...args, '--workers', '2']));
+    const warm2 = untimed(await cli([...args, '--workers', '2', '--thread-input', '0']));
     const parsed = JSON.parse(without.out) as { matches: unknown[]; summary: { rules: number } };
     expect(parsed.summary.rules).toBeGreaterThan(1000);
     expect(parsed.matches.length).toBeGreaterThan(50);
