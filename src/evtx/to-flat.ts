@@ -100,22 +100,23 @@ export function templateFlat(def: TemplateDefinition, values: readonly Substitut
   // A BinXml value anywhere but the tail would bring elements where the plan expects text.
   for (let i = 0; i < values.length; i++) if ((values[i] as SubstitutionValue).kind === 'xml' && plan.xmlAllowed[i] !== true) return undefined;
   // The fields of the records of one template (and one nested EventData template) are nearly
-  // always the same, in the same order: the event starts as a copy of the last one's fields,
-  // allocated at its size (built field by field, its property store grew a few fields at a time:
-  // a tenth of what a scan of .evtx allocated). Any other sequence of fields builds it afresh.
+  // always the same, in the same order: the event is made by an object literal of those fields
+  // (see FlatShape), when this record's fields are those in that order. Any other sequence of
+  // fields builds it afresh, field by field, and makes it the shape of its key.
   const key = shapeKey(plan, values);
   const shape = key === undefined ? undefined : plan.shapes.get(key);
   if (shape !== undefined) {
     builder.start(shape);
-    const out = build(plan, values, builder);
-    if (out !== undefined && builder.complete()) return out;
+    if (build(plan, values, builder) && builder.complete()) return madeOf(shape, builder.values);
   }
   builder.start(undefined);
-  const out = build(plan, values, builder);
-  if (out !== undefined && key !== undefined) {
-    if (plan.shapes.size >= MAX_SHAPES) plan.shapes.clear();
-    plan.shapes.set(key, shapeOf(out));
-  }
+  if (!build(plan, values, builder)) return undefined;
+  const out = builder.out;
+  if (key === undefined) return out;
+  const made = shapeOf(out);
+  if (made === undefined) return out;
+  if (plan.shapes.size >= MAX_SHAPES) plan.shapes.clear();
+  plan.shapes.set(key, made);
   return out;
 }
 
@@ -134,34 +135,80 @@ function shapeKey(plan: FlatPlan, values: readonly SubstitutionValue[]): object 
   return key;
 }
 
-/** An object with the fields of `out`, in order (values null), for {@link FlatBuilder.start}. */
-function shapeOf(out: FlatEvent): FlatShape {
+/**
+ * The shape of `out`'s fields, in order; undefined for `__proto__` (an object literal would set
+ * the prototype, see {@link madeOf}).
+ */
+function shapeOf(out: FlatEvent): FlatShape | undefined {
   const keys = Object.keys(out);
-  const model: FlatEvent = {};
-  for (const k of keys) setOwnField(model, k, null);
-  return { keys, model };
-}
-
-/** The fields of a flat event, in order, and an object holding them (copied to start the next one). */
-interface FlatShape {
-  keys: readonly string[];
-  model: FlatEvent;
+  if (keys.includes('__proto__')) return undefined;
+  return { keys, uses: 0, make: makers.get(JSON.stringify(keys)) };
 }
 
 /**
- * Builds a flat event field by field: afresh (a field met twice refuses the record), or over a
- * copy of a shape's model, as long as the fields come in the shape's order ({@link complete}:
+ * The event of a shape's fields with these values (in the shape's order). Once a shape has made
+ * {@link MAKE_AFTER} events, by a function returning an object literal of its fields: V8 gives
+ * such an object its map and room at once, where an object built field by field with computed
+ * names grows its store a few fields at a time and, past a dozen fields, turns into a dictionary
+ * (a Sysmon or Security event has 20 to 40 fields); a function is made only for shapes that
+ * recur, as most records of a long log do (making one costs about what twenty events built field
+ * by field do).
+ */
+function madeOf(shape: FlatShape, values: readonly unknown[]): FlatEvent {
+  if (shape.make === undefined && ++shape.uses >= MAKE_AFTER) shape.make = makerOf(shape.keys);
+  if (shape.make !== undefined) return shape.make(values);
+  const keys = shape.keys;
+  const out: FlatEvent = {};
+  // No `__proto__` among a shape's keys (shapeOf).
+  for (let i = 0; i < keys.length; i++) out[keys[i] as string] = values[i];
+  return out;
+}
+
+/** Events a shape makes field by field before it gets a function of its own ({@link madeOf}). */
+const MAKE_AFTER = 16;
+
+/** The function making an object literal of `keys`, one per list of keys (templates of one kind of event from other chunks, files or machines often list the same fields). */
+function makerOf(keys: readonly string[]): (values: readonly unknown[]) => FlatEvent {
+  const signature = JSON.stringify(keys);
+  let make = makers.get(signature);
+  if (make === undefined) {
+    if (makers.size >= MAX_MAKERS) makers.clear();
+    // The names are JSON string literals (never code); `v` holds the values in the same order.
+    make = new Function('v', `return {${keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`).join(', ')}};`) as (values: readonly unknown[]) => FlatEvent;
+    makers.set(signature, make);
+  }
+  return make;
+}
+
+/** Makers by the keys they make (as a JSON array). */
+const makers = new Map<string, (values: readonly unknown[]) => FlatEvent>();
+const MAX_MAKERS = 4096;
+
+/** The fields of a flat event, in order, and once it recurs a function making an event of them from their values (in that order). */
+interface FlatShape {
+  keys: readonly string[];
+  /** Events made field by field so far. */
+  uses: number;
+  make: ((values: readonly unknown[]) => FlatEvent) | undefined;
+}
+
+/**
+ * Builds a flat event field by field: afresh (a field met twice refuses the record), or, over a
+ * shape, as the values of its fields, as long as they come in the shape's order ({@link complete}:
  * all of them came).
  */
 class FlatBuilder {
   out: FlatEvent = {};
+  /** Over a shape: the values of its fields so far. */
+  readonly values: unknown[] = [];
   private keys: readonly string[] | undefined = undefined;
   private k = 0;
 
   start(shape: FlatShape | undefined): void {
     this.keys = shape?.keys;
     this.k = 0;
-    this.out = shape === undefined ? {} : { ...shape.model };
+    if (shape === undefined) this.out = {};
+    else this.values.length = shape.keys.length;
   }
 
   /** Sets a new field; false when the name is already taken (flattening would merge or rename) or, over a shape, out of its order. */
@@ -169,8 +216,10 @@ class FlatBuilder {
     const keys = this.keys;
     if (keys !== undefined) {
       if (keys[this.k] !== field) return false;
-      this.k++;
-    } else if (hasOwn.call(this.out, field)) return false;
+      this.values[this.k++] = value;
+      return true;
+    }
+    if (hasOwn.call(this.out, field)) return false;
     setOwnField(this.out, field, value);
     return true;
   }
@@ -184,7 +233,7 @@ class FlatBuilder {
 /** One builder: flattening never re-enters itself. */
 const builder = new FlatBuilder();
 
-function build(plan: FlatPlan, values: readonly SubstitutionValue[], b: FlatBuilder): FlatEvent | undefined {
+function build(plan: FlatPlan, values: readonly SubstitutionValue[], b: FlatBuilder): boolean {
   // Indexed loops: no iterator per loop and record while the function is not yet optimized.
   const system = plan.system;
   for (let e = 0; e < system.length; e++) {
@@ -194,22 +243,22 @@ function build(plan: FlatPlan, values: readonly SubstitutionValue[], b: FlatBuil
     for (let j = 0; j < attributes.length; j++) {
       const a = attributes[j] as AttributePlan;
       const v = contentOf(a.content, values);
-      if (v === BAIL) return undefined;
+      if (v === BAIL) return false;
       if (v === ABSENT) continue; // an attribute whose substitutions all gave nothing is left out
       hasAttributes = true;
-      if (a.field !== undefined && !b.put(a.field, v)) return undefined;
+      if (a.field !== undefined && !b.put(a.field, v)) return false;
     }
     const text = contentOf(el.text, values);
-    if (text === BAIL) return undefined;
+    if (text === BAIL) return false;
     if (hasAttributes) {
-      if (text !== ABSENT && !b.put(el.name, text)) return undefined;
-    } else if (!putElement(b, el.name, text)) return undefined;
+      if (text !== ABSENT && !b.put(el.name, text)) return false;
+    } else if (!putElement(b, el.name, text)) return false;
   }
   const data = plan.data;
   for (let j = 0; j < data.length; j++) {
     const d = data[j] as DataPlan;
     const text = contentOf(d.text, values);
-    if (text === BAIL || !putElement(b, d.field, text)) return undefined;
+    if (text === BAIL || !putElement(b, d.field, text)) return false;
   }
   let sections = plan.eventData ? 1 : 0;
   const tail = plan.tail;
@@ -220,12 +269,12 @@ function build(plan: FlatPlan, values: readonly SubstitutionValue[], b: FlatBuil
       // EventData as Windows writes it, one template instance: flattened from its definition.
       const nested = eventDataPlan(v.instance.def.nodes);
       if (nested !== undefined) {
-        if (++sections > 1) return undefined;
+        if (++sections > 1) return false;
         const nestedValues = v.instance.values;
         for (let j = 0; j < nested.length; j++) {
           const d = nested[j] as DataPlan;
           const text = contentOf(d.text, nestedValues);
-          if (text === BAIL || !putElement(b, d.field, text)) return undefined;
+          if (text === BAIL || !putElement(b, d.field, text)) return false;
         }
         continue;
       }
@@ -233,10 +282,10 @@ function build(plan: FlatPlan, values: readonly SubstitutionValue[], b: FlatBuil
     for (const n of v.nodes) {
       if (n.kind === 'pi') continue;
       // Only EventData: anything else here would become Event's text or another section.
-      if (n.kind !== 'element' || n.name !== 'EventData' || ++sections > 1 || !putEventData(b, n)) return undefined;
+      if (n.kind !== 'element' || n.name !== 'EventData' || ++sections > 1 || !putEventData(b, n)) return false;
     }
   }
-  return b.out;
+  return true;
 }
 
 /**
