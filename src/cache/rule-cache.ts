@@ -378,9 +378,30 @@ interface LazyRule {
 
 const LAZY_STATE = Symbol('sigmatest rule cache state');
 
+/** Milliseconds this thread spent building cached rules' lazy fields (see {@link deferredLoadSeconds}). */
+let deferredMs = 0;
+
+/**
+ * Seconds this thread has spent so far reading and planning cached rules on first use: rule
+ * loading deferred by the cache into whatever first needed a plan (a scan reports it apart from
+ * matching).
+ */
+export function deferredLoadSeconds(): number {
+  return deferredMs / 1000;
+}
+
 /** Builds the lazy fields of all the rules of a file (see {@link fromEntry}). */
 function buildLazy(lazy: LazyFile): void {
   if (lazy.built) return;
+  const started = performance.now();
+  try {
+    buildLazyNow(lazy);
+  } finally {
+    deferredMs += performance.now() - started;
+  }
+}
+
+function buildLazyNow(lazy: LazyFile): void {
   let content = lazy.bytes;
   if (content === undefined) {
     content = readBytes(lazy.file);
