@@ -198,6 +198,8 @@ describe('the rule cache', () => {
     expect(cache.last?.trusted).toBe(cache.last?.files);
     writeFileSync(file, TEMPLATE('whoamj'));
     expect(() => rule.plan).toThrow(/probe\.yml changed or went away after its rules were loaded/);
+    expect(() => rule.raw).toThrow(/changed or went away/); // every lazy field, every time
+    expect(() => rule.plan).toThrow(/changed or went away/);
   });
 
   it('ignores a pack with any byte flipped, truncated, or foreign, and still gives the right verdicts', () => {

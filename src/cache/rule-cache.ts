@@ -8,8 +8,8 @@
  * A cached rule's `plan`, `raw`, `keyLines` and `positions` are built on first read (for all the
  * rules of its file at once), from the very bytes whose hash matched (kept in memory until then,
  * never read again; for a file answered by its stat, read then and checked against the hash), by
- * the same loader as without the cache: a verdict never depends on the cache. A rule index over cached rules builds no plan; a scan builds those of the rules its
- * events reach. Plans themselves are not stored: as JSON the plans of the 3,018 SigmaHQ rules a
+ * the same loader as without the cache: a verdict never depends on the cache. A rule index over
+ * cached rules builds no plan; a scan builds those of the rules its events reach. Plans themselves are not stored: as JSON the plans of the 3,018 SigmaHQ rules a
  * scan loads are 36 MB (924,000 objects; their matchers hold classes, RegExps, automata), slower
  * to parse than the rules are to load.
  *
@@ -368,6 +368,8 @@ interface LazyFile {
   /** Per rule (in `rules` order): its lazy fields once built or set. */
   slots: Array<Record<string, unknown>>;
   built: boolean;
+  /** Why the fields cannot be built, once that is known. */
+  failure?: Error;
 }
 
 /** What a cached rule keeps of its lazy fields (a hidden own property, {@link LAZY_STATE}). */
@@ -383,19 +385,28 @@ let deferredMs = 0;
 
 /**
  * Seconds this thread has spent so far reading and planning cached rules on first use: rule
- * loading deferred by the cache into whatever first needed a plan (a scan reports it apart from
- * matching).
+ * loading deferred by the cache into whatever first needed a plan (a scan counts it as rule
+ * loading, not matching).
  */
 export function deferredLoadSeconds(): number {
   return deferredMs / 1000;
 }
 
-/** Builds the lazy fields of all the rules of a file (see {@link fromEntry}). */
+/**
+ * Builds the lazy fields of all the rules of a file (see {@link fromEntry}); a file that cannot be
+ * built (changed since it was loaded) fails every read of them the same way.
+ */
 function buildLazy(lazy: LazyFile): void {
   if (lazy.built) return;
+  if (lazy.failure !== undefined) throw lazy.failure;
   const started = performance.now();
   try {
     buildLazyNow(lazy);
+    lazy.built = true;
+    lazy.bytes = undefined;
+  } catch (e) {
+    lazy.failure = e instanceof Error ? e : new Error(String(e));
+    throw lazy.failure;
   } finally {
     deferredMs += performance.now() - started;
   }
@@ -407,12 +418,13 @@ function buildLazyNow(lazy: LazyFile): void {
     content = readBytes(lazy.file);
     if (content === undefined || hash('sha1', content) !== lazy.digest) throw new Error(`${lazy.file} changed or went away after its rules were loaded (from the rule cache); run again`);
   }
-  lazy.built = true;
-  lazy.bytes = undefined;
   const full = loadRuleText(content.toString('utf8'), lazy.file, lazy.options);
-  lazy.rules.forEach((rule, i) => {
+  const built = lazy.rules.map((rule) => {
     const f = full.rules.find((r) => r.document === rule.document);
     if (f === undefined) throw new Error(`the rule cache's entry of ${lazy.file} does not match the file (document ${rule.document + 1})`);
+    return f;
+  });
+  built.forEach((f, i) => {
     const slot = lazy.slots[i] as Record<string, unknown>;
     for (const key of LAZY) if (!(key in slot)) slot[key] = (f as unknown as Record<string, unknown>)[key];
   });
