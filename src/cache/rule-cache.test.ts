@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,6 +138,68 @@ describe('the rule cache', () => {
     expect(cache.last?.written).toBe(true);
     expect(verdict()).toBe(false);
     expect(cache.last?.hits).toBe(cache.last?.files);
+  });
+
+  it('answers an unchanged file from its stat, unread; a file changed in place, its times put back, is read again', async () => {
+    const dir = temp();
+    const file = join(dir, 'rules', 'probe.yml');
+    cpSync(join(REPO, 'rules', 'windows'), join(dir, 'rules', 'windows'), { recursive: true });
+    writeFileSync(file, TEMPLATE('whoami'));
+    const then = 1_700_000_000; // whole seconds: put back exactly below
+    utimesSync(file, then, then);
+    const pause = (): Promise<void> => new Promise((done) => setTimeout(done, 40));
+    await pause(); // past a clock tick: with settleMs 0 the stats taken next may vouch for the files
+    const cache = new RuleCache({ dir: join(dir, 'cache'), settleMs: 0 });
+    const event = { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'cmd /c whoami /all', User: 'alice' };
+    const load = (): SigmaRule => collectRules([join(dir, 'rules')], { cache }).rules.find((x) => x.file === file) as SigmaRule;
+    load();
+    expect(cache.last?.trusted).toBe(0);
+    const warm = load();
+    expect(cache.last?.hits).toBe(cache.last?.files);
+    expect(cache.last?.trusted).toBe(cache.last?.files);
+    expect(planMatches(warm.plan, event)).toBe(true);
+    // One byte flipped (same size), its access and modification times put back: the change time
+    // moved, which no user can set, so the stat no longer vouches and the bytes are read.
+    const before = statSync(file);
+    expect(before.mtimeMs).toBe(then * 1000);
+    await pause();
+    const text = readFileSync(file);
+    text[text.indexOf('whoami') + 5] = 'j'.charCodeAt(0);
+    writeFileSync(file, text);
+    utimesSync(file, then, then);
+    expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
+    const changed = load();
+    expect(cache.last?.misses).toBe(1);
+    expect(cache.last?.trusted).toBe((cache.last?.files ?? 0) - 1);
+    expect(planMatches(changed.plan, event)).toBe(false);
+  });
+
+  it('reads nothing by stat within the settle time (a write in the same clock tick leaves a stat unchanged)', () => {
+    const dir = temp();
+    const rules = join(dir, 'rules');
+    cpSync(join(REPO, 'rules', 'windows'), rules, { recursive: true });
+    const cache = new RuleCache({ dir: join(dir, 'cache'), settleMs: 60_000 });
+    collectRules([rules], { cache });
+    collectRules([rules], { cache });
+    expect(cache.last?.hits).toBe(cache.last?.files);
+    expect(cache.last?.trusted).toBe(0);
+    expect(cache.last?.written).toBe(false); // no stat to record yet: the pack is not rewritten for it
+  });
+
+  it('fails a rule whose file changed after it was loaded from its stat, when its plan is first needed', async () => {
+    const dir = temp();
+    const file = join(dir, 'rules', 'probe.yml');
+    cpSync(join(REPO, 'rules', 'windows'), join(dir, 'rules', 'windows'), { recursive: true });
+    writeFileSync(file, TEMPLATE('whoami'));
+    await new Promise((done) => setTimeout(done, 40));
+    const cache = new RuleCache({ dir: join(dir, 'cache'), settleMs: 0 });
+    collectRules([join(dir, 'rules')], { cache });
+    const rule = collectRules([join(dir, 'rules')], { cache }).rules.find((x) => x.file === file) as SigmaRule;
+    expect(cache.last?.trusted).toBe(cache.last?.files);
+    writeFileSync(file, TEMPLATE('whoamj'));
+    expect(() => rule.plan).toThrow(/probe\.yml changed or went away after its rules were loaded/);
+    expect(() => rule.raw).toThrow(/changed or went away/); // every lazy field, every time
+    expect(() => rule.plan).toThrow(/changed or went away/);
   });
 
   it('ignores a pack with any byte flipped, truncated, or foreign, and still gives the right verdicts', () => {

@@ -3,15 +3,22 @@
  * level, logsource, tags, pipelines…), every diagnostic, and what the rule index needs of each plan
  * (compile/rule-facts.ts: necessary clauses, value count, fields) — kept on disk, keyed by the
  * file's bytes, so that loading the same files again reads one small file instead of checking and
- * planning every rule.
+ * planning every rule (and, for files still since, not even the rule files themselves).
  *
  * A cached rule's `plan`, `raw`, `keyLines` and `positions` are built on first read (for all the
  * rules of its file at once), from the very bytes whose hash matched (kept in memory until then,
- * never read again), by the same loader as without the cache: a verdict never depends on the
- * cache. A rule index over cached rules builds no plan; a scan builds those of the rules its
- * events reach. Plans themselves are not stored: as JSON the plans of the 3,018 SigmaHQ rules a
+ * never read again; for a file answered by its stat, read then and checked against the hash), by
+ * the same loader as without the cache: a verdict never depends on the cache. A rule index over
+ * cached rules builds no plan; a scan builds those of the rules its events reach. Plans themselves are not stored: as JSON the plans of the 3,018 SigmaHQ rules a
  * scan loads are 36 MB (924,000 objects; their matchers hold classes, RegExps, automata), slower
  * to parse than the rules are to load.
+ *
+ * A file is known unchanged by its stat (size, modification and change times, inode, device:
+ * the change time moves on every write and no user can set it back), recorded once the file has
+ * been still for {@link SETTLE_MS} (git's "racily clean" rule: a write within the same clock tick
+ * as the stat would not change it); otherwise, and whenever the stat differs, by the SHA-1 of its
+ * bytes. A file answered by its stat is read only when one of its plans is needed, and must then
+ * still hash to the entry's digest (else its rules fail: they changed after loading).
  *
  * One cache file ("pack") per set of rule paths and loading environment: its name is a hash of the
  * tool (package version, cache format, Node version, every module's size and time), the load
@@ -37,7 +44,15 @@ import { forgetRuleFacts, planFields, rememberRuleFacts } from '../compile/rule-
 import type { RuleFacts } from '../compile/rule-facts.js';
 
 /** Version of the pack format and of what an entry means; bumped whenever either changes. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
+
+/**
+ * A file whose last change (ctime or mtime) is less than this before the moment its stat is taken
+ * is "racily clean" (as git calls it): a write in the same clock tick after the stat would leave
+ * the stat unchanged, so its stat is not recorded and it is checked by content (see
+ * {@link RuleCacheOptions.settleMs}).
+ */
+const SETTLE_MS = 3000;
 
 const MAGIC = 'sigmatest-rule-cache';
 
@@ -51,6 +66,11 @@ export interface RuleCacheOptions {
   maxBytes?: number;
   /** Where debug notes go (an ignored pack, a failed write); default: nowhere. */
   debug?: ((message: string) => void) | undefined;
+  /**
+   * How long after its last change a rule file's stat may vouch for its content (default 3,000
+   * ms, for clocks and file systems with coarse times; tests use 0).
+   */
+  settleMs?: number;
 }
 
 /** What the last load through the cache did (for tests and the benchmark). */
@@ -59,6 +79,8 @@ export interface RuleCacheStats {
   files: number;
   /** Files answered from the cache. */
   hits: number;
+  /** Of the hits, those whose unchanged stat vouched for their content (not read). */
+  trusted: number;
   /** Files loaded in full (not in the cache, changed, or not cacheable). */
   misses: number;
   /** Files that cannot be cached (correlations, filters, invalid documents, unreadable). */
@@ -74,8 +96,11 @@ const LAZY = new Set(['raw', 'plan', 'keyLines', 'positions']);
 
 /** A cached rule: its own fields but the lazy ones, in order, and its diagnostics as indexes into the file's. */
 interface RuleEntry {
-  /** Field names in the rule's order (lazy ones included, marked by their absence from `v`). */
-  k: string[];
+  /**
+   * Field names in the rule's order (lazy ones included, marked by their absence from `v`), joined
+   * by commas (a list when a name holds one): rules share a few such shapes.
+   */
+  k: string | string[];
   v: Record<string, unknown>;
   /** Indexes of the rule's diagnostics in the file's. */
   d: number[];
@@ -91,11 +116,17 @@ interface FileEntry {
   m?: 1;
 }
 
+/**
+ * A cached file: [SHA-1 of its bytes, what they yielded (null when not cacheable), its stat
+ * when that may vouch for the bytes (see {@link statSign})].
+ */
+type PackFile = [string, FileEntry | null, string | null];
+
 /** The body of a pack. */
 interface PackBody {
   key: string;
-  /** By file path: [hash of the bytes, entry], the entry null when the file is not cacheable. */
-  files: Record<string, [string, FileEntry | null]>;
+  /** By file path. */
+  files: Record<string, PackFile>;
 }
 
 class Uncacheable extends Error {}
@@ -262,7 +293,13 @@ function packBody(text: Buffer): string | { bad: string } {
   const bytes = text.subarray(nl + 1);
   if (String(bytes.length) !== header[3]) return { bad: `truncated or extended (${bytes.length} bytes, the header says ${header[3]})` };
   if (hash('sha256', bytes) !== header[2]) return { bad: 'checksum mismatch (corrupted)' };
-  return bytes.toString('utf8');
+  // Written as ASCII (asciiJson): Latin-1 is the same text, and decodes several times faster than UTF-8.
+  return bytes.toString('latin1');
+}
+
+/** JSON text in ASCII: every character past U+007F escaped (`\\uXXXX`), the same JSON value. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The entry of a loaded file, or undefined when it cannot be cached. */
@@ -281,7 +318,7 @@ function fileEntry(loaded: LoadedFile): FileEntry | undefined {
       const idx = rule.diagnostics.map((x) => loaded.diagnostics.indexOf(x));
       if (idx.some((i) => i < 0)) throw new Uncacheable('a rule diagnostic not among the file diagnostics');
       const f = encodeValue({ clauses: clausesOf(rule.plan), values: valueCount(rule), fields: planFields(rule.plan) }) as RuleFacts;
-      return { k, v, d: idx, f };
+      return { k: k.some((x) => x.includes(',')) ? k : k.join(','), v, d: idx, f };
     });
     return marks === before ? { d, r } : { d, r, m: 1 };
   } catch (e) {
@@ -293,55 +330,145 @@ function fileEntry(loaded: LoadedFile): FileEntry | undefined {
 /**
  * The loaded file of an entry: its rules hold their metadata and diagnostics; `raw`, `plan`,
  * `keyLines` and `positions` are built, for all the file's rules at once, on the first read of
- * any of them, from `bytes` (the file's content that matched the entry).
+ * any of them, from `bytes` (the file's content that matched the entry), or, when the file's stat
+ * vouched for it unread, from its content read then, which must hash to `digest` (a file changed
+ * since it was listed fails the rules that need their plan: what was loaded no longer exists).
  */
-function fromEntry(file: string, bytes: Buffer, entry: FileEntry, options: LoadOptions): LoadedFile {
+function fromEntry(file: string, bytes: Buffer | undefined, digest: string, entry: FileEntry, options: LoadOptions): LoadedFile {
   // Values without marks are used as parsed (the pack is rewritten, if at all, before anyone can change them).
   const decode = entry.m === 1 ? decodeValue : (x: unknown): unknown => x;
   const diagnostics = entry.d.map((x) => decode(x) as Diagnostic);
   const out: LoadedFile = { file, rules: [], invalid: [], others: [], diagnostics };
-  /** Per rule (in `out.rules` order): its lazy fields once built or set. */
-  const slots: Array<Record<string, unknown>> = [];
-  let pending: Buffer | undefined = bytes; // dropped once the rules are built
-  const build = (): void => {
-    if (pending === undefined) return;
-    const text = pending.toString('utf8');
-    pending = undefined;
-    const full = loadRuleText(text, file, options);
-    out.rules.forEach((rule, i) => {
-      const f = full.rules.find((r) => r.document === rule.document);
-      if (f === undefined) throw new Error(`the rule cache's entry of ${file} does not match the file (document ${rule.document + 1})`);
-      const slot = slots[i] as Record<string, unknown>;
-      for (const key of LAZY) if (!(key in slot)) slot[key] = (f as unknown as Record<string, unknown>)[key];
-    });
-  };
+  const lazy: LazyFile = { file, bytes, digest, options, rules: out.rules, slots: [], built: false };
   for (const r of entry.r) {
     const rule = {} as Record<string, unknown>;
     const slot: Record<string, unknown> = {};
-    slots.push(slot);
-    for (const key of r.k) {
+    lazy.slots.push(slot);
+    Object.defineProperty(rule, LAZY_STATE, { value: { file: lazy, slot } satisfies LazyRule });
+    for (const key of typeof r.k === 'string' ? shapeOf(r.k) : r.k) {
       if (key === 'file') rule.file = file;
       else if (key === 'diagnostics') rule.diagnostics = r.d.map((i) => diagnostics[i]);
-      else if (LAZY.has(key)) {
-        Object.defineProperty(rule, key, {
-          enumerable: true,
-          configurable: true,
-          get(): unknown {
-            if (!(key in slot)) build();
-            return slot[key];
-          },
-          set(value: unknown): void {
-            slot[key] = value;
-            // A replaced plan (a filter composed into it) has facts of its own.
-            if (key === 'plan') forgetRuleFacts(rule as unknown as SigmaRule);
-          },
-        });
-      } else rule[key] = decode(r.v[key]);
+      else if (LAZY.has(key)) Object.defineProperty(rule, key, LAZY_FIELDS.get(key) as PropertyDescriptor);
+      else rule[key] = decode(r.v[key]);
     }
     rememberRuleFacts(rule as unknown as SigmaRule, decode(r.f) as RuleFacts);
     out.rules.push(rule as unknown as SigmaRule);
   }
   return out;
+}
+
+/** A cached file whose rules' lazy fields are not built yet (see {@link fromEntry}). */
+interface LazyFile {
+  file: string;
+  /** The bytes that matched the entry, until the rules are built; undefined: read them then. */
+  bytes: Buffer | undefined;
+  digest: string;
+  options: LoadOptions;
+  rules: SigmaRule[];
+  /** Per rule (in `rules` order): its lazy fields once built or set. */
+  slots: Array<Record<string, unknown>>;
+  built: boolean;
+  /** Why the fields cannot be built, once that is known. */
+  failure?: Error;
+}
+
+/** What a cached rule keeps of its lazy fields (a hidden own property, {@link LAZY_STATE}). */
+interface LazyRule {
+  file: LazyFile;
+  slot: Record<string, unknown>;
+}
+
+const LAZY_STATE = Symbol('sigmatest rule cache state');
+
+/** Milliseconds this thread spent building cached rules' lazy fields (see {@link deferredLoadSeconds}). */
+let deferredMs = 0;
+
+/**
+ * Seconds this thread has spent so far reading and planning cached rules on first use: rule
+ * loading deferred by the cache into whatever first needed a plan (a scan counts it as rule
+ * loading, not matching).
+ */
+export function deferredLoadSeconds(): number {
+  return deferredMs / 1000;
+}
+
+/**
+ * Builds the lazy fields of all the rules of a file (see {@link fromEntry}); a file that cannot be
+ * built (changed since it was loaded) fails every read of them the same way.
+ */
+function buildLazy(lazy: LazyFile): void {
+  if (lazy.built) return;
+  if (lazy.failure !== undefined) throw lazy.failure;
+  const started = performance.now();
+  try {
+    buildLazyNow(lazy);
+    lazy.built = true;
+    lazy.bytes = undefined;
+  } catch (e) {
+    lazy.failure = e instanceof Error ? e : new Error(String(e));
+    throw lazy.failure;
+  } finally {
+    deferredMs += performance.now() - started;
+  }
+}
+
+function buildLazyNow(lazy: LazyFile): void {
+  let content = lazy.bytes;
+  if (content === undefined) {
+    content = readBytes(lazy.file);
+    if (content === undefined || hash('sha1', content) !== lazy.digest) throw new Error(`${lazy.file} changed or went away after its rules were loaded (from the rule cache); run again`);
+  }
+  const full = loadRuleText(content.toString('utf8'), lazy.file, lazy.options);
+  const built = lazy.rules.map((rule) => {
+    const f = full.rules.find((r) => r.document === rule.document);
+    if (f === undefined) throw new Error(`the rule cache's entry of ${lazy.file} does not match the file (document ${rule.document + 1})`);
+    return f;
+  });
+  built.forEach((f, i) => {
+    const slot = lazy.slots[i] as Record<string, unknown>;
+    for (const key of LAZY) if (!(key in slot)) slot[key] = (f as unknown as Record<string, unknown>)[key];
+  });
+}
+
+/** One accessor per lazy field, shared by every cached rule (they find their state through `this`). */
+const LAZY_FIELDS = new Map<string, PropertyDescriptor>(
+  [...LAZY].map((key) => [
+    key,
+    {
+      enumerable: true,
+      configurable: true,
+      get(this: Record<symbol, LazyRule>): unknown {
+        const state = this[LAZY_STATE] as LazyRule;
+        if (!(key in state.slot)) buildLazy(state.file);
+        return state.slot[key];
+      },
+      set(this: Record<symbol, LazyRule>, value: unknown): void {
+        (this[LAZY_STATE] as LazyRule).slot[key] = value;
+        // A replaced plan (a filter composed into it) has facts of its own.
+        if (key === 'plan') forgetRuleFacts(this as unknown as SigmaRule);
+      },
+    },
+  ]),
+);
+
+/** The field names of a shape (see {@link RuleEntry.k}), split once per shape. */
+const shapes = new Map<string, string[]>();
+function shapeOf(joined: string): string[] {
+  let keys = shapes.get(joined);
+  if (keys === undefined) shapes.set(joined, (keys = joined.split(',')));
+  return keys;
+}
+
+/**
+ * A rule file's stat as text (size, modification and change times, inode, device), or null when
+ * it cannot vouch for the content: the file changed less than `settleMs` before `now` (a write in
+ * the same tick of a coarse clock would not change it), or it cannot be read.
+ */
+function statSign(file: string, now: number, settleMs: number): string | null {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (st === undefined || !st.isFile()) return null;
+  if (Math.max(st.ctimeMs, st.mtimeMs) >= now - settleMs) return null;
+  return `${st.size} ${st.mtimeMs} ${st.ctimeMs} ${st.ino} ${st.dev}`;
 }
 
 /** Reads a file's bytes, or undefined when it cannot be read (the loader then reports it). */
@@ -362,6 +489,7 @@ export class RuleCache implements RuleFileLoader {
   private readonly maxPacks: number;
   private readonly maxBytes: number;
   private readonly debug: (message: string) => void;
+  private readonly settleMs: number;
   /** What the last load did. */
   last: RuleCacheStats | undefined;
 
@@ -370,6 +498,7 @@ export class RuleCache implements RuleFileLoader {
     this.maxPacks = options.maxPacks ?? 64;
     this.maxBytes = options.maxBytes ?? 256 * 2 ** 20;
     this.debug = options.debug ?? (() => undefined);
+    this.settleMs = options.settleMs ?? SETTLE_MS;
   }
 
   /** The pack of a set of rule paths loaded with some options; undefined when the options cannot be keyed. */
@@ -385,9 +514,13 @@ export class RuleCache implements RuleFileLoader {
     return { path: join(this.dir, `rules-${key.slice(0, 32)}.cache`), key };
   }
 
-  /** Loads the rule files (listed from `paths`) through the cache. */
+  /**
+   * Loads the rule files (listed from `paths`) through the cache. A file is answered from the
+   * pack when its stat is the one recorded (it is then not read until a plan is needed), else when
+   * the hash of its bytes is; it is loaded in full otherwise.
+   */
   loadFiles(files: readonly string[], options: LoadOptions, paths: readonly string[]): LoadedFile[] {
-    const stats: RuleCacheStats = { files: files.length, hits: 0, misses: 0, uncacheable: 0, written: false };
+    const stats: RuleCacheStats = { files: files.length, hits: 0, trusted: 0, misses: 0, uncacheable: 0, written: false };
     this.last = stats;
     const pack = this.packPath(paths, options);
     if (pack === undefined) {
@@ -398,7 +531,21 @@ export class RuleCache implements RuleFileLoader {
     const old = this.readPack(pack.path, pack.key, stats);
     const next: PackBody = { key: pack.key, files: {} };
     let changed = old === undefined;
+    const now = Date.now();
     const loaded = files.map((file): LoadedFile => {
+      const hit = old?.files[file];
+      const sign = statSign(file, now, this.settleMs);
+      if (hit !== undefined && hit[1] !== null && sign !== null && hit[2] === sign) {
+        try {
+          const out = fromEntry(file, undefined, hit[0], hit[1], options);
+          next.files[file] = hit;
+          stats.hits++;
+          stats.trusted++;
+          return out;
+        } catch (e) {
+          this.debug(`rule cache: the entry of ${file} is unusable (${(e as Error).message}); loading the file`);
+        }
+      }
       const bytes = readBytes(file);
       if (bytes === undefined) {
         stats.misses++;
@@ -407,18 +554,20 @@ export class RuleCache implements RuleFileLoader {
         return loadRuleFile(file, options);
       }
       const digest = hash('sha1', bytes);
-      const hit = old?.files[file];
-      if (hit !== undefined && hit[0] === digest && hit[1] === null) {
-        // Known not cacheable (correlations, filters, invalid documents): loaded in full, as before.
-        next.files[file] = hit;
-        stats.misses++;
-        stats.uncacheable++;
-        return loadRuleText(bytes.toString('utf8'), file, options);
-      }
-      if (hit !== undefined && hit[0] === digest && hit[1] !== null) {
+      if (hit !== undefined && hit[0] === digest) {
+        // Same bytes: a stat that can now vouch for them is recorded (the pack rewritten once).
+        const entry: PackFile = hit[2] === sign || sign === null ? hit : [hit[0], hit[1], sign];
+        if (entry !== hit) changed = true;
+        if (hit[1] === null) {
+          // Known not cacheable (correlations, filters, invalid documents): loaded in full, as before.
+          next.files[file] = entry;
+          stats.misses++;
+          stats.uncacheable++;
+          return loadRuleText(bytes.toString('utf8'), file, options);
+        }
         try {
-          const out = fromEntry(file, bytes, hit[1], options);
-          next.files[file] = hit;
+          const out = fromEntry(file, bytes, digest, hit[1], options);
+          next.files[file] = entry;
           stats.hits++;
           return out;
         } catch (e) {
@@ -430,7 +579,7 @@ export class RuleCache implements RuleFileLoader {
       const out = loadRuleText(bytes.toString('utf8'), file, options);
       const entry = fileEntry(out);
       if (entry === undefined) stats.uncacheable++;
-      next.files[file] = [digest, entry ?? null];
+      next.files[file] = [digest, entry ?? null, sign];
       return out;
     });
     if (old !== undefined && Object.keys(old.files).length !== Object.keys(next.files).length) changed = true;
@@ -484,7 +633,7 @@ export class RuleCache implements RuleFileLoader {
         this.debug(`rule cache: not writing ${path}: it is no regular file`);
         return;
       }
-      writeFileAtomic(path, packText(JSON.stringify(body)));
+      writeFileAtomic(path, packText(asciiJson(body)));
       stats.written = true;
     } catch (e) {
       this.debug(`rule cache: cannot write ${path}: ${(e as Error).message}`);

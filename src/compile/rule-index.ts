@@ -12,7 +12,7 @@
  */
 import type { SigmaRule } from '../rules/load-rule.js';
 import type { LogsourceMapping } from '../logsource/logsource.js';
-import { compileSourceChoice, LogsourceIndex, mappedSources, resolveLogsource, safeText, sourceApplies, viewEvent, withoutMappedSources } from '../logsource/logsource.js';
+import { compileSourceChoice, LogsourceIndex, mappedSources, resolveLogsource, safeText, sourceApplies, sourceKeys, viewEvent, withoutMappedSources } from '../logsource/logsource.js';
 import type { MappedSource, SourceViewResult } from '../logsource/logsource.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { eventLeaves, NUMERIC, renderScalar, resolveField } from '../evaluate/field-access.js';
@@ -655,11 +655,18 @@ export class RuleIndex {
     this.base = new EventRuleIndex(rules, options.mapping === null ? options : { ...options, mapping: withoutMappedSources(options.mapping) });
     this.viewOf = rules.map((r) => (views === null ? undefined : compileSourceChoice(r.logsource, views)));
     if (views === null || !this.viewOf.some((v) => v !== undefined)) return;
+    // The rules of each mapped source, found in one pass over the rules.
+    const membersOf = new Map<string, number[]>();
+    rules.forEach((r, i) => {
+      if (this.viewOf[i] === undefined) return;
+      for (const key of sourceKeys(resolveLogsource(r.logsource, views))) {
+        const list = membersOf.get(key);
+        if (list === undefined) membersOf.set(key, [i]);
+        else list.push(i);
+      }
+    });
     for (const source of mappedSources(views)) {
-      const members: number[] = [];
-      rules.forEach((r, i) => {
-        if (this.viewOf[i] !== undefined && ruleHasSource(r, views, source.key)) members.push(i);
-      });
+      const members = membersOf.get(source.key) ?? [];
       if (members.length === 0) continue;
       const sub = new EventRuleIndex(
         members.map((i) => rules[i] as SigmaRule),
@@ -810,7 +817,3 @@ export class RuleIndex {
   }
 }
 
-/** Does a rule's logsource resolve to a source with this key? */
-function ruleHasSource(rule: SigmaRule, mapping: LogsourceMapping, key: string): boolean {
-  return resolveLogsource(rule.logsource, mapping).sources.some((s) => JSON.stringify(s) === key);
-}

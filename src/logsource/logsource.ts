@@ -72,6 +72,21 @@ const resolved = new WeakMap<LogsourceMapping, Map<string, ResolvedLogsource>>()
 
 /** Resolves a rule's logsource to its sources (see the resolution order in the file comment); memoised per mapping. */
 export function resolveLogsource(ls: Logsource, mapping: LogsourceMapping): ResolvedLogsource {
+  // The same logsource object again (the indexes resolve each rule's several times): its result,
+  // while its three keys are the ones it was resolved with.
+  let seen = resolvedByObject.get(mapping);
+  if (seen === undefined) resolvedByObject.set(mapping, (seen = new WeakMap()));
+  const last = seen.get(ls);
+  if (last !== undefined && last.category === ls.category && last.product === ls.product && last.service === ls.service) return last.result;
+  const result = resolveByKey(ls, mapping);
+  seen.set(ls, { category: ls.category, product: ls.product, service: ls.service, result });
+  return result;
+}
+
+/** Per mapping and logsource object: the keys it was resolved with and the result. */
+const resolvedByObject = new WeakMap<LogsourceMapping, WeakMap<Logsource, { category: unknown; product: unknown; service: unknown; result: ResolvedLogsource }>>();
+
+function resolveByKey(ls: Logsource, mapping: LogsourceMapping): ResolvedLogsource {
   let memo = resolved.get(mapping);
   if (memo === undefined) resolved.set(mapping, (memo = new Map()));
   const key = logsourceKey(ls);
@@ -179,10 +194,29 @@ export function compileLogsourceFilter(
   mapping: LogsourceMapping,
   options: LogsourceFilterOptions = {},
 ): (event: FlatEvent) => boolean {
+  // One filter per resolved logsource and option (rules share a few dozen): filters hold no state.
   const resolved = resolveLogsource(ls, mapping);
-  if (!resolved.known || resolved.sources.some(unconstrained)) return () => true;
-  return sourcesFilter(resolved.sources, options);
+  const strict = options.requireFields === true;
+  let memo = filterMemo.get(resolved);
+  if (memo === undefined) filterMemo.set(resolved, (memo = [undefined, undefined]));
+  const known = memo[strict ? 1 : 0];
+  if (known !== undefined) return known;
+  const filter = !resolved.known || resolved.sources.some(unconstrained) ? (): boolean => true : sourcesFilter(resolved.sources, options);
+  memo[strict ? 1 : 0] = filter;
+  return filter;
 }
+
+/** Per resolved logsource: its filter without and with `requireFields`. */
+const filterMemo = new WeakMap<ResolvedLogsource, [((event: FlatEvent) => boolean) | undefined, ((event: FlatEvent) => boolean) | undefined]>();
+
+/** The keys (JSON text) of a resolved logsource's sources, worked out once. */
+export function sourceKeys(resolved: ResolvedLogsource): ReadonlySet<string> {
+  let keys = keysMemo.get(resolved);
+  if (keys === undefined) keysMemo.set(resolved, (keys = new Set(resolved.sources.map((s) => JSON.stringify(s)))));
+  return keys;
+}
+
+const keysMemo = new WeakMap<ResolvedLogsource, ReadonlySet<string>>();
 
 /** The filter of a list of sources: an event belongs when any of them takes it. */
 function sourcesFilter(list: readonly Source[], options: LogsourceFilterOptions = {}): (event: FlatEvent) => boolean {
@@ -229,7 +263,17 @@ export function compileSourceView(ls: Logsource, mapping: LogsourceMapping): ((e
  * the logsource has no mapped source.
  */
 export function compileSourceChoice(ls: Logsource, mapping: LogsourceMapping): ((event: FlatEvent) => MappedSource | undefined) | undefined {
+  // One choice per resolved logsource (rules share a few dozen): the functions hold no state.
   const resolved = resolveLogsource(ls, mapping);
+  if (choiceMemo.has(resolved)) return choiceMemo.get(resolved);
+  const choice = sourceChoice(resolved);
+  choiceMemo.set(resolved, choice);
+  return choice;
+}
+
+const choiceMemo = new WeakMap<ResolvedLogsource, ((event: FlatEvent) => MappedSource | undefined) | undefined>();
+
+function sourceChoice(resolved: ResolvedLogsource): ((event: FlatEvent) => MappedSource | undefined) | undefined {
   if (!resolved.known || !resolved.sources.some(isMappedSource)) return undefined;
   const steps = resolved.sources.map((s) => ({ source: s, mapped: isMappedSource(s), key: JSON.stringify(s), plain: unconstrained(s) ? (): boolean => true : sourcesFilter([s]) }));
   return (event) => {
@@ -297,6 +341,15 @@ export interface BucketKey {
  */
 export function logsourceBuckets(ls: Logsource, mapping: LogsourceMapping): { all: true } | { all: false; keys: BucketKey[] } {
   const resolved = resolveLogsource(ls, mapping);
+  let buckets = bucketMemo.get(resolved);
+  if (buckets === undefined) bucketMemo.set(resolved, (buckets = bucketsOf(resolved)));
+  return buckets;
+}
+
+/** Per resolved logsource: its buckets (read only by the callers). */
+const bucketMemo = new WeakMap<ResolvedLogsource, { all: true } | { all: false; keys: BucketKey[] }>();
+
+function bucketsOf(resolved: ResolvedLogsource): { all: true } | { all: false; keys: BucketKey[] } {
   if (!resolved.known || resolved.sources.some(unconstrained)) return { all: true };
   const keys: BucketKey[] = [];
   const seen = new Set<string>();

@@ -113,7 +113,7 @@ describe.skipIf(skipReason !== undefined)('scan with worker threads (compiled co
     expect(one.summary.suppressed).toBeGreaterThan(0);
     expect(one.diagnostics.map((d) => d.code)).toEqual(['MODIFIER_UNKNOWN', ...Array(12).fill('EVENT_INVALID_JSON')]);
     expect(new Set(one.matches.map((m) => m.rule))).toEqual(new Set([PROC_RULE_ID, ANY_RULE_ID]));
-    const neutral = (s: ScanSummary): Partial<ScanSummary> => ({ ...s, workers: 0, seconds: 0, loadSeconds: 0, eventsPerSecond: 0 });
+    const neutral = (s: ScanSummary): Partial<ScanSummary> => ({ ...s, workers: 0, seconds: 0, loadSeconds: 0, deferredLoadSeconds: 0, eventsPerSecond: 0 });
     for (const workers of [2, 3]) {
       const many = await run(workers);
       expect(many.summary.workers).toBe(workers);

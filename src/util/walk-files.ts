@@ -113,9 +113,13 @@ export function walkFiles(
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // join(dir, name) for every entry, normalized once: a name read from a folder holds no
+    // separator and is no `.` or `..`, so the normalized prefix plus the name is the same path.
+    const prefix = join(dir, '_').slice(0, -1);
+    const realPrefix = join(realDir, '_').slice(0, -1);
     for (const e of entries) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-      const p = join(dir, e.name);
+      const p = prefix + e.name;
       let isDir = e.isDirectory();
       let isFile = e.isFile();
       const link = e.isSymbolicLink();
@@ -139,7 +143,7 @@ export function walkFiles(
         problem('special', p, `${e.isFIFO() ? 'a FIFO' : e.isSocket() ? 'a socket' : 'a device'}, not a regular file; it is not read`);
         continue;
       }
-      const real = link ? undefined : join(realDir, e.name);
+      const real = link ? undefined : realPrefix + e.name;
       if (isDir) enter(p, walking, real);
       else if (isFile && wanted(e.name)) addFile(p, real);
     }

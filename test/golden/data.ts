@@ -259,6 +259,7 @@ export const SCAN_SUMMARY: ScanSummary = {
   warnings: 2,
   workers: 2,
   loadSeconds: 0.4567,
+  deferredLoadSeconds: 0,
   seconds: 12.3456,
   eventsPerSecond: 100000.4,
 };

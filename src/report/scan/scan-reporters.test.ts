@@ -96,6 +96,7 @@ describe('formatScanSummary', () => {
     warnings: 0,
     workers: 4,
     loadSeconds: 0.5,
+    deferredLoadSeconds: 0,
     seconds: 2.4691,
     eventsPerSecond: 4999.6,
   };
@@ -114,5 +115,6 @@ describe('formatScanSummary', () => {
 
   it('rounds times and the rate in the JSON summary', () => {
     expect(summaryData(summary)).toMatchObject({ seconds: 2.469, loadSeconds: 0.5, eventsPerSecond: 5000 });
+    expect(summaryData({ ...summary, deferredLoadSeconds: 0.36149 }).deferredLoadSeconds).toBe(0.361);
   });
 });

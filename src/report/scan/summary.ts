@@ -9,6 +9,7 @@ export function summaryData(s: ScanSummary): ScanSummary {
   return {
     ...s,
     loadSeconds: Math.round(s.loadSeconds * 1000) / 1000,
+    deferredLoadSeconds: Math.round(s.deferredLoadSeconds * 1000) / 1000,
     seconds: Math.round(s.seconds * 1000) / 1000,
     eventsPerSecond: Math.round(s.eventsPerSecond),
   };
