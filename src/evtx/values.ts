@@ -223,10 +223,19 @@ const EPOCH_DIFF = 11644473600000;
  * every term below 2⁵³.
  */
 export function formatFiletimeParts(lo: number, hi: number): string {
+  // A record's header time and its TimeCreated are mostly the very same FILETIME.
+  if (lo === lastFiletime.lo && hi === lastFiletime.hi) return lastFiletime.iso;
   const r = hi * 7296 + lo;
   const ms = hi * 429496 + Math.floor(r / 10000);
-  return isoMicros(ms - EPOCH_DIFF, Math.floor((r % 10000) / 10));
+  const iso = isoMicros(ms - EPOCH_DIFF, Math.floor((r % 10000) / 10));
+  lastFiletime.lo = lo;
+  lastFiletime.hi = hi;
+  lastFiletime.iso = iso;
+  return iso;
 }
+
+/** The FILETIME last formatted, and its text. */
+const lastFiletime = { lo: NaN, hi: NaN, iso: '' };
 
 /** FILETIME (100 ns ticks since 1601-01-01 UTC) → `YYYY-MM-DDTHH:MM:SS.ffffffZ` (truncated to µs). */
 export function formatFiletime(ticks: bigint): string {
