@@ -264,8 +264,9 @@ function shortestFloat32(x: number): number {
   return x;
 }
 
+/** A float as JSON holds it: null when not finite, and −0 as 0 (so a rendered event equals its JSON round trip). */
 function finite(x: number): number | null {
-  return Number.isFinite(x) ? x : null;
+  return Number.isFinite(x) ? (x === 0 ? 0 : x) : null;
 }
 
 /** Width in bytes of one element of a fixed-size type, or 0 for variable-size types. */

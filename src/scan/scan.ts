@@ -208,8 +208,8 @@ export interface ScanSummary {
 interface BatchEvent {
   raw: unknown;
   event: FlatEvent;
-  /** JSON sent to the workers: the line as read (raw), or `event` stringified by the pool. */
-  json?: string;
+  /** JSON sent to the workers: the line as read (raw), or `event` stringified by the pool; an `.evtx` match's EVTX-JSON from a worker. */
+  json?: string | undefined;
   /** `json` is the raw event's own text (a JSON Lines line). */
   jsonIsRaw?: boolean;
   file: string;
