@@ -1,5 +1,6 @@
 // One scan in a fresh process (so its peak memory is its own): prints the summary as JSON.
 // Usage: node bench/scan-once.mjs <events file or folder> <workers> <rule dirs...>
+// (<workers>: at most that many threads, as many as the input's size asks for; see MIN_BYTES_PER_THREAD below)
 // With PARSE_FLOOR=<file.jsonl> (the same events as JSON Lines), JSON.parse alone over that
 // file's lines is timed in the same process after the scan (median of three passes, after one
 // warm-up pass): `parseSeconds`, the floor the scan's speed is compared with.
@@ -12,7 +13,9 @@ tuneV8ForScanning();
 const [file, workers, ...ruleDirs] = process.argv.slice(2);
 let matches = 0;
 let alerts = 0;
-const s = await scan({ rulePaths: ruleDirs, eventPaths: [file], logsource: 'map', workers: Number(workers), onMatch: () => void matches++, onAlert: () => void alerts++ });
+// MIN_BYTES_PER_THREAD=<bytes> (0: exactly <workers> threads) overrides how many threads the input's size asks for (`--thread-input`).
+const exact = process.env.MIN_BYTES_PER_THREAD === undefined ? {} : { minBytesPerThread: Number(process.env.MIN_BYTES_PER_THREAD) };
+const s = await scan({ rulePaths: ruleDirs, eventPaths: [file], logsource: 'map', workers: Number(workers), ...exact, onMatch: () => void matches++, onAlert: () => void alerts++ });
 let parseSeconds;
 if (process.env.PARSE_FLOOR) {
   const lines = readFileSync(process.env.PARSE_FLOOR, 'utf8').split('\n').filter((l) => l.length > 0);

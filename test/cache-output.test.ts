@@ -63,7 +63,7 @@ describe('output with and without the rule cache', () => {
     const deferred = (r: { out: string }): number => (JSON.parse(r.out) as { summary: { deferredLoadSeconds: number } }).summary.deferredLoadSeconds;
     expect(deferred(withoutTimed)).toBe(0);
     expect(deferred(warmTimed)).toBeGreaterThan(0);
-    const warm2 = untimed(await cli([...args, '--workers', '2']));
+    const warm2 = untimed(await cli([...args, '--workers', '2', '--thread-input', '0']));
     const parsed = JSON.parse(without.out) as { matches: unknown[]; summary: { rules: number } };
     expect(parsed.summary.rules).toBeGreaterThan(1000);
     expect(parsed.matches.length).toBeGreaterThan(50);

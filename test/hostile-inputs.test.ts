@@ -65,7 +65,7 @@ describe('deep events: one located error, the rest of the file read', () => {
 
   for (const workers of ['1', '2']) {
     it(`scan --workers ${workers} --reporter json: a valid report of the 2,002 good events, EVENT_TOO_DEEP twice, exit 1`, async () => {
-      const argv = ['scan', '--rules', 'rules', '--events', 'events', '--logsource', 'ignore', '--reporter', 'json', '--workers', workers];
+      const argv = ['scan', '--rules', 'rules', '--events', 'events', '--logsource', 'ignore', '--reporter', 'json', '--workers', workers, '--thread-input', '0'];
       let r: { code: number; out: string; err: string };
       if (workers === '1') r = await cli(d, ...argv);
       else {

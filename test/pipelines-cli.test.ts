@@ -132,7 +132,7 @@ describe('--pipeline on the other commands', () => {
     writeFileSync(join(d, 'e.jsonl'), `${ECS_EVENT}\n{"event": {"code": "1"}, "process": {"executable": "C:\\\\x.exe"}}\n`.repeat(3));
     for (const workers of ['1', '2']) {
       // Worker threads run the compiled code: the compiled CLI, in the events' folder.
-      const out = execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'sigmatest.js'), 'scan', '--rules', RULE_FILE, '--events', 'e.jsonl', '--pipeline', 'ecs-windows', '--workers', workers, '--reporter', 'json'], { cwd: d, encoding: 'utf8' });
+      const out = execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'sigmatest.js'), 'scan', '--rules', RULE_FILE, '--events', 'e.jsonl', '--pipeline', 'ecs-windows', '--workers', workers, '--thread-input', '0', '--reporter', 'json'], { cwd: d, encoding: 'utf8' });
       const r = JSON.parse(out) as { matches: Array<{ index: number }> };
       expect(r.matches.map((m) => m.index), workers).toEqual([0, 2, 4]);
     }

@@ -30,7 +30,10 @@ function parseChunk(chunk: Buffer): Array<{ id: number; json?: unknown; xml?: st
       // The reader's direct path (template + values, no instantiated tree) must render the same.
       const instance = parser.parseInstance(r.dataStart, r.dataEnd);
       if (instance !== undefined) {
-        expect(templateJson(instance.def.nodes, instance.values)).toEqual(json);
+        const rendered = templateJson(instance.def.nodes, instance.values);
+        expect(rendered).toEqual(json);
+        // Key order too: a match's EVTX-JSON is printed as this text.
+        expect(JSON.stringify(rendered)).toBe(JSON.stringify(json));
         direct++;
         // And the flat rendering, when it takes the record, is the JSON flattened (key order too).
         const flat = templateFlat(instance.def, instance.values);

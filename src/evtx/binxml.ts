@@ -87,7 +87,43 @@ export interface XmlPI {
 export type XmlNode = XmlElement | XmlValue | XmlSubstitution | XmlCharRef | XmlEntityRef | XmlCData | XmlPI;
 
 /** A value supplied by a template instance: a decoded value, or a nested BinXml fragment's nodes. */
-export type SubstitutionValue = { kind: 'value'; value: EvtxValue } | { kind: 'xml'; nodes: XmlNode[] };
+export type SubstitutionValue = { kind: 'value'; value: EvtxValue } | XmlFragment;
+
+/** A template instance: its definition and its decoded values. */
+export interface TemplateInstance {
+  def: TemplateDefinition;
+  values: SubstitutionValue[];
+}
+
+/**
+ * A BinXml value: its nodes, instantiated. When the fragment is one template instance (how
+ * Windows writes EventData), `instance` holds it, and `nodes` are instantiated only when read:
+ * a flattened record reads the instance (to-flat.ts), only a rendered one the nodes.
+ */
+export interface XmlFragment {
+  readonly kind: 'xml';
+  readonly nodes: XmlNode[];
+  readonly instance?: TemplateInstance;
+}
+
+/**
+ * A fragment that is one template instance; its nodes instantiated on first read. A class, so
+ * that the getter lives on the prototype (one per value otherwise).
+ */
+class InstanceFragment implements XmlFragment {
+  readonly kind = 'xml' as const;
+  #nodes: XmlNode[] | undefined = undefined;
+
+  constructor(readonly instance: TemplateInstance) {}
+
+  get nodes(): XmlNode[] {
+    this.#nodes ??= instantiate(this.instance.def.nodes, this.instance.values);
+    return this.#nodes;
+  }
+}
+
+/** The NULL value (one object for all: values are never changed). */
+const NULL_VALUE: SubstitutionValue = Object.freeze({ kind: 'value', value: null });
 
 /** A parsed template definition. */
 export interface TemplateDefinition {
@@ -537,18 +573,36 @@ export class ChunkBinXml {
     return { def, values, next: v };
   }
 
+  /**
+   * A BinXml value that is exactly one template instance (a fragment header, the instance, then
+   * the end of the stream or of the value), as {@link nodes} would read it; undefined for any
+   * other fragment, which is then parsed as nodes (the definition parse is cached, so nothing is
+   * decoded twice but the values of a rare odd fragment). Throws as {@link nodes} would.
+   */
+  private soleInstance(start: number, end: number): TemplateInstance | undefined {
+    let p = start;
+    if (p < end && (this.u8(p) & ~MORE) === Token.FragmentHeader) p += 4;
+    if (p >= end || (this.u8(p) & ~MORE) !== Token.TemplateInstance) return undefined;
+    const { def, values, next } = this.templateValues(p, end);
+    if (next !== end && (next > end || (this.u8(next) & ~MORE) !== Token.EndOfStream)) return undefined;
+    return { def, values };
+  }
+
   /** Decodes one instance value; BinXml values are parsed as nested fragments. */
   private substitutionValue(type: number, start: number, size: number): SubstitutionValue {
     if (type === ValueType.BinXml || type === ValueType.EvtXml) {
       if (size === 0) return { kind: 'value', value: null };
       if (++this.depth > MAX_DEPTH) throw new EvtxFormatError(`BinXml values nested deeper than ${MAX_DEPTH}`);
       try {
+        const instance = this.soleInstance(start, start + size);
+        if (instance !== undefined) return new InstanceFragment(instance);
         return { kind: 'xml', nodes: this.nodes(start, start + size, false, false)[0] };
       } finally {
         this.depth--;
       }
     }
-    return { kind: 'value', value: decodeValue(this.buf, type, start, size) };
+    const value = decodeValue(this.buf, type, start, size);
+    return value === null ? NULL_VALUE : { kind: 'value', value };
   }
 }
 

@@ -40,7 +40,7 @@ import { templateJson, toEvtxJson } from './to-json.js';
 import type { EvtxJson } from './to-json.js';
 import { templateFlat } from './to-flat.js';
 import type { FlatEvent } from '../events/flatten-event.js';
-import type { SubstitutionValue, TemplateDefinition } from './binxml.js';
+import type { TemplateInstance } from './binxml.js';
 
 /** One event record read from an `.evtx` file. */
 export interface EvtxRecord {
@@ -158,8 +158,6 @@ export function* readChunk(buf: Uint8Array, length: number, index: number, fileO
       : new TemplateRecord(file, index, r.recordId, r.written, offset, flat as FlatEvent, instance as TemplateInstance);
   }
 }
-
-type TemplateInstance = { def: TemplateDefinition; values: SubstitutionValue[] };
 
 /**
  * A record flattened straight from its template: its EVTX-JSON is rendered (once) when first
@@ -296,7 +294,24 @@ function* walkEvtx(file: string): Generator<EvtxRecord | EvtxWarning | ReadReque
  * by the range with `header`, I/O errors by every range that meets them.
  */
 export function* walkEvtxRange(file: string, range: ChunkRange): Generator<EvtxRecord | EvtxWarning | ZeroChunk | ChunkInUse | ReadRequest, void, number> {
-  const head = Buffer.alloc(FILE_HEADER_SIZE);
+  const buffers = spareBuffers.pop() ?? { head: Buffer.alloc(FILE_HEADER_SIZE), chunk: Buffer.alloc(CHUNK_SIZE) };
+  try {
+    yield* walkWith(file, range, buffers.head, buffers.chunk);
+  } finally {
+    // Nothing read keeps the buffers' bytes (values are decoded, shared definitions copied).
+    if (spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push(buffers);
+  }
+}
+
+/**
+ * The buffers of finished walks, taken by the next ones: a walk per file or chunk range, and
+ * fresh buffers (64 KiB, zeroed) cost a folder of small files more than reading them.
+ */
+const spareBuffers: Array<{ head: Buffer; chunk: Buffer }> = [];
+const MAX_SPARE_BUFFERS = 4;
+
+/** {@link walkEvtxRange} with its buffers: the file header's and the chunk's. */
+function* walkWith(file: string, range: ChunkRange, head: Buffer, chunk: Buffer): Generator<EvtxRecord | EvtxWarning | ZeroChunk | ChunkInUse | ReadRequest, void, number> {
   let headLength: number;
   try {
     headLength = yield { kind: 'read', buffer: head, length: FILE_HEADER_SIZE, position: 0 };
@@ -310,7 +325,6 @@ export function* walkEvtxRange(file: string, range: ChunkRange): Generator<EvtxR
     return;
   }
   if (range.header) yield* checked.warnings;
-  const chunk = Buffer.alloc(CHUNK_SIZE);
   /** A zero chunk past the header's count was told since the last chunk in use (or the range starts). */
   let zeroBefore = range.first > 0;
   for (let index = range.first; index < range.end; index++) {

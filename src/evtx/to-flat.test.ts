@@ -78,6 +78,10 @@ const templateArb: fc.Arbitrary<SynthTemplate> = fc.integer({ min: 0, max: 3 }).
       eventData: fc.option(data, { nil: undefined }),
       tail: fc.boolean(),
       nested: fc.option(fc.array(fc.tuple(DATA_NAME, VALUE), { maxLength: 4 }), { nil: undefined }),
+      // The nested EventData as Windows writes it, a template instance of its own (0: plain nodes),
+      // sometimes just outside the shape flattened from its definition.
+      nestedInstance: fc.integer({ min: 0, max: 6 }),
+      nestedValues: fc.array(fc.oneof({ arbitrary: VALUE, weight: 8 }, { arbitrary: fc.constant<SynthValue>({ xml: [{ text: 'x' }] }), weight: 1 }), { minLength: 8, maxLength: 8 }),
       userData: fc.integer({ min: 0, max: 5 }).map((k) => k === 0),
       values: fc.array(VALUE, { minLength: 40, maxLength: 40 }),
     })
@@ -94,12 +98,30 @@ const templateArb: fc.Arbitrary<SynthTemplate> = fc.integer({ min: 0, max: 3 }).
         values.push(
           r.nested === undefined
             ? v.null()
-            : { xml: [{ el: 'EventData', children: nested.map(([name, value]) => ({ el: 'Data', attrs: [['Name', [{ text: name }]]], children: value === undefined ? [] : [{ text: valueText(value) }] })) }] },
+            : r.nestedInstance === 0
+              ? { xml: [{ el: 'EventData', children: nested.map(([name, value]) => ({ el: 'Data', attrs: [['Name', [{ text: name }]]], children: value === undefined ? [] : [{ text: valueText(value) }] })) }] }
+              : { xml: nestedInstance(key, r.nestedInstance, nested.map(([name]) => name), r.nestedValues) },
         );
       }
       return { key: `t${key}`, nodes: [{ el: 'Event', attrs: [['xmlns', [{ text: 'urn:x' }]]], children }], values };
     });
 });
+
+/**
+ * A nested EventData template instance over `names` (Data text a substitution, or mixed content),
+ * in the shape flattened from the definition (kinds 1-4) or just outside it (5: an attribute on
+ * EventData; 6: a Name given by a substitution).
+ */
+function nestedInstance(key: number, kind: number, names: string[], values: SynthValue[]): SynthTemplate {
+  const data: SynthNode[] = names.map((name, i) => ({
+    el: 'Data',
+    attrs: [['Name', kind === 6 && i === 0 ? [{ sub: 7, type: S.String }] : [{ text: name }]]],
+    children: kind === 2 && i === 0 ? [{ text: 'pre ' }, { sub: i, type: S.String, optional: true }] : kind === 3 && i === 0 ? [] : [{ sub: i, type: S.String, optional: true }],
+  }));
+  const eventData: SynthNode = { el: 'EventData', children: data };
+  if (kind === 5) eventData.attrs = [['a', [{ text: 'b' }]]];
+  return { key: `n${key}`, nodes: kind === 4 ? [{ pi: 'p', data: 'd' }, eventData] : [eventData], values: values.slice(0, 8) };
+}
 
 /** Literal text for nested Data (instantiated fragments hold text, not substitutions). */
 function valueText(value: SynthValue): string {
@@ -123,6 +145,40 @@ describe('flat rendering straight from the template', () => {
     // Both ways are exercised: many records near the shape are taken, many just outside are not.
     expect(taken).toBeGreaterThan(runs * 0.2);
     expect(taken).toBeLessThan(runs * 0.9);
+  });
+
+  it('gives each record of one template its own fields when records leave out different ones (fields kept per template)', () => {
+    // Records of one template in one chunk, each with some values null: attributes and text left
+    // out at any place, also at the end (a record whose fields are a prefix of the last one's).
+    let reused = 0;
+    fc.assert(
+      // A few masks of values left null, taken in turn by up to 60 records: a shape recurs often
+      // enough to be made by its own function (after 16 records) as well as field by field.
+      fc.property(templateArb, fc.array(fc.array(fc.boolean(), { minLength: 48, maxLength: 48 }), { minLength: 1, maxLength: 3 }), fc.array(fc.nat(2), { minLength: 2, maxLength: 60 }), (t, masks, picks) => {
+        const w = new ChunkWriter();
+        const nulls = picks.map((p) => masks[p % masks.length] as boolean[]);
+        const variants = nulls.map((mask) => ({ ...t, values: t.values.map((x, i) => (mask[i] === true && !('xml' in x) ? v.null() : x)) }));
+        variants.forEach((variant, i) => w.addRecord(i + 1, variant));
+        const chunk = w.finish();
+        const check = checkChunk(chunk);
+        if (!check.ok) throw new Error(check.reason);
+        const binxml = new ChunkBinXml(chunk);
+        let last: string | undefined;
+        for (const rec of chunkRecords(chunk, check.header)) {
+          if (rec.kind === 'bad') throw new Error(rec.reason);
+          const instance = binxml.parseInstance(rec.dataStart, rec.dataEnd);
+          if (instance === undefined) throw new Error('not a template instance');
+          const flat = templateFlat(instance.def, instance.values);
+          if (flat === undefined) continue;
+          expectSame(flat, flattenEvent(templateJson(instance.def.nodes, instance.values)));
+          const keys = Object.keys(flat).join('|');
+          if (keys === last) reused++;
+          last = keys;
+        }
+      }),
+      { numRuns: 600, seed: 20261207 },
+    );
+    expect(reused).toBeGreaterThan(500);
   });
 
   it('takes the Windows shape, and leaves repeated or specially named fields to the JSON path', () => {

@@ -167,27 +167,34 @@ function templateElementJson(el: XmlElement, values: readonly SubstitutionValue[
     setOwnField((attrs ??= {}), a.name, contentValue(value));
   }
   const content: Content = {};
-  for (const c of el.children) {
-    switch (c.kind) {
-      case 'element': {
-        const nameAttr = templateDataName(c, values);
-        const key = nameAttr === undefined ? c.name : String(contentValue(attributeContent(nameAttr, values)));
-        addChild((content.children ??= {}), key, templateElementJson(c, values, nameAttr));
-        break;
-      }
-      case 'substitution': {
-        const v = values[c.index];
-        if (v === undefined) break;
-        if (v.kind === 'value') {
-          if (v.value !== null) (content.text ??= []).push({ kind: 'value', value: v.value });
-        } else for (const x of v.nodes) gather(content, x); // a BinXml value: its nodes, as if they stood here
-        break;
-      }
-      default:
-        gather(content, c); // text, and processing instructions (left out)
-    }
-  }
+  for (const c of el.children) templateChild(content, c, values);
   return assemble(attrs, content.children, content.text);
+}
+
+/** Adds a child node of a template element to `content`, as {@link gather} adds it once instantiated. */
+function templateChild(content: Content, c: XmlNode, values: readonly SubstitutionValue[]): void {
+  switch (c.kind) {
+    case 'element': {
+      const nameAttr = templateDataName(c, values);
+      const key = nameAttr === undefined ? c.name : String(contentValue(attributeContent(nameAttr, values)));
+      addChild((content.children ??= {}), key, templateElementJson(c, values, nameAttr));
+      break;
+    }
+    case 'substitution': {
+      const v = values[c.index];
+      if (v === undefined) break;
+      if (v.kind === 'value') {
+        if (v.value !== null) (content.text ??= []).push({ kind: 'value', value: v.value });
+      } else if (v.instance !== undefined) {
+        // A BinXml value that is a template instance (EventData): its definition's nodes with
+        // its values, as if its instantiated nodes stood here, without instantiating them.
+        for (const x of v.instance.def.nodes) templateChild(content, x, v.instance.values);
+      } else for (const x of v.nodes) gather(content, x); // a BinXml value: its nodes, as if they stood here
+      break;
+    }
+    default:
+      gather(content, c); // text, and processing instructions (left out)
+  }
 }
 
 /** The `Name` attribute of a template `Data` element when it keeps some content once instantiated. */

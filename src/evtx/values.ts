@@ -142,14 +142,25 @@ export function hexBytes(buf: Uint8Array, start: number, size: number): string {
   return s;
 }
 
+/** Upper-case hex digits, as character codes. */
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
+/** The text of a GUID being formatted (one string made of it, rather than twenty joined). */
+const GUID_TEXT = Buffer.from('00000000-0000-0000-0000-000000000000', 'latin1');
+/** Where each GUID byte's two digits go in {@link GUID_TEXT}, by byte position: three little-endian fields, then 8 bytes as stored. */
+const GUID_AT = [6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34];
+type Latin1Buffer = Buffer & { latin1Slice?: (start: number, end: number) => string };
+const LATIN1_SLICE = typeof (Buffer.prototype as Latin1Buffer).latin1Slice === 'function';
+
 /** A GUID as `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX`: three little-endian fields, then 8 bytes as stored. */
 export function formatGuid(buf: Uint8Array, start: number): string {
   need(buf, start, 16, 'GUID');
-  const b = (i: number): string => HEX[buf[start + i] as number] as string;
-  return (
-    b(3) + b(2) + b(1) + b(0) + '-' + b(5) + b(4) + '-' + b(7) + b(6) + '-' + b(8) + b(9) + '-' +
-    b(10) + b(11) + b(12) + b(13) + b(14) + b(15)
-  );
+  for (let i = 0; i < 16; i++) {
+    const byte = buf[start + i] as number;
+    const at = GUID_AT[i] as number;
+    GUID_TEXT[at] = HEX_DIGITS[byte >> 4] as number;
+    GUID_TEXT[at + 1] = HEX_DIGITS[byte & 15] as number;
+  }
+  return LATIN1_SLICE ? ((GUID_TEXT as Latin1Buffer).latin1Slice as (start: number, end: number) => string)(0, 36) : GUID_TEXT.toString('latin1');
 }
 
 /** Byte length of the SID at `start` (8 + 4 per sub-authority). */
@@ -212,10 +223,19 @@ const EPOCH_DIFF = 11644473600000;
  * every term below 2⁵³.
  */
 export function formatFiletimeParts(lo: number, hi: number): string {
+  // A record's header time and its TimeCreated are mostly the very same FILETIME.
+  if (lo === lastFiletime.lo && hi === lastFiletime.hi) return lastFiletime.iso;
   const r = hi * 7296 + lo;
   const ms = hi * 429496 + Math.floor(r / 10000);
-  return isoMicros(ms - EPOCH_DIFF, Math.floor((r % 10000) / 10));
+  const iso = isoMicros(ms - EPOCH_DIFF, Math.floor((r % 10000) / 10));
+  lastFiletime.lo = lo;
+  lastFiletime.hi = hi;
+  lastFiletime.iso = iso;
+  return iso;
 }
+
+/** The FILETIME last formatted, and its text. */
+const lastFiletime = { lo: NaN, hi: NaN, iso: '' };
 
 /** FILETIME (100 ns ticks since 1601-01-01 UTC) → `YYYY-MM-DDTHH:MM:SS.ffffffZ` (truncated to µs). */
 export function formatFiletime(ticks: bigint): string {
@@ -244,8 +264,9 @@ function shortestFloat32(x: number): number {
   return x;
 }
 
+/** A float as JSON holds it: null when not finite, and −0 as 0 (so a rendered event equals its JSON round trip). */
 function finite(x: number): number | null {
-  return Number.isFinite(x) ? x : null;
+  return Number.isFinite(x) ? (x === 0 ? 0 : x) : null;
 }
 
 /** Width in bytes of one element of a fixed-size type, or 0 for variable-size types. */
@@ -339,7 +360,8 @@ function scalarWidth(base: number, size: number): number {
  * not handled here.
  */
 export function decodeValue(buf: Uint8Array, type: number, start: number, size: number): EvtxValue {
-  need(buf, start, size, `value of type 0x${type.toString(16)}`);
+  // The message only when it is needed (a template literal per value cost a string per value).
+  if (size < 0 || start < 0 || start + size > buf.length) need(buf, start, size, `value of type 0x${type.toString(16)}`);
   const base = type & 0x7f;
   const isArray = (type & ValueType.Array) !== 0;
   if (base === ValueType.Null) return null;

@@ -26,7 +26,7 @@ export interface MatchInput {
    */
   readonly event: Record<string, unknown>;
   /** `JSON.stringify(event)`, set by the worker pool (callers may reuse it for output). */
-  json?: string;
+  json?: string | undefined;
   /**
    * The flattened event as {@link event} gives it, without keeping it when it was not kept yet
    * (an unparsed line parses again if its event is read later, for a match): the local matcher
@@ -66,7 +66,8 @@ export function localMatcher(rules: ScanRules): BatchMatcher {
         }),
       );
     },
-    evtx: (job) => Promise.resolve(runEvtxJob(index, job)),
+    // Run here, where it is emitted: hits keep their EVTX-JSON as objects (no text made and parsed back).
+    evtx: (job) => Promise.resolve(runEvtxJob(index, job, true)),
     close: () => Promise.resolve(),
   };
 }

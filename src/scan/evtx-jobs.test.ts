@@ -15,7 +15,8 @@ import type { EvtxSegment } from './evtx-jobs.js';
 import { readEventsSync } from '../event-files/read-events.js';
 import { RuleIndex } from '../compile/rule-index.js';
 import { loadRuleText } from '../rules/load-rule.js';
-import { buildEvtxFile, imageChunk } from '../../test/support/evtx-writer.js';
+import { buildEvtxFile, ChunkWriter, imageChunk, synthValue as v } from '../../test/support/evtx-writer.js';
+import { ValueType } from '../evtx/values.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE } from '../evtx/file-header.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sigmatest-evtx-jobs-'));
@@ -61,7 +62,7 @@ function bySegments(file: string, segments: EvtxSegment[], perJob: number): stri
         diagnostic: (d) => out.push(`${d.code} ${d.message}`),
         hit: (e, at) => {
           expect(at).toEqual([0]);
-          expect(JSON.parse(e.json)).toEqual(e.raw);
+          expect(JSON.parse(e.json as string)).toEqual(e.raw);
           out.push(`event ${e.index} ${String(e.event.Image)}`);
         },
       });
@@ -100,6 +101,37 @@ describe('runEvtxJob and EvtxFileEmitter', () => {
     for (const chunks of [1, 2, 3, 16]) {
       for (const perJob of [1, 2, 100]) expect(bySegments(file, planEvtxSegments(file, size, chunks), perJob), `${chunks} chunks a segment, ${perJob} a job`).toEqual(reference);
     }
+  });
+
+  it('a job run where it is emitted (local) gives each hit its EVTX-JSON as the object a worker sends as text', () => {
+    // Records with a float of every kind JSON may not keep (−0, NaN, ∞) beside the usual values.
+    const w = new ChunkWriter();
+    const floats = [v.real64(-0), v.real64(Number.NaN), v.real64(Number.POSITIVE_INFINITY), v.real32(-0), v.real64(1.5)];
+    floats.forEach((f, i) =>
+      w.addRecord(i + 1, {
+        key: 'floats',
+        nodes: [{ el: 'Event', children: [{ el: 'System', children: [{ el: 'EventID', children: [{ sub: 0, type: ValueType.UInt16 }] }] }, { el: 'EventData', children: [{ el: 'Data', attrs: [['Name', [{ text: 'Image' }]]], children: [{ sub: 1, type: ValueType.String }] }, { el: 'Data', attrs: [['Name', [{ text: 'Value' }]]], children: [{ sub: 2, type: ValueType.Real64 }] }] }] }],
+        values: [v.uint16(1), v.string(`C:\\${i}.exe`), f],
+      }),
+    );
+    const file = join(dir, 'floats.evtx');
+    writeFileSync(file, buildEvtxFile([w.finish(), chunk(100, 3)]));
+    const job = { segments: planEvtxSegments(file, statSync(file).size) };
+    const sent = runEvtxJob(new RuleIndex(rules, { mapping: null }), job);
+    const local = runEvtxJob(new RuleIndex(rules, { mapping: null }), job, true);
+    const hits = (r: typeof sent): Array<{ json?: string; raw?: unknown; event: unknown }> => r.segments.flatMap((s) => s.items.flatMap((it) => (it.kind === 'hit' ? [it] : [])));
+    expect(hits(sent)).toHaveLength(8);
+    expect(hits(local)).toHaveLength(8);
+    hits(sent).forEach((h, i) => {
+      const l = hits(local)[i] as { json?: string; raw?: unknown; event: unknown };
+      expect(l.json).toBeUndefined();
+      expect(h.raw).toBeUndefined();
+      // The very text a worker sends, and equal to its parse, −0 included (Object.is).
+      expect(JSON.stringify(l.raw)).toBe(h.json);
+      expect(l.raw).toStrictEqual(JSON.parse(h.json as string));
+      expect(l.event).toStrictEqual(h.event);
+    });
+    expect(hits(local).map((h) => (h.event as Record<string, unknown>)['Value']).slice(0, 5)).toStrictEqual([0, null, null, 0, 1.5]);
   });
 
   it('a file that is no EVTX is told once, whatever the ranges', () => {

@@ -20,6 +20,7 @@ import { flattenEvent } from '../events/flatten-event.js';
 import type { FlatEvent } from '../events/flatten-event.js';
 import { readEvtxRangeSync, ZeroedChunks } from '../evtx/read-evtx.js';
 import type { ChunkRange, EvtxRecord } from '../evtx/read-evtx.js';
+import type { EvtxJson } from '../evtx/to-json.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE } from '../evtx/file-header.js';
 
 /** A stretch of an `.evtx` file: the whole file or a range of its chunks. */
@@ -47,8 +48,10 @@ export type EvtxJobItem =
       /** Position of the record among the segment's records. */
       at: number;
       event: FlatEvent;
-      /** `JSON.stringify` of the record's EVTX-JSON. */
-      json: string;
+      /** `JSON.stringify` of the record's EVTX-JSON (a job run in a worker: it crosses threads as text). */
+      json?: string;
+      /** The record's EVTX-JSON itself (a job run in the thread that emits it: no text made, none parsed). */
+      raw?: EvtxJson;
       /** The rule positions the matcher gave for the event (see RuleIndex.matchBatch; -2 − k: rule k failed). */
       rules: number[];
     };
@@ -89,9 +92,11 @@ export function planEvtxSegments(file: string, size: number, chunks = JOB_CHUNKS
 
 /**
  * Reads, flattens and matches the events of a job (in whatever thread runs it) with `index`; see
- * the module comment for what it returns.
+ * the module comment for what it returns. A hit holds its EVTX-JSON as text (`json`), or with
+ * `local` (the job runs in the thread that emits it) as the object itself (`raw`): a rendered
+ * event holds only JSON values (finite numbers, no −0), so it equals its JSON round trip.
  */
-export function runEvtxJob(index: RuleIndex, job: EvtxJob): EvtxJobResult {
+export function runEvtxJob(index: RuleIndex, job: EvtxJob, local = false): EvtxJobResult {
   const events: FlatEvent[] = [];
   const records: EvtxRecord[] = [];
   /** Per segment: its items, a record as the number −1 − (its position in `events`) until matched. */
@@ -137,28 +142,35 @@ export function runEvtxJob(index: RuleIndex, job: EvtxJob): EvtxJobResult {
         }
         const rules = hits.get(it);
         if (rules === undefined) continue;
-        items.push({ kind: 'hit', at: it - p.firstEvent, event: events[it] as FlatEvent, json: JSON.stringify((records[it] as EvtxRecord).event), rules });
+        const record = records[it] as EvtxRecord;
+        items.push(local ? { kind: 'hit', at: it - p.firstEvent, event: events[it] as FlatEvent, raw: record.event, rules } : { kind: 'hit', at: it - p.firstEvent, event: events[it] as FlatEvent, json: JSON.stringify(record.event), rules });
       }
       return { records: p.records, items, stopped: p.stopped };
     }),
   };
 }
 
-/** An event of a segment's result, as the scan's emitter takes events: its raw form parsed from its JSON when asked for. */
+/**
+ * An event of a segment's result, as the scan's emitter takes events: its raw form as given, or
+ * parsed from its JSON when asked for (then `json`, its text, goes to reporters as it is).
+ */
 export class EvtxHit {
   readonly jsonIsRaw = true;
   readonly line = 0;
-  private parsed: { raw: unknown } | undefined = undefined;
+  private parsed: { raw: unknown } | undefined;
 
   constructor(
     readonly event: FlatEvent,
-    readonly json: string,
+    readonly json: string | undefined,
     readonly file: string,
     readonly index: number,
-  ) {}
+    raw?: unknown,
+  ) {
+    this.parsed = json === undefined ? { raw } : undefined;
+  }
 
   get raw(): unknown {
-    this.parsed ??= { raw: JSON.parse(this.json) as unknown };
+    this.parsed ??= { raw: JSON.parse(this.json as string) as unknown };
     return this.parsed.raw;
   }
 }
@@ -198,7 +210,7 @@ export class EvtxFileEmitter {
           for (const w of this.zeroed.inUse(it.index)) sink.diagnostic(w.diagnostic);
           break;
         case 'hit':
-          sink.hit(new EvtxHit(it.event, it.json, this.file, this.records + it.at), it.rules);
+          sink.hit(new EvtxHit(it.event, it.json, this.file, this.records + it.at, it.raw), it.rules);
           break;
       }
     }

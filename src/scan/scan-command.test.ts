@@ -174,6 +174,8 @@ describe('sigmatest scan', () => {
       [['scan', '--rules', rules], /needs --events/],
       [['scan', '--rules', rules, '--events', events, '--workers', '0'], /--workers must be a whole number/],
       [['scan', '--rules', rules, '--events', events, '--workers', 'two'], /--workers must be a whole number/],
+      [['scan', '--rules', rules, '--events', events, '--workers', '2', '--thread-input', 'lots'], /--thread-input must be a number of MiB/],
+      [['scan', '--rules', rules, '--events', events, '--workers', '2', '--thread-input', '1.2.3'], /--thread-input must be a number of MiB/],
       [['scan', '--rules', rules, '--events', events, '--reporter', 'xml'], /--reporter must be one of jsonl, json, text/],
       [['scan', '--rules', rules, '--events', events, '--logsource', 'maybe'], /--logsource must be one of map, ignore/],
       [['scan', 'stray', '--rules', rules, '--events', events], /unexpected argument 'stray'/],

@@ -119,6 +119,8 @@ describe.skipIf(skipReason !== undefined)('scan output is the same whatever the 
         eventPaths,
         logsource: 'map',
         workers,
+        // Exactly `workers` threads: the sample is far smaller than a thread's default share.
+        minBytesPerThread: 0,
         knownFps,
         today: new Date('2026-01-01'),
         onMatch: (m) => {

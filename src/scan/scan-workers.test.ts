@@ -9,7 +9,7 @@
  * diagnostics, counts), across many small batches, with malformed events and known FPs.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -94,6 +94,8 @@ describe.skipIf(skipReason !== undefined)('scan with worker threads (compiled co
         eventPaths: [events],
         logsource: 'map',
         workers,
+        // Exactly `workers` threads, however small the input (see the thread-count test below).
+        minBytesPerThread: 0,
         batchSize: 7,
         knownFps: fps,
         onMatch: (m) => matches.push(reporters.matchRecord(m)),
@@ -121,10 +123,45 @@ describe.skipIf(skipReason !== undefined)('scan with worker threads (compiled co
     }
   });
 
+  it('threads by input size: one per minBytesPerThread of input beyond the first, up to workers; the same output', async () => {
+    const { scan, reporters } = await compiled();
+    const { rules, events } = bigFixture();
+    const run = async (workers: number, minBytesPerThread?: number): Promise<{ matches: MatchRecord[]; summary: ScanSummary }> => {
+      const matches: MatchRecord[] = [];
+      const summary = await scan.scan({ rulePaths: [rules], eventPaths: [events], logsource: 'map', workers, ...(minBytesPerThread === undefined ? {} : { minBytesPerThread }), onMatch: (m) => matches.push(reporters.matchRecord(m)) });
+      return { matches, summary };
+    };
+    const one = await run(1);
+    // The fixture's events: tens of KB, far below the default share of a thread.
+    expect(scan.MIN_BYTES_PER_THREAD).toBeGreaterThan(1 << 20);
+    const small = await run(3);
+    expect(small.summary.workers).toBe(1);
+    expect(small.matches).toEqual(one.matches);
+    // The input's bytes as the scan counts them (its event files; the .evtx file by its header and chunks in use).
+    const { listEventFiles } = (await import(pathToFileURL(join(dist, 'src', 'event-files', 'list-event-files.js')).href)) as typeof import('../event-files/list-event-files.js');
+    const files = listEventFiles([events]).files;
+    expect(files.some((f) => f.endsWith('.evtx'))).toBe(true);
+    const bytes = files.reduce((n, f) => n + (f.endsWith('.evtx') ? 4096 + 65536 : statSync(f).size), 0);
+    expect(scan.matchingThreads(3, files, bytes)).toBe(2);
+    expect(scan.matchingThreads(3, files, Math.floor(bytes / 2))).toBe(3);
+    expect(scan.matchingThreads(3, files, bytes + 1)).toBe(1);
+    expect(scan.matchingThreads(1, files, 1)).toBe(1);
+    expect(scan.matchingThreads(2, files, 0)).toBe(2);
+    // An .evtx file counts its header and the chunks it says are in use, not the unused ones
+    // Windows preallocates at its end.
+    const padded = join(events, 'nested', 'sysmon.evtx');
+    appendFileSync(padded, Buffer.alloc(10 * 65536));
+    expect(scan.matchingThreads(2, [padded], 4096 + 65536)).toBe(2);
+    expect(scan.matchingThreads(2, [padded], 4096 + 65536 + 1)).toBe(1);
+    const two = await run(3, bytes);
+    expect(two.summary.workers).toBe(2);
+    expect(two.matches).toEqual(one.matches);
+  });
+
   it('the CLI prints the same report with --workers 2 as with --workers 1', () => {
     const { rules, events } = bigFixture();
     const cli = (workers: string, reporter: string): { code: number | null; stdout: string; stderr: string } => {
-      const r = spawnSync(process.execPath, [join(root, 'bin', 'sigmatest.js'), 'scan', '--rules', rules, '--events', events, '--workers', workers, '--reporter', reporter], {
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'sigmatest.js'), 'scan', '--rules', rules, '--events', events, '--workers', workers, '--thread-input', '0', '--reporter', reporter], {
         encoding: 'utf8',
         cwd: root,
       });

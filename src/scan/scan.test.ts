@@ -181,6 +181,6 @@ describe('scan', () => {
     const { fileURLToPath } = await import('node:url');
     const { WORKER_SCRIPT } = await import('./batch-matcher.js');
     if (existsSync(fileURLToPath(WORKER_SCRIPT))) return; // running from compiled code: nothing to check
-    await expect(run({ rulePaths: [rules], eventPaths: [events], workers: 2 })).rejects.toThrow(/npm run build/);
+    await expect(run({ rulePaths: [rules], eventPaths: [events], workers: 2, minBytesPerThread: 0 })).rejects.toThrow(/npm run build/);
   });
 });

@@ -31,7 +31,8 @@ import { expiredEntries, knownFpFor } from '../known-fps/known-fps.js';
 import type { KnownFp } from '../known-fps/known-fps.js';
 import { listEventFiles } from '../event-files/list-event-files.js';
 import { isEvtxFile } from '../event-files/read-events.js';
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { CHUNK_SIZE, FILE_HEADER_SIZE, hasFileSignature, parseFileHeader } from '../evtx/file-header.js';
 import { EvtxFileEmitter, JOB_CHUNKS, planEvtxSegments } from './evtx-jobs.js';
 import type { EvtxJob, EvtxJobResult, EvtxSegmentResult, EvtxSegmentSink } from './evtx-jobs.js';
 import { catalogOf, loadScanRules } from './scan-rules.js';
@@ -54,8 +55,16 @@ export interface ScanOptions {
   /** Event files or folders (searched recursively for .json/.jsonl/.ndjson/.evtx). */
   eventPaths: readonly string[];
   logsource: LogsourceMode;
-  /** 1 (default): match in the calling thread; N > 1: N worker threads. */
+  /**
+   * 1 (default): match in the calling thread; N > 1: up to N threads (the calling thread and
+   * worker threads), as many as the input is large enough for (see {@link minBytesPerThread}).
+   */
   workers?: number;
+  /**
+   * Event input each thread beyond the first needs, in bytes (JSON text, `.evtx` chunks in use;
+   * default {@link MIN_BYTES_PER_THREAD}): with less, fewer threads match. 0: always `workers` threads.
+   */
+  minBytesPerThread?: number;
   /** Only the rules of this shard (`--shard i/n`). */
   shard?: Shard | undefined;
   /** The sigmatest config file; undefined: `sigmatest.config.yml` in `cwd` when present. */
@@ -199,8 +208,8 @@ export interface ScanSummary {
 interface BatchEvent {
   raw: unknown;
   event: FlatEvent;
-  /** JSON sent to the workers: the line as read (raw), or `event` stringified by the pool. */
-  json?: string;
+  /** JSON sent to the workers: the line as read (raw), or `event` stringified by the pool; an `.evtx` match's EVTX-JSON from a worker. */
+  json?: string | undefined;
   /** `json` is the raw event's own text (a JSON Lines line). */
   jsonIsRaw?: boolean;
   file: string;
@@ -295,24 +304,78 @@ const DEFAULT_BATCH = { oneThread: 2000, withWorkers: 1000 };
 /** `.evtx` jobs the main thread may match beyond the matcher's capacity while the oldest job is still with a worker. */
 const LOCAL_JOBS_AHEAD = 6;
 
+/**
+ * Event input (bytes) each matching thread beyond the first needs by default. A worker thread
+ * loads the rules again and warms up its own code (rule index, needle automata, compiled rules),
+ * which costs about what matching tens of thousands of events does: on the 2-vCPU machine two
+ * threads were slower than one on 10,000 and 50,000 real events (11 and 55 MB of JSON Lines) and
+ * barely faster on 200,000 generated ones (see the README, Speed).
+ */
+export const MIN_BYTES_PER_THREAD = 64 * 1024 * 1024;
+
 /** Runs a scan; resolves to its summary. Throws only when a worker fails. */
 export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
-  const workers = Math.max(1, Math.floor(options.workers ?? 1));
   const cwd = options.cwd ?? process.cwd();
   const source: ScanRuleSource = { rulePaths: options.rulePaths.map((p) => resolve(cwd, p)), cwd, configFile: options.configFile, logsource: options.logsource, shard: options.shard, pipelines: options.pipelines, placeholders: options.placeholders, minLevel: options.minLevel, cacheDir: options.cacheDir };
+  const listed = listEventFiles(options.eventPaths.map((p) => resolve(cwd, p)));
+  const workers = matchingThreads(Math.max(1, Math.floor(options.workers ?? 1)), listed.files, options.minBytesPerThread ?? MIN_BYTES_PER_THREAD);
   // `workers` threads match: this one and workers − 1 worker threads, which start first and load
   // their rules while this thread loads its own.
   const pool = workers > 1 ? startWorkerPool(workers - 1, source) : undefined;
   try {
-    return await run(options, source, pool, started, workers);
+    return await run(options, source, pool, started, workers, listed);
   } finally {
     await pool?.close();
   }
 }
 
+/**
+ * How many threads match: at most `most`, one more for each `minBytes` of event input beyond
+ * the first (JSON text by its size, an `.evtx` file by its chunks in use, see {@link inputBytes}).
+ */
+export function matchingThreads(most: number, files: readonly string[], minBytes: number): number {
+  if (most <= 1 || minBytes <= 0) return most;
+  const enough = (most - 1) * minBytes;
+  let bytes = 0;
+  for (const f of files) {
+    bytes += inputBytes(f);
+    if (bytes >= enough) return most;
+  }
+  return Math.min(most, 1 + Math.floor(bytes / minBytes));
+}
+
+/**
+ * The bytes of an event file a scan reads as events: the file's size, or for an `.evtx` file with
+ * an intact header, the header and the chunks it counts (files often end in unused chunks that
+ * Windows preallocated). 0 when the file cannot be examined (the scan reports it).
+ */
+function inputBytes(file: string): number {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return 0;
+  }
+  if (!isEvtxFile(file) || size < FILE_HEADER_SIZE) return size;
+  const head = Buffer.alloc(FILE_HEADER_SIZE);
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      if (readSync(fd, head, 0, FILE_HEADER_SIZE, 0) < FILE_HEADER_SIZE) return size;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return size;
+  }
+  if (!hasFileSignature(head)) return size;
+  const header = parseFileHeader(head);
+  return header.checksumOk ? Math.min(size, FILE_HEADER_SIZE + header.chunkCount * CHUNK_SIZE) : size;
+}
+
 /** The scan proper, once the workers (if any) are starting; the caller closes them. */
-async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPool | undefined, started: number, workers: number): Promise<ScanSummary> {
+async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPool | undefined, started: number, workers: number, listed: { files: string[]; diagnostics: Diagnostic[] }): Promise<ScanSummary> {
   const batchSize = Math.max(1, options.batchSize ?? (pool === undefined ? DEFAULT_BATCH.oneThread : DEFAULT_BATCH.withWorkers));
   const today = options.today ?? new Date();
   const knownFps = options.knownFps ?? [];
@@ -361,7 +424,7 @@ async function run(options: ScanOptions, source: ScanRuleSource, pool: WorkerPoo
   const counted = loaded.rules.map((r) => engine?.counts(r) === true);
   const forCorrelations: SigmaRule[] = [];
 
-  const { files, diagnostics: fileDiagnostics } = listEventFiles(options.eventPaths.map((p) => resolve(source.cwd, p)));
+  const { files, diagnostics: fileDiagnostics } = listed;
   for (const d of fileDiagnostics) report(d);
 
   const counts = rules.map(() => ({ matches: 0, suppressed: 0 }));

@@ -30,7 +30,7 @@ export const scanSpec: CommandSpec = {
   name: 'scan',
   summary: 'Scan event files and folders with rules and report every match.',
   usage:
-    'scan --rules <files or folders...> --events <files or folders...> [--logsource map|ignore] [--workers N]\n' +
+    'scan --rules <files or folders...> --events <files or folders...> [--logsource map|ignore] [--workers N] [--thread-input <MiB>]\n' +
     `                      [--known-fps <file>] [--time-field <fields...>] [--time-tolerance <span>]\n` +
     `                      [--reporter ${SCAN_REPORTERS.usage()}] [--config <file>] [--out <file>]`,
   description:
@@ -56,7 +56,8 @@ export const scanSpec: CommandSpec = {
       default: 'map',
       help: "map: a rule sees only the events of its logsource (mapping: built-in + config); ignore: every event",
     },
-    workers: { type: 'string', arg: '<N>', default: '1', help: 'threads matching events: the main thread and N-1 worker threads (1: the main thread only); .evtx files are shared out by file and 16-chunk range, each read and matched by the thread that takes it' },
+    workers: { type: 'string', arg: '<N>', default: '1', help: 'threads matching events: the main thread and up to N-1 worker threads (1: the main thread only), one per --thread-input of events beyond the first; .evtx files are shared out by file and 16-chunk range, each read and matched by the thread that takes it' },
+    'thread-input': { type: 'string', arg: '<MiB>', help: 'event input each thread beyond the first needs (JSON text, .evtx chunks in use; default 64): a thread loads the rules and warms up, which smaller inputs do not repay; 0: always --workers threads' },
     shard: shardOption('scan with shard i of n of the rules'),
     'known-fps': { type: 'string', arg: '<file>', help: 'known false positives (YAML) to count apart' },
     'time-field': { type: 'string', multiple: true, arg: '<fields>', help: 'fields the event time is read from, in order (default: TimeCreated_SystemTime @timestamp UtcTime timestamp)' },
@@ -86,6 +87,13 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
   const workers = /^\d+$/.test(workersText) ? Number(workersText) : Number.NaN;
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
     return usage(io, `--workers must be a whole number from 1 to ${MAX_WORKERS}, not '${workersText}'`);
+  }
+  const threadInputText = str(args.values['thread-input']);
+  let minBytesPerThread: number | undefined;
+  if (threadInputText !== undefined) {
+    const mib = /^\d+(\.\d+)?$/.test(threadInputText) ? Number(threadInputText) : Number.NaN;
+    if (!Number.isFinite(mib)) return usage(io, `--thread-input must be a number of MiB (0 or more), not '${threadInputText}'`);
+    minBytesPerThread = Math.round(mib * 1024 * 1024);
   }
   const shard = shardArg(args);
   const timeFields = list(args.values['time-field']);
@@ -160,7 +168,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
   const reporter = reporterEntry.create({ out, err });
   const shown = shownPaths(io);
 
-  progress.note(`scan: loading rules${workers > 1 ? ` (in ${workers} threads)` : ''}…`);
+  progress.note(`scan: loading rules${workers > 1 ? ` (in up to ${workers} threads)` : ''}…`);
   let summary: ScanSummary;
   try {
     summary = await scan({
@@ -168,6 +176,7 @@ export async function scanCommand(args: Parsed, io: Io): Promise<number> {
       eventPaths,
       logsource,
       workers,
+      ...(minBytesPerThread === undefined ? {} : { minBytesPerThread }),
       shard,
       cwd: io.cwd,
       configFile: str(args.values.config),
