@@ -568,12 +568,12 @@ if (want('real')) {
       rows.push([`real: costliest kind ${i + 1}: ${c.key}`, `${fmt(c.n)} events, ${fmt(c.bytes)} bytes each, ${c.cands.toFixed(1)} candidate rules each`, `${c.us.toFixed(1)} µs per event matching (${c.lo.toFixed(1)}-${c.hi.toFixed(1)}, median of 3), JSON.parse ${c.parseUs.toFixed(1)} µs`]);
     });
     // First use and steady state, apart: a fresh index over the real JSON Lines, each line parsed,
-    // flattened and matched in batches of 2,000 as a one-thread scan does (files not read). The
+    // flattened and matched in batches of 1,000 as a one-thread scan does (files not read). The
     // first pass pays what a scan pays once (needle automata, compiling the rules it keeps
     // trying, V8 warming up); the next five passes are the steady state, each followed by
     // JSON.parse alone over the same lines, so each ratio is of one machine state.
     const steadyIndex = new RuleIndex(rules, { mapping: builtinMapping });
-    const batch = 2000;
+    const batch = 1000;
     const matchPass = () => {
       const t = process.hrtime.bigint();
       for (let i = 0; i < lines.length; i += batch) {

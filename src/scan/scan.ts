@@ -82,7 +82,7 @@ export interface ScanOptions {
   knownFps?: readonly KnownFp[];
   /** The day known-FP expiry is judged on (default: now). */
   today?: Date;
-  /** Events per batch (default {@link DEFAULT_BATCH}: 2,000 on one thread, 1,000 with workers). */
+  /** Events per batch (default {@link DEFAULT_BATCH}: 1,000). */
   batchSize?: number;
   /** Fields the event time is read from for correlations (default: the config's correlation.time_fields, else TimeCreated_SystemTime, @timestamp, UtcTime, timestamp). */
   timeFields?: readonly string[] | undefined;
@@ -294,12 +294,17 @@ interface Batch {
 
 /**
  * Events per batch. A batch is matched rule by rule (see RuleIndex.matchBatch), so the more
- * events, the longer each rule's code and data stay warm: on 200,000 events × 3,018 rules one
- * thread scanned 82-87k events/s with 500, 94-95k with 1,000 and 96-101k with 2,000 (4,000 and
- * 8,000: no better, and 300-450 MiB). With workers a batch also travels as one message and up
- * to two per worker are in flight: 1,000 there (2,000: more memory, no faster).
+ * events, the longer each rule's code and data stay warm: on 200,000 generated events × 3,018
+ * rules one thread scanned 82-87k events/s with 500, 94-95k with 1,000 and 96-101k with 2,000
+ * (4,000 and 8,000: no better, and 300-450 MiB). But a batch's lines and the events still to be
+ * tried survive young collections: on 50,075 real events (bigger, more fields) 2,000 promoted
+ * 46 MB to the old generation and 500 19 MB, and matching took 1.61-1.68 s with 2,000,
+ * 1.43-1.77 with 1,000 and 1.39-1.79 with 500 (generated: 1.51-1.77, 1.62-1.96, 1.90-2.03;
+ * alternated runs, 2026-12-07). 1,000: real events first. With workers a batch also travels as
+ * one message and up to two per worker are in flight: 1,000 there too (2,000: more memory, no
+ * faster).
  */
-const DEFAULT_BATCH = { oneThread: 2000, withWorkers: 1000 };
+const DEFAULT_BATCH = { oneThread: 1000, withWorkers: 1000 };
 
 /** `.evtx` jobs the main thread may match beyond the matcher's capacity while the oldest job is still with a worker. */
 const LOCAL_JOBS_AHEAD = 6;
