@@ -17,7 +17,7 @@ import type { MappedSource, SourceViewResult } from '../logsource/logsource.js';
 import type { Event } from '../evaluate/evaluate.js';
 import { eventLeaves, NUMERIC, renderScalar, resolveField } from '../evaluate/field-access.js';
 import { planMatcher } from './compile-plan.js';
-import { planMatches, planMatchesSurely } from '../evaluate/evaluate.js';
+import { planMatches, planMatchesSurely, planReadsUnknown } from '../evaluate/evaluate.js';
 import type { CompiledMatch } from './compile-plan.js';
 import { KEYWORDS, MAX_CLAUSES, planClauses } from './needles.js';
 import { pushAll } from '../util/arrays.js';
@@ -795,7 +795,10 @@ export class RuleIndex {
         let fails = local <= -2;
         if (!fails) {
           try {
-            if (!planMatchesSurely((this.rules[r] as SigmaRule).plan, v.event, v.unknown)) continue;
+            // The index found a match on the view; it holds whatever the unknown fields are
+            // unless the rule reads one of them (most rules read none: no second evaluation).
+            const plan = (this.rules[r] as SigmaRule).plan;
+            if (planReadsUnknown(plan, v.unknown) && !planMatchesSurely(plan, v.event, v.unknown)) continue;
           } catch (err) {
             this.base.noteFailure(r, err);
             fails = true;

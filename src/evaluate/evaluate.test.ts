@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePlan, planMatches } from './evaluate.js';
+import { evaluatePlan, planMatches, planMatchesSurely, planReadsUnknown } from './evaluate.js';
 import type { Event } from './evaluate.js';
 import { eventLeaves, renderScalar, resolveField } from './field-access.js';
 import { compileDetection, fieldRule, matches, traceOf } from '../../test/support/rules.js';
@@ -430,5 +430,27 @@ describe('fieldref on long event values', () => {
     expect(matches(rule, { F: v, G: `${v}x` })).toBe(false);
     const contains = fieldRule('F|fieldref|contains', 'G');
     expect(matches(contains, { F: `x${v}y`, G: v })).toBe(true);
+  });
+});
+
+describe('planReadsUnknown: when a match on a view needs no second, three-valued evaluation', () => {
+  const unknown = new Set(['OriginalFileName', 'Hashes']);
+  it('is true only for rules reading an unknown field (field references too) or holding keywords', () => {
+    expect(planReadsUnknown(fieldRule('Image|endswith', "'\\\\whoami.exe'").plan, unknown)).toBe(false);
+    expect(planReadsUnknown(fieldRule('OriginalFileName', "'whoami.exe'").plan, unknown)).toBe(true);
+    expect(planReadsUnknown(fieldRule('Image|fieldref', 'Hashes').plan, unknown)).toBe(true);
+    expect(planReadsUnknown(compileDetection("kw: ['whoami']\ncondition: kw").plan, unknown)).toBe(true);
+    expect(planReadsUnknown(compileDetection("kw: ['whoami']\ncondition: kw").plan, new Set())).toBe(false);
+    const filtered = compileDetection("sel: {Image|endswith: '\\\\whoami.exe'}\nfilter: {OriginalFileName: 'x'}\ncondition: sel and not filter");
+    expect(planReadsUnknown(filtered.plan, unknown)).toBe(true);
+  });
+
+  it('when false, planMatchesSurely is planMatches', () => {
+    const plans = [fieldRule('Image|endswith', "'\\\\whoami.exe'").plan, compileDetection("a: {Image|contains: 'who'}\nb: {CommandLine|contains: '/all'}\ncondition: a and not b").plan];
+    const events: Event[] = [{ Image: 'C:\\x\\whoami.exe' }, { Image: 'C:\\x\\whoami.exe', CommandLine: 'whoami /all' }, { Image: 'cmd.exe' }, {}];
+    for (const plan of plans) {
+      expect(planReadsUnknown(plan, unknown)).toBe(false);
+      for (const e of events) expect(planMatchesSurely(plan, e, unknown)).toBe(planMatches(plan, e));
+    }
   });
 });

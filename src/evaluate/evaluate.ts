@@ -282,6 +282,26 @@ function fieldsOf(item: PlanItem): string[] {
   return out;
 }
 
+/** Per plan: does it hold keyword items, and the fields its items read (field references too). */
+const readsMemo = new WeakMap<MatchPlan, { keywords: boolean; fields: readonly string[] }>();
+
+/**
+ * Can the plan's verdict depend on the `unknown` fields (see {@link planMatchesSurely})? Only
+ * through an item reading one of them, or a keyword item (which reads every value) when any is
+ * unknown. When not, {@link planMatchesSurely} is {@link planMatches}.
+ */
+export function planReadsUnknown(plan: MatchPlan, unknown: ReadonlySet<string>): boolean {
+  if (unknown.size === 0) return false;
+  let reads = readsMemo.get(plan);
+  if (reads === undefined) {
+    reads = { keywords: plan.items.some((i) => i.field === null), fields: [...new Set(plan.items.flatMap(fieldsOf))] };
+    readsMemo.set(plan, reads);
+  }
+  if (reads.keywords) return true;
+  for (const f of reads.fields) if (unknown.has(f)) return true;
+  return false;
+}
+
 /**
  * Does the rule match the event whatever the `unknown` fields hold? Items reading an unknown
  * field (keyword items too, when any field is unknown: the event's other values are not all
