@@ -8,8 +8,9 @@
  * Checked: workers 2 and 3 give exactly the output of workers 1 (matches, their order,
  * diagnostics, counts), across many small batches, with malformed events and known FPs.
  */
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -153,6 +154,15 @@ describe.skipIf(skipReason !== undefined)('scan with worker threads (compiled co
     appendFileSync(padded, Buffer.alloc(10 * 65536));
     expect(scan.matchingThreads(2, [padded], 4096 + 65536)).toBe(2);
     expect(scan.matchingThreads(2, [padded], 4096 + 65536 + 1)).toBe(1);
+    // A named pipe's size is unknown (a stream may be long): every thread asked for.
+    const pipeDir = mkdtempSync(join(tmpdir(), 'sigmatest-pipe-'));
+    try {
+      const pipe = join(pipeDir, 'stream.jsonl');
+      execFileSync('mkfifo', [pipe]);
+      expect(scan.matchingThreads(3, [pipe], Number.MAX_SAFE_INTEGER)).toBe(3);
+    } finally {
+      rmSync(pipeDir, { recursive: true, force: true });
+    }
     const two = await run(3, bytes);
     expect(two.summary.workers).toBe(2);
     expect(two.matches).toEqual(one.matches);

@@ -358,7 +358,11 @@ export function matchingThreads(most: number, files: readonly string[], minBytes
 function inputBytes(file: string): number {
   let size: number;
   try {
-    size = statSync(file).size;
+    const st = statSync(file);
+    // A named pipe or device (`--events <(zcat big.jsonl.gz)`): its size is unknown and a stream
+    // may be long, so it asks for every thread --workers allows.
+    if (!st.isFile()) return Number.POSITIVE_INFINITY;
+    size = st.size;
   } catch {
     return 0;
   }
