@@ -121,3 +121,30 @@ describe('regexNeedle', () => {
     }
   });
 });
+
+describe('FieldScanner: its first texts tested needle by needle, then the automata', () => {
+  it('finds what the automaton finds, on both paths (property)', async () => {
+    const { FieldScanner, foldedAsNeedles } = await import('./field-scanner.js');
+    expect(foldedAsNeedles('C:\\WINDOWS\\ſystem Kelvin é')).toBe('c:\\windows\\system kelvin \u0080');
+    const unit = fc.constantFrom('a', 'b', 'S', 's', 'ſ', 'K', '\u212a', 'é', 'Σ', '\\', '.');
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.oneof(fc.constant(NON_ASCII), fc.string({ unit: fc.constantFrom('a', 'b', 's', 'k', '\\', '.'), minLength: 1, maxLength: 4 })), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.string({ unit, maxLength: 30 }), { minLength: 20, maxLength: 40 }),
+        (list, texts) => {
+          const targets = list.map((_, i) => i);
+          const reference = new NeedleAutomaton(list, targets);
+          const scanner = new FieldScanner(list, targets, { mark: new Int32Array(list.length), epoch: 0 });
+          texts.forEach((text, k) => {
+            const want = new TargetList();
+            reference.run(text, new Int32Array(list.length), k + 1, want);
+            const got = new TargetList();
+            scanner.scan(text, new Int32Array(list.length), k + 1, got);
+            expect(Array.from(got.toArray()).sort((x, y) => x - y), `${k}: ${text}`).toEqual(Array.from(want.toArray()).sort((x, y) => x - y));
+          });
+        },
+      ),
+      { numRuns: 500, seed: 20261207 },
+    );
+  });
+});
