@@ -174,6 +174,23 @@ describe('the rule cache', () => {
     expect(planMatches(changed.plan, event)).toBe(false);
   });
 
+  it('keeps text beyond ASCII exactly (the pack is written in ASCII escapes and read as Latin-1)', () => {
+    const dir = temp();
+    const rules = join(dir, 'rules');
+    const odd = 'Café ſ \u212a Σ \u2028 \u{1F600}';
+    cpSync(join(REPO, 'rules', 'windows'), rules, { recursive: true });
+    writeFileSync(join(rules, 'probe.yml'), TEMPLATE('whoami').replace('title: Cache probe', `title: "Cache probe ${odd}"`).replace('tags: [attack.execution]', `description: "${odd}"\ntags: [attack.execution]`));
+    const cache = new RuleCache({ dir: join(dir, 'cache') });
+    const without = loadAll([rules], {});
+    loadAll([rules], { cache });
+    const [name] = packs(join(dir, 'cache'));
+    expect(readFileSync(join(dir, 'cache', name as string)).every((b) => b < 128)).toBe(true);
+    expect(loadAll([rules], { cache })).toEqual(without);
+    expect(cache.last?.hits).toBe(cache.last?.files);
+    const probe = collectRules([rules], { cache }).rules.find((r) => r.file.endsWith('probe.yml')) as SigmaRule;
+    expect(probe.title).toBe('Cache probe Café ſ \u212a Σ \u2028 \u{1F600}');
+  });
+
   it('reads nothing by stat within the settle time (a write in the same clock tick leaves a stat unchanged)', () => {
     const dir = temp();
     const rules = join(dir, 'rules');

@@ -32,7 +32,8 @@
  * {@link RuleCacheOptions.maxBytes} bytes, the least recently used packs are deleted.
  */
 import { hash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
@@ -462,13 +463,42 @@ function shapeOf(joined: string): string[] {
 /**
  * A rule file's stat as text (size, modification and change times, inode, device), or null when
  * it cannot vouch for the content: the file changed less than `settleMs` before `now` (a write in
- * the same tick of a coarse clock would not change it), or it cannot be read.
+ * the same tick of a coarse clock would not change it), or it is no regular file.
  */
-function statSign(file: string, now: number, settleMs: number): string | null {
-  const st = statSync(file, { throwIfNoEntry: false });
+function statSign(st: Stats | undefined, now: number, settleMs: number): string | null {
   if (st === undefined || !st.isFile()) return null;
   if (Math.max(st.ctimeMs, st.mtimeMs) >= now - settleMs) return null;
   return `${st.size} ${st.mtimeMs} ${st.ctimeMs} ${st.ino} ${st.dev}`;
+}
+
+/** A file's stat, or undefined when it cannot be taken (the read that follows reports why). */
+function statOf(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A file's bytes and its stat taken on the open file before reading (so the stat describes
+ * these bytes or older ones: a later write moves it), or undefined when it cannot be read.
+ */
+function readWithStat(file: string): { bytes: Buffer; stat: Stats } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    return { bytes: readFileSync(fd), stat };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads a file's bytes, or undefined when it cannot be read (the loader then reports it). */
@@ -534,8 +564,8 @@ export class RuleCache implements RuleFileLoader {
     const now = Date.now();
     const loaded = files.map((file): LoadedFile => {
       const hit = old?.files[file];
-      const sign = statSign(file, now, this.settleMs);
-      if (hit !== undefined && hit[1] !== null && sign !== null && hit[2] === sign) {
+      // The stat alone answers when the entry recorded one; otherwise it comes with the read.
+      if (hit !== undefined && hit[1] !== null && hit[2] !== null && statSign(statOf(file), now, this.settleMs) === hit[2]) {
         try {
           const out = fromEntry(file, undefined, hit[0], hit[1], options);
           next.files[file] = hit;
@@ -546,13 +576,15 @@ export class RuleCache implements RuleFileLoader {
           this.debug(`rule cache: the entry of ${file} is unusable (${(e as Error).message}); loading the file`);
         }
       }
-      const bytes = readBytes(file);
-      if (bytes === undefined) {
+      const read = readWithStat(file);
+      if (read === undefined) {
         stats.misses++;
         stats.uncacheable++;
         changed = true;
         return loadRuleFile(file, options);
       }
+      const { bytes } = read;
+      const sign = statSign(read.stat, now, this.settleMs);
       const digest = hash('sha1', bytes);
       if (hit !== undefined && hit[0] === digest) {
         // Same bytes: a stat that can now vouch for them is recorded (the pack rewritten once).

@@ -110,6 +110,18 @@ describe('resolveLogsource (built-in mapping)', () => {
     });
   }
 
+  it('resolves a logsource object again once its keys change (results are remembered per object)', () => {
+    const ls: Logsource = { category: 'process_creation', product: 'windows' };
+    const first = resolveLogsource(ls, builtinMapping);
+    expect(resolveLogsource(ls, builtinMapping)).toBe(first);
+    ls.category = 'registry_set';
+    const second = resolveLogsource(ls, builtinMapping);
+    expect(second).not.toBe(first);
+    expect(second).toBe(resolveLogsource({ category: 'registry_set', product: 'windows' }, builtinMapping));
+    expect(compileLogsourceFilter(ls, builtinMapping)({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 13 })).toBe(true);
+    expect(compileLogsourceFilter(ls, builtinMapping)({ Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1 })).toBe(false);
+  });
+
   it('maps every Sysmon category of the taxonomy table to its event IDs', () => {
     const expected: Record<string, number[]> = {
       process_creation: [1],
