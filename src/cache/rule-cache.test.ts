@@ -174,6 +174,65 @@ describe('the rule cache', () => {
     expect(planMatches(changed.plan, event)).toBe(false);
   });
 
+  it('lists the rule files from the pack while no folder changed; a file or folder added, removed or renamed anywhere is seen', async () => {
+    const dir = temp();
+    const rules = join(dir, 'rules');
+    cpSync(join(REPO, 'rules'), rules, { recursive: true });
+    // Files before, between and after a subfolder's: the listing's order interleaves folders.
+    writeFileSync(join(rules, 'a.yml'), TEMPLATE('alpha'));
+    writeFileSync(join(rules, 'zz.yml'), TEMPLATE('omega'));
+    const pause = (): Promise<void> => new Promise((done) => setTimeout(done, 40));
+    await pause();
+    const cache = new RuleCache({ dir: join(dir, 'cache'), settleMs: 0 });
+    const files = (): string[] => collectRules([rules], { cache }).files.map((f) => f.file);
+    const walked = (): string[] => collectRules([rules], {}).files.map((f) => f.file);
+    expect(files()).toEqual(walked());
+    expect(cache.last?.listingKept).toBe(false);
+    expect(files()).toEqual(walked());
+    expect(cache.last?.listingKept).toBe(true);
+    expect(cache.last?.written).toBe(false);
+    const changes: Array<() => void> = [
+      () => writeFileSync(join(rules, 'windows', 'new.yml'), TEMPLATE('added')),
+      () => rmSync(join(rules, 'a.yml')),
+      () => execFileSync('mv', [join(rules, 'windows', 'new.yml'), join(rules, 'windows', 'renamed.yml')]),
+      () => cpSync(join(REPO, 'rules', 'windows'), join(rules, 'windows', 'nested'), { recursive: true }),
+      () => writeFileSync(join(rules, 'windows', 'nested', 'deeper.yml'), TEMPLATE('deeper')),
+      () => rmSync(join(rules, 'windows', 'nested'), { recursive: true }),
+    ];
+    for (const change of changes) {
+      await pause();
+      change();
+      await pause();
+      expect(files()).toEqual(walked());
+      expect(cache.last?.listingKept).toBe(false);
+      expect(files()).toEqual(walked());
+      expect(cache.last?.listingKept).toBe(true);
+    }
+  });
+
+  it('walks the rule folders every time when the walk followed a symbolic link or met a problem', async () => {
+    const dir = temp();
+    const rules = join(dir, 'rules');
+    cpSync(join(REPO, 'rules', 'windows'), rules, { recursive: true });
+    const elsewhere = join(dir, 'elsewhere');
+    cpSync(join(REPO, 'rules', 'windows'), elsewhere, { recursive: true });
+    symlinkSync(elsewhere, join(rules, 'linked'));
+    await new Promise((done) => setTimeout(done, 40));
+    const cache = new RuleCache({ dir: join(dir, 'cache'), settleMs: 0 });
+    const files = (paths: string[]): string[] => collectRules(paths, { cache }).files.map((f) => f.file);
+    files([rules]);
+    expect(files([rules])).toEqual(collectRules([rules], {}).files.map((f) => f.file));
+    expect(cache.last?.listingKept).toBe(false);
+    // The link's target changes without the link's folder: seen.
+    writeFileSync(join(elsewhere, 'behind-the-link.yml'), TEMPLATE('linked'));
+    expect(files([rules]).some((f) => f.endsWith('behind-the-link.yml'))).toBe(true);
+    // A missing path: reported every time, never a kept listing.
+    const missing = join(dir, 'missing');
+    files([elsewhere, missing]);
+    expect(collectRules([elsewhere, missing], { cache }).diagnostics.some((d) => d.file === missing)).toBe(true);
+    expect(cache.last?.listingKept).toBe(false);
+  });
+
   it('keeps text beyond ASCII exactly (the pack is written in ASCII escapes and read as Latin-1)', () => {
     const dir = temp();
     const rules = join(dir, 'rules');
@@ -321,6 +380,31 @@ describe('the rule cache', () => {
     rule.plan = { ...plan };
     expect(knownRuleFacts(rule)).toBeUndefined();
     forgetRuleFacts(rule);
+  });
+
+  it('keeps the index facts of every rule exactly (needle order, numeric needles, counts, fields), the clauses read from their text on first use', () => {
+    const dir = temp();
+    const rules = join(dir, 'rules');
+    cpSync(join(REPO, 'rules'), rules, { recursive: true });
+    // Numeric needles (EventID 4688), keywords and two fields in one clause.
+    writeFileSync(join(rules, 'numeric.yml'), 'title: Numeric probe\nlogsource: {product: windows, service: security}\ndetection:\n  selection: {EventID: [4688, 1], NewProcessName|endswith: [a.exe, b.exe]}\n  words: [mimikatz, sekurlsa]\n  condition: selection and words\n');
+    const cache = new RuleCache({ dir: join(dir, 'cache') });
+    const cold = collectRules([rules], {}).rules;
+    collectRules([rules], { cache });
+    const warm = collectRules([rules], { cache }).rules;
+    expect(warm.length).toBe(cold.length);
+    let numeric = 0;
+    warm.forEach((rule, i) => {
+      const facts = knownRuleFacts(rule);
+      const plan = (cold[i] as SigmaRule).plan;
+      const clauses = clausesOf(plan);
+      expect(facts?.clauses).toEqual(clauses);
+      expect(facts?.clauseCount).toBe(clauses.length);
+      expect(facts?.numericFields).toEqual([...new Set(clauses.flat().filter((n) => n.numeric === true).map((n) => n.field))]);
+      expect(facts?.fields).toEqual([...new Set(plan.items.flatMap((x) => (x.field === null ? [] : [x.field])))]);
+      numeric += clauses.flat().filter((n) => n.numeric === true).length;
+    });
+    expect(numeric).toBeGreaterThan(0);
   });
 
   it('applies filters to cached rules as to loaded ones', () => {

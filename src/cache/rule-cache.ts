@@ -20,6 +20,10 @@
  * bytes. A file answered by its stat is read only when one of its plans is needed, and must then
  * still hash to the entry's digest (else its rules fail: they changed after loading).
  *
+ * The listing of the rule paths is kept too, and used while none of the folders it listed has
+ * changed (a folder's stat moves whenever an entry is added, removed or renamed): a warm load then
+ * stats the folders instead of listing them (see {@link ListingMemo}).
+ *
  * One cache file ("pack") per set of rule paths and loading environment: its name is a hash of the
  * tool (package version, cache format, Node version, every module's size and time), the load
  * options (placeholders, limits, unresolved placeholders, the processing pipeline) and the paths.
@@ -41,11 +45,13 @@ import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { loadRuleFile, loadRuleText } from '../rules/load-rule.js';
 import type { LoadedFile, LoadOptions, RuleFileLoader, SigmaRule } from '../rules/load-rule.js';
 import { clausesOf, valueCount } from '../compile/rule-index.js';
-import { forgetRuleFacts, planFields, rememberRuleFacts } from '../compile/rule-facts.js';
+import { clauseFacts, forgetRuleFacts, planFields, rememberRuleFacts } from '../compile/rule-facts.js';
+import type { Clauses, Needle } from '../compile/needles.js';
+import type { WalkTrace } from '../util/walk-files.js';
 import type { RuleFacts } from '../compile/rule-facts.js';
 
 /** Version of the pack format and of what an entry means; bumped whenever either changes. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 
 /**
  * A file whose last change (ctime or mtime) is less than this before the moment its stat is taken
@@ -88,25 +94,101 @@ export interface RuleCacheStats {
   uncacheable: number;
   /** The pack was (re)written. */
   written: boolean;
+  /** The files were listed from the pack, unwalked (see {@link ListingMemo}). */
+  listingKept?: boolean;
   /** Why the pack on disk was not used, when it was there and was not. */
   ignored?: string;
 }
 
-/** The rule fields built on first use from the file's bytes. */
-const LAZY = new Set(['raw', 'plan', 'keyLines', 'positions']);
+/**
+ * The rule fields built on first use from the file's bytes (the description too: only a rule page
+ * reads it, and it was a seventh of a pack).
+ */
+const LAZY = new Set(['raw', 'plan', 'keyLines', 'positions', 'description']);
 
 /** A cached rule: its own fields but the lazy ones, in order, and its diagnostics as indexes into the file's. */
 interface RuleEntry {
   /**
-   * Field names in the rule's order (lazy ones included, marked by their absence from `v`), joined
-   * by commas (a list when a name holds one): rules share a few such shapes.
+   * Field names in the rule's order (lazy ones included, marked by their absence from `v`): rules
+   * share a few such shapes, kept once in the pack ({@link PackBody.shapes}) and named by
+   * their position there (a list: an entry made by this process, not yet written).
    */
-  k: string | string[];
+  k: number | string[];
   v: Record<string, unknown>;
-  /** Indexes of the rule's diagnostics in the file's. */
-  d: number[];
-  /** What the rule index needs of the plan (compile/rule-facts.ts). */
-  f: RuleFacts;
+  /** Indexes of the rule's diagnostics in the file's (absent: none). */
+  d?: number[];
+  /** What the rule index needs of the plan (compile/rule-facts.ts), see {@link PackedFacts}. */
+  f: PackedFacts;
+}
+
+/**
+ * A rule's facts (compile/rule-facts.ts) as a pack holds them: [values, fields, clause count,
+ * numeric fields, the clauses as JSON text ({@link clausesText})]. The clauses are most of the
+ * facts' bytes, and an index reads them only for the kinds of event it meets: kept as text, they
+ * cost a string to the pack's parse (a 3,018-rule pack parsed in 31-32 ms instead of 46-60) and
+ * are parsed on first read.
+ */
+type PackedFacts = [number, string[], number, string[], string];
+
+/** Facts read from a pack (see {@link PackedFacts}): the clauses parsed on first read. */
+class PackFacts implements RuleFacts {
+  private parsed: Clauses | undefined;
+  constructor(private readonly packed: PackedFacts) {}
+  get values(): number {
+    return this.packed[0];
+  }
+  get fields(): readonly string[] {
+    return this.packed[1];
+  }
+  get clauseCount(): number {
+    return this.packed[2];
+  }
+  get numericFields(): readonly string[] {
+    return this.packed[3];
+  }
+  get clauses(): Clauses {
+    return (this.parsed ??= clausesOfText(this.packed[4]));
+  }
+}
+
+/**
+ * Clauses as compact JSON text: each clause a list of groups `[field, 1 when numeric else 0,
+ * text…]`, the needles of one field and kind together in order (a field is named once per
+ * group, not once per needle: 23,754 needles of 3,018 rules fall in 5,779 groups).
+ */
+function clausesText(clauses: Clauses): string {
+  return JSON.stringify(
+    clauses.map((clause) => {
+      const groups: Array<Array<string | number>> = [];
+      let last: Array<string | number> | undefined;
+      for (const n of clause) {
+        const numeric = n.numeric === true ? 1 : 0;
+        if (last === undefined || last[0] !== n.field || last[1] !== numeric) groups.push((last = [n.field, numeric]));
+        last.push(n.text);
+      }
+      return groups;
+    }),
+  );
+}
+
+/** The clauses of {@link clausesText}'s text, needles in their order. */
+function clausesOfText(text: string): Clauses {
+  const clauses = JSON.parse(text) as Array<Array<[string, number, ...string[]]>>;
+  return clauses.map((groups) => {
+    const clause: Needle[] = [];
+    for (const g of groups) {
+      const field = g[0];
+      const numeric = g[1] === 1;
+      for (let i = 2; i < g.length; i++) clause.push(numeric ? { field, text: g[i] as string, numeric: true } : { field, text: g[i] as string });
+    }
+    return clause;
+  });
+}
+
+/** The packed facts of a plan. */
+function packFacts(rule: SigmaRule): PackedFacts {
+  const c = clauseFacts(clausesOf(rule.plan));
+  return [valueCount(rule), planFields(rule.plan), c.clauseCount, [...c.numericFields], clausesText(c.clauses)];
 }
 
 /** A cached file: its diagnostics and rules. */
@@ -126,8 +208,116 @@ type PackFile = [string, FileEntry | null, string | null];
 /** The body of a pack. */
 interface PackBody {
   key: string;
-  /** By file path. */
-  files: Record<string, PackFile>;
+  /** The rules' shapes (see {@link RuleEntry.k}). */
+  shapes: string[][];
+  /** The files by folder, then by name (a folder's path once, not once per file). */
+  dirs: Record<string, Record<string, PackFile>>;
+  /** The listing of the rule paths, while their folders are unchanged (see {@link ListingMemo}). */
+  listing?: ListingMemo;
+}
+
+/**
+ * What listing the rule paths found, kept for as long as none of the folders it listed changes:
+ * a folder's entries change only by creating, deleting or renaming one, which moves its
+ * modification and change times (and a folder replaced is another inode). Kept only for a walk
+ * that followed no symbolic link (a link's target can change without its folder), met no
+ * problem, and whose folders had been still for the settle time (see {@link statSign}).
+ */
+interface ListingMemo {
+  /** Every folder listed, in order, with its stat sign taken before listing it. */
+  folders: Array<[string, string]>;
+  /** Per listed file, in order: the position of its folder among {@link PackBody.dirs}' keys (names follow in order there). */
+  order: number[];
+}
+
+/** A walk's listing that may be kept ({@link ListingMemo}): the folders and their signs, and the files. */
+interface Walked {
+  folders: Array<[string, string]>;
+  files: readonly string[];
+}
+
+/** A pack read for a load (by {@link RuleCache.listFiles}, then used by {@link RuleCache.loadFiles}). */
+interface PackRead {
+  path: string;
+  body: PackBody | undefined;
+  ignored: string | undefined;
+  /** The listing to keep in the pack written next (the walk's when it may be kept, or the one the pack kept). */
+  walked: Walked | undefined;
+  /** The walk ran (the listing was not known): the pack is rewritten with its listing, when that may be kept. */
+  listed: boolean;
+}
+
+/** The entry of a file in a pack read from disk, if any. */
+function packFile(body: PackBody, file: string): PackFile | undefined {
+  const [dir, name] = splitPath(file);
+  const files = Object.hasOwn(body.dirs, dir) ? body.dirs[dir] : undefined;
+  return files !== undefined && Object.hasOwn(files, name) ? files[name] : undefined;
+}
+
+/** How many files a pack read from disk holds. */
+function fileCount(body: PackBody): number {
+  let n = 0;
+  for (const dir of Object.keys(body.dirs)) n += Object.keys(body.dirs[dir] as object).length;
+  return n;
+}
+
+/**
+ * The body of the pack to write: the entries by folder and name, their rules' shapes collected
+ * anew (those of entries kept from the pack read, `oldShapes`, named by position there).
+ */
+function packOf(key: string, files: ReadonlyMap<string, PackFile>, oldShapes: readonly string[][], walked: Walked | undefined): PackBody {
+  const shapes: string[][] = [];
+  const shapeIds = new Map<string, number>();
+  const shapeId = (k: number | string[]): number => {
+    const keys = typeof k === 'number' ? oldShapes[k] : k;
+    if (keys === undefined) throw new Error(`no shape ${k}`);
+    const text = JSON.stringify(keys);
+    let id = shapeIds.get(text);
+    if (id === undefined) {
+      id = shapes.length;
+      shapes.push(keys);
+      shapeIds.set(text, id);
+    }
+    return id;
+  };
+  const dirs: Record<string, Record<string, PackFile>> = {};
+  for (const [file, [digest, entry, sign]] of files) {
+    const [dir, name] = splitPath(file);
+    const out: FileEntry | null = entry === null ? null : { ...entry, r: entry.r.map((r) => ({ ...r, k: shapeId(r.k) })) };
+    (dirs[dir] ??= {})[name] = [digest, out, sign];
+  }
+  const body: PackBody = { key, shapes, dirs };
+  // The listing, when every listed file has its entry (in listing order, as `files` holds them).
+  const listed = [...files.keys()];
+  if (walked !== undefined && walked.files.length === listed.length && walked.files.every((f, i) => f === listed[i])) {
+    const position = new Map(Object.keys(dirs).map((d, i) => [d, i]));
+    body.listing = { folders: walked.folders, order: walked.files.map((f) => position.get(splitPath(f)[0]) as number) };
+  }
+  return body;
+}
+
+/** The listing a pack keeps, when every folder it lists still has the stat it had; else undefined. */
+function memoFiles(body: PackBody, now: number, settleMs: number): string[] | undefined {
+  const memo = body.listing;
+  if (memo === undefined) return undefined;
+  for (const [folder, sign] of memo.folders) if (statSign(statOf(folder), now, settleMs, true) !== sign) return undefined;
+  const dirs = Object.keys(body.dirs);
+  const names = dirs.map((d) => Object.keys(body.dirs[d] as object));
+  const next = new Array<number>(dirs.length).fill(0);
+  const files: string[] = [];
+  for (const k of memo.order) {
+    const name = names[k]?.[next[k] as number];
+    if (name === undefined) return undefined;
+    next[k] = (next[k] as number) + 1;
+    files.push((dirs[k] as string) + name);
+  }
+  return files;
+}
+
+/** A file path as a pack keys it: [its folder with the separator that ends it (or nothing), its name]; together, the path. */
+function splitPath(file: string): [string, string] {
+  const cut = process.platform === 'win32' ? Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) : file.lastIndexOf('/');
+  return [file.slice(0, cut + 1), file.slice(cut + 1)];
 }
 
 class Uncacheable extends Error {}
@@ -318,8 +508,7 @@ function fileEntry(loaded: LoadedFile): FileEntry | undefined {
       }
       const idx = rule.diagnostics.map((x) => loaded.diagnostics.indexOf(x));
       if (idx.some((i) => i < 0)) throw new Uncacheable('a rule diagnostic not among the file diagnostics');
-      const f = encodeValue({ clauses: clausesOf(rule.plan), values: valueCount(rule), fields: planFields(rule.plan) }) as RuleFacts;
-      return { k: k.some((x) => x.includes(',')) ? k : k.join(','), v, d: idx, f };
+      return idx.length > 0 ? { k, v, d: idx, f: packFacts(rule) } : { k, v, f: packFacts(rule) };
     });
     return marks === before ? { d, r } : { d, r, m: 1 };
   } catch (e) {
@@ -335,7 +524,7 @@ function fileEntry(loaded: LoadedFile): FileEntry | undefined {
  * vouched for it unread, from its content read then, which must hash to `digest` (a file changed
  * since it was listed fails the rules that need their plan: what was loaded no longer exists).
  */
-function fromEntry(file: string, bytes: Buffer | undefined, digest: string, entry: FileEntry, options: LoadOptions): LoadedFile {
+function fromEntry(file: string, bytes: Buffer | undefined, digest: string, entry: FileEntry, options: LoadOptions, shapes: readonly string[][]): LoadedFile {
   // Values without marks are used as parsed (the pack is rewritten, if at all, before anyone can change them).
   const decode = entry.m === 1 ? decodeValue : (x: unknown): unknown => x;
   const diagnostics = entry.d.map((x) => decode(x) as Diagnostic);
@@ -346,13 +535,15 @@ function fromEntry(file: string, bytes: Buffer | undefined, digest: string, entr
     const slot: Record<string, unknown> = {};
     lazy.slots.push(slot);
     Object.defineProperty(rule, LAZY_STATE, { value: { file: lazy, slot } satisfies LazyRule });
-    for (const key of typeof r.k === 'string' ? shapeOf(r.k) : r.k) {
+    const keys = typeof r.k === 'number' ? shapes[r.k] : r.k;
+    if (keys === undefined) throw new Error(`no shape ${r.k}`);
+    for (const key of keys) {
       if (key === 'file') rule.file = file;
-      else if (key === 'diagnostics') rule.diagnostics = r.d.map((i) => diagnostics[i]);
+      else if (key === 'diagnostics') rule.diagnostics = r.d === undefined ? [] : r.d.map((i) => diagnostics[i]);
       else if (LAZY.has(key)) Object.defineProperty(rule, key, LAZY_FIELDS.get(key) as PropertyDescriptor);
       else rule[key] = decode(r.v[key]);
     }
-    rememberRuleFacts(rule as unknown as SigmaRule, decode(r.f) as RuleFacts);
+    rememberRuleFacts(rule as unknown as SigmaRule, new PackFacts(r.f));
     out.rules.push(rule as unknown as SigmaRule);
   }
   return out;
@@ -452,21 +643,14 @@ const LAZY_FIELDS = new Map<string, PropertyDescriptor>(
   ]),
 );
 
-/** The field names of a shape (see {@link RuleEntry.k}), split once per shape. */
-const shapes = new Map<string, string[]>();
-function shapeOf(joined: string): string[] {
-  let keys = shapes.get(joined);
-  if (keys === undefined) shapes.set(joined, (keys = joined.split(',')));
-  return keys;
-}
-
 /**
  * A rule file's stat as text (size, modification and change times, inode, device), or null when
  * it cannot vouch for the content: the file changed less than `settleMs` before `now` (a write in
- * the same tick of a coarse clock would not change it), or it is no regular file.
+ * the same tick of a coarse clock would not change it), or it is no regular file (no folder, for
+ * `folder`: then it vouches for the folder's entries).
  */
-function statSign(st: Stats | undefined, now: number, settleMs: number): string | null {
-  if (st === undefined || !st.isFile()) return null;
+function statSign(st: Stats | undefined, now: number, settleMs: number, folder = false): string | null {
+  if (st === undefined || !(folder ? st.isDirectory() : st.isFile())) return null;
   if (Math.max(st.ctimeMs, st.mtimeMs) >= now - settleMs) return null;
   return `${st.size} ${st.mtimeMs} ${st.ctimeMs} ${st.ino} ${st.dev}`;
 }
@@ -549,26 +733,72 @@ export class RuleCache implements RuleFileLoader {
    * pack when its stat is the one recorded (it is then not read until a plan is needed), else when
    * the hash of its bytes is; it is loaded in full otherwise.
    */
+  /**
+   * Lists the rule files under `paths` (see RuleFileLoader.listFiles): from the pack, when the
+   * folders of the listing it keeps are all unchanged; else by walking them (`list`). The pack read
+   * here is the one {@link loadFiles} then uses.
+   */
+  listFiles(paths: readonly string[], options: LoadOptions, list: (trace: WalkTrace) => { files: string[]; diagnostics: Diagnostic[] }): { files: string[]; diagnostics: Diagnostic[] } {
+    this.pending = undefined;
+    const pack = this.packPath(paths, options);
+    if (pack === undefined) return list({ folders: [], links: 0 });
+    const read: { ignored?: string } = {};
+    const body = this.readPack(pack.path, pack.key, read);
+    const now = Date.now();
+    const known = body === undefined ? undefined : memoFiles(body, now, this.settleMs);
+    if (known !== undefined) {
+      this.pending = { path: pack.path, body, ignored: read.ignored, walked: { folders: (body?.listing as ListingMemo).folders, files: known }, listed: false };
+      return { files: known, diagnostics: [] };
+    }
+    const trace: WalkTrace = { folders: [], links: 0 };
+    const listed = list(trace);
+    let walked: Walked | undefined;
+    if (listed.diagnostics.length === 0 && trace.links === 0 && trace.folders.length > 0) {
+      const folders: Array<[string, string]> = [];
+      for (const f of trace.folders) {
+        const sign = statSign(f.stat, now, this.settleMs, true);
+        if (sign === null) break;
+        folders.push([f.path, sign]);
+      }
+      // Named files are no folders: a listing of them is not kept (nor needed).
+      if (folders.length === trace.folders.length && paths.every((p) => trace.folders.some((f) => f.path === p))) walked = { folders, files: listed.files };
+    }
+    this.pending = { path: pack.path, body, ignored: read.ignored, walked, listed: true };
+    return listed;
+  }
+
+  /** The pack {@link listFiles} read for the load under way. */
+  private pending: PackRead | undefined;
+
   loadFiles(files: readonly string[], options: LoadOptions, paths: readonly string[]): LoadedFile[] {
     const stats: RuleCacheStats = { files: files.length, hits: 0, trusted: 0, misses: 0, uncacheable: 0, written: false };
     this.last = stats;
     const pack = this.packPath(paths, options);
+    const pending = this.pending;
+    this.pending = undefined;
     if (pack === undefined) {
       stats.misses = files.length;
       this.debug('rule cache: the load options cannot be keyed; loading without the cache');
       return files.map((f) => loadRuleFile(f, options));
     }
-    const old = this.readPack(pack.path, pack.key, stats);
-    const next: PackBody = { key: pack.key, files: {} };
-    let changed = old === undefined;
+    let old: PackBody | undefined;
+    if (pending !== undefined && pending.path === pack.path) {
+      old = pending.body;
+      stats.listingKept = !pending.listed;
+      if (pending.ignored !== undefined) stats.ignored = pending.ignored;
+    } else old = this.readPack(pack.path, pack.key, stats);
+    const next = new Map<string, PackFile>();
+    const shapes = old?.shapes ?? [];
+    // A listing walked that may now be kept is written with the pack.
+    let changed = old === undefined || (pending?.listed === true && pending.walked !== undefined);
     const now = Date.now();
     const loaded = files.map((file): LoadedFile => {
-      const hit = old?.files[file];
+      const hit = old === undefined ? undefined : packFile(old, file);
       // The stat alone answers when the entry recorded one; otherwise it comes with the read.
       if (hit !== undefined && hit[1] !== null && hit[2] !== null && statSign(statOf(file), now, this.settleMs) === hit[2]) {
         try {
-          const out = fromEntry(file, undefined, hit[0], hit[1], options);
-          next.files[file] = hit;
+          const out = fromEntry(file, undefined, hit[0], hit[1], options, shapes);
+          next.set(file, hit);
           stats.hits++;
           stats.trusted++;
           return out;
@@ -592,14 +822,14 @@ export class RuleCache implements RuleFileLoader {
         if (entry !== hit) changed = true;
         if (hit[1] === null) {
           // Known not cacheable (correlations, filters, invalid documents): loaded in full, as before.
-          next.files[file] = entry;
+          next.set(file, entry);
           stats.misses++;
           stats.uncacheable++;
           return loadRuleText(bytes.toString('utf8'), file, options);
         }
         try {
-          const out = fromEntry(file, bytes, digest, hit[1], options);
-          next.files[file] = entry;
+          const out = fromEntry(file, bytes, digest, hit[1], options, shapes);
+          next.set(file, entry);
           stats.hits++;
           return out;
         } catch (e) {
@@ -611,15 +841,15 @@ export class RuleCache implements RuleFileLoader {
       const out = loadRuleText(bytes.toString('utf8'), file, options);
       const entry = fileEntry(out);
       if (entry === undefined) stats.uncacheable++;
-      next.files[file] = [digest, entry ?? null, sign];
+      next.set(file, [digest, entry ?? null, sign]);
       return out;
     });
-    if (old !== undefined && Object.keys(old.files).length !== Object.keys(next.files).length) changed = true;
-    if (changed) this.writePack(pack.path, next, stats);
+    if (old !== undefined && fileCount(old) !== next.size) changed = true;
+    if (changed) this.writePack(pack.path, packOf(pack.key, next, shapes, pending?.path === pack.path ? pending.walked : undefined), stats);
     return loaded;
   }
 
-  private readPack(path: string, key: string, stats: RuleCacheStats): PackBody | undefined {
+  private readPack(path: string, key: string, stats: { ignored?: string }): PackBody | undefined {
     let bytes: Buffer;
     try {
       // Only a regular file is read (a FIFO put in its place would never end).
@@ -646,7 +876,7 @@ export class RuleCache implements RuleFileLoader {
       return ignore('not JSON');
     }
     const p = parsed as Partial<PackBody> | null;
-    if (typeof p !== 'object' || p === null || p.key !== key || typeof p.files !== 'object' || p.files === null) return ignore('written for other rules or another tool');
+    if (typeof p !== 'object' || p === null || p.key !== key || !Array.isArray(p.shapes) || typeof p.dirs !== 'object' || p.dirs === null) return ignore('written for other rules or another tool');
     // Keep recently used packs: their time is what pruning goes by (refreshed at most hourly).
     try {
       const now = Date.now();

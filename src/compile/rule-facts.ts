@@ -8,14 +8,32 @@
 import type { SigmaRule } from '../rules/load-rule.js';
 import type { Clauses } from './needles.js';
 
+/** What the rule index reads of a rule's necessary clauses up front, and the clauses themselves when it first needs them. */
+export interface ClauseFacts {
+  /**
+   * The plan's necessary clauses (see needles.ts). The rule cache works them out of their text on
+   * first read: an index reads them only for the kinds of event it meets.
+   */
+  readonly clauses: Clauses;
+  /** How many clauses (`clauses.length`). */
+  readonly clauseCount: number;
+  /** The fields of the clauses' numeric needles (see Needle.numeric), each once. */
+  readonly numericFields: readonly string[];
+}
+
 /** The facts of a rule's plan that the index and a scan's catalog read. */
-export interface RuleFacts {
-  /** The plan's necessary clauses (see needles.ts). */
-  clauses: Clauses;
+export interface RuleFacts extends ClauseFacts {
   /** How many values its items hold. */
-  values: number;
+  readonly values: number;
   /** The fields its detection items read, in document order, each once. */
-  fields: string[];
+  readonly fields: readonly string[];
+}
+
+/** The clause facts of some clauses at hand. */
+export function clauseFacts(clauses: Clauses): ClauseFacts {
+  const numeric = new Set<string>();
+  for (const c of clauses) for (const n of c) if (n.numeric === true) numeric.add(n.field);
+  return { clauses, clauseCount: clauses.length, numericFields: [...numeric] };
 }
 
 const known = new WeakMap<SigmaRule, RuleFacts>();

@@ -26,7 +26,8 @@ import type { NeedleAutomaton } from './needle-automaton.js';
 import { addHits, FieldScanner } from './field-scanner.js';
 import type { ScanScratch } from './field-scanner.js';
 import { TargetList } from './target-list.js';
-import { knownRuleFacts } from './rule-facts.js';
+import { clauseFacts, knownRuleFacts } from './rule-facts.js';
+import type { ClauseFacts } from './rule-facts.js';
 
 /** No targets (a slot's last text before it has one). */
 const NO_TARGETS = new Int32Array(0);
@@ -89,8 +90,8 @@ interface Entry {
   match: CompiledMatch | undefined;
   /** Times tried before being compiled. */
   tries: number;
-  /** Necessary clauses (at most two); none: always tried. */
-  clauses: Clauses;
+  /** Its necessary clauses (at most two; none: always tried), read when a group of events first meets the rule. */
+  facts: ClauseFacts;
 }
 
 /** The rules one kind of event (one logsource selection) meets. */
@@ -238,13 +239,13 @@ class EventRuleIndex {
         ? [...shared]
         : rules.map((rule) => {
             const known = knownRuleFacts(rule);
-            return { rule, match: undefined, tries: (known?.values ?? valueCount(rule)) > LONG_RULE ? this.compileAfter : 0, clauses: known?.clauses ?? clausesOf(rule.plan) };
+            return { rule, match: undefined, tries: (known?.values ?? valueCount(rule)) > LONG_RULE ? this.compileAfter : 0, facts: known ?? clauseFacts(clausesOf(rule.plan)) };
           });
     this.mark = new Int32Array(rules.length * MAX_CLAUSES);
     this.scratch = { mark: new Int32Array(rules.length * MAX_CLAUSES), epoch: 0 };
     this.ruleMark = new Int32Array(rules.length);
-    this.clauseCount = Uint8Array.from(this.entries, (e) => e.clauses.length);
-    for (const e of this.entries) for (const c of e.clauses) for (const n of c) if (n.numeric === true) this.numeric.add(n.field);
+    this.clauseCount = Uint8Array.from(this.entries, (e) => e.facts.clauseCount);
+    for (const e of this.entries) for (const f of e.facts.numericFields) this.numeric.add(f);
     if (options.mapping === null) this.byLogsource = null;
     else {
       this.byLogsource = new LogsourceIndex<number>(options.mapping);
@@ -264,7 +265,7 @@ class EventRuleIndex {
       rules: this.entries.length,
       compiled: this.interpret ? 0 : this.entries.length - declined.length,
       declined,
-      indexed: this.entries.filter((e) => e.clauses.length > 0).length,
+      indexed: this.entries.filter((e) => e.facts.clauseCount > 0).length,
     };
   }
 
@@ -581,7 +582,7 @@ function keyPart(v: unknown): string {
 }
 
 function buildGroup(entries: readonly Entry[], members: readonly number[]): Group {
-  const always = members.filter((i) => (entries[i] as Entry).clauses.length === 0);
+  const always = members.filter((i) => (entries[i] as Entry).facts.clauseCount === 0);
   const byField = needlesByField(entries, members);
   const keywords = byField.get(KEYWORDS);
   byField.delete(KEYWORDS);
@@ -602,7 +603,7 @@ function buildGroup(entries: readonly Entry[], members: readonly number[]): Grou
 function needlesByField(entries: readonly Entry[], members: readonly number[]): Map<string, FieldNeedles> {
   const byField = new Map<string, FieldNeedles>();
   for (const i of members) {
-    const clauses = (entries[i] as Entry).clauses;
+    const clauses = (entries[i] as Entry).facts.clauses;
     if (clauses.some((c) => c.length === 0)) continue;
     clauses.forEach((c, k) => {
       for (const n of c) {

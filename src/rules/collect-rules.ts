@@ -6,7 +6,7 @@
 import { diagnostic } from '../diagnostics/diagnostics.js';
 import type { DiagnosticCode } from '../diagnostics/diagnostics.js';
 import { walkFiles } from '../util/walk-files.js';
-import type { WalkProblemKind } from '../util/walk-files.js';
+import type { WalkProblemKind, WalkTrace } from '../util/walk-files.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { isRuleFileName, loadRuleFile } from './load-rule.js';
 import type { LoadedFile, LoadOptions, SigmaRule } from './load-rule.js';
@@ -22,8 +22,8 @@ const WALK_CODES: Record<WalkProblemKind, DiagnosticCode> = {
  * Lists the YAML files (rules, case files) under the given paths, sorted within each folder,
  * symbolic links followed; unreadable folders, link loops and FIFOs are diagnostics (see util/walk-files.ts).
  */
-export function listYamlFiles(paths: readonly string[]): { files: string[]; diagnostics: Diagnostic[] } {
-  const { files, problems } = walkFiles(paths, isRuleFileName);
+export function listYamlFiles(paths: readonly string[], trace?: WalkTrace): { files: string[]; diagnostics: Diagnostic[] } {
+  const { files, problems } = walkFiles(paths, isRuleFileName, trace === undefined ? {} : { trace });
   const diagnostics = problems.map((p) => diagnostic(WALK_CODES[p.kind], p.kind === 'missing' ? `no such file or folder: ${p.path}` : p.message, { file: p.path }));
   return { files, diagnostics };
 }
@@ -38,7 +38,8 @@ export interface RuleSet {
 
 /** Loads every rule file under the paths. */
 export function collectRules(paths: readonly string[], options: LoadOptions = {}): RuleSet {
-  const { files, diagnostics } = listYamlFiles(paths);
+  // The rule cache may know the listing (its folders unchanged since): see RuleFileLoader.listFiles.
+  const { files, diagnostics } = options.cache?.listFiles?.(paths, options, (trace) => listYamlFiles(paths, trace)) ?? listYamlFiles(paths);
   const loaded = options.cache !== undefined ? options.cache.loadFiles(files, options, paths) : files.map((f) => loadRuleFile(f, options));
   return {
     files: loaded,

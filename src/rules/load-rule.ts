@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { diagnostic, hasErrors } from '../diagnostics/diagnostics.js';
 import type { Diagnostic, DiagnosticCode, SourcePos } from '../diagnostics/diagnostics.js';
 import { LineIndex } from '../diagnostics/line-index.js';
+import type { WalkTrace } from '../util/walk-files.js';
 import { DocumentPositions } from './document-positions.js';
 import { parseYaml, toPlain, mapGet } from '../yaml/yaml-tree.js';
 import type { YMap, YNode } from '../yaml/yaml-tree.js';
@@ -127,6 +128,12 @@ export interface LoadOptions extends PlanOptions {
 
 /** Something that loads listed rule files as {@link loadRuleFile} would (the rule cache). */
 export interface RuleFileLoader {
+  /**
+   * The rule files under `paths` (what `list` returns), possibly known without listing them: a
+   * loader that keeps the listing says when it still holds. `list` takes a trace of the walk to
+   * fill (see util/walk-files.ts).
+   */
+  listFiles?(paths: readonly string[], options: LoadOptions, list: (trace: WalkTrace) => { files: string[]; diagnostics: Diagnostic[] }): { files: string[]; diagnostics: Diagnostic[] };
   /** The files, loaded in order; `paths` are the rule paths they were listed from. */
   loadFiles(files: readonly string[], options: LoadOptions, paths: readonly string[]): LoadedFile[];
 }

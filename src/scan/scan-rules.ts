@@ -89,7 +89,7 @@ export interface ScanCatalog {
   /** Rules skipped on purpose (placeholders without values and `skip`). */
   skipped: Array<{ path: string; title: string | null; reason: string }>;
   /** Per rule (by position): the event fields its detection items read, in document order (the evidence a match shows). */
-  fields: string[][];
+  fields: Array<readonly string[]>;
   /** Rules left out by `--min-level` (their level is lower, or they have none). */
   belowLevel: number;
 }

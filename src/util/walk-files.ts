@@ -31,6 +31,16 @@ export interface WalkProblem {
   message: string;
 }
 
+/**
+ * What a walk met, for whoever keeps its result (the rule cache): every folder it listed, each
+ * with its stat taken before listing it (a later change to the folder's entries moves it), in
+ * the order listed, and how many symbolic links it followed.
+ */
+export interface WalkTrace {
+  folders: Array<{ path: string; stat: Stats | undefined }>;
+  links: number;
+}
+
 /** The file system calls of a walk (tests give failing ones: EACCES cannot be made as root). */
 export interface WalkFs {
   readdir(dir: string): Dirent[];
@@ -76,7 +86,7 @@ function kindOf(st: Stats): string {
 export function walkFiles(
   paths: readonly string[],
   wanted: (name: string) => boolean,
-  options: { namedSpecial?: boolean; fs?: WalkFs } = {},
+  options: { namedSpecial?: boolean; fs?: WalkFs; trace?: WalkTrace } = {},
 ): { files: string[]; problems: WalkProblem[] } {
   const fs = options.fs ?? nodeFs;
   const files: string[] = [];
@@ -104,8 +114,18 @@ export function walkFiles(
    * in, itself included. An entry that is no symbolic link has the real path `realDir/name`: only
    * links are resolved by the file system (resolving every file cost more than reading the rules).
    */
+  const trace = options.trace;
   const walk = (dir: string, walking: Set<string>, realDir: string): void => {
     let entries: Dirent[];
+    if (trace !== undefined) {
+      let stat: Stats | undefined;
+      try {
+        stat = fs.stat(dir);
+      } catch {
+        // listed below, which reports what is wrong
+      }
+      trace.folders.push({ path: dir, stat });
+    }
     try {
       entries = fs.readdir(dir);
     } catch (e) {
@@ -124,6 +144,7 @@ export function walkFiles(
       let isFile = e.isFile();
       const link = e.isSymbolicLink();
       if (link) {
+        if (trace !== undefined) trace.links++;
         let st: Stats;
         try {
           st = fs.stat(p);
