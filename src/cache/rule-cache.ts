@@ -115,6 +115,11 @@ interface RuleEntry {
    */
   k: number | string[];
   v: Record<string, unknown>;
+  /**
+   * The rule's logsource, as its position in {@link PackBody.logsources} (absent: none, or in
+   * `v` for an entry made by this process, not yet written).
+   */
+  l?: number;
   /** Indexes of the rule's diagnostics in the file's (absent: none). */
   d?: number[];
   /** What the rule index needs of the plan (compile/rule-facts.ts), see {@link PackedFacts}. */
@@ -203,13 +208,24 @@ interface FileEntry {
  * A cached file: [SHA-1 of its bytes, what they yielded (null when not cacheable), its stat
  * when that may vouch for the bytes (see {@link statSign})].
  */
-type PackFile = [string, FileEntry | null, string | null];
+type PackFile = [string, FileEntry | null, StatSign | null];
+
+/**
+ * A stat that vouches for a file's bytes or a folder's entries: [size, modification time, change
+ * time, inode, device] (compared as numbers: JSON keeps every double exactly).
+ */
+type StatSign = [number, number, number, number, number];
 
 /** The body of a pack. */
 interface PackBody {
   key: string;
   /** The rules' shapes (see {@link RuleEntry.k}). */
   shapes: string[][];
+  /**
+   * The rules' logsources (see {@link RuleEntry.l}): a few dozen, each shared by the rules that
+   * name it (one object, which also lets the logsource index resolve it once).
+   */
+  logsources: unknown[];
   /** The files by folder, then by name (a folder's path once, not once per file). */
   dirs: Record<string, Record<string, PackFile>>;
   /** The listing of the rule paths, while their folders are unchanged (see {@link ListingMemo}). */
@@ -225,14 +241,14 @@ interface PackBody {
  */
 interface ListingMemo {
   /** Every folder listed, in order, with its stat sign taken before listing it. */
-  folders: Array<[string, string]>;
+  folders: Array<[string, StatSign]>;
   /** Per listed file, in order: the position of its folder among {@link PackBody.dirs}' keys (names follow in order there). */
   order: number[];
 }
 
 /** A walk's listing that may be kept ({@link ListingMemo}): the folders and their signs, and the files. */
 interface Walked {
-  folders: Array<[string, string]>;
+  folders: Array<[string, StatSign]>;
   files: readonly string[];
 }
 
@@ -243,6 +259,8 @@ interface PackRead {
   ignored: string | undefined;
   /** The listing to keep in the pack written next (the walk's when it may be kept, or the one the pack kept). */
   walked: Walked | undefined;
+  /** When the files were listed from the pack: their entries there, in order. */
+  entries?: PackFile[];
   /** The walk ran (the listing was not known): the pack is rewritten with its listing, when that may be kept. */
   listed: boolean;
 }
@@ -265,28 +283,28 @@ function fileCount(body: PackBody): number {
  * The body of the pack to write: the entries by folder and name, their rules' shapes collected
  * anew (those of entries kept from the pack read, `oldShapes`, named by position there).
  */
-function packOf(key: string, files: ReadonlyMap<string, PackFile>, oldShapes: readonly string[][], walked: Walked | undefined): PackBody {
-  const shapes: string[][] = [];
-  const shapeIds = new Map<string, number>();
-  const shapeId = (k: number | string[]): number => {
-    const keys = typeof k === 'number' ? oldShapes[k] : k;
-    if (keys === undefined) throw new Error(`no shape ${k}`);
-    const text = JSON.stringify(keys);
-    let id = shapeIds.get(text);
-    if (id === undefined) {
-      id = shapes.length;
-      shapes.push(keys);
-      shapeIds.set(text, id);
+function packOf(key: string, files: ReadonlyMap<string, PackFile>, old: Pick<PackBody, 'shapes' | 'logsources'>, walked: Walked | undefined): PackBody {
+  const shapes = new Table<string[]>();
+  const logsources = new Table<unknown>();
+  const rule = (r: RuleEntry): RuleEntry => {
+    const keys = typeof r.k === 'number' ? old.shapes[r.k] : r.k;
+    if (keys === undefined) throw new Error(`no shape ${r.k}`);
+    const out: RuleEntry = { ...r, k: shapes.id(keys) };
+    if (r.l !== undefined) out.l = logsources.id(old.logsources[r.l]);
+    else if ('logsource' in r.v) {
+      const { logsource, ...v } = r.v;
+      out.v = v;
+      out.l = logsources.id(logsource);
     }
-    return id;
+    return out;
   };
   const dirs: Record<string, Record<string, PackFile>> = {};
   for (const [file, [digest, entry, sign]] of files) {
     const [dir, name] = splitPath(file);
-    const out: FileEntry | null = entry === null ? null : { ...entry, r: entry.r.map((r) => ({ ...r, k: shapeId(r.k) })) };
+    const out: FileEntry | null = entry === null ? null : { ...entry, r: entry.r.map(rule) };
     (dirs[dir] ??= {})[name] = [digest, out, sign];
   }
-  const body: PackBody = { key, shapes, dirs };
+  const body: PackBody = { key, shapes: shapes.values, logsources: logsources.values, dirs };
   // The listing, when every listed file has its entry (in listing order, as `files` holds them).
   const listed = [...files.keys()];
   if (walked !== undefined && walked.files.length === listed.length && walked.files.every((f, i) => f === listed[i])) {
@@ -296,22 +314,43 @@ function packOf(key: string, files: ReadonlyMap<string, PackFile>, oldShapes: re
   return body;
 }
 
-/** The listing a pack keeps, when every folder it lists still has the stat it had; else undefined. */
-function memoFiles(body: PackBody, now: number, settleMs: number): string[] | undefined {
+/** Values by their JSON text, each once, in the order first met. */
+class Table<T> {
+  readonly values: T[] = [];
+  private readonly ids = new Map<string, number>();
+  id(value: T): number {
+    const text = JSON.stringify(value);
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this.ids.set(text, id);
+    }
+    return id;
+  }
+}
+
+/**
+ * The listing a pack keeps and the files' entries, in order, when every folder it lists still has
+ * the stat it had; else undefined.
+ */
+function memoFiles(body: PackBody, now: number, settleMs: number): { files: string[]; entries: PackFile[] } | undefined {
   const memo = body.listing;
   if (memo === undefined) return undefined;
-  for (const [folder, sign] of memo.folders) if (statSign(statOf(folder), now, settleMs, true) !== sign) return undefined;
+  for (const [folder, sign] of memo.folders) if (!vouches(statOf(folder), sign, now, settleMs, true)) return undefined;
   const dirs = Object.keys(body.dirs);
   const names = dirs.map((d) => Object.keys(body.dirs[d] as object));
   const next = new Array<number>(dirs.length).fill(0);
   const files: string[] = [];
+  const entries: PackFile[] = [];
   for (const k of memo.order) {
     const name = names[k]?.[next[k] as number];
     if (name === undefined) return undefined;
     next[k] = (next[k] as number) + 1;
     files.push((dirs[k] as string) + name);
+    entries.push((body.dirs[dirs[k] as string] as Record<string, PackFile>)[name] as PackFile);
   }
-  return files;
+  return { files, entries };
 }
 
 /** A file path as a pack keys it: [its folder with the separator that ends it (or nothing), its name]; together, the path. */
@@ -524,7 +563,7 @@ function fileEntry(loaded: LoadedFile): FileEntry | undefined {
  * vouched for it unread, from its content read then, which must hash to `digest` (a file changed
  * since it was listed fails the rules that need their plan: what was loaded no longer exists).
  */
-function fromEntry(file: string, bytes: Buffer | undefined, digest: string, entry: FileEntry, options: LoadOptions, shapes: readonly string[][]): LoadedFile {
+function fromEntry(file: string, bytes: Buffer | undefined, digest: string, entry: FileEntry, options: LoadOptions, tables: PackTables): LoadedFile {
   // Values without marks are used as parsed (the pack is rewritten, if at all, before anyone can change them).
   const decode = entry.m === 1 ? decodeValue : (x: unknown): unknown => x;
   const diagnostics = entry.d.map((x) => decode(x) as Diagnostic);
@@ -535,10 +574,11 @@ function fromEntry(file: string, bytes: Buffer | undefined, digest: string, entr
     const slot: Record<string, unknown> = {};
     lazy.slots.push(slot);
     Object.defineProperty(rule, LAZY_STATE, { value: { file: lazy, slot } satisfies LazyRule });
-    const keys = typeof r.k === 'number' ? shapes[r.k] : r.k;
+    const keys = typeof r.k === 'number' ? tables.shapes[r.k] : r.k;
     if (keys === undefined) throw new Error(`no shape ${r.k}`);
     for (const key of keys) {
       if (key === 'file') rule.file = file;
+      else if (key === 'logsource' && r.l !== undefined) rule.logsource = tables.logsource(r.l, decode);
       else if (key === 'diagnostics') rule.diagnostics = r.d === undefined ? [] : r.d.map((i) => diagnostics[i]);
       else if (LAZY.has(key)) Object.defineProperty(rule, key, LAZY_FIELDS.get(key) as PropertyDescriptor);
       else rule[key] = decode(r.v[key]);
@@ -547,6 +587,22 @@ function fromEntry(file: string, bytes: Buffer | undefined, digest: string, entr
     out.rules.push(rule as unknown as SigmaRule);
   }
   return out;
+}
+
+/** The tables of the pack read, for {@link fromEntry}: its shapes, and its logsources decoded once each. */
+class PackTables {
+  readonly shapes: readonly string[][];
+  private readonly logsources: readonly unknown[];
+  private readonly decoded: unknown[] = [];
+  constructor(body: PackBody | undefined) {
+    this.shapes = body?.shapes ?? [];
+    this.logsources = body?.logsources ?? [];
+  }
+  logsource(i: number, decode: (v: unknown) => unknown): unknown {
+    if (i in this.decoded) return this.decoded[i];
+    if (!(i in this.logsources)) throw new Error(`no logsource ${i}`);
+    return (this.decoded[i] = decode(this.logsources[i]));
+  }
 }
 
 /** A cached file whose rules' lazy fields are not built yet (see {@link fromEntry}). */
@@ -649,10 +705,21 @@ const LAZY_FIELDS = new Map<string, PropertyDescriptor>(
  * the same tick of a coarse clock would not change it), or it is no regular file (no folder, for
  * `folder`: then it vouches for the folder's entries).
  */
-function statSign(st: Stats | undefined, now: number, settleMs: number, folder = false): string | null {
+function statSign(st: Stats | undefined, now: number, settleMs: number, folder = false): StatSign | null {
   if (st === undefined || !(folder ? st.isDirectory() : st.isFile())) return null;
   if (Math.max(st.ctimeMs, st.mtimeMs) >= now - settleMs) return null;
-  return `${st.size} ${st.mtimeMs} ${st.ctimeMs} ${st.ino} ${st.dev}`;
+  return [st.size, st.mtimeMs, st.ctimeMs, st.ino, st.dev];
+}
+
+/** Whether a stat is the one a sign recorded ({@link statSign} would give the same sign). */
+function vouches(st: Stats | undefined, sign: StatSign, now: number, settleMs: number, folder = false): boolean {
+  const own = statSign(st, now, settleMs, folder);
+  return own !== null && sameSign(own, sign);
+}
+
+function sameSign(a: StatSign | null, b: StatSign | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3] && a[4] === b[4];
 }
 
 /** A file's stat, or undefined when it cannot be taken (the read that follows reports why). */
@@ -747,14 +814,14 @@ export class RuleCache implements RuleFileLoader {
     const now = Date.now();
     const known = body === undefined ? undefined : memoFiles(body, now, this.settleMs);
     if (known !== undefined) {
-      this.pending = { path: pack.path, body, ignored: read.ignored, walked: { folders: (body?.listing as ListingMemo).folders, files: known }, listed: false };
-      return { files: known, diagnostics: [] };
+      this.pending = { path: pack.path, body, ignored: read.ignored, walked: { folders: (body?.listing as ListingMemo).folders, files: known.files }, listed: false, entries: known.entries };
+      return { files: known.files, diagnostics: [] };
     }
     const trace: WalkTrace = { folders: [], links: 0 };
     const listed = list(trace);
     let walked: Walked | undefined;
     if (listed.diagnostics.length === 0 && trace.links === 0 && trace.folders.length > 0) {
-      const folders: Array<[string, string]> = [];
+      const folders: Array<[string, StatSign]> = [];
       for (const f of trace.folders) {
         const sign = statSign(f.stat, now, this.settleMs, true);
         if (sign === null) break;
@@ -788,16 +855,18 @@ export class RuleCache implements RuleFileLoader {
       if (pending.ignored !== undefined) stats.ignored = pending.ignored;
     } else old = this.readPack(pack.path, pack.key, stats);
     const next = new Map<string, PackFile>();
-    const shapes = old?.shapes ?? [];
+    const tables = new PackTables(old);
     // A listing walked that may now be kept is written with the pack.
     let changed = old === undefined || (pending?.listed === true && pending.walked !== undefined);
     const now = Date.now();
-    const loaded = files.map((file): LoadedFile => {
-      const hit = old === undefined ? undefined : packFile(old, file);
+    // Listed from the pack: the entries came with the names.
+    const listedEntries = pending?.path === pack.path && pending.walked?.files === files ? pending.entries : undefined;
+    const loaded = files.map((file, i): LoadedFile => {
+      const hit = listedEntries !== undefined ? listedEntries[i] : old === undefined ? undefined : packFile(old, file);
       // The stat alone answers when the entry recorded one; otherwise it comes with the read.
-      if (hit !== undefined && hit[1] !== null && hit[2] !== null && statSign(statOf(file), now, this.settleMs) === hit[2]) {
+      if (hit !== undefined && hit[1] !== null && hit[2] !== null && vouches(statOf(file), hit[2], now, this.settleMs)) {
         try {
-          const out = fromEntry(file, undefined, hit[0], hit[1], options, shapes);
+          const out = fromEntry(file, undefined, hit[0], hit[1], options, tables);
           next.set(file, hit);
           stats.hits++;
           stats.trusted++;
@@ -818,7 +887,7 @@ export class RuleCache implements RuleFileLoader {
       const digest = hash('sha1', bytes);
       if (hit !== undefined && hit[0] === digest) {
         // Same bytes: a stat that can now vouch for them is recorded (the pack rewritten once).
-        const entry: PackFile = hit[2] === sign || sign === null ? hit : [hit[0], hit[1], sign];
+        const entry: PackFile = sameSign(hit[2], sign) || sign === null ? hit : [hit[0], hit[1], sign];
         if (entry !== hit) changed = true;
         if (hit[1] === null) {
           // Known not cacheable (correlations, filters, invalid documents): loaded in full, as before.
@@ -828,7 +897,7 @@ export class RuleCache implements RuleFileLoader {
           return loadRuleText(bytes.toString('utf8'), file, options);
         }
         try {
-          const out = fromEntry(file, bytes, digest, hit[1], options, shapes);
+          const out = fromEntry(file, bytes, digest, hit[1], options, tables);
           next.set(file, entry);
           stats.hits++;
           return out;
@@ -845,7 +914,7 @@ export class RuleCache implements RuleFileLoader {
       return out;
     });
     if (old !== undefined && fileCount(old) !== next.size) changed = true;
-    if (changed) this.writePack(pack.path, packOf(pack.key, next, shapes, pending?.path === pack.path ? pending.walked : undefined), stats);
+    if (changed) this.writePack(pack.path, packOf(pack.key, next, old ?? { shapes: [], logsources: [] }, pending?.path === pack.path ? pending.walked : undefined), stats);
     return loaded;
   }
 
@@ -876,7 +945,7 @@ export class RuleCache implements RuleFileLoader {
       return ignore('not JSON');
     }
     const p = parsed as Partial<PackBody> | null;
-    if (typeof p !== 'object' || p === null || p.key !== key || !Array.isArray(p.shapes) || typeof p.dirs !== 'object' || p.dirs === null) return ignore('written for other rules or another tool');
+    if (typeof p !== 'object' || p === null || p.key !== key || !Array.isArray(p.shapes) || !Array.isArray(p.logsources) || typeof p.dirs !== 'object' || p.dirs === null) return ignore('written for other rules or another tool');
     // Keep recently used packs: their time is what pruning goes by (refreshed at most hourly).
     try {
       const now = Date.now();
