@@ -233,6 +233,36 @@ describe('the rule cache', () => {
     expect(cache.last?.listingKept).toBe(false);
   });
 
+  it('keeps files with documents that do not load: the same diagnostics, ids, titles and partial rules warm as without the cache', () => {
+    const dir = temp();
+    const rules = join(dir, 'rules');
+    cpSync(join(REPO, 'rules', 'windows'), rules, { recursive: true });
+    // A rule with an unresolved placeholder (a partial rule is built), a valid rule, and a
+    // document that does not parse as a rule at all, in one file; and a file that is not YAML.
+    writeFileSync(
+      join(rules, 'mixed.yml'),
+      TEMPLATE('%tools%').replace('CommandLine|contains:', 'CommandLine|contains|expand:') + '---\n' + TEMPLATE('whoami').replace('0e0b1f1e-7d6e-4d8e-9a57-5a2d6c7b1a10', '0e0b1f1e-7d6e-4d8e-9a57-5a2d6c7b1a11') + '---\ntitle: [not, a, title]\ndetection: 3\n',
+    );
+    writeFileSync(join(rules, 'broken.yml'), 'title: x\n  detection: : :\n\t- [\n');
+    const describeFile = (f: ReturnType<typeof collectRules>['files'][number]): string =>
+      JSON.stringify({ invalid: f.invalid.map((x) => ({ ...x, partial: x.partial === undefined ? undefined : describeRule(x.partial) })), keys: f.invalid.map((x) => Object.keys(x)) });
+    const without = collectRules([rules], {});
+    const cache = new RuleCache({ dir: join(dir, 'cache'), settleMs: 0 });
+    const cold = collectRules([rules], { cache });
+    const warm = collectRules([rules], { cache });
+    expect(cache.last?.hits).toBe(cache.last?.files);
+    expect(cache.last?.uncacheable).toBe(0);
+    const mixed = (set: typeof without): ReturnType<typeof collectRules>['files'][number] => set.files.find((f) => f.file.endsWith('mixed.yml')) as ReturnType<typeof collectRules>['files'][number];
+    expect(mixed(without).invalid.length).toBe(2);
+    expect(mixed(without).invalid[0]?.partial).toBeDefined();
+    expect(mixed(without).rules.length).toBe(1);
+    for (const set of [cold, warm]) {
+      expect(set.files.map(describeFile)).toEqual(without.files.map(describeFile));
+      expect(set.diagnostics).toEqual(without.diagnostics);
+      expect(set.rules.map(describeRule)).toEqual(without.rules.map(describeRule));
+    }
+  });
+
   it('keeps text beyond ASCII exactly (the pack is written in ASCII escapes and read as Latin-1)', () => {
     const dir = temp();
     const rules = join(dir, 'rules');

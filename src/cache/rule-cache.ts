@@ -29,8 +29,9 @@
  * options (placeholders, limits, unresolved placeholders, the processing pipeline) and the paths.
  * Inside, per rule file: the hash of its bytes and what it yielded. A pack starts with a header
  * line holding a checksum and the length of its body: a truncated, corrupted or foreign pack is
- * ignored (a debug note) and rewritten, never trusted. Files with correlation, filter or invalid
- * documents are not cached (they are loaded in full every time). Packs are written atomically
+ * ignored (a debug note) and rewritten, never trusted. Files with correlation or filter documents
+ * or rules skipped for their placeholders are not cached (they are loaded in full every time);
+ * documents that do not load are kept with their diagnostics. Packs are written atomically
  * (a temporary file renamed over the pack): two processes writing the same pack both leave a
  * complete one. The folder is bounded: past {@link RuleCacheOptions.maxPacks} packs or
  * {@link RuleCacheOptions.maxBytes} bytes, the least recently used packs are deleted.
@@ -90,7 +91,7 @@ export interface RuleCacheStats {
   trusted: number;
   /** Files loaded in full (not in the cache, changed, or not cacheable). */
   misses: number;
-  /** Files that cannot be cached (correlations, filters, invalid documents, unreadable). */
+  /** Files that cannot be cached (correlations, filters, rules skipped for their placeholders, unreadable). */
   uncacheable: number;
   /** The pack was (re)written. */
   written: boolean;
@@ -122,8 +123,21 @@ interface RuleEntry {
   l?: number;
   /** Indexes of the rule's diagnostics in the file's (absent: none). */
   d?: number[];
-  /** What the rule index needs of the plan (compile/rule-facts.ts), see {@link PackedFacts}. */
-  f: PackedFacts;
+  /** What the rule index needs of the plan (compile/rule-facts.ts), see {@link PackedFacts}; absent for a partial rule (never indexed). */
+  f?: PackedFacts;
+}
+
+/**
+ * A document that did not load (LoadedFile.invalid): its position in the file, id and title when
+ * it has them, its diagnostics as indexes into the file's, and the rule as far as it was built
+ * (`partial`, kept like a rule: its plan and the rest built on first read).
+ */
+interface InvalidEntry {
+  n: number;
+  id?: string;
+  t?: string;
+  d: number[];
+  p?: RuleEntry;
 }
 
 /**
@@ -196,10 +210,12 @@ function packFacts(rule: SigmaRule): PackedFacts {
   return [valueCount(rule), planFields(rule.plan), c.clauseCount, [...c.numericFields], clausesText(c.clauses)];
 }
 
-/** A cached file: its diagnostics and rules. */
+/** A cached file: its diagnostics, rules and documents that did not load. */
 interface FileEntry {
   d: Diagnostic[];
   r: RuleEntry[];
+  /** Its documents that did not load (LoadedFile.invalid), absent when none. */
+  i?: InvalidEntry[];
   /** Set when some value holds a mark (undefined, a dictionary…) and must be decoded; else the values are used as parsed. */
   m?: 1;
 }
@@ -302,6 +318,7 @@ function packOf(key: string, files: ReadonlyMap<string, PackFile>, old: Pick<Pac
   for (const [file, [digest, entry, sign]] of files) {
     const [dir, name] = splitPath(file);
     const out: FileEntry | null = entry === null ? null : { ...entry, r: entry.r.map(rule) };
+    if (out?.i !== undefined) out.i = out.i.map((x) => (x.p === undefined ? x : { ...x, p: rule(x.p) }));
     (dirs[dir] ??= {})[name] = [digest, out, sign];
   }
   const body: PackBody = { key, shapes: shapes.values, logsources: logsources.values, dirs };
@@ -534,22 +551,42 @@ function asciiJson(value: unknown): string {
 
 /** The entry of a loaded file, or undefined when it cannot be cached. */
 function fileEntry(loaded: LoadedFile): FileEntry | undefined {
-  if (loaded.invalid.length > 0 || loaded.others.length > 0 || (loaded.skipped?.length ?? 0) > 0) return undefined;
+  if (loaded.others.length > 0 || (loaded.skipped?.length ?? 0) > 0) return undefined;
   try {
     const before = marks;
     const d = loaded.diagnostics.map((x) => encodeValue(x) as Diagnostic);
-    const r = loaded.rules.map((rule): RuleEntry => {
+    const indexes = (ds: readonly Diagnostic[]): number[] => {
+      const idx = ds.map((x) => loaded.diagnostics.indexOf(x));
+      if (idx.some((i) => i < 0)) throw new Uncacheable('a rule diagnostic not among the file diagnostics');
+      return idx;
+    };
+    const ruleEntry = (rule: SigmaRule, facts: boolean): RuleEntry => {
       const k = Object.keys(rule);
       const v: Record<string, unknown> = {};
       for (const key of k) {
         if (LAZY.has(key) || key === 'diagnostics' || key === 'file') continue;
         v[key] = encodeValue((rule as unknown as Record<string, unknown>)[key]);
       }
-      const idx = rule.diagnostics.map((x) => loaded.diagnostics.indexOf(x));
-      if (idx.some((i) => i < 0)) throw new Uncacheable('a rule diagnostic not among the file diagnostics');
-      return idx.length > 0 ? { k, v, d: idx, f: packFacts(rule) } : { k, v, f: packFacts(rule) };
-    });
-    return marks === before ? { d, r } : { d, r, m: 1 };
+      const idx = indexes(rule.diagnostics);
+      const out: RuleEntry = idx.length > 0 ? { k, v, d: idx } : { k, v };
+      if (facts) out.f = packFacts(rule);
+      return out;
+    };
+    const r = loaded.rules.map((rule) => ruleEntry(rule, true));
+    const entry: FileEntry = { d, r };
+    if (loaded.invalid.length > 0) {
+      entry.i = loaded.invalid.map((x): InvalidEntry => {
+        // Read back in this key order (see fromEntry): any other own field cannot be kept.
+        if (Object.keys(x).some((key) => !['document', 'diagnostics', 'id', 'title', 'partial'].includes(key))) throw new Uncacheable('an unknown field of a document that did not load');
+        const out: InvalidEntry = { n: x.document, d: indexes(x.diagnostics) };
+        if (x.id !== undefined) out.id = x.id;
+        if (x.title !== undefined) out.t = x.title;
+        if (x.partial !== undefined) out.p = ruleEntry(x.partial, false);
+        return out;
+      });
+    }
+    if (marks !== before) entry.m = 1;
+    return entry;
   } catch (e) {
     if (e instanceof Uncacheable) return undefined;
     throw e;
@@ -568,8 +605,8 @@ function fromEntry(file: string, bytes: Buffer | undefined, digest: string, entr
   const decode = entry.m === 1 ? decodeValue : (x: unknown): unknown => x;
   const diagnostics = entry.d.map((x) => decode(x) as Diagnostic);
   const out: LoadedFile = { file, rules: [], invalid: [], others: [], diagnostics };
-  const lazy: LazyFile = { file, bytes, digest, options, rules: out.rules, slots: [], built: false };
-  for (const r of entry.r) {
+  const lazy: LazyFile = { file, bytes, digest, options, rules: [], slots: [], built: false };
+  const ruleOf = (r: RuleEntry): SigmaRule => {
     const rule = {} as Record<string, unknown>;
     const slot: Record<string, unknown> = {};
     lazy.slots.push(slot);
@@ -583,8 +620,18 @@ function fromEntry(file: string, bytes: Buffer | undefined, digest: string, entr
       else if (LAZY.has(key)) Object.defineProperty(rule, key, LAZY_FIELDS.get(key) as PropertyDescriptor);
       else rule[key] = decode(r.v[key]);
     }
-    rememberRuleFacts(rule as unknown as SigmaRule, new PackFacts(r.f));
-    out.rules.push(rule as unknown as SigmaRule);
+    if (r.f !== undefined) rememberRuleFacts(rule as unknown as SigmaRule, new PackFacts(r.f));
+    lazy.rules.push(rule as unknown as SigmaRule);
+    return rule as unknown as SigmaRule;
+  };
+  for (const r of entry.r) out.rules.push(ruleOf(r));
+  for (const x of entry.i ?? []) {
+    // The key order of load-rule.ts: document, diagnostics, id, title, partial.
+    const bad: LoadedFile['invalid'][number] = { document: x.n, diagnostics: x.d.map((i) => diagnostics[i] as Diagnostic) };
+    if (x.id !== undefined) bad.id = x.id;
+    if (x.t !== undefined) bad.title = x.t;
+    if (x.p !== undefined) bad.partial = ruleOf(x.p);
+    out.invalid.push(bad);
   }
   return out;
 }
@@ -612,6 +659,7 @@ interface LazyFile {
   bytes: Buffer | undefined;
   digest: string;
   options: LoadOptions;
+  /** Its rules, then the partial rules of its documents that did not load. */
   rules: SigmaRule[];
   /** Per rule (in `rules` order): its lazy fields once built or set. */
   slots: Array<Record<string, unknown>>;
@@ -668,7 +716,8 @@ function buildLazyNow(lazy: LazyFile): void {
   }
   const full = loadRuleText(content.toString('utf8'), lazy.file, lazy.options);
   const built = lazy.rules.map((rule) => {
-    const f = full.rules.find((r) => r.document === rule.document);
+    // A document is a rule or did not load, never both.
+    const f = full.rules.find((r) => r.document === rule.document) ?? full.invalid.find((x) => x.document === rule.document)?.partial;
     if (f === undefined) throw new Error(`the rule cache's entry of ${lazy.file} does not match the file (document ${rule.document + 1})`);
     return f;
   });
@@ -890,7 +939,7 @@ export class RuleCache implements RuleFileLoader {
         const entry: PackFile = sameSign(hit[2], sign) || sign === null ? hit : [hit[0], hit[1], sign];
         if (entry !== hit) changed = true;
         if (hit[1] === null) {
-          // Known not cacheable (correlations, filters, invalid documents): loaded in full, as before.
+          // Known not cacheable (correlations, filters, skipped rules): loaded in full, as before.
           next.set(file, entry);
           stats.misses++;
           stats.uncacheable++;
