@@ -861,11 +861,6 @@ export class RuleCache implements RuleFileLoader {
   }
 
   /**
-   * Loads the rule files (listed from `paths`) through the cache. A file is answered from the
-   * pack when its stat is the one recorded (it is then not read until a plan is needed), else when
-   * the hash of its bytes is; it is loaded in full otherwise.
-   */
-  /**
    * Lists the rule files under `paths` (see RuleFileLoader.listFiles): from the pack, when the
    * folders of the listing it keeps are all unchanged; else by walking them (`list`). The pack read
    * here is the one {@link loadFiles} then uses.
@@ -902,6 +897,11 @@ export class RuleCache implements RuleFileLoader {
   /** The pack {@link listFiles} read for the load under way. */
   private pending: PackRead | undefined;
 
+  /**
+   * Loads the rule files (listed from `paths`) through the cache. A file is answered from the
+   * pack when its stat is the one recorded (it is then not read until a plan is needed), else when
+   * the hash of its bytes is; it is loaded in full otherwise.
+   */
   loadFiles(files: readonly string[], options: LoadOptions, paths: readonly string[]): LoadedFile[] {
     const stats: RuleCacheStats = { files: files.length, hits: 0, trusted: 0, misses: 0, uncacheable: 0, written: false };
     this.last = stats;
