@@ -290,6 +290,8 @@ describe('the rule cache', () => {
     expect(cache.last?.hits).toBe(cache.last?.files);
     expect(cache.last?.trusted).toBe(0);
     expect(cache.last?.written).toBe(false); // no stat to record yet: the pack is not rewritten for it
+    // Nor is a listing kept while its folders are that recent: they are walked every time.
+    expect(cache.last?.listingKept).toBe(false);
   });
 
   it('fails a rule whose file changed after it was loaded from its stat, when its plan is first needed', async () => {
