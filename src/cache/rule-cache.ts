@@ -865,10 +865,10 @@ export class RuleCache implements RuleFileLoader {
    * folders of the listing it keeps are all unchanged; else by walking them (`list`). The pack read
    * here is the one {@link loadFiles} then uses.
    */
-  listFiles(paths: readonly string[], options: LoadOptions, list: (trace: WalkTrace) => { files: string[]; diagnostics: Diagnostic[] }): { files: string[]; diagnostics: Diagnostic[] } {
+  listFiles(paths: readonly string[], options: LoadOptions, list: (trace: WalkTrace | undefined) => { files: string[]; diagnostics: Diagnostic[] }): { files: string[]; diagnostics: Diagnostic[] } {
     this.pending = undefined;
     const pack = this.packPath(paths, options);
-    if (pack === undefined) return list({ folders: [], links: 0 });
+    if (pack === undefined) return list(undefined); // no listing to keep: a plain walk
     const read: { ignored?: string } = {};
     const body = this.readPack(pack.path, pack.key, read);
     const now = Date.now();

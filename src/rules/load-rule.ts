@@ -131,9 +131,9 @@ export interface RuleFileLoader {
   /**
    * The rule files under `paths` (what `list` returns), possibly known without listing them: a
    * loader that keeps the listing says when it still holds. `list` takes a trace of the walk to
-   * fill (see util/walk-files.ts).
+   * fill (see util/walk-files.ts), or none when no listing will be kept.
    */
-  listFiles?(paths: readonly string[], options: LoadOptions, list: (trace: WalkTrace) => { files: string[]; diagnostics: Diagnostic[] }): { files: string[]; diagnostics: Diagnostic[] };
+  listFiles?(paths: readonly string[], options: LoadOptions, list: (trace: WalkTrace | undefined) => { files: string[]; diagnostics: Diagnostic[] }): { files: string[]; diagnostics: Diagnostic[] };
   /** The files, loaded in order; `paths` are the rule paths they were listed from. */
   loadFiles(files: readonly string[], options: LoadOptions, paths: readonly string[]): LoadedFile[];
 }
