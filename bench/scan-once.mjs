@@ -15,7 +15,8 @@ let matches = 0;
 let alerts = 0;
 // MIN_BYTES_PER_THREAD=<bytes> (0: exactly <workers> threads) overrides how many threads the input's size asks for (`--thread-input`).
 const exact = process.env.MIN_BYTES_PER_THREAD === undefined ? {} : { minBytesPerThread: Number(process.env.MIN_BYTES_PER_THREAD) };
-const s = await scan({ rulePaths: ruleDirs, eventPaths: [file], logsource: 'map', workers: Number(workers), ...exact, onMatch: () => void matches++, onAlert: () => void alerts++ });
+// SCAN_CACHE_DIR=<folder>: load the rules through the rule cache kept there (default: no cache).
+const s = await scan({ rulePaths: ruleDirs, eventPaths: [file], logsource: 'map', workers: Number(workers), ...exact, ...(process.env.SCAN_CACHE_DIR ? { cacheDir: process.env.SCAN_CACHE_DIR } : {}), onMatch: () => void matches++, onAlert: () => void alerts++ });
 let parseSeconds;
 if (process.env.PARSE_FLOOR) {
   const lines = readFileSync(process.env.PARSE_FLOOR, 'utf8').split('\n').filter((l) => l.length > 0);
