@@ -15,7 +15,8 @@
  * `EVENT_FILE_UNREADABLE` (missing file, directory, I/O error); for `.evtx` also `EVTX_NOT_EVTX`,
  * `EVTX_HEADER_CORRUPT`, `EVTX_CHUNK_CORRUPT` and `EVTX_RECORD_CORRUPT` (see `src/evtx/read-evtx.ts`).
  */
-import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { assertNever, diagnostic, readErrorReason } from '../diagnostics/diagnostics.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
@@ -270,14 +271,14 @@ class JsonCore {
     this.piecesLength += piece.length;
   }
 
-  /** Takes the next chunk of the file (the caller may reuse `chunk`'s memory afterwards only if `copied`). */
+  /** Takes the next chunk of the file; what is kept of it is copied (the caller reads the next chunk into the same memory). */
   push(chunk: Buffer): void {
     if (this.mode === 'splitter') {
       this.fromSplitter(this.splitter.feed(this.decoder.write(chunk)));
       return;
     }
     if (this.mode === 'undecided') {
-      this.keep(chunk);
+      this.keep(Buffer.from(chunk));
       // A first line larger than an event may be: the splitter reads on (and reports it).
       if (this.piecesLength > this.limits.bytes) {
         this.mode = 'splitter';
@@ -305,7 +306,7 @@ class JsonCore {
     if (this.pieces.length > 0) {
       // The line begun in earlier chunks.
       if (nl < 0) {
-        this.keep(chunk);
+        this.keep(Buffer.from(chunk));
         return;
       }
       const first = this.joined(chunk.subarray(0, nl));
@@ -350,9 +351,9 @@ async function* jsonBatches(file: string, options: ReadEventsOptions = {}): Asyn
   try {
     // Errors (missing file, directory, I/O) surface from the first read, inside this loop.
     // A file that fits one chunk is read at once (see isSmallFile).
-    const stream = isSmallFile(file, highWaterMark) ? [readFileSync(file)] : createReadStream(file, { highWaterMark });
+    const stream = isSmallFile(file, highWaterMark) ? [readFileSync(file)] : fileChunks(file, highWaterMark);
     for await (const raw of stream) {
-      core.push(raw as Buffer);
+      core.push(raw);
       if (core.out.length > 0) yield core.take();
     }
   } catch (e) {
@@ -362,6 +363,35 @@ async function* jsonBatches(file: string, options: ReadEventsOptions = {}): Asyn
   }
   core.finish();
   if (core.out.length > 0) yield core.take();
+}
+
+/**
+ * A file's bytes a chunk (at most `size` bytes) at a time, each valid until the next is asked
+ * for: read into two buffers in turn, the next chunk while the caller takes this one apart. (A
+ * read stream allocates a buffer per chunk: memory touched for the first time at every chunk,
+ * which costs more than reading into it, and kept until the collector frees it.)
+ */
+async function* fileChunks(file: string, size: number): AsyncGenerator<Buffer> {
+  const fh = await open(file, 'r');
+  let pending: Promise<{ bytesRead: number }> | undefined;
+  try {
+    const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
+    let k = 0;
+    pending = fh.read(buffers[0] as Buffer, 0, size, null);
+    for (;;) {
+      const { bytesRead } = await pending;
+      pending = undefined;
+      if (bytesRead === 0) return;
+      const chunk = buffers[k] as Buffer;
+      k = 1 - k;
+      pending = fh.read(buffers[k] as Buffer, 0, size, null);
+      yield chunk.subarray(0, bytesRead);
+    }
+  } finally {
+    // A read ahead still running when the caller stops (or a read failed) ends before the file closes.
+    await pending?.catch(() => undefined);
+    await fh.close();
+  }
 }
 
 /**
@@ -380,8 +410,7 @@ function* jsonBatchesSync(file: string, options: ReadEventsOptions & { fd?: numb
     for (;;) {
       const n = readSync(fd, buf, 0, size, null);
       if (n === 0) break;
-      // The core keeps pieces of an unfinished line: give it its own copy of the bytes.
-      core.push(Buffer.from(buf.subarray(0, n)));
+      core.push(buf.subarray(0, n));
       if (core.out.length > 0) yield core.take();
     }
   } catch (e) {
