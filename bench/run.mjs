@@ -12,7 +12,7 @@
 //   from every corpus rule's own needles, the worst rules' time per KB (issue 23); mutation testing of
 //   the bundled suite and of SigmaHQ's regression data as positive-only suites (issue 19).
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
-import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -388,7 +388,8 @@ if (want('scan')) {
 
 // Real events (issue 24): the evtx-to-mitre-attack folder scanned as .evtx files and as JSON Lines
 // (converted once by `sigmatest events`), each on 1 and 2 threads with the .evtx/JSON Lines time
-// ratio per thread count, the SigmaHQ regression events (likewise converted), and
+// ratio per thread count (and on one thread for the folder copied five times against the JSON Lines
+// repeated to the same 50,075 events), the SigmaHQ regression events (likewise converted), and
 // 50,000 of the generated events, each by `scan-once.mjs` in a fresh process, five times (median
 // and range). Each run also times JSON.parse alone over the same JSON Lines in the same process:
 // the ratio scan/parse is measured on one machine state. Then, in this process, the ten event kinds
@@ -440,7 +441,13 @@ if (want('real')) {
     inputs.push({ name: 'evtx-to-mitre-attack as JSON Lines (sigmatest events)', path: jsonl, jsonl, bytes: statSync(jsonl).size, real: true, threads: [1, 2], pair: 'evtx-to-mitre-attack' });
     // Repeated to 50,000 events: flat, and as EVTX-JSON (nested, as evtx_dump writes it: flattened by the scan).
     const flat50 = repeated(jsonl, 50000, join(tempDir, 'evtx-to-mitre-attack-50k.jsonl'));
-    inputs.push({ name: 'evtx-to-mitre-attack as JSON Lines, repeated to 50,000 events', path: flat50, jsonl: flat50, bytes: statSync(flat50).size, real: true, repeated: true });
+    // The same 50,075 events as .evtx: the folder copied five times (c1..c5, listed in that order,
+    // as the JSON Lines repeat it), so that the .evtx/JSON Lines ratio is also seen past first use.
+    const copies = join(tempDir, 'evtx-to-mitre-attack-x5');
+    const times = Math.ceil(50000 / Math.max(1, readJsonlText(jsonl).split('\n').filter((l) => l.length > 0).length));
+    for (let k = 1; k <= times; k++) cpSync(evtxRoot, join(copies, `c${k}`), { recursive: true });
+    inputs.push({ name: `evtx-to-mitre-attack as .evtx, the folder ${times} times`, path: copies, jsonl: flat50, bytes: bytes * times, real: true, repeated: true, pair: 'evtx-to-mitre-attack-x5' });
+    inputs.push({ name: 'evtx-to-mitre-attack as JSON Lines, repeated to 50,000 events', path: flat50, jsonl: flat50, bytes: statSync(flat50).size, real: true, repeated: true, pair: 'evtx-to-mitre-attack-x5' });
     const nested = convert(evtxFiles, join(tempDir, 'evtx-to-mitre-attack-evtx-json.jsonl'), true);
     const nested50 = repeated(nested, 50000, join(tempDir, 'evtx-to-mitre-attack-evtx-json-50k.jsonl'));
     inputs.push({ name: 'evtx-to-mitre-attack as EVTX-JSON lines (events --raw), repeated to 50,000 events', path: nested50, jsonl: nested50, bytes: statSync(nested50).size, real: true, repeated: true });
