@@ -424,10 +424,15 @@ if (want('real')) {
   // as over a real log, rather than over 10,000 events that each pay a share of them.
   const repeated = (file, min, out) => {
     const text = readJsonlText(file);
-    const lines = text.split('\n').filter((l) => l.length > 0).length;
-    if (lines === 0) return file;
-    writeFileSync(out, text.endsWith('\n') ? text.repeat(Math.ceil(min / lines)) : `${text}\n`.repeat(Math.ceil(min / lines)));
+    const times = copiesFor(text, min);
+    if (times === 0) return file;
+    writeFileSync(out, (text.endsWith('\n') ? text : `${text}\n`).repeat(times));
     return out;
+  };
+  /** How many copies of a JSON Lines text hold at least `min` events (0 for a text without any). */
+  const copiesFor = (text, min) => {
+    const lines = text.split('\n').filter((l) => l.length > 0).length;
+    return lines === 0 ? 0 : Math.ceil(min / lines);
   };
   const readJsonlText = (f) => execFileSync('cat', [f], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const inputs = [];
@@ -441,11 +446,11 @@ if (want('real')) {
     inputs.push({ name: 'evtx-to-mitre-attack as JSON Lines (sigmatest events)', path: jsonl, jsonl, bytes: statSync(jsonl).size, real: true, threads: [1, 2], pair: 'evtx-to-mitre-attack' });
     // Repeated to 50,000 events: flat, and as EVTX-JSON (nested, as evtx_dump writes it: flattened by the scan).
     const flat50 = repeated(jsonl, 50000, join(tempDir, 'evtx-to-mitre-attack-50k.jsonl'));
-    // The same 50,075 events as .evtx: the folder copied five times (c1..c5, listed in that order,
-    // as the JSON Lines repeat it), so that the .evtx/JSON Lines ratio is also seen past first use.
+    // The same 50,075 events as .evtx: the folder copied as many times as the JSON Lines repeat
+    // it (c01, c02..., listed in that order), so that the .evtx/JSON Lines ratio is also seen past first use.
     const copies = join(tempDir, 'evtx-to-mitre-attack-x5');
-    const times = Math.ceil(50000 / Math.max(1, readJsonlText(jsonl).split('\n').filter((l) => l.length > 0).length));
-    for (let k = 1; k <= times; k++) cpSync(evtxRoot, join(copies, `c${k}`), { recursive: true });
+    const times = copiesFor(readJsonlText(jsonl), 50000);
+    for (let k = 1; k <= times; k++) cpSync(evtxRoot, join(copies, `c${String(k).padStart(2, '0')}`), { recursive: true });
     inputs.push({ name: `evtx-to-mitre-attack as .evtx, the folder ${times} times`, path: copies, jsonl: flat50, bytes: bytes * times, real: true, repeated: true, pair: 'evtx-to-mitre-attack-x5' });
     inputs.push({ name: 'evtx-to-mitre-attack as JSON Lines, repeated to 50,000 events', path: flat50, jsonl: flat50, bytes: statSync(flat50).size, real: true, repeated: true, pair: 'evtx-to-mitre-attack-x5' });
     const nested = convert(evtxFiles, join(tempDir, 'evtx-to-mitre-attack-evtx-json.jsonl'), true);
